@@ -1,0 +1,74 @@
+"""Escalations: what goes to the reviewers, with a deterministic id."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from scoring.rules import Rules
+from scoring.state import AccountState
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    escalation_id: str
+    account_id: str
+    policies: tuple[str, ...]
+    score: float
+    scores: dict[str, float]
+    severity: str
+    reasons: tuple[str, ...]
+    evidence: tuple[dict[str, Any], ...]
+    rule_version: str
+    ts: int
+    trigger_event_id: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "escalation_id": self.escalation_id,
+            "account_id": self.account_id,
+            "policies": list(self.policies),
+            "score": self.score,
+            "scores": self.scores,
+            "severity": self.severity,
+            "reasons": list(self.reasons),
+            "evidence": list(self.evidence),
+            "rule_version": self.rule_version,
+            "ts": self.ts,
+            "trigger_event_id": self.trigger_event_id,
+        }
+
+
+def escalation_id(account: str, policy_buckets: list[tuple[str, int]], version: str) -> str:
+    """Same account, policies, cooldown periods and rule version: same id, on any replay."""
+    parts = [account, version] + [f"{p}@{b}" for p, b in sorted(policy_buckets)]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+def build(
+    account: str,
+    policies: list[str],
+    touched: dict[str, float],
+    state: AccountState,
+    rules: Rules,
+    ts: int,
+    trigger_event_id: str,
+) -> Escalation:
+    scores = {p: round(touched[p], 3) for p in policies}
+    top = max(scores.values())
+    evidence = tuple(item for p in policies for item in state.evidence.get(p, ()))
+    reasons = tuple(dict.fromkeys(item["reason"] for item in evidence))
+    return Escalation(
+        escalation_id=escalation_id(account, [(p, state.escalated[p]) for p in policies], rules.version),
+        account_id=account,
+        policies=tuple(policies),
+        score=top,
+        scores=scores,
+        severity=rules.severity_of(top),
+        reasons=reasons,
+        evidence=evidence,
+        rule_version=rules.version,
+        ts=ts,
+        trigger_event_id=trigger_event_id,
+    )

@@ -1,0 +1,116 @@
+"""Typed, frozen records of the marketplace events the scorer reads.
+
+Every record carries `event_id`, `ts` (event time, epoch milliseconds UTC, set
+by the producer) and names the account that acted (`actor`), which is also the
+Kafka key of its topic and the key of that account's state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+CONTRACT_STAGES = ("pre_contract", "active", "ended")
+FEEDBACK_KINDS = ("rating", "request")
+ROLES = ("client", "freelancer")
+ACCOUNT_EVENT_TYPES = ("signup", "login", "profile_update")
+CONTRACT_EVENT_TYPES = ("invite", "offer", "hire", "direct_contract", "end", "dispute")
+
+ContractStage = Literal["pre_contract", "active", "ended"]
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A chat message in a room between two accounts."""
+
+    event_id: str
+    ts: int
+    room_id: str
+    sender_id: str
+    recipient_id: str
+    text: str
+    contract_stage: str = "pre_contract"
+    direct_contract: bool = False
+
+    @property
+    def actor(self) -> str:
+        return self.sender_id
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A freelancer's proposal (cover letter and bid) on a client's job."""
+
+    event_id: str
+    ts: int
+    job_id: str
+    freelancer_id: str
+    client_id: str
+    cover_letter: str
+    bid: float
+
+    @property
+    def actor(self) -> str:
+        return self.freelancer_id
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """A star rating with comment (`rating`), or a request for one (`request`)."""
+
+    event_id: str
+    ts: int
+    kind: str
+    contract_id: str
+    from_id: str
+    to_id: str
+    from_role: str
+    stars: int | None = None
+    comment: str = ""
+    direct_contract: bool = False
+
+    @property
+    def actor(self) -> str:
+        return self.from_id
+
+
+@dataclass(frozen=True, slots=True)
+class AccountEvent:
+    """Signup, login or profile update, with hashed fingerprints."""
+
+    event_id: str
+    ts: int
+    type: str
+    account_id: str
+    role: str
+    country: str = ""
+    device_fp: str = ""
+    ip_fp: str = ""
+    payment_fp: str = ""
+    phone_fp: str = ""
+    profile_text: str = ""
+
+    @property
+    def actor(self) -> str:
+        return self.account_id
+
+
+@dataclass(frozen=True, slots=True)
+class ContractEvent:
+    """A step in a contract's life: invite, offer, hire, direct contract, end, dispute."""
+
+    event_id: str
+    ts: int
+    type: str
+    contract_id: str
+    job_id: str
+    client_id: str
+    freelancer_id: str
+    actor_id: str
+
+    @property
+    def actor(self) -> str:
+        return self.actor_id
+
+
+Event = Message | Proposal | Feedback | AccountEvent | ContractEvent

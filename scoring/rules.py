@@ -1,0 +1,127 @@
+"""Rules: detector weights and windows, policy thresholds, severity bands.
+
+Built from a plain mapping (the parsed rules file) and validated here, so an
+error names the rule and the field. The version goes on every escalation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+POLICIES = (
+    "off_platform_payment",
+    "off_platform_contact",
+    "feedback_manipulation",
+    "harassment",
+    "spam_scam",
+    "duplicate_account",
+    "low_quality",
+    "client_risk",
+)
+SEVERITIES = ("low", "medium", "high", "critical")
+
+
+class RulesError(ValueError):
+    """The rules file is invalid; the message names the rule and field."""
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorRule:
+    name: str
+    policy: str
+    weight: float
+    params: Mapping[str, float]
+
+    def param(self, key: str) -> float:
+        return self.params[key]
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    version: str
+    half_life_ms: int
+    cooldown_ms: int
+    thresholds: Mapping[str, float]
+    severity: tuple[tuple[str, float], ...]  # ascending (name, minimum score)
+    detectors: Mapping[str, DetectorRule]
+
+    def severity_of(self, score: float) -> str:
+        label = self.severity[0][0]
+        for name, floor in self.severity:
+            if score >= floor:
+                label = name
+        return label
+
+    def detector(self, name: str) -> DetectorRule | None:
+        return self.detectors.get(name)
+
+
+# Detector name -> parameters it requires (all positive numbers).
+DETECTOR_PARAMS: dict[str, tuple[str, ...]] = {
+    "message_burst": ("per_minute", "per_hour"),
+    "first_message_fanout": ("per_hour",),
+    "text": (),
+}
+
+
+def _number(where: str, table: Mapping[str, Any], key: str, positive: bool = True) -> float:
+    value = table.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise RulesError(f"{where}: field '{key}' must be a number")
+    if positive and value <= 0:
+        raise RulesError(f"{where}: field '{key}' must be positive")
+    return float(value)
+
+
+def _table(where: str, value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise RulesError(f"{where}: must be a table")
+    return value
+
+
+def _detector(name: str, raw: Any) -> DetectorRule:
+    where = f"rule 'detectors.{name}'"
+    table = _table(where, raw)
+    if name not in DETECTOR_PARAMS:
+        raise RulesError(f"{where}: unknown detector (known: {', '.join(DETECTOR_PARAMS)})")
+    policy = table.get("policy", "")
+    if name != "text" and policy not in POLICIES:
+        raise RulesError(f"{where}: field 'policy' must be one of {', '.join(POLICIES)}")
+    params = {k: _number(where, table, k) for k in DETECTOR_PARAMS[name]}
+    return DetectorRule(name, str(policy), _number(where, table, "weight"), params)
+
+
+def _severity(raw: Any) -> tuple[tuple[str, float], ...]:
+    table = _table("rule 'severity'", raw)
+    bands = tuple((name, _number("rule 'severity'", table, name)) for name in SEVERITIES)
+    floors = [floor for _, floor in bands]
+    if floors != sorted(floors):
+        raise RulesError("rule 'severity': bands must rise from low to critical")
+    return bands
+
+
+def _thresholds(raw: Any) -> dict[str, float]:
+    table = _table("rule 'thresholds'", raw)
+    for key in table:
+        if key not in POLICIES:
+            raise RulesError(f"rule 'thresholds': unknown policy '{key}'")
+    return {p: _number("rule 'thresholds'", table, p) for p in POLICIES if p in table}
+
+
+def parse_rules(raw: Mapping[str, Any]) -> Rules:
+    """Validate a parsed rules document and build `Rules`."""
+    version = raw.get("version")
+    if not isinstance(version, str) or not version.strip():
+        raise RulesError("rule 'version': field 'version' must be a non-empty string")
+    scoring = _table("rule 'scoring'", raw.get("scoring"))
+    detectors = _table("rule 'detectors'", raw.get("detectors"))
+    return Rules(
+        version=version,
+        half_life_ms=int(_number("rule 'scoring'", scoring, "half_life_hours") * 3_600_000),
+        cooldown_ms=int(_number("rule 'scoring'", scoring, "cooldown_hours") * 3_600_000),
+        thresholds=_thresholds(raw.get("thresholds")),
+        severity=_severity(raw.get("severity")),
+        detectors={name: _detector(name, value) for name, value in detectors.items()},
+    )

@@ -1,0 +1,42 @@
+"""Score and decide: decayed per-policy scores, thresholds and cooldowns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scoring.rules import Rules
+from scoring.signals import Signal
+from scoring.state import AccountState
+
+
+def decayed(value: float, since_ms: int, half_life_ms: int) -> float:
+    if since_ms <= 0:
+        return value
+    return value * 0.5 ** (since_ms / half_life_ms)
+
+
+def score(state: AccountState, signals: Iterable[Signal], rules: Rules) -> dict[str, float]:
+    """Add the signals to the account's decayed policy scores; return the touched policies."""
+    touched: dict[str, float] = {}
+    for sig in signals:
+        value, last_ts = state.scores.get(sig.policy, (0.0, sig.ts))
+        new = decayed(value, sig.ts - int(last_ts), rules.half_life_ms) + sig.weight
+        state.scores[sig.policy] = [round(new, 6), max(sig.ts, int(last_ts))]
+        touched[sig.policy] = new
+        state.add_evidence(sig.policy, sig.to_dict())
+    return touched
+
+
+def decide(state: AccountState, touched: dict[str, float], ts: int, rules: Rules) -> list[str]:
+    """Policies over their threshold and not yet escalated in this cooldown period."""
+    bucket = ts // rules.cooldown_ms
+    due = []
+    for policy, value in sorted(touched.items()):
+        threshold = rules.thresholds.get(policy)
+        if threshold is None or value < threshold:
+            continue
+        if state.escalated.get(policy) == bucket:
+            continue
+        state.escalated[policy] = bucket
+        due.append(policy)
+    return due

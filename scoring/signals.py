@@ -1,0 +1,52 @@
+"""Signals: what a detector saw, with the evidence a reviewer can check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Counter:
+    """A windowed counter value that crossed a threshold."""
+
+    name: str
+    value: int
+    window_s: int
+    threshold: int
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A matched piece of an event's text, as offsets into the original text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    policy: str
+    detector: str
+    weight: float
+    reason: str
+    event_id: str
+    ts: int
+    counters: tuple[Counter, ...] = ()
+    spans: tuple[Span, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "policy": self.policy,
+            "detector": self.detector,
+            "weight": round(self.weight, 4),
+            "reason": self.reason,
+            "event_id": self.event_id,
+            "ts": self.ts,
+            "counters": [
+                {"name": c.name, "value": c.value, "window_s": c.window_s, "threshold": c.threshold}
+                for c in self.counters
+            ],
+            "spans": [{"start": s.start, "end": s.end, "text": s.text} for s in self.spans],
+        }

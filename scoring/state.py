@@ -1,0 +1,80 @@
+"""Per-account state: windowed counters, policy scores, cooldowns, recent evidence.
+
+Kept as plain lists and dicts so it round-trips through JSON exactly (the
+stream layer stores it as bytes). `applied` holds the last source position
+applied per input partition, which makes updates idempotent under replay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from scoring.windows import Buckets
+
+MAX_CONTACTS = 400  # distinct recipients remembered for "first message" detection
+MAX_ROOMS = 3  # rooms whose last messages are kept for split-contact detection
+ROOM_TAIL = 2  # messages kept per room
+TAIL_CHARS = 160  # characters kept per message
+MAX_EVIDENCE = 5  # signals kept per policy for the escalation's evidence
+
+
+@dataclass(slots=True)
+class AccountState:
+    applied: dict[str, int] = field(default_factory=dict)
+    msg_minutes: Buckets = field(default_factory=list)
+    first_hours: Buckets = field(default_factory=list)
+    contacts: dict[str, int] = field(default_factory=dict)  # recipient -> last minute contacted
+    scores: dict[str, list[float]] = field(default_factory=dict)  # policy -> [score, ts]
+    escalated: dict[str, int] = field(default_factory=dict)  # policy -> cooldown bucket
+    evidence: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    rooms: dict[str, list[str]] = field(default_factory=dict)  # room -> last texts
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a": self.applied,
+            "mm": self.msg_minutes,
+            "fh": self.first_hours,
+            "c": self.contacts,
+            "s": self.scores,
+            "e": self.escalated,
+            "v": self.evidence,
+            "r": self.rooms,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> AccountState:
+        return cls(
+            applied=raw.get("a", {}),
+            msg_minutes=raw.get("mm", []),
+            first_hours=raw.get("fh", []),
+            contacts=raw.get("c", {}),
+            scores=raw.get("s", {}),
+            escalated=raw.get("e", {}),
+            evidence=raw.get("v", {}),
+            rooms=raw.get("r", {}),
+        )
+
+    def remember_contact(self, recipient: str, minute: int) -> bool:
+        """Record a message to `recipient`; True when it is the first one remembered."""
+        first = recipient not in self.contacts
+        self.contacts.pop(recipient, None)
+        self.contacts[recipient] = minute
+        if len(self.contacts) > MAX_CONTACTS:
+            del self.contacts[next(iter(self.contacts))]
+        return first
+
+    def room_tail(self, room: str) -> tuple[str, ...]:
+        return tuple(self.rooms.get(room, ()))
+
+    def push_room_text(self, room: str, text: str) -> None:
+        tail = self.rooms.pop(room, [])
+        tail.append(text[:TAIL_CHARS])
+        self.rooms[room] = tail[-ROOM_TAIL:]
+        if len(self.rooms) > MAX_ROOMS:
+            del self.rooms[next(iter(self.rooms))]
+
+    def add_evidence(self, policy: str, item: dict[str, Any]) -> None:
+        items = self.evidence.setdefault(policy, [])
+        items.append(item)
+        del items[:-MAX_EVIDENCE]

@@ -1,0 +1,51 @@
+"""One account, one event: run the detectors, score, decide, build escalations."""
+
+from __future__ import annotations
+
+from scoring import escalation, score
+from scoring.detectors import burst, fanout, text
+from scoring.escalation import Escalation
+from scoring.records import AccountEvent, Event, Feedback, Message, Proposal
+from scoring.rules import Rules
+from scoring.signals import Signal
+from scoring.state import AccountState
+from scoring.text import TextContext
+
+
+def _message(state: AccountState, ev: Message, rules: Rules) -> list[Signal]:
+    signals = burst.detect(state, ev, rules.detector("message_burst"))
+    signals += fanout.detect(state, ev, rules.detector("first_message_fanout"))
+    context = TextContext(
+        kind="message",
+        contract_active=ev.contract_stage == "active",
+        contact_allowed=ev.contract_stage == "active",
+        direct_contract=ev.direct_contract,
+        previous=state.room_tail(ev.room_id),
+    )
+    signals += text.detect(ev.text, context, ev.event_id, ev.ts, rules.detector("text"))
+    state.push_room_text(ev.room_id, ev.text)
+    return signals
+
+
+def detect(state: AccountState, event: Event, rules: Rules) -> list[Signal]:
+    """Signals of one event; updates the account's windowed state."""
+    rule = rules.detector("text")
+    if isinstance(event, Message):
+        return _message(state, event, rules)
+    if isinstance(event, Proposal):
+        return text.detect(event.cover_letter, TextContext(kind="proposal"), event.event_id, event.ts, rule)
+    if isinstance(event, Feedback):
+        ctx = TextContext(kind="feedback", direct_contract=event.direct_contract)
+        return text.detect(event.comment, ctx, event.event_id, event.ts, rule)
+    if isinstance(event, AccountEvent) and event.profile_text:
+        return text.detect(event.profile_text, TextContext(kind="profile"), event.event_id, event.ts, rule)
+    return []
+
+
+def step(state: AccountState, event: Event, rules: Rules) -> list[Escalation]:
+    """Apply one event to its account's state (in place); return the escalations it triggers."""
+    touched = score.score(state, detect(state, event, rules), rules)
+    due = score.decide(state, touched, event.ts, rules)
+    if not due:
+        return []
+    return [escalation.build(event.actor, due, touched, state, rules, event.ts, event.event_id)]

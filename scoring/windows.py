@@ -1,0 +1,46 @@
+"""Bucketed event-time counters: a list of [bucket, count] pairs, oldest first.
+
+Buckets older than the retention are dropped on every update, so the state of
+an idle account shrinks to nothing as its windows expire.
+"""
+
+from __future__ import annotations
+
+Buckets = list[list[int]]
+
+
+def add(buckets: Buckets, ts: int, bucket_ms: int, retention_ms: int, n: int = 1) -> None:
+    """Count `n` at event time `ts`; drop buckets that left the retention."""
+    bucket = ts // bucket_ms
+    if buckets and buckets[-1][0] == bucket:
+        buckets[-1][1] += n
+    elif not buckets or buckets[-1][0] < bucket:
+        buckets.append([bucket, n])
+    else:
+        _insert_late(buckets, bucket, n)
+    expire(buckets, ts, bucket_ms, retention_ms)
+
+
+def _insert_late(buckets: Buckets, bucket: int, n: int) -> None:
+    for pair in buckets:
+        if pair[0] == bucket:
+            pair[1] += n
+            return
+    buckets.append([bucket, n])
+    buckets.sort()
+
+
+def expire(buckets: Buckets, ts: int, bucket_ms: int, retention_ms: int) -> None:
+    oldest = (ts - retention_ms) // bucket_ms
+    drop = 0
+    while drop < len(buckets) and buckets[drop][0] <= oldest:
+        drop += 1
+    if drop:
+        del buckets[:drop]
+
+
+def total(buckets: Buckets, ts: int, bucket_ms: int, window_ms: int) -> int:
+    """Count in the window of `window_ms` ending at event time `ts` (bucket-aligned)."""
+    first = (ts - window_ms) // bucket_ms + 1
+    last = ts // bucket_ms
+    return sum(n for b, n in buckets if first <= b <= last)

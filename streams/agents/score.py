@@ -1,0 +1,68 @@
+"""The scoring agent: batches of raw events in, escalations and dead letters out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import faust
+import orjson
+from faust.types import EventT, TableT
+
+from streams import tables
+from streams.metrics import Metrics
+from streams.pipeline import Incoming, Processor
+from streams.profiles import ProfileStore
+from streams.topics import Topics
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreAgent:
+    topics: Topics
+    table: TableT
+    processor: Processor
+    profiles: ProfileStore
+    metrics: Metrics
+    batch_max: int
+    batch_window_s: float
+
+    def incoming(self, event: EventT) -> Incoming:
+        msg = event.message
+        return Incoming(
+            kind=self.topics.kind_of[msg.topic],
+            topic=msg.topic,
+            partition=msg.partition,
+            offset=msg.offset,
+            key=msg.key,
+            value=msg.value,
+            timestamp_ms=int(msg.timestamp * 1000),
+        )
+
+    async def run(self, stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
+        async for events in stream.take_events(self.batch_max, within=self.batch_window_s):
+            await self.handle([self.incoming(e) for e in events])
+            yield None
+
+    async def handle(self, batch: list[Incoming]) -> None:
+        started = time.perf_counter()
+        result = self.processor.process(batch, lambda account: tables.load(self.table, account))
+        sends = [self.topics.dead_letters.send(key=k, value=v) for k, v in result.dead_letters]
+        sends += [
+            self.topics.escalations.send(key=e.account_id.encode(), value=orjson.dumps(e.to_dict()))
+            for e in result.escalations
+        ]
+        # Delivery of every escalation is confirmed before the state that records it is stored.
+        await asyncio.gather(*[await s for s in sends])
+        for account, (partition, state) in result.states.items():
+            tables.store(self.table, partition, account, state)
+        await self.profiles.write(result.profiles, result.escalations)
+        now = time.time()
+        for item in batch:
+            self.metrics.latency.observe(max(0.0, now - item.timestamp_ms / 1000))
+        self.metrics.batch_seconds.observe(time.perf_counter() - started)
+        self.metrics.batch_size.observe(len(batch))

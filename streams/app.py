@@ -1,0 +1,79 @@
+"""The one `faust.App`, built from the settings, with its topics, table, agent and pages."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import faust
+from faust.sensors.prometheus import setup_prometheus_sensors
+from prometheus_client import CollectorRegistry
+from redis.asyncio import Redis
+
+from scoring.rules import Rules
+from streams import tables, topics
+from streams.agents.score import ScoreAgent
+from streams.metrics import Metrics
+from streams.pipeline import Processor
+from streams.profiles import ProfileStore
+from streams.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Used only when no broker is configured and the command does not consume (classify, simulate
+# to a file); `riskscorer worker` starts the embedded broker instead.
+UNUSED_BROKER = "kafka://127.0.0.1:1"
+
+
+@dataclass(frozen=True, slots=True)
+class Scorer:
+    app: faust.App
+    settings: Settings
+    rules: Rules
+    metrics: Metrics
+    registry: CollectorRegistry
+    topics: topics.Topics
+
+
+def _faust_config(settings: Settings) -> dict[str, Any]:
+    brokers = (
+        [f"kafka://{h}" for h in settings.broker_hosts] if settings.broker_url else [UNUSED_BROKER]
+    )
+    return {
+        "broker": brokers,
+        "store": "memory://",
+        "topic_partitions": settings.partitions,
+        "topic_allow_declare": True,
+        "web_host": settings.web_host,
+        "web_port": settings.web_port,
+        "datadir": str(settings.data_dir),
+        "broker_session_timeout": settings.session_timeout_s,
+        "broker_heartbeat_interval": max(1.0, settings.session_timeout_s / 6),
+        "broker_rebalance_timeout": settings.session_timeout_s * 2,
+        "consumer_auto_offset_reset": "earliest",
+        "producer_acks": -1,
+        "web_enabled": True,
+    }
+
+
+def create(settings: Settings, rules: Rules) -> Scorer:
+    app = faust.App(settings.app_id, **_faust_config(settings))
+    registry = CollectorRegistry()
+    setup_prometheus_sensors(app, pattern="/metrics", registry=registry, name_prefix="faust")
+    metrics = Metrics.create(registry)
+    metrics.rules_info.labels(rules.version).set(1)
+    defined = topics.define(app, settings)
+    table = tables.define(app, settings)
+    redis_url = settings.redis_url or "redis://127.0.0.1:1"
+    agent = ScoreAgent(
+        topics=defined,
+        table=table,
+        processor=Processor(rules, metrics, settings.max_event_bytes, settings.max_text_chars),
+        profiles=ProfileStore(Redis.from_url(redis_url), settings.profile_ttl_s),
+        metrics=metrics,
+        batch_max=settings.batch_max,
+        batch_window_s=settings.batch_window_ms / 1000,
+    )
+    app.agent(defined.inputs, name="score")(agent.run)
+    return Scorer(app, settings, rules, metrics, registry, defined)

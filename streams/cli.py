@@ -1,0 +1,73 @@
+"""The `riskscorer` command: Faust's own command line plus the project's commands.
+
+Settings and rules are checked before anything starts; a bad one ends the
+program with a message naming it. `riskscorer worker` with no broker or Redis
+configured starts the embedded ones and stops them on exit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import sys
+import tomllib
+from pathlib import Path
+
+from scoring.rules import Rules, RulesError, parse_rules
+from streams import admin, app, commands, embedded
+from streams.settings import Settings, SettingsError, load
+
+
+def load_rules(path: Path) -> Rules:
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"rules file {path}: {exc}") from None
+    try:
+        return parse_rules(raw)
+    except RulesError as exc:
+        raise RulesError(f"rules file {path}: {exc}") from None
+
+
+def _fail(message: str) -> None:
+    print(f"riskscorer: {message}", file=sys.stderr)  # noqa: T201
+    sys.exit(2)
+
+
+def _prepare_worker(settings: Settings) -> Settings:
+    """Start what is not configured, and create the topics."""
+    need_broker, need_redis = settings.broker_url is None, settings.redis_url is None
+    if need_broker or need_redis:
+        started = embedded.start(need_broker, need_redis)
+        atexit.register(started.stop)
+        settings = settings.with_services(
+            settings.broker_url or f"127.0.0.1:{started.broker.port}",  # type: ignore[union-attr]
+            settings.redis_url or f"redis://127.0.0.1:{started.redis.port}",  # type: ignore[union-attr]
+        )
+        print(  # noqa: T201
+            f"riskscorer: embedded services: broker={settings.broker_url} "
+            f"redis={settings.redis_url}",
+            file=sys.stderr,
+        )
+    asyncio.run(admin.ensure_topics(settings))
+    return settings
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        settings = load()
+        rules = load_rules(settings.rules_file)
+    except (SettingsError, RulesError) as exc:
+        _fail(str(exc))
+        return
+    if argv[:1] == ["worker"]:
+        try:
+            settings = _prepare_worker(settings)
+        except (embedded.EmbeddedError, admin.TopicError) as exc:
+            _fail(str(exc))
+    scorer = app.create(settings, rules)
+    commands.register(scorer)
+    sys.argv = ["riskscorer", *argv]
+    scorer.app.main()

@@ -1,0 +1,78 @@
+"""The project's commands on the Faust command line: simulate, classify, demo, create-topics."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from faust.cli import option
+
+from streams import admin, producer
+from streams import demo as demo_runner
+from streams.app import Scorer
+from streams.simulator import SimConfig, generate, write_jsonl, write_truth
+
+
+def register(scorer: Scorer) -> None:
+    app, settings = scorer.app, scorer.settings
+
+    @app.command(
+        option("--accounts", type=int, default=400, show_default=True, help="accounts to simulate"),
+        option("--days", type=float, default=7.0, show_default=True, help="simulated period"),
+        option("--seed", type=int, default=1, show_default=True, help="random seed"),
+        option("--bad-share", type=float, default=0.15, show_default=True, help="bad actors"),
+        option("--out", type=click_path(), default=None, help="write events to this JSONL file"),
+        option("--truth", type=click_path(), default=None, help="write ground truth JSON here"),
+    )
+    async def simulate(
+        self: Any, accounts: int, days: float, seed: int, bad_share: float,
+        out: str | None, truth: str | None,
+    ) -> None:
+        """Generate marketplace traffic: to the broker, or to a JSONL file with --out."""
+        sim = generate(SimConfig(accounts=accounts, days=days, seed=seed, bad_share=bad_share))
+        if truth:
+            write_truth(sim, Path(truth))
+        if out:
+            write_jsonl(sim, Path(out))
+            print(f"wrote {len(sim.events)} events to {out}", file=sys.stderr)  # noqa: T201
+            return
+        await admin.ensure_topics(settings)
+        sent = await producer.send_events(settings, sim.events)
+        print(f"sent {sent} events to {settings.broker_url}", file=sys.stderr)  # noqa: T201
+
+    @app.command()
+    async def classify(self: Any) -> None:
+        """Read JSONL {id, kind, text} on stdin; write JSONL {id, labels, hits} on stdout."""
+        from scoring.text.classify import classify_stream
+
+        out = sys.stdout
+        for line in classify_stream(sys.stdin):
+            out.write(line + "\n")
+        out.flush()
+
+    @app.command(
+        option("--accounts", type=int, default=400, show_default=True, help="accounts to simulate"),
+        option("--days", type=float, default=7.0, show_default=True, help="simulated period"),
+        option("--seed", type=int, default=1, show_default=True, help="random seed"),
+        option("--out-dir", type=click_path(), default="riskscorer-demo", show_default=True,
+               help="where events, ground truth and escalations are written"),
+        option("--summary-json", type=click_path(), default=None, help="also write the summary"),
+    )
+    async def demo(
+        self: Any, accounts: int, days: float, seed: int, out_dir: str, summary_json: str | None
+    ) -> None:
+        """Run the whole pipeline on embedded services with simulated traffic; print a summary."""
+        config = SimConfig(accounts=accounts, days=days, seed=seed)
+        await demo_runner.run(scorer, config, Path(out_dir), Path(summary_json) if summary_json else None)
+
+    @app.command()
+    async def create_topics(self: Any) -> None:
+        """Create the scorer's topics on the configured broker (idempotent)."""
+        await admin.ensure_topics(settings)
+
+
+def click_path() -> Any:
+    import click
+
+    return click.Path(dir_okay=False)

@@ -1,0 +1,78 @@
+"""All of the scorer's Prometheus metrics, in one container with bounded labels.
+
+Labels are topic kinds, outcomes, reasons, policies and severities: small
+fixed sets. Account ids never become labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    events: Counter
+    dead_letters: Counter
+    escalations: Counter
+    signals: Counter
+    latency: Histogram
+    batch_seconds: Histogram
+    batch_size: Histogram
+    rules_info: Gauge
+
+    @classmethod
+    def create(cls, registry: CollectorRegistry) -> Metrics:
+        return cls(
+            events=Counter(
+                "riskscorer_events_total",
+                "Input events by topic kind and outcome (scored, dead_letter, replayed)",
+                ["topic", "outcome"],
+                registry=registry,
+            ),
+            dead_letters=Counter(
+                "riskscorer_dead_letters_total",
+                "Events sent to the dead-letter topic, by topic kind and reason",
+                ["topic", "reason"],
+                registry=registry,
+            ),
+            escalations=Counter(
+                "riskscorer_escalations_total",
+                "Escalations published, by policy and severity",
+                ["policy", "severity"],
+                registry=registry,
+            ),
+            signals=Counter(
+                "riskscorer_signals_total",
+                "Detector signals, by policy",
+                ["policy"],
+                registry=registry,
+            ),
+            latency=Histogram(
+                "riskscorer_processing_latency_seconds",
+                "Time from the event's broker timestamp to the end of its batch",
+                buckets=LATENCY_BUCKETS,
+                registry=registry,
+            ),
+            batch_seconds=Histogram(
+                "riskscorer_batch_seconds",
+                "Time to process one batch (decode, score, send, store)",
+                buckets=LATENCY_BUCKETS,
+                registry=registry,
+            ),
+            batch_size=Histogram(
+                "riskscorer_batch_events",
+                "Events per processed batch",
+                buckets=(1, 10, 50, 100, 250, 500, 1000, 2000, 5000),
+                registry=registry,
+            ),
+            rules_info=Gauge(
+                "riskscorer_rules_info",
+                "The rules version in force (value 1)",
+                ["version"],
+                registry=registry,
+            ),
+        )

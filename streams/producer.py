@@ -1,0 +1,45 @@
+"""Send simulated or recorded events to the input topics with a plain aiokafka producer."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+
+from aiokafka import AIOKafkaProducer
+
+from streams.settings import Settings
+from streams.simulator import SimEvent
+
+
+async def send_events(
+    settings: Settings,
+    events: Iterable[SimEvent],
+    progress: Callable[[int], None] | None = None,
+    chunk: int = 2000,
+) -> int:
+    """Send events keyed by their actor, in order; return how many were sent."""
+    topics = settings.input_topics
+    producer = AIOKafkaProducer(
+        bootstrap_servers=settings.broker_hosts, linger_ms=5, max_batch_size=262144, acks="all"
+    )
+    await producer.start()
+    sent = 0
+    try:
+        pending = []
+        for event in events:
+            pending.append(
+                await producer.send(topics[event.kind], event.payload(), key=event.key.encode())
+            )
+            if len(pending) >= chunk:
+                await asyncio.gather(*pending)
+                sent += len(pending)
+                pending.clear()
+                if progress:
+                    progress(sent)
+        await asyncio.gather(*pending)
+        sent += len(pending)
+    finally:
+        await producer.stop()
+    if progress:
+        progress(sent)
+    return sent

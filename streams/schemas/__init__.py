@@ -1,0 +1,15 @@
+"""Topic schemas: decoders from raw bytes to records, and their JSON Schema files."""
+
+from streams.schemas import accounts, contracts, feedback, messages, proposals
+from streams.schemas.base import Schema
+from streams.schemas.fields import Rejected
+
+INPUT_SCHEMAS: dict[str, Schema] = {
+    "messages": messages.SCHEMA,
+    "proposals": proposals.SCHEMA,
+    "feedback": feedback.SCHEMA,
+    "accounts": accounts.SCHEMA,
+    "contracts": contracts.SCHEMA,
+}
+
+__all__ = ["INPUT_SCHEMAS", "Rejected", "Schema"]

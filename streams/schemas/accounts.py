@@ -1,0 +1,27 @@
+"""Schema of the account events topic (keyed by `account_id`)."""
+
+from scoring.records import ACCOUNT_EVENT_TYPES, ROLES, AccountEvent
+from streams.schemas.base import Schema
+from streams.schemas.fields import EVENT_ID, TS, Field
+
+SCHEMA = Schema(
+    name="account",
+    description=(
+        "Signup, login or profile update, with hashed fingerprints (never raw device ids, "
+        "addresses or card numbers). Kafka key: account_id."
+    ),
+    record=AccountEvent,
+    fields=(
+        EVENT_ID,
+        TS,
+        Field("type", "enum", choices=ACCOUNT_EVENT_TYPES, description="what happened"),
+        Field("account_id", "id", description="the account"),
+        Field("role", "enum", choices=ROLES, description="client or freelancer"),
+        Field("country", "text", required=False, description="ISO 3166 alpha-2 of the session"),
+        Field("device_fp", "text", required=False, description="hashed device fingerprint"),
+        Field("ip_fp", "text", required=False, description="hashed IP address"),
+        Field("payment_fp", "text", required=False, description="hashed payment instrument"),
+        Field("phone_fp", "text", required=False, description="hashed phone number"),
+        Field("profile_text", "text", required=False, description="profile overview text"),
+    ),
+)

@@ -1,0 +1,170 @@
+"""The one settings object, read once from `RISKSCORER_*` environment variables.
+
+A missing or invalid value raises `SettingsError` naming the variable; the CLI
+turns that into a one-line message and exit status 2 before anything starts.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+PREFIX = "RISKSCORER_"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_RULES = REPO_ROOT / "deploy" / "rules.toml"
+
+T = TypeVar("T")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or invalid; the message names the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    broker_url: str | None = None  # comma-separated host:port list; None = start the embedded broker
+    redis_url: str | None = None  # redis://...; None = start the embedded Redis
+    app_id: str = "riskscorer"
+    topic_messages: str = "marketplace.messages"
+    topic_proposals: str = "marketplace.proposals"
+    topic_feedback: str = "marketplace.feedback"
+    topic_accounts: str = "marketplace.accounts"
+    topic_contracts: str = "marketplace.contracts"
+    topic_escalations: str = "riskscorer.escalations"
+    topic_deadletter: str = "riskscorer.deadletter"
+    partitions: int = 4
+    web_host: str = "127.0.0.1"
+    web_port: int = 6066
+    rules_file: Path = DEFAULT_RULES
+    data_dir: Path = Path(".riskscorer-data")
+    max_event_bytes: int = 65536
+    max_text_chars: int = 20000
+    batch_max: int = 1000
+    batch_window_ms: int = 50
+    fetch_wait_ms: int = 100
+    profile_ttl_s: int = 30 * 86400
+    session_timeout_s: float = 10.0
+
+    @property
+    def input_topics(self) -> dict[str, str]:
+        """Schema name -> topic name, for the five input topics."""
+        return {
+            "messages": self.topic_messages,
+            "proposals": self.topic_proposals,
+            "feedback": self.topic_feedback,
+            "accounts": self.topic_accounts,
+            "contracts": self.topic_contracts,
+        }
+
+    @property
+    def broker_hosts(self) -> list[str]:
+        if self.broker_url is None:
+            raise SettingsError(f"{PREFIX}BROKER_URL is not set")
+        return [h.removeprefix("kafka://") for h in self.broker_url.split(",")]
+
+    def with_services(self, broker_url: str, redis_url: str) -> Settings:
+        return replace(self, broker_url=broker_url, redis_url=redis_url)
+
+
+def _positive_int(name: str, raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name}={raw!r} is not an integer") from None
+    if value <= 0:
+        raise SettingsError(f"{PREFIX}{name}={raw!r} must be positive")
+    return value
+
+
+def _positive_float(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name}={raw!r} is not a number") from None
+    if value <= 0:
+        raise SettingsError(f"{PREFIX}{name}={raw!r} must be positive")
+    return value
+
+
+def _port(name: str, raw: str) -> int:
+    value = _positive_int(name, raw)
+    if value > 65535:
+        raise SettingsError(f"{PREFIX}{name}={raw!r} is not a TCP port")
+    return value
+
+
+def _broker(name: str, raw: str) -> str:
+    for host in raw.split(","):
+        hostport = host.strip().removeprefix("kafka://")
+        h, _, p = hostport.rpartition(":")
+        if not h or not p.isdigit():
+            raise SettingsError(f"{PREFIX}{name}={raw!r}: each broker must be host:port")
+    return raw
+
+
+def _redis(name: str, raw: str) -> str:
+    if not raw.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError(f"{PREFIX}{name}={raw!r} must start with redis://, rediss:// or unix://")
+    return raw
+
+
+def _rules(name: str, raw: str) -> Path:
+    path = Path(raw)
+    if not path.is_file():
+        raise SettingsError(f"{PREFIX}{name}={raw!r}: no such file")
+    return path
+
+
+def _topic(name: str, raw: str) -> str:
+    if not raw or len(raw) > 249 or not all(c.isalnum() or c in "._-" for c in raw):
+        raise SettingsError(f"{PREFIX}{name}={raw!r} is not a valid topic name")
+    return raw
+
+
+def _text(name: str, raw: str) -> str:
+    if not raw.strip():
+        raise SettingsError(f"{PREFIX}{name} is empty")
+    return raw
+
+
+_PARSERS: dict[type, Callable[[str, str], Any]] = {int: _positive_int, float: _positive_float}
+_SPECIAL: dict[str, Callable[[str, str], Any]] = {
+    "broker_url": _broker,
+    "redis_url": _redis,
+    "web_port": _port,
+    "rules_file": _rules,
+    "data_dir": lambda _n, raw: Path(raw),
+}
+
+
+def _parser(field_name: str, default: Any) -> Callable[[str, str], Any]:
+    if field_name in _SPECIAL:
+        return _SPECIAL[field_name]
+    if field_name.startswith("topic_"):
+        return _topic
+    return _PARSERS.get(type(default), _text)
+
+
+def load(env: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings from the environment; raise `SettingsError` naming a bad variable."""
+    env = os.environ if env is None else env
+    known = {PREFIX + f.name.upper() for f in fields(Settings)}
+    unknown = sorted(k for k in env if k.startswith(PREFIX) and k not in known)
+    if unknown:
+        raise SettingsError(f"{unknown[0]} is not a setting (known: {', '.join(sorted(known))})")
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        name = f.name.upper()
+        raw = env.get(PREFIX + name)
+        if raw is None:
+            continue
+        values[f.name] = _parser(f.name, f.default)(name, raw.strip())
+    settings = Settings(**values)
+    if not settings.rules_file.is_file():
+        raise SettingsError(f"{PREFIX}RULES_FILE={str(settings.rules_file)!r}: no such file")
+    if len(set(settings.input_topics.values())) != 5:
+        raise SettingsError(f"{PREFIX}TOPIC_*: the five input topics must have distinct names")
+    return settings

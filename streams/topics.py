@@ -1,0 +1,44 @@
+"""The Kafka topics: five raw-bytes inputs, the escalations out, the dead letters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import faust
+from faust.types import TopicT
+
+from streams.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Topics:
+    inputs: TopicT  # all five input topics, one co-partitioned subscription
+    kind_of: dict[str, str]  # topic name -> schema name
+    escalations: TopicT
+    dead_letters: TopicT
+
+
+def _raw(app: faust.App, *names: str, partitions: int) -> TopicT:
+    return app.topic(
+        *names,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        partitions=partitions,
+    )
+
+
+def define(app: faust.App, settings: Settings) -> Topics:
+    names = settings.input_topics
+    return Topics(
+        inputs=_raw(app, *names.values(), partitions=settings.partitions),
+        kind_of={topic: kind for kind, topic in names.items()},
+        escalations=_raw(app, settings.topic_escalations, partitions=settings.partitions),
+        dead_letters=_raw(app, settings.topic_deadletter, partitions=settings.partitions),
+    )
+
+
+def all_topic_names(settings: Settings) -> list[str]:
+    """Every topic the scorer reads or writes, for creation up front."""
+    return [*settings.input_topics.values(), settings.topic_escalations, settings.topic_deadletter]

@@ -1,0 +1,20 @@
+"""Builders shared by the unit tests."""
+
+import tomllib
+
+from scoring.records import Message
+from scoring.rules import Rules, parse_rules
+from streams.settings import DEFAULT_RULES
+
+
+def rules() -> Rules:
+    with DEFAULT_RULES.open("rb") as fh:
+        return parse_rules(tomllib.load(fh))
+
+
+def message(i: int, ts: int, sender: str = "f1", recipient: str = "c1", text: str = "hello",
+            room: str | None = None, stage: str = "pre_contract") -> Message:
+    return Message(
+        event_id=f"m{i}", ts=ts, room_id=room or f"{sender}-{recipient}", sender_id=sender,
+        recipient_id=recipient, text=text, contract_stage=stage,
+    )

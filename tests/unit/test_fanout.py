@@ -1,0 +1,33 @@
+import pytest
+
+from scoring.detectors import fanout
+from scoring.state import AccountState
+from tests.unit.helpers import message, rules
+
+RULE = rules().detector("first_message_fanout")
+LIMIT = int(RULE.param("per_hour"))
+
+
+def run(pairs):
+    state, signals = AccountState(), []
+    for i, (ts, recipient) in enumerate(pairs):
+        signals += fanout.detect(state, message(i, ts, recipient=recipient), RULE)
+    return signals
+
+
+@pytest.mark.parametrize(
+    ("pairs", "fires"),
+    [
+        ([(i * 60_000, f"c{i}") for i in range(LIMIT)], False),
+        ([(i * 60_000, f"c{i}") for i in range(LIMIT + 1)], True),
+        ([(i * 60_000, f"c{i % 3}") for i in range(100)], False),  # many messages, three people
+        ([(i * 400_000, f"c{i}") for i in range(LIMIT + 5)], False),  # spread over many hours
+    ],
+)
+def test_fanout(pairs, fires):
+    signals = run(pairs)
+    assert bool(signals) is fires
+    if fires:
+        assert len(signals) == 1
+        assert signals[0].counters[0].name == "first_messages_per_hour"
+        assert signals[0].counters[0].value == LIMIT + 1

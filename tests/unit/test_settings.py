@@ -1,0 +1,50 @@
+import pytest
+
+from streams.settings import SettingsError, load
+
+
+def test_defaults_load_with_empty_environment():
+    settings = load({})
+    assert settings.broker_url is None
+    assert settings.partitions == 4
+    assert settings.rules_file.is_file()
+
+
+def test_values_are_parsed():
+    settings = load(
+        {
+            "RISKSCORER_BROKER_URL": "kafka://k1:9092,k2:9092",
+            "RISKSCORER_REDIS_URL": "redis://r:6379/0",
+            "RISKSCORER_PARTITIONS": "12",
+            "RISKSCORER_WEB_PORT": "7000",
+        }
+    )
+    assert settings.broker_hosts == ["k1:9092", "k2:9092"]
+    assert settings.partitions == 12
+    assert settings.web_port == 7000
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("RISKSCORER_PARTITIONS", "four"),
+        ("RISKSCORER_PARTITIONS", "0"),
+        ("RISKSCORER_WEB_PORT", "70000"),
+        ("RISKSCORER_BROKER_URL", "localhost"),
+        ("RISKSCORER_REDIS_URL", "localhost:6379"),
+        ("RISKSCORER_RULES_FILE", "/nonexistent/rules.toml"),
+        ("RISKSCORER_TOPIC_MESSAGES", "bad topic!"),
+        ("RISKSCORER_BATCH_WINDOW_MS", "-5"),
+        ("RISKSCORER_SESSION_TIMEOUT_S", "soon"),
+        ("RISKSCORER_APP_ID", "  "),
+        ("RISKSCORER_PARTITONS", "4"),
+    ],
+)
+def test_bad_value_names_the_setting(name, value):
+    with pytest.raises(SettingsError, match=name):
+        load({name: value})
+
+
+def test_input_topics_must_be_distinct():
+    with pytest.raises(SettingsError, match="TOPIC"):
+        load({"RISKSCORER_TOPIC_PROPOSALS": "marketplace.messages"})

@@ -1,0 +1,29 @@
+import pytest
+
+from scoring import windows
+
+MIN = 60_000
+
+
+def test_counts_within_window_and_expires_old_buckets():
+    b: list[list[int]] = []
+    for i in range(5):
+        windows.add(b, i * MIN, MIN, 3 * MIN)
+    assert windows.total(b, 4 * MIN, MIN, 2 * MIN) == 2
+    assert [x[0] for x in b] == [2, 3, 4]
+
+
+def test_late_event_is_counted_in_its_bucket():
+    b: list[list[int]] = []
+    windows.add(b, 5 * MIN, MIN, 60 * MIN)
+    windows.add(b, 3 * MIN, MIN, 60 * MIN)
+    windows.add(b, 3 * MIN + 10, MIN, 60 * MIN)
+    assert b == [[3, 2], [5, 1]]
+
+
+@pytest.mark.parametrize(("window", "expected"), [(MIN, 1), (2 * MIN, 2), (10 * MIN, 2), (11 * MIN, 3)])
+def test_total_by_window(window, expected):
+    b: list[list[int]] = []
+    for t in (0, 9 * MIN, 10 * MIN):
+        windows.add(b, t, MIN, 60 * MIN)
+    assert windows.total(b, 10 * MIN, MIN, window) == expected
