@@ -13,8 +13,6 @@ def define(app: faust.App, settings: Settings) -> TableT:
         "account_state",
         key_type=bytes,
         value_type=bytes,
-        key_serializer="raw",
-        value_serializer="raw",
         partitions=settings.partitions,
         default=None,
     )

@@ -1,0 +1,122 @@
+"""End to end on the real broker and Redis: events in, exactly the expected outputs out."""
+
+from __future__ import annotations
+
+import base64
+from collections import Counter
+
+import orjson
+import pytest
+import redis
+
+from tests.integration.kafka_client import produce, read_all
+from tests.integration.workers import Worker, scorer_env
+
+pytestmark = pytest.mark.integration
+
+T0 = 1_767_225_600_000  # 2026-01-01T00:00:00Z
+MIN = 60_000
+
+
+def msg(i: int, ts: int, sender: str, recipient: str, text: str, stage: str = "pre_contract"):
+    value = {
+        "event_id": f"{sender}-m{i}", "ts": ts, "room_id": f"{sender}:{recipient}",
+        "sender_id": sender, "recipient_id": recipient, "text": text, "contract_stage": stage,
+    }
+    return ("messages", sender.encode(), orjson.dumps(value))
+
+
+def scenario() -> list[tuple[str, bytes | None, bytes]]:
+    events = [
+        msg(0, T0, "f-pay", "c-1", "Hi! Thanks for the invite, happy to discuss the scope."),
+        msg(1, T0 + MIN, "f-pay", "c-1", "let's do it on p@yp@l instead so we avoid the fees"),
+    ]
+    # 16 short messages to one client inside a minute: a burst (limit 15 a minute).
+    events += [msg(i, T0 + i * 2000, "f-burst", "c-2", "ok") for i in range(16)]
+    # First messages to 13 different clients within an hour (limit 12 an hour).
+    events += [
+        msg(i, T0 + i * 3 * MIN, "f-fan", f"c-fan-{i}", "Hello, is the logo job still open?")
+        for i in range(13)
+    ]
+    # Innocent account using trigger words.
+    events += [
+        msg(0, T0, "f-good", "c-3", "I only accept payment through the platform, sorry."),
+        msg(1, T0 + MIN, "f-good", "c-3", "The job is integrating the PayPal API into checkout."),
+        msg(2, T0 + 2 * MIN, "f-good", "c-3", "this damn build keeps failing, fixing it now"),
+    ]
+    return events
+
+
+def malformed() -> list[tuple[str, bytes | None, bytes, str]]:
+    good = orjson.loads(msg(0, T0, "f-x", "c-x", "hi")[2])
+    return [
+        ("messages", b"f-x", b'{"event_id": "x1", "ts": ', "bad_json"),
+        ("messages", b"f-x", orjson.dumps({k: v for k, v in good.items() if k != "text"}),
+         "missing_field"),
+        ("messages", b"f-x", b'{"event_id":"x3","text":"\xff\xfe"}', "invalid_utf8"),
+        ("messages", b"f-x", orjson.dumps({**good, "ts": "noon"}), "wrong_type"),
+        ("messages", b"f-x", orjson.dumps({**good, "text": "x" * 3000}), "too_large"),
+        ("messages", b"c-someone-else", orjson.dumps(good), "key_mismatch"),
+        ("accounts", b"f-x", orjson.dumps({"event_id": "x7", "ts": T0, "type": "teleport",
+                                           "account_id": "f-x", "role": "freelancer"}),
+         "unknown_type"),
+    ]
+
+
+@pytest.fixture
+def env(services, tmp_path):
+    return scorer_env(services.broker_url, services.redis_url, tmp_path,
+                      RISKSCORER_MAX_TEXT_CHARS="2000")
+
+
+@pytest.fixture
+def worker(env, tmp_path):
+    w = Worker(env, tmp_path).start().wait_ready()
+    yield w
+    w.stop()
+
+
+def topic(env, kind: str) -> str:
+    return env[f"RISKSCORER_TOPIC_{kind.upper()}"]
+
+
+def test_expected_escalations_and_dead_letters_and_nothing_else(env, worker, services):
+    bad = malformed()
+    items = [(topic(env, k), key, value) for k, key, value in scenario()]
+    items += [(topic(env, k), key, value) for k, key, value, _ in bad]
+    produce(services.broker_url, items)
+
+    metrics = worker.wait_processed(len(items))
+    assert metrics["riskscorer_events_total:scored"] == len(scenario())
+    escalations = read_all(services.broker_url, topic(env, "escalations"), expected=3)
+    dead = read_all(services.broker_url, topic(env, "deadletter"), expected=len(bad))
+
+    found = sorted((e["account_id"], tuple(e["policies"])) for e in escalations)
+    assert found == [
+        ("f-burst", ("spam_scam",)),
+        ("f-fan", ("spam_scam",)),
+        ("f-pay", ("off_platform_payment",)),
+    ]
+    by_account = {e["account_id"]: e for e in escalations}
+    assert len({e["escalation_id"] for e in escalations}) == 3
+
+    pay = by_account["f-pay"]
+    span = pay["evidence"][0]["spans"][0]
+    assert pay["evidence"][0]["event_id"] == "f-pay-m1"
+    assert "p@yp@l" in span["text"]
+    assert pay["rule_version"] and pay["reasons"] and pay["severity"] in {"low", "medium", "high", "critical"}
+
+    burst = by_account["f-burst"]["evidence"][0]["counters"][0]
+    assert (burst["name"], burst["value"], burst["window_s"]) == ("messages_per_minute", 16, 60)
+    fan = by_account["f-fan"]["evidence"][0]["counters"][0]
+    assert (fan["name"], fan["value"], fan["window_s"]) == ("first_messages_per_hour", 13, 3600)
+
+    assert Counter(d["reason"] for d in dead) == Counter(reason for *_, reason in bad)
+    originals = {value for _, _, value, _ in bad}
+    assert {base64.b64decode(d["value_b64"]) for d in dead} == originals
+    assert all(d["topic"].startswith("t-") and d["offset"] >= 0 for d in dead)
+    assert metrics["riskscorer_dead_letters_total"] == len(bad)
+
+    profile = redis.Redis.from_url(services.redis_url).hgetall("riskscorer:profile:f-pay")
+    assert orjson.loads(profile[b"last_escalation"])["escalation_id"] == pay["escalation_id"]
+    assert "off_platform_payment" in orjson.loads(profile[b"scores"])
