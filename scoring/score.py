@@ -12,7 +12,7 @@ from scoring.state import AccountState
 def decayed(value: float, since_ms: int, half_life_ms: int) -> float:
     if since_ms <= 0:
         return value
-    return value * 0.5 ** (since_ms / half_life_ms)
+    return float(value * 0.5 ** (since_ms / half_life_ms))
 
 
 def score(state: AccountState, signals: Iterable[Signal], rules: Rules) -> dict[str, float]:

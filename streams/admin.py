@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -40,12 +41,10 @@ async def ensure_topics(settings: Settings, replication: int = 1) -> None:
         existing = set(await admin.list_topics())
         missing = [n for n in names if n not in existing]
         if missing:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(
                     [NewTopic(n, settings.partitions, replication) for n in missing]
                 )
-            except TopicAlreadyExistsError:
-                pass
             log.info("created topics %s with %d partitions", missing, settings.partitions)
         await _check_partitions(admin, names, settings.partitions)
     finally:

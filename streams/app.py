@@ -12,7 +12,7 @@ from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
 from scoring.rules import Rules
-from streams import tables, topics
+from streams import faust_tuning, tables, topics
 from streams.agents.score import ScoreAgent
 from streams.metrics import Metrics
 from streams.pipeline import Processor
@@ -58,6 +58,7 @@ def _faust_config(settings: Settings) -> dict[str, Any]:
 
 
 def create(settings: Settings, rules: Rules) -> Scorer:
+    faust_tuning.set_fetch_wait(settings.fetch_wait_ms)
     app = faust.App(settings.app_id, **_faust_config(settings))
     registry = CollectorRegistry()
     setup_prometheus_sensors(app, pattern="/metrics", registry=registry, name_prefix="faust")

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from faust.cli import option
+from streams.simulator import SimConfig, generate, write_jsonl, write_truth
 
 from streams import admin, producer
 from streams import demo as demo_runner
 from streams.app import Scorer
-from streams.simulator import SimConfig, generate, write_jsonl, write_truth
 
 
 def register(scorer: Scorer) -> None:

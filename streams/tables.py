@@ -8,7 +8,7 @@ from faust.types import TableT
 from streams.settings import Settings
 
 
-def define(app: faust.App, settings: Settings) -> TableT:
+def define(app: faust.App, settings: Settings) -> TableT[bytes, bytes | None]:
     return app.Table(
         "account_state",
         key_type=bytes,
@@ -18,12 +18,12 @@ def define(app: faust.App, settings: Settings) -> TableT:
     )
 
 
-def load(table: TableT, account: str) -> bytes | None:
+def load(table: TableT[bytes, bytes | None], account: str) -> bytes | None:
     value: bytes | None = table.get(account.encode())
     return value
 
 
-def store(table: TableT, partition: int, account: str, value: bytes) -> None:
+def store(table: TableT[bytes, bytes | None], partition: int, account: str, value: bytes) -> None:
     """Write a state and its changelog record to the account's partition.
 
     Writes happen in the batch body after `take_events`, where Faust has no

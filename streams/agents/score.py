@@ -24,14 +24,14 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True, slots=True)
 class ScoreAgent:
     topics: Topics
-    table: TableT
+    table: TableT[bytes, bytes | None]
     processor: Processor
     profiles: ProfileStore
     metrics: Metrics
     batch_max: int
     batch_window_s: float
 
-    def incoming(self, event: EventT) -> Incoming:
+    def incoming(self, event: EventT[bytes]) -> Incoming:
         msg = event.message
         return Incoming(
             kind=self.topics.kind_of[msg.topic],
@@ -44,7 +44,10 @@ class ScoreAgent:
         )
 
     async def run(self, stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
-        async for events in stream.take_events(self.batch_max, within=self.batch_window_s):
+        batches = stream.take_events(  # type: ignore[attr-defined]
+            self.batch_max, within=self.batch_window_s
+        )
+        async for events in batches:
             await self.handle([self.incoming(e) for e in events])
             yield None
 

@@ -46,6 +46,7 @@ class Worker:
     tmp: Path
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
+    args: tuple[str, ...] = ("-l", "info")
 
     def start(self) -> Worker:
         env = {
@@ -55,7 +56,7 @@ class Worker:
         }
         self.log = (self.tmp / f"worker-{self.port}.log").open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streams", "worker", "-l", "info"],
+            [sys.executable, "-m", "streams", "worker", *self.args],
             env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
         return self

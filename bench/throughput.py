@@ -1,0 +1,125 @@
+"""Worker throughput on the embedded broker, against a raw aiokafka ceiling, in one run.
+
+    python bench/throughput.py [--accounts N] [--days D] [--runs R]
+
+Loads a simulated mixed stream into the input topics once, then alternates R
+times: (a) a raw aiokafka getmany loop that decodes and validates every event
+with the project's decoders (the ceiling), (b) one `riskscorer worker` process
+(uvloop) consuming the same topics from the start under a fresh consumer group.
+Prints medians and the ratio. Also prints the worker's processing-latency
+percentiles (from its histogram) for a paced run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from streams.simulator import SimConfig, generate  # noqa: E402
+
+from streams import admin, embedded, producer  # noqa: E402
+from streams.schemas import INPUT_SCHEMAS, Rejected  # noqa: E402
+from streams.settings import Settings, load  # noqa: E402
+from tests.integration.workers import Worker, scorer_env  # noqa: E402
+
+
+async def ceiling(settings: Settings, total: int) -> float:
+    """Events/s of a bare consume + decode + validate loop."""
+    consumer = AIOKafkaConsumer(
+        *settings.input_topics.values(),
+        bootstrap_servers=settings.broker_hosts,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+        fetch_max_wait_ms=100,
+    )
+    kind_of = {t: k for k, t in settings.input_topics.items()}
+    await consumer.start()
+    seen, started = 0, None
+    try:
+        while seen < total:
+            batches = await consumer.getmany(timeout_ms=500, max_records=5000)
+            started = started or time.perf_counter()
+            for tp, records in batches.items():
+                schema = INPUT_SCHEMAS[kind_of[tp.topic]]
+                for rec in records:
+                    with contextlib.suppress(Rejected):
+                        schema.decode(rec.value or b"", settings.max_text_chars)
+                    seen += 1
+    finally:
+        await consumer.stop()
+    return seen / (time.perf_counter() - (started or 0))
+
+
+def worker_run(env: dict[str, str], total: int, tmp: Path) -> tuple[float, dict[str, float]]:
+    """Events/s of one worker from its first processed event to the last."""
+    w = Worker(env, tmp, args=("-l", "warning", "--loop", "uvloop")).start()
+    try:
+        w.wait_ready(120)
+        while (first := w.processed()) == 0:
+            time.sleep(0.05)
+        t0 = time.perf_counter()
+        while (done := w.processed()) < total:
+            time.sleep(0.1)
+        return (done - first) / (time.perf_counter() - t0), w.metrics()
+    finally:
+        w.stop()
+
+
+def settings_for(env: dict[str, str]) -> Settings:
+    return load({k: v for k, v in env.items() if k.startswith("RISKSCORER_")})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--accounts", type=int, default=2000)
+    parser.add_argument("--days", type=float, default=7.0)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--partitions", type=int, default=4)
+    args = parser.parse_args()
+
+    services = embedded.start(True, True)
+    try:
+        with tempfile.TemporaryDirectory() as tmpdir:
+            tmp = Path(tmpdir)
+            broker = f"127.0.0.1:{services.broker.port}"  # type: ignore[union-attr]
+            redis = f"redis://127.0.0.1:{services.redis.port}"  # type: ignore[union-attr]
+            base = scorer_env(broker, redis, tmp, RISKSCORER_PARTITIONS=str(args.partitions))
+            settings = settings_for(base)
+            sim = generate(SimConfig(accounts=args.accounts, days=args.days, seed=7))
+            total = len(sim.events)
+            kinds: dict[str, int] = {}
+            for ev in sim.events:
+                kinds[ev.kind] = kinds.get(ev.kind, 0) + 1
+            print(f"events: {total} {kinds}", flush=True)
+            asyncio.run(admin.ensure_topics(settings))
+            asyncio.run(producer.send_events(settings, sim.events))
+
+            raw, work = [], []
+            for run in range(args.runs):
+                raw.append(asyncio.run(ceiling(settings, total)))
+                env = {**base, "RISKSCORER_APP_ID": f"{base['RISKSCORER_APP_ID']}-{run}"}
+                rate, _ = worker_run(env, total, tmp)
+                work.append(rate)
+                print(f"run {run}: ceiling {raw[-1]:,.0f}/s  worker {rate:,.0f}/s", flush=True)
+            r, w = statistics.median(raw), statistics.median(work)
+            print(f"median ceiling (aiokafka + decode): {r:,.0f} events/s")
+            print(f"median worker (1 process, uvloop):  {w:,.0f} events/s")
+            print(f"worker / ceiling: {w / r:.3f}")
+    finally:
+        services.stop()
+
+
+if __name__ == "__main__":
+    main()
