@@ -63,6 +63,8 @@ DETECTOR_PARAMS: dict[str, tuple[str, ...]] = {
     "message_burst": ("per_minute", "per_hour"),
     "first_message_fanout": ("per_hour",),
     "text": (),
+    "repeated_cover_letter": ("similarity", "min_matches"),
+    "feedback_requests": ("per_contract_per_week",),
 }
 
 

@@ -17,6 +17,8 @@ MAX_ROOMS = 3  # rooms whose last messages are kept for split-contact detection
 ROOM_TAIL = 2  # messages kept per room
 TAIL_CHARS = 160  # characters kept per message
 MAX_EVIDENCE = 5  # signals kept per policy for the escalation's evidence
+MAX_PROPOSALS = 8  # recent proposal sketches kept for repeated-cover-letter detection
+MAX_CONTRACTS = 16  # contracts whose feedback requests are counted
 
 
 @dataclass(slots=True)
@@ -29,6 +31,8 @@ class AccountState:
     escalated: dict[str, int] = field(default_factory=dict)  # policy -> cooldown bucket
     evidence: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     rooms: dict[str, list[str]] = field(default_factory=dict)  # room -> last texts
+    proposals: list[list[str]] = field(default_factory=list)  # [event id, job id, sketch]
+    requests: dict[str, list[int]] = field(default_factory=dict)  # contract -> [count, first ts]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -40,6 +44,8 @@ class AccountState:
             "e": self.escalated,
             "v": self.evidence,
             "r": self.rooms,
+            "p": self.proposals,
+            "q": self.requests,
         }
 
     @classmethod
@@ -53,6 +59,8 @@ class AccountState:
             escalated=raw.get("e", {}),
             evidence=raw.get("v", {}),
             rooms=raw.get("r", {}),
+            proposals=raw.get("p", []),
+            requests=raw.get("q", {}),
         )
 
     def remember_contact(self, recipient: str, minute: int) -> bool:
@@ -78,3 +86,17 @@ class AccountState:
         items = self.evidence.setdefault(policy, [])
         items.append(item)
         del items[:-MAX_EVIDENCE]
+
+    def remember_proposal(self, event_id: str, job_id: str, sketch: str) -> None:
+        self.proposals.append([event_id, job_id, sketch])
+        del self.proposals[:-MAX_PROPOSALS]
+
+    def count_request(self, contract: str, ts: int, window_ms: int) -> int:
+        """Count a feedback request on `contract`; the count restarts after `window_ms`."""
+        count, first = self.requests.pop(contract, (0, ts))
+        if ts - first > window_ms:
+            count, first = 0, ts
+        self.requests[contract] = [count + 1, first]
+        if len(self.requests) > MAX_CONTRACTS:
+            del self.requests[next(iter(self.requests))]
+        return count + 1

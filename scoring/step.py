@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scoring import escalation, score
-from scoring.detectors import burst, fanout, text
+from scoring.detectors import burst, cover_letters, fanout, feedback_requests, text
 from scoring.escalation import Escalation
 from scoring.records import AccountEvent, Event, Feedback, Message, Proposal
 from scoring.rules import Rules
@@ -27,16 +27,25 @@ def _message(state: AccountState, ev: Message, rules: Rules) -> list[Signal]:
     return signals
 
 
+def _feedback(state: AccountState, ev: Feedback, rules: Rules) -> list[Signal]:
+    signals = []
+    if ev.kind == "request":
+        signals = feedback_requests.detect(state, ev, rules.detector("feedback_requests"))
+    ctx = TextContext(kind="feedback", direct_contract=ev.direct_contract)
+    return signals + text.detect(ev.comment, ctx, ev.event_id, ev.ts, rules.detector("text"))
+
+
 def detect(state: AccountState, event: Event, rules: Rules) -> list[Signal]:
     """Signals of one event; updates the account's windowed state."""
     rule = rules.detector("text")
     if isinstance(event, Message):
         return _message(state, event, rules)
     if isinstance(event, Proposal):
-        return text.detect(event.cover_letter, TextContext(kind="proposal"), event.event_id, event.ts, rule)
+        signals = cover_letters.detect(state, event, rules.detector("repeated_cover_letter"))
+        ctx = TextContext(kind="proposal")
+        return signals + text.detect(event.cover_letter, ctx, event.event_id, event.ts, rule)
     if isinstance(event, Feedback):
-        ctx = TextContext(kind="feedback", direct_contract=event.direct_contract)
-        return text.detect(event.comment, ctx, event.event_id, event.ts, rule)
+        return _feedback(state, event, rules)
     if isinstance(event, AccountEvent) and event.profile_text:
         return text.detect(event.profile_text, TextContext(kind="profile"), event.event_id, event.ts, rule)
     return []
