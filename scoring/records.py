@@ -113,4 +113,30 @@ class ContractEvent:
         return self.actor_id
 
 
-Event = Message | Proposal | Feedback | AccountEvent | ContractEvent
+SUBJECT_KINDS = ("rated", "disputed")
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectEvent:
+    """Something another account did about `subject_id`, re-keyed to the subject's partition.
+
+    The scorer derives these itself (a rating received, a dispute opened against
+    the account) so that two-way reputation is kept in the subject's own state.
+    Keyed by contract, so a re-delivered copy changes nothing.
+    """
+
+    event_id: str
+    ts: int
+    kind: str
+    subject_id: str
+    subject_role: str
+    contract_id: str
+    other_id: str
+    stars: int | None = None
+
+    @property
+    def actor(self) -> str:
+        return self.subject_id
+
+
+Event = Message | Proposal | Feedback | AccountEvent | ContractEvent | SubjectEvent

@@ -65,6 +65,8 @@ DETECTOR_PARAMS: dict[str, tuple[str, ...]] = {
     "text": (),
     "repeated_cover_letter": ("similarity", "min_matches"),
     "feedback_requests": ("per_contract_per_week",),
+    "low_quality": ("min_low", "min_low_share"),
+    "client_risk": ("min_ratings", "max_average", "min_disputes"),
 }
 
 

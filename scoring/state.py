@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from scoring.records import SubjectEvent
 from scoring.windows import Buckets
 
 MAX_CONTACTS = 400  # distinct recipients remembered for "first message" detection
@@ -19,6 +20,7 @@ TAIL_CHARS = 160  # characters kept per message
 MAX_EVIDENCE = 5  # signals kept per policy for the escalation's evidence
 MAX_PROPOSALS = 8  # recent proposal sketches kept for repeated-cover-letter detection
 MAX_CONTRACTS = 16  # contracts whose feedback requests are counted
+MAX_RATINGS = 40  # most recent ratings received kept for reputation
 
 
 @dataclass(slots=True)
@@ -33,6 +35,8 @@ class AccountState:
     rooms: dict[str, list[str]] = field(default_factory=dict)  # room -> last texts
     proposals: list[list[str]] = field(default_factory=list)  # [event id, job id, sketch]
     requests: dict[str, list[int]] = field(default_factory=dict)  # contract -> [count, first ts]
+    ratings: dict[str, int] = field(default_factory=dict)  # contract -> stars received
+    disputes: dict[str, int] = field(default_factory=dict)  # contract -> ts of a dispute against us
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -46,6 +50,8 @@ class AccountState:
             "r": self.rooms,
             "p": self.proposals,
             "q": self.requests,
+            "rt": self.ratings,
+            "d": self.disputes,
         }
 
     @classmethod
@@ -61,6 +67,8 @@ class AccountState:
             rooms=raw.get("r", {}),
             proposals=raw.get("p", []),
             requests=raw.get("q", {}),
+            ratings=raw.get("rt", {}),
+            disputes=raw.get("d", {}),
         )
 
     def remember_contact(self, recipient: str, minute: int) -> bool:
@@ -100,3 +108,15 @@ class AccountState:
         if len(self.requests) > MAX_CONTRACTS:
             del self.requests[next(iter(self.requests))]
         return count + 1
+
+    def record_reputation(self, event: SubjectEvent) -> bool:
+        """Keep a rating or dispute received; False when this contract's is already known."""
+        book = self.ratings if event.kind == "rated" else self.disputes
+        value = event.stars if event.kind == "rated" else event.ts
+        if book.get(event.contract_id) == value:
+            return False
+        book.pop(event.contract_id, None)
+        book[event.contract_id] = int(value or 0)
+        if len(book) > MAX_RATINGS:
+            del book[next(iter(book))]
+        return True

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from scoring import escalation, score
-from scoring.detectors import burst, cover_letters, fanout, feedback_requests, text
+from scoring import derive, escalation, score
+from scoring.detectors import burst, cover_letters, fanout, feedback_requests, reputation, text
 from scoring.escalation import Escalation
-from scoring.records import AccountEvent, Event, Feedback, Message, Proposal
+from scoring.records import AccountEvent, Event, Feedback, Message, Proposal, SubjectEvent
 from scoring.rules import Rules
 from scoring.signals import Signal
 from scoring.state import AccountState
@@ -46,15 +46,27 @@ def detect(state: AccountState, event: Event, rules: Rules) -> list[Signal]:
         return signals + text.detect(event.cover_letter, ctx, event.event_id, event.ts, rule)
     if isinstance(event, Feedback):
         return _feedback(state, event, rules)
+    if isinstance(event, SubjectEvent):
+        return reputation.detect(
+            state, event, rules.detector("low_quality"), rules.detector("client_risk")
+        )
     if isinstance(event, AccountEvent) and event.profile_text:
         return text.detect(event.profile_text, TextContext(kind="profile"), event.event_id, event.ts, rule)
     return []
 
 
-def step(state: AccountState, event: Event, rules: Rules) -> list[Escalation]:
-    """Apply one event to its account's state (in place); return the escalations it triggers."""
+def step(
+    state: AccountState, event: Event, rules: Rules
+) -> tuple[list[Escalation], list[SubjectEvent]]:
+    """Apply one event to its account's state (in place).
+
+    Returns the escalations it triggers, and the subject events it derives for
+    other accounts (to be re-keyed to them).
+    """
+    forwards = derive.subject_events(event)
     touched = score.score(state, detect(state, event, rules), rules)
     due = score.decide(state, touched, event.ts, rules)
     if not due:
-        return []
-    return [escalation.build(event.actor, due, touched, state, rules, event.ts, event.event_id)]
+        return [], forwards
+    esc = escalation.build(event.actor, due, touched, state, rules, event.ts, event.event_id)
+    return [esc], forwards

@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from scoring.escalation import Escalation
-from scoring.records import Event
+from scoring.records import Event, SubjectEvent
 from scoring.rules import Rules
 from scoring.state import AccountState
 from scoring.step import step
@@ -43,6 +43,7 @@ class Incoming:
 class BatchResult:
     dead_letters: list[tuple[bytes | None, bytes]] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
+    forwards: list[SubjectEvent] = field(default_factory=list)
     states: dict[str, tuple[int, bytes]] = field(default_factory=dict)  # account -> (partition, state)
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     replayed: int = 0
@@ -113,7 +114,8 @@ class Processor:
                 result.replayed += 1
                 self.metrics.events.labels(item.kind, "replayed").inc()
                 continue
-            escalations = step(state, record, self.rules)
+            escalations, forwards = step(state, record, self.rules)
+            result.forwards += forwards
             state.applied[item.position] = item.offset
             applied += 1
             self.metrics.events.labels(item.kind, "scored").inc()

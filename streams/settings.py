@@ -35,6 +35,7 @@ class Settings:
     topic_contracts: str = "marketplace.contracts"
     topic_escalations: str = "riskscorer.escalations"
     topic_deadletter: str = "riskscorer.deadletter"
+    topic_subjects: str = "riskscorer.subject-events"
     partitions: int = 4
     web_host: str = "127.0.0.1"
     web_port: int = 6066
@@ -58,6 +59,11 @@ class Settings:
             "accounts": self.topic_accounts,
             "contracts": self.topic_contracts,
         }
+
+    @property
+    def consumed_topics(self) -> dict[str, str]:
+        """Schema name -> topic name for all the worker reads: inputs and subject events."""
+        return {**self.input_topics, "subjects": self.topic_subjects}
 
     @property
     def broker_hosts(self) -> list[str]:
@@ -165,6 +171,6 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
     settings = Settings(**values)
     if not settings.rules_file.is_file():
         raise SettingsError(f"{PREFIX}RULES_FILE={str(settings.rules_file)!r}: no such file")
-    if len(set(settings.input_topics.values())) != 5:
-        raise SettingsError(f"{PREFIX}TOPIC_*: the five input topics must have distinct names")
+    if len(set(settings.consumed_topics.values())) != len(settings.consumed_topics):
+        raise SettingsError(f"{PREFIX}TOPIC_*: the consumed topics must have distinct names")
     return settings

@@ -12,10 +12,11 @@ from streams.settings import Settings
 
 @dataclass(frozen=True, slots=True)
 class Topics:
-    inputs: TopicT  # all five input topics, one co-partitioned subscription
+    inputs: TopicT  # the five input topics and the subject events, one co-partitioned subscription
     kind_of: dict[str, str]  # topic name -> schema name
     escalations: TopicT
     dead_letters: TopicT
+    subjects: TopicT
 
 
 def _raw(app: faust.App, *names: str, partitions: int) -> TopicT:
@@ -30,15 +31,18 @@ def _raw(app: faust.App, *names: str, partitions: int) -> TopicT:
 
 
 def define(app: faust.App, settings: Settings) -> Topics:
-    names = settings.input_topics
+    names = settings.consumed_topics
     return Topics(
         inputs=_raw(app, *names.values(), partitions=settings.partitions),
         kind_of={topic: kind for kind, topic in names.items()},
         escalations=_raw(app, settings.topic_escalations, partitions=settings.partitions),
         dead_letters=_raw(app, settings.topic_deadletter, partitions=settings.partitions),
+        subjects=_raw(app, settings.topic_subjects, partitions=settings.partitions),
     )
 
 
 def all_topic_names(settings: Settings) -> list[str]:
     """Every topic the scorer reads or writes, for creation up front."""
-    return [*settings.input_topics.values(), settings.topic_escalations, settings.topic_deadletter]
+    return [
+        *settings.consumed_topics.values(), settings.topic_escalations, settings.topic_deadletter
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -12,6 +13,7 @@ import faust
 import orjson
 from faust.types import EventT, TableT
 
+from scoring.records import SubjectEvent
 from streams import tables
 from streams.metrics import Metrics
 from streams.pipeline import Incoming, Processor
@@ -19,6 +21,12 @@ from streams.profiles import ProfileStore
 from streams.topics import Topics
 
 log = logging.getLogger(__name__)
+
+
+def subject_bytes(event: SubjectEvent) -> bytes:
+    return orjson.dumps(
+        {k: v for k, v in dataclasses.asdict(event).items() if v is not None}
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +64,14 @@ class ScoreAgent:
         result = self.processor.process(batch, lambda account: tables.load(self.table, account))
         sends = [self.topics.dead_letters.send(key=k, value=v) for k, v in result.dead_letters]
         sends += [
+            self.topics.subjects.send(key=f.subject_id.encode(), value=subject_bytes(f))
+            for f in result.forwards
+        ]
+        sends += [
             self.topics.escalations.send(key=e.account_id.encode(), value=orjson.dumps(e.to_dict()))
             for e in result.escalations
         ]
-        # Delivery of every escalation is confirmed before the state that records it is stored.
+        # Delivery of every output is confirmed before the state that records it is stored.
         await asyncio.gather(*[await s for s in sends])
         for account, (partition, state) in result.states.items():
             tables.store(self.table, partition, account, state)

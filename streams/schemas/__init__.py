@@ -1,6 +1,6 @@
 """Topic schemas: decoders from raw bytes to records, and their JSON Schema files."""
 
-from streams.schemas import accounts, contracts, feedback, messages, proposals
+from streams.schemas import accounts, contracts, feedback, messages, proposals, subjects
 from streams.schemas.base import Schema
 from streams.schemas.fields import Rejected
 
@@ -10,6 +10,7 @@ INPUT_SCHEMAS: dict[str, Schema] = {
     "feedback": feedback.SCHEMA,
     "accounts": accounts.SCHEMA,
     "contracts": contracts.SCHEMA,
+    "subjects": subjects.SCHEMA,
 }
 
 __all__ = ["INPUT_SCHEMAS", "Rejected", "Schema"]

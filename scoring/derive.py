@@ -1,0 +1,29 @@
+"""Subject events derived from an input event: what it tells about another account."""
+
+from __future__ import annotations
+
+from scoring.records import ContractEvent, Event, Feedback, SubjectEvent
+
+
+def subject_events(event: Event) -> list[SubjectEvent]:
+    """A rating received, or a dispute opened against the other party of a contract.
+
+    Direct contracts are exempt: they do not feed profile metrics.
+    """
+    if isinstance(event, Feedback) and event.kind == "rating" and event.stars is not None:
+        if event.direct_contract:
+            return []
+        role = "freelancer" if event.from_role == "client" else "client"
+        return [
+            SubjectEvent(event.event_id, event.ts, "rated", event.to_id, role,
+                         event.contract_id, event.from_id, event.stars)
+        ]
+    if isinstance(event, ContractEvent) and event.type == "dispute":
+        against_client = event.actor_id == event.freelancer_id
+        subject = event.client_id if against_client else event.freelancer_id
+        role = "client" if against_client else "freelancer"
+        return [
+            SubjectEvent(event.event_id, event.ts, "disputed", subject, role,
+                         event.contract_id, event.actor_id)
+        ]
+    return []

@@ -1,0 +1,54 @@
+import pytest
+
+from scoring.derive import subject_events
+from scoring.detectors import reputation
+from scoring.records import ContractEvent, Feedback, SubjectEvent
+from scoring.state import AccountState
+from tests.unit.helpers import rules
+
+RULES = rules()
+LOW, CLIENT = RULES.detector("low_quality"), RULES.detector("client_risk")
+
+
+def rated(i: int, stars: int, role: str, contract: str | None = None) -> SubjectEvent:
+    return SubjectEvent(f"r{i}", i, "rated", "acct", role, contract or f"k{i}", f"o{i}", stars)
+
+
+def run(events):
+    state, signals = AccountState(), []
+    for ev in events:
+        signals += reputation.detect(state, ev, LOW, CLIENT)
+    return signals
+
+
+@pytest.mark.parametrize(
+    ("stars", "role", "policy"),
+    [
+        ([2, 2, 2], "client", "client_risk"),  # 2.0 average over three contracts
+        ([4, 4, 3, 4], "client", "client_risk"),  # 3.75
+        ([5, 5, 5, 5, 1], "client", None),  # one unhappy freelancer among many
+        ([1], "client", None),  # a new client with almost no history
+        ([1, 2, 1, 5, 5], "freelancer", "low_quality"),
+        ([5] * 12 + [1], "freelancer", None),  # one bad review among many good ones
+    ],
+)
+def test_reputation(stars, role, policy):
+    signals = run([rated(i, s, role) for i, s in enumerate(stars)])
+    assert {s.policy for s in signals} == ({policy} if policy else set())
+
+
+def test_redelivered_rating_counts_once():
+    events = [rated(0, 2, "client"), rated(1, 2, "client")]
+    assert run(events + [rated(1, 2, "client")]) == []
+
+
+def test_derived_subject_events():
+    rating = Feedback("e1", 5, "rating", "k1", "c1", "f1", "client", stars=1)
+    assert subject_events(rating) == [
+        SubjectEvent("e1", 5, "rated", "f1", "freelancer", "k1", "c1", 1)
+    ]
+    direct = Feedback("e2", 5, "rating", "k2", "c1", "f1", "client", stars=5, direct_contract=True)
+    assert subject_events(direct) == []
+    dispute = ContractEvent("e3", 9, "dispute", "k1", "j1", "c1", "f1", actor_id="f1")
+    assert subject_events(dispute)[0].subject_id == "c1"
+    assert subject_events(dispute)[0].subject_role == "client"
