@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from scoring.records import ContractEvent, Event, Feedback, SubjectEvent
+from scoring.records import ContractEvent, Event, Feedback, Message, SubjectEvent
+from scoring.state import AccountState
+
+TURN_GAP_MIN = 30  # a message after this much silence to the same person starts a new turn
 
 
 def subject_events(event: Event) -> list[SubjectEvent]:
@@ -27,3 +30,18 @@ def subject_events(event: Event) -> list[SubjectEvent]:
                          event.contract_id, event.actor_id)
         ]
     return []
+
+
+def reply_notice(state: AccountState, event: Message) -> list[SubjectEvent]:
+    """Tell the recipient's state that the sender spoke to it, once per conversational turn.
+
+    Checked before the message updates the sender's contacts. One notice per
+    turn instead of per message keeps the re-keyed traffic small.
+    """
+    last_minute = state.contacts.get(event.recipient_id)
+    if last_minute is not None and event.ts // 60_000 - last_minute < TURN_GAP_MIN:
+        return []
+    return [
+        SubjectEvent(event.event_id, event.ts, "replied", event.recipient_id,
+                     "unknown", "", event.sender_id, room_id=event.room_id)
+    ]

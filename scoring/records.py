@@ -113,7 +113,8 @@ class ContractEvent:
         return self.actor_id
 
 
-SUBJECT_KINDS = ("rated", "disputed")
+SUBJECT_KINDS = ("rated", "disputed", "replied")
+SUBJECT_ROLES = (*ROLES, "unknown")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +122,9 @@ class SubjectEvent:
     """Something another account did about `subject_id`, re-keyed to the subject's partition.
 
     The scorer derives these itself (a rating received, a dispute opened against
-    the account) so that two-way reputation is kept in the subject's own state.
-    Keyed by contract, so a re-delivered copy changes nothing.
+    the account, a message to it) so that two-way reputation and unanswered
+    messaging are kept in the subject's own state. Applying a copy twice changes
+    nothing (ratings and disputes are kept by contract, replies by time).
     """
 
     event_id: str
@@ -133,6 +135,7 @@ class SubjectEvent:
     contract_id: str
     other_id: str
     stars: int | None = None
+    room_id: str = ""
 
     @property
     def actor(self) -> str:

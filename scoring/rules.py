@@ -67,6 +67,7 @@ DETECTOR_PARAMS: dict[str, tuple[str, ...]] = {
     "feedback_requests": ("per_contract_per_week",),
     "low_quality": ("min_low", "min_low_share"),
     "client_risk": ("min_ratings", "max_average", "min_disputes"),
+    "unanswered_messages": ("min_messages", "min_days"),
 }
 
 

@@ -21,6 +21,7 @@ MAX_EVIDENCE = 5  # signals kept per policy for the escalation's evidence
 MAX_PROPOSALS = 8  # recent proposal sketches kept for repeated-cover-letter detection
 MAX_CONTRACTS = 16  # contracts whose feedback requests are counted
 MAX_RATINGS = 40  # most recent ratings received kept for reputation
+MAX_STREAKS = 8  # recipients whose unanswered-message streaks are kept
 
 
 @dataclass(slots=True)
@@ -37,6 +38,8 @@ class AccountState:
     requests: dict[str, list[int]] = field(default_factory=dict)  # contract -> [count, first ts]
     ratings: dict[str, int] = field(default_factory=dict)  # contract -> stars received
     disputes: dict[str, int] = field(default_factory=dict)  # contract -> ts of a dispute against us
+    # recipient -> [messages, first ts, last day, days, signalled, last reply ts]
+    streaks: dict[str, list[int]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,6 +55,7 @@ class AccountState:
             "q": self.requests,
             "rt": self.ratings,
             "d": self.disputes,
+            "u": self.streaks,
         }
 
     @classmethod
@@ -69,6 +73,7 @@ class AccountState:
             requests=raw.get("q", {}),
             ratings=raw.get("rt", {}),
             disputes=raw.get("d", {}),
+            streaks=raw.get("u", {}),
         )
 
     def remember_contact(self, recipient: str, minute: int) -> bool:
@@ -120,3 +125,32 @@ class AccountState:
         if len(book) > MAX_RATINGS:
             del book[next(iter(book))]
         return True
+
+    def extend_streak(self, recipient: str, ts: int, day_ms: int) -> tuple[int, int, bool]:
+        """Count a message in the unanswered streak to `recipient`.
+
+        Returns (messages, distinct days, not yet signalled). A message older
+        than the recipient's last reply is part of an answered conversation.
+        """
+        streak = self.streaks.pop(recipient, None) or [0, ts, -1, 0, 0, -1]
+        self.streaks[recipient] = streak
+        if len(self.streaks) > MAX_STREAKS:
+            del self.streaks[next(iter(self.streaks))]
+        if ts <= streak[5]:
+            return streak[0], streak[3], False
+        day = ts // day_ms
+        streak[0] += 1
+        if day != streak[2]:
+            streak[2], streak[3] = day, streak[3] + 1
+        return streak[0], streak[3], not streak[4]
+
+    def mark_streak_signalled(self, recipient: str) -> None:
+        self.streaks[recipient][4] = 1
+
+    def end_streak(self, recipient: str, reply_ts: int) -> None:
+        streak = self.streaks.get(recipient)
+        if streak is None or reply_ts > streak[5]:
+            self.streaks.pop(recipient, None)
+            self.streaks[recipient] = [0, reply_ts, -1, 0, 0, reply_ts]
+            if len(self.streaks) > MAX_STREAKS:
+                del self.streaks[next(iter(self.streaks))]

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from scoring import derive, escalation, score
-from scoring.detectors import burst, cover_letters, fanout, feedback_requests, reputation, text
+from scoring.detectors import (
+    burst,
+    cover_letters,
+    fanout,
+    feedback_requests,
+    reputation,
+    text,
+    unanswered,
+)
 from scoring.escalation import Escalation
 from scoring.records import AccountEvent, Event, Feedback, Message, Proposal, SubjectEvent
 from scoring.rules import Rules
@@ -14,6 +22,7 @@ from scoring.text import TextContext
 
 def _message(state: AccountState, ev: Message, rules: Rules) -> list[Signal]:
     signals = burst.detect(state, ev, rules.detector("message_burst"))
+    signals += unanswered.on_message(state, ev, rules.detector("unanswered_messages"))
     signals += fanout.detect(state, ev, rules.detector("first_message_fanout"))
     context = TextContext(
         kind="message",
@@ -46,6 +55,9 @@ def detect(state: AccountState, event: Event, rules: Rules) -> list[Signal]:
         return signals + text.detect(event.cover_letter, ctx, event.event_id, event.ts, rule)
     if isinstance(event, Feedback):
         return _feedback(state, event, rules)
+    if isinstance(event, SubjectEvent) and event.kind == "replied":
+        unanswered.on_reply(state, event)
+        return []
     if isinstance(event, SubjectEvent):
         return reputation.detect(
             state, event, rules.detector("low_quality"), rules.detector("client_risk")
@@ -64,6 +76,8 @@ def step(
     other accounts (to be re-keyed to them).
     """
     forwards = derive.subject_events(event)
+    if isinstance(event, Message):
+        forwards += derive.reply_notice(state, event)
     touched = score.score(state, detect(state, event, rules), rules)
     due = score.decide(state, touched, event.ts, rules)
     if not due:

@@ -1,14 +1,14 @@
 """Schema of the internal subject-events topic (keyed by `subject_id`), written by the scorer."""
 
-from scoring.records import ROLES, SUBJECT_KINDS, SubjectEvent
+from scoring.records import SUBJECT_KINDS, SUBJECT_ROLES, SubjectEvent
 from streams.schemas.base import Schema
 from streams.schemas.fields import EVENT_ID, TS, Field
 
 SCHEMA = Schema(
     name="subject",
     description=(
-        "Internal: a rating received or a dispute opened against an account, re-keyed to that "
-        "account. Kafka key: subject_id."
+        "Internal: a rating received, a dispute opened against an account, or a message sent to "
+        "it (replied), re-keyed to that account. Kafka key: subject_id."
     ),
     record=SubjectEvent,
     fields=(
@@ -16,9 +16,10 @@ SCHEMA = Schema(
         TS,
         Field("kind", "enum", choices=SUBJECT_KINDS, description="rated or disputed"),
         Field("subject_id", "id", description="the account rated or disputed"),
-        Field("subject_role", "enum", choices=ROLES, description="its role on the contract"),
-        Field("contract_id", "id", description="the contract"),
+        Field("subject_role", "enum", choices=SUBJECT_ROLES, description="its role on the contract"),
+        Field("contract_id", "text", description="the contract (empty for replied)"),
         Field("other_id", "id", description="the account that rated or disputed"),
         Field("stars", "int", required=False, minimum=1, maximum=5, description="rated only"),
+        Field("room_id", "text", required=False, description="replied only: the room"),
     ),
 )
