@@ -86,8 +86,11 @@ def test_expected_escalations_and_dead_letters_and_nothing_else(env, worker, ser
     items += [(topic(env, k), key, value) for k, key, value, _ in bad]
     produce(services.broker_url, items)
 
-    metrics = worker.wait_processed(len(items))
-    assert metrics["riskscorer_events_total:scored"] == len(scenario())
+    # One reply notice per conversation turn is re-keyed to the recipient and scored there.
+    turns = 16
+    metrics = worker.wait_processed(len(items) + turns)
+    assert metrics["riskscorer_events_total:messages:scored"] == len(scenario())
+    assert metrics["riskscorer_events_total:subjects:scored"] == turns
     escalations = read_all(services.broker_url, topic(env, "escalations"), expected=3)
     dead = read_all(services.broker_url, topic(env, "deadletter"), expected=len(bad))
 

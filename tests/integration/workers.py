@@ -79,6 +79,9 @@ class Worker:
                     label = s.labels.get("outcome") or s.labels.get("reason") or ""
                     key = f"{s.name}:{label}"
                     out[key] = out.get(key, 0.0) + s.value
+                    if "topic" in s.labels:
+                        by_topic = f"{s.name}:{s.labels['topic']}:{label}"
+                        out[by_topic] = out.get(by_topic, 0.0) + s.value
                     out[s.name] = out.get(s.name, 0.0) + s.value
         return out
 
