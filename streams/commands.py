@@ -6,12 +6,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from faust.cli import option
-from streams.simulator import SimConfig, generate, write_jsonl, write_truth
+import orjson
+from faust.cli import argument, option
 
 from streams import admin, producer
 from streams import demo as demo_runner
 from streams.app import Scorer
+from streams.simulator import SimConfig, generate, read_jsonl, write_jsonl, write_truth
 
 
 def register(scorer: Scorer) -> None:
@@ -66,13 +67,39 @@ def register(scorer: Scorer) -> None:
         config = SimConfig(accounts=accounts, days=days, seed=seed)
         await demo_runner.run(scorer, config, Path(out_dir), Path(summary_json) if summary_json else None)
 
+    @app.command(
+        argument("events", type=click_path(exists=True)),
+        option("--rules", "rules_path", type=click_path(exists=True), default=None,
+               help="rules file (default: RISKSCORER_RULES_FILE)"),
+        option("--truth", type=click_path(exists=True), default=None, help="ground truth JSON"),
+        option("--compare", type=click_path(exists=True), default=None,
+               help="old rules file: what the change adds and drops"),
+    )
+    async def backtest(
+        self: Any, events: str, rules_path: str | None, truth: str | None, compare: str | None
+    ) -> None:
+        """Run detectors and scoring over recorded events (JSONL), without a broker."""
+        from streams import backtest as bt
+        from streams.cli import load_rules
+
+        rules = load_rules(Path(rules_path)) if rules_path else scorer.rules
+        truth_doc = orjson.loads(Path(truth).read_bytes()) if truth else None
+        result = bt.run(read_jsonl(Path(events)), rules, settings.max_event_bytes,
+                        settings.max_text_chars, bt.print_progress)
+        summary = bt.report(result, truth_doc)
+        if compare:
+            old = bt.run(read_jsonl(Path(events)), load_rules(Path(compare)),
+                         settings.max_event_bytes, settings.max_text_chars)
+            summary["compare"] = bt.compare(result, old)
+        sys.stdout.write(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode() + "\n")
+
     @app.command()
     async def create_topics(self: Any) -> None:
         """Create the scorer's topics on the configured broker (idempotent)."""
         await admin.ensure_topics(settings)
 
 
-def click_path() -> Any:
+def click_path(exists: bool = False) -> Any:
     import click
 
-    return click.Path(dir_okay=False)
+    return click.Path(dir_okay=False, exists=exists)

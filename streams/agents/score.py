@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -13,20 +12,14 @@ import faust
 import orjson
 from faust.types import EventT, TableT
 
-from scoring.records import SubjectEvent
 from streams import tables
 from streams.metrics import Metrics
 from streams.pipeline import Incoming, Processor
 from streams.profiles import ProfileStore
+from streams.schemas import subjects
 from streams.topics import Topics
 
 log = logging.getLogger(__name__)
-
-
-def subject_bytes(event: SubjectEvent) -> bytes:
-    return orjson.dumps(
-        {k: v for k, v in dataclasses.asdict(event).items() if v is not None}
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +57,7 @@ class ScoreAgent:
         result = self.processor.process(batch, lambda account: tables.load(self.table, account))
         sends = [self.topics.dead_letters.send(key=k, value=v) for k, v in result.dead_letters]
         sends += [
-            self.topics.subjects.send(key=f.subject_id.encode(), value=subject_bytes(f))
+            self.topics.subjects.send(key=f.subject_id.encode(), value=subjects.encode(f))
             for f in result.forwards
         ]
         sends += [

@@ -1,5 +1,9 @@
 """Schema of the internal subject-events topic (keyed by `subject_id`), written by the scorer."""
 
+import dataclasses
+
+import orjson
+
 from scoring.records import SUBJECT_KINDS, SUBJECT_ROLES, SubjectEvent
 from streams.schemas.base import Schema
 from streams.schemas.fields import EVENT_ID, TS, Field
@@ -23,3 +27,8 @@ SCHEMA = Schema(
         Field("room_id", "text", required=False, description="replied only: the room"),
     ),
 )
+
+
+def encode(event: SubjectEvent) -> bytes:
+    """The subject event as the JSON the schema above decodes."""
+    return orjson.dumps({k: v for k, v in dataclasses.asdict(event).items() if v is not None})

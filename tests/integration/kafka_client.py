@@ -9,20 +9,26 @@ import orjson
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
 
 
-def produce(broker: str, items: list[tuple[str, bytes | None, bytes]]) -> None:
-    """Send (topic, key, value) items in order and wait for every delivery."""
+def produce(broker: str, items: list[tuple[str, bytes | None, bytes]]) -> dict[tuple[str, int], int]:
+    """Send (topic, key, value) items in order, wait for every delivery, return the last
+    offset written to each (topic, partition)."""
     producer = Producer({"bootstrap.servers": broker, "linger.ms": 5, "enable.idempotence": False})
     errors: list[str] = []
+    last: dict[tuple[str, int], int] = {}
 
-    def on_delivery(err, _msg):  # noqa: ANN001
+    def on_delivery(err, msg):  # noqa: ANN001
         if err is not None:
             errors.append(str(err))
+            return
+        tp = (msg.topic(), msg.partition())
+        last[tp] = max(last.get(tp, -1), msg.offset())
 
     for topic, key, value in items:
         producer.produce(topic, value=value, key=key, on_delivery=on_delivery)
         producer.poll(0)
     assert producer.flush(30) == 0, "undelivered messages"
     assert not errors, errors
+    return last
 
 
 def read_all(broker: str, topic: str, expected: int, timeout: float = 30.0, settle: float = 1.5) -> list[dict]:
