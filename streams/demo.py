@@ -155,7 +155,7 @@ def stop_worker(worker: subprocess.Popen[bytes]) -> None:
 
 async def run(scorer: Scorer, config: SimConfig, out_dir: Path, summary_path: Path | None) -> None:
     settings = scorer.settings
-    out_dir.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 (command start-up)
+    out_dir.mkdir(parents=True, exist_ok=True)
     services = embedded.start(settings.broker_url is None, settings.redis_url is None)
     try:
         if services.broker:
@@ -169,7 +169,7 @@ async def run(scorer: Scorer, config: SimConfig, out_dir: Path, summary_path: Pa
         services.stop()
     print_summary(summary)
     if summary_path:
-        summary_path.write_bytes(orjson.dumps(summary, option=orjson.OPT_INDENT_2))  # noqa: ASYNC240
+        summary_path.write_bytes(orjson.dumps(summary, option=orjson.OPT_INDENT_2))
 
 
 async def _run(settings: Settings, config: SimConfig, out_dir: Path) -> dict[str, Any]:
