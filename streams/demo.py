@@ -21,12 +21,12 @@ import aiohttp
 import orjson
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from prometheus_client.parser import text_string_to_metric_families
-from streams.simulator import SimConfig, generate, write_jsonl, write_truth
 
 from scoring.evaluate import per_policy
 from streams import admin, embedded, producer
 from streams.app import Scorer
 from streams.settings import PREFIX, Settings
+from streams.simulator import SimConfig, generate, write_jsonl, write_truth
 
 DEADLINE_S = 160.0
 

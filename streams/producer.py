@@ -6,9 +6,9 @@ import asyncio
 from collections.abc import Callable, Iterable
 
 from aiokafka import AIOKafkaProducer
-from streams.simulator import SimEvent
 
 from streams.settings import Settings
+from streams.simulator import SimEvent
 
 
 async def send_events(
