@@ -1,0 +1,31 @@
+"""What the cross-account link index knows about an account at one of its events.
+
+Built by the stream layer from Redis (or an in-memory fake) and handed to the
+pure linked-account detectors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedAccount:
+    account_id: str
+    role: str  # "client" | "freelancer" | "" when unknown
+
+
+@dataclass(frozen=True, slots=True)
+class SharedFingerprint:
+    kind: str  # "device" | "ip" | "payment" | "phone"
+    fingerprint: str  # the hashed value, as received
+    accounts: tuple[LinkedAccount, ...]  # other accounts seen with it (bounded), never this one
+
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    account_id: str
+    role: str
+    shared: tuple[SharedFingerprint, ...] = ()
+    countries_24h: tuple[str, ...] = ()  # distinct countries this account used in the last 24 h
+    devices_24h: tuple[str, ...] = ()  # distinct device fingerprints in the last 24 h
