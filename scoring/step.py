@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from scoring import derive, escalation, score
 from scoring.detectors import (
     burst,
@@ -67,20 +69,22 @@ def detect(state: AccountState, event: Event, rules: Rules) -> list[Signal]:
     return []
 
 
-def step(
-    state: AccountState, event: Event, rules: Rules
-) -> tuple[list[Escalation], list[SubjectEvent]]:
-    """Apply one event to its account's state (in place).
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    signals: list[Signal]
+    escalations: list[Escalation]
+    forwards: list[SubjectEvent]  # derived events about other accounts, to be re-keyed to them
 
-    Returns the escalations it triggers, and the subject events it derives for
-    other accounts (to be re-keyed to them).
-    """
+
+def step(state: AccountState, event: Event, rules: Rules) -> Outcome:
+    """Apply one event to its account's state (in place); what it signals, escalates, derives."""
     forwards = derive.subject_events(event)
     if isinstance(event, Message):
         forwards += derive.reply_notice(state, event)
-    touched = score.score(state, detect(state, event, rules), rules)
+    signals = detect(state, event, rules)
+    touched = score.score(state, signals, rules)
     due = score.decide(state, touched, event.ts, rules)
     if not due:
-        return [], forwards
+        return Outcome(signals, [], forwards)
     esc = escalation.build(event.actor, due, touched, state, rules, event.ts, event.event_id)
-    return [esc], forwards
+    return Outcome(signals, [esc], forwards)

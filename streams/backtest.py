@@ -51,9 +51,11 @@ def run(
     max_event_bytes: int = 65536,
     max_text_chars: int = 20000,
     progress: Callable[[int], None] | None = None,
+    states: dict[str, bytes] | None = None,
 ) -> Backtest:
+    """Process `events`; `states` (account -> state bytes) is filled in when given."""
     processor = Processor(rules, Metrics.create(CollectorRegistry()), max_event_bytes, max_text_chars)
-    states: dict[str, bytes] = {}
+    states = {} if states is None else states
     out, started = Backtest(), time.perf_counter()
     pending: list[Incoming] = []
     subject_offset = -1

@@ -19,6 +19,7 @@ class Metrics:
     dead_letters: Counter
     escalations: Counter
     signals: Counter
+    escalation_score: Histogram
     latency: Histogram
     batch_seconds: Histogram
     batch_size: Histogram
@@ -49,6 +50,13 @@ class Metrics:
                 "riskscorer_signals_total",
                 "Detector signals, by policy",
                 ["policy"],
+                registry=registry,
+            ),
+            escalation_score=Histogram(
+                "riskscorer_escalation_score",
+                "Policy score at escalation, by policy",
+                ["policy"],
+                buckets=(1.0, 1.5, 2.0, 3.0, 3.5, 5.0, 6.0, 8.0, 12.0, 20.0),
                 registry=registry,
             ),
             latency=Histogram(

@@ -114,15 +114,18 @@ class Processor:
                 result.replayed += 1
                 self.metrics.events.labels(item.kind, "replayed").inc()
                 continue
-            escalations, forwards = step(state, record, self.rules)
-            result.forwards += forwards
+            outcome = step(state, record, self.rules)
+            result.forwards += outcome.forwards
+            for sig in outcome.signals:
+                self.metrics.signals.labels(sig.policy).inc()
             state.applied[item.position] = item.offset
             applied += 1
             self.metrics.events.labels(item.kind, "scored").inc()
-            for esc in escalations:
+            for esc in outcome.escalations:
                 result.escalations.append(esc)
                 for policy in esc.policies:
                     self.metrics.escalations.labels(policy, esc.severity).inc()
+                    self.metrics.escalation_score.labels(policy).observe(esc.scores[policy])
         if applied:
             result.states[account] = (items[-1][0].partition, orjson.dumps(state.to_dict()))
             if state.scores != scores_before:
