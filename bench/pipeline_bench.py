@@ -19,16 +19,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scoring.text import TextContext, detect_text  # noqa: E402
+from streams.simulator import SimConfig, generate  # noqa: E402
+
 from scoring import sketch  # noqa: E402
 from scoring.detectors import burst, fanout  # noqa: E402
 from scoring.records import Message, Proposal  # noqa: E402
 from scoring.state import AccountState  # noqa: E402
-from scoring.text import TextContext, detect_text  # noqa: E402
 from streams import backtest  # noqa: E402
 from streams.cli import load_rules  # noqa: E402
 from streams.schemas import INPUT_SCHEMAS  # noqa: E402
 from streams.settings import DEFAULT_RULES  # noqa: E402
-from streams.simulator import SimConfig, generate  # noqa: E402
 
 
 def timed(fn, items) -> float:  # noqa: ANN001
@@ -62,10 +63,21 @@ def main() -> None:
     proposals = [r for k, r in decoded if isinstance(r, Proposal)]
     state = AccountState()
     burst_rule, fan_rule = rules.detector("message_burst"), rules.detector("first_message_fanout")
-    print(f"decode + validate:        {timed(lambda e: INPUT_SCHEMAS[e.kind].decode(e.payload(), 20000), events):6.1f} µs/event")
-    print(f"text stage (messages):    {timed(lambda m: detect_text(m.text, TextContext()), messages):6.1f} µs/message")
-    print(f"burst + fan-out:          {timed(lambda m: (burst.detect(state, m, burst_rule), fanout.detect(state, m, fan_rule)), messages):6.1f} µs/message")
-    print(f"cover-letter sketch:      {timed(lambda p: sketch.sketch(p.cover_letter), proposals):6.1f} µs/proposal")
+    costs = {
+        "decode + validate (µs/event)": timed(
+            lambda e: INPUT_SCHEMAS[e.kind].decode(e.payload(), 20000), events
+        ),
+        "text stage (µs/message)": timed(lambda m: detect_text(m.text, TextContext()), messages),
+        "burst + fan-out (µs/message)": timed(
+            lambda m: (burst.detect(state, m, burst_rule), fanout.detect(state, m, fan_rule)),
+            messages,
+        ),
+        "cover-letter sketch (µs/proposal)": timed(
+            lambda p: sketch.sketch(p.cover_letter), proposals
+        ),
+    }
+    for name, cost in costs.items():
+        print(f"{name:<36}{cost:8.1f}")
 
     final = backtest.run(sim.events, rules)
     sizes = sorted(len(v) for v in final_states(sim.events, rules).values())
