@@ -71,9 +71,11 @@ def env(services, tmp_path):
 
 @pytest.fixture
 def worker(env, tmp_path):
-    w = Worker(env, tmp_path).start().wait_ready()
-    yield w
-    w.stop()
+    w = Worker(env, tmp_path).start()
+    try:
+        yield w.wait_ready()
+    finally:
+        w.stop()
 
 
 def topic(env, kind: str) -> str:

@@ -66,8 +66,10 @@ def run(services, tmp: Path, disturb) -> tuple[dict, set[str]]:
     env = scorer_env(services.broker_url, services.redis_url, tmp)
     items = [(env[f"RISKSCORER_TOPIC_{e.kind.upper()}"], e.key.encode(), e.payload())
              for e in SIM.events]
-    workers = [Worker(env, tmp).start().wait_ready(), Worker(env, tmp).start().wait_ready()]
+    workers = [Worker(env, tmp).start(), Worker(env, tmp).start()]
     try:
+        for w in workers:
+            w.wait_ready()
         produced = produce(services.broker_url, items)
         workers = disturb(workers, env, tmp)
         deadline = time.monotonic() + 120
