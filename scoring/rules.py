@@ -21,6 +21,7 @@ POLICIES = (
     "client_risk",
 )
 SEVERITIES = ("low", "medium", "high", "critical")
+MODES = ("active", "shadow", "off")
 
 
 class RulesError(ValueError):
@@ -33,6 +34,7 @@ class DetectorRule:
     policy: str
     weight: float
     params: Mapping[str, float]
+    mode: str = "active"  # "shadow": computed and counted, never escalates
 
     def param(self, key: str) -> float:
         return self.params[key]
@@ -55,7 +57,14 @@ class Rules:
         return label
 
     def detector(self, name: str) -> DetectorRule | None:
-        return self.detectors.get(name)
+        """The rule of a detector that runs (active or shadow); None when off or absent."""
+        rule = self.detectors.get(name)
+        return None if rule is None or rule.mode == "off" else rule
+
+    def is_shadow(self, detector: str) -> bool:
+        """Whether a signal's detector (e.g. `text.payment_provider`) belongs to a shadow rule."""
+        rule = self.detectors.get(detector.split(".", 1)[0])
+        return rule is not None and rule.mode == "shadow"
 
 
 # Detector name -> parameters it requires (all positive numbers).
@@ -95,7 +104,10 @@ def _detector(name: str, raw: Any) -> DetectorRule:
     if name != "text" and policy not in POLICIES:
         raise RulesError(f"{where}: field 'policy' must be one of {', '.join(POLICIES)}")
     params = {k: _number(where, table, k) for k in DETECTOR_PARAMS[name]}
-    return DetectorRule(name, str(policy), _number(where, table, "weight"), params)
+    mode = table.get("mode", "active")
+    if mode not in MODES:
+        raise RulesError(f"{where}: field 'mode' must be one of {', '.join(MODES)}")
+    return DetectorRule(name, str(policy), _number(where, table, "weight"), params, mode)
 
 
 def _severity(raw: Any) -> tuple[tuple[str, float], ...]:

@@ -71,7 +71,8 @@ def detect(state: AccountState, event: Event, rules: Rules) -> list[Signal]:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    signals: list[Signal]
+    signals: list[Signal]  # from active rules: scored
+    shadow: list[Signal]  # from shadow rules: counted and published, never scored
     escalations: list[Escalation]
     forwards: list[SubjectEvent]  # derived events about other accounts, to be re-keyed to them
 
@@ -81,10 +82,13 @@ def step(state: AccountState, event: Event, rules: Rules) -> Outcome:
     forwards = derive.subject_events(event)
     if isinstance(event, Message):
         forwards += derive.reply_notice(state, event)
-    signals = detect(state, event, rules)
+    signals: list[Signal] = []
+    shadow: list[Signal] = []
+    for sig in detect(state, event, rules):
+        (shadow if rules.is_shadow(sig.detector) else signals).append(sig)
     touched = score.score(state, signals, rules)
     due = score.decide(state, touched, event.ts, rules)
     if not due:
-        return Outcome(signals, [], forwards)
+        return Outcome(signals, shadow, [], forwards)
     esc = escalation.build(event.actor, due, touched, state, rules, event.ts, event.event_id)
-    return Outcome(signals, [esc], forwards)
+    return Outcome(signals, shadow, [esc], forwards)

@@ -19,6 +19,7 @@ class Metrics:
     dead_letters: Counter
     escalations: Counter
     signals: Counter
+    shadow_hits: Counter
     escalation_score: Histogram
     latency: Histogram
     batch_seconds: Histogram
@@ -50,6 +51,12 @@ class Metrics:
                 "riskscorer_signals_total",
                 "Detector signals, by policy",
                 ["policy"],
+                registry=registry,
+            ),
+            shadow_hits=Counter(
+                "riskscorer_shadow_hits_total",
+                "Signals of rules in shadow mode (computed, never escalated), by rule",
+                ["rule"],
                 registry=registry,
             ),
             escalation_score=Histogram(

@@ -18,6 +18,7 @@ import orjson
 from scoring.escalation import Escalation
 from scoring.records import Event, SubjectEvent
 from scoring.rules import Rules
+from scoring.signals import Signal
 from scoring.state import AccountState
 from scoring.step import step
 from streams.metrics import Metrics
@@ -44,6 +45,7 @@ class BatchResult:
     dead_letters: list[tuple[bytes | None, bytes]] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
     forwards: list[SubjectEvent] = field(default_factory=list)
+    shadow: list[tuple[str, Signal]] = field(default_factory=list)  # (account, shadow signal)
     states: dict[str, tuple[int, bytes]] = field(default_factory=dict)  # account -> (partition, state)
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     replayed: int = 0
@@ -118,6 +120,9 @@ class Processor:
             result.forwards += outcome.forwards
             for sig in outcome.signals:
                 self.metrics.signals.labels(sig.policy).inc()
+            for sig in outcome.shadow:
+                self.metrics.shadow_hits.labels(sig.detector.split(".", 1)[0]).inc()
+                result.shadow.append((account, sig))
             state.applied[item.position] = item.offset
             applied += 1
             self.metrics.events.labels(item.kind, "scored").inc()

@@ -17,6 +17,7 @@ class Topics:
     escalations: TopicT
     dead_letters: TopicT
     subjects: TopicT
+    shadow: TopicT
 
 
 def _raw(app: faust.App, *names: str, partitions: int) -> TopicT:
@@ -38,11 +39,15 @@ def define(app: faust.App, settings: Settings) -> Topics:
         escalations=_raw(app, settings.topic_escalations, partitions=settings.partitions),
         dead_letters=_raw(app, settings.topic_deadletter, partitions=settings.partitions),
         subjects=_raw(app, settings.topic_subjects, partitions=settings.partitions),
+        shadow=_raw(app, settings.topic_shadow, partitions=settings.partitions),
     )
 
 
 def all_topic_names(settings: Settings) -> list[str]:
     """Every topic the scorer reads or writes, for creation up front."""
     return [
-        *settings.consumed_topics.values(), settings.topic_escalations, settings.topic_deadletter
+        *settings.consumed_topics.values(),
+        settings.topic_escalations,
+        settings.topic_deadletter,
+        settings.topic_shadow,
     ]

@@ -12,6 +12,7 @@ import faust
 import orjson
 from faust.types import EventT, TableT
 
+from scoring.signals import Signal
 from streams import tables
 from streams.metrics import Metrics
 from streams.pipeline import Incoming, Processor
@@ -20,6 +21,10 @@ from streams.schemas import subjects
 from streams.topics import Topics
 
 log = logging.getLogger(__name__)
+
+
+def shadow_bytes(account: str, sig: Signal) -> bytes:
+    return orjson.dumps({"account_id": account, **sig.to_dict()})
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +64,10 @@ class ScoreAgent:
         sends += [
             self.topics.subjects.send(key=f.subject_id.encode(), value=subjects.encode(f))
             for f in result.forwards
+        ]
+        sends += [
+            self.topics.shadow.send(key=account.encode(), value=shadow_bytes(account, sig))
+            for account, sig in result.shadow
         ]
         sends += [
             self.topics.escalations.send(key=e.account_id.encode(), value=orjson.dumps(e.to_dict()))

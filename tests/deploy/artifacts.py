@@ -32,7 +32,6 @@ DASHBOARDS_DIR = GRAFANA_DIR / "dashboards"
 PENDING = {
     "riskscorer_rule_precision": "reviewer loop: measured precision of each rule",
     "riskscorer_rule_precision_floor": "reviewer loop: each rule's precision floor",
-    "riskscorer_shadow_hits_total": "reviewer loop: hits of rules in shadow mode",
 }
 # Exported by the worker but never incremented by the code as it stands: no samples.
 UNOBSERVED: dict[str, str] = {}

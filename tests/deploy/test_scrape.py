@@ -8,7 +8,7 @@ scraping and evaluating every second. Traffic: a fixed set of events that escala
 and dead-letters on every run, plus the simulator's when it is installed.
 
 Known-pending, not silently skipped: expressions over the metrics in `artifacts.PENDING`
-(the reviewer loop's precision and shadow-hit metrics) and `artifacts.UNOBSERVED` must evaluate
+(the reviewer loop's precision metrics) and `artifacts.UNOBSERVED` must evaluate
 without error and must still have no samples; the reviewer alerts file
 (`artifacts.PENDING_RULE_FILES`, alerts-reviewer.yml) is evaluated but not required to
 return data, because its metrics come from the reviewer loop.
@@ -35,6 +35,7 @@ import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from streams.embedded import free_port
+from streams.settings import DEFAULT_RULES
 from tests.deploy import artifacts as a
 from tests.deploy.promql import family, selectors
 from tests.integration.kafka_client import produce
@@ -91,7 +92,16 @@ def scrape_config(worker_port: int, data: Path) -> Path:
 
 @pytest.fixture
 def worker(services, tmp_path) -> Iterator[Worker]:
-    w = Worker(scorer_env(services.broker_url, services.redis_url, tmp_path), tmp_path)
+    # The fan-out rule runs in shadow mode here, so shadow-hit series exist to be queried.
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        DEFAULT_RULES.read_text().replace(
+            "[detectors.first_message_fanout]\n", '[detectors.first_message_fanout]\nmode = "shadow"\n'
+        )
+    )
+    env = scorer_env(services.broker_url, services.redis_url, tmp_path,
+                     RISKSCORER_RULES_FILE=str(rules))
+    w = Worker(env, tmp_path)
     try:
         yield w.start().wait_ready()
     finally:
@@ -146,13 +156,16 @@ def simulate(env: dict[str, str], tmp: Path) -> int:
 
 
 def fixed_events(topic: str) -> list[tuple[str, bytes, bytes]]:
-    """A message burst (16 in a minute to one client: a spam escalation) and two dead letters."""
-    def msg(i: int, text: str) -> dict:
-        return {"event_id": f"f-burst-m{i}", "ts": T0 + i * 2000, "room_id": "f-burst:c-1",
-                "sender_id": "f-burst", "recipient_id": "c-1", "text": text,
+    """A message burst (16 in a minute to one client: a spam escalation), a fan-out (first
+    messages to 13 clients in an hour: a shadow hit) and two dead letters."""
+    def msg(i: int, text: str, sender: str = "f-burst", to: str = "c-1", step: int = 2000) -> dict:
+        return {"event_id": f"{sender}-m{i}", "ts": T0 + i * step, "room_id": f"{sender}:{to}",
+                "sender_id": sender, "recipient_id": to, "text": text,
                 "contract_stage": "pre_contract"}
 
     events = [(topic, b"f-burst", orjson.dumps(msg(i, "ok"))) for i in range(16)]
+    events += [(topic, b"f-fan", orjson.dumps(msg(i, "Hello, is the job open?", "f-fan",
+                                                  f"c-fan-{i}", 180_000))) for i in range(13)]
     events.append((topic, b"f-x", b'{"event_id": "x1", "ts": '))  # bad_json
     events.append((topic, b"someone-else", orjson.dumps(msg(99, "hi"))))  # key_mismatch
     return events
