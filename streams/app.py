@@ -12,7 +12,7 @@ from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
 from scoring.rules import Rules
-from streams import faust_tuning, tables, topics
+from streams import faust_tuning, tables, topics, web
 from streams.agents.score import ScoreAgent
 from streams.metrics import Metrics
 from streams.pipeline import Processor
@@ -67,11 +67,13 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     defined = topics.define(app, settings)
     table = tables.define(app, settings)
     redis_url = settings.redis_url or "redis://127.0.0.1:1"
+    profiles = ProfileStore(Redis.from_url(redis_url), settings.profile_ttl_s)
+    web.register(app, profiles, settings.api_token)
     agent = ScoreAgent(
         topics=defined,
         table=table,
         processor=Processor(rules, metrics, settings.max_event_bytes, settings.max_text_chars),
-        profiles=ProfileStore(Redis.from_url(redis_url), settings.profile_ttl_s),
+        profiles=profiles,
         metrics=metrics,
         batch_max=settings.batch_max,
         batch_window_s=settings.batch_window_ms / 1000,

@@ -134,4 +134,4 @@ class Processor:
         if applied:
             result.states[account] = (items[-1][0].partition, orjson.dumps(state.to_dict()))
             if state.scores != scores_before:
-                result.profiles[account] = {"scores": state.scores, "escalated": state.escalated}
+                result.profiles[account] = {"scores": state.scores, "signals": state.evidence}

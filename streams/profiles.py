@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 from scoring.escalation import Escalation
 
 PROFILE_KEY = "riskscorer:profile:{}"
+ESCALATIONS_KEY = "riskscorer:escalations:{}"
 
 
 class ProfileStore:
@@ -24,18 +25,43 @@ class ProfileStore:
         pipe = self.redis.pipeline(transaction=False)
         for account, profile in profiles.items():
             key = PROFILE_KEY.format(account)
-            pipe.hset(key, mapping={"scores": orjson.dumps(profile["scores"])})
+            pipe.hset(key, mapping={k: orjson.dumps(v) for k, v in profile.items()})
             pipe.expire(key, self.ttl_s)
         for esc in escalations:
             key = PROFILE_KEY.format(esc.account_id)
             pipe.hset(key, mapping={"last_escalation": orjson.dumps(esc.to_dict())})
             pipe.expire(key, self.ttl_s)
+            listed = ESCALATIONS_KEY.format(esc.account_id)
+            pipe.hset(listed, esc.escalation_id, orjson.dumps(_summary(esc)))
+            pipe.expire(listed, self.ttl_s)
         await pipe.execute()
 
     async def read(self, account: str) -> dict[str, Any] | None:
-        raw = await self.redis.hgetall(PROFILE_KEY.format(account))
+        """The account's profile, with its escalations still within the profile TTL."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.hgetall(PROFILE_KEY.format(account))
+        pipe.hgetall(ESCALATIONS_KEY.format(account))
+        raw, listed = await pipe.execute()
         if not raw:
             return None
-        return {
-            (k.decode() if isinstance(k, bytes) else k): orjson.loads(v) for k, v in raw.items()
-        }
+        profile = {_text(k): orjson.loads(v) for k, v in raw.items()}
+        profile["escalations"] = sorted(
+            (orjson.loads(v) for v in listed.values()), key=lambda e: e["ts"], reverse=True
+        )
+        return profile
+
+
+def _text(key: bytes | str) -> str:
+    return key.decode() if isinstance(key, bytes) else key
+
+
+def _summary(esc: Escalation) -> dict[str, Any]:
+    return {
+        "escalation_id": esc.escalation_id,
+        "policies": list(esc.policies),
+        "severity": esc.severity,
+        "score": esc.score,
+        "reasons": list(esc.reasons),
+        "ts": esc.ts,
+        "rule_version": esc.rule_version,
+    }

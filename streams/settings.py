@@ -49,6 +49,7 @@ class Settings:
     fetch_wait_ms: int = 100
     profile_ttl_s: int = 30 * 86400
     session_timeout_s: float = 10.0
+    api_token: str | None = None  # bearer token of the support lookup; unset: endpoint off
 
     @property
     def input_topics(self) -> dict[str, str]:

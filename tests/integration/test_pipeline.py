@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import urllib.error
+import urllib.request
 from collections import Counter
 
 import orjson
@@ -15,6 +17,7 @@ from tests.integration.workers import Worker, scorer_env
 pytestmark = pytest.mark.integration
 
 T0 = 1_767_225_600_000  # 2026-01-01T00:00:00Z
+TOKEN = "test-token-not-a-secret"
 MIN = 60_000
 
 
@@ -66,7 +69,7 @@ def malformed() -> list[tuple[str, bytes | None, bytes, str]]:
 @pytest.fixture
 def env(services, tmp_path):
     return scorer_env(services.broker_url, services.redis_url, tmp_path,
-                      RISKSCORER_MAX_TEXT_CHARS="2000")
+                      RISKSCORER_MAX_TEXT_CHARS="2000", RISKSCORER_API_TOKEN=TOKEN)
 
 
 @pytest.fixture
@@ -125,3 +128,32 @@ def test_expected_escalations_and_dead_letters_and_nothing_else(env, worker, ser
     profile = redis.Redis.from_url(services.redis_url).hgetall("riskscorer:profile:f-pay")
     assert orjson.loads(profile[b"last_escalation"])["escalation_id"] == pay["escalation_id"]
     assert "off_platform_payment" in orjson.loads(profile[b"scores"])
+
+    assert lookup(worker, "f-pay", token=None)[0] == 401
+    assert lookup(worker, "f-pay", token="wrong")[0] == 401
+    status, body = lookup(worker, "f-pay", token=TOKEN)
+    assert status == 200
+    assert [e["escalation_id"] for e in body["open_escalations"]] == [pay["escalation_id"]]
+    assert body["scores"]["off_platform_payment"]["score"] >= 1.0
+    assert body["recent_signals"]["off_platform_payment"][0]["event_id"] == "f-pay-m1"
+    assert lookup(worker, "nobody", token=TOKEN)[0] == 404
+
+
+def lookup(worker: Worker, account: str, token: str | None) -> tuple[int, dict]:
+    request = urllib.request.Request(f"http://127.0.0.1:{worker.port}/accounts/{account}/risk")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as resp:
+            return resp.status, orjson.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        return err.code, orjson.loads(err.read() or b"{}")
+
+
+def test_lookup_endpoint_is_off_without_a_token(services, tmp_path):
+    w = Worker(scorer_env(services.broker_url, services.redis_url, tmp_path), tmp_path).start()
+    try:
+        w.wait_ready()
+        assert lookup(w, "f-pay", token=TOKEN)[0] == 404
+    finally:
+        w.stop()
