@@ -147,7 +147,11 @@ def lookup(worker: Worker, account: str, token: str | None) -> tuple[int, dict]:
         with urllib.request.urlopen(request, timeout=5) as resp:
             return resp.status, orjson.loads(resp.read())
     except urllib.error.HTTPError as err:
-        return err.code, orjson.loads(err.read() or b"{}")
+        body = err.read()
+        try:
+            return err.code, orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return err.code, {"body": body.decode(errors="replace")}
 
 
 def test_lookup_endpoint_is_off_without_a_token(services, tmp_path):
