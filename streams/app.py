@@ -17,6 +17,7 @@ from streams.agents.score import ScoreAgent
 from streams.metrics import Metrics
 from streams.pipeline import Processor
 from streams.profiles import ProfileStore
+from streams.rules_reload import Reloader
 from streams.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -67,12 +68,16 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     defined = topics.define(app, settings)
     table = tables.define(app, settings)
     redis_url = settings.redis_url or "redis://127.0.0.1:1"
-    profiles = ProfileStore(Redis.from_url(redis_url), settings.profile_ttl_s)
+    redis = Redis.from_url(redis_url)
+    profiles = ProfileStore(redis, settings.profile_ttl_s)
     web.register(app, profiles, settings.api_token)
+    processor = Processor(rules, metrics, settings.max_event_bytes, settings.max_text_chars)
+    reloader = Reloader(redis, processor, metrics)
+    app.timer(settings.rules_poll_s)(reloader.poll)
     agent = ScoreAgent(
         topics=defined,
         table=table,
-        processor=Processor(rules, metrics, settings.max_event_bytes, settings.max_text_chars),
+        processor=processor,
         profiles=profiles,
         metrics=metrics,
         batch_max=settings.batch_max,

@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 from faust.cli import argument, option
 
+from scoring.rules import RulesError
 from streams import admin, producer
 from streams import demo as demo_runner
 from streams.app import Scorer
@@ -92,6 +93,24 @@ def register(scorer: Scorer) -> None:
                          settings.max_event_bytes, settings.max_text_chars)
             summary["compare"] = bt.compare(result, old)
         sys.stdout.write(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+    @app.command(argument("rules_file", type=click_path(exists=True)))
+    async def publish_rules(self: Any, rules_file: str) -> None:
+        """Validate a rules file and publish it to every worker (through Redis)."""
+        from redis.asyncio import Redis
+
+        from streams.rules_reload import publish
+
+        if not settings.redis_url:
+            raise SystemExit("riskscorer: RISKSCORER_REDIS_URL is not set")
+        redis = Redis.from_url(settings.redis_url)
+        try:
+            rules = await publish(redis, Path(rules_file).read_text())
+        except RulesError as exc:
+            raise SystemExit(f"riskscorer: {rules_file}: {exc}") from None
+        finally:
+            await redis.aclose()
+        print(f"published rules version {rules.version}", file=sys.stderr)  # noqa: T201
 
     @app.command()
     async def create_topics(self: Any) -> None:

@@ -25,6 +25,8 @@ class Metrics:
     batch_seconds: Histogram
     batch_size: Histogram
     rules_info: Gauge
+    rules_reloads: Counter
+    rules_rejected: Counter
 
     @classmethod
     def create(cls, registry: CollectorRegistry) -> Metrics:
@@ -88,6 +90,16 @@ class Metrics:
                 "riskscorer_rules_info",
                 "The rules version in force (value 1)",
                 ["version"],
+                registry=registry,
+            ),
+            rules_reloads=Counter(
+                "riskscorer_rules_reloads_total",
+                "Published rules versions taken into force without a restart",
+                registry=registry,
+            ),
+            rules_rejected=Counter(
+                "riskscorer_rules_rejected_total",
+                "Published rules rejected as invalid (the rules in force stay)",
                 registry=registry,
             ),
         )

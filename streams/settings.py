@@ -49,6 +49,7 @@ class Settings:
     fetch_wait_ms: int = 100
     profile_ttl_s: int = 30 * 86400
     session_timeout_s: float = 10.0
+    rules_poll_s: float = 5.0  # how often workers look for published rules in Redis
     api_token: str | None = None  # bearer token of the support lookup; unset: endpoint off
 
     @property
