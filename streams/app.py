@@ -72,7 +72,7 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     profiles = ProfileStore(redis, settings.profile_ttl_s)
     web.register(app, profiles, settings.api_token)
     processor = Processor(rules, metrics, settings.max_event_bytes, settings.max_text_chars)
-    reloader = Reloader(redis, processor, metrics)
+    reloader = Reloader(redis, settings.app_id, processor, metrics)
     app.timer(settings.rules_poll_s)(reloader.poll)
     agent = ScoreAgent(
         topics=defined,

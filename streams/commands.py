@@ -105,7 +105,7 @@ def register(scorer: Scorer) -> None:
             raise SystemExit("riskscorer: RISKSCORER_REDIS_URL is not set")
         redis = Redis.from_url(settings.redis_url)
         try:
-            rules = await publish(redis, Path(rules_file).read_text())
+            rules = await publish(redis, settings.app_id, Path(rules_file).read_text())
         except RulesError as exc:
             raise SystemExit(f"riskscorer: {rules_file}: {exc}") from None
         finally:

@@ -18,7 +18,11 @@ from scoring.rules import Rules, RulesError, parse_rules
 from streams.metrics import Metrics
 from streams.pipeline import Processor
 
-RULES_KEY = "riskscorer:rules"
+RULES_KEY = "riskscorer:{}:rules"  # per app id: deployments sharing a Redis stay apart
+
+
+def rules_key(app_id: str) -> str:
+    return RULES_KEY.format(app_id)
 log = logging.getLogger(__name__)
 
 
@@ -30,22 +34,23 @@ def parse_text(text: str) -> Rules:
     return parse_rules(raw)
 
 
-async def publish(redis: Redis, text: str) -> Rules:
+async def publish(redis: Redis, app_id: str, text: str) -> Rules:
     """Validate, then store the rules text for every worker; return the parsed rules."""
     rules = parse_text(text)
-    await redis.set(RULES_KEY, text.encode())
+    await redis.set(rules_key(app_id), text.encode())
     return rules
 
 
 class Reloader:
-    def __init__(self, redis: Redis, processor: Processor, metrics: Metrics) -> None:
+    def __init__(self, redis: Redis, app_id: str, processor: Processor, metrics: Metrics) -> None:
         self.redis = redis
+        self.key = rules_key(app_id)
         self.processor = processor
         self.metrics = metrics
         self.seen: str | None = None
 
     async def poll(self) -> None:
-        raw = await self.redis.get(RULES_KEY)
+        raw = await self.redis.get(self.key)
         if raw is None:
             return
         data = raw if isinstance(raw, bytes) else raw.encode()
