@@ -1,0 +1,148 @@
+"""Per-event cost of the link index and of the linked-account detectors.
+
+    python bench/links_bench.py [--events N] [--accounts A] [--batch B] [--uvloop]
+
+Starts its own Redis (streams.embedded), feeds RedisLinkIndex.observe batches of
+account events from a synthetic population (own devices, a few shared ones,
+households, offices and carrier NAT on IPs, payment instruments, phones), and
+prints µs/event for Redis, for the in-memory index, and for the pure detectors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from redis.asyncio import Redis  # noqa: E402
+
+from scoring.detectors import friends_family, linked  # noqa: E402
+from scoring.records import AccountEvent, ContractEvent, Feedback  # noqa: E402
+from scoring.rules import DetectorRule  # noqa: E402
+from streams import embedded  # noqa: E402
+from streams.links import MemoryLinkIndex, Plan, RedisLinkIndex  # noqa: E402
+
+T0 = 1_767_225_600_000
+DUPLICATE = DetectorRule("duplicate_account", "duplicate_account", 1.0,
+                         {"min_countries_24h": 3, "min_devices_24h": 4})
+FRIENDS = DetectorRule("friends_family", "feedback_manipulation", 1.0,
+                       {"max_hire_hours": 6, "max_rating_hours": 72})
+
+
+def population(accounts: int, rng: random.Random) -> list[dict[str, str]]:
+    people = []
+    for i in range(accounts):
+        role = "freelancer" if rng.random() < 0.6 else "client"
+        ip = rng.choices([f"home{i // 3}", f"office{i // 20}", f"nat{i // 300}"], [0.7, 0.2, 0.1])[0]
+        device = f"dev{i - 1}" if rng.random() < 0.03 and i else f"dev{i}"  # 3% share a device
+        people.append({
+            "id": f"a{i:06d}", "role": role, "country": rng.choice(["US", "IN", "PH", "UA", "BR"]),
+            "device": f"{device:0>16}", "ip": f"{ip:0>16}",
+            "payment": f"pay{i:0>13}" if rng.random() < 0.7 else "",
+            "phone": f"ph{i:0>14}" if rng.random() < 0.5 else "",
+        })
+    return people
+
+
+def stream(n: int, accounts: int, seed: int = 7) -> list[AccountEvent]:
+    rng = random.Random(seed)
+    people = population(accounts, rng)
+    events = []
+    for i in range(n):
+        p = people[rng.randrange(accounts)]
+        first = i < accounts
+        p = people[i] if first else p
+        events.append(AccountEvent(
+            f"e{i}", T0 + i * 6_000, "signup" if first else "login", p["id"], p["role"], p["country"],
+            device_fp=p["device"], ip_fp=p["ip"], payment_fp=p["payment"] if first else "",
+            phone_fp=p["phone"] if first else "",
+        ))
+    return events
+
+
+async def bench_index(index: RedisLinkIndex | MemoryLinkIndex, events: list[AccountEvent],
+                      batch: int) -> tuple[float, list[float], dict[str, object]]:
+    views: dict[str, object] = {}
+    per_batch = []
+    started = time.perf_counter()
+    for start in range(0, len(events), batch):
+        part = events[start:start + batch]
+        t = time.perf_counter()
+        views |= await index.observe(part)
+        per_batch.append((time.perf_counter() - t) * 1000)
+    return (time.perf_counter() - started) / len(events) * 1e6, per_batch, views
+
+
+def bench_detectors(events: list[AccountEvent], views: dict[str, object]) -> tuple[float, int]:
+    started, hits = time.perf_counter(), 0
+    for ev in events:
+        view = views[ev.event_id]
+        hits += len(linked.detect(ev, view, DUPLICATE))  # type: ignore[arg-type]
+        hits += len(friends_family.on_account(ev, view, FRIENDS))  # type: ignore[arg-type]
+    return (time.perf_counter() - started) / len(events) * 1e6, hits
+
+
+def bench_hire_pattern(clients: int) -> float:
+    started = time.perf_counter()
+    for i in range(clients):
+        ff: dict[str, object] = {}
+        c, f = f"c{i}", f"f{i}"
+        for kind, h in (("invite", 0), ("hire", 2), ("end", 20)):
+            ev = ContractEvent(f"{kind}{i}", T0 + h * 3_600_000, kind, f"k{i}", f"j{i}", c, f, c)
+            friends_family.on_contract(ff, ev, FRIENDS)
+        friends_family.on_rating(ff, Feedback(f"r{i}", T0 + 30 * 3_600_000, "rating", f"k{i}", c, f,
+                                               "client", 5), FRIENDS)
+    return (time.perf_counter() - started) / (clients * 4) * 1e6
+
+
+async def main(args: argparse.Namespace) -> None:
+    events = stream(args.events, args.accounts)
+    plan = Plan.of(events[args.accounts:args.accounts + args.batch])
+    print(f"{len(events)} account events over {args.accounts} accounts, batches of {args.batch}; "
+          f"a login batch touches {len(plan.fps) + len(plan.accounts)} keys "
+          f"({(len(plan.fps) + len(plan.accounts)) / args.batch:.2f} per event)")
+    services = embedded.start(False, True)
+    try:
+        redis = Redis.from_url(f"redis://127.0.0.1:{services.redis.port}")  # type: ignore[union-attr]
+        index = RedisLinkIndex(redis, 30 * 86_400)
+        await index.observe(events[:10])
+        await redis.flushdb()
+        await redis.config_resetstat()
+        us, per_batch, views = await bench_index(index, events, args.batch)
+        stats = await redis.info("commandstats")
+        server_us = sum(v["usec"] for v in stats.values()) / len(events)
+        info = await redis.info("memory")
+        keys = await redis.dbsize()
+        await redis.aclose()
+    finally:
+        services.stop()
+    print(f"RedisLinkIndex.observe: {us:.1f} µs/event; per batch p50 {statistics.median(per_batch):.1f} ms, "
+          f"p99 {sorted(per_batch)[int(len(per_batch) * 0.99)]:.1f} ms; "
+          f"{keys} keys, {info['used_memory'] / keys:.0f} B/key, {info['used_memory_human']} in all")
+    print(f"  of which Redis server time {server_us:.1f} µs/event (scripts, MGET, SET)")
+    mem_us, _, _ = await bench_index(MemoryLinkIndex(30 * 86_400), events, args.batch)
+    print(f"MemoryLinkIndex.observe: {mem_us:.1f} µs/event")
+    det_us, hits = bench_detectors(events, views)
+    print(f"duplicate_account + friends_family.on_account: {det_us:.2f} µs/event ({hits} signals)")
+    print(f"friends_family.on_contract/on_rating: {bench_hire_pattern(20_000):.2f} µs/event")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--accounts", type=int, default=50_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--uvloop", action="store_true")
+    arguments = parser.parse_args()
+    if arguments.uvloop:
+        import uvloop
+
+        uvloop.install()
+    asyncio.run(main(arguments))

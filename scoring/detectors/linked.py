@@ -1,0 +1,97 @@
+"""Duplicate accounts and shared logins, from the link index's view of an account event.
+
+Two freelancer accounts on one device or one payment instrument are most likely
+one person (strong link). An IP alone links households, offices and mobile
+carriers' NAT, so an IP counts only together with another fingerprint (a phone).
+One account used from many countries or devices within a day is a shared or sold
+login, whatever its role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from scoring.links import LinkView, SharedFingerprint
+from scoring.records import AccountEvent
+from scoring.rules import DetectorRule
+from scoring.signals import Counter, Signal
+
+DAY_S = 86_400
+STRONG = ("device", "payment")
+WORDS = {"device": "device", "payment": "payment instrument", "ip": "IP address", "phone": "phone number"}
+SHOWN = 10  # linked accounts named in a reason; the counter has the full number
+
+
+def short(fingerprint: str) -> str:
+    return fingerprint[:12]
+
+
+def linked_accounts(view: LinkView, role: str) -> dict[str, list[SharedFingerprint]]:
+    """Accounts of `role` linked to the view's account: by a strong fingerprint, or by two weak ones;
+    each with the fingerprints that link it."""
+    by_account: dict[str, list[SharedFingerprint]] = {}
+    for shared in view.shared:
+        for other in shared.accounts:
+            if other.role == role:
+                by_account.setdefault(other.account_id, []).append(shared)
+    return {
+        account: fps for account, fps in sorted(by_account.items())
+        if any(fp.kind in STRONG for fp in fps) or len(fps) >= 2
+    }
+
+
+def describe(links: dict[str, list[SharedFingerprint]], role: str) -> str:
+    """'shares device a1b2c3d4e5f6 and payment instrument 9f8e7d6c5b4a with freelancer accounts f1, f2'."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for fp in sorted({fp for fps in links.values() for fp in fps}, key=lambda f: (f.kind, f.fingerprint)):
+        accounts = tuple(a for a, fps in links.items() if fp in fps)
+        groups.setdefault(accounts, []).append(f"{WORDS.get(fp.kind, fp.kind)} {short(fp.fingerprint)}")
+    clauses = [f"{_and(fps)} with {role} {_accounts(accounts)}" for accounts, fps in groups.items()]
+    return "shares " + "; ".join(clauses)
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _accounts(accounts: Iterable[str]) -> str:
+    names = list(accounts)
+    more = f" and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
+    noun = "account" if len(names) == 1 else "accounts"
+    return f"{noun} {', '.join(names[:SHOWN])}{more}"
+
+
+def detect(event: AccountEvent, view: LinkView, rule: DetectorRule | None) -> list[Signal]:
+    if rule is None:
+        return []
+    return [
+        *_shared_fingerprints(event, view, rule),
+        *_spread(event, view.countries_24h, "countries", rule),
+        *_spread(event, view.devices_24h, "devices", rule),
+    ]
+
+
+def _shared_fingerprints(event: AccountEvent, view: LinkView, rule: DetectorRule) -> list[Signal]:
+    if view.role != "freelancer":
+        return []
+    links = linked_accounts(view, "freelancer")
+    if not links:
+        return []
+    counters = (Counter("linked_freelancer_accounts", len(links), 0, 1),)
+    return [_signal(rule, event, "shared_fingerprint", describe(links, "freelancer"), counters)]
+
+
+def _spread(event: AccountEvent, values: tuple[str, ...], what: str, rule: DetectorRule) -> list[Signal]:
+    limit = int(rule.param(f"min_{what}_24h"))
+    if len(values) < limit:
+        return []
+    shown = ", ".join(short(v) for v in values[:SHOWN])
+    reason = f"used from {len(values)} {what} within 24 hours ({shown}): a shared or sold login"
+    counters = (Counter(f"{what}_24h", len(values), DAY_S, limit),)
+    return [_signal(rule, event, f"{what}_24h", reason, counters)]
+
+
+def _signal(rule: DetectorRule, event: AccountEvent, finding: str, reason: str,
+            counters: tuple[Counter, ...]) -> Signal:
+    return Signal(rule.policy, f"{rule.name}.{finding}", rule.weight, reason, event.event_id, event.ts,
+                  counters)

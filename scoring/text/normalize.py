@@ -1,0 +1,138 @@
+"""Normalised views of a text with a map back to original offsets.
+
+Two views are built:
+- ``norm``: NFKC, case-folded, accents and zero-width characters removed, homoglyphs
+  (Cyrillic, Greek, full-width, curly quotes) mapped to ASCII. Word structure is kept,
+  so phrase regexes run here.
+- ``skel``: ``norm`` with leetspeak folded (``@``->a, ``0``->o, ``1``/``l``/``|``->i, ...)
+  and everything but letters and digits dropped, so ``p.a.y p@l`` reads ``paypai``.
+  Only distinctive keywords are searched here, each checked for word edges in the original.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from itertools import accumulate
+
+from scoring.text.types import Span
+
+# Look-alikes that NFKC leaves alone; a compact subset of Unicode confusables.
+_CONFUSABLES = {
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+    "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
+    "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w", "ɡ": "g", "ı": "i", "ℓ": "l", "α": "a", "β": "b",
+    "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u",
+    "χ": "x", "γ": "y", "ω": "w", "σ": "o", "ς": "s", "μ": "u",
+    "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+    "\u00a0": " ", "\u3000": " ", "\u2022": " ", "\u00b7": ".",
+}
+_INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff\u00ad\u180e\u034f")
+
+_LEET = {"@": "a", "4": "a", "3": "e", "€": "e", "0": "o", "1": "i", "!": "i", "|": "i", "l": "i",
+         "5": "s", "$": "s", "7": "t", "9": "g", "8": "b"}
+
+
+def _fold_char(char: str) -> str:
+    if char in _INVISIBLE:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", char)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    folded = unicodedata.normalize("NFKC", stripped).casefold()
+    return "".join(_CONFUSABLES.get(c, c) for c in folded)
+
+
+class _FoldTable(dict[int, str]):
+    """str.translate table that computes and caches the fold of any code point on first use."""
+
+    def __missing__(self, code: int) -> str:
+        value = _fold_char(chr(code))
+        self[code] = value
+        return value
+
+
+class _SkelTable(dict[int, str]):
+    """Skeleton of one already-folded character: leet folded, non-alphanumerics dropped."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        value = _LEET.get(char, char if char.isalnum() else "")
+        self[code] = value
+        return value
+
+
+_BLOCK = 4096
+_FOLD = _FoldTable()
+_SKEL = _SkelTable()
+_ASCII_SKEL = bytes(ord(_LEET[chr(i)]) if chr(i) in _LEET else i for i in range(256))
+_ASCII_DROP = bytes(i for i in range(128) if not chr(i).isalnum() and chr(i) not in _LEET)
+
+
+def fold(text: str) -> str:
+    """The ``norm`` view of a text, without the offset map (keywords, patterns)."""
+    return text.translate(_FOLD)
+
+
+def skeleton(folded: str) -> str:
+    """The ``skel`` view of an already folded text."""
+    if folded.isascii():
+        return folded.encode("ascii").translate(_ASCII_SKEL, _ASCII_DROP).decode("ascii")
+    return folded.translate(_SKEL)
+
+
+@dataclass(slots=True)
+class Normalized:
+    """A text with its normalised views; offsets map back to ``text``."""
+
+    text: str
+    norm: str
+    nmap: list[int] | None  # norm index -> text index; None when the two align one to one
+    skel: str
+    triggers: int = -1  # stem groups present (see rx.triggers); -1 = unknown, run everything
+    _skel_map: list[int] | None = field(default=None, repr=False)
+    _skel_blocks: list[int] | None = field(default=None, repr=False)
+
+    def orig_span(self, start: int, end: int) -> Span:
+        """Original [start, end) of the norm range [start, end)."""
+        if self.nmap is None or end <= start:
+            return (start, end)
+        return (self.nmap[start], self.nmap[end - 1] + 1)
+
+    def skel_to_norm(self, start: int, end: int) -> Span:
+        """Norm [start, end) of the skeleton range [start, end)."""
+        return (self._skel_index(start), self._skel_index(end - 1) + 1)
+
+    def _skel_index(self, k: int) -> int:
+        # Short texts get a full map; long ones count kept characters per block in C and
+        # walk a single block in Python, so a match late in a megabyte stays cheap.
+        if len(self.norm) <= _BLOCK:
+            if self._skel_map is None:
+                self._skel_map = [i for i, c in enumerate(self.norm) if _SKEL[ord(c)]]
+            return self._skel_map[k]
+        if self._skel_blocks is None:
+            self._skel_blocks = list(accumulate(len(skeleton(self.norm[i : i + _BLOCK]))
+                                                for i in range(0, len(self.norm), _BLOCK)))
+        block = bisect_right(self._skel_blocks, k)
+        seen = self._skel_blocks[block - 1] if block else 0
+        base = block * _BLOCK
+        for offset, char in enumerate(self.norm[base : base + _BLOCK]):
+            if _SKEL[ord(char)]:
+                if seen == k:
+                    return base + offset
+                seen += 1
+        raise IndexError(k)
+
+
+def normalize(text: str) -> Normalized:
+    """Build the views; ASCII text (the common case) takes a path with no per-character Python."""
+    if text.isascii():
+        norm = text.lower()
+        return Normalized(text, norm, None, skeleton(norm))
+    pieces = [_FOLD[ord(c)] for c in text]
+    norm = "".join(pieces)
+    nmap: list[int] | None = None
+    if len(norm) != len(text) or any(len(p) != 1 for p in pieces):
+        nmap = [i for i, p in enumerate(pieces) for _ in p]
+    return Normalized(text, norm, nmap, skeleton(norm))

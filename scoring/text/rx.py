@@ -1,0 +1,116 @@
+"""Regexes compiled for two engines: stdlib ``re`` for short texts, RE2 for long ones.
+
+Stdlib ``re`` has the lower call overhead on chat-sized texts; RE2 guarantees linear
+time, so anything longer than ``LONG_TEXT`` goes to it. Patterns are therefore written in
+the common subset (no look-around, no back-references); compiling both at import proves it.
+Every scan is capped at ``MAX_MATCHES`` so a hostile megabyte cannot produce unbounded work.
+
+A pattern may carry stem groups: literals of which at least one per group must occur for
+the pattern to match at all. One RE2 set match (``triggers``, a single automaton over all
+stems) finds which groups are present, and ``scan`` skips patterns whose groups are missing,
+so most texts run no regex at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+import re2  # type: ignore[import-untyped]
+
+LONG_TEXT = 4096
+MAX_MATCHES = 24
+ALL = -1
+
+_STEM_BITS: dict[str, int] = {}
+_groups_made = 0
+_stem_set: list[tuple[Any, list[int]]] = []
+
+
+def pattern_group(patterns: tuple[str, ...]) -> int:
+    """Register a group of RE2 patterns (run in the same set match) and return its bit."""
+    global _groups_made
+    _stem_set.clear()  # a late registration just rebuilds the set on the next call
+    bit = 1 << _groups_made
+    _groups_made += 1
+    for pattern in patterns:
+        _STEM_BITS[pattern] = _STEM_BITS.get(pattern, 0) | bit
+    return bit
+
+
+def stem_group(stems: tuple[str, ...]) -> int:
+    """Register a group of literal stems and return its bit (normally at import time)."""
+    return pattern_group(tuple(re2.escape(stem) for stem in stems))
+
+
+def _build() -> tuple[Any, list[int]]:
+    stems = sorted(_STEM_BITS)
+    matcher = re2.Set.SearchSet(re2.Options())
+    for stem in stems:
+        matcher.Add(stem)
+    matcher.Compile()
+    # The wrapper's Match adds a Python frame and a type check per call; on chat-sized texts
+    # that is a third of the cost, so the compiled set is called directly with UTF-8 bytes.
+    return matcher._set, [_STEM_BITS[stem] for stem in stems]
+
+
+def triggers(text: str) -> int:
+    """Bits of the stem groups present in a text: one linear-time RE2 set match."""
+    if not _stem_set:
+        _stem_set.append(_build())
+    matcher, bits = _stem_set[0]
+    found = 0
+    for index in matcher.Match(text.encode("utf-8", "surrogatepass")):
+        found |= bits[index]
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One match: its span in the searched text and its groups."""
+
+    start: int
+    end: int
+    groups: tuple[str | None, ...]
+
+
+class Rx:
+    """A pattern usable on texts of any length."""
+
+    __slots__ = ("_long", "_need", "_short", "pattern")
+
+    _need: int
+
+    def __init__(self, pattern: str, *groups: tuple[str, ...]) -> None:
+        self.pattern = pattern
+        self._short = re.compile(pattern)
+        self._long = re2.compile(pattern)
+        self._need = 0
+        for group in groups:
+            self._need |= stem_group(group)
+
+    def gated(self, found: int) -> bool:
+        """Whether every stem group of the pattern occurs, given ``triggers`` of the text."""
+        return found & self._need == self._need
+
+    def scan(self, norm: str, found: int = ALL) -> list[Found]:
+        """``finditer`` over a whole text, skipped when its stem groups are absent."""
+        return self.finditer(norm) if found & self._need == self._need else []
+
+    def search(self, text: str) -> Found | None:
+        match = (self._long if len(text) > LONG_TEXT else self._short).search(text)
+        return None if match is None else Found(match.start(), match.end(), tuple(match.groups()))
+
+    def finditer(self, text: str, limit: int = MAX_MATCHES) -> list[Found]:
+        engine = self._long if len(text) > LONG_TEXT else self._short
+        return [Found(m.start(), m.end(), tuple(m.groups())) for m in islice(engine.finditer(text), limit)]
+
+    def test(self, text: str) -> bool:
+        return (self._long if len(text) > LONG_TEXT else self._short).search(text) is not None
+
+
+def words(*alternatives: str) -> str:
+    """A non-capturing alternation of phrases, spaces in them matching any run of blanks."""
+    return "(?:" + "|".join(a.replace(" ", r"\s+") for a in alternatives) + ")"

@@ -1,0 +1,71 @@
+"""The simulator's configuration, its event type, and the bad-actor catalogue."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+DAY_MS = 86_400_000
+HOUR_MS = 3_600_000
+MINUTE_MS = 60_000
+
+# Bad actor kind -> the policy ids its accounts truly violate.
+BAD_KINDS: dict[str, tuple[str, ...]] = {
+    "off_platform_payer": ("off_platform_payment",),
+    "contact_sharer": ("off_platform_contact",),
+    "cover_letter_paster": ("spam_scam",),
+    "feedback_beggar": ("feedback_manipulation",),
+    "harasser": ("harassment",),
+    "spammer": ("spam_scam",),
+    "scam_client": ("spam_scam",),
+    "duplicate_ring": ("duplicate_account",),
+    "friends_family": ("feedback_manipulation",),
+    "poor_client": ("client_risk",),
+    "low_quality": ("low_quality",),
+}
+
+POLICIES = (
+    "off_platform_payment",
+    "off_platform_contact",
+    "feedback_manipulation",
+    "harassment",
+    "spam_scam",
+    "duplicate_account",
+    "low_quality",
+    "client_risk",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SimConfig:
+    accounts: int = 400  # total accounts (clients + freelancers)
+    days: float = 7.0  # simulated period
+    seed: int = 1
+    bad_share: float = 0.15  # share of accounts that are bad actors, spread over every kind
+    malformed_share: float = 0.002  # share of extra malformed events (for the dead-letter path)
+    start_ts: int = 1767225600000  # 2026-01-01T00:00:00Z
+
+    @property
+    def end_ts(self) -> int:
+        return self.start_ts + int(self.days * DAY_MS)
+
+
+@dataclass(frozen=True, slots=True)
+class SimEvent:
+    kind: str  # topic kind
+    key: str  # Kafka key (the actor)
+    ts: int
+    value: dict[str, Any] | None  # the event, valid per its schema ...
+    raw: bytes | None = None  # ... or, for malformed events, the raw bytes to send
+
+    def payload(self) -> bytes:
+        if self.raw is not None:
+            return self.raw
+        return json.dumps(self.value, separators=(",", ":")).encode()
+
+
+@dataclass(frozen=True)
+class Simulation:
+    events: list[SimEvent]  # sorted by ts (stable)
+    truth: dict[str, Any]

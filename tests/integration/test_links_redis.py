@@ -1,0 +1,141 @@
+"""The link index on the real Redis behaves exactly as the in-memory one."""
+
+import asyncio
+import json
+import random
+import uuid
+
+import pytest
+from redis.asyncio import Redis
+
+from scoring.records import AccountEvent
+from streams.links import MemoryLinkIndex, RedisLinkIndex
+from tests.unit.test_linked import SCENARIOS, T0, login
+
+pytestmark = pytest.mark.integration
+
+TTL_S = 7 * 86_400
+
+
+def mixed(n, seed=7):
+    """Out-of-order times, role changes, shared devices, IPs and payments, and evictions."""
+    rng = random.Random(seed)
+    return [
+        AccountEvent(f"m{i}", T0 + rng.randrange(4 * 86_400_000), "login", f"a{rng.randrange(60)}",
+                     rng.choice(["client", "freelancer"]), rng.choice(["US", "FR", "DE", ""]),
+                     device_fp=rng.choice(["", f"d{rng.randrange(25)}"]), ip_fp=f"i{rng.randrange(6)}",
+                     payment_fp=rng.choice(["", f"p{rng.randrange(10)}"]), phone_fp=rng.choice(["", "ph"]))
+        for i in range(n)
+    ]
+
+
+CASES = {**{name: events for name, (events, _) in SCENARIOS.items()}, "mixed": mixed(800),
+         "mixed, evicting": mixed(800)}
+
+
+async def both(redis_url, events, batch, max_per_fp=50, ttl_s=TTL_S):
+    """Views from Redis and from memory, batch by batch, with the Redis index and its prefix."""
+    redis = Redis.from_url(redis_url)
+    prefix = f"test:{uuid.uuid4().hex}:"
+    red = RedisLinkIndex(redis, ttl_s, max_per_fp, prefix=prefix)
+    mem = MemoryLinkIndex(ttl_s, max_per_fp)
+    batches = [events[i:i + batch] for i in range(0, len(events), batch)]
+    from_redis, from_memory = {}, {}
+    for part in batches:
+        from_redis |= await red.observe(part)
+        from_memory |= await mem.observe(part)
+    return redis, prefix, red, mem, batches, from_redis, from_memory
+
+
+async def snapshot(redis, prefix):
+    keys = sorted([k async for k in redis.scan_iter(match=f"{prefix}*", count=1000)])
+    return {k: json.loads(await redis.get(k)) for k in keys}, [await redis.ttl(k) for k in keys]
+
+
+@pytest.mark.parametrize("batch", [1, 7, 1000])
+@pytest.mark.parametrize("name", list(CASES))
+def test_same_views_as_memory_and_replay_changes_nothing(services, name, batch):
+    async def run():
+        events = CASES[name]
+        evicting = name == "mixed, evicting"  # full fingerprints, and links older than 2 days dropped
+        redis, prefix, red, mem, batches, from_redis, from_memory = await both(
+            services.redis_url, events, batch, 4 if evicting else 100, 2 * 86_400 if evicting else TTL_S)
+        try:
+            assert from_redis == from_memory
+            assert set(from_redis) == {e.event_id for e in events}
+            before, ttls = await snapshot(redis, prefix)
+            assert before and all(0 < t <= TTL_S for t in ttls)
+            last = batches[-1]  # what a restart re-delivers: the batch after the last commit
+            assert await red.observe(last) == {e.event_id: from_redis[e.event_id] for e in last}
+            # Replaying everything, even days old, changes nothing stored, unless accounts were
+            # evicted or timed out of a fingerprint: an old event then lowers a re-admitted account's
+            # first sighting, as a late event would.
+            for part in [] if evicting else batches:
+                await red.observe(part)
+            assert (await snapshot(redis, prefix))[0] == before
+            for account in sorted({e.account_id for e in events})[:10]:
+                assert await red.cluster(account, 8) == await mem.cluster(account, 8)
+        finally:
+            await redis.aclose()
+
+    asyncio.run(run())
+
+
+def test_cluster_of_a_ring_of_duplicates(services):
+    events = [login(0, "f1", device="d1", ip="office"), login(1, "f2", device="d1", payment="p1"),
+              login(2, "f3", payment="p1", phone="ph"), login(3, "f4", phone="ph"),
+              login(4, "c1", "client", ip="office")]
+
+    async def run():
+        redis, _, red, _, _, _, _ = await both(services.redis_url, events, 2)
+        try:
+            out = await red.cluster("f1")
+            assert [(a["account_id"], a["role"], a["depth"]) for a in out["accounts"]] == [
+                ("f1", "freelancer", 0), ("f2", "freelancer", 1), ("f3", "freelancer", 2),
+                ("f4", "freelancer", 3)]
+            assert [(s["kind"], s["fingerprint"], s["accounts"]) for s in out["shared"]] == [
+                ("device", "d1", ["f1", "f2"]), ("payment", "p1", ["f2", "f3"]), ("phone", "ph", ["f3", "f4"])]
+            assert not out["truncated"]
+            assert [a["account_id"] for a in (await red.cluster("f1", 2))["accounts"]] == ["f1", "f2"]
+            with_ip = await red.cluster("f1", follow=("device", "ip"))
+            assert [a["account_id"] for a in with_ip["accounts"]] == ["f1", "f2", "c1"]
+            nobody = await red.cluster("nobody")
+            assert nobody["accounts"] == [{"account_id": "nobody", "role": "", "depth": 0}]
+        finally:
+            await redis.aclose()
+
+    asyncio.run(run())
+
+
+def test_two_round_trips_per_batch(services):
+    async def run():
+        redis = Redis.from_url(services.redis_url)
+        index = RedisLinkIndex(redis, TTL_S, prefix=f"test:{uuid.uuid4().hex}:")
+        executes = 0
+        make = redis.pipeline
+
+        def counting(*args, **kwargs):
+            pipe = make(*args, **kwargs)
+            run_pipe = pipe.execute
+
+            async def execute(*a, **k):
+                nonlocal executes
+                executes += 1
+                return await run_pipe(*a, **k)
+
+            pipe.execute = execute
+            return pipe
+
+        redis.pipeline = counting
+        try:
+            await index.observe(mixed(10))  # loads the scripts
+            executes = 0
+            await index.observe(mixed(1000, seed=3))
+            assert executes == 2  # one read, one compare-and-set
+            await redis.script_flush()  # a restarted server has no scripts: reloaded, batch re-applied
+            views = await index.observe(mixed(1000, seed=3))
+            assert len(views) == 1000
+        finally:
+            await redis.aclose()
+
+    asyncio.run(run())

@@ -1,0 +1,109 @@
+"""Friends and family: linked client/freelancer pairs, and a new client's invite -> hire -> 5 stars."""
+
+import json
+
+import pytest
+
+from scoring.detectors import friends_family
+from scoring.records import ContractEvent, Feedback
+from scoring.rules import DetectorRule
+from tests.unit.test_linked import login, observe
+
+RULE = DetectorRule("friends_family", "feedback_manipulation", 1.0,
+                    {"max_hire_hours": 6, "max_rating_hours": 72})
+T0 = 1_767_225_600_000
+HOUR = 3_600_000
+
+
+def contract(kind, hours, freelancer="f1", job="j1", k="k1", actor="c1"):
+    ts = T0 + int(hours * HOUR)
+    return ContractEvent(f"{kind}-{freelancer}-{job}-{hours}", ts, kind, k, job, "c1", freelancer, actor)
+
+
+def rating(hours, stars=5, freelancer="f1", k="k1", direct=False, role="client"):
+    ts = T0 + int(hours * HOUR)
+    return Feedback(f"fb-{k}-{hours}", ts, "rating", k, "c1", freelancer, role, stars, "great", direct)
+
+
+def run(events, rule=RULE):
+    """The client's events in order, through its `ff` state (JSON round trip between events)."""
+    ff, signals = {}, []
+    for ev in events:
+        if isinstance(ev, ContractEvent):
+            signals += friends_family.on_contract(ff, ev, rule)
+        else:
+            signals += friends_family.on_rating(ff, ev, rule)
+        ff = json.loads(json.dumps(ff))
+    return signals, ff
+
+
+FARM = [contract("invite", 0), contract("hire", 2), contract("end", 20), rating(30)]
+
+
+@pytest.mark.parametrize(
+    ("events", "fires"),
+    [
+        (FARM, True),
+        ([contract("invite", 0), contract("offer", 1), contract("hire", 5.9), rating(77)], True),
+        ([contract("invite", 0), contract("hire", 8), rating(30)], False),  # hired after a day's thought
+        ([contract("invite", 0), contract("hire", 2), rating(30, stars=4)], False),
+        ([contract("invite", 0), contract("hire", 2), rating(100)], False),  # rated long after the hire
+        ([contract("invite", 0), contract("invite", 1, "f2"), contract("hire", 2), rating(30)], False),
+        ([contract("invite", 0), contract("hire", 2, "f2"), rating(30, freelancer="f2")], False),
+        ([contract("invite", 0), contract("direct_contract", 2), rating(30, direct=True)], False),
+        ([contract("invite", 0), contract("hire", 2), rating(30, direct=True)], False),  # exempt
+        ([contract("hire", 0, job="j0", k="k0"), *FARM], False),  # not the client's first job
+        ([contract("invite", 0), contract("hire", 2), contract("dispute", 10), rating(30)], False),
+        ([contract("invite", 0), contract("hire", 2), rating(30, k="k9")], False),  # another contract
+        ([contract("invite", 0), contract("invite", 1, job="j2", freelancer="f2"), contract("hire", 2),
+          rating(30)], True),  # other jobs do not matter, only the first
+        ([contract(e.type, (e.ts - T0) / HOUR, actor="f1") for e in FARM[:3]] + [rating(30)], False),
+    ],
+)
+def test_first_job_pattern(events, fires):
+    signals, _ = run(events)
+    assert bool(signals) is fires
+    if fires:
+        (sig,) = signals
+        assert sig.policy == "feedback_manipulation" and sig.detector == "friends_family.first_job_hire"
+        assert "f1" in sig.reason and "j1" in sig.reason and "k1" in sig.reason
+
+
+def test_signals_once_and_state_stays_tiny():
+    signals, ff = run(FARM + FARM + [contract("invite", 40, "f3", "j3"), rating(50)])
+    assert len(signals) == 1
+    assert signals[0].counters[0].value == 2 and signals[0].counters[1].value == 28
+    assert len(json.dumps(ff)) < 120
+
+
+def test_without_rule_nothing_happens():
+    assert run(FARM, None) == ([], {})
+
+
+@pytest.mark.parametrize(
+    ("client", "freelancer", "fires"),
+    [
+        ({"device": "d1"}, {"device": "d1"}, True),
+        ({"payment": "p1"}, {"payment": "p1"}, True),
+        ({"ip": "home", "phone": "ph"}, {"ip": "home", "phone": "ph"}, True),
+        ({"ip": "home"}, {"ip": "home"}, False),  # a household or office
+        ({"phone": "ph"}, {"phone": "ph"}, False),
+        ({"ip": "home", "device": "d1"}, {"ip": "home", "device": "d2"}, False),
+    ],
+)
+def test_linked_client_and_freelancer(client, freelancer, fires):
+    events = [login(0, "c1", "client", **client), login(1, "f1", **freelancer),
+              login(2, "c1", "client", **client)]
+    views = observe(events)
+    signals = [s for ev in events for s in friends_family.on_account(ev, views[ev.event_id], RULE)]
+    assert [s.event_id for s in signals] == (["f1-1", "c1-2"] if fires else [])
+    if fires:
+        assert signals[0].reason.startswith("freelancer account shares ")
+        assert signals[0].reason.endswith("with client account c1: possible friends-and-family feedback")
+        assert signals[0].detector == "friends_family.linked_counterpart"
+
+
+def test_two_clients_on_one_device_are_not_friends_and_family():
+    events = [login(0, "c1", "client", device="d1"), login(1, "c2", "client", device="d1")]
+    views = observe(events)
+    assert [s for ev in events for s in friends_family.on_account(ev, views[ev.event_id], RULE)] == []

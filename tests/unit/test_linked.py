@@ -1,0 +1,170 @@
+"""Duplicate accounts and shared logins: link views built by MemoryLinkIndex from event sequences."""
+
+import asyncio
+
+import pytest
+
+from scoring.detectors import linked
+from scoring.links import LinkedAccount, LinkView, SharedFingerprint
+from scoring.records import AccountEvent
+from scoring.rules import DetectorRule
+from streams.links import MemoryLinkIndex
+
+RULE = DetectorRule("duplicate_account", "duplicate_account", 1.0,
+                    {"min_countries_24h": 3, "min_devices_24h": 4})
+T0 = 1_767_225_600_000
+HOUR = 3_600_000
+DEV_A = "a1b2c3d4e5f6a7b8c9d0"
+PAY_A = "9f8e7d6c5b4a39281706"
+
+
+def login(i, account, role="freelancer", country="US", device="", ip="", payment="", phone="",
+          ts=None, kind="login"):
+    return AccountEvent(f"{account}-{i}", T0 + i * 60_000 if ts is None else ts, kind, account, role,
+                        country, device, ip, payment, phone)
+
+
+def people(accounts, role="freelancer", start=0, **shared):
+    """One signup per account: its own device and payment unless `shared` says otherwise."""
+    return [login(i, a, role, device=shared.get("device", f"dev-{a}"), ip=shared.get("ip", f"ip-{a}"),
+                  payment=shared.get("payment", f"pay-{a}"), phone=shared.get("phone", ""), kind="signup")
+            for i, a in enumerate(accounts, start)]
+
+
+def observe(events, batch=1000, index=None):
+    index = index or MemoryLinkIndex()
+
+    async def run():
+        views = {}
+        for start in range(0, len(events), batch):
+            views |= await index.observe(events[start:start + batch])
+        return views
+
+    return asyncio.run(run())
+
+
+def run(events, batch=1000):
+    views = observe(events, batch)
+    return [(ev.account_id, s) for ev in events for s in linked.detect(ev, views[ev.event_id], RULE)]
+
+
+FREELANCERS = [f"f{i:05d}" for i in range(12)]
+
+
+def travel(countries, hours_apart):
+    return [login(i, "f1", country=c, device="d1", ts=T0 + i * hours_apart * HOUR)
+            for i, c in enumerate(countries)]
+
+
+def devices(n, hours_apart=1):
+    return [login(i, "c1", "client", device=f"d{i}", ts=T0 + i * hours_apart * HOUR) for i in range(n)]
+
+SCENARIOS = {
+    "two freelancers on one device": (
+        people(FREELANCERS[:2], device=DEV_A), {("f00001", "shared_fingerprint")}),
+    "two freelancers, one payment instrument": (
+        people(FREELANCERS[:2], payment=PAY_A), {("f00001", "shared_fingerprint")}),
+    "three on one device": (
+        people(FREELANCERS[:3], device=DEV_A),
+        {("f00001", "shared_fingerprint"), ("f00002", "shared_fingerprint")}),
+    "household of 3 freelancers sharing an IP": (people(FREELANCERS[:3], ip="home-ip"), set()),
+    "office of 10 accounts on one IP": (
+        people(FREELANCERS[:5], ip="office") + people([f"c{i}" for i in range(5)], "client", 5, ip="office"),
+        set()),
+    "agency members: own devices and payments, one IP": (
+        [login(i, a, device=f"dev-{a}", ip="agency", payment=f"pay-{a}") for i, a in
+         enumerate(FREELANCERS[:6] * 3)], set()),
+    "IP and phone together": (people(FREELANCERS[:2], ip="home", phone="phone-1"),
+                              {("f00001", "shared_fingerprint")}),
+    "phone alone": (people(FREELANCERS[:2], phone="phone-1"), set()),
+    "client and freelancer on one device (friends and family, not a duplicate)": (
+        [login(0, "c1", "client", device=DEV_A), login(1, "f1", device=DEV_A)], set()),
+    "two clients on one device": (people(["c1", "c2"], "client", device=DEV_A), set()),
+    "three countries in a day": (travel(["US", "FR", "VN"], 6), {("f1", "countries_24h")}),
+    "three countries over three days": (travel(["US", "FR", "VN"], 25), set()),
+    "two countries in a day": (travel(["US", "FR", "US"], 1), set()),
+    "four devices in a day": (devices(4), {("c1", "devices_24h")}),
+    "four devices over four days": (devices(4, 25), set()),
+    "three devices in a day": (devices(3), set()),
+    "one login a day, many days": ([login(i, "f1", device="d1", ts=T0 + i * 24 * HOUR) for i in range(10)],
+                                   set()),
+}
+
+
+@pytest.mark.parametrize("batch", [1, 3, 1000])
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_scenarios(name, batch):
+    events, expected = SCENARIOS[name]
+    found = {(account, sig.detector.split(".")[1]) for account, sig in run(events, batch)}
+    assert found == expected
+
+
+def test_reason_names_fingerprints_kinds_and_accounts():
+    events = [login(0, "f00012", device=DEV_A, payment=PAY_A), login(1, "f00044", device=DEV_A, payment=PAY_A),
+              login(2, "f00007", device=DEV_A, payment=PAY_A)]
+    (_, sig), (_, sig2) = run(events)
+    assert sig.reason == ("shares device a1b2c3d4e5f6 and payment instrument 9f8e7d6c5b4a "
+                          "with freelancer account f00012")
+    assert sig2.reason == ("shares device a1b2c3d4e5f6 and payment instrument 9f8e7d6c5b4a "
+                           "with freelancer accounts f00012, f00044")
+    assert sig2.counters[0].name == "linked_freelancer_accounts" and sig2.counters[0].value == 2
+    assert sig2.policy == "duplicate_account" and sig2.event_id == "f00007-2"
+
+
+def test_countries_counter_and_reason():
+    events = [login(i, "f1", country=c, ts=T0 + i * HOUR) for i, c in enumerate(["US", "FR", "VN", "BR"])]
+    signals = [s for _, s in run(events)]
+    assert [s.counters[0].value for s in signals] == [3, 4]
+    assert signals[0].counters[0].window_s == 86_400 and "FR, US, VN" in signals[0].reason
+
+
+def test_view_sees_earlier_events_of_the_batch_only():
+    events = [login(0, "a", device="d"), login(1, "b", device="d"), login(2, "c", device="d")]
+    views = observe(events)
+    assert views["a-0"].shared == ()
+    assert views["b-1"].shared == (SharedFingerprint("device", "d", (LinkedAccount("a", "freelancer"),)),)
+    assert [a.account_id for a in views["c-2"].shared[0].accounts] == ["a", "b"]
+
+
+def test_replay_yields_the_same_views_and_changes_nothing():
+    index = MemoryLinkIndex()
+    events = SCENARIOS["office of 10 accounts on one IP"][0] + SCENARIOS["three countries in a day"][0]
+    first = observe(events, 4, index)
+    docs = {k: repr(v) for k, v in index.docs.items()}
+    assert observe(events, 4, index) == first
+    assert {k: repr(v) for k, v in index.docs.items()} == docs
+
+
+def test_fingerprint_keeps_the_most_recently_seen_accounts():
+    index = MemoryLinkIndex(max_per_fingerprint=3)
+    views = observe([login(i, f"a{i}", ip="carrier-nat") for i in range(6)], 1, index)
+    assert [a.account_id for a in views["a5-5"].shared[0].accounts] == ["a3", "a4"]
+
+
+def test_link_forgotten_after_ttl_in_event_time():
+    index = MemoryLinkIndex(ttl_s=86_400)
+    events = [login(0, "a", device="d", ts=T0), login(1, "b", device="d", ts=T0 + 25 * HOUR)]
+    assert observe(events, 1, index)["b-1"].shared == ()
+
+
+def test_no_rule_no_signal():
+    view = LinkView("f1", "freelancer", countries_24h=("US", "FR", "VN", "BR"))
+    assert linked.detect(login(0, "f1"), view, None) == []
+
+
+def test_cluster_follows_devices_and_payments_not_ips():
+    events = [login(0, "a", device="d1", ip="office"), login(1, "b", device="d1", payment="p1"),
+              login(2, "c", payment="p1"), login(3, "x", ip="office")]
+    index = MemoryLinkIndex()
+    observe(events, 1000, index)
+    out = asyncio.run(index.cluster("a"))
+    assert [(a["account_id"], a["depth"]) for a in out["accounts"]] == [("a", 0), ("b", 1), ("c", 2)]
+    assert out["shared"] == [{"kind": "device", "fingerprint": "d1", "accounts": ["a", "b"]},
+                             {"kind": "payment", "fingerprint": "p1", "accounts": ["b", "c"]}]
+    assert not out["truncated"]
+    assert asyncio.run(index.cluster("a", max_accounts=2))["truncated"]
+
+
+def test_observe_now_for_the_synchronous_backtest():
+    events = SCENARIOS["three on one device"][0]
+    assert MemoryLinkIndex().observe_now(events) == observe(events)

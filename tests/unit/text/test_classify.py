@@ -1,0 +1,64 @@
+"""classify_line / classify_stream and the evaluation arithmetic."""
+
+import json
+
+import pytest
+
+from scoring.text import TextContext, TextHit, detect_text, hit_to_dict, labels
+from scoring.text.classify import classify_line, classify_stream
+from scoring.text.evaluate import evaluate
+
+
+def test_classify_line_shape() -> None:
+    out = classify_line({"id": "m1", "kind": "message", "text": "pay me via p@yp@l"})
+    assert out["id"] == "m1"
+    assert out["labels"] == ["off_platform_payment"]
+    assert out["hits"][0]["spans"] == [[11, 17]]
+    assert set(out["hits"][0]) == {"policy", "detector", "weight", "spans", "reason"}
+
+
+@pytest.mark.parametrize(
+    ("obj", "message"),
+    [
+        ([], "JSON object"),
+        ({"kind": "message", "text": "x"}, "'id'"),
+        ({"id": "1", "kind": "tweet", "text": "x"}, "'kind'"),
+        ({"id": "1", "kind": "message", "text": 3}, "'text'"),
+    ],
+)
+def test_classify_line_rejects(obj: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        classify_line(obj)  # type: ignore[arg-type]
+
+
+def test_classify_stream_one_line_per_line() -> None:
+    lines = [json.dumps({"id": str(i), "kind": "message", "text": t}) for i, t in enumerate(["hi", "you are an idiot"])]
+    out = [json.loads(x) for x in classify_stream(lines)]
+    assert [o["labels"] for o in out] == [[], ["harassment"]]
+
+
+def test_classify_stream_reports_line_number() -> None:
+    with pytest.raises(ValueError, match="line 2"):
+        list(classify_stream(['{"id":"1","kind":"message","text":"a"}', "{not json"]))
+
+
+def test_unknown_kind_rejected() -> None:
+    with pytest.raises(ValueError, match="kind"):
+        detect_text("hello", TextContext(kind="tweet"))
+
+
+def test_labels_and_dict() -> None:
+    hit = TextHit("harassment", "harassment_insult", 0.9, ((0, 3),), "insult")
+    assert labels([hit, hit]) == ["harassment"]
+    assert hit_to_dict(hit) == {"policy": "harassment", "detector": "harassment_insult", "weight": 0.9,
+                                "spans": [[0, 3]], "reason": "insult"}
+
+
+def test_evaluate_counts() -> None:
+    report = evaluate([(["harassment"], ["harassment"]), ([], ["harassment"]), (["spam_scam"], []), ([], [])])
+    by = {s.policy: s for s in report.scores}
+    assert (by["harassment"].tp, by["harassment"].fp, by["harassment"].fn) == (1, 1, 0)
+    assert by["harassment"].precision == 0.5
+    assert by["spam_scam"].recall == 0.0
+    assert report.innocent_flag_rate == 0.5
+    assert report.macro_f1 == pytest.approx((2 / 3 + 0.0) / 2)

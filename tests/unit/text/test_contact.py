@@ -1,0 +1,90 @@
+"""off_platform_contact: addresses, numbers, handles, euphemisms, split messages."""
+
+import pytest
+
+from scoring.text import TextContext, detect_text
+from tests.unit.text.conftest import policies
+
+CONTACT = "off_platform_contact"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "contact me over email: tom.baker@outlook.com",
+        "email me at john dot smith at gmail dot com",
+        "johnsmith[at]gmail[dot]com",
+        "it's john at gmail",
+        "my number is +1 917 555 1234",
+        "call me 917.555.1234",
+        "nine one seven five five five one two three four",
+        "skype: live:.cid.3f2a9b1c7d",
+        "my telegram @jsmith_dev",
+        "whatsapp me",
+        "same name on the green app",
+        "find me on the blue bird app",
+        "s k y p e me",
+        "t.me/jsmith_dev",
+        "let's continue this conversation outside upwork",
+    ],
+)
+def test_fires(text: str) -> None:
+    assert CONTACT in policies(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "our app is a Skype clone",
+        "add a WhatsApp share button",
+        "The contact form sends to user@example.com in staging",
+        "Phone validation fails for +44 20 7946 0958 on the signup form",
+        "Sorry, I can't share my email before a contract",
+        "I need someone to write email templates",
+        "the price is 12,500 for the full build",
+        "ticket #4471236 is reopened",
+    ],
+)
+def test_quiet(text: str) -> None:
+    assert CONTACT not in policies(text)
+
+
+@pytest.mark.parametrize("flag", ["contact_allowed", "direct_contract"])
+def test_allowed_context_is_quiet(flag: str) -> None:
+    text = "my email is maria.lopez@gmail.com"
+    assert CONTACT in policies(text)
+    assert CONTACT not in {h.policy for h in detect_text(text, TextContext(**{flag: True}))}
+
+
+@pytest.mark.parametrize(
+    ("text", "span_text"),
+    [
+        ("write to mark.devlin88@gmail.com today", "mark.devlin88@gmail.com"),
+        ("my cell: 917-555-1234 ok", "917-555-1234"),
+        ("mail: anna (at) protonmail (dot) com", "anna (at) protonmail (dot) com"),
+    ],
+)
+def test_span_points_at_original(text: str, span_text: str) -> None:
+    spans = [text[s:e] for h in detect_text(text) if h.policy == CONTACT for s, e in h.spans]
+    assert span_text in spans
+
+
+@pytest.mark.parametrize(
+    ("previous", "text", "tail"),
+    [
+        (("email me", "rachel.m.dev"), "@gmail.com", "@gmail.com"),
+        (("my number", "917 555"), "1234", "1234"),
+        (("9 1 7", "5 5"), "5 1 2 3 4", "5 1 2 3 4"),
+    ],
+)
+def test_split_across_messages(previous: tuple[str, ...], text: str, tail: str) -> None:
+    assert CONTACT not in policies(text)
+    hits = [h for h in detect_text(text, TextContext(previous=previous)) if h.detector == "contact_split"]
+    assert hits
+    s, e = hits[0].spans[0]
+    assert text[s:e] == tail
+
+
+def test_split_not_blamed_on_unrelated_message() -> None:
+    context = TextContext(previous=("my number is +1 917 555 1234",))
+    assert detect_text("thanks, talk soon", context) == ()

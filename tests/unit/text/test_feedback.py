@@ -1,0 +1,46 @@
+"""feedback_manipulation: begging, bargaining, withholding, reciprocal deals, repeats."""
+
+import pytest
+
+from scoring.text import TextContext, detect_text
+from tests.unit.text.conftest import detectors, policies
+
+FEEDBACK = "feedback_manipulation"
+
+
+@pytest.mark.parametrize(
+    ("text", "detector"),
+    [
+        ("please leave me 5 stars", "feedback_rating_request"),
+        ("5 stars and I'll do the revisions for free", "feedback_bargain"),
+        ("I will give you a discount for a 5 star review", "feedback_bargain"),
+        ("I'll send the final files after you leave the review", "feedback_withhold"),
+        ("I'll give you 5 stars if you give me 5", "feedback_reciprocal"),
+        ("I can hire you for a quick $5 job so you can leave me a review", "feedback_fake_review"),
+        ("I'll leave you a 1 star review unless you redo it for free", "feedback_threat"),
+    ],
+)
+def test_fires(text: str, detector: str) -> None:
+    assert detector in detectors(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "if you're happy, feedback is appreciated",
+        "could you tell me why you gave 3 stars?",
+        "Thanks for the great review!",
+        "Please review the attached mockups",
+        "I'll do free revisions until you're happy with the logo",
+        "5-star rated designer with 300+ reviews",
+    ],
+)
+def test_quiet(text: str) -> None:
+    assert FEEDBACK not in policies(text)
+
+
+def test_repeated_request_fires_only_with_history() -> None:
+    text = "can you leave feedback now please"
+    assert FEEDBACK not in policies(text)
+    hits = detect_text(text, TextContext(previous=("please leave feedback", "feedback please?")))
+    assert [h.detector for h in hits] == ["feedback_repeat_request"]

@@ -1,0 +1,39 @@
+"""Quality bars on the held-out corpus (never tuned on) and sanity of both corpora."""
+
+import pytest
+
+from scoring.text.types import KINDS, POLICIES
+from tests.unit.text.corpus import load, score
+
+FILES = ("text_dev.jsonl", "text_holdout.jsonl")
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_corpus_well_formed(name: str) -> None:
+    items = load(name)
+    assert len({i["id"] for i in items}) == len(items)
+    for item in items:
+        assert item["kind"] in KINDS
+        assert set(item["labels"]) <= set(POLICIES)  # type: ignore[arg-type]
+        assert item["note"]
+
+
+def test_corpora_do_not_share_texts() -> None:
+    dev = {i["text"] for i in load("text_dev.jsonl")}
+    assert not dev & {i["text"] for i in load("text_holdout.jsonl")}
+
+
+def test_holdout_quality() -> None:
+    report = score("text_holdout.jsonl")
+    print("\n" + report.table())
+    assert report.macro_f1 >= 0.85
+    assert report.innocent_flag_rate <= 0.05
+    for policy_score in report.scores:
+        assert policy_score.f1 >= 0.75, policy_score.policy
+
+
+def test_dev_quality() -> None:
+    report = score("text_dev.jsonl")
+    print("\n" + report.table())
+    assert report.macro_f1 >= 0.95
+    assert report.innocent_flag_rate <= 0.03

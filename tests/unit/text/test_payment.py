@@ -1,0 +1,71 @@
+"""off_platform_payment: providers with intent, disguised names, direct-payment and fee talk."""
+
+import pytest
+
+from scoring.text import TextContext, detect_text
+from tests.unit.text.conftest import policies
+
+PAY = "off_platform_payment"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can you pay me via PayPal?",
+        "send it to my p@yp@l",
+        "p a y p a l works better",
+        "p.a.y.p.a.l only",
+        "pay-pal is fine for me",
+        "I can pay through pay pal",
+        "paypa1 account, same email",
+        "ｐａｙｏｎｅｅｒ please",
+        "pаypаl please",  # Cyrillic a
+        "do you have zelle?",
+        "pay me directly and we both save",
+        "let's do the next job outside upwork",
+        "we could avoid the upwork fees this way",
+        "I'll send you the rest directly",
+        "send the balance in USDT to my wallet",
+        "bank transfer is easier for me, here is my IBAN",
+    ],
+)
+def test_fires(text: str) -> None:
+    assert PAY in policies(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We need to integrate the PayPal API into the checkout",
+        "the Payoneer webhook fails in sandbox",
+        "I only accept payment through Upwork",
+        "I don't work outside Upwork",
+        "The client asked me to pay via PayPal but I refused",
+        "I withdraw my earnings to Payoneer",
+        "It would be wise to pay attention to the brief",
+        "Upwork's conversion fee lets you move a client off the marketplace",
+        "the wire frames are ready",
+    ],
+)
+def test_quiet(text: str) -> None:
+    assert PAY not in policies(text)
+
+
+def test_direct_contract_is_exempt() -> None:
+    assert detect_text("pay me via paypal", TextContext(direct_contract=True)) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "span_text"),
+    [
+        ("please pay to my p@yp@l today", "p@yp@l"),
+        ("pay\u200bpal me when done", "pay\u200bpal"),
+        ("ok ＰＡＹＰＡＬ then", "ＰＡＹＰＡＬ"),
+    ],
+)
+def test_span_points_at_original(text: str, span_text: str) -> None:
+    hits = [h for h in detect_text(text) if h.policy == PAY]
+    assert hits
+    s, e = hits[0].spans[0]
+    assert text[s:e] == span_text
+    assert "PayPal" in hits[0].reason

@@ -1,0 +1,42 @@
+"""spam_scam: messenger interviews, sensitive data, fees, fake checks, income pitches, hire-me spam."""
+
+import pytest
+
+from tests.unit.text.conftest import detectors, policies
+
+SCAM = "spam_scam"
+
+
+@pytest.mark.parametrize(
+    ("text", "detector"),
+    [
+        ("Please add our HR on Telegram @hr_maria for an interview", "scam_messenger_interview"),
+        ("send me your bank details so I can deposit your salary", "scam_sensitive_data"),
+        ("there's a small registration fee of $30 before you start", "scam_upfront_fee"),
+        ("I will send you a check, deposit it and send the extra back", "scam_check_overpayment"),
+        ("guaranteed income of $500 a week working from home", "scam_income_pitch"),
+        ("invest in bitcoin with us and double your money", "scam_income_pitch"),
+        ("kindly hire me, I am available now", "scam_hire_me_spam"),
+    ],
+)
+def test_fires(text: str, detector: str) -> None:
+    assert detector in detectors(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A fake client asked me to interview on Telegram, I blocked him",
+        "We need a Telegram bot for interview scheduling",
+        "Is this a scam? They want my bank details",
+        "the app charges a small fee per transaction, add it to the checkout",
+        "I can guarantee delivery by Friday",
+        "Hire me again anytime, it was great working with you",
+    ],
+)
+def test_quiet(text: str) -> None:
+    assert SCAM not in policies(text)
+
+
+def test_scam_bank_request_is_not_payment() -> None:
+    assert policies("send me your bank account details") == {SCAM}
