@@ -1,5 +1,15 @@
 """Exact under at-least-once delivery: stopping, killing and restarting workers mid-stream
-leaves the same per-account state and the same set of escalation ids as an undisturbed run."""
+leaves the same per-account state and the same set of escalation ids as an undisturbed run.
+
+Three detectors decide on events re-keyed from other partitions: ratings and
+disputes received (low_quality, client_risk) come from many counterparts'
+partitions, and an unanswered-messaging streak (the sender's own messages) ends
+when a reply notice arrives from the recipient's partition. How those streams
+interleave depends on timing, not on replay, and so does the event at which such
+a decision trips. The comparison leaves out the streaks and the (account, policy)
+scores fed by those detectors, in both runs; everything else must match exactly,
+including the ratings and disputes each account has received.
+"""
 
 from __future__ import annotations
 
@@ -48,8 +58,9 @@ def final_states(broker: str, app_id: str) -> dict[bytes, dict]:
     return {key: orjson.loads(value) for key, value in latest.items()}
 
 
-def caught_up(broker: str, env: dict[str, str], produced: dict[tuple[str, int], int]) -> bool:
-    """Every input record (and every re-keyed subject event) is applied in some state."""
+def lagging(broker: str, env: dict[str, str], produced: dict[tuple[str, int], int]) -> dict[str, tuple]:
+    """Input positions (and re-keyed subject positions) not yet applied in any state:
+    position -> (last applied offset, last offset)."""
     app_id = env["RISKSCORER_APP_ID"]
     applied: dict[str, int] = {}
     for state in final_states(broker, app_id).values():
@@ -59,7 +70,8 @@ def caught_up(broker: str, env: dict[str, str], produced: dict[tuple[str, int], 
     subjects = env["RISKSCORER_TOPIC_SUBJECTS"]
     for _, _, partition, offset in read_topic(broker, subjects):
         wanted[(subjects, partition)] = max(wanted.get((subjects, partition), -1), offset)
-    return all(applied.get(f"{t}:{p}", -1) >= o for (t, p), o in wanted.items())
+    return {f"{t}:{p}": (applied.get(f"{t}:{p}", -1), o) for (t, p), o in wanted.items()
+            if applied.get(f"{t}:{p}", -1) < o}
 
 
 def run(services, tmp: Path, disturb) -> tuple[dict, set[str]]:
@@ -73,16 +85,41 @@ def run(services, tmp: Path, disturb) -> tuple[dict, set[str]]:
         produced = produce(services.broker_url, items)
         workers = disturb(workers, env, tmp)
         deadline = time.monotonic() + 120
-        while not caught_up(services.broker_url, env, produced):
-            assert time.monotonic() < deadline, "workers did not catch up"
+        while lag := lagging(services.broker_url, env, produced):
+            assert time.monotonic() < deadline, f"workers did not catch up: {lag}"
             time.sleep(1.0)
     finally:
         for w in workers:
             w.stop()
-    states = {k: {f: v for f, v in s.items() if f != "a"}
-              for k, s in final_states(services.broker_url, env["RISKSCORER_APP_ID"]).items()}
+    states = final_states(services.broker_url, env["RISKSCORER_APP_ID"])
     escalations = read_all(services.broker_url, env["RISKSCORER_TOPIC_ESCALATIONS"], expected=1)
-    return states, {e["escalation_id"] for e in escalations}
+    return states, {e["escalation_id"]: e for e in escalations}
+
+
+JOINED = ("unanswered_messages", "low_quality", "client_risk")  # decide on joined streams
+
+
+def joined_policies(states: dict[bytes, dict], escalations: dict[str, dict]) -> set[tuple[str, str]]:
+    """(account, policy) pairs with evidence from the stream-joining detector."""
+    out = {(k.decode(), p) for k, s in states.items() for p, items in s.get("v", {}).items()
+           if any(i["detector"].startswith(JOINED) for i in items)}
+    out |= {(e["account_id"], p) for e in escalations.values() for p in e["policies"]
+            if any(i["detector"].startswith(JOINED) for i in e["evidence"])}
+    return out
+
+
+def comparable(states: dict[bytes, dict], escalations: dict[str, dict],
+               joined: set[tuple[str, str]]) -> tuple[dict, set[str]]:
+    out = {}
+    for key, state in states.items():
+        account = key.decode()
+        kept = {f: v for f, v in state.items() if f not in ("a", "u")}
+        for field in ("s", "e", "v"):
+            kept[field] = {p: v for p, v in kept.get(field, {}).items() if (account, p) not in joined}
+        out[key] = kept
+    ids = {i for i, e in escalations.items()
+           if not any((e["account_id"], p) in joined for p in e["policies"])}
+    return out, ids
 
 
 def undisturbed(workers, env, tmp):
@@ -122,10 +159,19 @@ def baseline(services, tmp_path_factory):
 
 @pytest.mark.parametrize("disturb", [sigterm_one, kill_one, restart_all], ids=lambda f: f.__name__)
 def test_disturbed_run_equals_undisturbed(services, tmp_path, baseline, disturb):
-    states, escalation_ids = run(services, tmp_path, disturb)
-    base_states, base_ids = baseline
-    assert base_ids, "the scenario must produce escalations"
-    assert escalation_ids == base_ids
+    run_states, run_escalations = run(services, tmp_path, disturb)
+    joined = joined_policies(run_states, run_escalations) | joined_policies(*baseline)
+    states, escalation_ids = comparable(run_states, run_escalations, joined)
+    base_states, base_ids = comparable(*baseline, joined)
+    assert len(base_ids) >= 10, "the scenario must produce escalations"
+    def brief(e: dict) -> tuple:
+        return e["account_id"], e["policies"], e["ts"], [i["detector"] for i in e["evidence"]]
+    assert escalation_ids == base_ids, (
+        [brief(run_escalations[i]) for i in escalation_ids - base_ids],
+        [brief(baseline[1][i]) for i in base_ids - escalation_ids])
     assert states.keys() == base_states.keys()
     differing = [k for k in states if states[k] != base_states[k]]
-    assert not differing, f"{len(differing)} accounts differ, e.g. {differing[:3]}"
+    fields = {f for k in differing for f in states[k] if states[k][f] != base_states[k].get(f)}
+    example = {f: (states[differing[0]].get(f), base_states[differing[0]].get(f)) for f in fields} \
+        if differing else {}
+    assert not differing, f"{len(differing)} accounts differ in {fields}, e.g. {differing[0]!r}: {example}"
