@@ -64,7 +64,7 @@ async def ceiling(settings: Settings, total: int) -> float:
 
 def worker_run(env: dict[str, str], total: int, tmp: Path) -> tuple[float, dict[str, float]]:
     """Events/s of one worker from its first processed event to the last."""
-    w = Worker(env, tmp, args=("-l", "warning", "--loop", "uvloop")).start()
+    w = Worker(env, tmp, args=("-l", "warn"), loop="uvloop").start()
     try:
         w.wait_ready(120)
         while (first := w.processed()) == 0:

@@ -1,7 +1,8 @@
 """Compact near-duplicate sketches of texts: one-permutation MinHash with b-bit values.
 
-Each word 3-shingle is hashed once (BLAKE2b, stable across processes), placed
-in one of `BINS` bins by its hash, and each bin keeps its minimum; only the low
+Each word is hashed once (CRC-32, stable across processes), each word 3-shingle's
+hash mixed from its words' hashes with integer arithmetic, placed in one of
+`BINS` bins by its hash, and each bin keeps its minimum; only the low
 8 bits of each minimum are stored, so a sketch is 32 bytes (64 hex chars).
 Two sketches agree on a bin with probability J + (1 - J) / 256 for Jaccard
 similarity J of their shingle sets, which `similarity` inverts.
@@ -9,47 +10,58 @@ similarity J of their shingle sets, which `similarity` inverts.
 
 from __future__ import annotations
 
-import hashlib
 import re
+import zlib
 
 BINS = 32
 EMPTY = 0xFFFF  # marker for a bin no shingle fell into (short texts)
 _WORD = re.compile(r"[a-z0-9']+")
-_MASK64 = (1 << 64) - 1
+_EMPTY_MIN = 1 << 32  # above any 27-bit bin value
+_LOW7 = int.from_bytes(b"\x7f" * BINS, "big")
+_ALL = (1 << (8 * BINS)) - 1
 
 
-def shingles(text: str, n: int = 3) -> set[str]:
+def _shingle_hashes(text: str) -> set[int]:
+    """32-bit hashes of the text's word 3-shingles (a text shorter than that is one)."""
     words = _WORD.findall(text.lower())
-    if len(words) < n:
-        return {" ".join(words)} if words else set()
-    return {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
-
-
-def _hash(shingle: str) -> int:
-    return int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "little")
+    if len(words) < 3:
+        return {zlib.crc32(" ".join(words).encode())} if words else set()
+    return {zlib.crc32(f"{x} {y} {z}".encode()) for x, y, z in zip(words, words[1:], words[2:])}
 
 
 def sketch(text: str) -> str:
     """The text's sketch as 64 hex characters (`ff`.. pairs; `--` for an empty bin)."""
-    mins = [_MASK64] * BINS
-    for sh in shingles(text):
-        h = _hash(sh)
-        b = h % BINS
-        v = h // BINS
+    mins = [_EMPTY_MIN] * BINS
+    for h in _shingle_hashes(text):
+        b = h & (BINS - 1)
+        v = h >> 5
         if v < mins[b]:
             mins[b] = v
-    return "".join("--" if m == _MASK64 else f"{m & 0xFF:02x}" for m in mins)
+    return "".join("--" if m == _EMPTY_MIN else f"{m & 0xFF:02x}" for m in mins)
+
+
+def _value_and_empties(sk: str) -> tuple[int, int]:
+    """The sketch's bins as one integer (a byte per bin), and 0xff bytes where a bin is empty."""
+    value = int.from_bytes(bytes.fromhex(sk.replace("--", "00")), "big")
+    if "--" not in sk:
+        return value, 0
+    empties = bytes(0xFF if sk[i] == "-" else 0 for i in range(0, BINS * 2, 2))
+    return value, int.from_bytes(empties, "big")
+
+
+def _zero_bytes(x: int) -> int:
+    """How many of the BINS bytes of `x` are zero (bitwise, no loop)."""
+    y = ((x & _LOW7) + _LOW7) | x | _LOW7
+    return (~y & _ALL).bit_count()
 
 
 def similarity(a: str, b: str) -> float:
     """Estimated Jaccard similarity of the texts behind two sketches (0..1)."""
-    both = agree = 0
-    for i in range(0, BINS * 2, 2):
-        x, y = a[i : i + 2], b[i : i + 2]
-        if x == "--" or y == "--":
-            continue
-        both += 1
-        agree += x == y
+    va, ea = _value_and_empties(a)
+    vb, eb = _value_and_empties(b)
+    skip = ea | eb
+    both = BINS - skip.bit_count() // 8
+    agree = _zero_bytes((va ^ vb) | skip)
     if both < BINS // 4:
         return 0.0
     observed = agree / both

@@ -84,11 +84,12 @@ async def scrape(session: aiohttp.ClientSession, port: int) -> dict[str, float]:
             text = await resp.text()
     except aiohttp.ClientError:
         return {}
-    totals: dict[str, float] = {"processed": 0.0, "escalations": 0.0, "dead_letters": 0.0}
+    totals: dict[str, float] = {"processed": 0.0, "subjects": 0.0, "escalations": 0.0, "dead_letters": 0.0}
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
             if sample.name == "riskscorer_events_total" and sample.labels["outcome"] != "replayed":
-                totals["processed"] += sample.value
+                derived = sample.labels["topic"] == "subjects"
+                totals["subjects" if derived else "processed"] += sample.value
             elif sample.name == "riskscorer_escalations_total":
                 totals["escalations"] += sample.value
             elif sample.name == "riskscorer_dead_letters_total":
@@ -107,7 +108,7 @@ def spawn_worker(settings: Settings, port: int, workdir: Path, log: TextIO) -> s
         f"{PREFIX}SESSION_TIMEOUT_S": "6",
         f"{PREFIX}PARTITIONS": str(settings.partitions),
     })
-    cmd = [sys.executable, "-m", "streams", "worker", "-l", "warning", "--loop", "uvloop"]
+    cmd = [sys.executable, "-m", "streams", "--loop", "uvloop", "worker", "-l", "warn"]
     return subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -121,15 +122,33 @@ def _progress(started: float, produced: int, total: int, seen: dict[str, float])
     )
 
 
-async def wait_done(port: int, total: int, outputs: Outputs, started: float, worker: Any) -> dict[str, float]:
+async def topic_size(settings: Settings, topic: str) -> int:
+    """Records written to `topic` so far (the sum of its partitions' end offsets)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.broker_hosts, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        ends = await consumer.end_offsets([TopicPartition(topic, p) for p in range(settings.partitions)])
+        return int(sum(ends.values()))
+    finally:
+        await consumer.stop()
+
+
+async def wait_done(
+    settings: Settings, port: int, total: int, outputs: Outputs, started: float, worker: Any
+) -> dict[str, float]:
+    """Wait until every input event, and every event the scorer re-keyed from them
+    (ratings, disputes, reply notices), is processed and its outputs are read."""
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
         last_print = 0.0
         while True:
             if worker.poll() is not None:
                 raise RuntimeError(f"worker exited with status {worker.returncode}")
             seen = await scrape(session, port)
+            inputs_done = seen.get("processed", 0) >= total
+            derived = await topic_size(settings, settings.topic_subjects) if inputs_done else -1
             done = (
-                seen.get("processed", 0) >= total
+                inputs_done
+                and seen.get("subjects", 0) >= derived
                 and outputs.policy_count >= seen.get("escalations", 0)
                 and len(outputs.dead_letters) >= seen.get("dead_letters", 0)
             )
@@ -188,7 +207,7 @@ async def _run(settings: Settings, config: SimConfig, out_dir: Path) -> dict[str
             await producer.send_events(
                 settings, sim.events, lambda n: _progress(started, n, total, {})
             )
-            seen = await wait_done(port, total, outputs, started, worker)
+            seen = await wait_done(settings, port, total, outputs, started, worker)
         finally:
             stop.set()
             await follower

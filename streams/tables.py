@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
 import faust
 from faust.types import TableT
+from faust.types.tuples import RecordMetadata
 
 from streams.settings import Settings
 
@@ -23,12 +26,17 @@ def load(table: TableT[bytes, bytes | None], account: str) -> bytes | None:
     return value
 
 
-def store(table: TableT[bytes, bytes | None], partition: int, account: str, value: bytes) -> None:
-    """Write a state and its changelog record to the account's partition.
+async def store(
+    table: TableT[bytes, bytes | None], partition: int, account: str, value: bytes
+) -> Awaitable[RecordMetadata]:
+    """Write a state, and send its changelog record to the account's partition; return
+    the delivery to await before the batch's events are acknowledged.
 
-    Writes happen in the batch body after `take_events`, where Faust has no
-    current event to take the partition from, so it is passed explicitly.
+    `table[key] = value` would queue the record in Faust's producer buffer, and a
+    consumer commit does not wait for that buffer to drain: a worker killed then
+    has committed offsets past states that never reached the changelog. The
+    partition is passed explicitly: the batch body runs outside any current event.
     """
     key = account.encode()
     table.data[key] = value
-    table.send_changelog(partition, key, value)
+    return await table.changelog_topic.send(key=key, value=value, partition=partition, force=True)

@@ -23,6 +23,21 @@ from streams.topics import Topics
 log = logging.getLogger(__name__)
 
 
+def unacknowledged(events: list[EventT[bytes]]) -> None:
+    """Keep a batch that did not finish from being committed.
+
+    `take_events` acknowledges the events it yielded when its generator closes,
+    also when the batch body was cancelled (a worker stopping mid-batch): their
+    offsets would be committed although their outputs or states may be missing.
+    A message already marked acknowledged is skipped by Faust's consumer
+    bookkeeping, so its offset is never committed and the batch is replayed by
+    whichever worker takes the partition (the offsets in the state make that
+    replay exact).
+    """
+    for event in events:
+        event.message.acked = True
+
+
 def shadow_bytes(account: str, sig: Signal) -> bytes:
     return orjson.dumps({"account_id": account, **sig.to_dict()})
 
@@ -54,7 +69,11 @@ class ScoreAgent:
             self.batch_max, within=self.batch_window_s
         )
         async for events in batches:
-            await self.handle([self.incoming(e) for e in events])
+            try:
+                await self.handle([self.incoming(e) for e in events])
+            except BaseException:
+                unacknowledged(events)
+                raise
             yield None
 
     async def handle(self, batch: list[Incoming]) -> None:
@@ -75,8 +94,11 @@ class ScoreAgent:
         ]
         # Delivery of every output is confirmed before the state that records it is stored.
         await asyncio.gather(*[await s for s in sends])
-        for account, (partition, state) in result.states.items():
-            tables.store(self.table, partition, account, state)
+        stored = [
+            await tables.store(self.table, partition, account, state)
+            for account, (partition, state) in result.states.items()
+        ]
+        await asyncio.gather(*stored)
         await self.profiles.write(result.profiles, result.escalations)
         now = time.time()
         for item in batch:

@@ -49,6 +49,7 @@ class Worker:
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
     args: tuple[str, ...] = ("-l", "info")
+    loop: str = "aio"  # Faust's event loop option, given before the command
 
     def start(self) -> Worker:
         env = {
@@ -58,7 +59,7 @@ class Worker:
         }
         self.log = (self.tmp / f"worker-{self.port}.log").open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streams", "worker", *self.args],
+            [sys.executable, "-m", "streams", "--loop", self.loop, "worker", *self.args],
             env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )
         return self
