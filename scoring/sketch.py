@@ -19,6 +19,7 @@ _WORD = re.compile(r"[a-z0-9']+")
 _EMPTY_MIN = 1 << 32  # above any 27-bit bin value
 _LOW7 = int.from_bytes(b"\x7f" * BINS, "big")
 _ALL = (1 << (8 * BINS)) - 1
+_EMPTIES = str.maketrans({**{c: "0" for c in "0123456789abcdef"}, "-": "f"})  # empty bin -> 0xff
 
 
 def _shingle_hashes(text: str) -> set[int]:
@@ -45,8 +46,7 @@ def _value_and_empties(sk: str) -> tuple[int, int]:
     value = int.from_bytes(bytes.fromhex(sk.replace("--", "00")), "big")
     if "--" not in sk:
         return value, 0
-    empties = bytes(0xFF if sk[i] == "-" else 0 for i in range(0, BINS * 2, 2))
-    return value, int.from_bytes(empties, "big")
+    return value, int.from_bytes(bytes.fromhex(sk.translate(_EMPTIES)), "big")
 
 
 def _zero_bytes(x: int) -> int:

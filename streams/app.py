@@ -82,6 +82,7 @@ def create(settings: Settings, rules: Rules) -> Scorer:
         metrics=metrics,
         batch_max=settings.batch_max,
         batch_window_s=settings.batch_window_ms / 1000,
+        producer=lambda: app.producer._ensure_producer(),  # type: ignore[attr-defined]
     )
     app.agent(defined.inputs, name="score")(agent.run)
     return Scorer(app, settings, rules, metrics, registry, defined)

@@ -60,13 +60,17 @@ def register(scorer: Scorer) -> None:
         option("--out-dir", type=click_path(), default="riskscorer-demo", show_default=True,
                help="where events, ground truth and escalations are written"),
         option("--summary-json", type=click_path(), default=None, help="also write the summary"),
+        option("--rate", type=float, default=800.0, show_default=True,
+               help="events sent per second, as live traffic (0: all at once, as a backlog)"),
     )
     async def demo(
-        self: Any, accounts: int, days: float, seed: int, out_dir: str, summary_json: str | None
+        self: Any, accounts: int, days: float, seed: int, out_dir: str, summary_json: str | None,
+        rate: float,
     ) -> None:
         """Run the whole pipeline on embedded services with simulated traffic; print a summary."""
         config = SimConfig(accounts=accounts, days=days, seed=seed)
-        await demo_runner.run(scorer, config, Path(out_dir), Path(summary_json) if summary_json else None)
+        summary_path = Path(summary_json) if summary_json else None
+        await demo_runner.run(scorer, config, Path(out_dir), summary_path, rate or None)
 
     @app.command(
         argument("events", type=click_path(exists=True)),

@@ -172,7 +172,9 @@ def stop_worker(worker: subprocess.Popen[bytes]) -> None:
             worker.wait(5)
 
 
-async def run(scorer: Scorer, config: SimConfig, out_dir: Path, summary_path: Path | None) -> None:
+async def run(
+    scorer: Scorer, config: SimConfig, out_dir: Path, summary_path: Path | None, rate: float | None
+) -> None:
     settings = scorer.settings
     out_dir.mkdir(parents=True, exist_ok=True)
     services = embedded.start(settings.broker_url is None, settings.redis_url is None)
@@ -183,7 +185,7 @@ async def run(scorer: Scorer, config: SimConfig, out_dir: Path, summary_path: Pa
             settings = settings.with_services(
                 str(settings.broker_url), f"redis://127.0.0.1:{services.redis.port}"
             )
-        summary = await _run(settings, config, out_dir)
+        summary = await _run(settings, config, out_dir, rate)
     finally:
         services.stop()
     print_summary(summary)
@@ -191,7 +193,7 @@ async def run(scorer: Scorer, config: SimConfig, out_dir: Path, summary_path: Pa
         summary_path.write_bytes(orjson.dumps(summary, option=orjson.OPT_INDENT_2))
 
 
-async def _run(settings: Settings, config: SimConfig, out_dir: Path) -> dict[str, Any]:
+async def _run(settings: Settings, config: SimConfig, out_dir: Path, rate: float | None) -> dict[str, Any]:
     started = time.monotonic()
     await admin.ensure_topics(settings)
     sim = generate(config)
@@ -204,9 +206,14 @@ async def _run(settings: Settings, config: SimConfig, out_dir: Path) -> dict[str
         follower = asyncio.create_task(follow(settings, outputs, stop))
         try:
             total = len(sim.events)
-            await producer.send_events(
-                settings, sim.events, lambda n: _progress(started, n, total, {})
-            )
+            shown = [0.0]
+
+            def sent(n: int) -> None:
+                if n == total or time.monotonic() - shown[0] > 2:
+                    shown[0] = time.monotonic()
+                    _progress(started, n, total, {})
+
+            await producer.send_events(settings, sim.events, sent, rate=rate)
             seen = await wait_done(settings, port, total, outputs, started, worker)
         finally:
             stop.set()

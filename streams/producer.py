@@ -16,14 +16,21 @@ async def send_events(
     events: Iterable[SimEvent],
     progress: Callable[[int], None] | None = None,
     chunk: int = 2000,
+    rate: float | None = None,
 ) -> int:
-    """Send events keyed by their actor, in order; return how many were sent."""
+    """Send events keyed by their actor, in order; return how many were sent.
+
+    With `rate`, at most that many events per second, as a live marketplace
+    would send them, instead of one backlog.
+    """
     topics = settings.input_topics
     producer = AIOKafkaProducer(
         bootstrap_servers=settings.broker_hosts, linger_ms=5, max_batch_size=262144, acks="all"
     )
     await producer.start()
-    sent = 0
+    sent, started = 0, asyncio.get_running_loop().time()
+    if rate:
+        chunk = max(1, min(chunk, int(rate / 10)))
     try:
         pending = []
         for event in events:
@@ -36,6 +43,10 @@ async def send_events(
                 pending.clear()
                 if progress:
                     progress(sent)
+                if rate:
+                    ahead = sent / rate - (asyncio.get_running_loop().time() - started)
+                    if ahead > 0:
+                        await asyncio.sleep(ahead)
         await asyncio.gather(*pending)
         sent += len(pending)
     finally:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+import asyncio
+from typing import Any
 
 import faust
+from aiokafka import AIOKafkaProducer
 from faust.types import TableT
-from faust.types.tuples import RecordMetadata
 
 from streams.settings import Settings
 
@@ -26,9 +27,13 @@ def load(table: TableT[bytes, bytes | None], account: str) -> bytes | None:
     return value
 
 
+def changelog_name(table: TableT[bytes, bytes | None]) -> str:
+    return table.changelog_topic.get_topic_name()
+
+
 async def store(
-    table: TableT[bytes, bytes | None], partition: int, account: str, value: bytes
-) -> Awaitable[RecordMetadata]:
+    table: TableT[bytes, bytes | None], out: AIOKafkaProducer, partition: int, account: str, value: bytes
+) -> asyncio.Future[Any]:
     """Write a state, and send its changelog record to the account's partition; return
     the delivery to await before the batch's events are acknowledged.
 
@@ -39,4 +44,5 @@ async def store(
     """
     key = account.encode()
     table.data[key] = value
-    return await table.changelog_topic.send(key=key, value=value, partition=partition, force=True)
+    fut: asyncio.Future[Any] = await out.send(changelog_name(table), value, key=key, partition=partition)
+    return fut

@@ -49,6 +49,7 @@ _TECH = Rx(
         "checkout page", "test mode", "refund flow", "invoice template", "website accepts", "app", "apps",
         "blockchain", "smart contracts?", "tokens?", "nfts?", "dapps?", "defi", "exchange", "trading", "bots?",
         "web3", "wallet app", "invest\\w*", "double your", "payment processing", "processor", "fintech", "landing page",
+        "charts?", "price charts?", "tickers?", "price tracker", "portfolio tracker",
     ) + r"\b"
 )
 _PLATFORM_WITHDRAW = Rx(

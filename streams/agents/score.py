@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import faust
 import orjson
+from aiokafka import AIOKafkaProducer
 from faust.types import EventT, TableT
 
 from scoring.signals import Signal
@@ -51,6 +52,9 @@ class ScoreAgent:
     metrics: Metrics
     batch_max: int
     batch_window_s: float
+    # The aiokafka producer Faust runs: outputs are sent straight to it (no per-message
+    # trip through Faust's channel and buffer) and their deliveries awaited per batch.
+    producer: Callable[[], AIOKafkaProducer]
 
     def incoming(self, event: EventT[bytes]) -> Incoming:
         msg = event.message
@@ -79,23 +83,24 @@ class ScoreAgent:
     async def handle(self, batch: list[Incoming]) -> None:
         started = time.perf_counter()
         result = self.processor.process(batch, lambda account: tables.load(self.table, account))
-        sends = [self.topics.dead_letters.send(key=k, value=v) for k, v in result.dead_letters]
+        out, t = self.producer(), self.topics
+        sends = [await out.send(t.dead_letters.get_topic_name(), v, key=k) for k, v in result.dead_letters]
         sends += [
-            self.topics.subjects.send(key=f.subject_id.encode(), value=subjects.encode(f))
+            await out.send(t.subjects.get_topic_name(), subjects.encode(f), key=f.subject_id.encode())
             for f in result.forwards
         ]
         sends += [
-            self.topics.shadow.send(key=account.encode(), value=shadow_bytes(account, sig))
+            await out.send(t.shadow.get_topic_name(), shadow_bytes(account, sig), key=account.encode())
             for account, sig in result.shadow
         ]
         sends += [
-            self.topics.escalations.send(key=e.account_id.encode(), value=orjson.dumps(e.to_dict()))
+            await out.send(t.escalations.get_topic_name(), orjson.dumps(e.to_dict()), key=e.account_id.encode())
             for e in result.escalations
         ]
         # Delivery of every output is confirmed before the state that records it is stored.
-        await asyncio.gather(*[await s for s in sends])
+        await asyncio.gather(*sends)
         stored = [
-            await tables.store(self.table, partition, account, state)
+            await tables.store(self.table, out, partition, account, state)
             for account, (partition, state) in result.states.items()
         ]
         await asyncio.gather(*stored)

@@ -29,6 +29,10 @@ SCHEMA = Schema(
 )
 
 
+_FIELDS = tuple(f.name for f in dataclasses.fields(SubjectEvent))
+
+
 def encode(event: SubjectEvent) -> bytes:
     """The subject event as the JSON the schema above decodes."""
-    return orjson.dumps({k: v for k, v in dataclasses.asdict(event).items() if v is not None})
+    values = ((k, getattr(event, k)) for k in _FIELDS)
+    return orjson.dumps({k: v for k, v in values if v is not None})
