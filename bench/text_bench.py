@@ -76,8 +76,10 @@ def main() -> None:
     detect_text(batch[0])  # warm caches and compiled patterns
     rates = [throughput(batch) for _ in range(5)]
     mean_len = statistics.mean(len(t) for t in batch)
-    print(f"text stage: {statistics.median(rates):,.0f} messages/s (median of 5, {len(batch)} msgs, "
-          f"mean {mean_len:.0f} chars)")
+    print(
+        f"text stage: {statistics.median(rates):,.0f} messages/s (median of 5, {len(batch)} msgs, "
+        f"mean {mean_len:.0f} chars)"
+    )
     for name, text in ADVERSARIAL.items():
         times = []
         for _ in range(3):

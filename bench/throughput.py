@@ -26,11 +26,10 @@ from aiokafka import AIOKafkaConsumer
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from streams.simulator import SimConfig, generate  # noqa: E402
-
 from streams import admin, embedded, producer  # noqa: E402
 from streams.schemas import INPUT_SCHEMAS, Rejected  # noqa: E402
 from streams.settings import Settings, load  # noqa: E402
+from streams.simulator import SimConfig, generate  # noqa: E402
 from tests.integration.workers import Worker, scorer_env  # noqa: E402
 
 

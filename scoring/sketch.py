@@ -27,7 +27,7 @@ def _shingle_hashes(text: str) -> set[int]:
     words = _WORD.findall(text.lower())
     if len(words) < 3:
         return {zlib.crc32(" ".join(words).encode())} if words else set()
-    return {zlib.crc32(f"{x} {y} {z}".encode()) for x, y, z in zip(words, words[1:], words[2:])}
+    return {zlib.crc32(f"{x} {y} {z}".encode()) for x, y, z in zip(words, words[1:], words[2:], strict=False)}
 
 
 def sketch(text: str) -> str:

@@ -24,6 +24,7 @@ class Metrics:
     latency: Histogram
     batch_seconds: Histogram
     batch_size: Histogram
+    records_sent: Counter
     rules_info: Gauge
     rules_reloads: Counter
     rules_rejected: Counter
@@ -84,6 +85,13 @@ class Metrics:
                 "riskscorer_batch_events",
                 "Events per processed batch",
                 buckets=(1, 10, 50, 100, 250, 500, 1000, 2000, 5000),
+                registry=registry,
+            ),
+            records_sent=Counter(
+                "riskscorer_records_sent_total",
+                "Records written and acknowledged by the broker, by output "
+                "(escalations, deadletter, subjects, shadow, changelog)",
+                ["output"],
                 registry=registry,
             ),
             rules_info=Gauge(

@@ -16,30 +16,111 @@ from scoring.text.rx import ALL, Rx, pattern_group, words
 # without them never reach the (slower) precise patterns below.
 PHONE_SHAPE = pattern_group((r"\d(?:[\s.\-()/]{0,3}\d){8}",))
 SPELLED_SHAPE = pattern_group(
-    (r"(?:(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|\d)[\s,.\-]+){6}(?:zero|oh|one|two|three|four"
-     r"|five|six|seven|eight|nine|\d)",)
+    (
+        r"(?:(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|\d)[\s,.\-]+){6}(?:zero|oh|one|two|three|four"
+        r"|five|six|seven|eight|nine|\d)",
+    )
 )
 _TLD_HINT = re.compile(r"\.(?:com|net|org|io|co|me|dev)\b")
 
 _AT = r"(?:\s*@\s*|\s*[\(\[\{<]\s*at\s*[\)\]\}>]\s*|\s+at\s+)"
 _DOT = r"(?:\s*\.\s*|\s*[\(\[\{<]\s*dot\s*[\)\]\}>]\s*|\s+dot\s+)"
 _TLD = r"(?:com|net|org|io|co|me|info|biz|us|uk|in|pk|ph|de|fr|ru|ng|ca|au|edu|dev|app|xyz|ai|bd|eg|ua)"
-_MAILHOSTS = words("g\\s*mail", "googlemail", "yahoo", "hotmail", "outlook", "protonmail", "proton", "icloud",
-                   "aol", "yandex", "mail", "live", "msn", "gmx", "zoho")
-_EMAIL = Rx(r"([a-z0-9][a-z0-9._%+-]{0,63})" + _AT + r"([a-z0-9-]{1,63}(?:" + _DOT + r"[a-z0-9-]{1,63}){0,2}?"
-            + _DOT + _TLD + r")\b")
+_MAILHOSTS = words(
+    "g\\s*mail",
+    "googlemail",
+    "yahoo",
+    "hotmail",
+    "outlook",
+    "protonmail",
+    "proton",
+    "icloud",
+    "aol",
+    "yandex",
+    "mail",
+    "live",
+    "msn",
+    "gmx",
+    "zoho",
+)
+_EMAIL = Rx(
+    r"([a-z0-9][a-z0-9._%+-]{0,63})"
+    + _AT
+    + r"([a-z0-9-]{1,63}(?:"
+    + _DOT
+    + r"[a-z0-9-]{1,63}){0,2}?"
+    + _DOT
+    + _TLD
+    + r")\b"
+)
 _EMAIL_HOST_ONLY = Rx(r"\b([a-z0-9][a-z0-9._-]{1,63})" + _AT + "(" + _MAILHOSTS + r")\b")
-_FAKE_DOMAINS = frozenset({"example.com", "example.org", "example.net", "test.com", "domain.com", "email.com",
-                           "yourdomain.com", "company.com", "mysite.com", "site.com", "acme.com", "mail.com",
-                           "yoursite.com", "sample.com", "foo.com", "bar.com", "xyz.com", "abc.com"})
-_FAKE_USERS = frozenset({"user", "test", "example", "name", "yourname", "your.name", "username", "email",
-                         "someone", "foo", "bar", "noreply", "no-reply", "abc", "xyz", "john.doe", "jane.doe",
-                         "admin", "me", "your", "you", "first.last", "firstname.lastname"})
+_FAKE_DOMAINS = frozenset(
+    {
+        "example.com",
+        "example.org",
+        "example.net",
+        "test.com",
+        "domain.com",
+        "email.com",
+        "yourdomain.com",
+        "company.com",
+        "mysite.com",
+        "site.com",
+        "acme.com",
+        "mail.com",
+        "yoursite.com",
+        "sample.com",
+        "foo.com",
+        "bar.com",
+        "xyz.com",
+        "abc.com",
+    }
+)
+_FAKE_USERS = frozenset(
+    {
+        "user",
+        "test",
+        "example",
+        "name",
+        "yourname",
+        "your.name",
+        "username",
+        "email",
+        "someone",
+        "foo",
+        "bar",
+        "noreply",
+        "no-reply",
+        "abc",
+        "xyz",
+        "john.doe",
+        "jane.doe",
+        "admin",
+        "me",
+        "your",
+        "you",
+        "first.last",
+        "firstname.lastname",
+    }
+)
 _PHONE = Rx(r"(\+\s*)?\(?\d(?:[\s.\-()/]{0,3}\d){8,15}")
-_MONEYISH = Rx(r"(?:[$€£#%]|\busd|\beur|\bid|\bno\.?|\border|\binvoice|\bticket|\bref|\bcase|\bjob|\bcontract"
-               r"|\bv|\bversion|\bzip|\biban|\baccount|\bcard|\brouting|\bx)\s*[:#]?\s*$")
-_DIGIT_WORD = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
-               "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+_MONEYISH = Rx(
+    r"(?:[$€£#%]|\busd|\beur|\bid|\bno\.?|\border|\binvoice|\bticket|\bref|\bcase|\bjob|\bcontract"
+    r"|\bv|\bversion|\bzip|\biban|\baccount|\bcard|\brouting|\bx)\s*[:#]?\s*$"
+)
+_DIGIT_WORD = {
+    "zero": "0",
+    "oh": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+}
 _SPELLED = Rx(r"\b(?:(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|\d)\b[\s,.\-]*){7,20}")
 _HANDLE = Rx(
     r"\b(skype|telegram|whatsapp|whats app|discord|wechat|viber|signal|tg|wa|ig|insta|instagram|snapchat"
@@ -48,19 +129,82 @@ _HANDLE = Rx(
     r"\s*(@?[a-z0-9_][a-z0-9_.:-]{2,40})"
     r"|\b(live:\.?cid\.[a-z0-9]+|live:[a-z0-9_.]{3,})"
     r"|\b(?:my|our)\s+(?:tg|telegram|skype|discord|ig|insta)\s+(?:is\s+)?(@[a-z0-9_]{3,})",
-    ("skype", "telegram", "whats", "signal", "wechat", "viber", "discord", "snapchat", "kik", " line", " tg ", " tg:", " wa ", " wa:", " ig ", " ig:", "insta", "gmail", "g mail", "yahoo", "hotmail", "outlook", "live:"),
+    (
+        "skype",
+        "telegram",
+        "whats",
+        "signal",
+        "wechat",
+        "viber",
+        "discord",
+        "snapchat",
+        "kik",
+        " line",
+        " tg ",
+        " tg:",
+        " wa ",
+        " wa:",
+        " ig ",
+        " ig:",
+        "insta",
+        "gmail",
+        "g mail",
+        "yahoo",
+        "hotmail",
+        "outlook",
+        "live:",
+    ),
 )
 _LINK = Rx(
     r"\b((?:https?://)?(?:www\.)?(?:t\.me|telegram\.me|wa\.me|api\.whatsapp\.com|chat\.whatsapp\.com|m\.me"
     r"|join\.skype\.com|calendly\.com|linktr\.ee|discord\.gg|zcal\.co|cal\.com|tidycal\.com"
     r"|instagram\.com|facebook\.com|fb\.com|linkedin\.com/in|twitter\.com|x\.com)(?:/[^\s]*)?)",
-    ("t.me", "telegram.me", "wa.me", "whatsapp.com", "m.me", "skype.com", "calendly", "linktr", "discord.gg", "zcal",
-     "cal.com", "tidycal", "instagram.com", "facebook.com", "fb.com", "linkedin.com", "twitter.com", "x.com"),
+    (
+        "t.me",
+        "telegram.me",
+        "wa.me",
+        "whatsapp.com",
+        "m.me",
+        "skype.com",
+        "calendly",
+        "linktr",
+        "discord.gg",
+        "zcal",
+        "cal.com",
+        "tidycal",
+        "instagram.com",
+        "facebook.com",
+        "fb.com",
+        "linkedin.com",
+        "twitter.com",
+        "x.com",
+    ),
 )
-_URL = Rx(r"\b((?:https?://|www\.)[^\s]+|[a-z0-9-]{2,}\.(?:com|net|org|io|me|dev|co|info|site|online|xyz|biz"
-          r"|page|studio|design|agency|tech)(?:/[^\s]*)?)",
-          ("http", "www", ".com", ".net", ".org", ".io", ".me", ".dev", ".co", ".info", ".site", ".online", ".xyz",
-           ".biz", ".page", ".studio", ".design", ".agency", ".tech"))
+_URL = Rx(
+    r"\b((?:https?://|www\.)[^\s]+|[a-z0-9-]{2,}\.(?:com|net|org|io|me|dev|co|info|site|online|xyz|biz"
+    r"|page|studio|design|agency|tech)(?:/[^\s]*)?)",
+    (
+        "http",
+        "www",
+        ".com",
+        ".net",
+        ".org",
+        ".io",
+        ".me",
+        ".dev",
+        ".co",
+        ".info",
+        ".site",
+        ".online",
+        ".xyz",
+        ".biz",
+        ".page",
+        ".studio",
+        ".design",
+        ".agency",
+        ".tech",
+    ),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +228,14 @@ def emails(norm: str) -> list[Detail]:
         spelled = "@" not in span
         if spelled and not any(c in span for c in "[({<") and not _plain_at_plausible(norm, match.start, user, flat):
             continue
-        found.append(Detail("contact_email_spelled" if spelled else "contact_email", match.start, match.end,
-                            "an e-mail address written out to dodge filters" if spelled else "an e-mail address"))
+        found.append(
+            Detail(
+                "contact_email_spelled" if spelled else "contact_email",
+                match.start,
+                match.end,
+                "an e-mail address written out to dodge filters" if spelled else "an e-mail address",
+            )
+        )
     for match in _EMAIL_HOST_ONLY.finditer(norm):
         if not any(d.start <= match.start < d.end for d in found) and match.groups[0] not in _FAKE_USERS:
             found.append(Detail("contact_email_spelled", match.start, match.end, "an e-mail handle at a mail host"))
@@ -93,7 +243,7 @@ def emails(norm: str) -> list[Detail]:
 
 
 def _plain_at_plausible(norm: str, start: int, user: str, domain: str) -> bool:
-    """"x at y dot com" counts when it reads as an address, not "I work at acme.com"."""
+    """ "x at y dot com" counts when it reads as an address, not "I work at acme.com"."""
     if any(c in user for c in "._0123456789") or _EMAIL_HOST_ONLY.test("a@" + domain.split(".")[0]):
         return True
     return "mail" in norm[max(0, start - 40) : start]
@@ -127,7 +277,9 @@ def phones(norm: str) -> list[Detail]:
 def spelled_phones(norm: str) -> list[Detail]:
     found: list[Detail] = []
     for match in _SPELLED.finditer(norm):
-        tokens = [t for t in norm[match.start : match.end].replace(",", " ").replace("-", " ").replace(".", " ").split()]
+        tokens = [
+            t for t in norm[match.start : match.end].replace(",", " ").replace("-", " ").replace(".", " ").split()
+        ]
         digits = "".join(_DIGIT_WORD.get(t, t) for t in tokens)
         spelled = sum(1 for t in tokens if t in _DIGIT_WORD)
         if spelled >= 1 and 9 <= len(_digits(digits)) <= 15:

@@ -73,5 +73,10 @@ def labels(hits: Iterable[TextHit]) -> list[str]:
 
 def hit_to_dict(hit: TextHit) -> dict[str, Any]:
     """A JSON-ready view of one hit."""
-    return {"policy": hit.policy, "detector": hit.detector, "weight": hit.weight,
-            "spans": [[s, e] for s, e in hit.spans], "reason": hit.reason}
+    return {
+        "policy": hit.policy,
+        "detector": hit.detector,
+        "weight": hit.weight,
+        "spans": [[s, e] for s, e in hit.spans],
+        "reason": hit.reason,
+    }

@@ -46,10 +46,14 @@ class Report:
 
     def table(self) -> str:
         rows = [f"{'policy':24} {'P':>6} {'R':>6} {'F1':>6} {'tp':>4} {'fp':>4} {'fn':>4}"]
-        rows += [f"{s.policy:24} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.tp:4} {s.fp:4} {s.fn:4}"
-                 for s in self.scores]
-        rows.append(f"macro F1 {self.macro_f1:.3f}; innocent flagged {self.innocent_flagged}/{self.innocent}"
-                    f" = {self.innocent_flag_rate:.3f}")
+        rows += [
+            f"{s.policy:24} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.tp:4} {s.fp:4} {s.fn:4}"
+            for s in self.scores
+        ]
+        rows.append(
+            f"macro F1 {self.macro_f1:.3f}; innocent flagged {self.innocent_flagged}/{self.innocent}"
+            f" = {self.innocent_flag_rate:.3f}"
+        )
         return "\n".join(rows)
 
 

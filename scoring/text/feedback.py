@@ -23,30 +23,74 @@ _ASK = Rx(
     r"|hoping\s+for"
     r"|hope\s+(?:to\s+get|for)|would\s+(?:love|appreciate|like)|request|ask(?:ing)?\s+(?:you\s+)?for|please"
     r"|pls|plz|kindly)"
-    r"\s+(?:me\s+|us\s+|my\s+(?:profile|work)\s+)?(?:an?\s+|the\s+|your\s+|with\s+)?(?:\w+\s+)?" + _TOP + _RATING
+    r"\s+(?:me\s+|us\s+|my\s+(?:profile|work)\s+)?(?:an?\s+|the\s+|your\s+|with\s+)?(?:\w+\s+)?"
+    + _TOP
+    + _RATING
     + r"|\b(?:(?:please|pls|plz|kindly)\s+(?:leave|give|drop|post|write|provide)\s+(?:me\s+|us\s+)?"
-    + r"|(?:leave|give|drop|post|write|provide)\s+(?:me|us)\s+)(?:an?\s+|some\s+)?(?:really\s+|very\s+)?" + _SOFT + _RATING
+    + r"|(?:leave|give|drop|post|write|provide)\s+(?:me|us)\s+)(?:an?\s+|some\s+)?(?:really\s+|very\s+)?"
+    + _SOFT
+    + _RATING
     + r"|\brate\s+(?:me|us|my\s+work)\s+(?:with\s+)?(?:a\s+)?(?:5|five|10|full|top)\b"
     + r"|\b(?:5|five)[\s-]*stars?\s+(?:review\s+|rating\s+|feedback\s+)?(?:please|pls|plz|would\s+be"
     r"|will\s+help|is\s+all|means)",
     _RATING_STEMS,
-    ("5", "five", "full", "perfect", "top", "max", "highest", "10", "good", "great", "positive", "excellent", "nice",
-     "glowing", "best", "awesome", "amazing"),
+    (
+        "5",
+        "five",
+        "full",
+        "perfect",
+        "top",
+        "max",
+        "highest",
+        "10",
+        "good",
+        "great",
+        "positive",
+        "excellent",
+        "nice",
+        "glowing",
+        "best",
+        "awesome",
+        "amazing",
+    ),
 )
-_FEEDBACK_TERM = (r"(?:(?:5|five)[\s-]*stars?|(?:a|an|the|your|good|great|positive|nice|honest|5-star|top|glowing)\s+"
-                  r"(?:review|rating|feedback)|feedback|ratings?|stars)")
-_BARGAIN_TERM = (r"(?:discount|for\s+free|free\s+(?:of\s+charge|revisions?|work|extra)|extra\s+(?:work|revisions?|pages?|hours?)"
-                 r"|bonus|refund|%\s*off|cheaper|lower\s+(?:the\s+)?price|reduce\s+(?:the\s+)?price|waive"
-                 r"|no\s+charge"
-                 r"|\$\s?\d+\s+(?:off|back)|money\s+back|pay\s+you\s+back|at\s+no\s+cost|gift)")
+_FEEDBACK_TERM = (
+    r"(?:(?:5|five)[\s-]*stars?|(?:a|an|the|your|good|great|positive|nice|honest|5-star|top|glowing)\s+"
+    r"(?:review|rating|feedback)|feedback|ratings?|stars)"
+)
+_BARGAIN_TERM = (
+    r"(?:discount|for\s+free|free\s+(?:of\s+charge|revisions?|work|extra)|extra\s+(?:work|revisions?|pages?|hours?)"
+    r"|bonus|refund|%\s*off|cheaper|lower\s+(?:the\s+)?price|reduce\s+(?:the\s+)?price|waive"
+    r"|no\s+charge"
+    r"|\$\s?\d+\s+(?:off|back)|money\s+back|pay\s+you\s+back|at\s+no\s+cost|gift)"
+)
 _BARGAIN = Rx(
-    r"\b" + _FEEDBACK_TERM + r"\b[^.!?\n]{0,60}?\b" + _BARGAIN_TERM
-    + r"|\b" + _BARGAIN_TERM + r"[^.!?\n]{0,60}?\b(?:for|if|in\s+exchange|in\s+return|when|once"
-    r"|after)\b[^.!?\n]{0,30}?"
-    + _FEEDBACK_TERM,
+    r"\b"
+    + _FEEDBACK_TERM
+    + r"\b[^.!?\n]{0,60}?\b"
+    + _BARGAIN_TERM
+    + r"|\b"
+    + _BARGAIN_TERM
+    + r"[^.!?\n]{0,60}?\b(?:for|if|in\s+exchange|in\s+return|when|once"
+    r"|after)\b[^.!?\n]{0,30}?" + _FEEDBACK_TERM,
     _RATING_STEMS,
-    ("discount", "free", "extra", "bonus", "refund", "%", "cheaper", "lower", "reduce", "waive", "no charge", "off",
-     "back", "no cost", "gift"),
+    (
+        "discount",
+        "free",
+        "extra",
+        "bonus",
+        "refund",
+        "%",
+        "cheaper",
+        "lower",
+        "reduce",
+        "waive",
+        "no charge",
+        "off",
+        "back",
+        "no cost",
+        "gift",
+    ),
 )
 _WITHHOLD = Rx(
     r"\b(?:after|once|when|until|till|as\s+soon\s+as|only\s+(?:after|if|when))\s+(?:you\s+)?(?:have\s+)?"
@@ -58,8 +102,10 @@ _WITHHOLD = Rx(
     _RATING_STEMS,
     ("after", "once", "when", "until", "till", "as soon as", "only", "first"),
 )
-_DELIVERY = Rx(r"\b(?:send|deliver|release|share|give|upload|hand\s+over|unlock|access|files?|source|final|rest|remaining"
-               r"|password|code|work|logo|design|high[\s-]?res|hd|original)\b")
+_DELIVERY = Rx(
+    r"\b(?:send|deliver|release|share|give|upload|hand\s+over|unlock|access|files?|source|final|rest|remaining"
+    r"|password|code|work|logo|design|high[\s-]?res|hd|original)\b"
+)
 _RECIPROCAL = Rx(
     r"\b(?:i'?ll|i\s+will|we'?ll|we\s+will|let'?s|i\s+can|i'?d)\s+(?:both\s+)?(?:give|leave|rate"
     r"|post)[^.!?\n]{0,40}?"
@@ -71,8 +117,23 @@ _RECIPROCAL = Rx(
     r"|\s+will)\s+"
     r"(?:give|leave|do)\s+(?:you\s+)?(?:the\s+same|5|five|good|positive|same)",
     _RATING_STEMS,
-    ("i'll", "i will", "we'll", "we will", "let's", "lets", "i can", "i'd", "5 star", "five star", "mutual", "if you",
-     "when you", "for 5", "for five"),
+    (
+        "i'll",
+        "i will",
+        "we'll",
+        "we will",
+        "let's",
+        "lets",
+        "i can",
+        "i'd",
+        "5 star",
+        "five star",
+        "mutual",
+        "if you",
+        "when you",
+        "for 5",
+        "for five",
+    ),
     ("5", "five", "good", "positive", "great", "top", "mutual"),
 )
 _FAKE = Rx(
@@ -84,7 +145,21 @@ _FAKE = Rx(
     r"|(?:\bfake|\bdummy|\bsmall|\btiny|\$\d+)\s+(?:job|contract|project|task)s?\b[^.!?\n]{0,60}?\b(?:review"
     r"|feedback|rating|stars)",
     _RATING_STEMS,
-    ("buy", "sell", "purchase", "paid", "fake", "trade", "exchange", "hire me", "pay you", "dummy", "small", "tiny", "$"),
+    (
+        "buy",
+        "sell",
+        "purchase",
+        "paid",
+        "fake",
+        "trade",
+        "exchange",
+        "hire me",
+        "pay you",
+        "dummy",
+        "small",
+        "tiny",
+        "$",
+    ),
 )
 _THREAT = Rx(
     r"\b(?:anything\s+)?(?:less|lower)\s+than\s+(?:5|five|a\s+5|a\s+five)[\s-]*(?:stars?|\*)"
@@ -97,13 +172,28 @@ _THREAT = Rx(
     r"|rating)\b[^.!?\n]{0,60}?"
     r"\b(?:refund|discount|free|bonus|pay|money)",
     _RATING_STEMS,
-    ("less than", "lower than", "unless", "if you don", "if you do not", "if you won", "change", "update", "edit",
-     "remove", "delete", "raise", "improve"),
+    (
+        "less than",
+        "lower than",
+        "unless",
+        "if you don",
+        "if you do not",
+        "if you won",
+        "change",
+        "update",
+        "edit",
+        "remove",
+        "delete",
+        "raise",
+        "improve",
+    ),
 )
-_REQUEST = Rx(r"\b(?:leave|give|write|post|submit|drop|share|provide)\s+(?:me\s+|us\s+)?(?:an?\s+|some\s+|your\s+)?(?:\w+\s+)?"
-              r"(?:feedback|review|rating|stars)\b|\b(?:feedback|review|rating)\s+(?:please|pls|plz"
-              r"|would\s+be\s+(?:great|appreciated))"
-              r"|\bplease\s+rate\b|\bdon'?t\s+forget\s+(?:to\s+)?(?:the\s+|my\s+)?(?:feedback|review|rating)")
+_REQUEST = Rx(
+    r"\b(?:leave|give|write|post|submit|drop|share|provide)\s+(?:me\s+|us\s+)?(?:an?\s+|some\s+|your\s+)?(?:\w+\s+)?"
+    r"(?:feedback|review|rating|stars)\b|\b(?:feedback|review|rating)\s+(?:please|pls|plz"
+    r"|would\s+be\s+(?:great|appreciated))"
+    r"|\bplease\s+rate\b|\bdon'?t\s+forget\s+(?:to\s+)?(?:the\s+|my\s+)?(?:feedback|review|rating)"
+)
 
 _RULES = (
     (_ASK, "feedback_rating_request", 0.8, "asks for a specific top rating"),
@@ -122,7 +212,9 @@ def _rules(doc: Normalized) -> list[TextHit]:
     hits: list[TextHit] = []
     for rx, detector, weight, reason in _RULES:
         for match in rx.scan(doc.norm, doc.triggers):
-            if not negation.suppressed(doc.norm, match.start, match.end) and not negation.quoted(doc.norm, match.start, match.end):
+            if not negation.suppressed(doc.norm, match.start, match.end) and not negation.quoted(
+                doc.norm, match.start, match.end
+            ):
                 hits.append(_hit(doc, detector, weight, match.start, match.end, reason))
     return hits
 
@@ -133,7 +225,9 @@ def _withhold(doc: Normalized) -> list[TextHit]:
         lo, hi = negation.sentence(doc.norm, match.start, match.end)
         delivery = _DELIVERY.test(doc.norm[lo : match.start]) or _DELIVERY.test(doc.norm[match.end : hi])
         if delivery and not negation.refused(doc.norm, match.start, match.end):
-            hits.append(_hit(doc, "feedback_withhold", 0.9, match.start, match.end, "holds back work until feedback is left"))
+            hits.append(
+                _hit(doc, "feedback_withhold", 0.9, match.start, match.end, "holds back work until feedback is left")
+            )
     return hits
 
 
@@ -146,8 +240,16 @@ def _repeated(doc: Normalized, context: TextContext) -> list[TextHit]:
     earlier = sum(1 for text in context.previous[-5:] if _REQUEST.test(fold(text)))
     if earlier < 1:
         return []
-    return [_hit(doc, "feedback_repeat_request", 0.6, match.start, match.end,
-                 f"asks for feedback again ({earlier + 1} requests in recent messages)")]
+    return [
+        _hit(
+            doc,
+            "feedback_repeat_request",
+            0.6,
+            match.start,
+            match.end,
+            f"asks for feedback again ({earlier + 1} requests in recent messages)",
+        )
+    ]
 
 
 def detect(doc: Normalized, context: TextContext) -> list[TextHit]:

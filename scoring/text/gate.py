@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import ahocorasick  # type: ignore[import-untyped]
+import ahocorasick
 
 from scoring.text.lexicon import FAM_DIGITWORDS, SKELETON_NAMES, STEMS
 from scoring.text.normalize import Normalized, fold, skeleton

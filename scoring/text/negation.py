@@ -22,46 +22,144 @@ _CLAUSE_LAST = re.compile(r"(?s).*" + _CLAUSE_END)
 _CLAUSE_FIRST = re.compile(_CLAUSE_END)
 
 _NEGATOR = Rx(
-    r"\b" + words(
-        "no", "not", "never", "don't", "dont", "do not", "doesn't", "does not", "didn't", "did not",
-        "won't", "will not", "wont", "can't", "cant", "cannot", "can not", "couldn't", "shouldn't",
-        "should not", "mustn't", "must not", "isn't", "is not", "aren't", "are not", "wasn't", "nor",
-        "without asking", "refuse to", "unable to", "not able to", "not allowed to", "no need to",
-    ) + r"\b"
+    r"\b"
+    + words(
+        "no",
+        "not",
+        "never",
+        "don't",
+        "dont",
+        "do not",
+        "doesn't",
+        "does not",
+        "didn't",
+        "did not",
+        "won't",
+        "will not",
+        "wont",
+        "can't",
+        "cant",
+        "cannot",
+        "can not",
+        "couldn't",
+        "shouldn't",
+        "should not",
+        "mustn't",
+        "must not",
+        "isn't",
+        "is not",
+        "aren't",
+        "are not",
+        "wasn't",
+        "nor",
+        "without asking",
+        "refuse to",
+        "unable to",
+        "not able to",
+        "not allowed to",
+        "no need to",
+    )
+    + r"\b"
 )
 _NOT_A_NEGATION = Rx(
-    r"\b" + words(
-        "don't worry", "dont worry", "do not worry", "don't hesitate", "dont hesitate", "do not hesitate",
-        "no worries", "no problem", "not a problem", "no prob", "don't mind", "no matter", "not sure",
-        "why not", "no rush", "don't want to pay the fee", "don't want to lose", "not only",
-    ) + r"\b"
+    r"\b"
+    + words(
+        "don't worry",
+        "dont worry",
+        "do not worry",
+        "don't hesitate",
+        "dont hesitate",
+        "do not hesitate",
+        "no worries",
+        "no problem",
+        "not a problem",
+        "no prob",
+        "don't mind",
+        "no matter",
+        "not sure",
+        "why not",
+        "no rush",
+        "don't want to pay the fee",
+        "don't want to lose",
+        "not only",
+    )
+    + r"\b"
 )
 _REFUSAL = Rx(
-    r"\b" + words(
-        "refused", "refuse", "declined", "decline", "said no", "told (?:him|her|them) no", "rejected",
-        "reported", "report (?:him|her|them|it|this)", "flagged", "against (?:the |upwork'?s? )?(?:tos|terms|rules|policy|policies)",
-        "violat\\w*", "prohibited", "forbidden", "not allowed", "isn't allowed", "is not allowed",
-        "not permitted", "breach", "get (?:me )?banned", "get (?:my account )?suspended", "terms of service",
-        "only (?:accept|work|take|get paid|communicate|talk|chat|use)\\w* (?:\\w+ ){0,3}(?:through|via|on|within|inside|here|thru)",
+    r"\b"
+    + words(
+        "refused",
+        "refuse",
+        "declined",
+        "decline",
+        "said no",
+        "told (?:him|her|them) no",
+        "rejected",
+        "reported",
+        "report (?:him|her|them|it|this)",
+        "flagged",
+        "against (?:the |upwork'?s? )?(?:tos|terms|rules|policy|policies)",
+        "violat\\w*",
+        "prohibited",
+        "forbidden",
+        "not allowed",
+        "isn't allowed",
+        "is not allowed",
+        "not permitted",
+        "breach",
+        "get (?:me )?banned",
+        "get (?:my account )?suspended",
+        "terms of service",
+        "only (?:accept|work|take|get paid|communicate|talk|chat|use)\\w* (?:\\w+ ){0,3}(?:through"
+        "|via|on|within|inside|here|thru)",
         "only (?:through|via|thru|on|within|inside) (?:the )?(?:upwork|platform|here|site|this)",
-        "keep (?:all |everything |the )?(?:\\w+ )?(?:on|within|inside|here)", "stay on (?:upwork|the platform)",
-        "is it (?:ok|okay|allowed|safe|legal|legit|against|possible|normal)", "am i allowed", "are we allowed",
-        "is this (?:a )?scam", "is this legit", "red flag", "scammer", "be careful", "beware", "watch out",
-        "never (?:share|give|send|pay)", "not comfortable", "i'm not comfortable",
-        "before (?:a |the )?contract (?:starts|is signed|begins)", "until (?:a |the )?contract",
-        "after (?:the |a )?contract (?:starts|is signed|begins|is active)", "once (?:the |a )?contract",
-    ) + r"\b"
+        "keep (?:all |everything |the )?(?:\\w+ )?(?:on|within|inside|here)",
+        "stay on (?:upwork|the platform)",
+        "is it (?:ok|okay|allowed|safe|legal|legit|against|possible|normal)",
+        "am i allowed",
+        "are we allowed",
+        "is this (?:a )?scam",
+        "is this legit",
+        "red flag",
+        "scammer",
+        "be careful",
+        "beware",
+        "watch out",
+        "never (?:share|give|send|pay)",
+        "not comfortable",
+        "i'm not comfortable",
+        "before (?:a |the )?contract (?:starts|is signed|begins)",
+        "until (?:a |the )?contract",
+        "after (?:the |a )?contract (?:starts|is signed|begins|is active)",
+        "once (?:the |a )?contract",
+    )
+    + r"\b"
 )
 _REPORTED = Rx(
-    r"\b" + words(
-        "(?:the |my |a |this |one |that )?(?:client|freelancer|buyer|seller|guy|person|someone|somebody|recruiter|he|she|they|people)"
-        " (?:keeps? |kept |has |had |was |is |just )?(?:asked|asking|asks|ask|wants|wanted|told|offered|offering|suggested"
+    r"\b"
+    + words(
+        "(?:the |my |a |this |one |that )?(?:client|freelancer|buyer|seller|guy|person|someone"
+        "|somebody|recruiter|he|she|they|people)"
+        " (?:keeps? |kept |has |had |was |is |just )?(?:asked|asking|asks|ask|wants|wanted|told"
+        "|offered|offering|suggested"
         "|insisted|insists|want|tried|trying|sent|said|wrote|messaged|requested|requesting|called|proposed|demanded|invited)",
-        "asked me (?:to|for|if)", "ask(?:ed|ing)? (?:a|the|my) (?:client|freelancer) (?:to|for|if)",
+        "asked me (?:to|for|if)",
+        "ask(?:ed|ing)? (?:a|the|my) (?:client|freelancer) (?:to|for|if)",
         "(?:got|received|get) (?:a |an |this |these )?(?:message|messages|invite|invitation|offer|email|proposal|dm)s?",
-        "someone on upwork", "what should i do", "what do i do", "how do i", "anyone else", "has anyone",
-        "does anyone", "did anyone", "in the seed", "for example", "e\\.g\\.", "such as",
-    ) + r"\b"
+        "someone on upwork",
+        "what should i do",
+        "what do i do",
+        "how do i",
+        "anyone else",
+        "has anyone",
+        "does anyone",
+        "did anyone",
+        "in the seed",
+        "for example",
+        "e\\.g\\.",
+        "such as",
+    )
+    + r"\b"
 )
 
 

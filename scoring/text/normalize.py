@@ -20,19 +20,82 @@ from scoring.text.types import Span
 
 # Look-alikes that NFKC leaves alone; a compact subset of Unicode confusables.
 _CONFUSABLES = {
-    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
-    "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
-    "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w", "ɡ": "g", "ı": "i", "ℓ": "l", "α": "a", "β": "b",
-    "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u",
-    "χ": "x", "γ": "y", "ω": "w", "σ": "o", "ς": "s", "μ": "u",
-    "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-    "\u00a0": " ", "\u3000": " ", "\u2022": " ", "\u00b7": ".",
+    "а": "a",
+    "в": "b",
+    "е": "e",
+    "ё": "e",
+    "к": "k",
+    "м": "m",
+    "н": "h",
+    "о": "o",
+    "р": "p",
+    "с": "c",
+    "т": "t",
+    "у": "y",
+    "х": "x",
+    "і": "i",
+    "ї": "i",
+    "ј": "j",
+    "ѕ": "s",
+    "ԁ": "d",
+    "һ": "h",
+    "ӏ": "l",
+    "ԛ": "q",
+    "ԝ": "w",
+    "ɡ": "g",
+    "ı": "i",
+    "ℓ": "l",
+    "α": "a",
+    "β": "b",
+    "ε": "e",
+    "η": "n",
+    "ι": "i",
+    "κ": "k",
+    "ν": "v",
+    "ο": "o",
+    "ρ": "p",
+    "τ": "t",
+    "υ": "u",
+    "χ": "x",
+    "γ": "y",
+    "ω": "w",
+    "σ": "o",
+    "ς": "s",
+    "μ": "u",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u02bc": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2212": "-",
+    "\u00a0": " ",
+    "\u3000": " ",
+    "\u2022": " ",
+    "\u00b7": ".",
 }
 _INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff\u00ad\u180e\u034f")
 
-_LEET = {"@": "a", "4": "a", "3": "e", "€": "e", "0": "o", "1": "i", "!": "i", "|": "i", "l": "i",
-         "5": "s", "$": "s", "7": "t", "9": "g", "8": "b"}
+_LEET = {
+    "@": "a",
+    "4": "a",
+    "3": "e",
+    "€": "e",
+    "0": "o",
+    "1": "i",
+    "!": "i",
+    "|": "i",
+    "l": "i",
+    "5": "s",
+    "$": "s",
+    "7": "t",
+    "9": "g",
+    "8": "b",
+}
 
 
 def _fold_char(char: str) -> str:
@@ -112,8 +175,9 @@ class Normalized:
                 self._skel_map = [i for i, c in enumerate(self.norm) if _SKEL[ord(c)]]
             return self._skel_map[k]
         if self._skel_blocks is None:
-            self._skel_blocks = list(accumulate(len(skeleton(self.norm[i : i + _BLOCK]))
-                                                for i in range(0, len(self.norm), _BLOCK)))
+            self._skel_blocks = list(
+                accumulate(len(skeleton(self.norm[i : i + _BLOCK])) for i in range(0, len(self.norm), _BLOCK))
+            )
         block = bisect_right(self._skel_blocks, k)
         seen = self._skel_blocks[block - 1] if block else 0
         base = block * _BLOCK

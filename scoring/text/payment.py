@@ -16,52 +16,255 @@ from scoring.text.rx import Rx, words
 from scoring.text.types import OFF_PLATFORM_PAYMENT, TextContext, TextHit
 
 _WORD_PROVIDERS = Rx(
-    r"\b(" + words(
+    r"\b("
+    + words(
         "(?:via|through|thru|by|with|on|to|my|your|using|use|have|in|accept) wise",
-        "wise (?:account|transfer|email|details|me|tag)", "(?:by|via|through|thru|to my|to your) bank", "bank transfer", "bank wire", "bank deposit", "bank account", "bank details", "bank info",
-        "wire transfer", "direct deposit", "crypto", "cryptocurrency", "usdt", "btc", "eth",
-        "trc-?20", "erc-?20", "wallet address", "crypto wallet", "iban", "swift code", "routing number",
-        "sort code", "gcash", "paymaya", "paytm", "upi", "m-?pesa", "apple pay", "google pay", "gpay", "alipay",
-        "payeer", "perfect money", "western union", "moneygram", "e-?transfer",
+        "wise (?:account|transfer|email|details|me|tag)",
+        "(?:by|via|through|thru|to my|to your) bank",
+        "bank transfer",
+        "bank wire",
+        "bank deposit",
+        "bank account",
+        "bank details",
+        "bank info",
+        "wire transfer",
+        "direct deposit",
+        "crypto",
+        "cryptocurrency",
+        "usdt",
+        "btc",
+        "eth",
+        "trc-?20",
+        "erc-?20",
+        "wallet address",
+        "crypto wallet",
+        "iban",
+        "swift code",
+        "routing number",
+        "sort code",
+        "gcash",
+        "paymaya",
+        "paytm",
+        "upi",
+        "m-?pesa",
+        "apple pay",
+        "google pay",
+        "gpay",
+        "alipay",
+        "payeer",
+        "perfect money",
+        "western union",
+        "moneygram",
+        "e-?transfer",
         "interac",
-    ) + r")\b",
-    (" wise", "bank", "wire", "deposit", "crypto", " usdt", " btc", " eth", " trc", " erc", "wallet", "iban", "swift",
-     "routing", "sort code", "gcash", "paymaya", "paytm", " upi", "pesa", "apple pay", "google pay", "gpay", "alipay",
-     "payeer", "perfect money", "western union", "moneygram", "transfer", "interac"),
+    )
+    + r")\b",
+    (
+        " wise",
+        "bank",
+        "wire",
+        "deposit",
+        "crypto",
+        " usdt",
+        " btc",
+        " eth",
+        " trc",
+        " erc",
+        "wallet",
+        "iban",
+        "swift",
+        "routing",
+        "sort code",
+        "gcash",
+        "paymaya",
+        "paytm",
+        " upi",
+        "pesa",
+        "apple pay",
+        "google pay",
+        "gpay",
+        "alipay",
+        "payeer",
+        "perfect money",
+        "western union",
+        "moneygram",
+        "transfer",
+        "interac",
+    ),
 )
 _INTENT = Rx(
-    r"\b" + words(
-        "pay", "paid", "paying", "payment", "payments", "send", "sending", "sent", "transfer", "receive",
-        "accept", "take", "invoice", "money", "funds", "deposit", "tip", "bonus", "rest", "balance",
-        "remaining", "advance", "upfront", "up front", "salary", "my account", "your account", "email for",
-        "address", "details", "info", "prefer", "use", "have", "settle", "compensate", "cash out",
-        "wire", "do you", "can you", "via", "thru", "through", "instead", "easiest", "easier", "better for me",
-        "works for me", "fine for me", "friends and family", "f&f", "no fees?", "fees?", "directly", "half", "account",
-    ) + r"\b"
+    r"\b"
+    + words(
+        "pay",
+        "paid",
+        "paying",
+        "payment",
+        "payments",
+        "send",
+        "sending",
+        "sent",
+        "transfer",
+        "receive",
+        "accept",
+        "take",
+        "invoice",
+        "money",
+        "funds",
+        "deposit",
+        "tip",
+        "bonus",
+        "rest",
+        "balance",
+        "remaining",
+        "advance",
+        "upfront",
+        "up front",
+        "salary",
+        "my account",
+        "your account",
+        "email for",
+        "address",
+        "details",
+        "info",
+        "prefer",
+        "use",
+        "have",
+        "settle",
+        "compensate",
+        "cash out",
+        "wire",
+        "do you",
+        "can you",
+        "via",
+        "thru",
+        "through",
+        "instead",
+        "easiest",
+        "easier",
+        "better for me",
+        "works for me",
+        "fine for me",
+        "friends and family",
+        "f&f",
+        "no fees?",
+        "fees?",
+        "directly",
+        "half",
+        "account",
+    )
+    + r"\b"
 )
 _TECH = Rx(
-    r"\b" + words(
-        "api", "apis", "sdk", "integrat\\w*", "webhooks?", "ipn", "gateway", "checkout", "plugin", "module",
-        "button", "sandbox", "endpoint", "woocommerce", "shopify", "stripe", "braintree", "magento",
-        "merchant", "e-?commerce", "cart", "donations?", "subscriptions?", "clone", "dashboard", "backend",
-        "front-?end", "implement\\w*", "payment methods?", "payment options?", "customers", "users",
-        "buyers", "visitors", "donors", "subscribers", "code", "bug", "error", "logo", "icon", "ui",
-        "checkout page", "test mode", "refund flow", "invoice template", "website accepts", "app", "apps",
-        "blockchain", "smart contracts?", "tokens?", "nfts?", "dapps?", "defi", "exchange", "trading", "bots?",
-        "web3", "wallet app", "invest\\w*", "double your", "payment processing", "processor", "fintech", "landing page",
-        "charts?", "price charts?", "tickers?", "price tracker", "portfolio tracker",
-    ) + r"\b"
+    r"\b"
+    + words(
+        "api",
+        "apis",
+        "sdk",
+        "integrat\\w*",
+        "webhooks?",
+        "ipn",
+        "gateway",
+        "checkout",
+        "plugin",
+        "module",
+        "button",
+        "sandbox",
+        "endpoint",
+        "woocommerce",
+        "shopify",
+        "stripe",
+        "braintree",
+        "magento",
+        "merchant",
+        "e-?commerce",
+        "cart",
+        "donations?",
+        "subscriptions?",
+        "clone",
+        "dashboard",
+        "backend",
+        "front-?end",
+        "implement\\w*",
+        "payment methods?",
+        "payment options?",
+        "customers",
+        "users",
+        "buyers",
+        "visitors",
+        "donors",
+        "subscribers",
+        "code",
+        "bug",
+        "error",
+        "logo",
+        "icon",
+        "ui",
+        "checkout page",
+        "test mode",
+        "refund flow",
+        "invoice template",
+        "website accepts",
+        "app",
+        "apps",
+        "blockchain",
+        "smart contracts?",
+        "tokens?",
+        "nfts?",
+        "dapps?",
+        "defi",
+        "exchange",
+        "trading",
+        "bots?",
+        "web3",
+        "wallet app",
+        "invest\\w*",
+        "double your",
+        "payment processing",
+        "processor",
+        "fintech",
+        "landing page",
+        "charts?",
+        "price charts?",
+        "tickers?",
+        "price tracker",
+        "portfolio tracker",
+    )
+    + r"\b"
 )
 _PLATFORM_WITHDRAW = Rx(
-    r"\b" + words(
-        "withdraw\\w*", "payout method", "linked", "link my", "verify", "verified", "verification",
-        "get paid by upwork", "upwork pays", "from upwork", "upwork sends", "to fund", "funding",
-        "fund the (?:contract|milestone|account)", "billing method", "through upwork", "via upwork",
-        "on upwork", "through the platform", "via the platform", "in escrow", "escrow", "conversion fee",
-        "direct contract", "payment protection",
-    ) + r"\b"
+    r"\b"
+    + words(
+        "withdraw\\w*",
+        "payout method",
+        "linked",
+        "link my",
+        "verify",
+        "verified",
+        "verification",
+        "get paid by upwork",
+        "upwork pays",
+        "from upwork",
+        "upwork sends",
+        "to fund",
+        "funding",
+        "fund the (?:contract|milestone|account)",
+        "billing method",
+        "through upwork",
+        "via upwork",
+        "on upwork",
+        "through the platform",
+        "via the platform",
+        "in escrow",
+        "escrow",
+        "conversion fee",
+        "direct contract",
+        "payment protection",
+    )
+    + r"\b"
 )
-_NOT_PLATFORM = Rx(r"\b" + words("instead of", "rather than", "outside", "off", "not", "avoid", "skip", "bypass") + r"\s+\S*$")
+_NOT_PLATFORM = Rx(
+    r"\b" + words("instead of", "rather than", "outside", "off", "not", "avoid", "skip", "bypass") + r"\s+\S*$"
+)
 _DIRECT = Rx(
     r"\b(?:pay(?:ing)?|send(?:ing)?|transfer(?:ring)?)\s+(?:me|you|us|it|the (?:money|payment|rest|balance))\s+"
     r"(?:directly|direct|privately|personally|in cash|outside|off (?:the )?(?:platform|upwork|site)"
@@ -75,10 +278,41 @@ _DIRECT = Rx(
     r"|\b(?:send|pay|transfer)\s+(?:you\s+)?(?:the\s+)?(?:rest|remaining|remainder|balance|other half"
     r"|second half)"
     r"(?:\s+\w+){0,3}\s+(?:directly|outside|privately|personally)\b",
-    ("pay", "paid", "send", "transfer", "work", "deal", "transaction", "contract", "job", "project", "proceed",
-     "invoice", "bypass", "go around", "going around", "cut out", "skip"),
-    ("direct", "privately", "personally", "in cash", "outside", "upwork", "platform", " site", "website", "marketplace",
-     "fiverr", "freelancer", "escrow", "middleman"),
+    (
+        "pay",
+        "paid",
+        "send",
+        "transfer",
+        "work",
+        "deal",
+        "transaction",
+        "contract",
+        "job",
+        "project",
+        "proceed",
+        "invoice",
+        "bypass",
+        "go around",
+        "going around",
+        "cut out",
+        "skip",
+    ),
+    (
+        "direct",
+        "privately",
+        "personally",
+        "in cash",
+        "outside",
+        "upwork",
+        "platform",
+        " site",
+        "website",
+        "marketplace",
+        "fiverr",
+        "freelancer",
+        "escrow",
+        "middleman",
+    ),
 )
 _FEES = Rx(
     r"\b(?:avoid(?:ing)?|sav(?:e|ing)|skip(?:ping)?|bypass(?:ing)?|dodg(?:e|ing)|evad(?:e|ing)|escap(?:e|ing)"
@@ -90,7 +324,9 @@ _FEES = Rx(
     ("fee", "commission", "cut", "charge", "percentage"),
 )
 _YOURS = Rx(r"\b(?:send|give|share|provide|need|want|forward)\s+(?:me\s+|us\s+)?(?:your|ur)\s+(?:full\s+)?$")
-_EXEMPT_FEES = Rx(r"\b" + words("conversion fee", "direct contract", "fee structure", "sliding", "service fee is") + r"\b")
+_EXEMPT_FEES = Rx(
+    r"\b" + words("conversion fee", "direct contract", "fee structure", "sliding", "service fee is") + r"\b"
+)
 
 
 def _hit(doc: Normalized, detector: str, weight: float, start: int, end: int, reason: str) -> TextHit:
@@ -108,7 +344,7 @@ def _innocent_context(norm: str, start: int, end: int) -> bool:
 
 
 def _asks_for_theirs(norm: str, start: int) -> bool:
-    """"send me your bank details" is a scam pattern, not a request to be paid off-platform."""
+    """ "send me your bank details" is a scam pattern, not a request to be paid off-platform."""
     return _YOURS.test(norm[max(0, start - 30) : start])
 
 
@@ -129,8 +365,9 @@ def _provider_hit(doc: Normalized, name: str, start: int, end: int, obfuscated: 
         weight = 0.9 if obfuscated else 0.8
         return _hit(doc, "payment_provider_intent", weight, start, end, f"asks to be paid via {name}{extra}")
     if obfuscated:
-        return _hit(doc, "payment_provider_obfuscated", 0.7, start, end,
-                    f"names {name} in disguised spelling '{shown}'")
+        return _hit(
+            doc, "payment_provider_obfuscated", 0.7, start, end, f"names {name} in disguised spelling '{shown}'"
+        )
     return None
 
 
@@ -156,13 +393,16 @@ def _phrases(doc: Normalized) -> list[TextHit]:
     norm = doc.norm
     for match in _DIRECT.scan(norm, doc.triggers):
         if not negation.suppressed(norm, match.start, match.end):
-            reason = f"asks to move payment off the platform ('{doc.text[slice(*doc.orig_span(match.start, match.end))]}')"
+            reason = (
+                f"asks to move payment off the platform ('{doc.text[slice(*doc.orig_span(match.start, match.end))]}')"
+            )
             hits.append(_hit(doc, "payment_direct", 0.8, match.start, match.end, reason))
     for match in _FEES.scan(norm, doc.triggers):
         lo, hi = negation.sentence(norm, match.start, match.end)
         if not negation.suppressed(norm, match.start, match.end) and not _EXEMPT_FEES.test(norm[lo:hi]):
-            hits.append(_hit(doc, "payment_fee_avoidance", 0.75, match.start, match.end,
-                             "proposes to avoid the platform fees"))
+            hits.append(
+                _hit(doc, "payment_fee_avoidance", 0.75, match.start, match.end, "proposes to avoid the platform fees")
+            )
     return hits
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-import re2  # type: ignore[import-untyped]
+import re2
 
 LONG_TEXT = 4096
 MAX_MATCHES = 24

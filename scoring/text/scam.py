@@ -14,19 +14,55 @@ from scoring.text.rx import Rx
 from scoring.text.types import SPAM_SCAM, TextContext, TextHit
 
 _MSG = r"(?:telegram|tele\s*gram|whats\s*app|whatsapp|signal|wechat|viber|google\s+chat|hangouts|skype|discord|tg|wa)"
-_STAFF = (r"(?:interview|interviews|hr|human\s+resources?|recruit\w*|hiring\s+(?:manager|team|process)|manager|supervisor"
-          r"|onboarding|orientation|training|team\s+lead|coordinator|assistant|secretary|agent|job\s+(?:offer"
-          r"|details|briefing)"
-          r"|screening|assessment|further\s+(?:details|discussion|instructions?)|more\s+details)")
+_STAFF = (
+    r"(?:interview|interviews|hr|human\s+resources?|recruit\w*|hiring\s+(?:manager|team|process)|manager|supervisor"
+    r"|onboarding|orientation|training|team\s+lead|coordinator|assistant|secretary|agent|job\s+(?:offer"
+    r"|details|briefing)"
+    r"|screening|assessment|further\s+(?:details|discussion|instructions?)|more\s+details)"
+)
 _MOVE = Rx(
     r"\b" + _STAFF + r"\b[^.!?\n]{0,60}?\b(?:on|via|through|over|in|using|at)\s+" + _MSG + r"\b"
-    r"|\b(?:add|contact|message|text|reach|download|install|join)\s+(?:me\s+|us\s+|our\s+\w+\s+)?(?:on|via|using)?\s*" + _MSG
-    + r"\b[^.!?\n]{0,60}?\b" + _STAFF + r"\b",
-    ("telegram", "tele gram", "whats", "signal", "wechat", "viber", "google chat", "hangouts", "skype", "discord", " tg",
-     " wa"),
-    ("interview", "hr", "human resource", "recruit", "hiring", "manager", "supervisor", "onboarding", "orientation",
-     "training", "team lead", "coordinator", "assistant", "secretary", "agent", "job", "screening", "assessment",
-     "further", "more details"),
+    r"|\b(?:add|contact|message|text|reach|download|install|join)\s+(?:me\s+|us\s+|our\s+\w+\s+)?(?:on|via|using)?\s*"
+    + _MSG
+    + r"\b[^.!?\n]{0,60}?\b"
+    + _STAFF
+    + r"\b",
+    (
+        "telegram",
+        "tele gram",
+        "whats",
+        "signal",
+        "wechat",
+        "viber",
+        "google chat",
+        "hangouts",
+        "skype",
+        "discord",
+        " tg",
+        " wa",
+    ),
+    (
+        "interview",
+        "hr",
+        "human resource",
+        "recruit",
+        "hiring",
+        "manager",
+        "supervisor",
+        "onboarding",
+        "orientation",
+        "training",
+        "team lead",
+        "coordinator",
+        "assistant",
+        "secretary",
+        "agent",
+        "job",
+        "screening",
+        "assessment",
+        "further",
+        "more details",
+    ),
 )
 _SENSITIVE = Rx(
     r"\b(?:send|give|share|provide|forward|submit|need|require|want|upload|tell\s+me|what\s+is)\s+(?:me\s+"
@@ -38,9 +74,42 @@ _SENSITIVE = Rx(
     r"|login(?:\s+details)?"
     r"|password|credentials|verification\s+code|otp|2fa\s+code|routing\s+number|pin|paypal\s+(?:login|password)"
     r"|upwork\s+(?:login|password|account\s+(?:details|login)))",
-    ("send", "give", "share", "provide", "forward", "submit", "need", "require", "want", "upload", "tell me", "what is"),
-    ("bank", "account", "card", "cvv", "ssn", "social security", "id", "passport", "driver", "licen", "login",
-     "password", "credential", "verification code", "otp", "2fa", "routing", "pin", "paypal", "upwork"),
+    (
+        "send",
+        "give",
+        "share",
+        "provide",
+        "forward",
+        "submit",
+        "need",
+        "require",
+        "want",
+        "upload",
+        "tell me",
+        "what is",
+    ),
+    (
+        "bank",
+        "account",
+        "card",
+        "cvv",
+        "ssn",
+        "social security",
+        "id",
+        "passport",
+        "driver",
+        "licen",
+        "login",
+        "password",
+        "credential",
+        "verification code",
+        "otp",
+        "2fa",
+        "routing",
+        "pin",
+        "paypal",
+        "upwork",
+    ),
 )
 _FEE = Rx(
     r"\b(?:registration|training|activation|onboarding|processing|membership|application|joining|security"
@@ -58,8 +127,19 @@ _CHECK = Rx(
     r"|\b(?:overpaid|overpayment|over-payment|paid\s+you\s+(?:too\s+much|extra|more))\b"
     r"|\b(?:send|refund|return|wire|transfer)\s+(?:back\s+)?(?:the\s+)?(?:difference|excess|extra"
     r"|remaining\s+balance)\b",
-    ("a check", "the check", "this check", "cheque", "overpa", "over-pa", "paid you", "difference", "excess", "extra",
-     "remaining balance"),
+    (
+        "a check",
+        "the check",
+        "this check",
+        "cheque",
+        "overpa",
+        "over-pa",
+        "paid you",
+        "difference",
+        "excess",
+        "extra",
+        "remaining balance",
+    ),
 )
 _INCOME = Rx(
     r"\bguarantee[ds]?\s+(?:\w+\s+)?(?:income|profits?|returns?|earnings|payouts?|\d+%)"
@@ -77,9 +157,34 @@ _INCOME = Rx(
     r"|\b(?:like|rate|review|subscribe\s+to)\s+(?:videos|products|hotels|apps)\b[^.!?\n]{0,60}?\b(?:earn"
     r"|commission|paid)"
     r"|\bcommission\s+(?:per|for\s+each|on\s+each)\s+(?:task|order|review|like)",
-    ("guarantee", "daily", "per day", "a day", "/day", "each day", "per week", "a week", "weekly", "from home", "double",
-     "triple", "10x", "invest", "crypto", "bitcoin", "forex", "binary", "passive income", "risk", "no experience",
-     "videos", "products", "hotels", "apps", "commission"),
+    (
+        "guarantee",
+        "daily",
+        "per day",
+        "a day",
+        "/day",
+        "each day",
+        "per week",
+        "a week",
+        "weekly",
+        "from home",
+        "double",
+        "triple",
+        "10x",
+        "invest",
+        "crypto",
+        "bitcoin",
+        "forex",
+        "binary",
+        "passive income",
+        "risk",
+        "no experience",
+        "videos",
+        "products",
+        "hotels",
+        "apps",
+        "commission",
+    ),
 )
 _HIRE_ME = Rx(
     r"\b(?:please|pls|plz|kindly|just|sir|madam|dear)\s+(?:please\s+)?hire\s+me\b|\bhire\s+me\s+(?:now|asap"
@@ -92,8 +197,10 @@ _HIRE_ME = Rx(
     ("hire me", "give me a", "give me this", "dear"),
 )
 
-_PRODUCT = Rx(r"\b(?:app|apps|checkout|feature|form|page|website|plugin|api|bot|dashboard|users|customers|transaction"
-              r"|transactions|field|upload|export|csv|database|stripe|module|screen|flow)\b")
+_PRODUCT = Rx(
+    r"\b(?:app|apps|checkout|feature|form|page|website|plugin|api|bot|dashboard|users|customers|transaction"
+    r"|transactions|field|upload|export|csv|database|stripe|module|screen|flow)\b"
+)
 _MOVES_ONLY = "scam_messenger_interview"
 
 _RULES = (
@@ -111,11 +218,15 @@ def detect(doc: Normalized, context: TextContext) -> list[TextHit]:
     hits: list[TextHit] = []
     for rx, detector, weight, reason in _RULES:
         for match in rx.scan(doc.norm, doc.triggers):
-            if negation.suppressed(doc.norm, match.start, match.end) or negation.quoted(doc.norm, match.start, match.end):
+            if negation.suppressed(doc.norm, match.start, match.end) or negation.quoted(
+                doc.norm, match.start, match.end
+            ):
                 continue
             lo, hi = negation.sentence(doc.norm, match.start, match.end)
             if detector != _MOVES_ONLY and _PRODUCT.test(doc.norm[lo:hi]):
                 continue
             shown = doc.text[slice(*doc.orig_span(match.start, match.end))]
-            hits.append(TextHit(SPAM_SCAM, detector, weight, (doc.orig_span(match.start, match.end),), f"{reason}: '{shown}'"))
+            hits.append(
+                TextHit(SPAM_SCAM, detector, weight, (doc.orig_span(match.start, match.end),), f"{reason}: '{shown}'")
+            )
     return hits

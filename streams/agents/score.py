@@ -99,11 +99,17 @@ class ScoreAgent:
         ]
         # Delivery of every output is confirmed before the state that records it is stored.
         await asyncio.gather(*sends)
+        for output, n in (("deadletter", len(result.dead_letters)), ("subjects", len(result.forwards)),
+                          ("shadow", len(result.shadow)), ("escalations", len(result.escalations))):
+            if n:
+                self.metrics.records_sent.labels(output).inc(n)
         stored = [
             await tables.store(self.table, out, partition, account, state)
             for account, (partition, state) in result.states.items()
         ]
         await asyncio.gather(*stored)
+        if stored:
+            self.metrics.records_sent.labels("changelog").inc(len(stored))
         await self.profiles.write(result.profiles, result.escalations)
         now = time.time()
         for item in batch:

@@ -101,6 +101,9 @@ def worker(services, tmp_path) -> Iterator[Worker]:
     )
     env = scorer_env(services.broker_url, services.redis_url, tmp_path,
                      RISKSCORER_RULES_FILE=str(rules))
+    # Topics with the scorer's partition count before any producer can auto-create them.
+    subprocess.run([sys.executable, "-m", "streams", "create-topics"], env=env, check=True,
+                   capture_output=True, timeout=60)
     w = Worker(env, tmp_path)
     try:
         yield w.start().wait_ready()

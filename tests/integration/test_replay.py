@@ -20,8 +20,8 @@ from pathlib import Path
 import orjson
 import pytest
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
-from streams.simulator import SimConfig, generate
 
+from streams.simulator import SimConfig, generate
 from tests.integration.kafka_client import produce, read_all
 from tests.integration.workers import Worker, scorer_env
 

@@ -21,6 +21,8 @@ def context_of(item: dict[str, object]) -> TextContext:
 
 
 def score(name: str) -> Report:
-    pairs = [(list(item["labels"]), labels(detect_text(str(item["text"]), context_of(item))))  # type: ignore[call-overload]
-             for item in load(name)]
+    pairs = [
+        (list(item["labels"]), labels(detect_text(str(item["text"]), context_of(item))))  # type: ignore[call-overload]
+        for item in load(name)
+    ]
     return evaluate(pairs)

@@ -50,8 +50,13 @@ def test_unknown_kind_rejected() -> None:
 def test_labels_and_dict() -> None:
     hit = TextHit("harassment", "harassment_insult", 0.9, ((0, 3),), "insult")
     assert labels([hit, hit]) == ["harassment"]
-    assert hit_to_dict(hit) == {"policy": "harassment", "detector": "harassment_insult", "weight": 0.9,
-                                "spans": [[0, 3]], "reason": "insult"}
+    assert hit_to_dict(hit) == {
+        "policy": "harassment",
+        "detector": "harassment_insult",
+        "weight": 0.9,
+        "spans": [[0, 3]],
+        "reason": "insult",
+    }
 
 
 def test_evaluate_counts() -> None:
