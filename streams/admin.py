@@ -10,7 +10,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 
 from streams.settings import Settings
-from streams.topics import all_topic_names
+from streams.topics import all_topic_names, changelog_topic_name
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +42,12 @@ async def ensure_topics(settings: Settings, replication: int = 1) -> None:
         missing = [n for n in names if n not in existing]
         if missing:
             with contextlib.suppress(TopicAlreadyExistsError):
-                await admin.create_topics(
-                    [NewTopic(n, settings.partitions, replication) for n in missing]
-                )
+                compacted = {"cleanup.policy": "compact"}
+                await admin.create_topics([
+                    NewTopic(n, settings.partitions, replication,
+                             topic_configs=compacted if n == changelog_topic_name(settings) else {})
+                    for n in missing
+                ])
             log.info("created topics %s with %d partitions", missing, settings.partitions)
         await _check_partitions(admin, names, settings.partitions)
     finally:

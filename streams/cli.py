@@ -54,6 +54,19 @@ def _prepare_worker(settings: Settings) -> Settings:
     return settings
 
 
+# Faust's global options that take a value (given before the command).
+_VALUED = {"-L", "--loop", "-l", "--loglevel", "-f", "--logfile", "-D", "--datadir", "-W", "--workdir",
+           "-A", "--app", "--console-port", "--blocking-timeout"}
+
+
+def command_of(argv: list[str]) -> str | None:
+    """The command word of a command line, after any global options."""
+    for i, arg in enumerate(argv):
+        if not arg.startswith("-") and (i == 0 or argv[i - 1] not in _VALUED):
+            return arg
+    return None
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     try:
@@ -62,7 +75,7 @@ def main(argv: list[str] | None = None) -> None:
     except (SettingsError, RulesError) as exc:
         _fail(str(exc))
         return
-    if argv[:1] == ["worker"]:
+    if command_of(argv) == "worker":
         try:
             settings = _prepare_worker(settings)
         except (embedded.EmbeddedError, admin.TopicError) as exc:

@@ -43,11 +43,18 @@ def define(app: faust.App, settings: Settings) -> Topics:
     )
 
 
+def changelog_topic_name(settings: Settings) -> str:
+    """The state table's changelog, named as Faust names it."""
+    return f"{settings.app_id}-account_state-changelog"
+
+
 def all_topic_names(settings: Settings) -> list[str]:
-    """Every topic the scorer reads or writes, for creation up front."""
+    """Every topic the scorer reads or writes, for creation up front (the changelog too:
+    states are sent to it by partition, which must exist before the first batch)."""
     return [
         *settings.consumed_topics.values(),
         settings.topic_escalations,
         settings.topic_deadletter,
         settings.topic_shadow,
+        changelog_topic_name(settings),
     ]
