@@ -1,7 +1,7 @@
 """Compact near-duplicate sketches of texts: one-permutation MinHash with b-bit values.
 
 Each word is hashed once (CRC-32, stable across processes), each word 3-shingle's
-hash mixed from its words' hashes with integer arithmetic, placed in one of
+hash mixed from its words' hashes with integer arithmetic (and finalised), placed in one of
 `BINS` bins by its hash, and each bin keeps its minimum; only the low
 8 bits of each minimum are stored, so a sketch is 32 bytes (64 hex chars).
 Two sketches agree on a bin with probability J + (1 - J) / 256 for Jaccard
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from functools import lru_cache
 
 BINS = 32
 EMPTY = 0xFFFF  # marker for a bin no shingle fell into (short texts)
@@ -22,12 +23,26 @@ _ALL = (1 << (8 * BINS)) - 1
 _EMPTIES = str.maketrans({**{c: "0" for c in "0123456789abcdef"}, "-": "f"})  # empty bin -> 0xff
 
 
+_M32 = 0xFFFFFFFF
+
+
 def _shingle_hashes(text: str) -> set[int]:
     """32-bit hashes of the text's word 3-shingles (a text shorter than that is one)."""
     words = _WORD.findall(text.lower())
     if len(words) < 3:
         return {zlib.crc32(" ".join(words).encode())} if words else set()
-    return {zlib.crc32(f"{x} {y} {z}".encode()) for x, y, z in zip(words, words[1:], words[2:], strict=False)}
+    h = [zlib.crc32(w.encode()) for w in words]
+    # Order-sensitive mix of three word hashes, then a 32-bit finaliser so the low bits
+    # (which pick the bin) depend on every input bit.
+    triples = zip(h, h[1:], h[2:], strict=False)
+    mixed = {(x * 0x9E3779B1 + y * 0x85EBCA77 + z * 0xC2B2AE3D) & _M32 for x, y, z in triples}
+    out = set()
+    for v in mixed:
+        v ^= v >> 16
+        v = (v * 0x7FEB352D) & _M32
+        v ^= v >> 15
+        out.add(v)
+    return out
 
 
 def sketch(text: str) -> str:
@@ -41,6 +56,7 @@ def sketch(text: str) -> str:
     return "".join("--" if m == _EMPTY_MIN else f"{m & 0xFF:02x}" for m in mins)
 
 
+@lru_cache(maxsize=8192)
 def _value_and_empties(sk: str) -> tuple[int, int]:
     """The sketch's bins as one integer (a byte per bin), and 0xff bytes where a bin is empty."""
     value = int.from_bytes(bytes.fromhex(sk.replace("--", "00")), "big")

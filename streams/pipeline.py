@@ -9,6 +9,7 @@ already in the state is a replay and is skipped, so replays change nothing.
 from __future__ import annotations
 
 import base64
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +50,7 @@ class BatchResult:
     states: dict[str, tuple[int, bytes]] = field(default_factory=dict)  # account -> (partition, state)
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     replayed: int = 0
+    outcomes: Counter[tuple[str, str]] = field(default_factory=Counter)  # (kind, outcome) -> events
 
 
 def dead_letter(item: Incoming, reason: str, detail: str) -> bytes:
@@ -94,11 +96,13 @@ class Processor:
             except Rejected as rej:
                 result.dead_letters.append((item.key, dead_letter(item, rej.reason, rej.detail)))
                 self.metrics.dead_letters.labels(item.kind, rej.reason).inc()
-                self.metrics.events.labels(item.kind, "dead_letter").inc()
+                result.outcomes[(item.kind, "dead_letter")] += 1
                 continue
             by_account.setdefault(record.actor, []).append((item, record))
         for account, items in by_account.items():
             self._apply(account, items, load(account), result)
+        for (kind, outcome), n in result.outcomes.items():  # one metric update per label set and batch
+            self.metrics.events.labels(kind, outcome).inc(n)
         return result
 
     def _apply(
@@ -114,7 +118,7 @@ class Processor:
         for item, record in items:
             if item.offset <= state.applied.get(item.position, -1):
                 result.replayed += 1
-                self.metrics.events.labels(item.kind, "replayed").inc()
+                result.outcomes[(item.kind, "replayed")] += 1
                 continue
             outcome = step(state, record, self.rules)
             result.forwards += outcome.forwards
@@ -125,7 +129,7 @@ class Processor:
                 result.shadow.append((account, sig))
             state.applied[item.position] = item.offset
             applied += 1
-            self.metrics.events.labels(item.kind, "scored").inc()
+            result.outcomes[(item.kind, "scored")] += 1
             for esc in outcome.escalations:
                 result.escalations.append(esc)
                 for policy in esc.policies:

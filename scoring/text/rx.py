@@ -8,7 +8,11 @@ Every scan is capped at ``MAX_MATCHES`` so a hostile megabyte cannot produce unb
 A pattern may carry stem groups: literals of which at least one per group must occur for
 the pattern to match at all. One RE2 set match (``triggers``, a single automaton over all
 stems) finds which groups are present, and ``scan`` skips patterns whose groups are missing,
-so most texts run no regex at all.
+so most texts run no regex at all. Each pattern that can be is also in that set itself
+(`prefiltered`): ``scan`` then runs a pattern's stdlib ``re`` only on texts where RE2 found a
+match of it, and only to get the spans. On text that is not plain ASCII, or holds blanks
+only stdlib ``re`` counts as blanks, the two engines' word, word-boundary and blank classes
+can differ, so there every such pattern counts as present.
 """
 
 from __future__ import annotations
@@ -27,6 +31,10 @@ ALL = -1
 _STEM_BITS: dict[str, int] = {}
 _groups_made = 0
 _stem_set: list[tuple[Any, list[int]]] = []
+_SELF_BITS = 0  # bits of the patterns registered as their own prefilter
+_ANCHORS = re.compile(r"(?<!\\)[$^]|\\[AZz]")
+_CLASSES = re.compile(r"\[\^?\]?(?:\\.|[^\]\\])*\]")  # [...] sets, whose ^ is not an anchor
+_UNSAFE = re.compile(r"[^\0\t\n\r\f\x20-\x7e]")  # where RE2's ASCII classes may differ from re's
 
 
 def pattern_group(patterns: tuple[str, ...]) -> int:
@@ -45,9 +53,21 @@ def stem_group(stems: tuple[str, ...]) -> int:
     return pattern_group(tuple(re2.escape(stem) for stem in stems))
 
 
+def prefiltered(pattern: str) -> int:
+    """Register a whole pattern as its own stem group, when the set match can stand in for it."""
+    global _SELF_BITS
+    if _ANCHORS.search(_CLASSES.sub("", pattern)):
+        return 0  # the set searches the gate's joined text, where anchors mean something else
+    bit = pattern_group((pattern,))
+    _SELF_BITS |= bit
+    return bit
+
+
 def _build() -> tuple[Any, list[int]]:
     stems = sorted(_STEM_BITS)
-    matcher = re2.Set.SearchSet(re2.Options())
+    options = re2.Options()
+    options.max_mem = 256 << 20
+    matcher = re2.Set.SearchSet(options)
     for stem in stems:
         matcher.Add(stem)
     matcher.Compile()
@@ -64,7 +84,12 @@ def triggers(text: str) -> int:
     found = 0
     for index in matcher.Match(text.encode("utf-8", "surrogatepass")):
         found |= bits[index]
+    if _UNSAFE.search(text):
+        found |= _SELF_BITS
     return found
+
+
+REGISTRY: list[Rx] = []  # every pattern made, for the prefilter's tests
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +104,7 @@ class Found:
 class Rx:
     """A pattern usable on texts of any length."""
 
-    __slots__ = ("_long", "_need", "_short", "pattern")
+    __slots__ = ("_long", "_need", "_short", "pattern", "prefilter_bit")
 
     _need: int
 
@@ -90,6 +115,9 @@ class Rx:
         self._need = 0
         for group in groups:
             self._need |= stem_group(group)
+        self.prefilter_bit = prefiltered(pattern)
+        self._need |= self.prefilter_bit
+        REGISTRY.append(self)
 
     def gated(self, found: int) -> bool:
         """Whether every stem group of the pattern occurs, given ``triggers`` of the text."""
