@@ -26,22 +26,20 @@ _EMPTIES = str.maketrans({**{c: "0" for c in "0123456789abcdef"}, "-": "f"})  # 
 _M32 = 0xFFFFFFFF
 
 
-def _shingle_hashes(text: str) -> set[int]:
+def _shingle_hashes(text: str) -> list[int]:
     """32-bit hashes of the text's word 3-shingles (a text shorter than that is one)."""
     words = _WORD.findall(text.lower())
     if len(words) < 3:
-        return {zlib.crc32(" ".join(words).encode())} if words else set()
+        return [zlib.crc32(" ".join(words).encode())] if words else []
     h = [zlib.crc32(w.encode()) for w in words]
+    out = []
     # Order-sensitive mix of three word hashes, then a 32-bit finaliser so the low bits
-    # (which pick the bin) depend on every input bit.
-    triples = zip(h, h[1:], h[2:], strict=False)
-    mixed = {(x * 0x9E3779B1 + y * 0x85EBCA77 + z * 0xC2B2AE3D) & _M32 for x, y, z in triples}
-    out = set()
-    for v in mixed:
+    # (which pick the bin) depend on every input bit. Repeated shingles do not change a minimum.
+    for x, y, z in zip(h, h[1:], h[2:], strict=False):
+        v = (x * 0x9E3779B1 + y * 0x85EBCA77 + z * 0xC2B2AE3D) & _M32
         v ^= v >> 16
         v = (v * 0x7FEB352D) & _M32
-        v ^= v >> 15
-        out.add(v)
+        out.append(v ^ (v >> 15))
     return out
 
 
