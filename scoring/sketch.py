@@ -1,7 +1,6 @@
 """Compact near-duplicate sketches of texts: one-permutation MinHash with b-bit values.
 
-Each word is hashed once (CRC-32, stable across processes), each word 3-shingle's
-hash mixed from its words' hashes with integer arithmetic (and finalised), placed in one of
+Each word 3-shingle is hashed with CRC-32 (stable across processes), placed in one of
 `BINS` bins by its hash, and each bin keeps its minimum; only the low
 8 bits of each minimum are stored, so a sketch is 32 bytes (64 hex chars).
 Two sketches agree on a bin with probability J + (1 - J) / 256 for Jaccard
@@ -23,24 +22,13 @@ _ALL = (1 << (8 * BINS)) - 1
 _EMPTIES = str.maketrans({**{c: "0" for c in "0123456789abcdef"}, "-": "f"})  # empty bin -> 0xff
 
 
-_M32 = 0xFFFFFFFF
-
-
-def _shingle_hashes(text: str) -> list[int]:
+def _shingle_hashes(text: str) -> set[int]:
     """32-bit hashes of the text's word 3-shingles (a text shorter than that is one)."""
     words = _WORD.findall(text.lower())
     if len(words) < 3:
-        return [zlib.crc32(" ".join(words).encode())] if words else []
-    h = [zlib.crc32(w.encode()) for w in words]
-    out = []
-    # Order-sensitive mix of three word hashes, then a 32-bit finaliser so the low bits
-    # (which pick the bin) depend on every input bit. Repeated shingles do not change a minimum.
-    for x, y, z in zip(h, h[1:], h[2:], strict=False):
-        v = (x * 0x9E3779B1 + y * 0x85EBCA77 + z * 0xC2B2AE3D) & _M32
-        v ^= v >> 16
-        v = (v * 0x7FEB352D) & _M32
-        out.append(v ^ (v >> 15))
-    return out
+        return {zlib.crc32(" ".join(words).encode())} if words else set()
+    # One CRC-32 of each joined shingle measured faster than mixing per-word hashes in Python.
+    return {zlib.crc32(f"{x} {y} {z}".encode()) for x, y, z in zip(words, words[1:], words[2:], strict=False)}
 
 
 def sketch(text: str) -> str:

@@ -62,6 +62,7 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     faust_tuning.set_fetch_wait(settings.fetch_wait_ms)
     faust_tuning.probe_highwaters()
     faust_tuning.seek_uncommitted_to_start()
+    faust_tuning.no_spinner()
     app = faust.App(settings.app_id, **_faust_config(settings))
     registry = CollectorRegistry()
     setup_prometheus_sensors(app, pattern="/metrics", registry=registry, name_prefix="faust")
