@@ -77,6 +77,8 @@ DETECTOR_PARAMS: dict[str, tuple[str, ...]] = {
     "low_quality": ("min_low", "min_low_share"),
     "client_risk": ("min_ratings", "max_average", "min_disputes"),
     "unanswered_messages": ("min_messages", "min_days"),
+    "duplicate_account": ("min_countries_24h", "min_devices_24h"),
+    "friends_family": ("max_hire_hours", "max_rating_hours"),
 }
 
 

@@ -40,6 +40,7 @@ class AccountState:
     disputes: dict[str, int] = field(default_factory=dict)  # contract -> ts of a dispute against us
     # recipient -> [messages, first ts, last day, days, signalled, last reply ts]
     streaks: dict[str, list[int]] = field(default_factory=dict)
+    first_job: dict[str, Any] = field(default_factory=dict)  # a client's first job, friends_family
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -56,6 +57,7 @@ class AccountState:
             "rt": self.ratings,
             "d": self.disputes,
             "u": self.streaks,
+            "f": self.first_job,
         }
 
     @classmethod
@@ -74,6 +76,7 @@ class AccountState:
             ratings=raw.get("rt", {}),
             disputes=raw.get("d", {}),
             streaks=raw.get("u", {}),
+            first_job=raw.get("f", {}),
         )
 
     def remember_contact(self, recipient: str, minute: int) -> bool:

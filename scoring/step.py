@@ -10,12 +10,15 @@ from scoring.detectors import (
     cover_letters,
     fanout,
     feedback_requests,
+    friends_family,
+    linked,
     reputation,
     text,
     unanswered,
 )
 from scoring.escalation import Escalation
-from scoring.records import AccountEvent, Event, Feedback, Message, Proposal, SubjectEvent
+from scoring.links import LinkView
+from scoring.records import AccountEvent, ContractEvent, Event, Feedback, Message, Proposal, SubjectEvent
 from scoring.rules import Rules
 from scoring.signals import Signal
 from scoring.state import AccountState
@@ -42,12 +45,26 @@ def _feedback(state: AccountState, ev: Feedback, rules: Rules) -> list[Signal]:
     signals = []
     if ev.kind == "request":
         signals = feedback_requests.detect(state, ev, rules.detector("feedback_requests"))
+    elif ev.kind == "rating":
+        signals = friends_family.on_rating(state.first_job, ev, rules.detector("friends_family"))
     ctx = TextContext(kind="feedback", direct_contract=ev.direct_contract)
     return signals + text.detect(ev.comment, ctx, ev.event_id, ev.ts, rules.detector("text"))
 
 
-def detect(state: AccountState, event: Event, rules: Rules) -> list[Signal]:
-    """Signals of one event; updates the account's windowed state."""
+def _account(ev: AccountEvent, view: LinkView | None, rules: Rules) -> list[Signal]:
+    signals: list[Signal] = []
+    if view is not None:
+        signals += linked.detect(ev, view, rules.detector("duplicate_account"))
+        signals += friends_family.on_account(ev, view, rules.detector("friends_family"))
+    if ev.profile_text:
+        signals += text.detect(ev.profile_text, TextContext(kind="profile"), ev.event_id, ev.ts,
+                               rules.detector("text"))
+    return signals
+
+
+def detect(state: AccountState, event: Event, rules: Rules, view: LinkView | None = None) -> list[Signal]:
+    """Signals of one event; updates the account's windowed state. `view` is what the link
+    index knows about the account at an account event (None where there is no index)."""
     rule = rules.detector("text")
     if isinstance(event, Message):
         return _message(state, event, rules)
@@ -64,8 +81,10 @@ def detect(state: AccountState, event: Event, rules: Rules) -> list[Signal]:
         return reputation.detect(
             state, event, rules.detector("low_quality"), rules.detector("client_risk")
         )
-    if isinstance(event, AccountEvent) and event.profile_text:
-        return text.detect(event.profile_text, TextContext(kind="profile"), event.event_id, event.ts, rule)
+    if isinstance(event, ContractEvent):
+        return friends_family.on_contract(state.first_job, event, rules.detector("friends_family"))
+    if isinstance(event, AccountEvent):
+        return _account(event, view, rules)
     return []
 
 
@@ -77,14 +96,14 @@ class Outcome:
     forwards: list[SubjectEvent]  # derived events about other accounts, to be re-keyed to them
 
 
-def step(state: AccountState, event: Event, rules: Rules) -> Outcome:
+def step(state: AccountState, event: Event, rules: Rules, view: LinkView | None = None) -> Outcome:
     """Apply one event to its account's state (in place); what it signals, escalates, derives."""
     forwards = derive.subject_events(event)
     if isinstance(event, Message):
         forwards += derive.reply_notice(state, event)
     signals: list[Signal] = []
     shadow: list[Signal] = []
-    for sig in detect(state, event, rules):
+    for sig in detect(state, event, rules, view):
         (shadow if rules.is_shadow(sig.detector) else signals).append(sig)
     touched = score.score(state, signals, rules)
     due = score.decide(state, touched, event.ts, rules)

@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 from scoring.rules import Rules
 from streams import faust_tuning, tables, topics, web
 from streams.agents.score import ScoreAgent
+from streams.links import RedisLinkIndex
 from streams.metrics import Metrics
 from streams.pipeline import Processor
 from streams.profiles import ProfileStore
@@ -73,6 +74,8 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     redis_url = settings.redis_url or "redis://127.0.0.1:1"
     redis = Redis.from_url(redis_url)
     profiles = ProfileStore(redis, settings.profile_ttl_s)
+    links = RedisLinkIndex(redis, settings.links_ttl_s, settings.links_max_per_fingerprint,
+                           prefix=f"riskscorer:{settings.app_id}:links:", shards=settings.links_shards)
     web.register(app, profiles, settings.api_token)
     processor = Processor(rules, metrics, settings.max_event_bytes, settings.max_text_chars)
     reloader = Reloader(redis, settings.app_id, processor, metrics)
@@ -82,6 +85,7 @@ def create(settings: Settings, rules: Rules) -> Scorer:
         table=table,
         processor=processor,
         profiles=profiles,
+        links=links,
         metrics=metrics,
         batch_max=settings.batch_max,
         batch_window_s=settings.batch_window_ms / 1000,

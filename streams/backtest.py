@@ -18,7 +18,9 @@ from prometheus_client import CollectorRegistry
 
 from scoring.escalation import Escalation
 from scoring.evaluate import per_policy
+from scoring.records import AccountEvent
 from scoring.rules import Rules
+from streams.links import MemoryLinkIndex
 from streams.metrics import Metrics
 from streams.pipeline import Incoming, Processor
 from streams.schemas import subjects
@@ -55,6 +57,7 @@ def run(
 ) -> Backtest:
     """Process `events`; `states` (account -> state bytes) is filled in when given."""
     processor = Processor(rules, Metrics.create(CollectorRegistry()), max_event_bytes, max_text_chars)
+    links = MemoryLinkIndex()
     states = {} if states is None else states
     out, started = Backtest(), time.perf_counter()
     pending: list[Incoming] = []
@@ -64,21 +67,24 @@ def run(
         batch.append(item)
         if len(batch) < BATCH:
             continue
-        pending, subject_offset = _process(processor, pending + batch, states, out, subject_offset)
+        pending, subject_offset = _process(processor, links, pending + batch, states, out, subject_offset)
         batch = []
         if progress:
             progress(out.events)
     while batch or pending:
-        pending, subject_offset = _process(processor, pending + batch, states, out, subject_offset)
+        pending, subject_offset = _process(processor, links, pending + batch, states, out, subject_offset)
         batch = []
     out.seconds = time.perf_counter() - started
     return out
 
 
 def _process(
-    processor: Processor, batch: list[Incoming], states: dict[str, bytes], out: Backtest, offset: int
+    processor: Processor, links: MemoryLinkIndex, batch: list[Incoming], states: dict[str, bytes], out: Backtest,
+    offset: int,
 ) -> tuple[list[Incoming], int]:
-    result = processor.process(batch, states.get)
+    decoded = processor.decode_all(batch)
+    views = links.observe_now([r for _, r in decoded if isinstance(r, AccountEvent)])
+    result = processor.process(batch, states.get, views, decoded)
     for account, (_, state) in result.states.items():
         states[account] = state
     out.escalations += result.escalations

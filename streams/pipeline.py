@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import base64
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
 from scoring.escalation import Escalation
-from scoring.records import Event, SubjectEvent
+from scoring.links import LinkView
+from scoring.records import AccountEvent, Event, SubjectEvent
 from scoring.rules import Rules
 from scoring.signals import Signal
 from scoring.state import AccountState
@@ -87,20 +88,36 @@ class Processor:
             raise Rejected("key_mismatch", f"key must be the acting account {record.actor!r}")
         return record
 
-    def process(self, batch: list[Incoming], load: Callable[[str], bytes | None]) -> BatchResult:
-        result = BatchResult()
-        by_account: dict[str, list[tuple[Incoming, Event]]] = {}
+    def decode_all(self, batch: list[Incoming]) -> list[tuple[Incoming, Event | Rejected]]:
+        """Each raw event with its record, or why it was rejected."""
+        out: list[tuple[Incoming, Event | Rejected]] = []
         for item in batch:
             try:
-                record = self.decode(item)
+                out.append((item, self.decode(item)))
             except Rejected as rej:
-                result.dead_letters.append((item.key, dead_letter(item, rej.reason, rej.detail)))
-                self.metrics.dead_letters.labels(item.kind, rej.reason).inc()
+                out.append((item, rej))
+        return out
+
+    def process(
+        self,
+        batch: list[Incoming],
+        load: Callable[[str], bytes | None],
+        views: Mapping[str, LinkView] | None = None,
+        decoded: list[tuple[Incoming, Event | Rejected]] | None = None,
+    ) -> BatchResult:
+        """Apply a batch. `views` (by event id) is what the link index knows at each account
+        event; `decoded` is `decode_all(batch)` when the caller already needed the records."""
+        result = BatchResult()
+        by_account: dict[str, list[tuple[Incoming, Event]]] = {}
+        for item, record in decoded if decoded is not None else self.decode_all(batch):
+            if isinstance(record, Rejected):
+                result.dead_letters.append((item.key, dead_letter(item, record.reason, record.detail)))
+                self.metrics.dead_letters.labels(item.kind, record.reason).inc()
                 result.outcomes[(item.kind, "dead_letter")] += 1
                 continue
             by_account.setdefault(record.actor, []).append((item, record))
         for account, items in by_account.items():
-            self._apply(account, items, load(account), result)
+            self._apply(account, items, load(account), result, views or {})
         for (kind, outcome), n in result.outcomes.items():  # one metric update per label set and batch
             self.metrics.events.labels(kind, outcome).inc(n)
         return result
@@ -111,6 +128,7 @@ class Processor:
         items: list[tuple[Incoming, Event]],
         raw_state: bytes | None,
         result: BatchResult,
+        views: Mapping[str, LinkView],
     ) -> None:
         state = AccountState() if raw_state is None else AccountState.from_dict(orjson.loads(raw_state))
         applied = 0
@@ -120,7 +138,8 @@ class Processor:
                 result.replayed += 1
                 result.outcomes[(item.kind, "replayed")] += 1
                 continue
-            outcome = step(state, record, self.rules)
+            view = views.get(record.event_id) if isinstance(record, AccountEvent) else None
+            outcome = step(state, record, self.rules, view)
             result.forwards += outcome.forwards
             for sig in outcome.signals:
                 self.metrics.signals.labels(sig.policy).inc()

@@ -48,6 +48,9 @@ class Settings:
     batch_window_ms: int = 50
     fetch_wait_ms: int = 100
     profile_ttl_s: int = 30 * 86400
+    links_ttl_s: int = 30 * 86400  # how long a device / IP / payment / phone fingerprint links accounts
+    links_max_per_fingerprint: int = 50  # accounts remembered per fingerprint (newest kept)
+    links_shards: int = 16  # Redis hash-tag shards of the link index
     session_timeout_s: float = 10.0
     rules_poll_s: float = 5.0  # how often workers look for published rules in Redis
     api_token: str | None = None  # bearer token of the support lookup; unset: endpoint off

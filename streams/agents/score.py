@@ -13,8 +13,10 @@ import orjson
 from aiokafka import AIOKafkaProducer
 from faust.types import EventT, TableT
 
+from scoring.records import AccountEvent
 from scoring.signals import Signal
 from streams import tables
+from streams.links import LinkIndex
 from streams.metrics import Metrics
 from streams.pipeline import Incoming, Processor
 from streams.profiles import ProfileStore
@@ -49,6 +51,7 @@ class ScoreAgent:
     table: TableT[bytes, bytes | None]
     processor: Processor
     profiles: ProfileStore
+    links: LinkIndex
     metrics: Metrics
     batch_max: int
     batch_window_s: float
@@ -82,7 +85,11 @@ class ScoreAgent:
 
     async def handle(self, batch: list[Incoming]) -> None:
         started = time.perf_counter()
-        result = self.processor.process(batch, lambda account: tables.load(self.table, account))
+        decoded = self.processor.decode_all(batch)
+        # The link index is updated with every account event before any is scored (a replayed
+        # event merges to the same documents), so each view includes the batch's own links.
+        views = await self.links.observe([r for _, r in decoded if isinstance(r, AccountEvent)])
+        result = self.processor.process(batch, lambda account: tables.load(self.table, account), views, decoded)
         out, t = self.producer(), self.topics
         sends = [await out.send(t.dead_letters.get_topic_name(), v, key=k) for k, v in result.dead_letters]
         sends += [

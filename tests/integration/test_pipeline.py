@@ -29,6 +29,12 @@ def msg(i: int, ts: int, sender: str, recipient: str, text: str, stage: str = "p
     return ("messages", sender.encode(), orjson.dumps(value))
 
 
+def account(i: int, ts: int, account_id: str, **fingerprints: str):
+    value = {"event_id": f"{account_id}-a{i}", "ts": ts, "type": "signup" if i == 0 else "login",
+             "account_id": account_id, "role": "freelancer", "country": "PT", **fingerprints}
+    return ("accounts", account_id.encode(), orjson.dumps(value))
+
+
 def scenario() -> list[tuple[str, bytes | None, bytes]]:
     events = [
         msg(0, T0, "f-pay", "c-1", "Hi! Thanks for the invite, happy to discuss the scope."),
@@ -40,6 +46,14 @@ def scenario() -> list[tuple[str, bytes | None, bytes]]:
     events += [
         msg(i, T0 + i * 3 * MIN, "f-fan", f"c-fan-{i}", "Hello, is the logo job still open?")
         for i in range(13)
+    ]
+    # A second freelancer account on the first one's device: a duplicate account (seen in
+    # Redis across partitions). Two flatmates sharing only an IP are not.
+    events += [
+        account(0, T0, "f-dup-a", device_fp="dev-1a2b3c4d5e6f", ip_fp="ip-77aa"),
+        account(0, T0 + 5 * MIN, "f-dup-b", device_fp="dev-1a2b3c4d5e6f", ip_fp="ip-88bb"),
+        account(0, T0, "f-flat-1", device_fp="dev-aaaa00001111", ip_fp="ip-home-42"),
+        account(0, T0 + 5 * MIN, "f-flat-2", device_fp="dev-bbbb22223333", ip_fp="ip-home-42"),
     ]
     # Innocent account using trigger words.
     events += [
@@ -94,19 +108,24 @@ def test_expected_escalations_and_dead_letters_and_nothing_else(env, worker, ser
     # One reply notice per conversation turn is re-keyed to the recipient and scored there.
     turns = 16
     metrics = worker.wait_processed(len(items) + turns)
-    assert metrics["riskscorer_events_total:messages:scored"] == len(scenario())
+    assert metrics["riskscorer_events_total:messages:scored"] == sum(k == "messages" for k, _, _ in scenario())
+    assert metrics["riskscorer_events_total:accounts:scored"] == 4
     assert metrics["riskscorer_events_total:subjects:scored"] == turns
-    escalations = read_all(services.broker_url, topic(env, "escalations"), expected=3)
+    escalations = read_all(services.broker_url, topic(env, "escalations"), expected=4)
     dead = read_all(services.broker_url, topic(env, "deadletter"), expected=len(bad))
 
     found = sorted((e["account_id"], tuple(e["policies"])) for e in escalations)
     assert found == [
         ("f-burst", ("spam_scam",)),
+        ("f-dup-b", ("duplicate_account",)),
         ("f-fan", ("spam_scam",)),
         ("f-pay", ("off_platform_payment",)),
     ]
     by_account = {e["account_id"]: e for e in escalations}
-    assert len({e["escalation_id"] for e in escalations}) == 3
+    assert len({e["escalation_id"] for e in escalations}) == 4
+    dup = by_account["f-dup-b"]["evidence"][0]
+    assert dup["detector"] == "duplicate_account.shared_fingerprint"
+    assert "f-dup-a" in dup["reason"] and "device" in dup["reason"]
 
     pay = by_account["f-pay"]
     span = pay["evidence"][0]["spans"][0]

@@ -4,11 +4,13 @@ leaves the same per-account state and the same set of escalation ids as an undis
 Three detectors decide on events re-keyed from other partitions: ratings and
 disputes received (low_quality, client_risk) come from many counterparts'
 partitions, and an unanswered-messaging streak (the sender's own messages) ends
-when a reply notice arrives from the recipient's partition. How those streams
-interleave depends on timing, not on replay, and so does the event at which such
-a decision trips. The comparison leaves out the streaks and the (account, policy)
-scores fed by those detectors, in both runs; everything else must match exactly,
-including the ratings and disputes each account has received.
+when a reply notice arrives from the recipient's partition. Accounts linked by a
+shared fingerprint are seen through the link index in Redis, which workers on
+every partition update. How those streams interleave depends on timing, not on
+replay, and so does the event at which such a decision trips. The comparison
+leaves out the streaks and the (account, policy) scores fed by those detectors,
+in both runs; everything else must match exactly, including the ratings and
+disputes each account has received.
 """
 
 from __future__ import annotations
@@ -96,7 +98,8 @@ def run(services, tmp: Path, disturb) -> tuple[dict, set[str]]:
     return states, {e["escalation_id"]: e for e in escalations}
 
 
-JOINED = ("unanswered_messages", "low_quality", "client_risk")  # decide on joined streams
+JOINED = ("unanswered_messages", "low_quality", "client_risk",  # decide on joined streams
+          "duplicate_account.shared_fingerprint", "friends_family.linked_counterpart")  # and on the link index
 
 
 def joined_policies(states: dict[bytes, dict], escalations: dict[str, dict]) -> set[tuple[str, str]]:
