@@ -28,6 +28,8 @@ class Metrics:
     rules_info: Gauge
     rules_reloads: Counter
     rules_rejected: Counter
+    batch_retries: Counter
+    rewinds: Counter
 
     @classmethod
     def create(cls, registry: CollectorRegistry) -> Metrics:
@@ -108,6 +110,18 @@ class Metrics:
             rules_rejected=Counter(
                 "riskscorer_rules_rejected_total",
                 "Published rules rejected as invalid (the rules in force stay)",
+                registry=registry,
+            ),
+            batch_retries=Counter(
+                "riskscorer_batch_retries_total",
+                "Batches retried after a failure (Redis or the broker unreachable, or a bug); "
+                "a batch is retried until it succeeds, never skipped",
+                registry=registry,
+            ),
+            rewinds=Counter(
+                "riskscorer_partition_rewinds_total",
+                "Partitions sought back because an offset was missing or out of order in a batch "
+                "(the consumer skipped records); the missing events are read again",
                 registry=registry,
             ),
         )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import faust
 import orjson
@@ -16,6 +18,7 @@ from faust.types import EventT, TableT
 from scoring.records import AccountEvent
 from scoring.signals import Signal
 from streams import tables
+from streams.agents.continuity import Continuity, Split
 from streams.links import LinkIndex
 from streams.metrics import Metrics
 from streams.pipeline import Incoming, Processor
@@ -41,6 +44,35 @@ def unacknowledged(events: list[EventT[bytes]]) -> None:
         event.message.acked = True
 
 
+RETRY_FIRST_S = 0.5
+RETRY_MAX_S = 30.0
+
+
+async def until_done(
+    action: Callable[[], Awaitable[None]],
+    on_retry: Callable[[Exception, float], None],
+    first_s: float = RETRY_FIRST_S,
+    max_s: float = RETRY_MAX_S,
+) -> None:
+    """Run `action` until it succeeds, backing off between attempts.
+
+    A batch that failed must not be skipped: Faust would commit the offsets of
+    the batches after it, and the failed one would never be seen again. Retrying
+    is safe because a batch's effects are idempotent (the offsets in the states,
+    deterministic escalation ids). Cancellation (a stopping worker) is not an
+    `Exception` and ends the attempts.
+    """
+    delay = first_s
+    while True:
+        try:
+            await action()
+            return
+        except Exception as exc:  # noqa: BLE001 - any failure is retried; see above
+            on_retry(exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, max_s)
+
+
 def shadow_bytes(account: str, sig: Signal) -> bytes:
     return orjson.dumps({"account_id": account, **sig.to_dict()})
 
@@ -58,6 +90,9 @@ class ScoreAgent:
     # The aiokafka producer Faust runs: outputs are sent straight to it (no per-message
     # trip through Faust's channel and buffer) and their deliveries awaited per batch.
     producer: Callable[[], AIOKafkaProducer]
+    # Faust's consumer: its generation, committed offsets and seek, for the continuity check.
+    consumer: Callable[[], Any]
+    continuity: Continuity = field(default_factory=Continuity)
 
     def incoming(self, event: EventT[bytes]) -> Incoming:
         msg = event.message
@@ -76,12 +111,35 @@ class ScoreAgent:
             self.batch_max, within=self.batch_window_s
         )
         async for events in batches:
+            split = await self.in_order(events)
+            batch = [self.incoming(e) for e in split.kept]
             try:
-                await self.handle([self.incoming(e) for e in events])
+                if batch:
+                    await until_done(functools.partial(self.handle, batch), self.retrying)
             except BaseException:
                 unacknowledged(events)
                 raise
             yield None
+
+    async def in_order(self, events: list[EventT[bytes]]) -> Split:
+        """The batch's events that continue their partitions; the others are left unacknowledged
+        and their partitions sought back to the first offset missing."""
+        consumer = self.consumer()
+        split = self.continuity.split(
+            events, consumer.app.consumer_generation_id, lambda tp: consumer._committed_offset.get(tp)
+        )
+        unacknowledged(split.refused)
+        if split.rewind:
+            for tp, offset in split.rewind.items():
+                self.metrics.rewinds.inc()
+                first = min(e.message.offset for e in split.refused if e.message.tp == tp)
+                log.warning("%s: offset %d arrived where %d was due; rewinding", tp, first, offset)
+                await consumer.seek(tp, offset)
+        return split
+
+    def retrying(self, exc: Exception, delay: float) -> None:
+        self.metrics.batch_retries.inc()
+        log.error("batch failed, retrying in %.1f s: %r", delay, exc, exc_info=exc)
 
     async def handle(self, batch: list[Incoming]) -> None:
         started = time.perf_counter()
