@@ -44,18 +44,23 @@ def on_account(event: AccountEvent, view: LinkView, rule: DetectorRule | None) -
 
 
 def on_contract(ff: dict[str, Any], event: ContractEvent, rule: DetectorRule | None) -> list[Signal]:
-    """Follow the client's first job from invite to hire; never signals by itself."""
+    """Follow the client's first job from invite to hire; signals at the hire only when the
+    client's rating of it arrived first (ratings and contract events are separate topics)."""
     if rule is None or event.actor_id != event.client_id or ff.get("st") == "over":
         return []
-    if not ff:
+    if "st" not in ff:
         _first_event(ff, event)
     elif event.job_id == ff["job"]:
         _same_job(ff, event, rule)
+        rating = ff.get("rt")
+        if ff["st"] == "hired" and rating is not None and rating[0] == ff["k"] and rating[1] == ff["fl"]:
+            return _rated(ff, rating[2], rating[3], rating[4], rule)
     return []
 
 
 def _first_event(ff: dict[str, Any], event: ContractEvent) -> None:
     if event.type != "invite":  # the first job started from proposals or a direct contract
+        ff.clear()
         ff["st"] = "over"
         return
     ff.update(st="invited", job=event.job_id, fl=event.freelancer_id, inv=event.ts)
@@ -77,24 +82,34 @@ def _same_job(ff: dict[str, Any], event: ContractEvent, rule: DetectorRule) -> N
 
 
 def on_rating(ff: dict[str, Any], event: Feedback, rule: DetectorRule | None) -> list[Signal]:
-    """The client's rating of the hired freelancer: 5 stars soon after the hire signals, once."""
-    if rule is None or ff.get("st") != "hired" or event.kind != "rating" or event.direct_contract:
+    """The client's rating of the hired freelancer: 5 stars soon after the hire signals, once.
+    A rating read before the hire is kept (the first one only) for the hire to judge."""
+    if rule is None or event.kind != "rating" or event.direct_contract or event.from_role != "client":
         return []
-    if event.contract_id != ff["k"] or event.to_id != ff["fl"] or event.from_role != "client":
+    if ff.get("st") in (None, "invited") and "rt" not in ff:
+        ff["rt"] = [event.contract_id, event.to_id, event.ts, event.stars, event.event_id]
         return []
+    if ff.get("st") != "hired" or event.contract_id != ff["k"] or event.to_id != ff["fl"]:
+        return []
+    return _rated(ff, event.ts, event.stars, event.event_id, rule)
+
+
+def _rated(ff: dict[str, Any], ts: int, stars: int | None, event_id: str, rule: DetectorRule) -> list[Signal]:
+    """Judge the client's rating of its first hire, once: the job's state is then over."""
+    job, freelancer, contract, invited, hired = ff["job"], ff["fl"], ff["k"], ff["inv"], ff["hire"]
+    ff.clear()
     ff["st"] = "over"
-    to_hire_h = (ff["hire"] - ff["inv"]) / HOUR_MS
-    to_rating_h = (event.ts - ff["hire"]) / HOUR_MS
-    if event.stars != 5 or to_rating_h > rule.param("max_rating_hours"):
+    to_hire_h = (hired - invited) / HOUR_MS
+    to_rating_h = (ts - hired) / HOUR_MS
+    if stars != 5 or not 0 <= to_rating_h <= rule.param("max_rating_hours"):
         return []
     reason = (
-        f"new client's first job {ff['job']} went to the one invited freelancer {ff['fl']}: hired "
-        f"{to_hire_h:.1f} hours after the invite (contract {ff['k']}), rated 5 stars "
+        f"new client's first job {job} went to the one invited freelancer {freelancer}: hired "
+        f"{to_hire_h:.1f} hours after the invite (contract {contract}), rated 5 stars "
         f"{to_rating_h:.1f} hours after the hire"
     )
     counters = (
         Counter("hours_invite_to_hire", round(to_hire_h), 0, int(rule.param("max_hire_hours"))),
         Counter("hours_hire_to_rating", round(to_rating_h), 0, int(rule.param("max_rating_hours"))),
     )
-    return [Signal(rule.policy, f"{rule.name}.first_job_hire", rule.weight, reason,
-                   event.event_id, event.ts, counters)]
+    return [Signal(rule.policy, f"{rule.name}.first_job_hire", rule.weight, reason, event_id, ts, counters)]

@@ -70,3 +70,25 @@ def test_a_first_job_hired_after_days_does_not_signal():
         step(state, contract(i, kind, ts), RULES)
     rating = Feedback("r-1", T0 + 60 * HOUR, "rating", "k1", "c-new", "f-friend", "client", 5, "great")
     assert step(state, rating, RULES).signals == []
+
+
+def test_a_rating_read_before_the_hire_is_judged_at_the_hire():
+    """Ratings and contract events come from different topics: their order can swap."""
+    state = AccountState()
+    assert step(state, contract(0, "invite", T0), RULES).signals == []
+    rating = Feedback("r-1", T0 + 30 * HOUR, "rating", "k1", "c-new", "f-friend", "client", 5, "great")
+    assert step(stored(state), rating, RULES).signals == []
+    state = stored(state)
+    hired = step(state, contract(1, "hire", T0 + 2 * HOUR), RULES)
+    assert [s.detector for s in hired.signals] == ["friends_family.first_job_hire"]
+    assert hired.signals[0].event_id == "r-1"
+    assert step(stored(state), rating, RULES).signals == []  # judged once
+
+
+def test_a_rating_read_before_anything_else_waits_for_the_invite_and_hire():
+    state = AccountState()
+    rating = Feedback("r-1", T0 + 30 * HOUR, "rating", "k1", "c-new", "f-friend", "client", 5, "great")
+    assert step(state, rating, RULES).signals == []
+    step(state, contract(0, "invite", T0), RULES)
+    assert [s.detector for s in step(state, contract(1, "hire", T0 + HOUR), RULES).signals] == \
+        ["friends_family.first_job_hire"]
