@@ -63,7 +63,6 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     faust_tuning.set_fetch_wait(settings.fetch_wait_ms)
     faust_tuning.probe_highwaters()
     faust_tuning.seek_uncommitted_to_start()
-    faust_tuning.seek_before_resume()
     faust_tuning.no_spinner()
     app = faust.App(settings.app_id, **_faust_config(settings))
     registry = CollectorRegistry()
@@ -91,7 +90,6 @@ def create(settings: Settings, rules: Rules) -> Scorer:
         batch_max=settings.batch_max,
         batch_window_s=settings.batch_window_ms / 1000,
         producer=lambda: app.producer._ensure_producer(),  # type: ignore[attr-defined]
-        consumer=lambda: app.consumer,
     )
     app.agent(defined.inputs, name="score")(agent.run)
     return Scorer(app, settings, rules, metrics, registry, defined)

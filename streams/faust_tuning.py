@@ -26,17 +26,7 @@
    such stream partitions to their beginning, as `auto_offset_reset=earliest`
    means. Faust/aiokafka behaviour on any broker, not a tansu quirk.
 
-4. After an assignment Faust resumes the stream partitions and only then seeks
-   them to their committed offsets (several round trips). Records fetched at a
-   rebalance and dropped (a batch cut short when the flow stopped) have moved
-   the consumer past the committed offset, so in that window later records can
-   reach the agent before the seek rewinds to earlier ones; those then look like
-   replays to the per-partition offsets in the state and were skipped.
-   `seek_before_resume` seeks once more while the stream partitions are still
-   paused, so whatever reaches the agent after the resume starts at the
-   committed offset (Faust's own seek after it only causes replays).
-
-5. At log level warn or above, Faust's worker attaches a terminal spinner that
+4. At log level warn or above, Faust's worker attaches a terminal spinner that
    turns on every log message, and sets the root logger to DEBUG for it: every
    library's debug call (aiokafka logs one per record sent) then builds a log
    record that is thrown away, ~5% of a busy worker. `no_spinner` keeps the
@@ -52,14 +42,12 @@ from typing import Any
 
 import aiokafka
 import faust.worker
-from faust.tables.recovery import Recovery
 from faust.transport.drivers import aiokafka as faust_aiokafka
 from faust.types import TP
 
 _original_create = faust_aiokafka.AIOKafkaConsumerThread._create_worker_consumer
 _original_highwaters = faust_aiokafka.AIOKafkaConsumerThread._highwaters
 _original_seek = faust_aiokafka.AIOKafkaConsumerThread.seek_to_committed
-_original_resume = Recovery._resume_streams
 
 PROBE_TIMEOUT_S = 10.0
 
@@ -137,12 +125,3 @@ def no_spinner() -> None:
 
     faust.worker.Worker._setup_spinner_handler = setup_spinner_handler  # type: ignore[method-assign]
 
-
-def seek_before_resume() -> None:
-    async def resume_streams(self: Any, generation_id: int = 0) -> None:
-        consumer = self.app.consumer
-        if self.app.consumer_generation_id == generation_id and consumer.assignment():
-            await consumer.perform_seek()
-        await _original_resume(self, generation_id)
-
-    Recovery._resume_streams = resume_streams  # type: ignore[method-assign]

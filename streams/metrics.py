@@ -29,7 +29,6 @@ class Metrics:
     rules_reloads: Counter
     rules_rejected: Counter
     batch_retries: Counter
-    rewinds: Counter
 
     @classmethod
     def create(cls, registry: CollectorRegistry) -> Metrics:
@@ -116,12 +115,6 @@ class Metrics:
                 "riskscorer_batch_retries_total",
                 "Batches retried after a failure (Redis or the broker unreachable, or a bug); "
                 "a batch is retried until it succeeds, never skipped",
-                registry=registry,
-            ),
-            rewinds=Counter(
-                "riskscorer_partition_rewinds_total",
-                "Partitions sought back because an offset was missing or out of order in a batch "
-                "(the consumer skipped records); the missing events are read again",
                 registry=registry,
             ),
         )

@@ -7,8 +7,7 @@ import functools
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import faust
 import orjson
@@ -18,7 +17,6 @@ from faust.types import EventT, TableT
 from scoring.records import AccountEvent
 from scoring.signals import Signal
 from streams import tables
-from streams.agents.continuity import Continuity, Split
 from streams.links import LinkIndex
 from streams.metrics import Metrics
 from streams.pipeline import Incoming, Processor
@@ -90,9 +88,6 @@ class ScoreAgent:
     # The aiokafka producer Faust runs: outputs are sent straight to it (no per-message
     # trip through Faust's channel and buffer) and their deliveries awaited per batch.
     producer: Callable[[], AIOKafkaProducer]
-    # Faust's consumer: its generation, committed offsets and seek, for the continuity check.
-    consumer: Callable[[], Any]
-    continuity: Continuity = field(default_factory=Continuity)
 
     def incoming(self, event: EventT[bytes]) -> Incoming:
         msg = event.message
@@ -111,31 +106,13 @@ class ScoreAgent:
             self.batch_max, within=self.batch_window_s
         )
         async for events in batches:
-            split = await self.in_order(events)
-            batch = [self.incoming(e) for e in split.kept]
+            batch = [self.incoming(e) for e in events]
             try:
-                if batch:
-                    await until_done(functools.partial(self.handle, batch), self.retrying)
+                await until_done(functools.partial(self.handle, batch), self.retrying)
             except BaseException:
                 unacknowledged(events)
                 raise
             yield None
-
-    async def in_order(self, events: list[EventT[bytes]]) -> Split:
-        """The batch's events that continue their partitions; the others are left unacknowledged
-        and their partitions sought back to the first offset missing."""
-        consumer = self.consumer()
-        split = self.continuity.split(
-            events, consumer.app.consumer_generation_id, lambda tp: consumer._committed_offset.get(tp)
-        )
-        unacknowledged(split.refused)
-        if split.rewind:
-            for tp, offset in split.rewind.items():
-                self.metrics.rewinds.inc()
-                first = min(e.message.offset for e in split.refused if e.message.tp == tp)
-                log.warning("%s: offset %d arrived where %d was due; rewinding", tp, first, offset)
-                await consumer.seek(tp, offset)
-        return split
 
     def retrying(self, exc: Exception, delay: float) -> None:
         self.metrics.batch_retries.inc()
