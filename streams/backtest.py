@@ -18,11 +18,10 @@ from prometheus_client import CollectorRegistry
 
 from scoring.escalation import Escalation
 from scoring.evaluate import per_policy
-from scoring.records import AccountEvent
 from scoring.rules import Rules
 from streams.links import MemoryLinkIndex
 from streams.metrics import Metrics
-from streams.pipeline import Incoming, Processor
+from streams.pipeline import Incoming, Processor, account_events
 from streams.schemas import subjects
 from streams.simulator import SimEvent
 
@@ -83,7 +82,7 @@ def _process(
     offset: int,
 ) -> tuple[list[Incoming], int]:
     decoded = processor.decode_all(batch)
-    views = links.observe_now([r for _, r in decoded if isinstance(r, AccountEvent)])
+    views = links.observe_now(account_events(decoded))
     result = processor.process(batch, states.get, views, decoded)
     for account, (_, state) in result.states.items():
         states[account] = state

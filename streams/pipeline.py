@@ -70,6 +70,11 @@ def dead_letter(item: Incoming, reason: str, detail: str) -> bytes:
     )
 
 
+def account_events(decoded: list[tuple[Incoming, Event | Rejected]]) -> list[AccountEvent]:
+    """The account events of a decoded batch: what the link index observes before scoring."""
+    return [record for _, record in decoded if isinstance(record, AccountEvent)]
+
+
 class Processor:
     def __init__(self, rules: Rules, metrics: Metrics, max_event_bytes: int, max_text_chars: int):
         self.rules = rules

@@ -14,12 +14,11 @@ import orjson
 from aiokafka import AIOKafkaProducer
 from faust.types import EventT, TableT
 
-from scoring.records import AccountEvent
 from scoring.signals import Signal
 from streams import tables
 from streams.links import LinkIndex
 from streams.metrics import Metrics
-from streams.pipeline import Incoming, Processor
+from streams.pipeline import Incoming, Processor, account_events
 from streams.profiles import ProfileStore
 from streams.schemas import subjects
 from streams.topics import Topics
@@ -123,7 +122,7 @@ class ScoreAgent:
         decoded = self.processor.decode_all(batch)
         # The link index is updated with every account event before any is scored (a replayed
         # event merges to the same documents), so each view includes the batch's own links.
-        views = await self.links.observe([r for _, r in decoded if isinstance(r, AccountEvent)])
+        views = await self.links.observe(account_events(decoded))
         result = self.processor.process(batch, lambda account: tables.load(self.table, account), views, decoded)
         out, t = self.producer(), self.topics
         sends = [await out.send(t.dead_letters.get_topic_name(), v, key=k) for k, v in result.dead_letters]
