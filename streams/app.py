@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from redis.asyncio import Redis
 from scoring.rules import Rules
 from streams import faust_tuning, tables, topics, web
 from streams.agents.score import ScoreAgent
+from streams.continuity import Continuity, Refetcher
 from streams.links import RedisLinkIndex
 from streams.metrics import Metrics
 from streams.pipeline import Processor
@@ -59,12 +61,23 @@ def _faust_config(settings: Settings) -> dict[str, Any]:
     }
 
 
+# Each app's record of where its stream partitions were last sought (see streams.continuity).
+_CONTINUITY: weakref.WeakKeyDictionary[faust.App, Continuity] = weakref.WeakKeyDictionary()
+
+
+def _on_sought(app: faust.App, positions: dict[tuple[str, int], int]) -> None:
+    continuity = _CONTINUITY.get(app)
+    if continuity is not None:
+        continuity.sought(positions)
+
+
 def create(settings: Settings, rules: Rules) -> Scorer:
     faust_tuning.set_fetch_wait(settings.fetch_wait_ms)
     faust_tuning.probe_highwaters()
-    faust_tuning.seek_uncommitted_to_start()
+    faust_tuning.seek_uncommitted_to_start(_on_sought)
     faust_tuning.no_spinner()
     app = faust.App(settings.app_id, **_faust_config(settings))
+    continuity = _CONTINUITY[app] = Continuity()
     registry = CollectorRegistry()
     setup_prometheus_sensors(app, pattern="/metrics", registry=registry, name_prefix="faust")
     metrics = Metrics.create(registry)
@@ -90,6 +103,9 @@ def create(settings: Settings, rules: Rules) -> Scorer:
         batch_max=settings.batch_max,
         batch_window_s=settings.batch_window_ms / 1000,
         producer=lambda: app.producer._ensure_producer(),  # type: ignore[attr-defined]
+        continuity=continuity,
+        refetcher=Refetcher(settings.broker_hosts if settings.broker_url else []),
+        mark_read=lambda h: faust_tuning.mark_read(app, h.topic, h.partition, h.start, h.end),
     )
     app.agent(defined.inputs, name="score")(agent.run)
     return Scorer(app, settings, rules, metrics, registry, defined)

@@ -26,7 +26,14 @@
    such stream partitions to their beginning, as `auto_offset_reset=earliest`
    means. Faust/aiokafka behaviour on any broker, not a tansu quirk.
 
-4. At log level warn or above, Faust's worker attaches a terminal spinner that
+4. A record Faust's fetcher marks as read around an assignment can fail to
+   reach a stream, and the next fetch from the committed offset drops it (see
+   `streams.continuity`). `report_seeks` hands each stream partition's position
+   after Faust's seek to the committed offsets to a `Continuity` (through
+   `seek_uncommitted_to_start`), which finds the holes this leaves for the
+   agent to re-read.
+
+5. At log level warn or above, Faust's worker attaches a terminal spinner that
    turns on every log message, and sets the root logger to DEBUG for it: every
    library's debug call (aiokafka logs one per record sent) then builds a log
    record that is thrown away, ~5% of a busy worker. `no_spinner` keeps the
@@ -101,7 +108,10 @@ def probe_highwaters() -> None:
     faust_aiokafka.AIOKafkaConsumerThread._highwaters = highwaters  # type: ignore[method-assign]
 
 
-def seek_uncommitted_to_start() -> None:
+def seek_uncommitted_to_start(on_sought: Callable[[Any, dict[tuple[str, int], int]], None]) -> None:
+    """Also calls `on_sought(app, positions)` after each seek with every assigned stream
+    partition's position (workaround 4)."""
+
     async def seek(consumer: aiokafka.AIOKafkaConsumer, streamed: Callable[[str], bool]) -> Mapping[TP, int]:
         committed: Mapping[TP, int] = await consumer.seek_to_committed()
         unset = [tp for tp, offset in committed.items() if not offset and streamed(tp.topic)]
@@ -114,9 +124,19 @@ def seek_uncommitted_to_start() -> None:
             return await _original_seek(self)
         # Stream topics only: changelog partitions are positioned by table recovery.
         streamed = self.app.topics.acks_enabled_for
-        return await self.call_thread(seek, self._ensure_consumer(), streamed)  # type: ignore[no-any-return]
+        committed: Mapping[TP, int] = await self.call_thread(seek, self._ensure_consumer(), streamed)
+        on_sought(self.app, {(tp.topic, tp.partition): offset or 0
+                             for tp, offset in committed.items() if streamed(tp.topic)})
+        return committed
 
     faust_aiokafka.AIOKafkaConsumerThread.seek_to_committed = seek_to_committed  # type: ignore[method-assign]
+
+
+async def mark_read(app: Any, topic: str, partition: int, start: int, end: int) -> None:
+    """Offsets `start` to `end` (excluded) of a stream partition were processed without Faust's
+    fetcher delivering them: Faust's consumer records them as a gap, which it commits through."""
+    if end > start:
+        await app.consumer._add_gap(TP(topic, partition), start, end - 1)
 
 
 def no_spinner() -> None:

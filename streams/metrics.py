@@ -29,6 +29,8 @@ class Metrics:
     rules_reloads: Counter
     rules_rejected: Counter
     batch_retries: Counter
+    holes_refilled: Counter
+    records_refetched: Counter
 
     @classmethod
     def create(cls, registry: CollectorRegistry) -> Metrics:
@@ -115,6 +117,17 @@ class Metrics:
                 "riskscorer_batch_retries_total",
                 "Batches retried after a failure (Redis or the broker unreachable, or a bug); "
                 "a batch is retried until it succeeds, never skipped",
+                registry=registry,
+            ),
+            holes_refilled=Counter(
+                "riskscorer_offset_holes_total",
+                "Offset ranges of input partitions that the consumer skipped (around rebalances) "
+                "and the scorer re-read from the broker",
+                registry=registry,
+            ),
+            records_refetched=Counter(
+                "riskscorer_records_refetched_total",
+                "Input records re-read from the broker to fill skipped offset ranges",
                 registry=registry,
             ),
         )

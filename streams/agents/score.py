@@ -16,6 +16,7 @@ from faust.types import EventT, TableT
 
 from scoring.signals import Signal
 from streams import tables
+from streams.continuity import Continuity, Hole, Refetcher
 from streams.links import LinkIndex
 from streams.metrics import Metrics
 from streams.pipeline import Incoming, Processor, account_events
@@ -87,6 +88,10 @@ class ScoreAgent:
     # The aiokafka producer Faust runs: outputs are sent straight to it (no per-message
     # trip through Faust's channel and buffer) and their deliveries awaited per batch.
     producer: Callable[[], AIOKafkaProducer]
+    continuity: Continuity
+    refetcher: Refetcher
+    # Tells Faust's consumer that a re-read hole's offsets are done, so it commits past them.
+    mark_read: Callable[[Hole], Awaitable[None]]
 
     def incoming(self, event: EventT[bytes]) -> Incoming:
         msg = event.message
@@ -106,8 +111,9 @@ class ScoreAgent:
         )
         async for events in batches:
             batch = [self.incoming(e) for e in events]
+            holes = self.continuity.holes((i.topic, i.partition, i.offset) for i in batch)
             try:
-                await until_done(functools.partial(self.handle, batch), self.retrying)
+                await until_done(functools.partial(self.handle, batch, holes), self.retrying)
             except BaseException:
                 unacknowledged(events)
                 raise
@@ -117,8 +123,23 @@ class ScoreAgent:
         self.metrics.batch_retries.inc()
         log.error("batch failed, retrying in %.1f s: %r", delay, exc, exc_info=exc)
 
-    async def handle(self, batch: list[Incoming]) -> None:
+    async def refill(self, holes: list[Hole]) -> list[Incoming]:
+        """The records of `holes`, read from the broker, to be scored before the batch."""
+        records = await self.refetcher.fetch(holes)
+        log.warning("re-read %d records in %d offset holes (%s) that Faust's fetcher skipped", len(records),
+                    len(holes), ", ".join(f"{h.topic}:{h.partition}@{h.start}-{h.end - 1}" for h in holes))
+        self.metrics.holes_refilled.inc(len(holes))
+        self.metrics.records_refetched.inc(len(records))
+        return [
+            Incoming(kind=self.topics.kind_of[r.topic], topic=r.topic, partition=r.partition, offset=r.offset,
+                     key=r.key, value=r.value, timestamp_ms=r.timestamp)
+            for r in records
+        ]
+
+    async def handle(self, batch: list[Incoming], holes: list[Hole]) -> None:
         started = time.perf_counter()
+        if holes:
+            batch = await self.refill(holes) + batch
         decoded = self.processor.decode_all(batch)
         # The link index is updated with every account event before any is scored (a replayed
         # event merges to the same documents), so each view includes the batch's own links.
@@ -152,6 +173,8 @@ class ScoreAgent:
         if stored:
             self.metrics.records_sent.labels("changelog").inc(len(stored))
         await self.profiles.write(result.profiles, result.escalations)
+        for hole in holes:
+            await self.mark_read(hole)
         now = time.time()
         for item in batch:
             self.metrics.latency.observe(max(0.0, now - item.timestamp_ms / 1000))

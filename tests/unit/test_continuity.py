@@ -1,0 +1,73 @@
+"""The offset that must come next on each input partition, and the holes a batch leaves."""
+
+from __future__ import annotations
+
+from streams.continuity import Continuity, Hole
+
+
+def offsets(topic: str, partition: int, *values: int) -> list[tuple[str, int, int]]:
+    return [(topic, partition, v) for v in values]
+
+
+def test_consecutive_offsets_after_a_seek_leave_no_hole():
+    c = Continuity()
+    c.sought({("m", 0): 52, ("m", 1): 0})
+    assert c.holes(offsets("m", 0, 52, 53, 54) + offsets("m", 1, 0, 1)) == []
+    assert c.holes(offsets("m", 0, 55)) == []
+
+
+def test_a_partition_resuming_past_its_seek_position_has_a_hole():
+    c = Continuity()
+    c.sought({("m", 0): 52})
+    assert c.holes(offsets("m", 0, 53, 54)) == [Hole("m", 0, 52, 53)]
+
+
+def test_a_hole_is_reported_once():
+    c = Continuity()
+    c.sought({("m", 0): 52})
+    assert c.holes(offsets("m", 0, 60)) == [Hole("m", 0, 52, 60)]
+    assert c.holes(offsets("m", 0, 61)) == []
+
+
+def test_a_jump_between_batches_is_a_hole():
+    c = Continuity()
+    c.sought({("m", 0): 0})
+    assert c.holes(offsets("m", 0, 0, 1, 2)) == []
+    assert c.holes(offsets("m", 0, 5, 6)) == [Hole("m", 0, 3, 5)]
+
+
+def test_redelivered_offsets_are_no_hole_and_do_not_move_back_what_is_due():
+    c = Continuity()
+    c.sought({("m", 0): 10})
+    assert c.holes(offsets("m", 0, 10, 11, 12)) == []
+    assert c.holes(offsets("m", 0, 10, 11)) == []  # replayed after a seek-less redelivery
+    assert c.holes(offsets("m", 0, 14)) == [Hole("m", 0, 13, 14)]
+
+
+def test_a_new_seek_resets_what_is_due_to_its_position():
+    c = Continuity()
+    c.sought({("m", 0): 0})
+    assert c.holes(offsets("m", 0, 0, 1, 2, 3)) == []
+    c.sought({("m", 0): 2})  # committed offset behind what this worker read: a replay
+    assert c.holes(offsets("m", 0, 2, 3, 4)) == []
+    c.sought({("m", 0): 40})  # another worker went on meanwhile
+    assert c.holes(offsets("m", 0, 41)) == [Hole("m", 0, 40, 41)]
+
+
+def test_a_record_delivered_before_the_seek_but_scored_after_it_counts_against_the_position():
+    c = Continuity()
+    c.sought({("m", 0): 52})
+    # 53 was fetched before the seek; 52 must still be scored first.
+    assert c.holes(offsets("m", 0, 53, 52, 53)) == [Hole("m", 0, 52, 53)]
+
+
+def test_a_partition_never_sought_is_checked_from_its_first_offset():
+    c = Continuity()
+    assert c.holes(offsets("m", 0, 7, 8)) == []
+    assert c.holes(offsets("m", 0, 10)) == [Hole("m", 0, 9, 10)]
+
+
+def test_partitions_are_independent():
+    c = Continuity()
+    c.sought({("m", 0): 5, ("p", 0): 5})
+    assert c.holes(offsets("m", 0, 5) + offsets("p", 0, 7) + offsets("m", 0, 6)) == [Hole("p", 0, 5, 7)]
