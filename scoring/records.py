@@ -113,7 +113,7 @@ class ContractEvent:
         return self.actor_id
 
 
-SUBJECT_KINDS = ("rated", "disputed", "replied")
+SUBJECT_KINDS = ("rated", "disputed", "replied", "dismissed")
 SUBJECT_ROLES = (*ROLES, "unknown")
 
 
@@ -136,10 +136,33 @@ class SubjectEvent:
     other_id: str
     stars: int | None = None
     room_id: str = ""
+    policy: str = ""  # dismissed only: the policy whose evidence up to `ts` reviewers dismissed
 
     @property
     def actor(self) -> str:
         return self.subject_id
 
 
-Event = Message | Proposal | Feedback | AccountEvent | ContractEvent | SubjectEvent
+DECISIONS = ("confirmed", "dismissed")
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A reviewer's verdict on an escalation."""
+
+    escalation_id: str
+    decision: str
+    reviewer: str
+    reason: str = ""
+    ts: int = 0
+
+    @property
+    def actor(self) -> str:
+        return self.escalation_id
+
+    @property
+    def event_id(self) -> str:
+        return f"decision:{self.escalation_id}"
+
+
+Event = Message | Proposal | Feedback | AccountEvent | ContractEvent | SubjectEvent | Decision

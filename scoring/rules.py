@@ -7,7 +7,7 @@ error names the rule and the field. The version goes on every escalation.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 POLICIES = (
@@ -35,9 +35,19 @@ class DetectorRule:
     weight: float
     params: Mapping[str, float]
     mode: str = "active"  # "shadow": computed and counted, never escalates
+    precision_floor: float | None = None  # overrides the reviewer section's floor for this rule
 
     def param(self, key: str) -> float:
         return self.params[key]
+
+
+@dataclass(frozen=True, slots=True)
+class Reviewer:
+    """Reviewers' verdicts measure each rule: an active rule whose precision falls under its
+    floor, over at least `min_decisions` verdicts, is moved to shadow mode."""
+
+    floor: float = 0.0  # 0: never demoted
+    min_decisions: int = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +58,8 @@ class Rules:
     thresholds: Mapping[str, float]
     severity: tuple[tuple[str, float], ...]  # ascending (name, minimum score)
     detectors: Mapping[str, DetectorRule]
+    reviewer: Reviewer = field(default_factory=Reviewer)
+    demoted: frozenset[str] = frozenset()  # rules moved to shadow by reviewers' verdicts
 
     def severity_of(self, score: float) -> str:
         label = self.severity[0][0]
@@ -63,8 +75,35 @@ class Rules:
 
     def is_shadow(self, detector: str) -> bool:
         """Whether a signal's detector (e.g. `text.payment_provider`) belongs to a shadow rule."""
-        rule = self.detectors.get(detector.split(".", 1)[0])
-        return rule is not None and rule.mode == "shadow"
+        name = rule_of(detector)
+        rule = self.detectors.get(name)
+        return rule is not None and (rule.mode == "shadow" or (rule.mode == "active" and name in self.demoted))
+
+    def precision_floor(self, rule: str) -> float:
+        own = self.detectors.get(rule)
+        return own.precision_floor if own is not None and own.precision_floor is not None else self.reviewer.floor
+
+    def with_demoted(self, demoted: frozenset[str]) -> Rules:
+        """These rules, with the named active ones moved to shadow (the version stays)."""
+        return self if demoted == self.demoted else replace(self, demoted=demoted)
+
+
+def rule_of(detector: str) -> str:
+    """The rule (rules-file detector) a signal's detector belongs to: `text.payment_provider` -> `text`."""
+    return detector.split(".", 1)[0]
+
+
+def precision(confirmed: int, dismissed: int) -> float | None:
+    decided = confirmed + dismissed
+    return confirmed / decided if decided else None
+
+
+def below_floor(rules: Rules, rule: str, confirmed: int, dismissed: int) -> bool:
+    """Whether reviewers' verdicts on `rule` call for moving it to shadow mode."""
+    measured = precision(confirmed, dismissed)
+    if measured is None or confirmed + dismissed < rules.reviewer.min_decisions:
+        return False
+    return measured < rules.precision_floor(rule)
 
 
 # Detector name -> parameters it requires (all positive numbers).
@@ -109,7 +148,26 @@ def _detector(name: str, raw: Any) -> DetectorRule:
     mode = table.get("mode", "active")
     if mode not in MODES:
         raise RulesError(f"{where}: field 'mode' must be one of {', '.join(MODES)}")
-    return DetectorRule(name, str(policy), _number(where, table, "weight"), params, mode)
+    floor = _fraction(where, table, "precision_floor") if "precision_floor" in table else None
+    return DetectorRule(name, str(policy), _number(where, table, "weight"), params, mode, floor)
+
+
+def _fraction(where: str, table: Mapping[str, Any], key: str) -> float:
+    value = _number(where, table, key, positive=False)
+    if not 0.0 <= value <= 1.0:
+        raise RulesError(f"{where}: field '{key}' must be between 0 and 1")
+    return value
+
+
+def _reviewer(raw: Any) -> Reviewer:
+    if raw is None:
+        return Reviewer()
+    where = "rule 'reviewer'"
+    table = _table(where, raw)
+    minimum = _number(where, table, "min_decisions")
+    if minimum != int(minimum):
+        raise RulesError(f"{where}: field 'min_decisions' must be a whole number")
+    return Reviewer(floor=_fraction(where, table, "precision_floor"), min_decisions=int(minimum))
 
 
 def _severity(raw: Any) -> tuple[tuple[str, float], ...]:
@@ -143,4 +201,5 @@ def parse_rules(raw: Mapping[str, Any]) -> Rules:
         thresholds=_thresholds(raw.get("thresholds")),
         severity=_severity(raw.get("severity")),
         detectors={name: _detector(name, value) for name, value in detectors.items()},
+        reviewer=_reviewer(raw.get("reviewer")),
     )

@@ -40,3 +40,17 @@ def decide(state: AccountState, touched: dict[str, float], ts: int, rules: Rules
         state.escalated[policy] = bucket
         due.append(policy)
     return due
+
+
+def dismiss(state: AccountState, policy: str, until_ts: int, rules: Rules) -> None:
+    """Reviewers dismissed an escalation of `policy` made at `until_ts`: the evidence up to then
+    stops counting. The policy's score becomes what its later evidence adds (decayed to the
+    score's time); the cooldown stays. Applying it twice changes nothing."""
+    kept = [item for item in state.evidence.get(policy, []) if item["ts"] > until_ts]
+    if policy in state.evidence:
+        state.evidence[policy] = kept
+    if policy not in state.scores:
+        return
+    last_ts = int(state.scores[policy][1])
+    value = sum(decayed(item["weight"], last_ts - item["ts"], rules.half_life_ms) for item in kept)
+    state.scores[policy] = [round(value, 6), last_ts]

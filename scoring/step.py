@@ -77,6 +77,9 @@ def detect(state: AccountState, event: Event, rules: Rules, view: LinkView | Non
     if isinstance(event, SubjectEvent) and event.kind == "replied":
         unanswered.on_reply(state, event)
         return []
+    if isinstance(event, SubjectEvent) and event.kind == "dismissed":
+        score.dismiss(state, event.policy, event.ts, rules)
+        return []
     if isinstance(event, SubjectEvent):
         return reputation.detect(
             state, event, rules.detector("low_quality"), rules.detector("client_risk")

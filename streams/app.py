@@ -20,6 +20,7 @@ from streams.links import RedisLinkIndex
 from streams.metrics import Metrics
 from streams.pipeline import Processor
 from streams.profiles import ProfileStore
+from streams.reviewer import DecisionsAgent, RuleBoard, VerdictStore
 from streams.rules_reload import Reloader
 from streams.settings import Settings
 
@@ -91,8 +92,11 @@ def create(settings: Settings, rules: Rules) -> Scorer:
                            prefix=f"riskscorer:{settings.app_id}:links:", shards=settings.links_shards)
     web.register(app, profiles, settings.api_token)
     processor = Processor(rules, metrics, settings.max_event_bytes, settings.max_text_chars)
-    reloader = Reloader(redis, settings.app_id, processor, metrics)
+    verdicts = VerdictStore(redis, settings.app_id)
+    reloader = Reloader(redis, settings.app_id, processor, metrics, verdicts.demoted_key)
     app.timer(settings.rules_poll_s)(reloader.poll)
+    board = RuleBoard(verdicts, metrics, lambda: reloader.published)
+    app.timer(settings.rules_poll_s)(board.refresh)
     agent = ScoreAgent(
         topics=defined,
         table=table,
@@ -108,4 +112,11 @@ def create(settings: Settings, rules: Rules) -> Scorer:
         mark_read=lambda h: faust_tuning.mark_read(app, h.topic, h.partition, h.start, h.end),
     )
     app.agent(defined.inputs, name="score")(agent.run)
+    decisions = DecisionsAgent(
+        topics=defined, profiles=profiles, store=verdicts, board=board, metrics=metrics,
+        max_text_chars=settings.max_text_chars, batch_max=settings.batch_max,
+        batch_window_s=settings.batch_window_ms / 1000,
+        producer=lambda: app.producer._ensure_producer(),  # type: ignore[attr-defined]
+    )
+    app.agent(defined.decisions, name="decisions")(decisions.run)
     return Scorer(app, settings, rules, metrics, registry, defined)

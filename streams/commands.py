@@ -116,6 +116,24 @@ def register(scorer: Scorer) -> None:
             await redis.aclose()
         print(f"published rules version {rules.version}", file=sys.stderr)  # noqa: T201
 
+    @app.command(argument("rule"))
+    async def reinstate_rule(self: Any, rule: str) -> None:
+        """Lift a rule's demotion by reviewers' verdicts; its precision is measured afresh."""
+        from redis.asyncio import Redis
+
+        from streams.reviewer import VerdictStore
+
+        if not settings.redis_url:
+            raise SystemExit("riskscorer: RISKSCORER_REDIS_URL is not set")
+        if rule not in scorer.rules.detectors:
+            raise SystemExit(f"riskscorer: unknown rule {rule!r} (rules: {', '.join(scorer.rules.detectors)})")
+        redis = Redis.from_url(settings.redis_url)
+        try:
+            await VerdictStore(redis, settings.app_id).reinstate(rule)
+        finally:
+            await redis.aclose()
+        print(f"rule {rule} reinstated; workers apply it within {settings.rules_poll_s:g} s", file=sys.stderr)  # noqa: T201
+
     @app.command()
     async def create_topics(self: Any) -> None:
         """Create the scorer's topics on the configured broker (idempotent)."""

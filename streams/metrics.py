@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
+from scoring.records import DECISIONS
+
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -31,13 +33,26 @@ class Metrics:
     batch_retries: Counter
     holes_refilled: Counter
     records_refetched: Counter
+    decisions: Counter
+    rule_decisions: Gauge
+    rule_precision: Gauge
+    rule_precision_floor: Gauge
+    rule_demoted: Gauge
+    rules_demoted: Counter
 
     @classmethod
     def create(cls, registry: CollectorRegistry) -> Metrics:
+        metrics = cls._create(registry)
+        for decision in DECISIONS:
+            metrics.decisions.labels(decision)  # exported at 0 before the first decision
+        return metrics
+
+    @classmethod
+    def _create(cls, registry: CollectorRegistry) -> Metrics:
         return cls(
             events=Counter(
                 "riskscorer_events_total",
-                "Input events by topic kind and outcome (scored, dead_letter, replayed)",
+                "Input events by topic kind and outcome (scored, dead_letter, replayed; decisions: applied)",
                 ["topic", "outcome"],
                 registry=registry,
             ),
@@ -128,6 +143,42 @@ class Metrics:
             records_refetched=Counter(
                 "riskscorer_records_refetched_total",
                 "Input records re-read from the broker to fill skipped offset ranges",
+                registry=registry,
+            ),
+            decisions=Counter(
+                "riskscorer_decisions_total",
+                "Reviewers' decisions applied from the decisions topic, by decision (confirmed, dismissed)",
+                ["decision"],
+                registry=registry,
+            ),
+            rule_decisions=Gauge(
+                "riskscorer_rule_decisions",
+                "Escalations of each rule that reviewers decided, by decision (the same on every worker)",
+                ["rule", "decision"],
+                registry=registry,
+            ),
+            rule_precision=Gauge(
+                "riskscorer_rule_precision",
+                "Share of a rule's decided escalations that reviewers confirmed",
+                ["rule"],
+                registry=registry,
+            ),
+            rule_precision_floor=Gauge(
+                "riskscorer_rule_precision_floor",
+                "The precision under which a rule is demoted to shadow mode",
+                ["rule"],
+                registry=registry,
+            ),
+            rule_demoted=Gauge(
+                "riskscorer_rule_demoted",
+                "1 while a rule is in shadow mode because of reviewers' verdicts",
+                ["rule"],
+                registry=registry,
+            ),
+            rules_demoted=Counter(
+                "riskscorer_rules_demoted_total",
+                "Rules this worker demoted to shadow mode (precision under the floor)",
+                ["rule"],
                 registry=registry,
             ),
         )

@@ -8,9 +8,11 @@ import orjson
 from redis.asyncio import Redis
 
 from scoring.escalation import Escalation
+from scoring.rules import rule_of
 
 PROFILE_KEY = "riskscorer:profile:{}"
 ESCALATIONS_KEY = "riskscorer:escalations:{}"
+ESCALATION_KEY = "riskscorer:escalation:{}"  # by escalation id: what a reviewer's decision refers to
 
 
 class ProfileStore:
@@ -34,7 +36,15 @@ class ProfileStore:
             listed = ESCALATIONS_KEY.format(esc.account_id)
             pipe.hset(listed, esc.escalation_id, orjson.dumps(_summary(esc)))
             pipe.expire(listed, self.ttl_s)
+            pipe.set(ESCALATION_KEY.format(esc.escalation_id), orjson.dumps(reviewed(esc)), ex=self.ttl_s)
         await pipe.execute()
+
+    async def escalations(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """What reviewers' decisions need of each known escalation (see `reviewed`)."""
+        if not ids:
+            return {}
+        raw = await self.redis.mget([ESCALATION_KEY.format(i) for i in ids])
+        return {i: orjson.loads(v) for i, v in zip(ids, raw, strict=True) if v is not None}
 
     async def read(self, account: str) -> dict[str, Any] | None:
         """The account's profile, with its escalations still within the profile TTL."""
@@ -53,6 +63,17 @@ class ProfileStore:
 
 def _text(key: bytes | str) -> str:
     return key.decode() if isinstance(key, bytes) else key
+
+
+def reviewed(esc: Escalation) -> dict[str, Any]:
+    """The escalation as its reviewers' decision is applied: the account, the policies, when,
+    and the rules whose evidence it carried."""
+    return {
+        "account_id": esc.account_id,
+        "policies": list(esc.policies),
+        "ts": esc.ts,
+        "rules": sorted({rule_of(item["detector"]) for item in esc.evidence}),
+    }
 
 
 def _summary(esc: Escalation) -> dict[str, Any]:

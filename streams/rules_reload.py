@@ -42,18 +42,32 @@ async def publish(redis: Redis, app_id: str, text: str) -> Rules:
 
 
 class Reloader:
-    def __init__(self, redis: Redis, app_id: str, processor: Processor, metrics: Metrics) -> None:
+    """Keeps the processor's rules current: the published version, with the rules that
+    reviewers' verdicts demoted (`streams.reviewer`) in shadow mode."""
+
+    def __init__(self, redis: Redis, app_id: str, processor: Processor, metrics: Metrics,
+                 demoted_key: str) -> None:
         self.redis = redis
         self.key = rules_key(app_id)
+        self.demoted_key = demoted_key
         self.processor = processor
         self.metrics = metrics
         self.seen: str | None = None
+        self.published = processor.rules  # before demotions
 
     async def poll(self) -> None:
-        raw = await self.redis.get(self.key)
-        if raw is None:
-            return
-        data = raw if isinstance(raw, bytes) else raw.encode()
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.get(self.key)
+        pipe.hkeys(self.demoted_key)
+        raw, demoted = await pipe.execute()
+        if raw is not None:
+            self._take(raw if isinstance(raw, bytes) else raw.encode())
+        names = frozenset(k.decode() if isinstance(k, bytes) else k for k in demoted)
+        if names != self.processor.rules.demoted:
+            self.processor.rules = self.published.with_demoted(names)
+            log.warning("rules in shadow mode by reviewers' verdicts: %s", ", ".join(sorted(names)) or "none")
+
+    def _take(self, data: bytes) -> None:
         digest = hashlib.sha256(data).hexdigest()
         if digest == self.seen:
             return
@@ -62,11 +76,11 @@ class Reloader:
             rules = parse_text(data.decode())
         except (RulesError, UnicodeDecodeError) as exc:
             self.metrics.rules_rejected.inc()
-            log.error("rejected published rules, keeping version %s: %s",
-                      self.processor.rules.version, exc)
+            log.error("rejected published rules, keeping version %s: %s", self.published.version, exc)
             return
-        old = self.processor.rules.version
-        self.processor.rules = rules
+        old = self.published.version
+        self.published = rules
+        self.processor.rules = rules.with_demoted(self.processor.rules.demoted)
         self.metrics.rules_info.clear()
         self.metrics.rules_info.labels(rules.version).set(1)
         self.metrics.rules_reloads.inc()

@@ -37,6 +37,7 @@ class Settings:
     topic_deadletter: str = "riskscorer.deadletter"
     topic_subjects: str = "riskscorer.subject-events"
     topic_shadow: str = "riskscorer.shadow"
+    topic_decisions: str = "riskscorer.decisions"
     partitions: int = 4
     web_host: str = "127.0.0.1"
     web_port: int = 6066

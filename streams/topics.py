@@ -1,4 +1,4 @@
-"""The Kafka topics: five raw-bytes inputs, the escalations out, the dead letters."""
+"""The Kafka topics: five raw-bytes inputs, reviewers' decisions, the escalations out, the dead letters."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ class Topics:
     dead_letters: TopicT
     subjects: TopicT
     shadow: TopicT
+    decisions: TopicT  # reviewers' verdicts, keyed by escalation id
 
 
 def _raw(app: faust.App, *names: str, partitions: int) -> TopicT:
@@ -40,6 +41,7 @@ def define(app: faust.App, settings: Settings) -> Topics:
         dead_letters=_raw(app, settings.topic_deadletter, partitions=settings.partitions),
         subjects=_raw(app, settings.topic_subjects, partitions=settings.partitions),
         shadow=_raw(app, settings.topic_shadow, partitions=settings.partitions),
+        decisions=_raw(app, settings.topic_decisions, partitions=settings.partitions),
     )
 
 
@@ -56,5 +58,6 @@ def all_topic_names(settings: Settings) -> list[str]:
         settings.topic_escalations,
         settings.topic_deadletter,
         settings.topic_shadow,
+        settings.topic_decisions,
         changelog_topic_name(settings),
     ]

@@ -1,6 +1,6 @@
 """Topic schemas: decoders from raw bytes to records, and their JSON Schema files."""
 
-from streams.schemas import accounts, contracts, feedback, messages, proposals, subjects
+from streams.schemas import accounts, contracts, decisions, feedback, messages, proposals, subjects
 from streams.schemas.base import Schema
 from streams.schemas.fields import Rejected
 
@@ -13,4 +13,6 @@ INPUT_SCHEMAS: dict[str, Schema] = {
     "subjects": subjects.SCHEMA,
 }
 
-__all__ = ["INPUT_SCHEMAS", "Rejected", "Schema"]
+DECISION_SCHEMA: Schema = decisions.SCHEMA
+
+__all__ = ["DECISION_SCHEMA", "INPUT_SCHEMAS", "Rejected", "Schema"]

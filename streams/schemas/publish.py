@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from streams.schemas import INPUT_SCHEMAS
+from streams.schemas import DECISION_SCHEMA, INPUT_SCHEMAS
 from streams.schemas.outputs import DEAD_LETTER_SCHEMA, ESCALATION_SCHEMA
 
 SCHEMA_DIR = Path(__file__).parent / "json"
@@ -14,6 +14,7 @@ SCHEMA_DIR = Path(__file__).parent / "json"
 
 def documents() -> dict[str, dict[str, Any]]:
     docs = {f"{kind}.schema.json": schema.json_schema() for kind, schema in INPUT_SCHEMAS.items()}
+    docs["decisions.schema.json"] = DECISION_SCHEMA.json_schema()
     docs["escalations.schema.json"] = ESCALATION_SCHEMA
     docs["deadletter.schema.json"] = DEAD_LETTER_SCHEMA
     return docs

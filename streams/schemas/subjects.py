@@ -5,14 +5,16 @@ import dataclasses
 import orjson
 
 from scoring.records import SUBJECT_KINDS, SUBJECT_ROLES, SubjectEvent
+from scoring.rules import POLICIES
 from streams.schemas.base import Schema
 from streams.schemas.fields import EVENT_ID, TS, Field
 
 SCHEMA = Schema(
     name="subject",
     description=(
-        "Internal: a rating received, a dispute opened against an account, or a message sent to "
-        "it (replied), re-keyed to that account. Kafka key: subject_id."
+        "Internal: a rating received, a dispute opened against an account, a message sent to "
+        "it (replied), or reviewers dismissing its escalation (dismissed), re-keyed to that "
+        "account. Kafka key: subject_id."
     ),
     record=SubjectEvent,
     fields=(
@@ -25,6 +27,8 @@ SCHEMA = Schema(
         Field("other_id", "id", description="the account that rated or disputed"),
         Field("stars", "int", required=False, minimum=1, maximum=5, description="rated only"),
         Field("room_id", "text", required=False, description="replied only: the room"),
+        Field("policy", "enum", required=False, choices=POLICIES,
+              description="dismissed only: the policy whose evidence up to ts was dismissed"),
     ),
 )
 
@@ -35,4 +39,4 @@ _FIELDS = tuple(f.name for f in dataclasses.fields(SubjectEvent))
 def encode(event: SubjectEvent) -> bytes:
     """The subject event as the JSON the schema above decodes."""
     values = ((k, getattr(event, k)) for k in _FIELDS)
-    return orjson.dumps({k: v for k, v in values if v is not None})
+    return orjson.dumps({k: v for k, v in values if v is not None and not (k == "policy" and not v)})

@@ -8,10 +8,9 @@ scraping and evaluating every second. Traffic: a fixed set of events that escala
 and dead-letters on every run, plus the simulator's when it is installed.
 
 Known-pending, not silently skipped: expressions over the metrics in `artifacts.PENDING`
-(the reviewer loop's precision metrics) and `artifacts.UNOBSERVED` must evaluate
-without error and must still have no samples; the reviewer alerts file
-(`artifacts.PENDING_RULE_FILES`, alerts-reviewer.yml) is evaluated but not required to
-return data, because its metrics come from the reviewer loop.
+and `artifacts.UNOBSERVED` must evaluate without error and must still have no samples;
+rule files in `artifacts.PENDING_RULE_FILES` are evaluated but not required to return
+data. Reviewers' decisions on two of the escalations feed the reviewer loop's metrics.
 """
 
 from __future__ import annotations
@@ -38,7 +37,7 @@ from streams.embedded import free_port
 from streams.settings import DEFAULT_RULES
 from tests.deploy import artifacts as a
 from tests.deploy.promql import family, selectors
-from tests.integration.kafka_client import produce
+from tests.integration.kafka_client import produce, read_all
 from tests.integration.workers import Worker, scorer_env
 
 pytestmark = pytest.mark.integration
@@ -175,10 +174,19 @@ def fixed_events(topic: str) -> list[tuple[str, bytes, bytes]]:
 
 
 def traffic(worker: Worker, broker: str, tmp: Path) -> None:
-    """The fixed events, then the simulator's."""
+    """The fixed events, then the simulator's, then reviewers' decisions on two escalations."""
     items = fixed_events(worker.env["RISKSCORER_TOPIC_MESSAGES"])
     produce(broker, items)
     worker.wait_processed(len(items) + simulate(worker.env, tmp), timeout=120)
+    escalations = read_all(broker, worker.env["RISKSCORER_TOPIC_ESCALATIONS"], 2)
+    decisions = [(worker.env["RISKSCORER_TOPIC_DECISIONS"], e["escalation_id"].encode(),
+                  orjson.dumps({"escalation_id": e["escalation_id"], "decision": verdict, "reviewer": "r-1"}))
+                 for e, verdict in zip(escalations, ("confirmed", "dismissed"), strict=False)]
+    produce(broker, decisions)
+    deadline = time.monotonic() + 60
+    while worker.metrics().get("riskscorer_decisions_total", 0) < len(decisions):
+        assert time.monotonic() < deadline, "decisions not applied"
+        time.sleep(0.3)
 
 
 def resolve(expr: str) -> str:

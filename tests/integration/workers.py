@@ -35,6 +35,7 @@ def scorer_env(broker_url: str, redis_url: str, tmp: Path, **extra: str) -> dict
             "RISKSCORER_TOPIC_DEADLETTER": f"t-{run}.deadletter",
             "RISKSCORER_TOPIC_SUBJECTS": f"t-{run}.subjects",
             "RISKSCORER_TOPIC_SHADOW": f"t-{run}.shadow",
+            "RISKSCORER_TOPIC_DECISIONS": f"t-{run}.decisions",
             **{f"RISKSCORER_TOPIC_{k.upper()}": f"t-{run}.{k}" for k in TOPIC_KINDS},
         }
     )

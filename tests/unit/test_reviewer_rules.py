@@ -1,0 +1,125 @@
+"""Reviewers' verdicts in the rules: floors, demotion to shadow, and dismissed evidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring import score
+from scoring.records import SubjectEvent
+from scoring.rules import RulesError, below_floor, parse_rules, precision, rule_of
+from scoring.signals import Signal
+from scoring.state import AccountState
+from scoring.step import step
+from streams.schemas import DECISION_SCHEMA, INPUT_SCHEMAS, Rejected, subjects
+from tests.unit.test_rules import _edit, default_doc
+
+HOUR = 3_600_000
+
+
+def test_reviewer_section_and_per_rule_floor():
+    doc = _edit(("detectors", "text", "precision_floor"), 0.8)
+    rules = parse_rules(doc)
+    assert rules.reviewer.min_decisions == 20
+    assert rules.precision_floor("text") == 0.8
+    assert rules.precision_floor("message_burst") == rules.reviewer.floor == 0.5
+
+
+def test_without_a_reviewer_section_nothing_is_ever_demoted():
+    doc = default_doc()
+    del doc["reviewer"]
+    rules = parse_rules(doc)
+    assert not below_floor(rules, "text", confirmed=0, dismissed=1000)
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (("reviewer", "precision_floor"), 1.5, "rule 'reviewer'.*'precision_floor' must be between 0 and 1"),
+        (("reviewer", "min_decisions"), 2.5, "rule 'reviewer'.*'min_decisions' must be a whole number"),
+        (("reviewer", "min_decisions"), None, "rule 'reviewer'.*'min_decisions'"),
+        (("detectors", "text", "precision_floor"), -0.1, "detectors.text.*'precision_floor'"),
+    ],
+)
+def test_invalid_reviewer_fields_are_named(path, value, message):
+    with pytest.raises(RulesError, match=message):
+        parse_rules(_edit(path, value))
+
+
+@pytest.mark.parametrize(
+    ("confirmed", "dismissed", "demote"),
+    [(0, 19, False),  # too few verdicts
+     (9, 11, True),  # 0.45 over 20
+     (10, 10, False),  # at the floor
+     (20, 0, False)],
+)
+def test_below_floor_needs_enough_verdicts(confirmed, dismissed, demote):
+    assert below_floor(parse_rules(default_doc()), "text", confirmed, dismissed) is demote
+
+
+def test_precision_of_no_verdicts_is_unknown():
+    assert precision(0, 0) is None
+    assert precision(3, 1) == 0.75
+
+
+def test_a_demoted_rule_is_shadow_and_an_off_rule_stays_off():
+    rules = parse_rules(_edit(("detectors", "message_burst", "mode"), "off")).with_demoted(
+        frozenset({"text", "message_burst"}))
+    assert rules.is_shadow("text.payment_provider")
+    assert not rules.is_shadow("message_burst")
+    assert rules.detector("message_burst") is None
+    assert not rules.is_shadow("first_message_fanout")
+    assert rule_of("duplicate_account.shared_fingerprint") == "duplicate_account"
+
+
+def sig(policy, weight, ts, event):
+    return Signal(policy, "text.payment_provider", weight, "why", event, ts)
+
+
+def test_dismissal_takes_the_evidence_up_to_the_escalation_out_of_the_score():
+    rules = parse_rules(default_doc())
+    state = AccountState()
+    score.score(state, [sig("off_platform_payment", 1.0, 0, "e1"), sig("off_platform_payment", 1.0, HOUR, "e2")],
+                rules)
+    score.score(state, [sig("off_platform_payment", 0.5, 3 * HOUR, "e3")], rules)
+    score.dismiss(state, "off_platform_payment", 2 * HOUR, rules)
+    value, ts = state.scores["off_platform_payment"]
+    assert (value, ts) == (0.5, 3 * HOUR)
+    assert [i["event_id"] for i in state.evidence["off_platform_payment"]] == ["e3"]
+    score.dismiss(state, "off_platform_payment", 2 * HOUR, rules)  # re-delivered: no change
+    assert state.scores["off_platform_payment"] == [0.5, 3 * HOUR]
+
+
+def test_later_evidence_keeps_counting_decayed_to_the_score_time():
+    rules = parse_rules(default_doc())
+    state = AccountState()
+    score.score(state, [sig("harassment", 1.0, 0, "e1"), sig("harassment", 1.0, rules.half_life_ms, "e2")], rules)
+    score.dismiss(state, "harassment", -1, rules)  # nothing dismissed
+    assert state.scores["harassment"][0] == pytest.approx(1.5)
+
+
+def test_a_dismissed_subject_event_goes_through_step_and_its_schema():
+    rules = parse_rules(default_doc())
+    state = AccountState()
+    score.score(state, [sig("spam_scam", 2.0, 10, "e1")], rules)
+    event = SubjectEvent("dismissal:x:spam_scam", 10, "dismissed", "f1", "unknown", "", "reviewer-7",
+                         policy="spam_scam")
+    decoded = INPUT_SCHEMAS["subjects"].decode(subjects.encode(event), 1000)
+    assert decoded == event
+    outcome = step(state, decoded, rules)
+    assert (outcome.signals, outcome.escalations) == ([], [])
+    assert state.scores["spam_scam"][0] == 0
+
+
+def test_subject_events_without_a_policy_encode_as_before():
+    event = SubjectEvent("e", 1, "replied", "c1", "client", "", "f1", room_id="r1")
+    assert b"policy" not in subjects.encode(event)
+    assert INPUT_SCHEMAS["subjects"].decode(subjects.encode(event), 1000) == event
+
+
+def test_decisions_decode_and_reject():
+    raw = b'{"escalation_id": "abc", "decision": "dismissed", "reviewer": "r1", "reason": "joke"}'
+    d = DECISION_SCHEMA.decode(raw, 1000)
+    assert (d.escalation_id, d.decision, d.reviewer, d.reason) == ("abc", "dismissed", "r1", "joke")
+    with pytest.raises(Rejected) as exc:
+        DECISION_SCHEMA.decode(b'{"escalation_id": "abc", "decision": "maybe", "reviewer": "r1"}', 1000)
+    assert exc.value.reason == "unknown_type"
