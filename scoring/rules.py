@@ -36,6 +36,7 @@ class DetectorRule:
     params: Mapping[str, float]
     mode: str = "active"  # "shadow": computed and counted, never escalates
     precision_floor: float | None = None  # overrides the reviewer section's floor for this rule
+    exempt_accounts: frozenset[str] = frozenset()  # accounts this rule never scores
 
     def param(self, key: str) -> float:
         return self.params[key]
@@ -60,6 +61,20 @@ class Rules:
     detectors: Mapping[str, DetectorRule]
     reviewer: Reviewer = field(default_factory=Reviewer)
     demoted: frozenset[str] = frozenset()  # rules moved to shadow by reviewers' verdicts
+    exempt_accounts: frozenset[str] = frozenset()  # allow-listed: no rule scores them
+    relationships: frozenset[tuple[str, str]] = frozenset()  # (a, b) both ways: contact allowed
+
+    def exempt(self, account: str, detector: str) -> bool:
+        """Whether `account` is allow-listed, for every rule or for this signal's rule."""
+        if account in self.exempt_accounts:
+            return True
+        rule = self.detectors.get(rule_of(detector))
+        return rule is not None and account in rule.exempt_accounts
+
+    def contact_allowed(self, a: str, b: str) -> bool:
+        """Whether the two accounts may share contact details (a bring-your-own-client
+        relationship listed in the rules)."""
+        return (a, b) in self.relationships
 
     def severity_of(self, score: float) -> str:
         label = self.severity[0][0]
@@ -149,7 +164,29 @@ def _detector(name: str, raw: Any) -> DetectorRule:
     if mode not in MODES:
         raise RulesError(f"{where}: field 'mode' must be one of {', '.join(MODES)}")
     floor = _fraction(where, table, "precision_floor") if "precision_floor" in table else None
-    return DetectorRule(name, str(policy), _number(where, table, "weight"), params, mode, floor)
+    exempt = _ids(where, table, "exempt_accounts")
+    return DetectorRule(name, str(policy), _number(where, table, "weight"), params, mode, floor, exempt)
+
+
+def _ids(where: str, table: Mapping[str, Any], key: str) -> frozenset[str]:
+    value = table.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise RulesError(f"{where}: field '{key}' must be a list of account ids")
+    return frozenset(value)
+
+
+def _exemptions(raw: Any) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    if raw is None:
+        return frozenset(), frozenset()
+    where = "rule 'exemptions'"
+    table = _table(where, raw)
+    pairs = table.get("relationships", [])
+    if not isinstance(pairs, list) or not all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(v, str) and v for v in p) for p in pairs
+    ):
+        raise RulesError(f"{where}: field 'relationships' must be a list of [freelancer, client] id pairs")
+    both_ways = frozenset((a, b) for x, y in pairs for a, b in ((x, y), (y, x)))
+    return _ids(where, table, "accounts"), both_ways
 
 
 def _fraction(where: str, table: Mapping[str, Any], key: str) -> float:
@@ -194,6 +231,7 @@ def parse_rules(raw: Mapping[str, Any]) -> Rules:
         raise RulesError("rule 'version': field 'version' must be a non-empty string")
     scoring = _table("rule 'scoring'", raw.get("scoring"))
     detectors = _table("rule 'detectors'", raw.get("detectors"))
+    exempt, relationships = _exemptions(raw.get("exemptions"))
     return Rules(
         version=version,
         half_life_ms=int(_number("rule 'scoring'", scoring, "half_life_hours") * 3_600_000),
@@ -202,4 +240,6 @@ def parse_rules(raw: Mapping[str, Any]) -> Rules:
         severity=_severity(raw.get("severity")),
         detectors={name: _detector(name, value) for name, value in detectors.items()},
         reviewer=_reviewer(raw.get("reviewer")),
+        exempt_accounts=exempt,
+        relationships=relationships,
     )

@@ -32,7 +32,7 @@ def _message(state: AccountState, ev: Message, rules: Rules) -> list[Signal]:
     context = TextContext(
         kind="message",
         contract_active=ev.contract_stage == "active",
-        contact_allowed=ev.contract_stage == "active",
+        contact_allowed=ev.contract_stage == "active" or rules.contact_allowed(ev.sender_id, ev.recipient_id),
         direct_contract=ev.direct_contract,
         previous=state.room_tail(ev.room_id),
     )
@@ -95,6 +95,7 @@ def detect(state: AccountState, event: Event, rules: Rules, view: LinkView | Non
 class Outcome:
     signals: list[Signal]  # from active rules: scored
     shadow: list[Signal]  # from shadow rules: counted and published, never scored
+    exempt: list[Signal]  # about allow-listed accounts: counted, never scored
     escalations: list[Escalation]
     forwards: list[SubjectEvent]  # derived events about other accounts, to be re-keyed to them
 
@@ -106,11 +107,15 @@ def step(state: AccountState, event: Event, rules: Rules, view: LinkView | None 
         forwards += derive.reply_notice(state, event)
     signals: list[Signal] = []
     shadow: list[Signal] = []
+    exempt: list[Signal] = []
     for sig in detect(state, event, rules, view):
-        (shadow if rules.is_shadow(sig.detector) else signals).append(sig)
+        if rules.exempt(event.actor, sig.detector):
+            exempt.append(sig)
+        else:
+            (shadow if rules.is_shadow(sig.detector) else signals).append(sig)
     touched = score.score(state, signals, rules)
     due = score.decide(state, touched, event.ts, rules)
     if not due:
-        return Outcome(signals, shadow, [], forwards)
+        return Outcome(signals, shadow, exempt, [], forwards)
     esc = escalation.build(event.actor, due, touched, state, rules, event.ts, event.event_id)
-    return Outcome(signals, shadow, [esc], forwards)
+    return Outcome(signals, shadow, exempt, [esc], forwards)

@@ -83,6 +83,8 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     setup_prometheus_sensors(app, pattern="/metrics", registry=registry, name_prefix="faust")
     metrics = Metrics.create(registry)
     metrics.rules_info.labels(rules.version).set(1)
+    for rule in rules.detectors:
+        metrics.exempt_hits.labels(rule)  # exported at 0: allow-listed accounts may never act
     defined = topics.define(app, settings)
     table = tables.define(app, settings)
     redis_url = settings.redis_url or "redis://127.0.0.1:1"

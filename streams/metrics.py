@@ -22,6 +22,7 @@ class Metrics:
     escalations: Counter
     signals: Counter
     shadow_hits: Counter
+    exempt_hits: Counter
     escalation_score: Histogram
     latency: Histogram
     batch_seconds: Histogram
@@ -77,6 +78,12 @@ class Metrics:
             shadow_hits=Counter(
                 "riskscorer_shadow_hits_total",
                 "Signals of rules in shadow mode (computed, never escalated), by rule",
+                ["rule"],
+                registry=registry,
+            ),
+            exempt_hits=Counter(
+                "riskscorer_exempt_hits_total",
+                "Signals about allow-listed accounts (rules file exemptions): counted, never scored, by rule",
                 ["rule"],
                 registry=registry,
             ),

@@ -19,7 +19,7 @@ import orjson
 from scoring.escalation import Escalation
 from scoring.links import LinkView
 from scoring.records import AccountEvent, Event, SubjectEvent
-from scoring.rules import Rules
+from scoring.rules import Rules, rule_of
 from scoring.signals import Signal
 from scoring.state import AccountState
 from scoring.step import step
@@ -148,8 +148,10 @@ class Processor:
             result.forwards += outcome.forwards
             for sig in outcome.signals:
                 self.metrics.signals.labels(sig.policy).inc()
+            for sig in outcome.exempt:
+                self.metrics.exempt_hits.labels(rule_of(sig.detector)).inc()
             for sig in outcome.shadow:
-                self.metrics.shadow_hits.labels(sig.detector.split(".", 1)[0]).inc()
+                self.metrics.shadow_hits.labels(rule_of(sig.detector)).inc()
                 result.shadow.append((account, sig))
             state.applied[item.position] = item.offset
             applied += 1

@@ -123,3 +123,57 @@ def test_decisions_decode_and_reject():
     with pytest.raises(Rejected) as exc:
         DECISION_SCHEMA.decode(b'{"escalation_id": "abc", "decision": "maybe", "reviewer": "r1"}', 1000)
     assert exc.value.reason == "unknown_type"
+
+
+def test_exemptions_parse_and_apply_per_account_and_per_rule():
+    doc = default_doc()
+    doc["exemptions"] = {"accounts": ["c-enterprise"], "relationships": [["f-own", "c-own"]]}
+    doc["detectors"]["message_burst"]["exempt_accounts"] = ["f-support-bot"]
+    rules = parse_rules(doc)
+    assert rules.exempt("c-enterprise", "text.payment_provider")
+    assert rules.exempt("f-support-bot", "message_burst.per_minute")
+    assert not rules.exempt("f-support-bot", "text.payment_provider")
+    assert rules.contact_allowed("c-own", "f-own") and rules.contact_allowed("f-own", "c-own")
+    assert not rules.contact_allowed("f-own", "c-other")
+
+
+@pytest.mark.parametrize(
+    ("exemptions", "message"),
+    [({"accounts": "c-1"}, "'accounts' must be a list of account ids"),
+     ({"relationships": [["f-1"]]}, "'relationships' must be a list of \\[freelancer, client\\] id pairs"),
+     ({"relationships": [["f-1", 2]]}, "'relationships'")],
+)
+def test_invalid_exemptions_are_named(exemptions, message):
+    doc = default_doc()
+    doc["exemptions"] = exemptions
+    with pytest.raises(RulesError, match=f"rule 'exemptions'.*{message}"):
+        parse_rules(doc)
+
+
+def _message(i, sender, recipient, text):
+    from scoring.records import Message
+
+    return Message(event_id=f"{sender}-{i}", ts=1_000 + i, room_id=f"{sender}:{recipient}", sender_id=sender,
+                   recipient_id=recipient, text=text, contract_stage="pre_contract")
+
+
+def test_an_allow_listed_account_is_never_scored_but_its_hits_are_kept_apart():
+    doc = default_doc()
+    doc["exemptions"] = {"accounts": ["f-vip"], "relationships": []}
+    rules = parse_rules(doc)
+    text = "pay me on p@yp@l so we skip the fees"
+    vip = step(AccountState(), _message(0, "f-vip", "c-1", text), rules)
+    other = step(AccountState(), _message(0, "f-x", "c-1", text), rules)
+    assert vip.exempt and not vip.signals and not vip.escalations
+    assert other.signals and not other.exempt
+
+
+def test_contact_between_a_listed_relationship_is_allowed_before_a_contract():
+    doc = default_doc()
+    doc["exemptions"] = {"accounts": [], "relationships": [["f-own", "c-own"]]}
+    rules = parse_rules(doc)
+    text = "my email is jane.doe@gmail.com, write me there"
+    own = step(AccountState(), _message(0, "f-own", "c-own", text), rules)
+    stranger = step(AccountState(), _message(0, "f-own", "c-new", text), rules)
+    assert not [s for s in own.signals if s.policy == "off_platform_contact"]
+    assert [s for s in stranger.signals if s.policy == "off_platform_contact"]
