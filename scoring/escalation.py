@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scoring.rules import Rules
+from scoring.score import follow_up
 from scoring.state import AccountState
 
 
@@ -23,6 +24,7 @@ class Escalation:
     rule_version: str
     ts: int
     trigger_event_id: str
+    follow_up: int = 0  # 0: first in its cooldown period; n: the nth on stronger evidence
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -37,12 +39,16 @@ class Escalation:
             "rule_version": self.rule_version,
             "ts": self.ts,
             "trigger_event_id": self.trigger_event_id,
+            "follow_up": self.follow_up,
         }
 
 
-def escalation_id(account: str, policy_buckets: list[tuple[str, int]], version: str) -> str:
-    """Same account, policies, cooldown periods and rule version: same id, on any replay."""
-    parts = [account, version] + [f"{p}@{b}" for p, b in sorted(policy_buckets)]
+def escalation_id(account: str, policy_buckets: list[tuple[str, int]], version: str,
+                  follow_ups: dict[str, int] | None = None) -> str:
+    """Same account, policies, cooldown periods (and follow-up numbers) and rule version: same
+    id, on any replay."""
+    n = follow_ups or {}
+    parts = [account, version] + [f"{p}@{b}" + (f"#{n[p]}" if n.get(p) else "") for p, b in sorted(policy_buckets)]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
@@ -60,7 +66,8 @@ def build(
     evidence = tuple(item for p in policies for item in state.evidence.get(p, ()))
     reasons = tuple(dict.fromkeys(item["reason"] for item in evidence))
     return Escalation(
-        escalation_id=escalation_id(account, [(p, state.escalated[p]) for p in policies], rules.version),
+        escalation_id=escalation_id(account, [(p, state.escalated[p]) for p in policies], rules.version,
+                                    {p: follow_up(state, p) for p in policies}),
         account_id=account,
         policies=tuple(policies),
         score=top,
@@ -71,4 +78,5 @@ def build(
         rule_version=rules.version,
         ts=ts,
         trigger_event_id=trigger_event_id,
+        follow_up=max(follow_up(state, p) for p in policies),
     )

@@ -77,11 +77,15 @@ class Rules:
         return (a, b) in self.relationships
 
     def severity_of(self, score: float) -> str:
-        label = self.severity[0][0]
-        for name, floor in self.severity:
+        return self.severity[self.band_of(score)][0]
+
+    def band_of(self, score: float) -> int:
+        """Index of the severity band `score` falls in (0 = low)."""
+        band = 0
+        for i, (_, floor) in enumerate(self.severity):
             if score >= floor:
-                label = name
-        return label
+                band = i
+        return band
 
     def detector(self, name: str) -> DetectorRule | None:
         """The rule of a detector that runs (active or shadow); None when off or absent."""

@@ -28,18 +28,31 @@ def score(state: AccountState, signals: Iterable[Signal], rules: Rules) -> dict[
 
 
 def decide(state: AccountState, touched: dict[str, float], ts: int, rules: Rules) -> list[str]:
-    """Policies over their threshold and not yet escalated in this cooldown period."""
+    """Policies over their threshold and not yet escalated in this cooldown period, or escalated
+    already but now in a higher severity band: much stronger evidence gets a follow-up."""
     bucket = ts // rules.cooldown_ms
     due = []
     for policy, value in sorted(touched.items()):
         threshold = rules.thresholds.get(policy)
         if threshold is None or value < threshold:
             continue
+        band = rules.band_of(value)
         if state.escalated.get(policy) == bucket:
-            continue
-        state.escalated[policy] = bucket
+            # A state from before bands were kept has none: no follow-up for it.
+            last, follow_ups = state.bands.get(policy, [len(rules.severity), 0])
+            if band <= last:
+                continue
+            state.bands[policy] = [band, follow_ups + 1]
+        else:
+            state.escalated[policy] = bucket
+            state.bands[policy] = [band, 0]
         due.append(policy)
     return due
+
+
+def follow_up(state: AccountState, policy: str) -> int:
+    """0 for a policy's first escalation in its cooldown period, then 1, 2, ... for follow-ups."""
+    return state.bands.get(policy, [0, 0])[1]
 
 
 def dismiss(state: AccountState, policy: str, until_ts: int, rules: Rules) -> None:

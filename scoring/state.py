@@ -32,6 +32,8 @@ class AccountState:
     contacts: dict[str, int] = field(default_factory=dict)  # recipient -> last minute contacted
     scores: dict[str, list[float]] = field(default_factory=dict)  # policy -> [score, ts]
     escalated: dict[str, int] = field(default_factory=dict)  # policy -> cooldown bucket
+    # policy -> [severity band index of its last escalation, follow-ups in that cooldown bucket]
+    bands: dict[str, list[int]] = field(default_factory=dict)
     evidence: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     rooms: dict[str, list[str]] = field(default_factory=dict)  # room -> last texts
     proposals: list[list[str]] = field(default_factory=list)  # [event id, job id, sketch]
@@ -50,6 +52,7 @@ class AccountState:
             "c": self.contacts,
             "s": self.scores,
             "e": self.escalated,
+            "b": self.bands,
             "v": self.evidence,
             "r": self.rooms,
             "p": self.proposals,
@@ -69,6 +72,7 @@ class AccountState:
             contacts=raw.get("c", {}),
             scores=raw.get("s", {}),
             escalated=raw.get("e", {}),
+            bands=raw.get("b", {}),
             evidence=raw.get("v", {}),
             rooms=raw.get("r", {}),
             proposals=raw.get("p", []),

@@ -57,6 +57,9 @@ ESCALATION_SCHEMA: dict[str, Any] = {
         "rule_version": _STR,
         "ts": {"type": "integer", "description": "event time of the triggering event (epoch ms)"},
         "trigger_event_id": _STR,
+        "follow_up": {"type": "integer", "minimum": 0, "description": (
+            "0: the first escalation of these policies in their cooldown period; n > 0: the nth "
+            "follow-up, sent because the score reached a higher severity band")},
     },
     "required": [
         "escalation_id", "account_id", "policies", "score", "scores", "severity", "reasons",

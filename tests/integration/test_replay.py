@@ -117,7 +117,7 @@ def comparable(states: dict[bytes, dict], escalations: dict[str, dict],
     for key, state in states.items():
         account = key.decode()
         kept = {f: v for f, v in state.items() if f not in ("a", "u")}
-        for field in ("s", "e", "v"):
+        for field in ("s", "e", "b", "v"):
             kept[field] = {p: v for p, v in kept.get(field, {}).items() if (account, p) not in joined}
         out[key] = kept
     ids = {i for i, e in escalations.items()

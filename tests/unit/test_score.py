@@ -30,13 +30,39 @@ def test_decide_against_threshold(weight, due):
 
 def test_cooldown_allows_one_escalation_per_period():
     state = AccountState()
-    first = score.decide(state, score.score(state, [sig("spam_scam", 2, 0)], RULES), 0, RULES)
-    again = score.decide(state, score.score(state, [sig("spam_scam", 2, 10)], RULES), 10, RULES)
+    first = score.decide(state, score.score(state, [sig("spam_scam", 1.0, 0)], RULES), 0, RULES)
+    again = score.decide(state, score.score(state, [sig("spam_scam", 0.5, 10)], RULES), 10, RULES)
     later_ts = RULES.cooldown_ms + 10
     later = score.decide(
         state, score.score(state, [sig("spam_scam", 2, later_ts)], RULES), later_ts, RULES
     )
     assert (first, again, later) == (["spam_scam"], [], ["spam_scam"])
+
+
+def test_much_stronger_evidence_in_the_cooldown_gets_a_follow_up_once_per_band():
+    state = AccountState()
+    first = score.decide(state, score.score(state, [sig("spam_scam", 1.0, 0)], RULES), 0, RULES)  # low
+    same_band = score.decide(state, score.score(state, [sig("spam_scam", 0.5, 1)], RULES), 1, RULES)
+    assert (first, same_band, score.follow_up(state, "spam_scam")) == (["spam_scam"], [], 0)
+    higher = score.decide(state, score.score(state, [sig("spam_scam", 2.5, 2)], RULES), 2, RULES)  # high
+    assert (higher, score.follow_up(state, "spam_scam")) == (["spam_scam"], 1)
+    again = score.decide(state, score.score(state, [sig("spam_scam", 0.1, 3)], RULES), 3, RULES)
+    assert again == []
+    next_period = RULES.cooldown_ms + 10
+    fresh = score.decide(state, score.score(state, [sig("spam_scam", 0.0, next_period)], RULES), next_period,
+                         RULES)
+    assert (fresh, score.follow_up(state, "spam_scam")) == (["spam_scam"], 0)
+
+
+def test_follow_ups_get_their_own_id_and_the_first_keeps_the_old_one():
+    base = escalation_id("a", [("spam_scam", 5)], "v1")
+    assert escalation_id("a", [("spam_scam", 5)], "v1", {"spam_scam": 0}) == base
+    assert escalation_id("a", [("spam_scam", 5)], "v1", {"spam_scam": 1}) != base
+
+
+def test_a_state_kept_before_bands_gets_no_follow_up():
+    state = AccountState(escalated={"spam_scam": 0})
+    assert score.decide(state, score.score(state, [sig("spam_scam", 9.0, 5)], RULES), 5, RULES) == []
 
 
 def test_escalation_id_is_deterministic_and_distinguishes_inputs():
