@@ -113,7 +113,7 @@ class ContractEvent:
         return self.actor_id
 
 
-SUBJECT_KINDS = ("rated", "disputed", "replied", "dismissed")
+SUBJECT_KINDS = ("rated", "disputed", "replied", "dismissed", "unanswered_check", "unanswered")
 SUBJECT_ROLES = (*ROLES, "unknown")
 
 
@@ -137,6 +137,10 @@ class SubjectEvent:
     stars: int | None = None
     room_id: str = ""
     policy: str = ""  # dismissed only: the policy whose evidence up to `ts` reviewers dismissed
+    # unanswered_check / unanswered: the sender's streak of messages to the recipient since `since_ts`
+    count: int | None = None
+    days: int | None = None
+    since_ts: int | None = None
 
     @property
     def actor(self) -> str:

@@ -27,7 +27,6 @@ from scoring.text import TextContext
 
 def _message(state: AccountState, ev: Message, rules: Rules) -> list[Signal]:
     signals = burst.detect(state, ev, rules.detector("message_burst"))
-    signals += unanswered.on_message(state, ev, rules.detector("unanswered_messages"))
     signals += fanout.detect(state, ev, rules.detector("first_message_fanout"))
     context = TextContext(
         kind="message",
@@ -80,6 +79,10 @@ def detect(state: AccountState, event: Event, rules: Rules, view: LinkView | Non
     if isinstance(event, SubjectEvent) and event.kind == "dismissed":
         score.dismiss(state, event.policy, event.ts, rules)
         return []
+    if isinstance(event, SubjectEvent) and event.kind == "unanswered_check":
+        return []  # answered in `step`: it only forwards
+    if isinstance(event, SubjectEvent) and event.kind == "unanswered":
+        return unanswered.on_unanswered(event, rules.detector("unanswered_messages"))
     if isinstance(event, SubjectEvent):
         return reputation.detect(
             state, event, rules.detector("low_quality"), rules.detector("client_risk")
@@ -105,6 +108,9 @@ def step(state: AccountState, event: Event, rules: Rules, view: LinkView | None 
     forwards = derive.subject_events(event)
     if isinstance(event, Message):
         forwards += derive.reply_notice(state, event)
+        forwards += unanswered.on_message(state, event, rules.detector("unanswered_messages"))
+    elif isinstance(event, SubjectEvent) and event.kind == "unanswered_check":
+        forwards += unanswered.on_check(state, event)
     signals: list[Signal] = []
     shadow: list[Signal] = []
     exempt: list[Signal] = []

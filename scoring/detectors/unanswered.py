@@ -2,7 +2,13 @@
 
 The sender's state keeps, per recipient, the streak of messages since the
 recipient last spoke to them; the recipient's replies arrive as `replied`
-subject events (derived from the recipient's own messages) and end the streak.
+subject events and end the streak. Those notices travel through the subject
+topic, so in a backlog they can arrive after the sender's later messages: the
+sender's streak alone would count messages that were in fact answered. A streak
+that reaches the thresholds is therefore checked by the recipient, whose own
+messages are in its own partition: an `unanswered_check` goes to the recipient,
+which answers with `unanswered` only if it has not written to the sender since
+the streak began, and the sender's state signals on that answer.
 """
 
 from __future__ import annotations
@@ -13,9 +19,12 @@ from scoring.signals import Counter, Signal
 from scoring.state import AccountState
 
 DAY_MS = 86_400_000
+MINUTE_MS = 60_000
 
 
-def on_message(state: AccountState, event: Message, rule: DetectorRule | None) -> list[Signal]:
+def on_message(state: AccountState, event: Message, rule: DetectorRule | None) -> list[SubjectEvent]:
+    """Count the message in the streak to its recipient; a streak reaching the thresholds is
+    sent to the recipient to check."""
     count, days, newly = state.extend_streak(event.recipient_id, event.ts, DAY_MS)
     if rule is None or not newly:
         return []
@@ -23,20 +32,37 @@ def on_message(state: AccountState, event: Message, rule: DetectorRule | None) -
     if count < min_messages or days < min_days:
         return []
     state.mark_streak_signalled(event.recipient_id)
+    since = state.streaks[event.recipient_id][1]
+    return [SubjectEvent(event.event_id, event.ts, "unanswered_check", event.recipient_id, "unknown", "",
+                         event.sender_id, room_id=event.room_id, count=count, days=days, since_ts=since)]
+
+
+def on_check(state: AccountState, event: SubjectEvent) -> list[SubjectEvent]:
+    """The recipient's side: unanswered unless it wrote to the sender since the streak began."""
+    last_minute = state.contacts.get(event.other_id)
+    if last_minute is not None and last_minute >= (event.since_ts or 0) // MINUTE_MS:
+        return []
+    return [SubjectEvent(event.event_id, event.ts, "unanswered", event.other_id, "unknown", "",
+                         event.subject_id, room_id=event.room_id, count=event.count, days=event.days,
+                         since_ts=event.since_ts)]
+
+
+def on_unanswered(event: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
+    """The sender's side: the recipient confirmed the streak went unanswered."""
+    if rule is None:
+        return []
+    count, days = event.count or 0, event.days or 0
     return [
         Signal(
             policy=rule.policy,
             detector=rule.name,
             weight=rule.weight,
-            reason=(
-                f"sent {count} messages over {days} days to {event.recipient_id}, "
-                "who has not replied"
-            ),
+            reason=f"sent {count} messages over {days} days to {event.other_id}, who has not replied",
             event_id=event.event_id,
             ts=event.ts,
             counters=(
-                Counter("unanswered_messages", count, 0, min_messages),
-                Counter("unanswered_days", days, 0, min_days),
+                Counter("unanswered_messages", count, 0, int(rule.param("min_messages"))),
+                Counter("unanswered_days", days, 0, int(rule.param("min_days"))),
             ),
         )
     ]

@@ -13,8 +13,10 @@ SCHEMA = Schema(
     name="subject",
     description=(
         "Internal: a rating received, a dispute opened against an account, a message sent to "
-        "it (replied), or reviewers dismissing its escalation (dismissed), re-keyed to that "
-        "account. Kafka key: subject_id."
+        "it (replied), reviewers dismissing its escalation (dismissed), a sender's streak of "
+        "messages for the recipient to check against its own replies (unanswered_check), or the "
+        "recipient's answer that it never replied (unanswered), re-keyed to that account. "
+        "Kafka key: subject_id."
     ),
     record=SubjectEvent,
     fields=(
@@ -29,6 +31,12 @@ SCHEMA = Schema(
         Field("room_id", "text", required=False, description="replied only: the room"),
         Field("policy", "enum", required=False, choices=POLICIES,
               description="dismissed only: the policy whose evidence up to ts was dismissed"),
+        Field("count", "int", required=False, minimum=1,
+              description="unanswered_check, unanswered: messages in the sender's streak"),
+        Field("days", "int", required=False, minimum=1,
+              description="unanswered_check, unanswered: distinct days of the streak"),
+        Field("since_ts", "int", required=False, minimum=0,
+              description="unanswered_check, unanswered: when the streak began (epoch ms)"),
     ),
 )
 

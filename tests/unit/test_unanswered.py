@@ -15,12 +15,17 @@ def reply(ts: int) -> SubjectEvent:
     return SubjectEvent("r", ts, "replied", "f1", "unknown", "", "c1")
 
 
-def run(items):
-    """items: ("m", ts) for a message f1 -> c1, ("r", ts) for a reply from c1."""
+def run(items, recipient: AccountState | None = None):
+    """items: ("m", ts) for a message f1 -> c1, ("r", ts) for a reply from c1. The signals f1
+    gets once c1 (with state `recipient`) checked the streaks."""
     state, signals = AccountState(), []
     for i, (what, ts) in enumerate(items):
         if what == "m":
-            signals += unanswered.on_message(state, message(i, ts), RULE)
+            for check in unanswered.on_message(state, message(i, ts), RULE):
+                assert (check.kind, check.subject_id, check.other_id) == ("unanswered_check", "c1", "f1")
+                for answer in unanswered.on_check(recipient or AccountState(), check):
+                    assert (answer.kind, answer.subject_id, answer.other_id) == ("unanswered", "f1", "c1")
+                    signals += unanswered.on_unanswered(answer, RULE)
         else:
             unanswered.on_reply(state, reply(ts))
     return signals
@@ -56,3 +61,22 @@ def test_reply_notice_once_per_turn():
     later = reply_notice(state, message(2, 2 * HOUR))
     assert [e.subject_id for e in first] == ["c1"] and same_turn == [] and len(later) == 1
     assert first[0].other_id == "f1" and first[0].kind == "replied"
+
+
+def test_the_recipient_vetoes_a_streak_it_answered_whose_notice_is_still_on_its_way():
+    # In a backlog, c1's reply on day 1 has not reached f1's state when the streak completes:
+    # c1's own state knows it wrote to f1.
+    c1 = AccountState()
+    c1.remember_contact("f1", (DAY + HOUR) // 60_000)
+    assert run(daily(2 * DAYS), recipient=c1) == []
+
+
+def test_a_reply_from_before_the_streak_does_not_veto_it():
+    c1 = AccountState()
+    c1.remember_contact("f1", 0)
+    assert len(run(daily(2 * DAYS, start=HOUR), recipient=c1)) == 1
+
+
+def test_no_check_when_the_rule_is_off():
+    state = AccountState()
+    assert all(unanswered.on_message(state, message(i, ts), None) == [] for i, (_, ts) in enumerate(daily(12)))
