@@ -2,13 +2,16 @@
 
 Each word 3-shingle is hashed with CRC-32 (stable across processes), placed in one of
 `BINS` bins by its hash, and each bin keeps its minimum; only the low
-8 bits of each minimum are stored, so a sketch is 32 bytes (64 hex chars).
+8 bits of each minimum are stored, so a sketch is 32 bytes: 43 base64 characters, or 48
+with a 4-byte mask of empty bins (texts of few words). Sketches stored before were 64 hex
+characters (`--` for an empty bin); they are still read.
 Two sketches agree on a bin with probability J + (1 - J) / 256 for Jaccard
 similarity J of their shingle sets, which `similarity` inverts.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 import zlib
 from functools import lru_cache
@@ -32,23 +35,34 @@ def _shingle_hashes(text: str) -> set[int]:
 
 
 def sketch(text: str) -> str:
-    """The text's sketch as 64 hex characters (`ff`.. pairs; `--` for an empty bin)."""
+    """The text's sketch: base64 of the bins' low bytes, then of a bitmask of empty bins if any."""
     mins = [_EMPTY_MIN] * BINS
     for h in _shingle_hashes(text):
         b = h & (BINS - 1)
         v = h >> 5
         if v < mins[b]:
             mins[b] = v
-    return "".join("--" if m == _EMPTY_MIN else f"{m & 0xFF:02x}" for m in mins)
+    bins = bytes(0 if m == _EMPTY_MIN else m & 0xFF for m in mins)
+    empty = sum(1 << i for i, m in enumerate(mins) if m == _EMPTY_MIN)
+    raw = bins + empty.to_bytes(BINS // 8, "big") if empty else bins
+    return base64.b64encode(raw).decode().rstrip("=")
 
 
 @lru_cache(maxsize=8192)
 def _value_and_empties(sk: str) -> tuple[int, int]:
     """The sketch's bins as one integer (a byte per bin), and 0xff bytes where a bin is empty."""
-    value = int.from_bytes(bytes.fromhex(sk.replace("--", "00")), "big")
-    if "--" not in sk:
+    if len(sk) == 2 * BINS:  # stored before: hex pairs, `--` for an empty bin
+        value = int.from_bytes(bytes.fromhex(sk.replace("--", "00")), "big")
+        if "--" not in sk:
+            return value, 0
+        return value, int.from_bytes(bytes.fromhex(sk.translate(_EMPTIES)), "big")
+    raw = base64.b64decode(sk + "=" * (-len(sk) % 4))
+    value = int.from_bytes(raw[:BINS], "big")
+    if len(raw) == BINS:
         return value, 0
-    return value, int.from_bytes(bytes.fromhex(sk.translate(_EMPTIES)), "big")
+    empty = int.from_bytes(raw[BINS:], "big")
+    mask = bytes(0xFF if empty >> i & 1 else 0 for i in range(BINS))
+    return value, int.from_bytes(mask, "big")
 
 
 def _zero_bytes(x: int) -> int:

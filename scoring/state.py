@@ -16,9 +16,9 @@ from scoring.windows import Buckets
 MAX_CONTACTS = 400  # distinct recipients remembered for "first message" detection
 MAX_ROOMS = 3  # rooms whose last messages are kept for split-contact detection
 ROOM_TAIL = 2  # messages kept per room
-TAIL_CHARS = 160  # characters kept per message
+TAIL_CHARS = 96  # last characters kept per message: where a detail split across messages starts
 MAX_EVIDENCE = 5  # signals kept per policy for the escalation's evidence
-MAX_PROPOSALS = 8  # recent proposal sketches kept for repeated-cover-letter detection
+MAX_PROPOSALS = 6  # recent proposal sketches kept for repeated-cover-letter detection
 MAX_CONTRACTS = 16  # contracts whose feedback requests are counted
 MAX_RATINGS = 40  # most recent ratings received kept for reputation
 MAX_STREAKS = 8  # recipients whose unanswered-message streaks are kept
@@ -97,7 +97,7 @@ class AccountState:
 
     def push_room_text(self, room: str, text: str) -> None:
         tail = self.rooms.pop(room, [])
-        tail.append(text[:TAIL_CHARS])
+        tail.append(text[-TAIL_CHARS:])
         self.rooms[room] = tail[-ROOM_TAIL:]
         if len(self.rooms) > MAX_ROOMS:
             del self.rooms[next(iter(self.rooms))]
@@ -155,9 +155,8 @@ class AccountState:
         self.streaks[recipient][4] = 1
 
     def end_streak(self, recipient: str, reply_ts: int) -> None:
+        """The recipient replied: the streak to them ends (a reply notice arriving before the
+        messages it answered cannot undo their count; the recipient's own check vetoes those)."""
         streak = self.streaks.get(recipient)
-        if streak is None or reply_ts > streak[5]:
-            self.streaks.pop(recipient, None)
-            self.streaks[recipient] = [0, reply_ts, -1, 0, 0, reply_ts]
-            if len(self.streaks) > MAX_STREAKS:
-                del self.streaks[next(iter(self.streaks))]
+        if streak is not None and reply_ts >= streak[1]:  # a reply from before the streak began answers none of it
+            del self.streaks[recipient]

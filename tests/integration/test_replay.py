@@ -19,10 +19,10 @@ import signal
 import time
 from pathlib import Path
 
-import orjson
 import pytest
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
+from streams.pipeline import decode_state
 from streams.simulator import SimConfig, generate
 from tests.integration.kafka_client import produce, read_all
 from tests.integration.workers import Worker, scorer_env
@@ -57,7 +57,7 @@ def read_topic(broker: str, topic: str) -> list[tuple[bytes, bytes, int, int]]:
 def final_states(broker: str, app_id: str) -> dict[bytes, dict]:
     changelog = f"{app_id}-account_state-changelog"
     latest = {key: value for key, value, _, _ in read_topic(broker, changelog)}
-    return {key: orjson.loads(value) for key, value in latest.items()}
+    return {key: decode_state(value).to_dict() for key, value in latest.items()}
 
 
 def lagging(broker: str, env: dict[str, str], produced: dict[tuple[str, int], int]) -> dict[str, tuple]:

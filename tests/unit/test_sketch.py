@@ -16,7 +16,26 @@ def test_identical_texts_are_fully_similar():
 def test_sketch_is_stable_and_compact():
     s = sketch.sketch(LETTER)
     assert s == sketch.sketch(LETTER)
-    assert len(s) == 64
+    assert len(s) <= 48
+    assert len(sketch.sketch(" ".join(f"w{i}" for i in range(400)))) == 43  # no empty bin: no mask
+
+
+def hex_form(sk: str) -> str:
+    """A sketch in the 64-hex-character form states held before."""
+    value, empties = sketch._value_and_empties(sk)
+    bins, mask = value.to_bytes(sketch.BINS, "big"), empties.to_bytes(sketch.BINS, "big")
+    return "".join("--" if m else f"{b:02x}" for b, m in zip(bins, mask, strict=True))
+
+
+@pytest.mark.parametrize(
+    "text", [LETTER, " ".join(f"w{i}" for i in range(400)), "Hi, can do it", "Hello there friend, I start today"]
+)
+def test_sketches_stored_in_the_old_hex_form_compare_the_same(text):
+    new, other = sketch.sketch(text), sketch.sketch("Hi John, " + LETTER[7:])
+    old = hex_form(new)
+    assert len(old) == 64 and ("--" in old) == (len(new) == 48)
+    assert sketch.similarity(old, other) == sketch.similarity(new, other)
+    assert sketch.similarity(old, new) == sketch.similarity(new, new)
 
 
 @pytest.mark.parametrize(
