@@ -152,7 +152,16 @@ class AccountState:
         return streak[0], streak[3], not streak[4]
 
     def mark_streak_signalled(self, recipient: str) -> None:
+        """The streak was sent to the recipient to check (1); `confirm_streak` makes it 2."""
         self.streaks[recipient][4] = 1
+
+    def confirm_streak(self, recipient: str, since_ts: int) -> bool:
+        """True the first time the recipient confirms this streak (the one begun at `since_ts`)."""
+        streak = self.streaks.get(recipient)
+        if streak is None or streak[1] != since_ts or streak[4] != 1:
+            return False
+        streak[4] = 2
+        return True
 
     def end_streak(self, recipient: str, reply_ts: int) -> None:
         """The recipient replied: the streak to them ends (a reply notice arriving before the

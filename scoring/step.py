@@ -82,7 +82,7 @@ def detect(state: AccountState, event: Event, rules: Rules, view: LinkView | Non
     if isinstance(event, SubjectEvent) and event.kind == "unanswered_check":
         return []  # answered in `step`: it only forwards
     if isinstance(event, SubjectEvent) and event.kind == "unanswered":
-        return unanswered.on_unanswered(event, rules.detector("unanswered_messages"))
+        return unanswered.on_unanswered(state, event, rules.detector("unanswered_messages"))
     if isinstance(event, SubjectEvent):
         return reputation.detect(
             state, event, rules.detector("low_quality"), rules.detector("client_risk")

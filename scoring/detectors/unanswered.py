@@ -47,9 +47,12 @@ def on_check(state: AccountState, event: SubjectEvent) -> list[SubjectEvent]:
                          since_ts=event.since_ts)]
 
 
-def on_unanswered(event: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
-    """The sender's side: the recipient confirmed the streak went unanswered."""
-    if rule is None:
+def on_unanswered(state: AccountState, event: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
+    """The sender's side: the recipient confirmed the streak went unanswered. Signals once per
+    streak: a copy of the answer (the check or the answer re-delivered, each re-keyed with a new
+    offset) finds the streak confirmed already, and a streak that a reply ended meanwhile is not
+    signalled at all."""
+    if rule is None or not state.confirm_streak(event.other_id, event.since_ts or 0):
         return []
     count, days = event.count or 0, event.days or 0
     return [

@@ -25,7 +25,7 @@ def run(items, recipient: AccountState | None = None):
                 assert (check.kind, check.subject_id, check.other_id) == ("unanswered_check", "c1", "f1")
                 for answer in unanswered.on_check(recipient or AccountState(), check):
                     assert (answer.kind, answer.subject_id, answer.other_id) == ("unanswered", "f1", "c1")
-                    signals += unanswered.on_unanswered(answer, RULE)
+                    signals += unanswered.on_unanswered(state, answer, RULE)
         else:
             unanswered.on_reply(state, reply(ts))
     return signals
@@ -80,3 +80,19 @@ def test_a_reply_from_before_the_streak_does_not_veto_it():
 def test_no_check_when_the_rule_is_off():
     state = AccountState()
     assert all(unanswered.on_message(state, message(i, ts), None) == [] for i, (_, ts) in enumerate(daily(12)))
+
+
+def test_a_re_delivered_answer_signals_once_and_a_replied_streak_not_at_all():
+    state, checks = AccountState(), []
+    for i, (_, ts) in enumerate(daily(2 * DAYS)):
+        checks += unanswered.on_message(state, message(i, ts), RULE)
+    (answer,) = unanswered.on_check(AccountState(), checks[0])
+    assert len(unanswered.on_unanswered(state, answer, RULE)) == 1
+    assert unanswered.on_unanswered(state, answer, RULE) == []  # the same answer again
+
+    other, checks = AccountState(), []
+    for i, (_, ts) in enumerate(daily(2 * DAYS)):
+        checks += unanswered.on_message(other, message(i, ts), RULE)
+    (answer,) = unanswered.on_check(AccountState(), checks[0])
+    unanswered.on_reply(other, reply(checks[0].ts + HOUR))  # the reply's notice came first
+    assert unanswered.on_unanswered(other, answer, RULE) == []
