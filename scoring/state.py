@@ -22,6 +22,7 @@ MAX_PROPOSALS = 6  # recent proposal sketches kept for repeated-cover-letter det
 MAX_CONTRACTS = 16  # contracts whose feedback requests are counted
 MAX_RATINGS = 40  # most recent ratings received kept for reputation
 MAX_STREAKS = 8  # recipients whose unanswered-message streaks are kept
+MAX_LINKED = 24  # linked accounts remembered as already signalled
 
 
 @dataclass(slots=True)
@@ -43,6 +44,8 @@ class AccountState:
     # recipient -> [messages, first ts, last day, days, signalled, last reply ts]
     streaks: dict[str, list[int]] = field(default_factory=dict)
     first_job: dict[str, Any] = field(default_factory=dict)  # a client's first job, friends_family
+    # linked-account findings already signalled: "<finding>:<account>" or "<finding>" -> event time
+    linked: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -61,6 +64,7 @@ class AccountState:
             "d": self.disputes,
             "u": self.streaks,
             "f": self.first_job,
+            "l": self.linked,
         }
 
     @classmethod
@@ -81,6 +85,7 @@ class AccountState:
             disputes=raw.get("d", {}),
             streaks=raw.get("u", {}),
             first_job=raw.get("f", {}),
+            linked=raw.get("l", {}),
         )
 
     def remember_contact(self, recipient: str, minute: int) -> bool:
@@ -150,6 +155,24 @@ class AccountState:
         if day != streak[2]:
             streak[2], streak[3] = day, streak[3] + 1
         return streak[0], streak[3], not streak[4]
+
+    def new_links(self, finding: str, accounts: list[str], ts: int) -> list[str]:
+        """Which of `accounts` this finding has not named before; remembers them (newest kept)."""
+        fresh = [a for a in accounts if f"{finding}:{a}" not in self.linked]
+        for account in fresh:
+            self.linked[f"{finding}:{account}"] = ts
+        if len(self.linked) > MAX_LINKED:
+            for key in sorted(self.linked, key=self.linked.__getitem__)[: len(self.linked) - MAX_LINKED]:
+                del self.linked[key]
+        return fresh
+
+    def due_again(self, finding: str, ts: int, after_ms: int) -> bool:
+        """Whether `finding` was not signalled within `after_ms` before `ts`; if so, it is now."""
+        last = self.linked.get(finding)
+        if last is not None and 0 <= ts - last < after_ms:
+            return False
+        self.linked[finding] = ts
+        return True
 
     def mark_streak_signalled(self, recipient: str) -> None:
         """The streak was sent to the recipient to check (1); `confirm_streak` makes it 2."""

@@ -50,11 +50,11 @@ def _feedback(state: AccountState, ev: Feedback, rules: Rules) -> list[Signal]:
     return signals + text.detect(ev.comment, ctx, ev.event_id, ev.ts, rules.detector("text"))
 
 
-def _account(ev: AccountEvent, view: LinkView | None, rules: Rules) -> list[Signal]:
+def _account(state: AccountState, ev: AccountEvent, view: LinkView | None, rules: Rules) -> list[Signal]:
     signals: list[Signal] = []
     if view is not None:
-        signals += linked.detect(ev, view, rules.detector("duplicate_account"))
-        signals += friends_family.on_account(ev, view, rules.detector("friends_family"))
+        signals += linked.detect(state, ev, view, rules.detector("duplicate_account"))
+        signals += friends_family.on_account(state, ev, view, rules.detector("friends_family"))
     if ev.profile_text:
         signals += text.detect(ev.profile_text, TextContext(kind="profile"), ev.event_id, ev.ts,
                                rules.detector("text"))
@@ -90,7 +90,7 @@ def detect(state: AccountState, event: Event, rules: Rules, view: LinkView | Non
     if isinstance(event, ContractEvent):
         return friends_family.on_contract(state.first_job, event, rules.detector("friends_family"))
     if isinstance(event, AccountEvent):
-        return _account(event, view, rules)
+        return _account(state, event, view, rules)
     return []
 
 

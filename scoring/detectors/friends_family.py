@@ -24,18 +24,20 @@ from scoring.links import LinkView
 from scoring.records import AccountEvent, ContractEvent, Feedback
 from scoring.rules import DetectorRule
 from scoring.signals import Counter, Signal
+from scoring.state import AccountState
 
 HOUR_MS = 3_600_000
 OTHER_ROLE = {"client": "freelancer", "freelancer": "client"}
 
 
-def on_account(event: AccountEvent, view: LinkView, rule: DetectorRule | None) -> list[Signal]:
-    """A client linked to freelancer accounts (or the reverse) by more than a shared IP."""
+def on_account(state: AccountState, event: AccountEvent, view: LinkView, rule: DetectorRule | None) -> list[Signal]:
+    """A client linked to freelancer accounts (or the reverse) by more than a shared IP; signalled
+    when a counterpart is linked for the first time."""
     other = OTHER_ROLE.get(view.role)
     if rule is None or other is None:
         return []
     links = linked_accounts(view, other)
-    if not links:
+    if not links or not state.new_links("ff", list(links), event.ts):
         return []
     reason = f"{view.role} account {describe(links, other)}: possible friends-and-family feedback"
     counters = (Counter(f"linked_{other}_accounts", len(links), 0, 1),)

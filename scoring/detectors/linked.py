@@ -15,6 +15,7 @@ from scoring.links import LinkView, SharedFingerprint
 from scoring.records import AccountEvent
 from scoring.rules import DetectorRule
 from scoring.signals import Counter, Signal
+from scoring.state import AccountState
 
 DAY_S = 86_400
 STRONG = ("device", "payment")
@@ -61,29 +62,34 @@ def _accounts(accounts: Iterable[str]) -> str:
     return f"{noun} {', '.join(names[:SHOWN])}{more}"
 
 
-def detect(event: AccountEvent, view: LinkView, rule: DetectorRule | None) -> list[Signal]:
+def detect(state: AccountState, event: AccountEvent, view: LinkView, rule: DetectorRule | None) -> list[Signal]:
+    """Findings are signalled when they are new: a link to an account not named before, a
+    spread of logins not signalled in the last day. Each login of a known duplicate would
+    otherwise add the same evidence again."""
     if rule is None:
         return []
     return [
-        *_shared_fingerprints(event, view, rule),
-        *_spread(event, view.countries_24h, "countries", rule),
-        *_spread(event, view.devices_24h, "devices", rule),
+        *_shared_fingerprints(state, event, view, rule),
+        *_spread(state, event, view.countries_24h, "countries", rule),
+        *_spread(state, event, view.devices_24h, "devices", rule),
     ]
 
 
-def _shared_fingerprints(event: AccountEvent, view: LinkView, rule: DetectorRule) -> list[Signal]:
+def _shared_fingerprints(state: AccountState, event: AccountEvent, view: LinkView,
+                         rule: DetectorRule) -> list[Signal]:
     if view.role != "freelancer":
         return []
     links = linked_accounts(view, "freelancer")
-    if not links:
+    if not links or not state.new_links("dup", list(links), event.ts):
         return []
     counters = (Counter("linked_freelancer_accounts", len(links), 0, 1),)
     return [_signal(rule, event, "shared_fingerprint", describe(links, "freelancer"), counters)]
 
 
-def _spread(event: AccountEvent, values: tuple[str, ...], what: str, rule: DetectorRule) -> list[Signal]:
+def _spread(state: AccountState, event: AccountEvent, values: tuple[str, ...], what: str,
+            rule: DetectorRule) -> list[Signal]:
     limit = int(rule.param(f"min_{what}_24h"))
-    if len(values) < limit:
+    if len(values) < limit or not state.due_again(f"{what}_24h", event.ts, DAY_S * 1000):
         return []
     shown = ", ".join(short(v) for v in values[:SHOWN])
     reason = f"used from {len(values)} {what} within 24 hours ({shown}): a shared or sold login"

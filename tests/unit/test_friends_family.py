@@ -7,6 +7,7 @@ import pytest
 from scoring.detectors import friends_family
 from scoring.records import ContractEvent, Feedback
 from scoring.rules import DetectorRule
+from scoring.state import AccountState
 from tests.unit.test_linked import login, observe
 
 RULE = DetectorRule("friends_family", "feedback_manipulation", 1.0,
@@ -95,7 +96,9 @@ def test_linked_client_and_freelancer(client, freelancer, fires):
     events = [login(0, "c1", "client", **client), login(1, "f1", **freelancer),
               login(2, "c1", "client", **client)]
     views = observe(events)
-    signals = [s for ev in events for s in friends_family.on_account(ev, views[ev.event_id], RULE)]
+    states: dict[str, AccountState] = {}
+    signals = [s for ev in events for s in friends_family.on_account(
+        states.setdefault(ev.account_id, AccountState()), ev, views[ev.event_id], RULE)]
     assert [s.event_id for s in signals] == (["f1-1", "c1-2"] if fires else [])
     if fires:
         assert signals[0].reason.startswith("freelancer account shares ")
@@ -106,4 +109,5 @@ def test_linked_client_and_freelancer(client, freelancer, fires):
 def test_two_clients_on_one_device_are_not_friends_and_family():
     events = [login(0, "c1", "client", device="d1"), login(1, "c2", "client", device="d1")]
     views = observe(events)
-    assert [s for ev in events for s in friends_family.on_account(ev, views[ev.event_id], RULE)] == []
+    signals = [s for ev in events for s in friends_family.on_account(AccountState(), ev, views[ev.event_id], RULE)]
+    assert signals == []

@@ -8,6 +8,7 @@ from scoring.detectors import linked
 from scoring.links import LinkedAccount, LinkView, SharedFingerprint
 from scoring.records import AccountEvent
 from scoring.rules import DetectorRule
+from scoring.state import AccountState
 from streams.links import MemoryLinkIndex
 
 RULE = DetectorRule("duplicate_account", "duplicate_account", 1.0,
@@ -45,7 +46,9 @@ def observe(events, batch=1000, index=None):
 
 def run(events, batch=1000):
     views = observe(events, batch)
-    return [(ev.account_id, s) for ev in events for s in linked.detect(ev, views[ev.event_id], RULE)]
+    states: dict[str, AccountState] = {}
+    return [(ev.account_id, s) for ev in events
+            for s in linked.detect(states.setdefault(ev.account_id, AccountState()), ev, views[ev.event_id], RULE)]
 
 
 FREELANCERS = [f"f{i:05d}" for i in range(12)]
@@ -114,8 +117,21 @@ def test_reason_names_fingerprints_kinds_and_accounts():
 def test_countries_counter_and_reason():
     events = [login(i, "f1", country=c, ts=T0 + i * HOUR) for i, c in enumerate(["US", "FR", "VN", "BR"])]
     signals = [s for _, s in run(events)]
-    assert [s.counters[0].value for s in signals] == [3, 4]
+    assert [s.counters[0].value for s in signals] == [3]  # the fourth country adds no new finding
     assert signals[0].counters[0].window_s == 86_400 and "FR, US, VN" in signals[0].reason
+
+
+def test_a_spread_is_signalled_again_a_day_later_and_a_known_link_is_not():
+    day = 24 * HOUR
+    events = [login(i, "f1", country=c, ts=T0 + i * HOUR) for i, c in enumerate(["US", "FR", "VN"])]
+    later = T0 + day + 4 * HOUR
+    events += [login(10 + i, "f1", country=c, ts=later + i * HOUR) for i, c in enumerate(["DE", "JP", "MX"])]
+    assert [s.detector for _, s in run(events)] == ["duplicate_account.countries_24h"] * 2
+
+    events = [login(0, "f1", device="d1"), login(1, "f2", device="d1"), login(2, "f2", device="d1", ts=T0 + HOUR),
+              login(3, "f3", device="d1", ts=T0 + 2 * HOUR)]
+    found = [(account, s.counters[0].value) for account, s in run(events)]
+    assert found == [("f2", 1), ("f3", 2)]  # f2's second login links no one new
 
 
 def test_view_sees_earlier_events_of_the_batch_only():
@@ -149,7 +165,7 @@ def test_link_forgotten_after_ttl_in_event_time():
 
 def test_no_rule_no_signal():
     view = LinkView("f1", "freelancer", countries_24h=("US", "FR", "VN", "BR"))
-    assert linked.detect(login(0, "f1"), view, None) == []
+    assert linked.detect(AccountState(), login(0, "f1"), view, None) == []
 
 
 def test_cluster_follows_devices_and_payments_not_ips():
