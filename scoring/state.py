@@ -22,7 +22,7 @@ MAX_PROPOSALS = 6  # recent proposal sketches kept for repeated-cover-letter det
 MAX_CONTRACTS = 16  # contracts whose feedback requests are counted
 MAX_RATINGS = 40  # most recent ratings received kept for reputation
 MAX_STREAKS = 8  # recipients whose unanswered-message streaks are kept
-MAX_LINKED = 24  # linked accounts remembered as already signalled
+MAX_LINKED = 32  # linked-account findings signalled, and 5-star ratings given and received
 
 
 @dataclass(slots=True)
@@ -44,7 +44,8 @@ class AccountState:
     # recipient -> [messages, first ts, last day, days, signalled, last reply ts]
     streaks: dict[str, list[int]] = field(default_factory=dict)
     first_job: dict[str, Any] = field(default_factory=dict)  # a client's first job, friends_family
-    # linked-account findings already signalled: "<finding>:<account>" or "<finding>" -> event time
+    # linked-account findings already signalled ("<finding>:<account>", "<finding>") and 5-star
+    # ratings given and received ("gave5:<account>", "got5:<account>") -> event time
     linked: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -161,10 +162,24 @@ class AccountState:
         fresh = [a for a in accounts if f"{finding}:{a}" not in self.linked]
         for account in fresh:
             self.linked[f"{finding}:{account}"] = ts
+        self._trim_linked()
+        return fresh
+
+    def remember_rating(self, direction: str, account: str, ts: int) -> None:
+        """A 5-star rating given to ("gave5") or received from ("got5") `account`."""
+        self.linked[f"{direction}:{account}"] = ts
+        self._trim_linked()
+
+    def rated_both_ways(self, account: str) -> bool:
+        """5 stars given to and received from `account`, which a linked-account finding named."""
+        keys = self.linked
+        return (f"gave5:{account}" in keys and f"got5:{account}" in keys
+                and (f"ff:{account}" in keys or f"dup:{account}" in keys))
+
+    def _trim_linked(self) -> None:
         if len(self.linked) > MAX_LINKED:
             for key in sorted(self.linked, key=self.linked.__getitem__)[: len(self.linked) - MAX_LINKED]:
                 del self.linked[key]
-        return fresh
 
     def due_again(self, finding: str, ts: int, after_ms: int) -> bool:
         """Whether `finding` was not signalled within `after_ms` before `ts`; if so, it is now."""

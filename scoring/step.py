@@ -45,7 +45,8 @@ def _feedback(state: AccountState, ev: Feedback, rules: Rules) -> list[Signal]:
     if ev.kind == "request":
         signals = feedback_requests.detect(state, ev, rules.detector("feedback_requests"))
     elif ev.kind == "rating":
-        signals = friends_family.on_rating(state.first_job, ev, rules.detector("friends_family"))
+        rule = rules.detector("friends_family")
+        signals = friends_family.on_rating(state.first_job, ev, rule) + friends_family.on_rating_given(state, ev, rule)
     ctx = TextContext(kind="feedback", direct_contract=ev.direct_contract)
     return signals + text.detect(ev.comment, ctx, ev.event_id, ev.ts, rules.detector("text"))
 
@@ -86,7 +87,7 @@ def detect(state: AccountState, event: Event, rules: Rules, view: LinkView | Non
     if isinstance(event, SubjectEvent):
         return reputation.detect(
             state, event, rules.detector("low_quality"), rules.detector("client_risk")
-        )
+        ) + friends_family.on_rating_received(state, event, rules.detector("friends_family"))
     if isinstance(event, ContractEvent):
         return friends_family.on_contract(state.first_job, event, rules.detector("friends_family"))
     if isinstance(event, AccountEvent):

@@ -1,9 +1,13 @@
 """Friends and family: feedback farmed between accounts that know each other.
 
-Two findings, both for `feedback_manipulation`:
+Three findings, all for `feedback_manipulation`:
 
 - at an account event, a client and a freelancer linked by a device, a payment
   instrument, or an IP together with another fingerprint (the link view);
+- reciprocal 5-star ratings between linked accounts: the account gave 5 stars
+  to an account it is linked to and received 5 stars from it (ratings given are
+  in the account's own partition, ratings received arrive re-keyed, links come
+  from its account events: whichever comes last completes the finding);
 - in a client's own state, the farming pattern of a new client: its first job
   goes to one invited freelancer, hired within hours of the invite, and rated
   5 stars soon after the hire.
@@ -21,7 +25,7 @@ from typing import Any
 
 from scoring.detectors.linked import describe, linked_accounts
 from scoring.links import LinkView
-from scoring.records import AccountEvent, ContractEvent, Feedback
+from scoring.records import AccountEvent, ContractEvent, Feedback, SubjectEvent
 from scoring.rules import DetectorRule
 from scoring.signals import Counter, Signal
 from scoring.state import AccountState
@@ -37,12 +41,39 @@ def on_account(state: AccountState, event: AccountEvent, view: LinkView, rule: D
     if rule is None or other is None:
         return []
     links = linked_accounts(view, other)
-    if not links or not state.new_links("ff", list(links), event.ts):
+    fresh = state.new_links("ff", list(links), event.ts) if links else []
+    if not fresh:
         return []
+    swapped = [s for account in fresh for s in _reciprocal(state, account, event.event_id, event.ts, rule)]
     reason = f"{view.role} account {describe(links, other)}: possible friends-and-family feedback"
     counters = (Counter(f"linked_{other}_accounts", len(links), 0, 1),)
     return [Signal(rule.policy, f"{rule.name}.linked_counterpart", rule.weight, reason,
-                   event.event_id, event.ts, counters)]
+                   event.event_id, event.ts, counters), *swapped]
+
+
+def on_rating_given(state: AccountState, event: Feedback, rule: DetectorRule | None) -> list[Signal]:
+    """A 5-star rating this account gave (direct contracts excepted)."""
+    if rule is None or event.kind != "rating" or event.stars != 5 or event.direct_contract:
+        return []
+    state.remember_rating("gave5", event.to_id, event.ts)
+    return _reciprocal(state, event.to_id, event.event_id, event.ts, rule)
+
+
+def on_rating_received(state: AccountState, event: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
+    """A 5-star rating this account received (re-keyed from the rater's partition)."""
+    if rule is None or event.kind != "rated" or event.stars != 5:
+        return []
+    state.remember_rating("got5", event.other_id, event.ts)
+    return _reciprocal(state, event.other_id, event.event_id, event.ts, rule)
+
+
+def _reciprocal(state: AccountState, other: str, event_id: str, ts: int, rule: DetectorRule) -> list[Signal]:
+    """Signals once per counterpart, when 5 stars went both ways between linked accounts."""
+    if not state.rated_both_ways(other) or not state.new_links("swap", [other], ts):
+        return []
+    reason = f"gave 5 stars to and received 5 stars from {other}, an account it is linked to"
+    return [Signal(rule.policy, f"{rule.name}.reciprocal_5star", rule.weight, reason, event_id, ts,
+                   (Counter("five_star_ratings_exchanged", 2, 0, 2),))]
 
 
 def on_contract(ff: dict[str, Any], event: ContractEvent, rule: DetectorRule | None) -> list[Signal]:

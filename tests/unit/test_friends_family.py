@@ -5,7 +5,7 @@ import json
 import pytest
 
 from scoring.detectors import friends_family
-from scoring.records import ContractEvent, Feedback
+from scoring.records import ContractEvent, Feedback, SubjectEvent
 from scoring.rules import DetectorRule
 from scoring.state import AccountState
 from tests.unit.test_linked import login, observe
@@ -111,3 +111,60 @@ def test_two_clients_on_one_device_are_not_friends_and_family():
     views = observe(events)
     signals = [s for ev in events for s in friends_family.on_account(AccountState(), ev, views[ev.event_id], RULE)]
     assert signals == []
+
+
+def given(stars=5, to="c1", direct=False):
+    return Feedback(f"g-{to}-{stars}", 2_000, "rating", "k2", "f1", to, "freelancer", stars, "great client",
+                    direct)
+
+
+def received(stars=5, rater="c1"):
+    return SubjectEvent(f"r-{rater}-{stars}", 2_100, "rated", "f1", "freelancer", "k2", rater, stars)
+
+
+def linked_state(to="c1"):
+    """f1's state after an account event that linked it to client `to` by a shared device."""
+    state = AccountState()
+    events = [login(0, to, "client", device="d1"), login(1, "f1", device="d1")]
+    views = observe(events)
+    assert friends_family.on_account(state, events[1], views["f1-1"], RULE)  # the link itself
+    return state
+
+
+def reciprocal(signals):
+    return [s for s in signals if s.detector == "friends_family.reciprocal_5star"]
+
+
+def test_five_stars_both_ways_between_linked_accounts_signal_once():
+    state = linked_state()
+    assert reciprocal(friends_family.on_rating_given(state, given(), RULE)) == []
+    found = reciprocal(friends_family.on_rating_received(state, received(), RULE))
+    assert len(found) == 1 and "c1" in found[0].reason
+    assert reciprocal(friends_family.on_rating_received(state, received(), RULE)) == []
+
+
+def test_ratings_first_and_the_link_later_also_signal():
+    state = AccountState()
+    friends_family.on_rating_given(state, given(), RULE)
+    friends_family.on_rating_received(state, received(), RULE)
+    events = [login(0, "c1", "client", device="d1"), login(1, "f1", device="d1")]
+    views = observe(events)
+    assert len(reciprocal(friends_family.on_account(state, events[1], views["f1-1"], RULE))) == 1
+
+
+@pytest.mark.parametrize(
+    ("gave", "got", "linked"),
+    [(4, 5, True),  # not five stars both ways
+     (5, 5, False)],  # five stars both ways, but no link: ordinary two-way feedback
+)
+def test_no_reciprocal_finding_without_both_five_stars_and_a_link(gave, got, linked):
+    state = linked_state() if linked else AccountState()
+    signals = friends_family.on_rating_given(state, given(gave), RULE)
+    signals += friends_family.on_rating_received(state, received(got), RULE)
+    assert reciprocal(signals) == []
+
+
+def test_a_direct_contract_rating_does_not_count():
+    state = linked_state()
+    friends_family.on_rating_given(state, given(direct=True), RULE)
+    assert reciprocal(friends_family.on_rating_received(state, received(), RULE)) == []
