@@ -89,6 +89,7 @@ class AccountEvent:
     payment_fp: str = ""
     phone_fp: str = ""
     profile_text: str = ""
+    family_fp: str = ""  # hashed surname plus home location: relatives sharing a home share it
 
     @property
     def actor(self) -> str:

@@ -36,7 +36,8 @@ from scoring.records import AccountEvent
 Doc = dict[str, Any]
 DAY_MS = 86_400_000
 REPLAY_MS = DAY_MS  # events replayed this much older than an account's batch still see their sightings
-KINDS = (("device", "device_fp"), ("ip", "ip_fp"), ("payment", "payment_fp"), ("phone", "phone_fp"))
+KINDS = (("device", "device_fp"), ("ip", "ip_fp"), ("payment", "payment_fp"), ("phone", "phone_fp"),
+         ("family", "family_fp"))
 FOLLOW = ("device", "payment", "phone")  # IPs link households and offices: not followed by default
 MAX_SIGHTINGS = 32  # distinct countries and devices kept per account
 MAX_TIMES = 16  # event times kept per country or device

@@ -3,8 +3,10 @@
 Two freelancer accounts on one device or one payment instrument are most likely
 one person (strong link). An IP alone links households, offices and mobile
 carriers' NAT, so an IP counts only together with another fingerprint (a phone).
-One account used from many countries or devices within a day is a shared or sold
-login, whatever its role.
+A surname with a home location is weak as well (a common surname in a big city),
+and counts only together with another weak fingerprint: relatives under one roof
+share it and an IP. One account used from many countries or devices within a day
+is a shared or sold login, whatever its role.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from scoring.state import AccountState
 
 DAY_S = 86_400
 STRONG = ("device", "payment")
-WORDS = {"device": "device", "payment": "payment instrument", "ip": "IP address", "phone": "phone number"}
+WORDS = {"device": "device", "payment": "payment instrument", "ip": "IP address", "phone": "phone number",
+         "family": "surname and home location"}
 SHOWN = 10  # linked accounts named in a reason; the counter has the full number
 
 

@@ -23,5 +23,8 @@ SCHEMA = Schema(
         Field("payment_fp", "text", required=False, description="hashed payment instrument"),
         Field("phone_fp", "text", required=False, description="hashed phone number"),
         Field("profile_text", "text", required=False, description="profile overview text"),
+        Field("family_fp", "text", required=False, description=(
+            "hashed surname plus home location, e.g. sha256 of 'surname|city|country' lower-cased: "
+            "a weak link (common surnames share it), counted only with another shared fingerprint")),
     ),
 )

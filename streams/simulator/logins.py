@@ -23,7 +23,7 @@ def profile_text(acc: Account) -> str:
 def signup(world: World, acc: Account) -> None:
     world.account_event(
         acc.join_ts, "signup", acc, country=acc.country, device_fp=acc.device_fp, ip_fp=acc.ip_fp,
-        payment_fp=acc.payment_fp, phone_fp=acc.phone_fp, profile_text=profile_text(acc),
+        payment_fp=acc.payment_fp, phone_fp=acc.phone_fp, family_fp=acc.family_fp, profile_text=profile_text(acc),
     )
 
 

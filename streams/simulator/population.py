@@ -8,6 +8,7 @@ accounts. A few honest accounts share an IP (households, an agency office).
 from __future__ import annotations
 
 import random
+import zlib
 from dataclasses import dataclass, field
 
 from streams.simulator.chat import FIRST_NAMES, LAST_NAMES, STACKS
@@ -32,6 +33,7 @@ class Account:
     ip_fp: str = ""
     payment_fp: str = ""
     phone_fp: str = ""
+    family_fp: str = ""  # surname and home location: shared by strangers of one surname in one city
     join_ts: int = 0
     agency: bool = False
     group: list[str] = field(default_factory=list)  # other accounts of a ring or pair
@@ -48,16 +50,28 @@ def fingerprint(rng: random.Random, prefix: str) -> str:
     return f"{prefix}{rng.getrandbits(64):016x}"
 
 
+CITIES_PER_COUNTRY = 3
+
+
+def family_fingerprint(last: str, country: str, acc_id: str) -> str:
+    """Surname, country and one of a few home cities (from the id: no draw from the generator,
+    so the rest of a seed's world stays as it was)."""
+    city = zlib.crc32(acc_id.encode()) % CITIES_PER_COUNTRY
+    return f"fam-{zlib.crc32(f'{last.lower()}|{city}|{country}'.encode()):08x}"
+
+
 def _new_account(rng: random.Random, acc_id: str, role: str, config: SimConfig) -> Account:
     early = rng.random() < 0.85
     span = 6 * HOUR_MS if early else int(config.days * 0.5 * 86_400_000)
-    return Account(
+    acc = Account(
         id=acc_id, role=role, first=rng.choice(FIRST_NAMES), last=rng.choice(LAST_NAMES),
         country=rng.choice(COUNTRIES), stack=rng.choice(STACKS),
         device_fp=fingerprint(rng, "dev-"), ip_fp=fingerprint(rng, "ip-"),
         payment_fp=fingerprint(rng, "pay-"), phone_fp=fingerprint(rng, "ph-"),
         join_ts=config.start_ts + rng.randrange(max(1, span)),
     )
+    acc.family_fp = family_fingerprint(acc.last, acc.country, acc.id)
+    return acc
 
 
 def _kind_plan(rng: random.Random, n_bad: int, clients: int, freelancers: int) -> list[tuple[str, list[str]]]:

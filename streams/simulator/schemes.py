@@ -34,6 +34,8 @@ def prepare(world: World) -> None:
         if acc.kind == "friends_family":
             client = next(m for m in members if m.role == "client")
             client.join_ts = world.between(0.1, 0.45)
+            for m in members:  # relatives: one surname, one home
+                m.last, m.country, m.family_fp = client.last, client.country, client.family_fp
 
 
 def _share(world: World, members: list[Account]) -> None:

@@ -1,6 +1,7 @@
 """Duplicate accounts and shared logins: link views built by MemoryLinkIndex from event sequences."""
 
 import asyncio
+import dataclasses
 
 import pytest
 
@@ -184,3 +185,16 @@ def test_cluster_follows_devices_and_payments_not_ips():
 def test_observe_now_for_the_synchronous_backtest():
     events = SCENARIOS["three on one device"][0]
     assert MemoryLinkIndex().observe_now(events) == observe(events)
+
+
+def with_family(event, family="fam-smith-leeds"):
+    return dataclasses.replace(event, family_fp=family)
+
+
+def test_a_surname_and_home_links_only_with_another_weak_fingerprint():
+    strangers = [with_family(login(0, "f1", ip="ip-a")), with_family(login(1, "f2", ip="ip-b"))]
+    assert run(strangers) == []  # one common surname in one city
+    relatives = [with_family(login(0, "f1", ip="ip-home")), with_family(login(1, "f2", ip="ip-home"))]
+    found = run(relatives)
+    assert [account for account, _ in found] == ["f2"]
+    assert "surname and home location" in found[0][1].reason and "IP address" in found[0][1].reason
