@@ -9,8 +9,10 @@ shared fingerprint are seen through the link index in Redis, which workers on
 every partition update. How those streams interleave depends on timing, not on
 replay, and so does the event at which such a decision trips. The comparison
 leaves out the streaks and the (account, policy) scores fed by those detectors,
-in both runs; everything else must match exactly, including the ratings and
-disputes each account has received.
+in both runs, and the record of linked-account findings already signalled (the
+link index's timing decides which event first sees a link); everything else
+must match exactly, including the ratings and disputes each account has
+received.
 """
 
 from __future__ import annotations
@@ -99,7 +101,8 @@ def run(services, tmp: Path, disturb) -> tuple[dict, set[str]]:
 
 
 JOINED = ("unanswered_messages", "low_quality", "client_risk",  # decide on joined streams
-          "duplicate_account.shared_fingerprint", "friends_family.linked_counterpart")  # and on the link index
+          "duplicate_account.shared_fingerprint", "friends_family.linked_counterpart",  # and on the link index
+          "friends_family.reciprocal_5star")
 
 
 def joined_policies(states: dict[bytes, dict], escalations: dict[str, dict]) -> set[tuple[str, str]]:
@@ -116,7 +119,7 @@ def comparable(states: dict[bytes, dict], escalations: dict[str, dict],
     out = {}
     for key, state in states.items():
         account = key.decode()
-        kept = {f: v for f, v in state.items() if f not in ("a", "u")}
+        kept = {f: v for f, v in state.items() if f not in ("a", "u", "l")}
         for field in ("s", "e", "b", "v"):
             kept[field] = {p: v for p, v in kept.get(field, {}).items() if (account, p) not in joined}
         out[key] = kept
