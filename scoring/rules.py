@@ -128,7 +128,8 @@ def below_floor(rules: Rules, rule: str, confirmed: int, dismissed: int) -> bool
 # Detector name -> parameters it requires (all positive numbers).
 DETECTOR_PARAMS: dict[str, tuple[str, ...]] = {
     "message_burst": ("per_minute", "per_hour"),
-    "first_message_fanout": ("per_hour",),
+    "first_message_fanout": ("per_hour", "per_day"),
+    "proposal_rate": ("per_hour", "per_day"),
     "text": (),
     "repeated_cover_letter": ("similarity", "min_matches"),
     "feedback_requests": ("per_contract_per_week",),

@@ -30,6 +30,7 @@ class AccountState:
     applied: dict[str, int] = field(default_factory=dict)
     msg_minutes: Buckets = field(default_factory=list)
     first_hours: Buckets = field(default_factory=list)
+    proposal_buckets: Buckets = field(default_factory=list)  # proposals per 10 minutes, for a day
     contacts: dict[str, int] = field(default_factory=dict)  # recipient -> last minute contacted
     scores: dict[str, list[float]] = field(default_factory=dict)  # policy -> [score, ts]
     escalated: dict[str, int] = field(default_factory=dict)  # policy -> cooldown bucket
@@ -53,6 +54,7 @@ class AccountState:
             "a": self.applied,
             "mm": self.msg_minutes,
             "fh": self.first_hours,
+            "pb": self.proposal_buckets,
             "c": self.contacts,
             "s": self.scores,
             "e": self.escalated,
@@ -74,6 +76,7 @@ class AccountState:
             applied=raw.get("a", {}),
             msg_minutes=raw.get("mm", []),
             first_hours=raw.get("fh", []),
+            proposal_buckets=raw.get("pb", []),
             contacts=raw.get("c", {}),
             scores=raw.get("s", {}),
             escalated=raw.get("e", {}),

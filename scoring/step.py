@@ -12,6 +12,7 @@ from scoring.detectors import (
     feedback_requests,
     friends_family,
     linked,
+    proposal_rate,
     reputation,
     text,
     unanswered,
@@ -70,6 +71,7 @@ def detect(state: AccountState, event: Event, rules: Rules, view: LinkView | Non
         return _message(state, event, rules)
     if isinstance(event, Proposal):
         signals = cover_letters.detect(state, event, rules.detector("repeated_cover_letter"))
+        signals += proposal_rate.detect(state, event, rules.detector("proposal_rate"))
         ctx = TextContext(kind="proposal")
         return signals + text.detect(event.cover_letter, ctx, event.event_id, event.ts, rule)
     if isinstance(event, Feedback):

@@ -31,3 +31,12 @@ def test_fanout(pairs, fires):
         assert len(signals) == 1
         assert signals[0].counters[0].name == "first_messages_per_hour"
         assert signals[0].counters[0].value == LIMIT + 1
+
+
+def test_a_day_of_first_messages_under_the_hourly_limit_goes_over_the_daily_one():
+    per_day = int(RULE.param("per_day"))
+    pairs = [(i * 1_200_000, f"c{i}") for i in range(per_day + 1)]  # three new people an hour
+    signals = run(pairs)
+    assert [s.counters[0].name for s in signals] == ["first_messages_per_day"]
+    assert signals[0].counters[0].value == per_day + 1 and signals[0].counters[0].window_s == 86_400
+    assert run(pairs[:-1]) == []
