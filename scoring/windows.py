@@ -44,3 +44,9 @@ def total(buckets: Buckets, ts: int, bucket_ms: int, window_ms: int) -> int:
     first = (ts - window_ms) // bucket_ms + 1
     last = ts // bucket_ms
     return sum(n for b, n in buckets if first <= b <= last)
+
+
+def first_over(buckets: Buckets, ts: int, bucket_ms: int, window_ms: int, limit: int) -> int | None:
+    """The window's count when this event takes it over `limit` (once per crossing), else None."""
+    count = total(buckets, ts, bucket_ms, window_ms)
+    return count if count == limit + 1 else None
