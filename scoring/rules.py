@@ -132,6 +132,7 @@ DETECTOR_PARAMS: dict[str, tuple[str, ...]] = {
     "proposal_rate": ("per_hour", "per_day"),
     "text": (),
     "repeated_cover_letter": ("similarity", "min_matches"),
+    "cover_letter_farm": ("similarity", "min_accounts", "window_hours"),
     "feedback_requests": ("per_contract_per_week",),
     "low_quality": ("min_low", "min_low_share"),
     "client_risk": ("min_ratings", "max_average", "min_disputes"),

@@ -22,7 +22,7 @@ MAX_PROPOSALS = 6  # recent proposal sketches kept for repeated-cover-letter det
 MAX_CONTRACTS = 16  # contracts whose feedback requests are counted
 MAX_RATINGS = 40  # most recent ratings received kept for reputation
 MAX_STREAKS = 8  # recipients whose unanswered-message streaks are kept
-MAX_LINKED = 32  # linked-account findings signalled, and 5-star ratings given and received
+MAX_FINDINGS = 32  # findings signalled, and 5-star ratings given and received
 
 
 @dataclass(slots=True)
@@ -45,9 +45,10 @@ class AccountState:
     # recipient -> [messages, first ts, last day, days, signalled, last reply ts]
     streaks: dict[str, list[int]] = field(default_factory=dict)
     first_job: dict[str, Any] = field(default_factory=dict)  # a client's first job, friends_family
-    # linked-account findings already signalled ("<finding>:<account>", "<finding>") and 5-star
-    # ratings given and received ("gave5:<account>", "got5:<account>") -> event time
-    linked: dict[str, int] = field(default_factory=dict)
+    # findings already signalled, to signal each once ("dup:<account>", "ff:<account>",
+    # "swap:<account>", "countries_24h", "letter_farm") and 5-star ratings given and received
+    # ("gave5:<account>", "got5:<account>") -> event time
+    findings: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -67,7 +68,7 @@ class AccountState:
             "d": self.disputes,
             "u": self.streaks,
             "f": self.first_job,
-            "l": self.linked,
+            "l": self.findings,
         }
 
     @classmethod
@@ -89,7 +90,7 @@ class AccountState:
             disputes=raw.get("d", {}),
             streaks=raw.get("u", {}),
             first_job=raw.get("f", {}),
-            linked=raw.get("l", {}),
+            findings=raw.get("l", {}),
         )
 
     def remember_contact(self, recipient: str, minute: int) -> bool:
@@ -162,34 +163,34 @@ class AccountState:
 
     def new_links(self, finding: str, accounts: list[str], ts: int) -> list[str]:
         """Which of `accounts` this finding has not named before; remembers them (newest kept)."""
-        fresh = [a for a in accounts if f"{finding}:{a}" not in self.linked]
+        fresh = [a for a in accounts if f"{finding}:{a}" not in self.findings]
         for account in fresh:
-            self.linked[f"{finding}:{account}"] = ts
+            self.findings[f"{finding}:{account}"] = ts
         self._trim_linked()
         return fresh
 
     def remember_rating(self, direction: str, account: str, ts: int) -> None:
         """A 5-star rating given to ("gave5") or received from ("got5") `account`."""
-        self.linked[f"{direction}:{account}"] = ts
+        self.findings[f"{direction}:{account}"] = ts
         self._trim_linked()
 
     def rated_both_ways(self, account: str) -> bool:
         """5 stars given to and received from `account`, which a linked-account finding named."""
-        keys = self.linked
+        keys = self.findings
         return (f"gave5:{account}" in keys and f"got5:{account}" in keys
                 and (f"ff:{account}" in keys or f"dup:{account}" in keys))
 
     def _trim_linked(self) -> None:
-        if len(self.linked) > MAX_LINKED:
-            for key in sorted(self.linked, key=self.linked.__getitem__)[: len(self.linked) - MAX_LINKED]:
-                del self.linked[key]
+        if len(self.findings) > MAX_FINDINGS:
+            for key in sorted(self.findings, key=self.findings.__getitem__)[: len(self.findings) - MAX_FINDINGS]:
+                del self.findings[key]
 
     def due_again(self, finding: str, ts: int, after_ms: int) -> bool:
         """Whether `finding` was not signalled within `after_ms` before `ts`; if so, it is now."""
-        last = self.linked.get(finding)
+        last = self.findings.get(finding)
         if last is not None and 0 <= ts - last < after_ms:
             return False
-        self.linked[finding] = ts
+        self.findings[finding] = ts
         return True
 
     def mark_streak_signalled(self, recipient: str) -> None:

@@ -18,6 +18,7 @@ from scoring.detectors import (
     unanswered,
 )
 from scoring.escalation import Escalation
+from scoring.letters import LetterMatch
 from scoring.links import LinkView
 from scoring.records import AccountEvent, ContractEvent, Event, Feedback, Message, Proposal, SubjectEvent
 from scoring.rules import Rules
@@ -63,15 +64,22 @@ def _account(state: AccountState, ev: AccountEvent, view: LinkView | None, rules
     return signals
 
 
-def detect(state: AccountState, event: Event, rules: Rules, view: LinkView | None = None) -> list[Signal]:
-    """Signals of one event; updates the account's windowed state. `view` is what the link
-    index knows about the account at an account event (None where there is no index)."""
+# What a cross-account index knows at an event: the link index at an account event, the
+# cover-letter index (other accounts' similar letters) at a proposal.
+View = LinkView | tuple[LetterMatch, ...]
+
+
+def detect(state: AccountState, event: Event, rules: Rules, view: View | None = None) -> list[Signal]:
+    """Signals of one event; updates the account's windowed state. `view` is what a
+    cross-account index knows at the event (None where there is no index)."""
     rule = rules.detector("text")
     if isinstance(event, Message):
         return _message(state, event, rules)
     if isinstance(event, Proposal):
         signals = cover_letters.detect(state, event, rules.detector("repeated_cover_letter"))
         signals += proposal_rate.detect(state, event, rules.detector("proposal_rate"))
+        if isinstance(view, tuple):
+            signals += cover_letters.detect_farm(state, event, view, rules.detector("cover_letter_farm"))
         ctx = TextContext(kind="proposal")
         return signals + text.detect(event.cover_letter, ctx, event.event_id, event.ts, rule)
     if isinstance(event, Feedback):
@@ -93,7 +101,7 @@ def detect(state: AccountState, event: Event, rules: Rules, view: LinkView | Non
     if isinstance(event, ContractEvent):
         return friends_family.on_contract(state.first_job, event, rules.detector("friends_family"))
     if isinstance(event, AccountEvent):
-        return _account(state, event, view, rules)
+        return _account(state, event, view if isinstance(view, LinkView) else None, rules)
     return []
 
 
@@ -106,7 +114,7 @@ class Outcome:
     forwards: list[SubjectEvent]  # derived events about other accounts, to be re-keyed to them
 
 
-def step(state: AccountState, event: Event, rules: Rules, view: LinkView | None = None) -> Outcome:
+def step(state: AccountState, event: Event, rules: Rules, view: View | None = None) -> Outcome:
     """Apply one event to its account's state (in place); what it signals, escalates, derives."""
     forwards = derive.subject_events(event)
     if isinstance(event, Message):

@@ -16,6 +16,7 @@ from scoring.rules import Rules
 from streams import faust_tuning, tables, topics, web
 from streams.agents.score import ScoreAgent
 from streams.continuity import Continuity, Refetcher
+from streams.letters import RedisLetterIndex
 from streams.links import RedisLinkIndex
 from streams.metrics import Metrics
 from streams.pipeline import Processor
@@ -94,6 +95,8 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     profiles = ProfileStore(redis, settings.profile_ttl_s)
     links = RedisLinkIndex(redis, settings.links_ttl_s, settings.links_max_per_fingerprint,
                            prefix=f"riskscorer:{settings.app_id}:links:", shards=settings.links_shards)
+    letters = RedisLetterIndex(redis, settings.letters_ttl_s, settings.letters_max_per_band,
+                               prefix=f"riskscorer:{settings.app_id}:letters:")
     web.register(app, profiles, settings.api_token)
     processor = Processor(rules, metrics, settings.max_event_bytes, settings.max_text_chars)
     verdicts = VerdictStore(redis, settings.app_id)
@@ -107,6 +110,7 @@ def create(settings: Settings, rules: Rules) -> Scorer:
         processor=processor,
         profiles=profiles,
         links=links,
+        letters=letters,
         metrics=metrics,
         batch_max=settings.batch_max,
         batch_window_s=settings.batch_window_ms / 1000,

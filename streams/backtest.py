@@ -19,9 +19,11 @@ from prometheus_client import CollectorRegistry
 from scoring.escalation import Escalation
 from scoring.evaluate import per_policy
 from scoring.rules import Rules
+from scoring.step import View
+from streams.letters import MemoryLetterIndex
 from streams.links import MemoryLinkIndex
 from streams.metrics import Metrics
-from streams.pipeline import Incoming, Processor, account_events
+from streams.pipeline import Incoming, Processor, account_events, proposals
 from streams.schemas import subjects
 from streams.simulator import SimEvent
 
@@ -56,7 +58,7 @@ def run(
 ) -> Backtest:
     """Process `events`; `states` (account -> state bytes) is filled in when given."""
     processor = Processor(rules, Metrics.create(CollectorRegistry()), max_event_bytes, max_text_chars)
-    links = MemoryLinkIndex()
+    indexes = (MemoryLinkIndex(), MemoryLetterIndex())
     states = {} if states is None else states
     out, started = Backtest(), time.perf_counter()
     pending: list[Incoming] = []
@@ -66,23 +68,24 @@ def run(
         batch.append(item)
         if len(batch) < BATCH:
             continue
-        pending, subject_offset = _process(processor, links, pending + batch, states, out, subject_offset)
+        pending, subject_offset = _process(processor, indexes, pending + batch, states, out, subject_offset)
         batch = []
         if progress:
             progress(out.events)
     while batch or pending:
-        pending, subject_offset = _process(processor, links, pending + batch, states, out, subject_offset)
+        pending, subject_offset = _process(processor, indexes, pending + batch, states, out, subject_offset)
         batch = []
     out.seconds = time.perf_counter() - started
     return out
 
 
 def _process(
-    processor: Processor, links: MemoryLinkIndex, batch: list[Incoming], states: dict[str, bytes], out: Backtest,
-    offset: int,
+    processor: Processor, indexes: tuple[MemoryLinkIndex, MemoryLetterIndex], batch: list[Incoming],
+    states: dict[str, bytes], out: Backtest, offset: int,
 ) -> tuple[list[Incoming], int]:
     decoded = processor.decode_all(batch)
-    views = links.observe_now(account_events(decoded))
+    links, letters = indexes
+    views: dict[str, View] = {**links.observe_now(account_events(decoded)), **letters.observe_now(proposals(decoded))}
     result = processor.process(batch, states.get, views, decoded)
     for account, (_, state) in result.states.items():
         states[account] = state

@@ -18,12 +18,11 @@ from typing import Any
 import orjson
 
 from scoring.escalation import Escalation
-from scoring.links import LinkView
-from scoring.records import AccountEvent, Event, SubjectEvent
+from scoring.records import AccountEvent, Event, Proposal, SubjectEvent
 from scoring.rules import Rules, rule_of
 from scoring.signals import Signal
 from scoring.state import AccountState
-from scoring.step import step
+from scoring.step import View, step
 from streams.metrics import Metrics
 from streams.schemas import INPUT_SCHEMAS, Rejected
 
@@ -93,6 +92,11 @@ def account_events(decoded: list[tuple[Incoming, Event | Rejected]]) -> list[Acc
     return [record for _, record in decoded if isinstance(record, AccountEvent)]
 
 
+def proposals(decoded: list[tuple[Incoming, Event | Rejected]]) -> list[Proposal]:
+    """The proposals of a decoded batch: what the cover-letter index observes before scoring."""
+    return [record for _, record in decoded if isinstance(record, Proposal)]
+
+
 class Processor:
     def __init__(self, rules: Rules, metrics: Metrics, max_event_bytes: int, max_text_chars: int):
         self.rules = rules
@@ -125,11 +129,12 @@ class Processor:
         self,
         batch: list[Incoming],
         load: Callable[[str], bytes | None],
-        views: Mapping[str, LinkView] | None = None,
+        views: Mapping[str, View] | None = None,
         decoded: list[tuple[Incoming, Event | Rejected]] | None = None,
     ) -> BatchResult:
         """Apply a batch. `views` (by event id) is what the link index knows at each account
-        event; `decoded` is `decode_all(batch)` when the caller already needed the records."""
+        event and the cover-letter index at each proposal; `decoded` is `decode_all(batch)` when
+        the caller already needed the records."""
         result = BatchResult()
         by_account: dict[str, list[tuple[Incoming, Event]]] = {}
         for item, record in decoded if decoded is not None else self.decode_all(batch):
@@ -151,7 +156,7 @@ class Processor:
         items: list[tuple[Incoming, Event]],
         raw_state: bytes | None,
         result: BatchResult,
-        views: Mapping[str, LinkView],
+        views: Mapping[str, View],
     ) -> None:
         state = AccountState() if raw_state is None else decode_state(raw_state)
         applied = 0
@@ -161,7 +166,7 @@ class Processor:
                 result.replayed += 1
                 result.outcomes[(item.kind, "replayed")] += 1
                 continue
-            view = views.get(record.event_id) if isinstance(record, AccountEvent) else None
+            view = views.get(record.event_id) if isinstance(record, AccountEvent | Proposal) else None
             outcome = step(state, record, self.rules, view)
             result.forwards += outcome.forwards
             for sig in outcome.signals:

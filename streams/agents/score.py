@@ -15,11 +15,13 @@ from aiokafka import AIOKafkaProducer
 from faust.types import EventT, TableT
 
 from scoring.signals import Signal
+from scoring.step import View
 from streams import tables
 from streams.continuity import Continuity, Hole, Refetcher
+from streams.letters import RedisLetterIndex
 from streams.links import LinkIndex
 from streams.metrics import Metrics
-from streams.pipeline import Incoming, Processor, account_events
+from streams.pipeline import Incoming, Processor, account_events, proposals
 from streams.profiles import ProfileStore
 from streams.schemas import subjects
 from streams.topics import Topics
@@ -82,6 +84,7 @@ class ScoreAgent:
     processor: Processor
     profiles: ProfileStore
     links: LinkIndex
+    letters: RedisLetterIndex
     metrics: Metrics
     batch_max: int
     batch_window_s: float
@@ -143,7 +146,8 @@ class ScoreAgent:
         decoded = self.processor.decode_all(batch)
         # The link index is updated with every account event before any is scored (a replayed
         # event merges to the same documents), so each view includes the batch's own links.
-        views = await self.links.observe(account_events(decoded))
+        views: dict[str, View] = {**await self.links.observe(account_events(decoded)),
+                                  **await self.letters.observe(proposals(decoded))}
         result = self.processor.process(batch, lambda account: tables.load(self.table, account), views, decoded)
         out, t = self.producer(), self.topics
         sends = [await out.send(t.dead_letters.get_topic_name(), v, key=k) for k, v in result.dead_letters]

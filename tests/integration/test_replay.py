@@ -5,8 +5,9 @@ Three detectors decide on events re-keyed from other partitions: ratings and
 disputes received (low_quality, client_risk) come from many counterparts'
 partitions, and an unanswered-messaging streak (the sender's own messages) ends
 when a reply notice arrives from the recipient's partition. Accounts linked by a
-shared fingerprint are seen through the link index in Redis, which workers on
-every partition update. How those streams interleave depends on timing, not on
+shared fingerprint are seen through the link index in Redis, and letters other
+accounts sent through the cover-letter index, which workers on every partition
+update. How those streams interleave depends on timing, not on
 replay, and so does the event at which such a decision trips. The comparison
 leaves out the streaks and the (account, policy) scores fed by those detectors,
 in both runs, and the record of linked-account findings already signalled (the
@@ -102,7 +103,7 @@ def run(services, tmp: Path, disturb) -> tuple[dict, set[str]]:
 
 JOINED = ("unanswered_messages", "low_quality", "client_risk",  # decide on joined streams
           "duplicate_account.shared_fingerprint", "friends_family.linked_counterpart",  # and on the link index
-          "friends_family.reciprocal_5star")
+          "friends_family.reciprocal_5star", "cover_letter_farm")  # and on the cover-letter index
 
 
 def joined_policies(states: dict[bytes, dict], escalations: dict[str, dict]) -> set[tuple[str, str]]:

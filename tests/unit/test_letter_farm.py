@@ -1,0 +1,96 @@
+"""One letter, many accounts: LSH bands, the in-memory cover-letter index and the farm detector."""
+
+from __future__ import annotations
+
+import random
+
+from scoring import sketch
+from scoring.detectors import cover_letters
+from scoring.letters import LetterMatch
+from scoring.records import Proposal
+from scoring.rules import DetectorRule
+from scoring.state import AccountState
+from streams.letters import MemoryLetterIndex
+
+RULE = DetectorRule("cover_letter_farm", "spam_scam", 1.0,
+                    {"similarity": 0.9, "min_accounts": 3, "window_hours": 168})
+HOUR = 3_600_000
+FARM = ("Dear Hiring Manager, I have read your job post carefully and I am the perfect fit for this job. "
+        "I have more than 8 years of experience in all areas of web development and design, and I have "
+        "completed over 500 projects with 100% client satisfaction. Please send me a message so we can "
+        "discuss your project in detail. I am available 24/7 and can start right now. Thank you!")
+WORDS = " ".join((
+    "react node postgres migration invoice dashboard shopify store theme api webhook stripe checkout",
+    "mobile flutter design figma logo brand copy blog seo audit speed cache docker deploy tests",
+)).split(" ")
+
+
+def tailored(seed: int) -> str:
+    rng = random.Random(seed)
+    return " ".join(rng.choice(WORDS) for _ in range(70))
+
+
+def proposal(i: int, account: str, letter: str, ts: int = 0) -> Proposal:
+    return Proposal(f"p{i}", ts + i, f"j{i}", account, f"c{i}", letter, 100.0)
+
+
+def test_bands_skip_short_texts_and_partly_empty_bands():
+    assert sketch.bands(sketch.sketch("Hi, can do it")) == []
+    keys = sketch.bands(sketch.sketch(FARM))
+    assert len(keys) >= sketch.BANDS // 2 and all(k.split(":")[0].isdigit() for k in keys)
+    assert keys == sketch.bands(sketch.sketch(FARM))
+
+
+def test_a_farm_letter_is_seen_by_the_later_accounts_of_the_batch():
+    index = MemoryLetterIndex()
+    views = index.observe_now([proposal(i, f"f{i}", FARM.replace("Dear", "Hello" if i % 2 else "Dear"))
+                               for i in range(4)])
+    assert views["p0"] == ()
+    assert [m.account_id for m in views["p3"]] == ["f0", "f1", "f2"]
+    assert all(m.similarity >= 0.9 for m in views["p3"])
+
+
+def test_tailored_letters_of_other_accounts_do_not_match():
+    index = MemoryLetterIndex()
+    views = index.observe_now([proposal(i, f"f{i}", tailored(i)) for i in range(20)])
+    assert all(m.similarity < 0.5 for v in views.values() for m in v)
+
+
+def test_an_account_never_matches_itself_and_replays_change_nothing():
+    index = MemoryLetterIndex()
+    batch = [proposal(i, "f1", FARM) for i in range(3)]
+    assert all(v == () for v in index.observe_now(batch).values())
+    before = {k: dict(v) for k, v in index.bands.items()}
+    index.observe_now(batch)
+    assert index.bands == before
+
+
+def test_a_band_keeps_at_most_its_cap_of_accounts():
+    index = MemoryLetterIndex(max_per_band=3)
+    index.observe_now([proposal(i, f"f{i}", FARM) for i in range(6)])
+    assert all(len(entries) <= 3 for entries in index.bands.values())
+
+
+def matches(*pairs: tuple[str, float], ts: int = 0) -> tuple[LetterMatch, ...]:
+    return tuple(LetterMatch(a, f"q-{a}", sim, ts) for a, sim in pairs)
+
+
+def test_farm_needs_enough_other_accounts_above_the_floor_within_the_window():
+    event = proposal(9, "f9", FARM, ts=10 * HOUR)
+    near = matches(("f1", 0.97), ("f2", 0.95), ("f3", 0.93))
+    found = cover_letters.detect_farm(AccountState(), event, near, RULE)
+    assert len(found) == 1 and "3 other accounts" in found[0].reason and "f1 (q-f1, 0.97)" in found[0].reason
+    assert cover_letters.detect_farm(AccountState(), event, near[:2], RULE) == []
+    assert cover_letters.detect_farm(AccountState(), event, near[:2] + matches(("f4", 0.85)), RULE) == []
+    old = event.ts - 200 * HOUR
+    assert cover_letters.detect_farm(AccountState(), event, matches(("f1", 1), ("f2", 1), ("f3", 1), ts=old),
+                                     RULE) == []
+    assert cover_letters.detect_farm(AccountState(), event, near, None) == []
+
+
+def test_farm_is_signalled_once_a_day():
+    state, near = AccountState(), matches(("f1", 0.97), ("f2", 0.95), ("f3", 0.93))
+    first = cover_letters.detect_farm(state, proposal(1, "f9", FARM, ts=0), near, RULE)
+    again = cover_letters.detect_farm(state, proposal(2, "f9", FARM, ts=HOUR), near, RULE)
+    later = cover_letters.detect_farm(state, proposal(3, "f9", FARM, ts=25 * HOUR), near, RULE)
+    assert (len(first), len(again), len(later)) == (1, 0, 1)
