@@ -366,15 +366,21 @@ class RedisLinkIndex(_Index):
         return list(groups.values())
 
     async def _scripts(self, script: str, calls: list[tuple[list[bytes], list[Any]]]) -> list[Any]:
-        """Run `script` once per (keys, args) in one pipeline; load it first if the server lacks it."""
-        for attempt in range(2):
-            if script not in self._shas or attempt:
-                self._shas[script] = str(await self.redis.script_load(script))
-            pipe = self.redis.pipeline(transaction=False)
-            for keys, args in calls:
-                pipe.evalsha(self._shas[script], 1, keys[0], *args)
-            try:
-                return list(await pipe.execute()) if calls else []
-            except NoScriptError:  # a restarted or flushed server: load and run again
-                continue
-        raise RuntimeError("link index: the server does not keep its scripts")
+        return await run_scripts(self.redis, self._shas, script, calls)
+
+
+async def run_scripts(redis: Redis, shas: dict[str, str], script: str,
+                      calls: list[tuple[list[bytes], list[Any]]]) -> list[Any]:
+    """Run `script` once per (keys, args) in one pipeline, its first key as KEYS[1] (the others
+    share its hash tag and travel in the args); load it first if the server lacks it."""
+    for attempt in range(2):
+        if script not in shas or attempt:
+            shas[script] = str(await redis.script_load(script))
+        pipe = redis.pipeline(transaction=False)
+        for keys, args in calls:
+            pipe.evalsha(shas[script], 1, keys[0], *args)
+        try:
+            return list(await pipe.execute()) if calls else []
+        except NoScriptError:  # a restarted or flushed server: load and run again
+            continue
+    raise RuntimeError("Redis does not keep the scripts loaded into it")
