@@ -144,10 +144,12 @@ class ScoreAgent:
         if holes:
             batch = await self.refill(holes) + batch
         decoded = self.processor.decode_all(batch)
-        # The link index is updated with every account event before any is scored (a replayed
-        # event merges to the same documents), so each view includes the batch's own links.
-        views: dict[str, View] = {**await self.links.observe(account_events(decoded)),
-                                  **await self.letters.observe(proposals(decoded))}
+        # The indexes are updated with every account event and proposal before any is scored (a
+        # replayed event writes the same documents), so each view includes the batch's own links
+        # and letters. The two indexes share no key: one round trip for both.
+        linked, letters = await asyncio.gather(self.links.observe(account_events(decoded)),
+                                               self.letters.observe(proposals(decoded)))
+        views: dict[str, View] = {**linked, **letters}
         result = self.processor.process(batch, lambda account: tables.load(self.table, account), views, decoded)
         out, t = self.producer(), self.topics
         sends = [await out.send(t.dead_letters.get_topic_name(), v, key=k) for k, v in result.dead_letters]
@@ -173,10 +175,10 @@ class ScoreAgent:
             await tables.store(self.table, out, partition, account, state)
             for account, (partition, state) in result.states.items()
         ]
-        await asyncio.gather(*stored)
+        # Profiles are a view for support tooling, rewritten by any replay: written meanwhile.
+        await asyncio.gather(*stored, self.profiles.write(result.profiles, result.escalations))
         if stored:
             self.metrics.records_sent.labels("changelog").inc(len(stored))
-        await self.profiles.write(result.profiles, result.escalations)
         for hole in holes:
             await self.mark_read(hole)
         now = time.time()
