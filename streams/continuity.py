@@ -125,3 +125,31 @@ class Refetcher:
                 if await consumer.position(tp) >= ends[tp]:
                     pending.discard(tp)
         return sorted(out, key=lambda r: (r.topic, r.partition, r.offset))
+
+
+def merged(refilled: list[Any], batch: list[Any]) -> list[Any]:
+    """`batch` with the re-read records of its holes, each partition's records in offset order.
+
+    A state skips any record at or below the last offset it applied from that partition, so a
+    hole's records must not come after later records of their partition. The batch's order
+    across partitions is kept; a partition's re-read records take slots just before its first
+    record in the batch. Items have `topic`, `partition` and `offset`.
+    """
+    if not refilled:
+        return batch
+    by_partition: dict[Partition, list[Any]] = {}
+    for item in refilled + batch:
+        by_partition.setdefault((item.topic, item.partition), []).append(item)
+    for items in by_partition.values():
+        items.sort(key=lambda item: item.offset)
+    extra: dict[Partition, int] = {}
+    for item in refilled:
+        extra[(item.topic, item.partition)] = extra.get((item.topic, item.partition), 0) + 1
+    slots: list[Partition] = []
+    for item in batch:
+        key = (item.topic, item.partition)
+        slots += [key] * extra.pop(key, 0)
+        slots.append(key)
+    slots = [key for key, n in extra.items() for _ in range(n)] + slots
+    cursors = {key: iter(items) for key, items in by_partition.items()}
+    return [next(cursors[key]) for key in slots]

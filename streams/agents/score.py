@@ -17,7 +17,7 @@ from faust.types import EventT, TableT
 from scoring.signals import Signal
 from scoring.step import View
 from streams import tables
-from streams.continuity import Continuity, Hole, Refetcher
+from streams.continuity import Continuity, Hole, Refetcher, merged
 from streams.letters import RedisLetterIndex
 from streams.links import LinkIndex
 from streams.metrics import Metrics
@@ -142,7 +142,7 @@ class ScoreAgent:
     async def handle(self, batch: list[Incoming], holes: list[Hole]) -> None:
         started = time.perf_counter()
         if holes:
-            batch = await self.refill(holes) + batch
+            batch = merged(await self.refill(holes), batch)
         decoded = self.processor.decode_all(batch)
         # The indexes are updated with every account event and proposal before any is scored (a
         # replayed event writes the same documents), so each view includes the batch's own links
