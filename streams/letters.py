@@ -14,6 +14,7 @@ the same values: replays change nothing.
 
 from __future__ import annotations
 
+import binascii
 import zlib
 from collections.abc import Sequence
 
@@ -37,9 +38,14 @@ def _entry(event: Proposal, sk: str) -> str:
     return f"{event.event_id}|{event.ts}|{sk}"
 
 
-def _match(account: str, value: str, sk: str) -> LetterMatch:
-    proposal_id, ts, other = value.split("|", 2)
-    return LetterMatch(account, proposal_id, sketch.similarity(sk, other), int(ts))
+def _match(account: str, value: str, sk: str) -> LetterMatch | None:
+    """The match with a stored letter; None for an entry that does not parse (never written
+    by this code: ids with control characters are dead-lettered)."""
+    try:
+        proposal_id, ts, other = value.rsplit("|", 2)
+        return LetterMatch(account, proposal_id, sketch.similarity(sk, other), int(ts))
+    except (ValueError, binascii.Error):
+        return None
 
 
 class _LetterIndex:
@@ -73,9 +79,8 @@ class _LetterIndex:
                 if event.freelancer_id in entries or len(entries) < self.max_per_band:
                     entries[event.freelancer_id] = _entry(event, sk)
                     writes.setdefault(key, {})[event.freelancer_id] = entries[event.freelancer_id]
-            views[event.event_id] = tuple(sorted(
-                (_match(account, value, sk) for account, (n, value) in shared.items() if n >= MIN_SHARED_BANDS),
-                key=lambda m: m.account_id))
+            near = [_match(account, value, sk) for account, (n, value) in shared.items() if n >= MIN_SHARED_BANDS]
+            views[event.event_id] = tuple(sorted((m for m in near if m is not None), key=lambda m: m.account_id))
         await self._write(writes)
         return views
 

@@ -3,6 +3,7 @@ decoder (orjson plus explicit checks) and the published JSON Schema file."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import orjson
 
 ID_MAX = 128
+_CONTROL = re.compile("[\x00-\x1f]")  # ids travel in logs, Redis keys and separated records
 
 
 class Rejected(Exception):
@@ -40,6 +42,8 @@ def _check(field: Field, value: Any, text_limit: int) -> Any:
             raise Rejected("wrong_type", f"{field.name} must be a string")
         if kind == "id" and not 0 < len(value) <= ID_MAX:
             raise Rejected("bad_value", f"{field.name} must be 1..{ID_MAX} characters")
+        if kind == "id" and _CONTROL.search(value):
+            raise Rejected("bad_value", f"{field.name} must not contain control characters")
         if kind == "text" and len(value) > text_limit:
             raise Rejected("too_large", f"{field.name} is over {text_limit} characters")
         if kind == "enum" and value not in field.choices:
@@ -113,7 +117,7 @@ def _num(field: Field, json_type: str) -> dict[str, Any]:
 
 
 _JSON_TYPES: dict[str, Callable[[Field], dict[str, Any]]] = {
-    "id": lambda f: {"type": "string", "minLength": 1, "maxLength": ID_MAX},
+    "id": lambda f: {"type": "string", "minLength": 1, "maxLength": ID_MAX, "pattern": "^[^\\u0000-\\u001f]+$"},
     "text": lambda f: {"type": "string"},
     "enum": lambda f: {"type": "string", "enum": list(f.choices)},
     "bool": lambda f: {"type": "boolean"},

@@ -94,3 +94,12 @@ def test_farm_is_signalled_once_a_day():
     again = cover_letters.detect_farm(state, proposal(2, "f9", FARM, ts=HOUR), near, RULE)
     later = cover_letters.detect_farm(state, proposal(3, "f9", FARM, ts=25 * HOUR), near, RULE)
     assert (len(first), len(again), len(later)) == (1, 0, 1)
+
+
+def test_ids_with_bars_are_read_back_and_a_broken_entry_is_passed_over():
+    index = MemoryLetterIndex()
+    index.observe_now([Proposal("a|b", 0, "j0", "f0", "c0", FARM, 100.0)])
+    key = next(iter(index.bands))
+    index.bands[key]["f-broken"] = "no-bars-here"
+    (match,) = index.observe_now([proposal(1, "f1", FARM)])["p1"]
+    assert (match.account_id, match.proposal_id) == ("f0", "a|b")

@@ -45,6 +45,7 @@ BAD = [
     ("feedback", orjson.dumps({**VALID["feedback"], "stars": 6}), "bad_value"),
     ("accounts", orjson.dumps({**VALID["accounts"], "type": "teleport"}), "unknown_type"),
     ("contracts", orjson.dumps({**VALID["contracts"], "actor_id": ""}), "bad_value"),
+    ("proposals", orjson.dumps({**VALID["proposals"], "event_id": "p\x1e1"}), "bad_value"),  # control char
     ("proposals", orjson.dumps({**VALID["proposals"], "bid": "cheap"}), "wrong_type"),
 ]
 
