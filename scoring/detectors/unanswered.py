@@ -38,10 +38,14 @@ def on_message(state: AccountState, event: Message, rule: DetectorRule | None) -
 
 
 def on_check(state: AccountState, event: SubjectEvent) -> list[SubjectEvent]:
-    """The recipient's side: unanswered unless it wrote to the sender since the streak began."""
+    """The recipient's side: unanswered unless it wrote to the sender since the streak began.
+    If it did, its answer is a reply notice, which ends the sender's streak (the notice of that
+    reply may never have been sent: notices go once per conversational turn)."""
+    since = event.since_ts or 0
     last_minute = state.contacts.get(event.other_id)
-    if last_minute is not None and last_minute >= (event.since_ts or 0) // MINUTE_MS:
-        return []
+    if last_minute is not None and last_minute >= since // MINUTE_MS:
+        return [SubjectEvent(event.event_id, max(since, last_minute * MINUTE_MS), "replied", event.other_id,
+                             "unknown", "", event.subject_id, room_id=event.room_id)]
     return [SubjectEvent(event.event_id, event.ts, "unanswered", event.other_id, "unknown", "",
                          event.subject_id, room_id=event.room_id, count=event.count, days=event.days,
                          since_ts=event.since_ts)]

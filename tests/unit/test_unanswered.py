@@ -24,8 +24,11 @@ def run(items, recipient: AccountState | None = None):
             for check in unanswered.on_message(state, message(i, ts), RULE):
                 assert (check.kind, check.subject_id, check.other_id) == ("unanswered_check", "c1", "f1")
                 for answer in unanswered.on_check(recipient or AccountState(), check):
-                    assert (answer.kind, answer.subject_id, answer.other_id) == ("unanswered", "f1", "c1")
-                    signals += unanswered.on_unanswered(state, answer, RULE)
+                    assert (answer.subject_id, answer.other_id) == ("f1", "c1")
+                    if answer.kind == "replied":
+                        unanswered.on_reply(state, answer)
+                    else:
+                        signals += unanswered.on_unanswered(state, answer, RULE)
         else:
             unanswered.on_reply(state, reply(ts))
     return signals
@@ -96,3 +99,23 @@ def test_a_re_delivered_answer_signals_once_and_a_replied_streak_not_at_all():
     (answer,) = unanswered.on_check(AccountState(), checks[0])
     unanswered.on_reply(other, reply(checks[0].ts + HOUR))  # the reply's notice came first
     assert unanswered.on_unanswered(other, answer, RULE) == []
+
+
+def test_a_vetoed_streak_ends_so_a_later_one_is_checked_again():
+    # c1 answered f1 within the turn that started the streak, so no reply notice was sent.
+    c1 = AccountState()
+    c1.remember_contact("f1", (HOUR + 60_000) // 60_000)
+    early = daily(2 * DAYS, start=HOUR)
+    later = [("m", 20 * DAY + i * DAY // 2) for i in range(2 * DAYS)]
+    assert run(early, recipient=c1) == []
+    assert len(run(early + later, recipient=AccountState())) == 1  # never answered: one long streak, one signal
+    state, signals = AccountState(), []
+    for i, (_, ts) in enumerate(early + later):
+        for check in unanswered.on_message(state, message(i, ts), RULE):
+            # the recipient answered the first streak only
+            for answer in unanswered.on_check(c1 if ts < 20 * DAY else AccountState(), check):
+                if answer.kind == "replied":
+                    unanswered.on_reply(state, answer)
+                else:
+                    signals += unanswered.on_unanswered(state, answer, RULE)
+    assert len(signals) == 1 and signals[0].ts >= 20 * DAY
