@@ -7,12 +7,14 @@ runtime histogram, and a `labels()` lookup for each. The dashboards and alerts
 use Faust's per-topic received counter, the partition end and committed
 offsets, commit and send latency, error and rebalance counts. This monitor
 keeps those (the per-message ones through cached label children, the end
-offset only when it moves) and skips the rest; the skipped families stay
-registered, at zero.
+offset only when it moves), and the time of each partition's last event that
+Faust's stall check reads; it skips the rest, whose families stay registered,
+at zero.
 """
 
 from __future__ import annotations
 
+from time import monotonic
 from typing import Any
 
 from faust.sensors.prometheus import PrometheusMonitor
@@ -39,7 +41,8 @@ class LeanPrometheusMonitor(PrometheusMonitor):
         child.inc()
 
     def on_stream_event_in(self, tp: TP, offset: int, stream: Any, event: Any) -> None:
-        return None
+        # Faust's own stall check (`verify_event_path`) reads when each partition last had an event.
+        self.stream_inbound_time[tp] = monotonic()
 
     def on_stream_event_out(self, tp: TP, offset: int, stream: Any, event: Any, state: Any = None) -> None:
         return None
