@@ -58,7 +58,9 @@ def follow_up(state: AccountState, policy: str) -> int:
 def dismiss(state: AccountState, policy: str, until_ts: int, rules: Rules) -> None:
     """Reviewers dismissed an escalation of `policy` made at `until_ts`: the evidence up to then
     stops counting. The policy's score becomes what its later evidence adds (decayed to the
-    score's time); the cooldown stays. Applying it twice changes nothing."""
+    score's time, from the evidence kept: the newest few per policy); the cooldown stays. `step`
+    applies a dismissal once: a copy re-delivered after newer signals would drop their older
+    ones."""
     kept = [item for item in state.evidence.get(policy, []) if item["ts"] > until_ts]
     if policy in state.evidence:
         state.evidence[policy] = kept

@@ -22,7 +22,8 @@ MAX_PROPOSALS = 6  # recent proposal sketches kept for repeated-cover-letter det
 MAX_CONTRACTS = 16  # contracts whose feedback requests are counted
 MAX_RATINGS = 40  # most recent ratings received kept for reputation
 MAX_STREAKS = 8  # recipients whose unanswered-message streaks are kept
-MAX_FINDINGS = 32  # findings signalled, and 5-star ratings given and received
+MAX_FINDINGS = 32  # findings signalled and dismissals applied, newest kept
+MAX_FIVES = 16  # 5-star ratings given and received, newest kept
 
 
 @dataclass(slots=True)
@@ -46,9 +47,10 @@ class AccountState:
     streaks: dict[str, list[int]] = field(default_factory=dict)
     first_job: dict[str, Any] = field(default_factory=dict)  # a client's first job, friends_family
     # findings already signalled, to signal each once ("dup:<account>", "ff:<account>",
-    # "swap:<account>", "countries_24h", "letter_farm") and 5-star ratings given and received
-    # ("gave5:<account>", "got5:<account>") -> event time
+    # "swap:<account>", "countries_24h", "letter_farm") and dismissals applied -> event time
     findings: dict[str, int] = field(default_factory=dict)
+    # 5-star ratings given and received ("gave5:<account>", "got5:<account>") -> event time
+    fives: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +71,7 @@ class AccountState:
             "u": self.streaks,
             "f": self.first_job,
             "l": self.findings,
+            "5": self.fives,
         }
 
     @classmethod
@@ -91,6 +94,7 @@ class AccountState:
             streaks=raw.get("u", {}),
             first_job=raw.get("f", {}),
             findings=raw.get("l", {}),
+            fives=raw.get("5", {}),
         )
 
     def remember_contact(self, recipient: str, minute: int) -> bool:
@@ -163,34 +167,34 @@ class AccountState:
 
     def new_links(self, finding: str, accounts: list[str], ts: int) -> list[str]:
         """Which of `accounts` this finding has not named before; remembers them (newest kept)."""
-        fresh = [a for a in accounts if f"{finding}:{a}" not in self.findings]
-        for account in fresh:
-            self.findings[f"{finding}:{account}"] = ts
-        self._trim_linked()
-        return fresh
+        return [a for a in accounts if self.once(f"{finding}:{a}", ts)]
+
+    def once(self, key: str, ts: int) -> bool:
+        """True the first time `key` is seen (remembered among the newest findings)."""
+        if key in self.findings:
+            return False
+        self.findings[key] = ts
+        _trim(self.findings, MAX_FINDINGS)
+        return True
 
     def remember_rating(self, direction: str, account: str, ts: int) -> None:
         """A 5-star rating given to ("gave5") or received from ("got5") `account`."""
-        self.findings[f"{direction}:{account}"] = ts
-        self._trim_linked()
+        self.fives[f"{direction}:{account}"] = ts
+        _trim(self.fives, MAX_FIVES)
 
     def rated_both_ways(self, account: str) -> bool:
         """5 stars given to and received from `account`, which a linked-account finding named."""
-        keys = self.findings
-        return (f"gave5:{account}" in keys and f"got5:{account}" in keys
-                and (f"ff:{account}" in keys or f"dup:{account}" in keys))
-
-    def _trim_linked(self) -> None:
-        if len(self.findings) > MAX_FINDINGS:
-            for key in sorted(self.findings, key=self.findings.__getitem__)[: len(self.findings) - MAX_FINDINGS]:
-                del self.findings[key]
+        return (f"gave5:{account}" in self.fives and f"got5:{account}" in self.fives
+                and (f"ff:{account}" in self.findings or f"dup:{account}" in self.findings))
 
     def due_again(self, finding: str, ts: int, after_ms: int) -> bool:
-        """Whether `finding` was not signalled within `after_ms` before `ts`; if so, it is now."""
+        """Whether `finding` was not signalled within `after_ms` of `ts` (either side: events of
+        one account can arrive out of order); if so, it is now."""
         last = self.findings.get(finding)
-        if last is not None and 0 <= ts - last < after_ms:
+        if last is not None and abs(ts - last) < after_ms:
             return False
         self.findings[finding] = ts
+        _trim(self.findings, MAX_FINDINGS)
         return True
 
     def mark_streak_signalled(self, recipient: str) -> None:
@@ -211,3 +215,10 @@ class AccountState:
         streak = self.streaks.get(recipient)
         if streak is not None and reply_ts >= streak[1]:  # a reply from before the streak began answers none of it
             del self.streaks[recipient]
+
+
+def _trim(entries: dict[str, int], limit: int) -> None:
+    """Keep the `limit` newest entries (by their time)."""
+    if len(entries) > limit:
+        for key in sorted(entries, key=entries.__getitem__)[: len(entries) - limit]:
+            del entries[key]

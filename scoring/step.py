@@ -88,7 +88,9 @@ def detect(state: AccountState, event: Event, rules: Rules, view: View | None = 
         unanswered.on_reply(state, event)
         return []
     if isinstance(event, SubjectEvent) and event.kind == "dismissed":
-        score.dismiss(state, event.policy, event.ts, rules)
+        # once per escalation and policy: a re-delivered dismissal must not take newer evidence
+        if state.once(f"dz:{event.policy}:{event.ts}", event.ts):
+            score.dismiss(state, event.policy, event.ts, rules)
         return []
     if isinstance(event, SubjectEvent) and event.kind == "unanswered_check":
         return []  # answered in `step`: it only forwards

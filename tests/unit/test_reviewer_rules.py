@@ -177,3 +177,16 @@ def test_contact_between_a_listed_relationship_is_allowed_before_a_contract():
     stranger = step(AccountState(), _message(0, "f-own", "c-new", text), rules)
     assert not [s for s in own.signals if s.policy == "off_platform_contact"]
     assert [s for s in stranger.signals if s.policy == "off_platform_contact"]
+
+
+def test_a_re_delivered_dismissal_after_newer_signals_changes_nothing():
+    rules = parse_rules(default_doc())
+    state = AccountState()
+    score.score(state, [sig("spam_scam", 2.0, 10, "e1")], rules)
+    dismissal = SubjectEvent("dismissal:x:spam_scam", 10, "dismissed", "f1", "unknown", "", "reviewer-7",
+                             policy="spam_scam")
+    step(state, dismissal, rules)
+    score.score(state, [sig("spam_scam", 0.3, 20 + i, f"n{i}") for i in range(7)], rules)
+    before = list(state.scores["spam_scam"])
+    step(state, dismissal, rules)
+    assert state.scores["spam_scam"] == before
