@@ -7,9 +7,9 @@ proposals in one pipelined round trip, estimates the similarity of every letter
 found there from the two sketches, and writes its own letters back (one more
 round trip). Letters of the same batch see the earlier ones of the batch. Short
 letters (sketches with empty bins) are not indexed. Keys expire after the
-window; a band key keeps at most `max_per_band` accounts (a farm's letter fills
-it; more accounts add nothing a reviewer needs). Re-observing a proposal writes
-the same values: replays change nothing.
+window; a band key keeps the `max_per_band` accounts that sent the newest
+letters in it (a farm's letter fills it; more accounts add nothing a reviewer
+needs). Re-observing a proposal writes the same values: replays change nothing.
 """
 
 from __future__ import annotations
@@ -36,6 +36,14 @@ MIN_SHARED_BANDS = 2
 
 def _entry(event: Proposal, sk: str) -> str:
     return f"{event.event_id}|{event.ts}|{sk}"
+
+
+def _sent(value: str) -> int:
+    """When an entry's letter was sent (0 for one that does not parse: it goes first)."""
+    try:
+        return int(value.rsplit("|", 2)[1])
+    except (ValueError, IndexError):
+        return 0
 
 
 def _match(account: str, value: str, sk: str) -> LetterMatch | None:
@@ -76,9 +84,12 @@ class _LetterIndex:
                 for account, value in entries.items():
                     if account != event.freelancer_id:
                         shared[account] = (shared.get(account, (0, value))[0] + 1, value)
-                if event.freelancer_id in entries or len(entries) < self.max_per_band:
-                    entries[event.freelancer_id] = _entry(event, sk)
-                    writes.setdefault(key, {})[event.freelancer_id] = entries[event.freelancer_id]
+                written = writes.setdefault(key, {})
+                if event.freelancer_id not in entries and len(entries) >= self.max_per_band:
+                    oldest = min(entries, key=lambda account: _sent(entries[account]))
+                    del entries[oldest]
+                    written[oldest] = ""  # removed: a full band keeps the newest letters
+                entries[event.freelancer_id] = written[event.freelancer_id] = _entry(event, sk)
             near = [_match(account, value, sk) for account, (n, value) in shared.items() if n >= MIN_SHARED_BANDS]
             views[event.event_id] = tuple(sorted((m for m in near if m is not None), key=lambda m: m.account_id))
         await self._write(writes)
@@ -108,7 +119,12 @@ class MemoryLetterIndex(_LetterIndex):
 
     async def _write(self, writes: dict[str, Entries]) -> None:
         for key, entries in writes.items():
-            self.bands.setdefault(key, {}).update(entries)
+            band = self.bands.setdefault(key, {})
+            for account, value in entries.items():
+                if value:
+                    band[account] = value
+                else:
+                    band.pop(account, None)
 
 
 # Separators of the scripts' arguments and replies: ids and sketches never hold these bytes.
@@ -133,12 +149,16 @@ for i, k in ipairs(split(ARGV[1], '\\30')) do
 end
 return table.concat(out, '\\30')
 """
-# ARGV[1]: ttl; ARGV[2]: records "key US account US value" joined by RS.
+# ARGV[1]: ttl; ARGV[2]: records "key US account US value" joined by RS; an empty value removes.
 WRITE_BANDS = _LUA_SPLIT + """
 for _, rec in ipairs(split(ARGV[2], '\\30')) do
   local f = split(rec, '\\31')
-  redis.call('HSET', f[1], f[2], f[3])
-  redis.call('EXPIRE', f[1], ARGV[1])
+  if f[3] == nil or f[3] == '' then
+    redis.call('HDEL', f[1], f[2])
+  else
+    redis.call('HSET', f[1], f[2], f[3])
+    redis.call('EXPIRE', f[1], ARGV[1])
+  end
 end
 return 1
 """

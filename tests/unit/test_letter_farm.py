@@ -103,3 +103,11 @@ def test_ids_with_bars_are_read_back_and_a_broken_entry_is_passed_over():
     index.bands[key]["f-broken"] = "no-bars-here"
     (match,) = index.observe_now([proposal(1, "f1", FARM)])["p1"]
     assert (match.account_id, match.proposal_id) == ("f0", "a|b")
+
+
+def test_a_full_band_keeps_the_newest_letters_so_a_new_farm_is_still_seen():
+    index = MemoryLetterIndex(max_per_band=3)
+    index.observe_now([proposal(i, f"old{i}", FARM, ts=0) for i in range(3)])
+    views = index.observe_now([proposal(10 + i, f"new{i}", FARM, ts=100 * HOUR) for i in range(4)])
+    assert {m.account_id for m in views["p13"]} == {"new0", "new1", "new2"}
+    assert all(set(entries) == {"new1", "new2", "new3"} for entries in index.bands.values())
