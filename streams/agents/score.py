@@ -165,8 +165,10 @@ class ScoreAgent:
             await out.send(t.escalations.get_topic_name(), orjson.dumps(e.to_dict()), key=e.account_id.encode())
             for e in result.escalations
         ]
-        # Delivery of every output is confirmed before the state that records it is stored.
-        await asyncio.gather(*sends)
+        # Delivery of every output is confirmed before the state that records it is stored. The
+        # profiles and escalation records (what reviewers' decisions look up) are written with
+        # the outputs: a batch retried after its states were stored finds only replays.
+        await asyncio.gather(*sends, self.profiles.write(result.profiles, result.escalations))
         for output, n in (("deadletter", len(result.dead_letters)), ("subjects", len(result.forwards)),
                           ("shadow", len(result.shadow)), ("escalations", len(result.escalations))):
             if n:
@@ -175,8 +177,7 @@ class ScoreAgent:
             await tables.store(self.table, out, partition, account, state)
             for account, (partition, state) in result.states.items()
         ]
-        # Profiles are a view for support tooling, rewritten by any replay: written meanwhile.
-        await asyncio.gather(*stored, self.profiles.write(result.profiles, result.escalations))
+        await asyncio.gather(*stored)
         if stored:
             self.metrics.records_sent.labels("changelog").inc(len(stored))
         for hole in holes:
