@@ -28,10 +28,10 @@
 
 4. A record Faust's fetcher marks as read around an assignment can fail to
    reach a stream, and the next fetch from the committed offset drops it (see
-   `streams.continuity`). `report_seeks` hands each stream partition's position
-   after Faust's seek to the committed offsets to a `Continuity` (through
-   `seek_uncommitted_to_start`), which finds the holes this leaves for the
-   agent to re-read.
+   `streams.continuity`). The patched `seek_to_committed` of workaround 3 hands
+   each stream partition's position after Faust's seek to the committed offsets
+   to a callback (the app's `Continuity`), which finds the holes this leaves
+   for the agent to re-read; `mark_read` then lets Faust commit past them.
 
 5. At log level warn or above, Faust's worker attaches a terminal spinner that
    turns on every log message, and sets the root logger to DEBUG for it: every

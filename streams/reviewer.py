@@ -102,7 +102,7 @@ class VerdictStore:
 
     async def reinstate(self, rule: str) -> None:
         """Lift the demotion and forget the rule's verdicts: its precision is measured afresh."""
-        pipe = self.redis.pipeline(transaction=True)
+        pipe = self.redis.pipeline(transaction=False)  # keys of two hash tags: no MULTI on a cluster
         pipe.hdel(self.demoted_key, rule)
         pipe.delete(*self._keys(rule))
         await pipe.execute()
