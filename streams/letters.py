@@ -15,7 +15,6 @@ needs). Re-observing a proposal writes the same values: replays change nothing.
 from __future__ import annotations
 
 import binascii
-import zlib
 from collections.abc import Sequence
 
 from redis.asyncio import Redis
@@ -23,7 +22,7 @@ from redis.asyncio import Redis
 from scoring import sketch
 from scoring.letters import LetterMatch
 from scoring.records import Proposal
-from streams.links import run_scripts
+from streams.links import ShardedKeys, run_scripts
 
 Entries = dict[str, str]  # account -> "proposal id|ts|sketch"
 
@@ -174,21 +173,14 @@ class RedisLetterIndex(_LetterIndex):
                  prefix: str = "riskscorer:letters:", shards: int = 16) -> None:
         super().__init__(ttl_s, max_per_band)
         self.redis = redis
-        self.prefix = prefix
-        self.shards = shards
+        self.keys = ShardedKeys(prefix, shards)
         self._shas: dict[str, str] = {}
 
     def key(self, band: str) -> str:
-        return f"{self.prefix}{{{zlib.crc32(band.encode()) % self.shards}}}:{band}"
-
-    def _by_shard(self, bands: list[str]) -> list[list[str]]:
-        groups: dict[int, list[str]] = {}
-        for band in bands:
-            groups.setdefault(zlib.crc32(band.encode()) % self.shards, []).append(band)
-        return list(groups.values())
+        return self.keys.key(band)
 
     async def _read(self, keys: list[str]) -> list[Entries]:
-        groups = self._by_shard(keys)
+        groups = self.keys.by_shard(keys)
         calls = [([self.key(group[0]).encode()], [_REC.join(self.key(b) for b in group)]) for group in groups]
         replies = await run_scripts(self.redis, self._shas, READ_BANDS, calls)
         found: dict[str, Entries] = {}
@@ -200,7 +192,7 @@ class RedisLetterIndex(_LetterIndex):
 
     async def _write(self, writes: dict[str, Entries]) -> None:
         calls = []
-        for group in self._by_shard(list(writes)):
+        for group in self.keys.by_shard(list(writes)):
             records = _REC.join(f"{self.key(b)}{_FIELD}{a}{_FIELD}{v}" for b in group for a, v in writes[b].items())
             calls.append(([self.key(group[0]).encode()], [self.ttl_s, records]))
         await run_scripts(self.redis, self._shas, WRITE_BANDS, calls)

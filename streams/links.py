@@ -321,6 +321,28 @@ class MemoryLinkIndex(_Index):
         return []
 
 
+@dataclass(frozen=True, slots=True)
+class ShardedKeys:
+    """Redis keys under `prefix` whose shard (a CRC-32 of the name) is their hash tag: the keys
+    of one shard share a Redis Cluster slot, so one script call can touch them all."""
+
+    prefix: str
+    shards: int
+
+    def shard(self, name: str) -> int:
+        return zlib.crc32(name.encode()) % self.shards
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}{{{self.shard(name)}}}:{name}"
+
+    def by_shard(self, names: list[str]) -> list[list[str]]:
+        """The names grouped by shard, each group in the order given."""
+        groups: dict[int, list[str]] = {}
+        for name in names:
+            groups.setdefault(self.shard(name), []).append(name)
+        return list(groups.values())
+
+
 class RedisLinkIndex(_Index):
     """The link index in Redis: per batch one read and one compare-and-set script call per shard.
 
@@ -332,16 +354,15 @@ class RedisLinkIndex(_Index):
                  prefix: str = "riskscorer:links:", shards: int = 16) -> None:
         super().__init__(ttl_s, max_per_fingerprint)
         self.redis = redis
-        self.prefix = prefix
-        self.shards = shards
+        self.keys = ShardedKeys(prefix, shards)
         self._shas: dict[str, str] = {}
 
     def key(self, name: str) -> str:
         """The Redis key of a document (`fp:device:…`, `acct:…`): its shard is its hash tag."""
-        return f"{self.prefix}{{{zlib.crc32(name.encode()) % self.shards}}}:{name}"
+        return self.keys.key(name)
 
     async def _read(self, names: list[str]) -> list[bytes | None]:
-        by_shard = self._by_shard(names)
+        by_shard = self.keys.by_shard(names)
         replies = await self._scripts(READ, [(keys, [b"\n".join(keys)]) for keys in self._keys(by_shard)])
         found = {n: value for group, reply in zip(by_shard, replies, strict=True)
                  for n, value in zip(group, reply.split(b"\n"), strict=True)}
@@ -349,7 +370,7 @@ class RedisLinkIndex(_Index):
 
     async def _write(self, changes: list[tuple[str, bytes | None, bytes]]) -> list[str]:
         old = {name: (before or b"", after) for name, before, after in changes}
-        by_shard = self._by_shard(list(old))
+        by_shard = self.keys.by_shard(list(old))
         calls = [(keys, [self.ttl_s, b"\n".join(keys), b"\n".join(old[n][0] for n in group),
                          b"\n".join(old[n][1] for n in group)])
                  for keys, group in zip(self._keys(by_shard), by_shard, strict=True)]
@@ -358,12 +379,6 @@ class RedisLinkIndex(_Index):
 
     def _keys(self, by_shard: list[list[str]]) -> list[list[bytes]]:
         return [[self.key(n).encode() for n in group] for group in by_shard]
-
-    def _by_shard(self, names: list[str]) -> list[list[str]]:
-        groups: dict[int, list[str]] = {}
-        for name in names:
-            groups.setdefault(zlib.crc32(name.encode()) % self.shards, []).append(name)
-        return list(groups.values())
 
     async def _scripts(self, script: str, calls: list[tuple[list[bytes], list[Any]]]) -> list[Any]:
         return await run_scripts(self.redis, self._shas, script, calls)
