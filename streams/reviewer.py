@@ -31,7 +31,7 @@ from redis.asyncio import Redis
 
 from scoring.records import Decision, SubjectEvent
 from scoring.rules import Rules, below_floor, precision
-from streams.agents.score import unacknowledged, until_done
+from streams.agents.score import incoming, unacknowledged, until_done
 from streams.metrics import Metrics
 from streams.pipeline import Incoming, dead_letter
 from streams.profiles import ProfileStore
@@ -193,9 +193,7 @@ class DecisionsAgent:
             yield None
 
     def incoming(self, event: EventT[bytes]) -> Incoming:
-        msg = event.message
-        return Incoming(kind="decisions", topic=msg.topic, partition=msg.partition, offset=msg.offset,
-                        key=msg.key, value=msg.value, timestamp_ms=int(msg.timestamp * 1000))
+        return incoming(event, "decisions")
 
     def retrying(self, exc: Exception, delay: float) -> None:
         self.metrics.batch_retries.inc()

@@ -44,6 +44,13 @@ def unacknowledged(events: list[EventT[bytes]]) -> None:
         event.message.acked = True
 
 
+def incoming(event: EventT[bytes], kind: str) -> Incoming:
+    """A Faust event as the pipeline takes it: raw bytes with their source position."""
+    msg = event.message
+    return Incoming(kind=kind, topic=msg.topic, partition=msg.partition, offset=msg.offset,
+                    key=msg.key, value=msg.value, timestamp_ms=int(msg.timestamp * 1000))
+
+
 RETRY_FIRST_S = 0.5
 RETRY_MAX_S = 30.0
 
@@ -97,16 +104,7 @@ class ScoreAgent:
     mark_read: Callable[[Hole], Awaitable[None]]
 
     def incoming(self, event: EventT[bytes]) -> Incoming:
-        msg = event.message
-        return Incoming(
-            kind=self.topics.kind_of[msg.topic],
-            topic=msg.topic,
-            partition=msg.partition,
-            offset=msg.offset,
-            key=msg.key,
-            value=msg.value,
-            timestamp_ms=int(msg.timestamp * 1000),
-        )
+        return incoming(event, self.topics.kind_of[event.message.topic])
 
     async def run(self, stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         batches = stream.take_events(  # type: ignore[attr-defined]
