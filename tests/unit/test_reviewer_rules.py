@@ -97,12 +97,18 @@ def test_later_evidence_keeps_counting_decayed_to_the_score_time():
     assert state.scores["harassment"][0] == pytest.approx(1.5)
 
 
-def test_a_dismissed_subject_event_goes_through_step_and_its_schema():
+def spam_dismissed_at_10():
+    """Rules, a state with one spam_scam signal at t=10, and the dismissal of its escalation."""
     rules = parse_rules(default_doc())
     state = AccountState()
     score.score(state, [sig("spam_scam", 2.0, 10, "e1")], rules)
     event = SubjectEvent("dismissal:x:spam_scam", 10, "dismissed", "f1", "unknown", "", "reviewer-7",
                          policy="spam_scam")
+    return rules, state, event
+
+
+def test_a_dismissed_subject_event_goes_through_step_and_its_schema():
+    rules, state, event = spam_dismissed_at_10()
     decoded = INPUT_SCHEMAS["subjects"].decode(subjects.encode(event), 1000)
     assert decoded == event
     outcome = step(state, decoded, rules)
@@ -180,11 +186,7 @@ def test_contact_between_a_listed_relationship_is_allowed_before_a_contract():
 
 
 def test_a_re_delivered_dismissal_after_newer_signals_changes_nothing():
-    rules = parse_rules(default_doc())
-    state = AccountState()
-    score.score(state, [sig("spam_scam", 2.0, 10, "e1")], rules)
-    dismissal = SubjectEvent("dismissal:x:spam_scam", 10, "dismissed", "f1", "unknown", "", "reviewer-7",
-                             policy="spam_scam")
+    rules, state, dismissal = spam_dismissed_at_10()
     step(state, dismissal, rules)
     score.score(state, [sig("spam_scam", 0.3, 20 + i, f"n{i}") for i in range(7)], rules)
     before = list(state.scores["spam_scam"])
