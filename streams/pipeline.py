@@ -9,7 +9,6 @@ already in the state is a replay and is skipped, so replays change nothing.
 from __future__ import annotations
 
 import base64
-import zlib
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from scoring.state import AccountState
 from scoring.step import View, step
 from streams.metrics import Metrics
 from streams.schemas import INPUT_SCHEMAS, Rejected
+from streams.statecodec import decode_state, encode_state
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,23 +52,6 @@ class BatchResult:
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     replayed: int = 0
     outcomes: Counter[tuple[str, str]] = field(default_factory=Counter)  # (kind, outcome) -> events
-
-
-# States larger than this are deflated: zlib level 1 about halves them (~800 bytes for a median
-# account of the simulator's, from ~1,300) for ~27 us to compress and ~9 us to inflate, a cost
-# that hardly depends on the size; smaller ones stay plain JSON.
-DEFLATE_OVER = 768
-
-
-def encode_state(state: AccountState) -> bytes:
-    """A state as stored in the table and its changelog: JSON, deflated when large."""
-    raw = orjson.dumps(state.to_dict())
-    return zlib.compress(raw, 1) if len(raw) > DEFLATE_OVER else raw
-
-
-def decode_state(raw: bytes) -> AccountState:
-    """Plain JSON starts with `{`; a zlib stream never does."""
-    return AccountState.from_dict(orjson.loads(raw if raw[:1] == b"{" else zlib.decompress(raw)))
 
 
 def dead_letter(item: Incoming, reason: str, detail: str) -> bytes:

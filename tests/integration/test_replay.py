@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
-from streams.pipeline import decode_state
+from streams.statecodec import decode_state
 from streams.simulator import SimConfig, generate
 from tests.integration.kafka_client import produce, read_all
 from tests.integration.workers import Worker, scorer_env

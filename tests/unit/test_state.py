@@ -1,18 +1,74 @@
-"""How a state is stored: plain JSON when small, deflated when large; both read back."""
+"""How a state is stored: zstd against a shipped dictionary; older encodings still read."""
+
+import zlib
+
+import orjson
+import pytest
+import zstandard
 
 from scoring.state import AccountState
-from streams.pipeline import DEFLATE_OVER, decode_state, encode_state
+from streams import backtest
+from streams.cli import load_rules
+from streams.settings import DEFAULT_RULES
+from streams.simulator import SimConfig, generate
+from streams.statecodec import CURRENT, DICT_DIR, ZSTD_MAGIC, StateCodec, codec, decode_state, encode_state, train
 
 
-def test_a_small_state_stays_plain_json():
-    state = AccountState(applied={"messages:0": 3}, contacts={"c1": 100})
+@pytest.fixture(scope="module")
+def simulated() -> list[bytes]:
+    """State JSON of simulated accounts of a seed the shipped dictionary was not trained on."""
+    states: dict[str, bytes] = {}
+    backtest.run(generate(SimConfig(accounts=60, days=3, seed=5)).events, load_rules(DEFAULT_RULES), states=states)
+    return [codec().json(raw) for raw in states.values()]
+
+
+def test_a_state_reads_back_the_same():
+    state = AccountState(applied={"messages:0": 3}, contacts={"c1": 100}, rooms={"r1": ["hi", "there"]})
     raw = encode_state(state)
-    assert raw.startswith(b"{") and len(raw) <= DEFLATE_OVER
+    assert raw.startswith(ZSTD_MAGIC)
+    assert zstandard.get_frame_parameters(raw).dict_id == CURRENT
     assert decode_state(raw) == state
 
 
-def test_a_large_state_is_deflated_and_reads_back_the_same():
+def test_simulated_states_shrink_to_under_half_their_json(simulated):
+    assert len(simulated) == 60
+    for raw in simulated:
+        state = decode_state(raw)
+        stored = encode_state(state)
+        assert decode_state(stored) == state
+    total_json = sum(map(len, simulated))
+    total_stored = sum(len(encode_state(decode_state(raw))) for raw in simulated)
+    assert total_stored < total_json / 2
+
+
+def test_the_dictionary_does_the_work_zlib_could_not(simulated):
+    stored = sum(len(encode_state(decode_state(raw))) for raw in simulated)
+    deflated = sum(len(zlib.compress(raw, 1)) for raw in simulated)
+    assert stored < 0.8 * deflated
+
+
+def test_states_written_by_older_releases_are_read():
     state = AccountState(contacts={f"client-{i:05d}": 29_000_000 + i for i in range(100)})
-    raw = encode_state(state)
-    assert not raw.startswith(b"{") and len(raw) < len(str(state.contacts)) / 2
-    assert decode_state(raw) == state
+    plain = orjson.dumps(state.to_dict())
+    assert decode_state(plain) == state
+    assert decode_state(zlib.compress(plain, 1)) == state
+
+
+def test_a_state_written_with_another_dictionary_is_read_with_it(simulated):
+    older = train(7, simulated[:40], size=2048)
+    writer = StateCodec({7: older}, 7)
+    raw = writer.encode(decode_state(simulated[-1]))
+    assert zstandard.get_frame_parameters(raw).dict_id == 7
+    with pytest.raises(ValueError, match="zstd dictionary 7"):
+        decode_state(raw)
+    reader = StateCodec({7: older, CURRENT: (DICT_DIR / f"{CURRENT}.zdict").read_bytes()}, CURRENT)
+    assert reader.decode(raw) == decode_state(simulated[-1])
+    assert reader.decode(reader.encode(decode_state(simulated[0]))) == decode_state(simulated[0])
+
+
+def test_a_dictionary_filed_under_the_wrong_id_is_refused(simulated):
+    with pytest.raises(ValueError, match="filed as 3 has id 7"):
+        StateCodec({3: train(7, simulated[:40], size=2048)}, 3)
+    with pytest.raises(ValueError, match="no state dictionary 4"):
+        StateCodec({}, 4)
+
