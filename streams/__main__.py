@@ -2,4 +2,5 @@
 
 from streams.cli import main
 
-main()
+if __name__ == "__main__":  # not when a spawned scoring process imports it as __mp_main__
+    main()

@@ -13,7 +13,7 @@ from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
 from scoring.rules import Rules
-from streams import faust_tuning, tables, topics, web
+from streams import faust_tuning, scoring_process, tables, topics, web
 from streams.agents.score import ScoreAgent
 from streams.continuity import Continuity, Refetcher
 from streams.letters import RedisLetterIndex
@@ -98,7 +98,7 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     letters = RedisLetterIndex(redis, settings.letters_ttl_s, settings.letters_max_per_band,
                                prefix=f"riskscorer:{settings.app_id}:letters:")
     web.register(app, profiles, settings.api_token)
-    processor = Processor(rules, metrics, settings.max_event_bytes, settings.max_text_chars)
+    processor = Processor(rules, settings.max_event_bytes, settings.max_text_chars)
     verdicts = VerdictStore(redis, settings.app_id)
     reloader = Reloader(redis, settings.app_id, processor, metrics, verdicts.demoted_key)
     app.timer(settings.rules_poll_s)(reloader.poll)
@@ -107,7 +107,7 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     agent = ScoreAgent(
         topics=defined,
         table=table,
-        processor=processor,
+        scoring=scoring_process.create(processor, settings.scoring_processes),
         profiles=profiles,
         links=links,
         letters=letters,

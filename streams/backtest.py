@@ -14,15 +14,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from prometheus_client import CollectorRegistry
-
 from scoring.escalation import Escalation
 from scoring.evaluate import per_policy
 from scoring.rules import Rules
 from scoring.step import View
 from streams.letters import MemoryLetterIndex
 from streams.links import MemoryLinkIndex
-from streams.metrics import Metrics
 from streams.pipeline import Incoming, Processor, account_events, proposals
 from streams.schemas import subjects
 from streams.simulator import SimEvent
@@ -57,7 +54,7 @@ def run(
     states: dict[str, bytes] | None = None,
 ) -> Backtest:
     """Process `events`; `states` (account -> state bytes) is filled in when given."""
-    processor = Processor(rules, Metrics.create(CollectorRegistry()), max_event_bytes, max_text_chars)
+    processor = Processor(rules, max_event_bytes, max_text_chars)
     indexes = (MemoryLinkIndex(), MemoryLetterIndex())
     states = {} if states is None else states
     out, started = Backtest(), time.perf_counter()

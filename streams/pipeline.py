@@ -51,7 +51,49 @@ class BatchResult:
     states: dict[str, tuple[int, bytes]] = field(default_factory=dict)  # account -> (partition, state)
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     replayed: int = 0
+    # What the worker counts in its metrics (`record`); kept here so that a batch scored in
+    # another process brings its counts back with it.
     outcomes: Counter[tuple[str, str]] = field(default_factory=Counter)  # (kind, outcome) -> events
+    rejected: Counter[tuple[str, str]] = field(default_factory=Counter)  # (kind, reason) -> events
+    signals: Counter[str] = field(default_factory=Counter)  # policy -> signals
+    exempt: Counter[str] = field(default_factory=Counter)  # rule -> signals of allow-listed accounts
+    shadow_hits: Counter[str] = field(default_factory=Counter)  # rule -> signals in shadow mode
+
+    @classmethod
+    def merged(cls, parts: list[BatchResult]) -> BatchResult:
+        """One result of a batch scored in parts, each holding other accounts."""
+        out = cls()
+        for part in parts:
+            out.dead_letters += part.dead_letters
+            out.escalations += part.escalations
+            out.forwards += part.forwards
+            out.shadow += part.shadow
+            out.states.update(part.states)
+            out.profiles.update(part.profiles)
+            out.replayed += part.replayed
+            for mine, theirs in ((out.outcomes, part.outcomes), (out.rejected, part.rejected),
+                                 (out.signals, part.signals), (out.exempt, part.exempt),
+                                 (out.shadow_hits, part.shadow_hits)):
+                mine.update(theirs)
+        return out
+
+
+def record(metrics: Metrics, result: BatchResult) -> None:
+    """A batch's counts in the worker's metrics: one update per label set and batch."""
+    for (kind, reason), n in result.rejected.items():
+        metrics.dead_letters.labels(kind, reason).inc(n)
+    for (kind, outcome), n in result.outcomes.items():
+        metrics.events.labels(kind, outcome).inc(n)
+    for policy, n in result.signals.items():
+        metrics.signals.labels(policy).inc(n)
+    for rule, n in result.exempt.items():
+        metrics.exempt_hits.labels(rule).inc(n)
+    for rule, n in result.shadow_hits.items():
+        metrics.shadow_hits.labels(rule).inc(n)
+    for esc in result.escalations:
+        for policy in esc.policies:
+            metrics.escalations.labels(policy, esc.severity).inc()
+            metrics.escalation_score.labels(policy).observe(esc.scores[policy])
 
 
 def dead_letter(item: Incoming, reason: str, detail: str) -> bytes:
@@ -81,9 +123,8 @@ def proposals(decoded: list[tuple[Incoming, Event | Rejected]]) -> list[Proposal
 
 
 class Processor:
-    def __init__(self, rules: Rules, metrics: Metrics, max_event_bytes: int, max_text_chars: int):
+    def __init__(self, rules: Rules, max_event_bytes: int, max_text_chars: int):
         self.rules = rules
-        self.metrics = metrics
         self.max_event_bytes = max_event_bytes
         self.max_text_chars = max_text_chars
 
@@ -123,14 +164,12 @@ class Processor:
         for item, record in decoded if decoded is not None else self.decode_all(batch):
             if isinstance(record, Rejected):
                 result.dead_letters.append((item.key, dead_letter(item, record.reason, record.detail)))
-                self.metrics.dead_letters.labels(item.kind, record.reason).inc()
+                result.rejected[(item.kind, record.reason)] += 1
                 result.outcomes[(item.kind, "dead_letter")] += 1
                 continue
             by_account.setdefault(record.actor, []).append((item, record))
         for account, items in by_account.items():
             self._apply(account, items, load(account), result, views or {})
-        for (kind, outcome), n in result.outcomes.items():  # one metric update per label set and batch
-            self.metrics.events.labels(kind, outcome).inc(n)
         return result
 
     def _apply(
@@ -153,20 +192,16 @@ class Processor:
             outcome = step(state, record, self.rules, view)
             result.forwards += outcome.forwards
             for sig in outcome.signals:
-                self.metrics.signals.labels(sig.policy).inc()
+                result.signals[sig.policy] += 1
             for sig in outcome.exempt:
-                self.metrics.exempt_hits.labels(rule_of(sig.detector)).inc()
+                result.exempt[rule_of(sig.detector)] += 1
             for sig in outcome.shadow:
-                self.metrics.shadow_hits.labels(rule_of(sig.detector)).inc()
+                result.shadow_hits[rule_of(sig.detector)] += 1
                 result.shadow.append((account, sig))
             state.applied[item.position] = item.offset
             applied += 1
             result.outcomes[(item.kind, "scored")] += 1
-            for esc in outcome.escalations:
-                result.escalations.append(esc)
-                for policy in esc.policies:
-                    self.metrics.escalations.labels(policy, esc.severity).inc()
-                    self.metrics.escalation_score.labels(policy).observe(esc.scores[policy])
+            result.escalations += outcome.escalations
         if applied:
             result.states[account] = (items[-1][0].partition, encode_state(state))
             if state.scores != scores_before:

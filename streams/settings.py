@@ -47,6 +47,8 @@ class Settings:
     max_text_chars: int = 20000
     batch_max: int = 1000
     batch_window_ms: int = 50
+    # child processes that score the worker's batches (split by account); 0 scores in the worker itself
+    scoring_processes: int = 2
     fetch_wait_ms: int = 100
     profile_ttl_s: int = 30 * 86400
     links_ttl_s: int = 30 * 86400  # how long a device / IP / payment / phone fingerprint links accounts
@@ -91,6 +93,16 @@ def _positive_int(name: str, raw: str) -> int:
         raise SettingsError(f"{PREFIX}{name}={raw!r} is not an integer") from None
     if value <= 0:
         raise SettingsError(f"{PREFIX}{name}={raw!r} must be positive")
+    return value
+
+
+def _count(name: str, raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name}={raw!r} is not an integer") from None
+    if value < 0:
+        raise SettingsError(f"{PREFIX}{name}={raw!r} must be 0 or more")
     return value
 
 
@@ -150,6 +162,7 @@ _SPECIAL: dict[str, Callable[[str, str], Any]] = {
     "broker_url": _broker,
     "redis_url": _redis,
     "web_port": _port,
+    "scoring_processes": _count,
     "rules_file": _rules,
     "data_dir": lambda _n, raw: Path(raw),
 }

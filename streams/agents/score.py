@@ -21,9 +21,10 @@ from streams.continuity import Continuity, Hole, Refetcher, merged
 from streams.letters import RedisLetterIndex
 from streams.links import LinkIndex
 from streams.metrics import Metrics
-from streams.pipeline import Incoming, Processor, account_events, proposals
+from streams.pipeline import Incoming, record
 from streams.profiles import ProfileStore
 from streams.schemas import subjects
+from streams.scoring_process import Scoring
 from streams.topics import Topics
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,7 @@ def shadow_bytes(account: str, sig: Signal) -> bytes:
 class ScoreAgent:
     topics: Topics
     table: TableT[bytes, bytes | None]
-    processor: Processor
+    scoring: Scoring
     profiles: ProfileStore
     links: LinkIndex
     letters: RedisLetterIndex
@@ -110,15 +111,18 @@ class ScoreAgent:
         batches = stream.take_events(  # type: ignore[attr-defined]
             self.batch_max, within=self.batch_window_s
         )
-        async for events in batches:
-            batch = [self.incoming(e) for e in events]
-            holes = self.continuity.holes((i.topic, i.partition, i.offset) for i in batch)
-            try:
-                await until_done(functools.partial(self.handle, batch, holes), self.retrying)
-            except BaseException:
-                unacknowledged(events)
-                raise
-            yield None
+        try:
+            async for events in batches:
+                batch = [self.incoming(e) for e in events]
+                holes = self.continuity.holes((i.topic, i.partition, i.offset) for i in batch)
+                try:
+                    await until_done(functools.partial(self.handle, batch, holes), self.retrying)
+                except BaseException:
+                    unacknowledged(events)
+                    raise
+                yield None
+        finally:
+            self.scoring.close()
 
     def retrying(self, exc: Exception, delay: float) -> None:
         self.metrics.batch_retries.inc()
@@ -141,14 +145,16 @@ class ScoreAgent:
         started = time.perf_counter()
         if holes:
             batch = merged(await self.refill(holes), batch)
-        decoded = self.processor.decode_all(batch)
+        prepared = self.scoring.prepare(batch)
         # The indexes are updated with every account event and proposal before any is scored (a
         # replayed event writes the same documents), so each view includes the batch's own links
         # and letters. The two indexes share no key: one round trip for both.
-        linked, letters = await asyncio.gather(self.links.observe(account_events(decoded)),
-                                               self.letters.observe(proposals(decoded)))
+        linked, letters = await asyncio.gather(self.links.observe(prepared.account_events),
+                                               self.letters.observe(prepared.proposals))
         views: dict[str, View] = {**linked, **letters}
-        result = self.processor.process(batch, lambda account: tables.load(self.table, account), views, decoded)
+        states = {account: tables.load(self.table, account) for account in prepared.accounts}
+        result = await self.scoring.score(batch, prepared, states, views)
+        record(self.metrics, result)
         out, t = self.producer(), self.topics
         sends = [await out.send(t.dead_letters.get_topic_name(), v, key=k) for k, v in result.dead_letters]
         sends += [

@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
-from streams.statecodec import decode_state
 from streams.simulator import SimConfig, generate
+from streams.statecodec import decode_state
 from tests.integration.kafka_client import produce, read_all
 from tests.integration.workers import Worker, scorer_env
 
@@ -143,12 +143,16 @@ def wait_some_progress(workers, share: float = 0.3) -> None:
 def sigterm_one(workers, env, tmp):
     wait_some_progress(workers)
     workers[0].stop(signal.SIGTERM)
+    assert not workers[0].orphans, "scoring processes outlived a stopped worker"
     return workers
 
 
 def kill_one(workers, env, tmp):
     wait_some_progress(workers)
+    # two scoring processes, and multiprocessing's resource tracker
+    assert len(workers[0].children()) >= 2, "the worker scores in child processes"
     workers[0].stop(signal.SIGKILL)
+    assert not workers[0].orphans, "scoring processes outlived a worker killed with SIGKILL"
     return workers
 
 

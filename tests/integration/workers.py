@@ -43,6 +43,14 @@ def scorer_env(broker_url: str, redis_url: str, tmp: Path, **extra: str) -> dict
     return env
 
 
+def _running(pid: int) -> bool:
+    """Whether `pid` is a live process (not gone, not a zombie)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 @dataclass
 class Worker:
     env: dict[str, str]
@@ -51,6 +59,7 @@ class Worker:
     proc: subprocess.Popen[bytes] | None = None
     args: tuple[str, ...] = ("-l", "info")
     loop: str = "aio"  # Faust's event loop option, given before the command
+    orphans: list[int] = field(default_factory=list)  # children left running after `stop`
 
     def start(self) -> Worker:
         env = {
@@ -116,9 +125,20 @@ class Worker:
         self.log.flush()
         return (self.tmp / f"worker-{self.port}.log").read_text(errors="replace")[-4000:]
 
+    def children(self) -> list[int]:
+        """Pids of the worker's child processes (its scoring processes)."""
+        if self.proc is None or self.proc.poll() is not None:
+            return []
+        try:
+            return [int(p) for p in Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()]
+        except OSError:
+            return []
+
     def stop(self, sig: int = signal.SIGTERM) -> int:
+        """Stop the worker; its children must end with it (left ones are killed, in `orphans`)."""
         if self.proc is None:
             return 0
+        children = self.children()
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
             try:
@@ -126,5 +146,11 @@ class Worker:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(10)
+        deadline = time.monotonic() + 10
+        while (left := [p for p in children if _running(p)]) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        for pid in left:
+            os.kill(pid, signal.SIGKILL)
+        self.orphans = left
         self.log.close()
         return self.proc.returncode

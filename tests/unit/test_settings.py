@@ -38,11 +38,18 @@ def test_values_are_parsed():
         ("RISKSCORER_SESSION_TIMEOUT_S", "soon"),
         ("RISKSCORER_APP_ID", "  "),
         ("RISKSCORER_PARTITONS", "4"),
+        ("RISKSCORER_SCORING_PROCESSES", "-1"),
+        ("RISKSCORER_SCORING_PROCESSES", "two"),
     ],
 )
 def test_bad_value_names_the_setting(name, value):
     with pytest.raises(SettingsError, match=name):
         load({name: value})
+
+
+def test_scoring_in_the_worker_itself_is_a_valid_choice():
+    assert load({"RISKSCORER_SCORING_PROCESSES": "0"}).scoring_processes == 0
+    assert load({}).scoring_processes == 2
 
 
 def test_input_topics_must_be_distinct():

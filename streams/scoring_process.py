@@ -1,0 +1,241 @@
+"""Where a worker scores its batches: in its own process, or in a child process.
+
+Faust's per-message path (fetch, conductor, channel, stream) and the scoring of a
+batch each take about half of a worker's CPU, and one Python process uses one
+core. With a child process the worker's event loop gathers the next batch
+while the child scores this one: about twice the events per worker where a
+second core is free (BENCHMARKS.md). The child is a pure function of what it
+is sent, the batch, the states of its accounts and the index views, and
+returns the `BatchResult`; the table, Redis, the producer and the metrics stay
+in the worker, so at-least-once and replay work exactly as inline.
+
+The child is started with `spawn` (never a fork of a running event loop), reads
+requests from its end of a pipe and exits when the worker's end closes, also
+when the worker was killed with SIGKILL. If the child dies the batch fails, is
+retried by the agent, and the next attempt starts a new child.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import pickle
+import signal
+import traceback
+import zlib
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any, Protocol
+
+from scoring.records import AccountEvent, Event, Proposal
+from scoring.rules import Rules
+from scoring.step import View
+from streams.pipeline import BatchResult, Incoming, Processor, account_events, proposals
+from streams.schemas import Rejected
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """What the worker needs before a batch is scored: whose states to load, and the records
+    the link and cover-letter indexes observe."""
+
+    accounts: set[str]
+    account_events: list[AccountEvent]
+    proposals: list[Proposal]
+    decoded: list[tuple[Incoming, Event | Rejected]] | None = None  # the whole batch, when decoded
+    owners: list[str] | None = None  # each event's account when not decoded ("" when rejected)
+
+
+class Scoring(Protocol):
+    processor: Processor
+
+    def prepare(self, batch: list[Incoming]) -> Prepared: ...
+
+    async def score(self, batch: list[Incoming], prepared: Prepared, states: dict[str, bytes | None],
+                    views: dict[str, View]) -> BatchResult: ...
+
+    def close(self) -> None: ...
+
+
+class InlineScoring:
+    """Scores in the worker's own process (`RISKSCORER_SCORING_PROCESS=false`)."""
+
+    def __init__(self, processor: Processor) -> None:
+        self.processor = processor
+
+    def prepare(self, batch: list[Incoming]) -> Prepared:
+        decoded = self.processor.decode_all(batch)
+        accounts = {record.actor for _, record in decoded if not isinstance(record, Rejected)}
+        return Prepared(accounts, account_events(decoded), proposals(decoded), decoded)
+
+    async def score(self, batch: list[Incoming], prepared: Prepared, states: dict[str, bytes | None],
+                    views: dict[str, View]) -> BatchResult:
+        return self.processor.process(batch, states.__getitem__, views, prepared.decoded)
+
+    def close(self) -> None:
+        pass
+
+
+INDEXED = frozenset({"accounts", "proposals"})
+
+
+class Child:
+    """One scoring process and our end of its pipe."""
+
+    def __init__(self, processor: Processor) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        ours, theirs = ctx.Pipe()
+        self.process = ctx.Process(
+            target=serve, args=(theirs, processor.max_event_bytes, processor.max_text_chars),
+            name="riskscorer-scoring", daemon=True,
+        )
+        self.process.start()
+        theirs.close()  # the child holds the only other end: it sees EOF when the worker goes
+        self.conn: Connection = ours
+        self.rules_sent: Rules | None = None
+        self.seq = 0
+        log.info("scoring process %s started", self.process.pid)
+
+    def send(self, rules: Rules, batch: list[Incoming], states: dict[str, bytes | None],
+             views: dict[str, View]) -> int:
+        self.seq += 1
+        request = (self.seq, None if rules is self.rules_sent else rules, batch, states, views)
+        self.conn.send_bytes(pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
+        self.rules_sent = rules
+        return self.seq
+
+    async def reply(self, seq: int) -> BatchResult:
+        """The result of request `seq`; a reply to a request whose caller was cancelled is dropped."""
+        conn, loop = self.conn, asyncio.get_running_loop()
+        while True:
+            while not conn.poll():
+                readable: asyncio.Future[None] = loop.create_future()
+                loop.add_reader(conn.fileno(), _wake, readable)
+                try:
+                    await readable
+                finally:
+                    loop.remove_reader(conn.fileno())
+                    # The loop made the pipe non-blocking; sends and a whole reply's read block.
+                    os.set_blocking(conn.fileno(), True)
+            got, ok, payload = pickle.loads(conn.recv_bytes())  # noqa: S301 - our child's pipe
+            if got != seq:
+                continue
+            if not ok:
+                raise RuntimeError(f"scoring process failed:\n{payload}")
+            result: BatchResult = payload
+            return result
+
+    def alive(self) -> bool:
+        return self.process.is_alive() and not self.conn.closed
+
+    def close(self) -> None:
+        self.conn.close()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(timeout=5)
+
+
+class ChildScoring:
+    """Scores in child processes, each batch split between them by account.
+
+    The worker decodes only what it needs first. An event's key names its
+    account (a key that is not the acting account is rejected when scored, so
+    loading that key's state as well is harmless); an event without a key, and
+    every account event and proposal, is decoded here. All of an account's
+    events go to the same child, in their order.
+    """
+
+    def __init__(self, processor: Processor, processes: int) -> None:
+        self.processor = processor  # its rules are current (the Reloader swaps them)
+        self.processes = processes
+        self._children: list[Child] = []
+
+    def prepare(self, batch: list[Incoming]) -> Prepared:
+        owners: list[str] = []
+        linked: list[AccountEvent] = []
+        letters: list[Proposal] = []
+        for item in batch:
+            if item.key is not None and item.kind not in INDEXED:
+                owners.append(item.key.decode("utf-8", "replace"))
+                continue
+            try:
+                record = self.processor.decode(item)
+            except Rejected:
+                owners.append("")  # scored as a dead letter, by the first child
+                continue
+            owners.append(record.actor)
+            if isinstance(record, AccountEvent):
+                linked.append(record)
+            elif isinstance(record, Proposal):
+                letters.append(record)
+        return Prepared(set(owners) - {""}, linked, letters, owners=owners)
+
+    async def score(self, batch: list[Incoming], prepared: Prepared, states: dict[str, bytes | None],
+                    views: dict[str, View]) -> BatchResult:
+        if len(self._children) != self.processes or not all(c.alive() for c in self._children):
+            self.close()
+            self._children = [Child(self.processor) for _ in range(self.processes)]
+        n = len(self._children)
+        part_of = {account: zlib.crc32(account.encode()) % n for account in prepared.accounts}
+        batches: list[list[Incoming]] = [[] for _ in range(n)]
+        for item, owner in zip(batch, prepared.owners or (), strict=True):
+            batches[part_of.get(owner, 0)].append(item)
+        parts_states: list[dict[str, bytes | None]] = [{} for _ in range(n)]
+        for account, state in states.items():
+            parts_states[part_of[account]][account] = state
+        parts_views: list[dict[str, View]] = [{} for _ in range(n)]
+        for record in (*prepared.account_events, *prepared.proposals):
+            if record.event_id in views:
+                parts_views[part_of[record.actor]][record.event_id] = views[record.event_id]
+        rules = self.processor.rules
+        try:
+            pending = [(child, child.send(rules, b, st, v))
+                       for child, b, st, v in zip(self._children, batches, parts_states, parts_views, strict=True)
+                       if b]
+            results = await asyncio.gather(*(child.reply(seq) for child, seq in pending))
+        except (EOFError, OSError) as exc:
+            self.close()
+            raise RuntimeError(f"scoring process lost: {exc!r}") from exc
+        return BatchResult.merged(results)
+
+    def close(self) -> None:
+        for child in self._children:
+            child.close()
+        self._children = []
+
+
+def _wake(readable: asyncio.Future[None]) -> None:
+    if not readable.done():
+        readable.set_result(None)
+
+
+def serve(conn: Connection, max_event_bytes: int, max_text_chars: int) -> None:
+    """The child: score each request until the worker's end of the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl-C reaches the worker, which stops us
+    processor: Processor | None = None
+    while True:
+        try:
+            request = conn.recv_bytes()
+        except (EOFError, OSError):
+            return
+        seq, rules, batch, states, views = pickle.loads(request)  # noqa: S301 - the worker's pipe
+        if rules is not None:
+            processor = Processor(rules, max_event_bytes, max_text_chars)
+        try:
+            assert processor is not None, "first request without rules"
+            reply: tuple[int, bool, Any] = (seq, True, processor.process(batch, states.__getitem__, views))
+        except Exception:  # noqa: BLE001 - the worker logs it and retries the batch
+            reply = (seq, False, traceback.format_exc())
+        try:
+            conn.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
+        except (EOFError, OSError):
+            return
+
+
+def create(processor: Processor, processes: int) -> Scoring:
+    return ChildScoring(processor, processes) if processes else InlineScoring(processor)

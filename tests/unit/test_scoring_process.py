@@ -1,0 +1,142 @@
+"""Scoring in child processes gives what scoring in the worker gives, and survives a lost child."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+
+import pytest
+
+from streams.backtest import _incoming
+from streams.cli import load_rules
+from streams.letters import MemoryLetterIndex
+from streams.links import MemoryLinkIndex
+from streams.pipeline import BatchResult, Incoming, Processor
+from streams.scoring_process import ChildScoring, InlineScoring, Scoring
+from streams.settings import DEFAULT_RULES
+from streams.simulator import SimConfig, generate
+
+BATCH = 700
+
+
+@pytest.fixture(scope="module")
+def events() -> list[Incoming]:
+    items = list(_incoming(generate(SimConfig(accounts=80, days=3, seed=3)).events))
+    # An event the scorer must reject, unkeyed so the worker decodes it before splitting.
+    bad = Incoming("messages", "messages", 0, 10**6, None, b'{"not": "a message"}', 0)
+    return [*items[:100], bad, *items[100:]]
+
+
+def processor() -> Processor:
+    return Processor(load_rules(DEFAULT_RULES), 65536, 20000)
+
+
+async def run(scoring: Scoring, items: list[Incoming]) -> tuple[dict[str, bytes], list[BatchResult]]:
+    """The items in batches, states kept between them as the table keeps them."""
+    links, letters = MemoryLinkIndex(), MemoryLetterIndex()
+    table: dict[str, bytes] = {}
+    results = []
+    for start in range(0, len(items), BATCH):
+        batch = items[start:start + BATCH]
+        prepared = scoring.prepare(batch)
+        views = {**links.observe_now(prepared.account_events), **letters.observe_now(prepared.proposals)}
+        result = await scoring.score(batch, prepared, {a: table.get(a) for a in prepared.accounts}, views)
+        table.update({account: state for account, (_, state) in result.states.items()})
+        results.append(result)
+    return table, results
+
+
+def summary(results: list[BatchResult]) -> tuple:
+    escalations = sorted(e.escalation_id for r in results for e in r.escalations)
+    forwards = sorted(repr(f) for r in results for f in r.forwards)
+    dead = sorted(v for r in results for _, v in r.dead_letters)
+    outcomes = sum((r.outcomes for r in results), start=type(results[0].outcomes)())
+    signals = sum((r.signals for r in results), start=type(results[0].signals)())
+    return escalations, forwards, dead, outcomes, signals
+
+
+def test_two_children_score_exactly_as_the_worker_itself(events):
+    inline_table, inline = asyncio.run(run(InlineScoring(processor()), events))
+    scoring = ChildScoring(processor(), 2)
+    try:
+        child_table, children = asyncio.run(run(scoring, events))
+    finally:
+        scoring.close()
+    assert child_table == inline_table
+    assert summary(children) == summary(inline)
+    escalations, _, dead, _, _ = summary(children)
+    assert escalations and any(b'"offset":1000000' in d for d in dead)
+
+
+def test_a_child_killed_mid_batch_fails_it_and_the_retry_starts_new_ones(events):
+    scoring = ChildScoring(processor(), 2)
+    try:
+        batch = events[:BATCH]
+
+        async def score() -> BatchResult:
+            prepared = scoring.prepare(batch)
+            return await scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {})
+
+        async def killed_while_scoring() -> None:
+            task = asyncio.create_task(score())
+            await asyncio.sleep(0)  # the requests are sent; the task waits for the replies
+            os.kill(scoring._children[0].process.pid, signal.SIGKILL)
+            await task
+
+        first = asyncio.run(score())
+        pids = {c.process.pid for c in scoring._children}
+        with pytest.raises(RuntimeError, match="scoring process lost"):
+            asyncio.run(killed_while_scoring())
+        again = asyncio.run(score())
+        assert not pids & {c.process.pid for c in scoring._children}
+        assert again.states == first.states
+    finally:
+        scoring.close()
+
+
+def test_a_failure_in_a_child_comes_back_with_its_traceback(events):
+    scoring = ChildScoring(processor(), 1)
+    try:
+        batch = events[:50]
+        prepared = scoring.prepare(batch)
+        missing = dict.fromkeys(sorted(prepared.accounts)[1:])  # one account's state not sent
+        with pytest.raises(RuntimeError, match="(?s)scoring process failed.*KeyError"):
+            asyncio.run(scoring.score(batch, prepared, missing, {}))
+        child = scoring._children[0]
+        assert child.alive()  # the child goes on with the next request
+        result = asyncio.run(scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {}))
+        assert result.states
+    finally:
+        scoring.close()
+
+
+def test_a_dead_child_is_replaced_before_the_next_batch(events):
+    scoring = ChildScoring(processor(), 2)
+    try:
+        batch = events[:BATCH]
+        prepared = scoring.prepare(batch)
+        asyncio.run(scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {}))
+        dead = scoring._children[1].process
+        os.kill(dead.pid, signal.SIGKILL)
+        dead.join(5)
+        result = asyncio.run(scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {}))
+        assert dead not in [c.process for c in scoring._children] and len(scoring._children) == 2
+        assert result.states.keys() == prepared.accounts
+    finally:
+        scoring.close()
+
+
+def test_a_child_exits_when_the_worker_is_gone(events):
+    scoring = ChildScoring(processor(), 1)
+    batch = events[:10]
+    prepared = scoring.prepare(batch)
+    asyncio.run(scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {}))
+    child = scoring._children[0]
+    child.conn.close()  # what the kernel does to the worker's end when the worker dies
+    deadline = time.monotonic() + 10
+    while child.process.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not child.process.is_alive()
+    scoring.close()
