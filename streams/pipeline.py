@@ -71,10 +71,11 @@ class BatchResult:
             out.states.update(part.states)
             out.profiles.update(part.profiles)
             out.replayed += part.replayed
-            for mine, theirs in ((out.outcomes, part.outcomes), (out.rejected, part.rejected),
-                                 (out.signals, part.signals), (out.exempt, part.exempt),
-                                 (out.shadow_hits, part.shadow_hits)):
-                mine.update(theirs)
+            out.outcomes.update(part.outcomes)
+            out.rejected.update(part.rejected)
+            out.signals.update(part.signals)
+            out.exempt.update(part.exempt)
+            out.shadow_hits.update(part.shadow_hits)
         return out
 
 

@@ -189,7 +189,8 @@ class ChildScoring:
         for account, state in states.items():
             parts_states[part_of[account]][account] = state
         parts_views: list[dict[str, View]] = [{} for _ in range(n)]
-        for record in (*prepared.account_events, *prepared.proposals):
+        indexed: list[AccountEvent | Proposal] = [*prepared.account_events, *prepared.proposals]
+        for record in indexed:
             if record.event_id in views:
                 parts_views[part_of[record.actor]][record.event_id] = views[record.event_id]
         rules = self.processor.rules
