@@ -1,13 +1,13 @@
 """Worker throughput on the embedded broker, against a raw aiokafka ceiling, in one run.
 
-    python bench/throughput.py [--accounts N] [--days D] [--runs R]
+    python bench/throughput.py [--accounts N] [--days D] [--runs R] [--scoring-processes 0,2]
 
 Loads a simulated mixed stream into the input topics once, then alternates R
 times: (a) a raw aiokafka getmany loop that decodes and validates every event
 with the project's decoders (the ceiling), (b) one `riskscorer worker` process
-(uvloop) consuming the same topics from the start under a fresh consumer group.
-Prints medians and the ratio. Also prints the worker's processing-latency
-percentiles (from its histogram) for a paced run.
+(uvloop) consuming the same topics from the start under a fresh consumer group,
+once for each `RISKSCORER_SCORING_PROCESSES` value given (0: scored in the
+worker's own process). Prints medians and ratios of the same run.
 """
 
 from __future__ import annotations
@@ -103,7 +103,10 @@ def main() -> None:
     parser.add_argument("--days", type=float, default=7.0)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--partitions", type=int, default=4)
+    parser.add_argument("--scoring-processes", default="0,2",
+                        help="comma-separated RISKSCORER_SCORING_PROCESSES values, each run every round")
     args = parser.parse_args()
+    variants = [int(v) for v in args.scoring_processes.split(",")]
 
     services = embedded.start(True, True)
     try:
@@ -122,19 +125,29 @@ def main() -> None:
             asyncio.run(admin.ensure_topics(settings))
             asyncio.run(producer.send_events(settings, sim.events))
 
-            raw, work = [], []
+            raw: list[float] = []
+            work: dict[int, list[float]] = {v: [] for v in variants}
             for run in range(args.runs):
                 raw.append(asyncio.run(ceiling(settings, total)))
-                env = {**base, "RISKSCORER_APP_ID": f"{base['RISKSCORER_APP_ID']}-{run}"}
-                rate, batches = worker_run(env, total, tmp)
-                work.append(rate)
-                print(f"run {run}: ceiling {raw[-1]:,.0f}/s  worker {rate:,.0f}/s  "
-                      f"({batches['batches']:.0f} batches, mean {batches['mean_batch']:.0f} events, "
-                      f"{batches['mean_batch_ms']:.0f} ms each)", flush=True)
-            r, w = statistics.median(raw), statistics.median(work)
+                print(f"run {run}: ceiling {raw[-1]:,.0f}/s", flush=True)
+                for v in variants:
+                    env = {**base, "RISKSCORER_APP_ID": f"{base['RISKSCORER_APP_ID']}-{run}-{v}",
+                           "RISKSCORER_SCORING_PROCESSES": str(v)}
+                    rate, batches = worker_run(env, total, tmp)
+                    work[v].append(rate)
+                    print(f"run {run}: worker, {v} scoring processes: {rate:,.0f}/s  "
+                          f"({batches['batches']:.0f} batches, mean {batches['mean_batch']:.0f} events, "
+                          f"{batches['mean_batch_ms']:.0f} ms each)", flush=True)
+            r = statistics.median(raw)
             print(f"median ceiling (aiokafka + decode): {r:,.0f} events/s")
-            print(f"median worker (1 process, uvloop):  {w:,.0f} events/s")
-            print(f"worker / ceiling: {w / r:.3f}")
+            for v in variants:
+                w = statistics.median(work[v])
+                print(f"median worker, {v} scoring processes: {w:,.0f} events/s  (worker / ceiling {w / r:.3f}; "
+                      f"runs {' / '.join(f'{x:,.0f}' for x in work[v])})")
+            if len(variants) > 1:
+                first = statistics.median(work[variants[0]])
+                for v in variants[1:]:
+                    print(f"{v} / {variants[0]} scoring processes: {statistics.median(work[v]) / first:.2f}")
     finally:
         services.stop()
 

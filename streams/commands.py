@@ -57,7 +57,7 @@ def register(scorer: Scorer) -> None:
         option("--accounts", type=int, default=400, show_default=True, help="accounts to simulate"),
         option("--days", type=float, default=7.0, show_default=True, help="simulated period"),
         option("--seed", type=int, default=1, show_default=True, help="random seed"),
-        option("--out-dir", type=click_path(), default="riskscorer-demo", show_default=True,
+        option("--out-dir", type=click_path(directory=True), default="riskscorer-demo", show_default=True,
                help="where events, ground truth and escalations are written"),
         option("--summary-json", type=click_path(), default=None, help="also write the summary"),
         option("--rate", type=float, default=800.0, show_default=True,
@@ -140,7 +140,7 @@ def register(scorer: Scorer) -> None:
         await admin.ensure_topics(settings)
 
 
-def click_path(exists: bool = False) -> Any:
+def click_path(exists: bool = False, directory: bool = False) -> Any:
     import click
 
-    return click.Path(dir_okay=False, exists=exists)
+    return click.Path(dir_okay=directory, file_okay=not directory, exists=exists)

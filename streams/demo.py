@@ -122,6 +122,18 @@ def _progress(started: float, produced: int, total: int, seen: dict[str, float])
     )
 
 
+async def report_while_producing(port: int, started: float, produced: list[int], total: int) -> None:
+    """Progress every 2 seconds while the simulator sends: what was sent and what the worker did."""
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
+        while True:
+            await asyncio.sleep(2)
+            try:
+                seen = await scrape(session, port)
+            except (aiohttp.ClientError, TimeoutError):
+                seen = {}  # the worker is still starting
+            _progress(started, produced[0], total, seen)
+
+
 async def topic_size(settings: Settings, topic: str) -> int:
     """Records written to `topic` so far (the sum of its partitions' end offsets)."""
     consumer = AIOKafkaConsumer(bootstrap_servers=settings.broker_hosts, enable_auto_commit=False)
@@ -206,14 +218,12 @@ async def _run(settings: Settings, config: SimConfig, out_dir: Path, rate: float
         follower = asyncio.create_task(follow(settings, outputs, stop))
         try:
             total = len(sim.events)
-            shown = [0.0]
-
-            def sent(n: int) -> None:
-                if n == total or time.monotonic() - shown[0] > 2:
-                    shown[0] = time.monotonic()
-                    _progress(started, n, total, {})
-
-            await producer.send_events(settings, sim.events, sent, rate=rate)
+            produced = [0]
+            reporter = asyncio.create_task(report_while_producing(port, started, produced, total))
+            try:
+                await producer.send_events(settings, sim.events, lambda n: produced.__setitem__(0, n), rate=rate)
+            finally:
+                reporter.cancel()
             seen = await wait_done(settings, port, total, outputs, started, worker)
         finally:
             stop.set()

@@ -22,6 +22,8 @@ def test_demo_summary_and_backtest_agree(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("RISKSCORER_")}
     env["RISKSCORER_DATA_DIR"] = str(tmp_path / "data")
     out, summary_path = tmp_path / "demo", tmp_path / "summary.json"
+    out.mkdir()  # left by an earlier run: its files are replaced
+    (out / "escalations.jsonl").write_text("stale\n")
     done = subprocess.run(
         [sys.executable, "-m", "streams", "demo", "--accounts", "150", "--days", "3", "--seed", "5",
          "--out-dir", str(out), "--summary-json", str(summary_path)],
