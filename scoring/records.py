@@ -114,7 +114,8 @@ class ContractEvent:
         return self.actor_id
 
 
-SUBJECT_KINDS = ("rated", "disputed", "replied", "dismissed", "unanswered_check", "unanswered")
+SUBJECT_KINDS = ("rated", "disputed", "replied", "dismissed", "unanswered_check", "unanswered",
+                 "linked_counterpart", "linked_duplicate")
 SUBJECT_ROLES = (*ROLES, "unknown")
 
 
@@ -142,6 +143,7 @@ class SubjectEvent:
     count: int | None = None
     days: int | None = None
     since_ts: int | None = None
+    detail: str = ""  # linked_*: the fingerprints `other_id` shares with the subject, in words
 
     @property
     def actor(self) -> str:

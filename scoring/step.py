@@ -96,6 +96,10 @@ def detect(state: AccountState, event: Event, rules: Rules, view: View | None = 
         return []  # answered in `step`: it only forwards
     if isinstance(event, SubjectEvent) and event.kind == "unanswered":
         return unanswered.on_unanswered(state, event, rules.detector("unanswered_messages"))
+    if isinstance(event, SubjectEvent) and event.kind == "linked_counterpart":
+        return friends_family.on_linked(state, event, rules.detector("friends_family"))
+    if isinstance(event, SubjectEvent) and event.kind == "linked_duplicate":
+        return linked.on_notice(state, event, rules.detector("duplicate_account"))
     if isinstance(event, SubjectEvent):
         return reputation.detect(
             state, event, rules.detector("low_quality"), rules.detector("client_risk")
@@ -124,6 +128,9 @@ def step(state: AccountState, event: Event, rules: Rules, view: View | None = No
         forwards += unanswered.on_message(state, event, rules.detector("unanswered_messages"))
     elif isinstance(event, SubjectEvent) and event.kind == "unanswered_check":
         forwards += unanswered.on_check(state, event)
+    elif isinstance(event, AccountEvent) and isinstance(view, LinkView):
+        forwards += linked.notices(state, event, view, rules.detector("duplicate_account"))
+        forwards += friends_family.counterpart_notices(state, event, view, rules.detector("friends_family"))
     signals: list[Signal] = []
     shadow: list[Signal] = []
     exempt: list[Signal] = []

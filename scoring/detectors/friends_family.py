@@ -3,7 +3,11 @@
 Three findings, all for `feedback_manipulation`:
 
 - at an account event, a client and a freelancer linked by a device, a payment
-  instrument, or an IP together with another fingerprint (the link view);
+  instrument, or an IP together with another fingerprint (the link view). The
+  account whose event reveals the link signals it, and the counterpart learns
+  of it from a `linked_counterpart` subject event: a fingerprint an account showed only at
+  signup links it only at whichever signup is read second, and both accounts
+  take part in the farming;
 - reciprocal 5-star ratings between linked accounts: the account gave 5 stars
   to an account it is linked to and received 5 stars from it (ratings given are
   in the account's own partition, ratings received arrive re-keyed, links come
@@ -23,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scoring.detectors.linked import describe, linked_accounts
+from scoring.detectors.linked import describe, linked_accounts, notice
 from scoring.links import LinkView
 from scoring.records import AccountEvent, ContractEvent, Feedback, SubjectEvent
 from scoring.rules import DetectorRule
@@ -49,6 +53,29 @@ def on_account(state: AccountState, event: AccountEvent, view: LinkView, rule: D
     counters = (Counter(f"linked_{other}_accounts", len(links), 0, 1),)
     return [Signal(rule.policy, f"{rule.name}.linked_counterpart", rule.weight, reason,
                    event.event_id, event.ts, counters), *swapped]
+
+
+def counterpart_notices(state: AccountState, event: AccountEvent, view: LinkView,
+                        rule: DetectorRule | None) -> list[SubjectEvent]:
+    """A `linked_counterpart` subject event for each counterpart linked for the first time, so
+    that it signals as well."""
+    other = OTHER_ROLE.get(view.role)
+    if rule is None or other is None:
+        return []
+    links = linked_accounts(view, other)
+    fresh = state.new_links("ffn", list(links), event.ts) if links else []
+    return [notice(event, "linked_counterpart", account, other, links[account]) for account in fresh]
+
+
+def on_linked(state: AccountState, event: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
+    """A counterpart's account event linked this account to it; signalled unless known already."""
+    other = OTHER_ROLE.get(event.subject_role)
+    if rule is None or other is None or not state.new_links("ff", [event.other_id], event.ts):
+        return []
+    reason = (f"{event.subject_role} account shares {event.detail} with {other} account {event.other_id}: "
+              f"possible friends-and-family feedback")
+    return [Signal(rule.policy, f"{rule.name}.linked_counterpart", rule.weight, reason, event.event_id, event.ts,
+                   (Counter(f"linked_{other}_accounts", 1, 0, 1),))]
 
 
 def on_rating_given(state: AccountState, event: Feedback, rule: DetectorRule | None) -> list[Signal]:

@@ -7,6 +7,11 @@ A surname with a home location is weak as well (a common surname in a big city),
 and counts only together with another weak fingerprint: relatives under one roof
 share it and an IP. One account used from many countries or devices within a day
 is a shared or sold login, whatever its role.
+
+A fingerprint seen only at signup (a payment instrument) links two accounts
+only at whichever signup is read second, so only that account would signal it.
+Each account linked for the first time hears of it from a `linked_duplicate`
+subject event (`notices`) and signals the same finding from its own side.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scoring.links import LinkView, SharedFingerprint
-from scoring.records import AccountEvent
+from scoring.records import AccountEvent, SubjectEvent
 from scoring.rules import DetectorRule
 from scoring.signals import Counter, Signal
 from scoring.state import AccountState
@@ -50,11 +55,11 @@ def describe(links: dict[str, list[SharedFingerprint]], role: str) -> str:
     for fp in sorted({fp for fps in links.values() for fp in fps}, key=lambda f: (f.kind, f.fingerprint)):
         accounts = tuple(a for a, fps in links.items() if fp in fps)
         groups.setdefault(accounts, []).append(f"{WORDS.get(fp.kind, fp.kind)} {short(fp.fingerprint)}")
-    clauses = [f"{_and(fps)} with {role} {_accounts(accounts)}" for accounts, fps in groups.items()]
+    clauses = [f"{joined(fps)} with {role} {_accounts(accounts)}" for accounts, fps in groups.items()]
     return "shares " + "; ".join(clauses)
 
 
-def _and(items: list[str]) -> str:
+def joined(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
@@ -76,6 +81,31 @@ def detect(state: AccountState, event: AccountEvent, view: LinkView, rule: Detec
         *_spread(state, event, view.countries_24h, "countries", rule),
         *_spread(state, event, view.devices_24h, "devices", rule),
     ]
+
+
+def notices(state: AccountState, event: AccountEvent, view: LinkView, rule: DetectorRule | None) -> list[SubjectEvent]:
+    """A `linked_duplicate` subject event for each freelancer account linked for the first time."""
+    if rule is None or view.role != "freelancer":
+        return []
+    links = linked_accounts(view, "freelancer")
+    fresh = state.new_links("dupn", list(links), event.ts) if links else []
+    return [notice(event, "linked_duplicate", account, "freelancer", links[account]) for account in fresh]
+
+
+def notice(event: AccountEvent, kind: str, account: str, role: str, shared: list[SharedFingerprint]) -> SubjectEvent:
+    """Tells `account` (of `role`) that `event`'s account shares the `shared` fingerprints with it."""
+    detail = joined([f"{WORDS.get(fp.kind, fp.kind)} {short(fp.fingerprint)}" for fp in shared])
+    return SubjectEvent(event_id=f"{event.event_id}~{kind}~{account}", ts=event.ts, kind=kind, subject_id=account,
+                        subject_role=role, contract_id="", other_id=event.account_id, detail=detail)
+
+
+def on_notice(state: AccountState, event: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
+    """Another freelancer account's event linked this one to it; signalled unless known already."""
+    if rule is None or not state.new_links("dup", [event.other_id], event.ts):
+        return []
+    reason = f"shares {event.detail} with freelancer account {event.other_id}"
+    return [Signal(rule.policy, f"{rule.name}.shared_fingerprint", rule.weight, reason, event.event_id, event.ts,
+                   (Counter("linked_freelancer_accounts", 1, 0, 1),))]
 
 
 def _shared_fingerprints(state: AccountState, event: AccountEvent, view: LinkView,

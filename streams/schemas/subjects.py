@@ -14,8 +14,10 @@ SCHEMA = Schema(
     description=(
         "Internal: a rating received, a dispute opened against an account, a message sent to "
         "it (replied), reviewers dismissing its escalation (dismissed), a sender's streak of "
-        "messages for the recipient to check against its own replies (unanswered_check), or the "
-        "recipient's answer that it never replied (unanswered), re-keyed to that account. "
+        "messages for the recipient to check against its own replies (unanswered_check), the "
+        "recipient's answer that it never replied (unanswered), or an account that a new link "
+        "joins it to: of the other role (linked_counterpart), or another freelancer "
+        "(linked_duplicate), re-keyed to that account. "
         "Kafka key: subject_id."
     ),
     record=SubjectEvent,
@@ -37,6 +39,8 @@ SCHEMA = Schema(
               description="unanswered_check, unanswered: distinct days of the streak"),
         Field("since_ts", "int", required=False, minimum=0,
               description="unanswered_check, unanswered: when the streak began (epoch ms)"),
+        Field("detail", "text", required=False,
+              description="linked_*: the fingerprints the two accounts share, in words"),
     ),
 )
 
@@ -47,4 +51,4 @@ _FIELDS = tuple(f.name for f in dataclasses.fields(SubjectEvent))
 def encode(event: SubjectEvent) -> bytes:
     """The subject event as the JSON the schema above decodes."""
     values = ((k, getattr(event, k)) for k in _FIELDS)
-    return orjson.dumps({k: v for k, v in values if v is not None and not (k == "policy" and not v)})
+    return orjson.dumps({k: v for k, v in values if v is not None and not (k in ("policy", "detail") and not v)})

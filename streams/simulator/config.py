@@ -18,7 +18,9 @@ BAD_KINDS: dict[str, tuple[str, ...]] = {
     "feedback_beggar": ("feedback_manipulation",),
     "harasser": ("harassment",),
     "spammer": ("spam_scam",),
-    "scam_client": ("spam_scam",),
+    # DOMAIN lists a scam client moving freelancers to Telegram under both: the scam, and a
+    # conversation taken off the platform before any contract
+    "scam_client": ("spam_scam", "off_platform_contact"),
     "duplicate_ring": ("duplicate_account",),
     "friends_family": ("feedback_manipulation",),
     "poor_client": ("client_risk",),

@@ -168,3 +168,36 @@ def test_a_direct_contract_rating_does_not_count():
     state = linked_state()
     friends_family.on_rating_given(state, given(direct=True), RULE)
     assert reciprocal(friends_family.on_rating_received(state, received(), RULE)) == []
+
+
+def test_the_counterpart_learns_of_a_link_only_the_later_signup_reveals():
+    """Signups are the only events with a payment fingerprint: the client's, read first, sees no
+    one; the freelancer's links both. The client hears of it from a `linked_counterpart` subject event."""
+    events = [login(0, "c1", "client", device="dc", payment="pay-1", kind="signup"),
+              login(1, "f1", device="df", payment="pay-1", kind="signup"),
+              login(2, "c1", "client", device="dc"), login(3, "f1", device="df")]
+    views = observe(events)
+    states = {"c1": AccountState(), "f1": AccountState()}
+    notices = [n for ev in events for n in friends_family.counterpart_notices(
+        states[ev.account_id], ev, views[ev.event_id], RULE)]
+    assert [(n.kind, n.subject_id, n.subject_role, n.other_id) for n in notices] == [
+        ("linked_counterpart", "c1", "client", "f1")]  # once, although f1 logs in again
+    assert notices[0].detail == "payment instrument pay-1" and notices[0].event_id == "f1-1~linked_counterpart~c1"
+    client_signals = friends_family.on_linked(states["c1"], notices[0], RULE)
+    assert [s.detector for s in client_signals] == ["friends_family.linked_counterpart"]
+    assert client_signals[0].reason == ("client account shares payment instrument pay-1 with freelancer "
+                                        "account f1: possible friends-and-family feedback")
+    assert friends_family.on_linked(states["c1"], notices[0], RULE) == []  # a re-delivered notice
+
+
+def test_a_counterpart_that_found_the_link_itself_is_not_signalled_again():
+    events = [login(0, "c1", "client", device="d1"), login(1, "f1", device="d1"), login(2, "c1", "client", device="d1")]
+    views = observe(events)
+    states = {"c1": AccountState(), "f1": AccountState()}
+    for ev in events:
+        friends_family.on_account(states[ev.account_id], ev, views[ev.event_id], RULE)
+    notices = [n for ev in events for n in friends_family.counterpart_notices(
+        AccountState(), ev, views[ev.event_id], RULE)]
+    assert {n.subject_id for n in notices} == {"c1", "f1"}
+    for notice in notices:
+        assert friends_family.on_linked(states[notice.subject_id], notice, RULE) == []

@@ -198,3 +198,27 @@ def test_a_surname_and_home_links_only_with_another_weak_fingerprint():
     found = run(relatives)
     assert [account for account, _ in found] == ["f2"]
     assert "surname and home location" in found[0][1].reason and "IP address" in found[0][1].reason
+
+
+def test_the_first_signup_of_a_ring_hears_of_the_links_its_payment_instrument_makes_later():
+    """Only signups carry the payment fingerprint: the ring's first account sees no one at its
+    own; each later signup links it and sends it a `linked_duplicate` notice, read once."""
+    events = [*people(["f1", "f2", "f3"], payment="pay-ring"), login(9, "f1", device="dev-f1")]
+    views = observe(events)
+    states = {a: AccountState() for a in ("f1", "f2", "f3")}
+    notices = [n for ev in events for n in linked.notices(states[ev.account_id], ev, views[ev.event_id], RULE)]
+    assert [(n.subject_id, n.other_id, n.kind) for n in notices] == [
+        ("f1", "f2", "linked_duplicate"), ("f1", "f3", "linked_duplicate"), ("f2", "f3", "linked_duplicate")]
+    assert linked.detect(states["f1"], events[0], views[events[0].event_id], RULE) == []  # alone at signup
+    first = [s for n in notices if n.subject_id == "f1" for s in linked.on_notice(states["f1"], n, RULE)]
+    assert [s.reason for s in first] == ["shares payment instrument pay-ring with freelancer account f2",
+                                         "shares payment instrument pay-ring with freelancer account f3"]
+    assert all(s.detector == "duplicate_account.shared_fingerprint" for s in first)
+    assert linked.on_notice(states["f1"], notices[0], RULE) == []  # re-delivered
+
+
+def test_no_duplicate_notice_between_a_client_and_a_freelancer_or_over_an_ip():
+    events = [login(0, "c1", "client", payment="p1"), login(1, "f1", payment="p1"),
+              login(2, "f2", ip="home"), login(3, "f3", ip="home")]
+    views = observe(events)
+    assert [n for ev in events for n in linked.notices(AccountState(), ev, views[ev.event_id], RULE)] == []
