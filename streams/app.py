@@ -107,7 +107,7 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     agent = ScoreAgent(
         topics=defined,
         table=table,
-        scoring=scoring_process.create(processor, settings.scoring_processes),
+        scoring=scoring_process.create(processor, settings.scoring_processes, settings.scoring_timeout_s),
         profiles=profiles,
         links=links,
         letters=letters,

@@ -132,12 +132,19 @@ class Child:
     def alive(self) -> bool:
         return self.process.is_alive() and not self.conn.closed
 
-    def close(self) -> None:
+    def close(self, kill: bool = False) -> None:
+        """Close our end: an idle child exits, a busy one after its batch (or at once: `kill`)."""
         self.conn.close()
+        if kill:
+            self.process.kill()
         self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.kill()
             self.process.join(timeout=5)
+
+
+class ScoringTimeout(RuntimeError):
+    pass
 
 
 class ChildScoring:
@@ -150,9 +157,10 @@ class ChildScoring:
     events go to the same child, in their order.
     """
 
-    def __init__(self, processor: Processor, processes: int) -> None:
+    def __init__(self, processor: Processor, processes: int, timeout_s: float = 120.0) -> None:
         self.processor = processor  # its rules are current (the Reloader swaps them)
         self.processes = processes
+        self.timeout_s = timeout_s  # a child that takes longer is killed and the batch retried
         self._children: list[Child] = []
 
     def prepare(self, batch: list[Incoming]) -> Prepared:
@@ -198,15 +206,20 @@ class ChildScoring:
             pending = [(child, child.send(rules, b, st, v))
                        for child, b, st, v in zip(self._children, batches, parts_states, parts_views, strict=True)
                        if b]
-            results = await asyncio.gather(*(child.reply(seq) for child, seq in pending))
+            results = await asyncio.wait_for(asyncio.gather(*(child.reply(seq) for child, seq in pending)),
+                                             self.timeout_s)
+        except TimeoutError:  # before OSError, of which it is a subclass
+            self.close(kill=True)
+            raise ScoringTimeout(f"no answer from the scoring processes in {self.timeout_s:g} s: "
+                                 "killed; the batch is retried with new ones") from None
         except (EOFError, OSError) as exc:
-            self.close()
+            self.close(kill=True)
             raise RuntimeError(f"scoring process lost: {exc!r}") from exc
         return BatchResult.merged(results)
 
-    def close(self) -> None:
+    def close(self, kill: bool = False) -> None:
         for child in self._children:
-            child.close()
+            child.close(kill)
         self._children = []
 
 
@@ -238,5 +251,5 @@ def serve(conn: Connection, max_event_bytes: int, max_text_chars: int) -> None:
             return
 
 
-def create(processor: Processor, processes: int) -> Scoring:
-    return ChildScoring(processor, processes) if processes else InlineScoring(processor)
+def create(processor: Processor, processes: int, timeout_s: float) -> Scoring:
+    return ChildScoring(processor, processes, timeout_s) if processes else InlineScoring(processor)

@@ -14,7 +14,7 @@ from streams.cli import load_rules
 from streams.letters import MemoryLetterIndex
 from streams.links import MemoryLinkIndex
 from streams.pipeline import BatchResult, Incoming, Processor
-from streams.scoring_process import ChildScoring, InlineScoring, Scoring
+from streams.scoring_process import ChildScoring, InlineScoring, Scoring, ScoringTimeout
 from streams.settings import DEFAULT_RULES
 from streams.simulator import SimConfig, generate
 
@@ -140,3 +140,19 @@ def test_a_child_exits_when_the_worker_is_gone(events):
         time.sleep(0.05)
     assert not child.process.is_alive()
     scoring.close()
+
+
+def test_children_that_do_not_answer_in_time_are_killed_and_replaced(events):
+    scoring = ChildScoring(processor(), 1, timeout_s=0.5)
+    try:
+        batch = events[:20]
+        prepared = scoring.prepare(batch)
+        asyncio.run(scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {}))
+        stuck = scoring._children[0].process
+        os.kill(stuck.pid, signal.SIGSTOP)  # alive, never answering
+        with pytest.raises(ScoringTimeout, match="no answer from the scoring processes in 0.5 s"):
+            asyncio.run(scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {}))
+        assert not stuck.is_alive() and scoring._children == []
+        assert asyncio.run(scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {})).states
+    finally:
+        scoring.close()
