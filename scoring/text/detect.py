@@ -28,21 +28,23 @@ _SPLIT_MARKS = frozenset("0123456789@")
 _HAS_DIGIT = re.compile(r"\d")
 
 
-def _has(found: Gate, family: int, *kinds: str) -> bool:
-    return found.has(family) or any(n.kind in kinds for n in found.names)
+_PAY_NAMES = frozenset({PAY})
+_CONTACT_NAMES = frozenset({MESSENGER, MAILHOST})
+_INSULTS = frozenset({INSULT})
 
 
 def _run(doc: Normalized, found: Gate, context: TextContext) -> list[TextHit]:
     hits: list[TextHit] = []
-    if _has(found, FAM_PAY, PAY):
+    families = found.families
+    if found.has_any(FAM_PAY, _PAY_NAMES):
         hits += payment.detect(doc, found, context)
-    if _has(found, FAM_CONTACT, MESSENGER, MAILHOST) or doc.triggers & (PHONE_SHAPE | SPELLED_SHAPE):
+    if found.has_any(FAM_CONTACT, _CONTACT_NAMES) or doc.triggers & (PHONE_SHAPE | SPELLED_SHAPE):
         hits += contact.detect(doc, found, context)
-    if found.has(FAM_FEEDBACK):
+    if families & FAM_FEEDBACK:
         hits += feedback.detect(doc, context)
-    if _has(found, FAM_HARASS, INSULT):
+    if found.has_any(FAM_HARASS, _INSULTS):
         hits += harassment.detect(doc, found, context)
-    if found.has(FAM_SCAM):
+    if families & FAM_SCAM:
         hits += scam.detect(doc, context)
     return hits
 

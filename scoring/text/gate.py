@@ -34,9 +34,14 @@ class Gate:
     families: int
     digit_words: int
     names: tuple[NameHit, ...]
+    kinds: frozenset[str] = frozenset()  # the kinds of `names`
 
     def has(self, family: int) -> bool:
         return bool(self.families & family)
+
+    def has_any(self, family: int, kinds: frozenset[str]) -> bool:
+        """A family's stems, or a name of one of `kinds`."""
+        return bool(self.families & family) or not kinds.isdisjoint(self.kinds)
 
     def names_of(self, kind: str) -> tuple[NameHit, ...]:
         return tuple(n for n in self.names if n.kind == kind)
@@ -85,13 +90,31 @@ def _names(doc: Normalized) -> tuple[NameHit, ...]:
     return tuple(hits)
 
 
+_FAMILY_MASK = 0
+for _bit in _FAMILY_BITS.values():
+    _FAMILY_MASK |= _bit
+_families_of: dict[int, int] = {}  # trigger bits of the families -> family flags (few combinations)
+
+
+def _families(found: int) -> int:
+    key = found & _FAMILY_MASK
+    families = _families_of.get(key)
+    if families is None:
+        families = 0
+        for family, bit in _FAMILY_BITS.items():
+            if key & bit:
+                families |= family
+        _families_of[key] = families
+    return families
+
+
 def gate(doc: Normalized) -> Gate:
     """Which detector families have something to look at, and the names found."""
     found = triggers(f" {doc.norm} \0{doc.skel}")
     doc.triggers = found
-    families = 0
-    for family, bit in _FAMILY_BITS.items():
-        if doc.triggers & bit:
-            families |= family
+    families = _families(found)
     digit_words = 1 if families & FAM_DIGITWORDS else 0
-    return Gate(families, digit_words, _names(doc) if found & _NAME_BIT else ())
+    if not found & _NAME_BIT:
+        return Gate(families, digit_words, ())
+    names = _names(doc)
+    return Gate(families, digit_words, names, frozenset(n.kind for n in names))

@@ -154,7 +154,6 @@ class Normalized:
     nmap: list[int] | None  # norm index -> text index; None when the two align one to one
     skel: str
     triggers: int = -1  # stem groups present (see rx.triggers); -1 = unknown, run everything
-    _skel_map: list[int] | None = field(default=None, repr=False)
     _skel_blocks: list[int] | None = field(default=None, repr=False)
 
     def orig_span(self, start: int, end: int) -> Span:
@@ -171,9 +170,19 @@ class Normalized:
         # Short texts get a full map; long ones count kept characters per block in C and
         # walk a single block in Python, so a match late in a megabyte stays cheap.
         if len(self.norm) <= _BLOCK:
-            if self._skel_map is None:
-                self._skel_map = [i for i, c in enumerate(self.norm) if _SKEL[ord(c)]]
-            return self._skel_map[k]
+            # The norm index of the k-th kept character: the shortest prefix whose skeleton
+            # holds k + 1 characters, found by bisection (each step one C-level translate).
+            norm = self.norm
+            lo, hi = k, len(norm)  # the character is at an index >= k
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if len(skeleton(norm[: mid + 1])) > k:
+                    hi = mid
+                else:
+                    lo = mid + 1
+            if lo >= len(norm):
+                raise IndexError(k)
+            return lo
         if self._skel_blocks is None:
             self._skel_blocks = list(
                 accumulate(len(skeleton(self.norm[i : i + _BLOCK])) for i in range(0, len(self.norm), _BLOCK))

@@ -105,27 +105,32 @@ def test_expected_escalations_and_dead_letters_and_nothing_else(env, worker, ser
     items += [(topic(env, k), key, value) for k, key, value, _ in bad]
     produce(services.broker_url, items)
 
-    # One reply notice per conversation turn is re-keyed to the recipient and scored there.
-    turns = 16
-    metrics = worker.wait_processed(len(items) + turns)
+    # One reply notice per conversation turn is re-keyed to the recipient and scored there, and
+    # the duplicate found at f-dup-b's signup is told to f-dup-a.
+    derived = 16 + 1
+    metrics = worker.wait_processed(len(items) + derived)
     assert metrics["riskscorer_events_total:messages:scored"] == sum(k == "messages" for k, _, _ in scenario())
     assert metrics["riskscorer_events_total:accounts:scored"] == 4
-    assert metrics["riskscorer_events_total:subjects:scored"] == turns
-    escalations = read_all(services.broker_url, topic(env, "escalations"), expected=4)
+    assert metrics["riskscorer_events_total:subjects:scored"] == derived
+    escalations = read_all(services.broker_url, topic(env, "escalations"), expected=5)
     dead = read_all(services.broker_url, topic(env, "deadletter"), expected=len(bad))
 
     found = sorted((e["account_id"], tuple(e["policies"])) for e in escalations)
     assert found == [
         ("f-burst", ("spam_scam",)),
+        ("f-dup-a", ("duplicate_account",)),
         ("f-dup-b", ("duplicate_account",)),
         ("f-fan", ("spam_scam",)),
         ("f-pay", ("off_platform_payment",)),
     ]
     by_account = {e["account_id"]: e for e in escalations}
-    assert len({e["escalation_id"] for e in escalations}) == 4
+    assert len({e["escalation_id"] for e in escalations}) == 5
     dup = by_account["f-dup-b"]["evidence"][0]
     assert dup["detector"] == "duplicate_account.shared_fingerprint"
     assert "f-dup-a" in dup["reason"] and "device" in dup["reason"]
+    told = by_account["f-dup-a"]["evidence"][0]
+    assert told["detector"] == "duplicate_account.shared_fingerprint"
+    assert told["reason"] == "shares device dev-1a2b3c4d with freelancer account f-dup-b"
 
     pay = by_account["f-pay"]
     span = pay["evidence"][0]["spans"][0]
