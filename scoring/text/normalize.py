@@ -131,6 +131,7 @@ _FOLD = _FoldTable()
 _SKEL = _SkelTable()
 _ASCII_SKEL = bytes(ord(_LEET[chr(i)]) if chr(i) in _LEET else i for i in range(256))
 _ASCII_DROP = bytes(i for i in range(128) if not chr(i).isalnum() and chr(i) not in _LEET)
+_ASCII_DROPPED = frozenset(_ASCII_DROP.decode("ascii"))
 
 
 def fold(text: str) -> str:
@@ -154,6 +155,7 @@ class Normalized:
     nmap: list[int] | None  # norm index -> text index; None when the two align one to one
     skel: str
     triggers: int = -1  # stem groups present (see rx.triggers); -1 = unknown, run everything
+    _skel_map: list[int] | None = field(default=None, repr=False)
     _skel_blocks: list[int] | None = field(default=None, repr=False)
 
     def orig_span(self, start: int, end: int) -> Span:
@@ -170,19 +172,13 @@ class Normalized:
         # Short texts get a full map; long ones count kept characters per block in C and
         # walk a single block in Python, so a match late in a megabyte stays cheap.
         if len(self.norm) <= _BLOCK:
-            # The norm index of the k-th kept character: the shortest prefix whose skeleton
-            # holds k + 1 characters, found by bisection (each step one C-level translate).
-            norm = self.norm
-            lo, hi = k, len(norm)  # the character is at an index >= k
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if len(skeleton(norm[: mid + 1])) > k:
-                    hi = mid
+            if self._skel_map is None:
+                norm = self.norm
+                if norm.isascii():
+                    self._skel_map = [i for i, c in enumerate(norm) if c not in _ASCII_DROPPED]
                 else:
-                    lo = mid + 1
-            if lo >= len(norm):
-                raise IndexError(k)
-            return lo
+                    self._skel_map = [i for i, c in enumerate(norm) if _SKEL[ord(c)]]
+            return self._skel_map[k]
         if self._skel_blocks is None:
             self._skel_blocks = list(
                 accumulate(len(skeleton(self.norm[i : i + _BLOCK])) for i in range(0, len(self.norm), _BLOCK))
