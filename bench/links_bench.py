@@ -26,8 +26,13 @@ from redis.asyncio import Redis  # noqa: E402
 from scoring.detectors import friends_family, linked  # noqa: E402
 from scoring.records import AccountEvent, ContractEvent, Feedback  # noqa: E402
 from scoring.rules import DetectorRule  # noqa: E402
+from scoring.state import AccountState  # noqa: E402
+from scoring.step import step  # noqa: E402
 from streams import embedded  # noqa: E402
+from streams.cli import load_rules  # noqa: E402
 from streams.links import MemoryLinkIndex, Plan, RedisLinkIndex  # noqa: E402
+from streams.settings import DEFAULT_RULES  # noqa: E402
+from streams.statecodec import decode_state, encode_state  # noqa: E402
 
 T0 = 1_767_225_600_000
 DUPLICATE = DetectorRule("duplicate_account", "duplicate_account", 1.0,
@@ -81,12 +86,30 @@ async def bench_index(index: RedisLinkIndex | MemoryLinkIndex, events: list[Acco
 
 
 def bench_detectors(events: list[AccountEvent], views: dict[str, object]) -> tuple[float, int]:
+    """The linked-account detectors and the notices to newly linked accounts, per event."""
+    states: dict[str, AccountState] = {}
     started, hits = time.perf_counter(), 0
     for ev in events:
-        view = views[ev.event_id]
-        hits += len(linked.detect(ev, view, DUPLICATE))  # type: ignore[arg-type]
-        hits += len(friends_family.on_account(ev, view, FRIENDS))  # type: ignore[arg-type]
+        view, state = views[ev.event_id], states.setdefault(ev.account_id, AccountState())
+        hits += len(linked.detect(state, ev, view, DUPLICATE))  # type: ignore[arg-type]
+        hits += len(friends_family.on_account(state, ev, view, FRIENDS))  # type: ignore[arg-type]
+        linked.notices(state, ev, view, DUPLICATE)  # type: ignore[arg-type]
+        friends_family.counterpart_notices(state, ev, view, FRIENDS)  # type: ignore[arg-type]
     return (time.perf_counter() - started) / len(events) * 1e6, hits
+
+
+def bench_scoring(events: list[AccountEvent], views: dict[str, object] | None) -> float:
+    """µs to score an account event as the worker does (state read, step, state written), with
+    the link view or without any."""
+    rules = load_rules(DEFAULT_RULES)
+    states: dict[str, bytes] = {}
+    started = time.perf_counter()
+    for ev in events:
+        raw = states.get(ev.account_id)
+        state = AccountState() if raw is None else decode_state(raw)
+        step(state, ev, rules, None if views is None else views[ev.event_id])  # type: ignore[arg-type]
+        states[ev.account_id] = encode_state(state)
+    return (time.perf_counter() - started) / len(events) * 1e6
 
 
 def bench_hire_pattern(clients: int) -> float:
@@ -130,7 +153,12 @@ async def main(args: argparse.Namespace) -> None:
     mem_us, _, _ = await bench_index(MemoryLinkIndex(30 * 86_400), events, args.batch)
     print(f"MemoryLinkIndex.observe: {mem_us:.1f} µs/event")
     det_us, hits = bench_detectors(events, views)
-    print(f"duplicate_account + friends_family.on_account: {det_us:.2f} µs/event ({hits} signals)")
+    print(f"duplicate_account + friends_family.on_account + notices: {det_us:.2f} µs/event ({hits} signals)")
+    bare, viewed = bench_scoring(events, None), bench_scoring(events, views)
+    print(f"scoring an account event (state, step, state): {bare:.1f} µs without a link view, "
+          f"{viewed:.1f} µs with it")
+    print(f"linking / scoring an account event: Redis index + detectors {(us + viewed - bare) / bare:.2f}, "
+          f"memory index + detectors {(mem_us + viewed - bare) / bare:.2f}")
     print(f"friends_family.on_contract/on_rating: {bench_hire_pattern(20_000):.2f} µs/event")
 
 

@@ -81,6 +81,7 @@ class InlineScoring:
 
 
 INDEXED = frozenset({"accounts", "proposals"})
+SLOW_S = 10.0
 
 
 class Child:
@@ -111,16 +112,18 @@ class Child:
     async def reply(self, seq: int) -> BatchResult:
         """The result of request `seq`; a reply to a request whose caller was cancelled is dropped."""
         conn, loop = self.conn, asyncio.get_running_loop()
+        fd = conn.fileno()
         while True:
             while not conn.poll():
                 readable: asyncio.Future[None] = loop.create_future()
-                loop.add_reader(conn.fileno(), _wake, readable)
+                loop.add_reader(fd, _wake, readable)
                 try:
                     await readable
                 finally:
-                    loop.remove_reader(conn.fileno())
-                    # The loop made the pipe non-blocking; sends and a whole reply's read block.
-                    os.set_blocking(conn.fileno(), True)
+                    loop.remove_reader(fd)
+                    if not conn.closed:  # closed when the wait was cancelled to kill the child
+                        # The loop made the pipe non-blocking; sends and a whole reply's read block.
+                        os.set_blocking(fd, True)
             got, ok, payload = pickle.loads(conn.recv_bytes())  # noqa: S301 - our child's pipe
             if got != seq:
                 continue
@@ -157,7 +160,7 @@ class ChildScoring:
     events go to the same child, in their order.
     """
 
-    def __init__(self, processor: Processor, processes: int, timeout_s: float = 120.0) -> None:
+    def __init__(self, processor: Processor, processes: int, timeout_s: float = 30.0) -> None:
         self.processor = processor  # its rules are current (the Reloader swaps them)
         self.processes = processes
         self.timeout_s = timeout_s  # a child that takes longer is killed and the batch retried
@@ -206,8 +209,7 @@ class ChildScoring:
             pending = [(child, child.send(rules, b, st, v))
                        for child, b, st, v in zip(self._children, batches, parts_states, parts_views, strict=True)
                        if b]
-            results = await asyncio.wait_for(asyncio.gather(*(child.reply(seq) for child, seq in pending)),
-                                             self.timeout_s)
+            results = await asyncio.wait_for(self._replies(pending), self.timeout_s)
         except TimeoutError:  # before OSError, of which it is a subclass
             self.close(kill=True)
             raise ScoringTimeout(f"no answer from the scoring processes in {self.timeout_s:g} s: "
@@ -217,10 +219,31 @@ class ChildScoring:
             raise RuntimeError(f"scoring process lost: {exc!r}") from exc
         return BatchResult.merged(results)
 
+    async def _replies(self, pending: list[tuple[Child, int]]) -> list[BatchResult]:
+        """The children's results, in order; a warning names the children still busy after
+        `SLOW_S` (a batch normally takes well under a second)."""
+        replies = asyncio.gather(*(child.reply(seq) for child, seq in pending))
+        try:
+            done, _ = await asyncio.wait([replies], timeout=SLOW_S)
+            if not done:
+                busy = [f"pid {c.process.pid} ({'alive' if c.process.is_alive() else 'gone'}, request {seq})"
+                        for c, seq in pending]
+                log.warning("scoring processes have not answered for %.0f s: %s", SLOW_S, ", ".join(busy))
+            return await replies
+        except asyncio.CancelledError:  # timed out, or the worker stops: the replies are dropped
+            replies.cancel()
+            replies.add_done_callback(_dropped)
+            raise
+
     def close(self, kill: bool = False) -> None:
         for child in self._children:
             child.close(kill)
         self._children = []
+
+
+def _dropped(replies: asyncio.Future[Any]) -> None:
+    if not replies.cancelled():
+        replies.exception()  # retrieved: a reply nobody waits for any more is not an error
 
 
 def _wake(readable: asyncio.Future[None]) -> None:

@@ -49,7 +49,7 @@ class Settings:
     batch_window_ms: int = 50
     # child processes that score the worker's batches (split by account); 0 scores in the worker itself
     scoring_processes: int = 2
-    scoring_timeout_s: float = 120.0  # a batch's scoring processes that take longer are killed; it is retried
+    scoring_timeout_s: float = 30.0  # a batch's scoring processes that take longer are killed; it is retried
     fetch_wait_ms: int = 100
     profile_ttl_s: int = 30 * 86400
     links_ttl_s: int = 30 * 86400  # how long a device / IP / payment / phone fingerprint links accounts

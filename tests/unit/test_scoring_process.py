@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from streams import scoring_process
 from streams.backtest import _incoming
 from streams.cli import load_rules
 from streams.letters import MemoryLetterIndex
@@ -154,5 +155,27 @@ def test_children_that_do_not_answer_in_time_are_killed_and_replaced(events):
             asyncio.run(scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {}))
         assert not stuck.is_alive() and scoring._children == []
         assert asyncio.run(scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {})).states
+    finally:
+        scoring.close()
+
+
+def test_a_slow_child_is_named_in_a_warning_and_its_answer_still_taken(events, monkeypatch, caplog):
+    monkeypatch.setattr(scoring_process, "SLOW_S", 0.2)
+    scoring = ChildScoring(processor(), 1)
+    try:
+        batch = events[:20]
+        prepared = scoring.prepare(batch)
+        asyncio.run(scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {}))
+        pid = scoring._children[0].process.pid
+
+        async def paused() -> BatchResult:
+            os.kill(pid, signal.SIGSTOP)
+            asyncio.get_running_loop().call_later(0.6, os.kill, pid, signal.SIGCONT)
+            return await scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {})
+
+        with caplog.at_level("WARNING", logger="streams.scoring_process"):
+            result = asyncio.run(paused())
+        assert result.states
+        assert f"have not answered for 0 s: pid {pid} (alive, request 2)" in caplog.text
     finally:
         scoring.close()
