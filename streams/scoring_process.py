@@ -53,6 +53,8 @@ class Prepared:
 class Scoring(Protocol):
     processor: Processor
 
+    def start(self) -> None: ...
+
     def prepare(self, batch: list[Incoming]) -> Prepared: ...
 
     async def score(self, batch: list[Incoming], prepared: Prepared, states: dict[str, bytes | None],
@@ -66,6 +68,9 @@ class InlineScoring:
 
     def __init__(self, processor: Processor) -> None:
         self.processor = processor
+
+    def start(self) -> None:
+        pass
 
     def prepare(self, batch: list[Incoming]) -> Prepared:
         decoded = self.processor.decode_all(batch)
@@ -186,11 +191,15 @@ class ChildScoring:
                 letters.append(record)
         return Prepared(set(owners) - {""}, linked, letters, owners=owners)
 
+    def start(self) -> None:
+        """Children for the next batch: the ones running, or new ones if any is gone."""
+        if len(self._children) != self.processes or not all(c.alive() for c in self._children):
+            self.close(kill=True)
+            self._children = [Child(self.processor) for _ in range(self.processes)]
+
     async def score(self, batch: list[Incoming], prepared: Prepared, states: dict[str, bytes | None],
                     views: dict[str, View]) -> BatchResult:
-        if len(self._children) != self.processes or not all(c.alive() for c in self._children):
-            self.close()
-            self._children = [Child(self.processor) for _ in range(self.processes)]
+        self.start()
         n = len(self._children)
         part_of = {account: zlib.crc32(account.encode()) % n for account in prepared.accounts}
         batches: list[list[Incoming]] = [[] for _ in range(n)]

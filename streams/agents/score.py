@@ -111,6 +111,7 @@ class ScoreAgent:
         batches = stream.take_events(  # type: ignore[attr-defined]
             self.batch_max, within=self.batch_window_s
         )
+        self.scoring.start()  # the scoring processes import while the first batch gathers
         try:
             async for events in batches:
                 batch = [self.incoming(e) for e in events]
