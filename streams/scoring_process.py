@@ -231,28 +231,27 @@ class ChildScoring:
     async def _replies(self, pending: list[tuple[Child, int]]) -> list[BatchResult]:
         """The children's results, in order; a warning names the children still busy after
         `SLOW_S` (a batch normally takes well under a second)."""
-        replies = asyncio.gather(*(child.reply(seq) for child, seq in pending))
+        tasks = [asyncio.ensure_future(child.reply(seq)) for child, seq in pending]
         try:
-            done, _ = await asyncio.wait([replies], timeout=SLOW_S)
-            if not done:
+            done, _ = await asyncio.wait(tasks, timeout=SLOW_S)
+            if len(done) < len(tasks):
                 busy = [f"pid {c.process.pid} ({'alive' if c.process.is_alive() else 'gone'}, request {seq})"
-                        for c, seq in pending]
+                        for (c, seq), t in zip(pending, tasks, strict=True) if not t.done()]
                 log.warning("scoring processes have not answered for %.0f s: %s", SLOW_S, ", ".join(busy))
-            return await replies
-        except asyncio.CancelledError:  # timed out, or the worker stops: the replies are dropped
-            replies.cancel()
-            replies.add_done_callback(_dropped)
-            raise
+            return list(await asyncio.gather(*tasks))
+        finally:
+            # After a failure, a timeout or a cancellation other replies may still wait: each
+            # must take its pipe off the event loop before the pipes are closed. Left there, a
+            # new pipe given the same descriptor number would be registered without being
+            # watched, and its replies never noticed.
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     def close(self, kill: bool = False) -> None:
         for child in self._children:
             child.close(kill)
         self._children = []
-
-
-def _dropped(replies: asyncio.Future[Any]) -> None:
-    if not replies.cancelled():
-        replies.exception()  # retrieved: a reply nobody waits for any more is not an error
 
 
 def _wake(readable: asyncio.Future[None]) -> None:

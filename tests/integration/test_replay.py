@@ -18,6 +18,7 @@ received.
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 from pathlib import Path
@@ -156,6 +157,17 @@ def kill_one(workers, env, tmp):
     return workers
 
 
+def kill_scoring_processes(workers, env, tmp):
+    """kill -9 one scoring process of each worker mid-stream: a batch it was scoring fails and
+    is retried with new ones, an idle one is replaced before the next batch."""
+    wait_some_progress(workers)
+    for w in workers:
+        pids = w.scoring_processes()
+        assert len(pids) == 2, "each worker scores in two child processes"
+        os.kill(pids[0], signal.SIGKILL)
+    return workers
+
+
 def restart_all(workers, env, tmp):
     wait_some_progress(workers)
     for w in workers:
@@ -168,7 +180,8 @@ def baseline(services, tmp_path_factory):
     return run(services, tmp_path_factory.mktemp("baseline"), undisturbed)
 
 
-@pytest.mark.parametrize("disturb", [sigterm_one, kill_one, restart_all], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("disturb", [sigterm_one, kill_one, kill_scoring_processes, restart_all],
+                         ids=lambda f: f.__name__)
 def test_disturbed_run_equals_undisturbed(services, tmp_path, baseline, disturb):
     run_states, run_escalations = run(services, tmp_path, disturb)
     joined = joined_policies(run_states, run_escalations) | joined_policies(*baseline)

@@ -134,6 +134,18 @@ class Worker:
         except OSError:
             return []
 
+    def scoring_processes(self) -> list[int]:
+        """Pids of the worker's scoring processes (not multiprocessing's resource tracker)."""
+        out = []
+        for pid in self.children():
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"spawn_main" in cmdline:
+                out.append(pid)
+        return out
+
     def stop(self, sig: int = signal.SIGTERM) -> int:
         """Stop the worker; its children must end with it (left ones are killed, in `orphans`)."""
         if self.proc is None:

@@ -179,3 +179,39 @@ def test_a_slow_child_is_named_in_a_warning_and_its_answer_still_taken(events, m
         assert f"have not answered for 0 s: pid {pid} (alive, request 2)" in caplog.text
     finally:
         scoring.close()
+
+
+def test_after_a_lost_child_the_new_pipes_are_watched_on_the_same_event_loop(events):
+    """The worker's event loop lives on: the surviving child's reply must be taken off it before
+    its pipe is closed, or the new pipe reusing the descriptor is never watched (a batch that
+    hangs until the timeout)."""
+    scoring = ChildScoring(processor(), 2, timeout_s=5)
+    batch = events[:BATCH]
+
+    async def score() -> BatchResult:
+        prepared = scoring.prepare(batch)
+        return await scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {})
+
+    async def scenario() -> list[str]:
+        await score()
+        outcomes = []
+        for _ in range(3):
+            task = asyncio.create_task(score())
+            await asyncio.sleep(0)  # both requests sent; the replies are awaited
+            os.kill(scoring._children[0].process.pid, signal.SIGKILL)
+            try:
+                await task
+                outcomes.append("scored")
+            except ScoringTimeout:
+                outcomes.append("timeout")
+            except RuntimeError:
+                outcomes.append("lost")
+            started = time.monotonic()
+            assert (await score()).states
+            outcomes.append(f"retried in {time.monotonic() - started < 4}")
+        return outcomes
+
+    try:
+        assert asyncio.run(scenario()) == ["lost", "retried in True"] * 3
+    finally:
+        scoring.close()
