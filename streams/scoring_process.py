@@ -121,6 +121,9 @@ class Child:
         while True:
             while not conn.poll():
                 readable: asyncio.Future[None] = loop.create_future()
+                # A registration left on this descriptor number by a file closed without
+                # removing it would make add_reader only swap callbacks on an unwatched entry.
+                loop.remove_reader(fd)
                 loop.add_reader(fd, _wake, readable)
                 try:
                     await readable

@@ -215,3 +215,27 @@ def test_after_a_lost_child_the_new_pipes_are_watched_on_the_same_event_loop(eve
         assert asyncio.run(scenario()) == ["lost", "retried in True"] * 3
     finally:
         scoring.close()
+
+
+def test_a_stale_registration_on_a_reused_descriptor_does_not_hide_the_replies(events):
+    """Some other code closed a file still registered with the event loop; the pipe of a new
+    scoring process gets its descriptor number."""
+    batch = events[:50]
+
+    async def scenario() -> bool:
+        loop = asyncio.get_running_loop()
+        read_end, write_end = os.pipe()
+        loop.add_reader(read_end, lambda: None)
+        os.close(read_end)  # without remove_reader
+        os.close(write_end)
+        scoring = ChildScoring(processor(), 1, timeout_s=5)
+        try:
+            scoring.start()
+            reused = scoring._children[0].conn.fileno() == read_end
+            prepared = scoring.prepare(batch)
+            assert (await scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {})).states
+            return reused
+        finally:
+            scoring.close()
+
+    assert asyncio.run(scenario()), "the new pipe did not get the stale descriptor number"
