@@ -122,6 +122,12 @@ _FEE = Rx(
     r"|gift)\b[^.!?\n]{0,60}?\breimburs\w*",
     ("fee", "deposit", "charge", "payment", "gift card", "reimburs"),
 )
+# An upfront fee is asked of the reader: a fee named in a sentence with none of these is talk
+# about a fee ("the processing fee is fine for me", "the platform's fee went up").
+_FEE_ASK = Rx(
+    r"\b(?:you|your|pay|paying|send|sending|transfer|wire|required|require|requires|need|needs|must|before"
+    r"|first|upfront|up-front|cover|buy|purchase|reimburs\w*)\b"
+)
 _CHECK = Rx(
     r"\b(?:send|mail|courier|deposit|cash)\s+(?:you\s+)?(?:a|the|this)\s+(?:check|cheque)\b"
     r"|\b(?:overpaid|overpayment|over-payment|paid\s+you\s+(?:too\s+much|extra|more))\b"
@@ -225,6 +231,8 @@ def detect(doc: Normalized, context: TextContext) -> list[TextHit]:
             lo, hi = negation.sentence(doc.norm, match.start, match.end)
             if detector != _MOVES_ONLY and _PRODUCT.test(doc.norm[lo:hi]):
                 continue
+            if detector == "scam_upfront_fee" and (context.direct_contract or not _FEE_ASK.test(doc.norm[lo:hi])):
+                continue  # a direct contract's fee is the platform's; a fee nobody is asked to pay
             shown = doc.text[slice(*doc.orig_span(match.start, match.end))]
             hits.append(
                 TextHit(SPAM_SCAM, detector, weight, (doc.orig_span(match.start, match.end),), f"{reason}: '{shown}'")

@@ -13,6 +13,9 @@ SCAM = "spam_scam"
         ("Please add our HR on Telegram @hr_maria for an interview", "scam_messenger_interview"),
         ("send me your bank details so I can deposit your salary", "scam_sensitive_data"),
         ("there's a small registration fee of $30 before you start", "scam_upfront_fee"),
+        ("You need to pay a $50 training fee to get the materials", "scam_upfront_fee"),
+        ("a one-time activation fee is required", "scam_upfront_fee"),
+        ("Buy the gift cards and I will reimburse you", "scam_upfront_fee"),
         ("I will send you a check, deposit it and send the extra back", "scam_check_overpayment"),
         ("guaranteed income of $500 a week working from home", "scam_income_pitch"),
         ("invest in bitcoin with us and double your money", "scam_income_pitch"),
@@ -32,10 +35,20 @@ def test_fires(text: str, detector: str) -> None:
         "the app charges a small fee per transaction, add it to the checkout",
         "I can guarantee delivery by Friday",
         "Hire me again anytime, it was great working with you",
+        "I've set up the Direct Contract, the processing fee is fine for me.",
+        "Upwork's processing fee went up this year.",
     ],
 )
 def test_quiet(text: str) -> None:
     assert SCAM not in policies(text)
+
+
+def test_a_fee_in_a_direct_contract_is_the_platforms() -> None:
+    from scoring.text import TextContext, detect_text
+
+    text = "there's a small processing fee before you start"
+    assert "scam_upfront_fee" in {h.detector for h in detect_text(text)}
+    assert "scam_upfront_fee" not in {h.detector for h in detect_text(text, TextContext(direct_contract=True))}
 
 
 def test_scam_bank_request_is_not_payment() -> None:
