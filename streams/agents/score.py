@@ -178,13 +178,9 @@ class ScoreAgent:
                           ("shadow", len(result.shadow)), ("escalations", len(result.escalations))):
             if n:
                 self.metrics.records_sent.labels(output).inc(n)
-        stored = [
-            await tables.store(self.table, out, partition, account, state)
-            for account, (partition, state) in result.states.items()
-        ]
-        await asyncio.gather(*stored)
-        if stored:
-            self.metrics.records_sent.labels("changelog").inc(len(stored))
+        await asyncio.gather(*await tables.store_all(self.table, out, result.states))
+        if result.states:
+            self.metrics.records_sent.labels("changelog").inc(len(result.states))
         for hole in holes:
             await self.mark_read(hole)
         now = time.time()
