@@ -15,7 +15,7 @@ needs). Re-observing a proposal writes the same values: replays change nothing.
 from __future__ import annotations
 
 import binascii
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from redis.asyncio import Redis
 
@@ -66,9 +66,13 @@ class _LetterIndex:
     async def _write(self, writes: dict[str, Entries]) -> None:
         raise NotImplementedError
 
-    async def observe(self, proposals: Sequence[Proposal]) -> dict[str, tuple[LetterMatch, ...]]:
-        """Per proposal event id, the other accounts' letters sharing a band with it."""
-        banded = [(p, sk, sketch.bands(sk)) for p in proposals if (sk := sketch.sketch(p.cover_letter))]
+    async def observe(self, proposals: Sequence[Proposal],
+                      sketches: Mapping[str, str] | None = None) -> dict[str, tuple[LetterMatch, ...]]:
+        """Per proposal event id, the other accounts' letters sharing a band with it. `sketches`
+        (by event id) are the letters' sketches when the caller has them already."""
+        known = sketches or {}
+        banded = [(p, sk, sketch.bands(sk)) for p in proposals
+                  if (sk := known.get(p.event_id) or sketch.sketch(p.cover_letter))]
         banded = [(p, sk, keys) for p, sk, keys in banded if keys]
         if not banded:
             return {}
@@ -102,9 +106,10 @@ class MemoryLetterIndex(_LetterIndex):
         super().__init__(ttl_s, max_per_band)
         self.bands: dict[str, Entries] = {}
 
-    def observe_now(self, proposals: Sequence[Proposal]) -> dict[str, tuple[LetterMatch, ...]]:
+    def observe_now(self, proposals: Sequence[Proposal],
+                    sketches: Mapping[str, str] | None = None) -> dict[str, tuple[LetterMatch, ...]]:
         """`observe` for synchronous callers (the backtest): this index never waits."""
-        step = self.observe(proposals)
+        step = self.observe(proposals, sketches)
         try:
             step.send(None)
         except StopIteration as done:

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
+from scoring import sketch
 from scoring.records import AccountEvent, Event, Proposal
 from scoring.rules import Rules
 from scoring.step import View
@@ -57,6 +58,8 @@ class Scoring(Protocol):
 
     def prepare(self, batch: list[Incoming]) -> Prepared: ...
 
+    async def sketches(self, proposals: list[Proposal]) -> dict[str, str]: ...
+
     async def score(self, batch: list[Incoming], prepared: Prepared, states: dict[str, bytes | None],
                     views: dict[str, View]) -> BatchResult: ...
 
@@ -77,6 +80,9 @@ class InlineScoring:
         accounts = {record.actor for _, record in decoded if not isinstance(record, Rejected)}
         return Prepared(accounts, account_events(decoded), proposals(decoded), decoded)
 
+    async def sketches(self, proposals: list[Proposal]) -> dict[str, str]:
+        return {}  # the cover-letter index sketches them here, and the detector finds them cached
+
     async def score(self, batch: list[Incoming], prepared: Prepared, states: dict[str, bytes | None],
                     views: dict[str, View]) -> BatchResult:
         return self.processor.process(batch, states.__getitem__, views, prepared.decoded)
@@ -86,6 +92,7 @@ class InlineScoring:
 
 
 INDEXED = frozenset({"accounts", "proposals"})
+SCORE, SKETCH = "score", "sketch"  # the two requests a child answers
 SLOW_S = 10.0
 
 
@@ -109,12 +116,18 @@ class Child:
     def send(self, rules: Rules, batch: list[Incoming], states: dict[str, bytes | None],
              views: dict[str, View]) -> int:
         self.seq += 1
-        request = (self.seq, None if rules is self.rules_sent else rules, batch, states, views)
+        request = (self.seq, SCORE, None if rules is self.rules_sent else rules, batch, states, views)
         self.conn.send_bytes(pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
         self.rules_sent = rules
         return self.seq
 
-    async def reply(self, seq: int) -> BatchResult:
+    def send_letters(self, letters: list[tuple[str, str]]) -> int:
+        """Ask for the sketches of (event id, cover letter) pairs."""
+        self.seq += 1
+        self.conn.send_bytes(pickle.dumps((self.seq, SKETCH, letters), protocol=pickle.HIGHEST_PROTOCOL))
+        return self.seq
+
+    async def reply(self, seq: int) -> Any:
         """The result of request `seq`; a reply to a request whose caller was cancelled is dropped."""
         conn, loop = self.conn, asyncio.get_running_loop()
         fd = conn.fileno()
@@ -137,8 +150,7 @@ class Child:
                 continue
             if not ok:
                 raise RuntimeError(f"scoring process failed:\n{payload}")
-            result: BatchResult = payload
-            return result
+            return payload
 
     def alive(self) -> bool:
         return self.process.is_alive() and not self.conn.closed
@@ -200,11 +212,30 @@ class ChildScoring:
             self.close(kill=True)
             self._children = [Child(self.processor) for _ in range(self.processes)]
 
+    def _part(self, account: str) -> int:
+        return zlib.crc32(account.encode()) % len(self._children)
+
+    async def sketches(self, proposals: list[Proposal]) -> dict[str, str]:
+        """The proposals' cover-letter sketches, computed by the children that will score them
+        (each keeps them cached for its detector) while the worker updates the link index."""
+        if not proposals:
+            return {}
+        self.start()
+        parts: list[list[tuple[str, str]]] = [[] for _ in self._children]
+        for p in proposals:
+            parts[self._part(p.actor)].append((p.event_id, p.cover_letter))
+        pending = [(child, child.send_letters(part)) for child, part in zip(self._children, parts, strict=True)
+                   if part]
+        found: dict[str, str] = {}
+        for part in await self._guarded(pending):
+            found.update(part)
+        return found
+
     async def score(self, batch: list[Incoming], prepared: Prepared, states: dict[str, bytes | None],
                     views: dict[str, View]) -> BatchResult:
         self.start()
         n = len(self._children)
-        part_of = {account: zlib.crc32(account.encode()) % n for account in prepared.accounts}
+        part_of = {account: self._part(account) for account in prepared.accounts}
         batches: list[list[Incoming]] = [[] for _ in range(n)]
         for item, owner in zip(batch, prepared.owners or (), strict=True):
             batches[part_of.get(owner, 0)].append(item)
@@ -217,11 +248,15 @@ class ChildScoring:
             if record.event_id in views:
                 parts_views[part_of[record.actor]][record.event_id] = views[record.event_id]
         rules = self.processor.rules
+        pending = [(child, child.send(rules, b, st, v))
+                   for child, b, st, v in zip(self._children, batches, parts_states, parts_views, strict=True)
+                   if b]
+        return BatchResult.merged(await self._guarded(pending))
+
+    async def _guarded(self, pending: list[tuple[Child, int]]) -> list[Any]:
+        """The replies to requests already sent; a lost or stuck child fails the batch."""
         try:
-            pending = [(child, child.send(rules, b, st, v))
-                       for child, b, st, v in zip(self._children, batches, parts_states, parts_views, strict=True)
-                       if b]
-            results = await asyncio.wait_for(self._replies(pending), self.timeout_s)
+            return await asyncio.wait_for(self._replies(pending), self.timeout_s)
         except TimeoutError:  # before OSError, of which it is a subclass
             self.close(kill=True)
             raise ScoringTimeout(f"no answer from the scoring processes in {self.timeout_s:g} s: "
@@ -229,9 +264,8 @@ class ChildScoring:
         except (EOFError, OSError) as exc:
             self.close(kill=True)
             raise RuntimeError(f"scoring process lost: {exc!r}") from exc
-        return BatchResult.merged(results)
 
-    async def _replies(self, pending: list[tuple[Child, int]]) -> list[BatchResult]:
+    async def _replies(self, pending: list[tuple[Child, int]]) -> list[Any]:
         """The children's results, in order; a warning names the children still busy after
         `SLOW_S` (a batch normally takes well under a second)."""
         tasks = [asyncio.ensure_future(child.reply(seq)) for child, seq in pending]
@@ -271,12 +305,16 @@ def serve(conn: Connection, max_event_bytes: int, max_text_chars: int) -> None:
             request = conn.recv_bytes()
         except (EOFError, OSError):
             return
-        seq, rules, batch, states, views = pickle.loads(request)  # noqa: S301 - the worker's pipe
-        if rules is not None:
-            processor = Processor(rules, max_event_bytes, max_text_chars)
+        seq, kind, *args = pickle.loads(request)  # noqa: S301 - the worker's pipe
         try:
-            assert processor is not None, "first request without rules"
-            reply: tuple[int, bool, Any] = (seq, True, processor.process(batch, states.__getitem__, views))
+            if kind == SKETCH:
+                reply: tuple[int, bool, Any] = (seq, True, {i: sketch.sketch(text) for i, text in args[0]})
+            else:
+                rules, batch, states, views = args
+                if rules is not None:
+                    processor = Processor(rules, max_event_bytes, max_text_chars)
+                assert processor is not None, "first request without rules"
+                reply = (seq, True, processor.process(batch, states.__getitem__, views))
         except Exception:  # noqa: BLE001 - the worker logs it and retries the batch
             reply = (seq, False, traceback.format_exc())
         try:

@@ -149,9 +149,11 @@ class ScoreAgent:
         prepared = self.scoring.prepare(batch)
         # The indexes are updated with every account event and proposal before any is scored (a
         # replayed event writes the same documents), so each view includes the batch's own links
-        # and letters. The two indexes share no key: one round trip for both.
-        linked, letters = await asyncio.gather(self.links.observe(prepared.account_events),
-                                               self.letters.observe(prepared.proposals))
+        # and letters. The scoring processes sketch the cover letters while the link index is
+        # updated here.
+        linked, sketches = await asyncio.gather(self.links.observe(prepared.account_events),
+                                                self.scoring.sketches(prepared.proposals))
+        letters = await self.letters.observe(prepared.proposals, sketches)
         views: dict[str, View] = {**linked, **letters}
         states = {account: tables.load(self.table, account) for account in prepared.accounts}
         result = await self.scoring.score(batch, prepared, states, views)

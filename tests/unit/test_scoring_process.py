@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from scoring import sketch
 from streams import scoring_process
 from streams.backtest import _incoming
 from streams.cli import load_rules
@@ -42,7 +43,8 @@ async def run(scoring: Scoring, items: list[Incoming]) -> tuple[dict[str, bytes]
     for start in range(0, len(items), BATCH):
         batch = items[start:start + BATCH]
         prepared = scoring.prepare(batch)
-        views = {**links.observe_now(prepared.account_events), **letters.observe_now(prepared.proposals)}
+        sketches = await scoring.sketches(prepared.proposals)
+        views = {**links.observe_now(prepared.account_events), **letters.observe_now(prepared.proposals, sketches)}
         result = await scoring.score(batch, prepared, {a: table.get(a) for a in prepared.accounts}, views)
         table.update({account: state for account, (_, state) in result.states.items()})
         results.append(result)
@@ -69,6 +71,18 @@ def test_two_children_score_exactly_as_the_worker_itself(events):
     assert summary(children) == summary(inline)
     escalations, _, dead, _, _ = summary(children)
     assert escalations and any(b'"offset":1000000' in d for d in dead)
+
+
+def test_the_children_sketch_the_cover_letters_they_will_score(events):
+    scoring = ChildScoring(processor(), 2)
+    try:
+        proposals = scoring.prepare(events[:BATCH]).proposals
+        assert len(proposals) > 10
+        found = asyncio.run(scoring.sketches(proposals))
+        assert found == {p.event_id: sketch.sketch(p.cover_letter) for p in proposals}
+        assert asyncio.run(scoring.sketches([])) == {}
+    finally:
+        scoring.close()
 
 
 def test_a_child_killed_mid_batch_fails_it_and_the_retry_starts_new_ones(events):
