@@ -190,6 +190,10 @@ class _Visible:
         cut = bisect.bisect_right(self.firsts, ts)
         return tuple(a for a in self.accounts[:cut] if a.account_id != me)
 
+    def after(self, ts: int, me: str) -> tuple[LinkedAccount, ...]:
+        cut = bisect.bisect_right(self.firsts, ts)
+        return tuple(a for a in self.accounts[cut:] if a.account_id != me)
+
 
 def _recent(times: dict[str, list[int]], ts: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Countries and devices of the account's sightings in the day up to `ts` (times are sorted)."""
@@ -207,7 +211,7 @@ def build_views(events: Sequence[AccountEvent], plan: Plan, docs: dict[str, Doc]
     known: dict[tuple[str, str], LinkedAccount] = {}
     views = {}
     for ev, named in zip(events, plan.named, strict=True):
-        shared = []
+        shared, later = [], []
         for kind, value, name in named:
             doc = docs[name]
             if len(doc) == 1 and ev.account_id in doc:
@@ -216,8 +220,12 @@ def build_views(events: Sequence[AccountEvent], plan: Plan, docs: dict[str, Doc]
             linked = seen.at(ev.ts, ev.account_id)
             if linked:
                 shared.append(SharedFingerprint(kind, value, linked))
+            # Accounts of this batch first seen later see this one in their own views.
+            in_batch = {account for account, _, _ in plan.fps[name]}
+            if after := tuple(a for a in seen.after(ev.ts, ev.account_id) if a.account_id not in in_batch):
+                later.append(SharedFingerprint(kind, value, after))
         countries, devices = _recent(docs["acct:" + ev.account_id]["s"], ev.ts)
-        views[ev.event_id] = LinkView(ev.account_id, ev.role, tuple(shared), countries, devices)
+        views[ev.event_id] = LinkView(ev.account_id, ev.role, tuple(shared), countries, devices, tuple(later))
     return views
 
 

@@ -62,7 +62,7 @@ def counterpart_notices(state: AccountState, event: AccountEvent, view: LinkView
     other = OTHER_ROLE.get(view.role)
     if rule is None or other is None:
         return []
-    links = linked_accounts(view, other)
+    links = linked_accounts(view.with_later(), other)  # also those read first, first seen later
     fresh = state.new_links("ffn", list(links), event.ts) if links else []
     return [notice(event, "linked_counterpart", account, other, links[account]) for account in fresh]
 

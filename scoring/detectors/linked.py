@@ -11,7 +11,9 @@ is a shared or sold login, whatever its role.
 A fingerprint seen only at signup (a payment instrument) links two accounts
 only at whichever signup is read second, so only that account would signal it.
 Each account linked for the first time hears of it from a `linked_duplicate`
-subject event (`notices`) and signals the same finding from its own side.
+subject event (`notices`) and signals the same finding from its own side; so
+does an account first seen after the event but read before it, which could
+not see this account when its own event was read.
 """
 
 from __future__ import annotations
@@ -87,7 +89,7 @@ def notices(state: AccountState, event: AccountEvent, view: LinkView, rule: Dete
     """A `linked_duplicate` subject event for each freelancer account linked for the first time."""
     if rule is None or view.role != "freelancer":
         return []
-    links = linked_accounts(view, "freelancer")
+    links = linked_accounts(view.with_later(), "freelancer")
     fresh = state.new_links("dupn", list(links), event.ts) if links else []
     return [notice(event, "linked_duplicate", account, "freelancer", links[account]) for account in fresh]
 

@@ -144,12 +144,38 @@ def test_view_sees_earlier_events_of_the_batch_only():
 
 
 def test_replay_yields_the_same_views_and_changes_nothing():
+    """Views are cut at each event's time; only `later` (who else the index holds by now, for
+    notices) grows with what has been read."""
     index = MemoryLinkIndex()
     events = SCENARIOS["office of 10 accounts on one IP"][0] + SCENARIOS["three countries in a day"][0]
+
+    def cut(views):
+        return {k: dataclasses.replace(v, later=()) for k, v in views.items()}
+
     first = observe(events, 4, index)
     docs = {k: repr(v) for k, v in index.docs.items()}
-    assert observe(events, 4, index) == first
+    assert cut(observe(events, 4, index)) == cut(first)
     assert {k: repr(v) for k, v in index.docs.items()} == docs
+
+
+def test_an_account_read_first_but_first_seen_later_is_told_not_shown():
+    """Partitions are read at their own pace: f2's signup (later in event time) was read in an
+    earlier batch than f1's. f1's view, cut at its own time, cannot show f2, and f2's view did
+    not show f1: f1 tells f2."""
+    index = MemoryLinkIndex()
+    later_signup = login(1, "f2", payment="pay-x", kind="signup")
+    earlier_signup = login(0, "f1", payment="pay-x", kind="signup")
+    assert observe([later_signup], 10, index)["f2-1"].shared == ()
+    view = observe([earlier_signup], 10, index)["f1-0"]
+    assert view.shared == ()
+    assert [(s.kind, [a.account_id for a in s.accounts]) for s in view.later] == [("payment", ["f2"])]
+    notices = linked.notices(AccountState(), earlier_signup, view, RULE)
+    assert [(n.subject_id, n.other_id) for n in notices] == [("f2", "f1")]
+
+
+def test_accounts_of_the_same_batch_are_not_later_they_see_the_earlier_ones():
+    views = observe([login(0, "f1", payment="pay-x", kind="signup"), login(1, "f2", payment="pay-x", kind="signup")])
+    assert views["f1-0"].later == () and [a.account_id for a in views["f2-1"].shared[0].accounts] == ["f1"]
 
 
 def test_fingerprint_keeps_the_most_recently_seen_accounts():
