@@ -199,7 +199,7 @@ def test_after_a_lost_child_the_new_pipes_are_watched_on_the_same_event_loop(eve
     """The worker's event loop lives on: the surviving child's reply must be taken off it before
     its pipe is closed, or the new pipe reusing the descriptor is never watched (a batch that
     hangs until the timeout)."""
-    scoring = ChildScoring(processor(), 2, timeout_s=5)
+    scoring = ChildScoring(processor(), 2, timeout_s=15)  # a reply never noticed times out
     batch = events[:BATCH]
 
     async def score() -> BatchResult:
@@ -220,13 +220,12 @@ def test_after_a_lost_child_the_new_pipes_are_watched_on_the_same_event_loop(eve
                 outcomes.append("timeout")
             except RuntimeError:
                 outcomes.append("lost")
-            started = time.monotonic()
-            assert (await score()).states
-            outcomes.append(f"retried in {time.monotonic() - started < 4}")
+            assert (await score()).states  # new children, their replies noticed
+            outcomes.append("retried")
         return outcomes
 
     try:
-        assert asyncio.run(scenario()) == ["lost", "retried in True"] * 3
+        assert asyncio.run(scenario()) == ["lost", "retried"] * 3
     finally:
         scoring.close()
 
@@ -242,7 +241,7 @@ def test_a_stale_registration_on_a_reused_descriptor_does_not_hide_the_replies(e
         loop.add_reader(read_end, lambda: None)
         os.close(read_end)  # without remove_reader
         os.close(write_end)
-        scoring = ChildScoring(processor(), 1, timeout_s=5)
+        scoring = ChildScoring(processor(), 1, timeout_s=15)  # a reply never noticed times out
         try:
             scoring.start()
             reused = scoring._children[0].conn.fileno() == read_end
