@@ -178,21 +178,27 @@ def _newest(items: dict[str, Any], limit: int, ts: Any) -> dict[str, Any]:
 
 
 class _Visible:
-    """A fingerprint's accounts ordered by first sighting, for cutting at an event's time."""
+    """A fingerprint's accounts ordered by first sighting, for cutting at an event's time; and
+    those of them not in the batch (`in_batch`), whose events were read before it."""
 
-    def __init__(self, doc: Doc, known: dict[tuple[str, str], LinkedAccount]) -> None:
+    def __init__(self, doc: Doc, known: dict[tuple[str, str], LinkedAccount], in_batch: set[str]) -> None:
         entries = sorted((e[0], a, e[2]) for a, e in doc.items())
         self.firsts = [first for first, _, _ in entries]
         self.accounts = [known.get((a, role)) or known.setdefault((a, role), LinkedAccount(a, role))
                          for _, a, role in entries]
+        read = [(first, a) for first, a in zip(self.firsts, self.accounts, strict=True)
+                if a.account_id not in in_batch]
+        self.read_firsts = [first for first, _ in read]
+        self.read_accounts = [a for _, a in read]
 
     def at(self, ts: int, me: str) -> tuple[LinkedAccount, ...]:
         cut = bisect.bisect_right(self.firsts, ts)
         return tuple(a for a in self.accounts[:cut] if a.account_id != me)
 
-    def after(self, ts: int, me: str) -> tuple[LinkedAccount, ...]:
-        cut = bisect.bisect_right(self.firsts, ts)
-        return tuple(a for a in self.accounts[cut:] if a.account_id != me)
+    def read_after(self, ts: int) -> tuple[LinkedAccount, ...]:
+        """Accounts first seen after `ts` and read before the batch: they could not see an
+        account of the batch first seen at `ts`."""
+        return tuple(self.read_accounts[bisect.bisect_right(self.read_firsts, ts):])
 
 
 def _recent(times: dict[str, list[int]], ts: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -216,13 +222,13 @@ def build_views(events: Sequence[AccountEvent], plan: Plan, docs: dict[str, Doc]
             doc = docs[name]
             if len(doc) == 1 and ev.account_id in doc:
                 continue
-            seen = visible.get(name) or visible.setdefault(name, _Visible(doc, known))
+            seen = visible.get(name) or visible.setdefault(
+                name, _Visible(doc, known, {account for account, _, _ in plan.fps[name]}))
             linked = seen.at(ev.ts, ev.account_id)
             if linked:
                 shared.append(SharedFingerprint(kind, value, linked))
             # Accounts of this batch first seen later see this one in their own views.
-            in_batch = {account for account, _, _ in plan.fps[name]}
-            if after := tuple(a for a in seen.after(ev.ts, ev.account_id) if a.account_id not in in_batch):
+            if after := seen.read_after(ev.ts):
                 later.append(SharedFingerprint(kind, value, after))
         countries, devices = _recent(docs["acct:" + ev.account_id]["s"], ev.ts)
         views[ev.event_id] = LinkView(ev.account_id, ev.role, tuple(shared), countries, devices, tuple(later))

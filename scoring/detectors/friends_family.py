@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scoring.detectors.linked import describe, linked_accounts, notice
+from scoring.detectors.linked import describe, linked_accounts, notify
 from scoring.links import LinkView
 from scoring.records import AccountEvent, ContractEvent, Feedback, SubjectEvent
 from scoring.rules import DetectorRule
@@ -62,9 +62,7 @@ def counterpart_notices(state: AccountState, event: AccountEvent, view: LinkView
     other = OTHER_ROLE.get(view.role)
     if rule is None or other is None:
         return []
-    links = linked_accounts(view.with_later(), other)  # also those read first, first seen later
-    fresh = state.new_links("ffn", list(links), event.ts) if links else []
-    return [notice(event, "linked_counterpart", account, other, links[account]) for account in fresh]
+    return notify(state, event, view, other, "ffn", "linked_counterpart")
 
 
 def on_linked(state: AccountState, event: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:

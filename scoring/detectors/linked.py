@@ -89,16 +89,22 @@ def notices(state: AccountState, event: AccountEvent, view: LinkView, rule: Dete
     """A `linked_duplicate` subject event for each freelancer account linked for the first time."""
     if rule is None or view.role != "freelancer":
         return []
-    links = linked_accounts(view.with_later(), "freelancer")
-    fresh = state.new_links("dupn", list(links), event.ts) if links else []
-    return [notice(event, "linked_duplicate", account, "freelancer", links[account]) for account in fresh]
+    return notify(state, event, view, "freelancer", "dupn", "linked_duplicate")
 
 
-def notice(event: AccountEvent, kind: str, account: str, role: str, shared: list[SharedFingerprint]) -> SubjectEvent:
-    """Tells `account` (of `role`) that `event`'s account shares the `shared` fingerprints with it."""
-    detail = joined([f"{WORDS.get(fp.kind, fp.kind)} {short(fp.fingerprint)}" for fp in shared])
-    return SubjectEvent(event_id=f"{event.event_id}~{kind}~{account}", ts=event.ts, kind=kind, subject_id=account,
-                        subject_role=role, contract_id="", other_id=event.account_id, detail=detail)
+def notify(state: AccountState, event: AccountEvent, view: LinkView, role: str, finding: str,
+           kind: str) -> list[SubjectEvent]:
+    """A `kind` subject event for each account of `role` linked to the event's account, shown in
+    the view or held by the index as first seen later, not yet told (`finding` remembers whom)."""
+    links = linked_accounts(view.with_later(), role)
+    fresh = state.new_links(finding, list(links), event.ts) if links else []
+    return [
+        SubjectEvent(event_id=f"{event.event_id}~{kind}~{account}", ts=event.ts, kind=kind, subject_id=account,
+                     subject_role=role, contract_id="", other_id=event.account_id,
+                     detail=joined([f"{WORDS.get(fp.kind, fp.kind)} {short(fp.fingerprint)}"
+                                    for fp in links[account]]))
+        for account in fresh
+    ]
 
 
 def on_notice(state: AccountState, event: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
