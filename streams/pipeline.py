@@ -51,7 +51,7 @@ class BatchResult:
     states: dict[str, tuple[int, bytes]] = field(default_factory=dict)  # account -> (partition, state)
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     replayed: int = 0
-    # What the worker counts in its metrics (`record`); kept here so that a batch scored in
+    # What the worker counts in its metrics (`record_metrics`); kept here so that a batch scored in
     # another process brings its counts back with it.
     outcomes: Counter[tuple[str, str]] = field(default_factory=Counter)  # (kind, outcome) -> events
     rejected: Counter[tuple[str, str]] = field(default_factory=Counter)  # (kind, reason) -> events
@@ -79,7 +79,7 @@ class BatchResult:
         return out
 
 
-def record(metrics: Metrics, result: BatchResult) -> None:
+def record_metrics(metrics: Metrics, result: BatchResult) -> None:
     """A batch's counts in the worker's metrics: one update per label set and batch."""
     for (kind, reason), n in result.rejected.items():
         metrics.dead_letters.labels(kind, reason).inc(n)

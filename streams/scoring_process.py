@@ -1,18 +1,19 @@
-"""Where a worker scores its batches: in its own process, or in a child process.
+"""Where a worker scores its batches: in its own process, or in child processes.
 
 Faust's per-message path (fetch, conductor, channel, stream) and the scoring of a
-batch each take about half of a worker's CPU, and one Python process uses one
-core. With a child process the worker's event loop gathers the next batch
-while the child scores this one: about twice the events per worker where a
-second core is free (BENCHMARKS.md). The child is a pure function of what it
-is sent, the batch, the states of its accounts and the index views, and
-returns the `BatchResult`; the table, Redis, the producer and the metrics stay
-in the worker, so at-least-once and replay work exactly as inline.
+batch each take a large share of a worker's CPU, and one Python process uses one
+core. With child processes (`RISKSCORER_SCORING_PROCESSES`, two by default) the
+worker's event loop gathers the next batch while the children score this one,
+each its share of the accounts: 1.06-1.41 times the events per worker on two
+cores (BENCHMARKS.md). A child is a pure function of what it is sent, the
+events, the states of their accounts and the index views, and returns the
+`BatchResult`; the table, Redis, the producer and the metrics stay in the
+worker, so at-least-once and replay work exactly as inline.
 
-The child is started with `spawn` (never a fork of a running event loop), reads
-requests from its end of a pipe and exits when the worker's end closes, also
-when the worker was killed with SIGKILL. If the child dies the batch fails, is
-retried by the agent, and the next attempt starts a new child.
+Children are started with `spawn` (never a fork of a running event loop), read
+requests from their end of a pipe and exit when the worker's end closes, also
+when the worker was killed with SIGKILL. If a child dies the batch fails, is
+retried by the agent, and the next attempt starts new children.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class Scoring(Protocol):
 
 
 class InlineScoring:
-    """Scores in the worker's own process (`RISKSCORER_SCORING_PROCESS=false`)."""
+    """Scores in the worker's own process (`RISKSCORER_SCORING_PROCESSES=0`)."""
 
     def __init__(self, processor: Processor) -> None:
         self.processor = processor
@@ -113,19 +114,21 @@ class Child:
         self.seq = 0
         log.info("scoring process %s started", self.process.pid)
 
+    def _request(self, kind: str, *args: Any) -> int:
+        """Send a request; its sequence number identifies the reply."""
+        self.seq += 1
+        self.conn.send_bytes(pickle.dumps((self.seq, kind, *args), protocol=pickle.HIGHEST_PROTOCOL))
+        return self.seq
+
     def send(self, rules: Rules, batch: list[Incoming], states: dict[str, bytes | None],
              views: dict[str, View]) -> int:
-        self.seq += 1
-        request = (self.seq, SCORE, None if rules is self.rules_sent else rules, batch, states, views)
-        self.conn.send_bytes(pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
+        seq = self._request(SCORE, None if rules is self.rules_sent else rules, batch, states, views)
         self.rules_sent = rules
-        return self.seq
+        return seq
 
     def send_letters(self, letters: list[tuple[str, str]]) -> int:
         """Ask for the sketches of (event id, cover letter) pairs."""
-        self.seq += 1
-        self.conn.send_bytes(pickle.dumps((self.seq, SKETCH, letters), protocol=pickle.HIGHEST_PROTOCOL))
-        return self.seq
+        return self._request(SKETCH, letters)
 
     async def reply(self, seq: int) -> Any:
         """The result of request `seq`; a reply to a request whose caller was cancelled is dropped."""

@@ -21,7 +21,7 @@ from streams.continuity import Continuity, Hole, Refetcher, merged
 from streams.letters import RedisLetterIndex
 from streams.links import LinkIndex
 from streams.metrics import Metrics
-from streams.pipeline import Incoming, record
+from streams.pipeline import Incoming, record_metrics
 from streams.profiles import ProfileStore
 from streams.schemas import subjects
 from streams.scoring_process import Scoring
@@ -157,7 +157,7 @@ class ScoreAgent:
         views: dict[str, View] = {**linked, **letters}
         states = {account: tables.load(self.table, account) for account in prepared.accounts}
         result = await self.scoring.score(batch, prepared, states, views)
-        record(self.metrics, result)
+        record_metrics(self.metrics, result)
         out, t = self.producer(), self.topics
         sends = [await out.send(t.dead_letters.get_topic_name(), v, key=k) for k, v in result.dead_letters]
         sends += [

@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import time
+from collections.abc import Awaitable
 
 import pytest
 
@@ -33,6 +34,12 @@ def events() -> list[Incoming]:
 
 def processor() -> Processor:
     return Processor(load_rules(DEFAULT_RULES), 65536, 20000)
+
+
+async def from_scratch(scoring: Scoring, batch: list[Incoming]) -> BatchResult:
+    """The batch scored with no state yet for any of its accounts."""
+    prepared = scoring.prepare(batch)
+    return await scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {})
 
 
 async def run(scoring: Scoring, items: list[Incoming]) -> tuple[dict[str, bytes], list[BatchResult]]:
@@ -90,21 +97,17 @@ def test_a_child_killed_mid_batch_fails_it_and_the_retry_starts_new_ones(events)
     try:
         batch = events[:BATCH]
 
-        async def score() -> BatchResult:
-            prepared = scoring.prepare(batch)
-            return await scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {})
-
         async def killed_while_scoring() -> None:
-            task = asyncio.create_task(score())
+            task = asyncio.create_task(from_scratch(scoring, batch))
             await asyncio.sleep(0)  # the requests are sent; the task waits for the replies
             os.kill(scoring._children[0].process.pid, signal.SIGKILL)
             await task
 
-        first = asyncio.run(score())
+        first = asyncio.run(from_scratch(scoring, batch))
         pids = {c.process.pid for c in scoring._children}
         with pytest.raises(RuntimeError, match="scoring process lost"):
             asyncio.run(killed_while_scoring())
-        again = asyncio.run(score())
+        again = asyncio.run(from_scratch(scoring, batch))
         assert not pids & {c.process.pid for c in scoring._children}
         assert again.states == first.states
     finally:
@@ -121,8 +124,7 @@ def test_a_failure_in_a_child_comes_back_with_its_traceback(events):
             asyncio.run(scoring.score(batch, prepared, missing, {}))
         child = scoring._children[0]
         assert child.alive()  # the child goes on with the next request
-        result = asyncio.run(scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {}))
-        assert result.states
+        assert asyncio.run(from_scratch(scoring, batch)).states
     finally:
         scoring.close()
 
@@ -132,11 +134,11 @@ def test_a_dead_child_is_replaced_before_the_next_batch(events):
     try:
         batch = events[:BATCH]
         prepared = scoring.prepare(batch)
-        asyncio.run(scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {}))
+        asyncio.run(from_scratch(scoring, batch))
         dead = scoring._children[1].process
         os.kill(dead.pid, signal.SIGKILL)
         dead.join(5)
-        result = asyncio.run(scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {}))
+        result = asyncio.run(from_scratch(scoring, batch))
         assert dead not in [c.process for c in scoring._children] and len(scoring._children) == 2
         assert result.states.keys() == prepared.accounts
     finally:
@@ -145,9 +147,7 @@ def test_a_dead_child_is_replaced_before_the_next_batch(events):
 
 def test_a_child_exits_when_the_worker_is_gone(events):
     scoring = ChildScoring(processor(), 1)
-    batch = events[:10]
-    prepared = scoring.prepare(batch)
-    asyncio.run(scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {}))
+    asyncio.run(from_scratch(scoring, events[:10]))
     child = scoring._children[0]
     child.conn.close()  # what the kernel does to the worker's end when the worker dies
     deadline = time.monotonic() + 10
@@ -161,14 +161,13 @@ def test_children_that_do_not_answer_in_time_are_killed_and_replaced(events):
     scoring = ChildScoring(processor(), 1, timeout_s=0.5)
     try:
         batch = events[:20]
-        prepared = scoring.prepare(batch)
-        asyncio.run(scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {}))
+        asyncio.run(from_scratch(scoring, batch))
         stuck = scoring._children[0].process
         os.kill(stuck.pid, signal.SIGSTOP)  # alive, never answering
         with pytest.raises(ScoringTimeout, match="no answer from the scoring processes in 0.5 s"):
-            asyncio.run(scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {}))
+            asyncio.run(from_scratch(scoring, batch))
         assert not stuck.is_alive() and scoring._children == []
-        assert asyncio.run(scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {})).states
+        assert asyncio.run(from_scratch(scoring, batch)).states
     finally:
         scoring.close()
 
@@ -178,14 +177,13 @@ def test_a_slow_child_is_named_in_a_warning_and_its_answer_still_taken(events, m
     scoring = ChildScoring(processor(), 1)
     try:
         batch = events[:20]
-        prepared = scoring.prepare(batch)
-        asyncio.run(scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {}))
+        asyncio.run(from_scratch(scoring, batch))
         pid = scoring._children[0].process.pid
 
         async def paused() -> BatchResult:
             os.kill(pid, signal.SIGSTOP)
             asyncio.get_running_loop().call_later(0.6, os.kill, pid, signal.SIGCONT)
-            return await scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {})
+            return await from_scratch(scoring, batch)
 
         with caplog.at_level("WARNING", logger="streams.scoring_process"):
             result = asyncio.run(paused())
@@ -202,9 +200,8 @@ def test_after_a_lost_child_the_new_pipes_are_watched_on_the_same_event_loop(eve
     scoring = ChildScoring(processor(), 2, timeout_s=15)  # a reply never noticed times out
     batch = events[:BATCH]
 
-    async def score() -> BatchResult:
-        prepared = scoring.prepare(batch)
-        return await scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {})
+    def score() -> Awaitable[BatchResult]:
+        return from_scratch(scoring, batch)
 
     async def scenario() -> list[str]:
         await score()
@@ -245,8 +242,7 @@ def test_a_stale_registration_on_a_reused_descriptor_does_not_hide_the_replies(e
         try:
             scoring.start()
             reused = scoring._children[0].conn.fileno() == read_end
-            prepared = scoring.prepare(batch)
-            assert (await scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {})).states
+            assert (await from_scratch(scoring, batch)).states
             return reused
         finally:
             scoring.close()
