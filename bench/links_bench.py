@@ -4,8 +4,11 @@
 
 Starts its own Redis (streams.embedded), feeds RedisLinkIndex.observe batches of
 account events from a synthetic population (own devices, a few shared ones,
-households, offices and carrier NAT on IPs, payment instruments, phones), and
-prints µs/event for Redis, for the in-memory index, and for the pure detectors.
+households, offices and carrier NAT on IPs, payment instruments, phones): every
+account's signup, then logins of random accounts. Prints µs/event of the Redis
+index for signups and logins apart, of the in-memory index, and of the pure
+detectors. What linking adds to a worker's cost per account event is measured
+end to end by `bench/throughput.py --only accounts --links-shards 16,0`.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from scoring.state import AccountState  # noqa: E402
 from scoring.step import step  # noqa: E402
 from streams import embedded  # noqa: E402
 from streams.cli import load_rules  # noqa: E402
-from streams.links import MemoryLinkIndex, Plan, RedisLinkIndex  # noqa: E402
+from streams.links import MemoryLinkIndex, RedisLinkIndex  # noqa: E402
 from streams.settings import DEFAULT_RULES  # noqa: E402
 from streams.statecodec import decode_state, encode_state  # noqa: E402
 
@@ -90,11 +93,12 @@ def bench_detectors(events: list[AccountEvent], views: dict[str, object]) -> tup
     states: dict[str, AccountState] = {}
     started, hits = time.perf_counter(), 0
     for ev in events:
-        view, state = views[ev.event_id], states.setdefault(ev.account_id, AccountState())
+        view, state = views.get(ev.event_id), states.setdefault(ev.account_id, AccountState())
         hits += len(linked.detect(state, ev, view, DUPLICATE))  # type: ignore[arg-type]
-        hits += len(friends_family.on_account(state, ev, view, FRIENDS))  # type: ignore[arg-type]
-        linked.notices(state, ev, view, DUPLICATE)  # type: ignore[arg-type]
-        friends_family.counterpart_notices(state, ev, view, FRIENDS)  # type: ignore[arg-type]
+        if view is not None:
+            hits += len(friends_family.on_account(state, ev, view, FRIENDS))  # type: ignore[arg-type]
+            linked.notices(state, ev, view, DUPLICATE)  # type: ignore[arg-type]
+            friends_family.counterpart_notices(state, ev, view, FRIENDS)  # type: ignore[arg-type]
     return (time.perf_counter() - started) / len(events) * 1e6, hits
 
 
@@ -107,7 +111,7 @@ def bench_scoring(events: list[AccountEvent], views: dict[str, object] | None) -
     for ev in events:
         raw = states.get(ev.account_id)
         state = AccountState() if raw is None else decode_state(raw)
-        step(state, ev, rules, None if views is None else views[ev.event_id])  # type: ignore[arg-type]
+        step(state, ev, rules, None if views is None else views.get(ev.event_id))  # type: ignore[arg-type]
         states[ev.account_id] = encode_state(state)
     return (time.perf_counter() - started) / len(events) * 1e6
 
@@ -127,38 +131,42 @@ def bench_hire_pattern(clients: int) -> float:
 
 async def main(args: argparse.Namespace) -> None:
     events = stream(args.events, args.accounts)
-    plan = Plan.of(events[args.accounts:args.accounts + args.batch])
-    print(f"{len(events)} account events over {args.accounts} accounts, batches of {args.batch}; "
-          f"a login batch touches {len(plan.fps) + len(plan.accounts)} keys "
-          f"({(len(plan.fps) + len(plan.accounts)) / args.batch:.2f} per event)")
+    signups, logins = events[:args.accounts], events[args.accounts:]
+    print(f"{len(events)} account events over {args.accounts} accounts ({len(signups)} signups, then "
+          f"{len(logins)} logins), batches of {args.batch}")
     services = embedded.start(False, True)
     try:
         redis = Redis.from_url(f"redis://127.0.0.1:{services.redis.port}")  # type: ignore[union-attr]
         index = RedisLinkIndex(redis, 30 * 86_400)
         await index.observe(events[:10])
         await redis.flushdb()
-        await redis.config_resetstat()
-        us, per_batch, views = await bench_index(index, events, args.batch)
-        stats = await redis.info("commandstats")
-        server_us = sum(v["usec"] for v in stats.values()) / len(events)
+        phases = []
+        views: dict[str, object] = {}
+        for part in (signups, logins):
+            await redis.config_resetstat()
+            us, per_batch, seen = await bench_index(index, part, args.batch)
+            stats = await redis.info("commandstats")
+            views |= seen
+            phases.append((us, sum(v["usec"] for v in stats.values()) / len(part), per_batch, len(seen)))
         info = await redis.info("memory")
         keys = await redis.dbsize()
         await redis.aclose()
     finally:
         services.stop()
-    print(f"RedisLinkIndex.observe: {us:.1f} µs/event; per batch p50 {statistics.median(per_batch):.1f} ms, "
-          f"p99 {sorted(per_batch)[int(len(per_batch) * 0.99)]:.1f} ms; "
-          f"{keys} keys, {info['used_memory'] / keys:.0f} B/key, {info['used_memory_human']} in all")
-    print(f"  of which Redis server time {server_us:.1f} µs/event (scripts, MGET, SET)")
+    for name, (us, server_us, per_batch, shown) in zip(("signups", "logins"), phases, strict=True):
+        print(f"RedisLinkIndex.observe, {name}: {us:.1f} µs/event (Redis server {server_us:.1f}); per batch p50 "
+              f"{statistics.median(per_batch):.1f} ms, p99 {sorted(per_batch)[int(len(per_batch) * 0.99)]:.1f} ms; "
+              f"{shown} views")
+    us = sum(p[0] * n for p, n in zip(phases, (len(signups), len(logins)), strict=True)) / len(events)
+    print(f"RedisLinkIndex.observe, all: {us:.1f} µs/event; {keys} keys, {info['used_memory'] / keys:.0f} B/key, "
+          f"{info['used_memory_human']} in all")
     mem_us, _, _ = await bench_index(MemoryLinkIndex(30 * 86_400), events, args.batch)
     print(f"MemoryLinkIndex.observe: {mem_us:.1f} µs/event")
     det_us, hits = bench_detectors(events, views)
     print(f"duplicate_account + friends_family.on_account + notices: {det_us:.2f} µs/event ({hits} signals)")
     bare, viewed = bench_scoring(events, None), bench_scoring(events, views)
-    print(f"scoring an account event (state, step, state): {bare:.1f} µs without a link view, "
-          f"{viewed:.1f} µs with it")
-    print(f"linking / scoring an account event: Redis index + detectors {(us + viewed - bare) / bare:.2f}, "
-          f"memory index + detectors {(mem_us + viewed - bare) / bare:.2f}")
+    print(f"scoring an account event (state, step, state): {bare:.1f} µs without link views, "
+          f"{viewed:.1f} µs with them")
     print(f"friends_family.on_contract/on_rating: {bench_hire_pattern(20_000):.2f} µs/event")
 
 

@@ -1,13 +1,16 @@
 """Worker throughput on the embedded broker, against a raw aiokafka ceiling, in one run.
 
     python bench/throughput.py [--accounts N] [--days D] [--runs R] [--scoring-processes 0,2]
+                               [--links-shards 16,0] [--only accounts]
 
 Loads a simulated mixed stream into the input topics once, then alternates R
 times: (a) a raw aiokafka getmany loop that decodes and validates every event
 with the project's decoders (the ceiling), (b) one `riskscorer worker` process
 (uvloop) consuming the same topics from the start under a fresh consumer group,
 once for each `RISKSCORER_SCORING_PROCESSES` value given (0: scored in the
-worker's own process). Prints medians and ratios of the same run.
+worker's own process) and each `RISKSCORER_LINKS_SHARDS` value (0: no link
+index). `--only` keeps the events of one input topic (`accounts`: what linking
+costs per account event). Prints medians and ratios of the same run.
 """
 
 from __future__ import annotations
@@ -93,6 +96,11 @@ def batch_stats(text: str) -> dict[str, float]:
             "mean_batch_ms": 1000 * sums.get("riskscorer_batch_seconds_sum", 0.0) / n}
 
 
+def named(variant: tuple[int, int]) -> str:
+    processes, shards = variant
+    return f"{processes} scoring processes, " + (f"link index in {shards} shards" if shards else "no link index")
+
+
 def settings_for(env: dict[str, str]) -> Settings:
     return load({k: v for k, v in env.items() if k.startswith("RISKSCORER_")})
 
@@ -105,8 +113,12 @@ def main() -> None:
     parser.add_argument("--partitions", type=int, default=4)
     parser.add_argument("--scoring-processes", default="0,2",
                         help="comma-separated RISKSCORER_SCORING_PROCESSES values, each run every round")
+    parser.add_argument("--links-shards", default="16",
+                        help="comma-separated RISKSCORER_LINKS_SHARDS values (0: no link index), each run every round")
+    parser.add_argument("--only", choices=["messages", "proposals", "feedback", "accounts", "contracts"],
+                        help="keep only the events of this input topic")
     args = parser.parse_args()
-    variants = [int(v) for v in args.scoring_processes.split(",")]
+    variants = [(int(p), int(s)) for p in args.scoring_processes.split(",") for s in args.links_shards.split(",")]
 
     services = embedded.start(True, True)
     try:
@@ -117,37 +129,38 @@ def main() -> None:
             base = scorer_env(broker, redis, tmp, RISKSCORER_PARTITIONS=str(args.partitions))
             settings = settings_for(base)
             sim = generate(SimConfig(accounts=args.accounts, days=args.days, seed=7))
-            total = len(sim.events)
+            events = [ev for ev in sim.events if args.only in (None, ev.kind)]
+            total = len(events)
             kinds: dict[str, int] = {}
-            for ev in sim.events:
+            for ev in events:
                 kinds[ev.kind] = kinds.get(ev.kind, 0) + 1
             print(f"events: {total} {kinds}", flush=True)
             asyncio.run(admin.ensure_topics(settings))
-            asyncio.run(producer.send_events(settings, sim.events))
+            asyncio.run(producer.send_events(settings, events))
 
             raw: list[float] = []
-            work: dict[int, list[float]] = {v: [] for v in variants}
+            work: dict[tuple[int, int], list[float]] = {v: [] for v in variants}
             for run in range(args.runs):
                 raw.append(asyncio.run(ceiling(settings, total)))
                 print(f"run {run}: ceiling {raw[-1]:,.0f}/s", flush=True)
                 for v in variants:
-                    env = {**base, "RISKSCORER_APP_ID": f"{base['RISKSCORER_APP_ID']}-{run}-{v}",
-                           "RISKSCORER_SCORING_PROCESSES": str(v)}
+                    env = {**base, "RISKSCORER_APP_ID": f"{base['RISKSCORER_APP_ID']}-{run}-{v[0]}-{v[1]}",
+                           "RISKSCORER_SCORING_PROCESSES": str(v[0]), "RISKSCORER_LINKS_SHARDS": str(v[1])}
                     rate, batches = worker_run(env, total, tmp)
                     work[v].append(rate)
-                    print(f"run {run}: worker, {v} scoring processes: {rate:,.0f}/s  "
+                    print(f"run {run}: worker, {named(v)}: {rate:,.0f}/s  "
                           f"({batches['batches']:.0f} batches, mean {batches['mean_batch']:.0f} events, "
                           f"{batches['mean_batch_ms']:.0f} ms each)", flush=True)
             r = statistics.median(raw)
             print(f"median ceiling (aiokafka + decode): {r:,.0f} events/s")
             for v in variants:
                 w = statistics.median(work[v])
-                print(f"median worker, {v} scoring processes: {w:,.0f} events/s  (worker / ceiling {w / r:.3f}; "
-                      f"runs {' / '.join(f'{x:,.0f}' for x in work[v])})")
+                print(f"median worker, {named(v)}: {w:,.0f} events/s = {1e6 / w:.1f} µs/event  "
+                      f"(worker / ceiling {w / r:.3f}; runs {' / '.join(f'{x:,.0f}' for x in work[v])})")
             if len(variants) > 1:
                 first = statistics.median(work[variants[0]])
                 for v in variants[1:]:
-                    print(f"{v} / {variants[0]} scoring processes: {statistics.median(work[v]) / first:.2f}")
+                    print(f"{named(v)} / {named(variants[0])}: {statistics.median(work[v]) / first:.2f}")
     finally:
         services.stop()
 

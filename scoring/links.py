@@ -27,13 +27,12 @@ class LinkView:
     account_id: str
     role: str
     shared: tuple[SharedFingerprint, ...] = ()
-    countries_24h: tuple[str, ...] = ()  # distinct countries this account used in the last 24 h
-    devices_24h: tuple[str, ...] = ()  # distinct device fingerprints in the last 24 h
     # Accounts first seen with a fingerprint after this event's time, already in the index (their
-    # events were read first). They are not part of the view (a replay must see what the first
-    # reading saw), but they never saw this account either: they are told (`notices`).
+    # events were read first). A replay of the event may find more of them than the first reading
+    # did, so they are kept apart from `shared` (cut at the event's time); but they never saw this
+    # account: the detectors count them as links, and tell them (`notices`).
     later: tuple[SharedFingerprint, ...] = ()
 
     def with_later(self) -> LinkView:
-        """The view with the later accounts as if shared: whom a new link should be told to."""
-        return LinkView(self.account_id, self.role, self.shared + self.later)
+        """The view with the later accounts as if shared."""
+        return LinkView(self.account_id, self.role, self.shared + self.later) if self.later else self

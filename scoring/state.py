@@ -7,6 +7,7 @@ applied per input partition, which makes updates idempotent under replay.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,8 @@ MAX_RATINGS = 40  # most recent ratings received kept for reputation
 MAX_STREAKS = 8  # recipients whose unanswered-message streaks are kept
 MAX_FINDINGS = 32  # findings signalled and dismissals applied, newest kept
 MAX_FIVES = 16  # 5-star ratings given and received, newest kept
+MAX_SIGHTINGS = 32  # countries and devices an account was used from, newest kept
+MAX_SIGHTING_TIMES = 8  # event times kept per country or device
 
 
 @dataclass(slots=True)
@@ -51,6 +54,9 @@ class AccountState:
     findings: dict[str, int] = field(default_factory=dict)
     # 5-star ratings given and received ("gave5:<account>", "got5:<account>") -> event time
     fives: dict[str, int] = field(default_factory=dict)
+    # countries and devices the account was used from ("c:FR", "d:<hash>") -> sorted event times,
+    # within two days of the newest: a shared or sold login shows as many in one day
+    sightings: dict[str, list[int]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +78,7 @@ class AccountState:
             "f": self.first_job,
             "l": self.findings,
             "5": self.fives,
+            "g": self.sightings,
         }
 
     @classmethod
@@ -95,6 +102,7 @@ class AccountState:
             first_job=raw.get("f", {}),
             findings=raw.get("l", {}),
             fives=raw.get("5", {}),
+            sightings=raw.get("g", {}),
         )
 
     def remember_contact(self, recipient: str, minute: int) -> bool:
@@ -197,6 +205,23 @@ class AccountState:
         _trim(self.findings, MAX_FINDINGS)
         return True
 
+    def sight(self, keys: tuple[str, ...], ts: int, day_ms: int) -> list[str]:
+        """Record that the account was used from `keys` ("c:FR", "d:<hash>") at `ts`; return every
+        key it was used from in the day up to `ts` (events of one account can arrive out of order)."""
+        for key in keys:
+            times = self.sightings.pop(key, [])
+            if ts not in times:
+                times.append(ts)
+                times.sort()
+                del times[:-MAX_SIGHTING_TIMES]
+            self.sightings[key] = times
+        newest = max(times[-1] for times in self.sightings.values()) if self.sightings else ts
+        for key in [k for k, times in self.sightings.items() if times[-1] <= newest - 2 * day_ms]:
+            del self.sightings[key]
+        while len(self.sightings) > MAX_SIGHTINGS:
+            del self.sightings[min(self.sightings, key=lambda k: (self.sightings[k][-1], k))]
+        return sorted(key for key, times in self.sightings.items() if _within(times, ts - day_ms, ts))
+
     def mark_streak_signalled(self, recipient: str) -> None:
         """The streak was sent to the recipient to check (1); `confirm_streak` makes it 2."""
         self.streaks[recipient][4] = 1
@@ -215,6 +240,12 @@ class AccountState:
         streak = self.streaks.get(recipient)
         if streak is not None and reply_ts >= streak[1]:  # a reply from before the streak began answers none of it
             del self.streaks[recipient]
+
+
+def _within(times: list[int], after: int, upto: int) -> bool:
+    """Whether a time in sorted `times` is in (after, upto]."""
+    i = bisect.bisect_right(times, upto)
+    return i > 0 and times[i - 1] > after
 
 
 def _trim(entries: dict[str, int], limit: int) -> None:

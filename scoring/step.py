@@ -54,9 +54,8 @@ def _feedback(state: AccountState, ev: Feedback, rules: Rules) -> list[Signal]:
 
 
 def _account(state: AccountState, ev: AccountEvent, view: LinkView | None, rules: Rules) -> list[Signal]:
-    signals: list[Signal] = []
+    signals = linked.detect(state, ev, view, rules.detector("duplicate_account"))
     if view is not None:
-        signals += linked.detect(state, ev, view, rules.detector("duplicate_account"))
         signals += friends_family.on_account(state, ev, view, rules.detector("friends_family"))
     if ev.profile_text:
         signals += text.detect(ev.profile_text, TextContext(kind="profile"), ev.event_id, ev.ts,

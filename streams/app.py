@@ -17,7 +17,7 @@ from streams import faust_tuning, scoring_process, tables, topics, web
 from streams.agents.score import ScoreAgent
 from streams.continuity import Continuity, Refetcher
 from streams.letters import RedisLetterIndex
-from streams.links import RedisLinkIndex
+from streams.links import LinkIndex, NoLinkIndex, RedisLinkIndex
 from streams.metrics import Metrics
 from streams.pipeline import Processor
 from streams.profiles import ProfileStore
@@ -93,8 +93,9 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     redis_url = settings.redis_url or "redis://127.0.0.1:1"
     redis = Redis.from_url(redis_url)
     profiles = ProfileStore(redis, settings.profile_ttl_s)
-    links = RedisLinkIndex(redis, settings.links_ttl_s, settings.links_max_per_fingerprint,
-                           prefix=f"riskscorer:{settings.app_id}:links:", shards=settings.links_shards)
+    links: LinkIndex = NoLinkIndex() if not settings.links_shards else RedisLinkIndex(
+        redis, settings.links_ttl_s, settings.links_max_per_fingerprint,
+        prefix=f"riskscorer:{settings.app_id}:links:", shards=settings.links_shards)
     letters = RedisLetterIndex(redis, settings.letters_ttl_s, settings.letters_max_per_band,
                                prefix=f"riskscorer:{settings.app_id}:letters:")
     web.register(app, profiles, settings.api_token)

@@ -186,7 +186,7 @@ class RedisLetterIndex(_LetterIndex):
 
     async def _read(self, keys: list[str]) -> list[Entries]:
         groups = self.keys.by_shard(keys)
-        calls = [([self.key(group[0]).encode()], [_REC.join(self.key(b) for b in group)]) for group in groups]
+        calls = [(self.key(group[0]), [_REC.join(self.key(b) for b in group)]) for group in groups]
         replies = await run_scripts(self.redis, self._shas, READ_BANDS, calls)
         found: dict[str, Entries] = {}
         for group, reply in zip(groups, replies, strict=True):
@@ -199,7 +199,7 @@ class RedisLetterIndex(_LetterIndex):
         calls = []
         for group in self.keys.by_shard(list(writes)):
             records = _REC.join(f"{self.key(b)}{_FIELD}{a}{_FIELD}{v}" for b in group for a, v in writes[b].items())
-            calls.append(([self.key(group[0]).encode()], [self.ttl_s, records]))
+            calls.append((self.key(group[0]), [self.ttl_s, records]))
         await run_scripts(self.redis, self._shas, WRITE_BANDS, calls)
 
 

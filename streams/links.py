@@ -1,82 +1,165 @@
 """Cross-account link index: which accounts share a device, IP, payment instrument or phone.
 
-One small JSON document per key, with a TTL:
+A Redis hash per fingerprint and per account, each with a TTL, merged in the server by
+Lua scripts:
 
-- `fp:{kind}:{hash}`: account -> [first seen, last seen, role], bounded to the
-  `max_per_fingerprint` most recently seen accounts and trimmed, in event time,
-  to the TTL before the newest sighting;
-- `acct:{id}`: latest role, country and device sightings ("c:FR" / "d:hash" ->
-  event times) kept for a day (plus a day for replays), and the account's
-  fingerprints with their last-seen time (for `cluster`).
+- `fp:{kind}:{hash}`: account -> "first seen,day last seen,role", bounded to the
+  `max_per_fingerprint` accounts seen on the latest days (then the latest first seen);
+- `acct:{id}`: "kind:hash" -> first seen, for its `MAX_ACCOUNT_FPS` most recently first
+  seen fingerprints, and "~" -> "day,role" of the latest (for `cluster`).
 
-A batch reads its keys (one script call per shard), merges them in Python and
-writes them back with a compare-and-set (one call per shard): two round trips;
-a key another worker changed meanwhile is read and merged again. Views are read
-from the merged documents by event time: an event sees the accounts first seen
-with its fingerprint at or before its own time. Merges are max/min/union, so
-observing a batch again changes nothing and yields the same views.
-`MemoryLinkIndex` runs the same merges over a dict.
+Links change only when an account is first seen with a fingerprint another account
+holds, so only such events get a view. A batch's sightings are written with one script
+call per shard (one round trip), which answers for each whether it is the account's first
+with the fingerprint (its time is the first seen stored) and whether others hold it. Only
+when there are first sightings is there a second round trip: they are added to their
+accounts' hashes, and the fingerprints of the events that need a view are read. A view
+shows, per fingerprint of the event, the accounts seen with it within the TTL before the
+event: those first seen at or before the event's time (`shared`) and, apart (`later`),
+those first seen after it and read in earlier batches. An account seen every day writes
+one field a day per fingerprint; one seen several times a day, nothing more. Merges are
+min/max, so observing a batch again changes nothing stored and gives the same views
+(`later` aside: it grows with what has been read). `MemoryLinkIndex` runs the same merges
+over dicts.
 """
 
 from __future__ import annotations
 
-import bisect
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import orjson
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError
 
 from scoring.links import LinkedAccount, LinkView, SharedFingerprint
 from scoring.records import AccountEvent
 
-Doc = dict[str, Any]
-DAY_MS = 86_400_000
-REPLAY_MS = DAY_MS  # events replayed this much older than an account's batch still see their sightings
 KINDS = (("device", "device_fp"), ("ip", "ip_fp"), ("payment", "payment_fp"), ("phone", "phone_fp"),
          ("family", "family_fp"))
 FOLLOW = ("device", "payment", "phone")  # IPs link households and offices: not followed by default
-MAX_SIGHTINGS = 32  # distinct countries and devices kept per account
-MAX_TIMES = 16  # event times kept per country or device
 MAX_ACCOUNT_FPS = 32  # fingerprints kept per account
-MAX_RETRIES = 8
+ROLE = "~"  # the account hash's field of its latest day and role
+DAY_MS = 86_400_000  # last sightings are kept to the day
+ALONE, SHARED = 1, 2  # a first sighting of an account with a fingerprint: no other account holds it / others do
 
-# Scripts take the names of a shard's keys as one newline-joined argument (one argument
-# instead of thousands keeps the client's command packing cheap); KEYS[1], the first of
-# them, routes the call: they all share its hash tag, hence its slot on Redis Cluster.
-_SPLIT = """
-local function split(s)
+# Helpers of the scripts. Names and values travel as lines of tab-separated fields (ids and
+# fingerprints hold no control characters): one argument instead of thousands keeps the
+# client's command packing cheap. KEYS[1], the first key of a call, routes it: all its keys
+# share that key's hash tag, hence its slot on Redis Cluster.
+_LUA = """
+local function split(s, sep)
   local t, i = {}, 1
+  if s == '' then return t end
   while true do
-    local j = string.find(s, '\\n', i, true)
+    local j = string.find(s, sep, i, true)
     if not j then t[#t + 1] = string.sub(s, i) return t end
     t[#t + 1] = string.sub(s, i, j - 1)
     i = j + 1
   end
 end
-local function mget(keys)
-  local out = {}
-  for i = 1, #keys, 500 do
-    local part = redis.call('MGET', unpack(keys, i, math.min(i + 499, #keys)))
-    for j = 1, #part do out[#out + 1] = part[j] or '' end
-  end
-  return out
+local function entry(v)
+  local first, last, role = string.match(v, '^(%d+),(%d+),(.*)$')
+  return tonumber(first), tonumber(last), role
+end
+local function newest_first(a, b)
+  if a[2] ~= b[2] then return a[2] > b[2] end
+  if a[3] ~= b[3] then return a[3] > b[3] end
+  return a[1] < b[1]
 end
 """
-# ARGV[1]: keys. Returns their values ('' when absent), one per line (orjson writes no raw newline).
-READ = _SPLIT + "return table.concat(mget(split(ARGV[1])), '\\n')"
-# ARGV: ttl, keys, their values as read, their new values. A key whose value changed since
-# the read is left alone; returns the positions (1-based) of those.
-CAS = _SPLIT + """
-local keys, old, new, lost = split(ARGV[2]), split(ARGV[3]), split(ARGV[4]), {}
-local now = mget(keys)
-for i, k in ipairs(keys) do
-  if now[i] == old[i] then redis.call('SET', k, new[i], 'EX', ARGV[1]) else lost[#lost + 1] = i end
+# ARGV: ttl (s), max accounts per fingerprint, sightings ("key\\taccount\\tts\\tday\\trole" lines).
+# Returns a digit per sighting: 0, or ALONE / SHARED for a first sighting. Only the keys
+# written have their TTL renewed.
+WRITE = _LUA + """
+local ttl, limit = ARGV[1], tonumber(ARGV[2])
+local written, sightings, firsts, grown = {}, {}, {}, {}
+local n = 0
+for k, account, ts, day, role in string.gmatch(ARGV[3], '([^\\t\\n]+)\\t([^\\t\\n]+)\\t(%d+)\\t(%d+)\\t([^\\t\\n]*)') do
+  n = n + 1
+  ts, day = tonumber(ts), tonumber(day)
+  local v = redis.call('HGET', k, account)
+  local first = ts
+  if not v then
+    redis.call('HSET', k, account, string.format('%.0f,%.0f,', ts, day) .. role)
+    written[k], grown[k] = true, true
+  else
+    local old_first, last, r = entry(v)
+    first = math.min(old_first, ts)
+    local new_last, new_role = last, r
+    if day > last or (day == last and role > r) then new_last, new_role = day, role end
+    if first ~= old_first or new_last ~= last or new_role ~= r then
+      redis.call('HSET', k, account, string.format('%.0f,%.0f,', first, new_last) .. new_role)
+      written[k] = true
+    end
+  end
+  sightings[n] = {k, account, ts}
+  if first == ts then firsts[k] = true end
 end
-return lost
+for k in pairs(grown) do
+  if redis.call('HLEN', k) > limit then
+    local all, entries, gone = redis.call('HGETALL', k), {}, {}
+    for i = 1, #all, 2 do
+      local first, last = entry(all[i + 1])
+      entries[#entries + 1] = {all[i], last, first}
+    end
+    table.sort(entries, newest_first)
+    for i = limit + 1, #entries do gone[#gone + 1] = entries[i][1] end
+    for i = 1, #gone, 500 do redis.call('HDEL', k, unpack(gone, i, math.min(i + 499, #gone))) end
+  end
+end
+local flags = {}
+for n, s in ipairs(sightings) do
+  local flag = '0'
+  if firsts[s[1]] then
+    local v = redis.call('HGET', s[1], s[2])
+    if v and entry(v) == s[3] then flag = redis.call('HLEN', s[1]) > 1 and '2' or '1' end
+  end
+  flags[n] = flag
+end
+for k in pairs(written) do redis.call('EXPIRE', k, ttl) end
+return table.concat(flags)
+"""
+# ARGV: ttl (s), max fingerprints per account, accounts' first sightings
+# ("key\\tday\\trole\\tfp\\tfirst seen\\t..." lines), keys to read (one per line).
+# Returns each key read as "field\\tvalue\\t..." on its line.
+RECORD_READ = _LUA + """
+local ttl, max_fps = ARGV[1], tonumber(ARGV[2])
+for _, line in ipairs(split(ARGV[3], '\\n')) do
+  local f = split(line, '\\t')
+  local k, day, role = f[1], tonumber(f[2]), f[3]
+  local fields = {'~'}
+  for i = 4, #f, 2 do fields[#fields + 1] = f[i] end
+  local old = redis.call('HMGET', k, unpack(fields))
+  local newer = not old[1]
+  if old[1] then
+    local c = string.find(old[1], ',', 1, true)
+    local d, r = tonumber(string.sub(old[1], 1, c - 1)), string.sub(old[1], c + 1)
+    newer = day > d or (day == d and role > r)
+  end
+  if newer then redis.call('HSET', k, '~', string.format('%.0f,', day) .. role) end
+  local added = false
+  for i = 4, #f, 2 do
+    local was = old[i / 2]
+    if not was or tonumber(f[i + 1]) < tonumber(was) then
+      redis.call('HSET', k, f[i], f[i + 1])
+      added = added or not was
+    end
+  end
+  if added and redis.call('HLEN', k) > max_fps + 1 then
+    local all, fps = redis.call('HGETALL', k), {}
+    for i = 1, #all, 2 do
+      if all[i] ~= '~' then fps[#fps + 1] = {all[i], tonumber(all[i + 1]), 0} end
+    end
+    table.sort(fps, newest_first)
+    for i = max_fps + 1, #fps do redis.call('HDEL', k, fps[i][1]) end
+  end
+  redis.call('EXPIRE', k, ttl)
+end
+local out = {}
+for n, k in ipairs(split(ARGV[4], '\\n')) do out[n] = table.concat(redis.call('HGETALL', k), '\\t') end
+return table.concat(out, '\\n')
 """
 
 
@@ -86,185 +169,191 @@ class LinkIndex(Protocol):
     async def cluster(self, account_id: str, max_accounts: int = 50) -> dict[str, Any]: ...
 
 
+class NoLinkIndex:
+    """No link index (`RISKSCORER_LINKS_SHARDS=0`): no views, so no duplicate-account or
+    friends-and-family link findings; logins spread over countries and devices still count."""
+
+    async def observe(self, events: Sequence[AccountEvent]) -> dict[str, LinkView]:
+        return {}
+
+    async def cluster(self, account_id: str, max_accounts: int = 50) -> dict[str, Any]:
+        return _cluster_dict(account_id, {account_id: 0}, {}, {}, False)
+
+
 def fingerprints(event: AccountEvent) -> list[tuple[str, str]]:
     """(kind, hashed value) of each fingerprint the event carries."""
     return [(kind, value) for kind, attr in KINDS if (value := getattr(event, attr))]
 
 
 @dataclass(slots=True)
-class AccountUpdate:
-    roles: list[tuple[int, str]] = field(default_factory=list)
-    sightings: list[tuple[str, int]] = field(default_factory=list)  # ("c:FR" | "d:hash", ts)
-    fps: list[tuple[str, int]] = field(default_factory=list)  # ("kind:hash", ts)
-
-
-@dataclass(slots=True)
 class Plan:
-    """A batch grouped by document name: each document is merged once."""
+    """A batch's sightings: one per fingerprint of each event."""
 
-    fps: dict[str, list[tuple[str, int, str]]] = field(default_factory=dict)  # name -> sightings
-    accounts: dict[str, AccountUpdate] = field(default_factory=dict)  # name -> update
+    sightings: list[tuple[str, str, int, str]] = field(default_factory=list)  # (fp name, account, ts, role)
+    owners: list[int] = field(default_factory=list)  # the event of each sighting (its index)
     named: list[list[tuple[str, str, str]]] = field(default_factory=list)  # per event: (kind, hash, name)
 
     @classmethod
     def of(cls, events: Sequence[AccountEvent]) -> Plan:
         plan = cls()
-        for ev in events:
-            name = "acct:" + ev.account_id
-            up = plan.accounts.get(name) or plan.accounts.setdefault(name, AccountUpdate())
-            up.roles.append((ev.ts, ev.role))
-            if ev.country:
-                up.sightings.append(("c:" + ev.country, ev.ts))
-            if ev.device_fp:
-                up.sightings.append(("d:" + ev.device_fp, ev.ts))
-            named = [(kind, value, f"fp:{kind}:{value}") for kind, value in fingerprints(ev)]
-            for _, _, fp_name in named:
-                plan.fps.setdefault(fp_name, []).append((ev.account_id, ev.ts, ev.role))
-                up.fps.append((fp_name[3:], ev.ts))
+        sightings, owners = plan.sightings, plan.owners
+        for i, ev in enumerate(events):
+            named = []
+            for kind, attr in KINDS:
+                value = getattr(ev, attr)
+                if value:
+                    name = f"fp:{kind}:{value}"
+                    named.append((kind, value, name))
+                    sightings.append((name, ev.account_id, ev.ts, ev.role))
+                    owners.append(i)
             plan.named.append(named)
         return plan
 
-    def merge(self, name: str, doc: Doc, limit: int, horizon_ms: int) -> Doc:
-        if name in self.fps:
-            return merge_fingerprint(doc, self.fps[name], limit, horizon_ms)
-        return merge_account(doc, self.accounts[name])
+    def firsts(self, flags: list[int]) -> dict[str, AccountUpdate]:
+        """The accounts' first sightings with fingerprints ("acct:{id}" -> update)."""
+        accounts: dict[str, AccountUpdate] = {}
+        for (name, account, ts, role), flag in zip(self.sightings, flags, strict=True):
+            if flag:
+                day = ts - ts % DAY_MS
+                up = accounts.get("acct:" + account) or accounts.setdefault("acct:" + account, AccountUpdate(day, role))
+                if (day, role) > (up.day, up.role):
+                    up.day, up.role = day, role
+                key = name[3:]
+                up.fps[key] = min(ts, up.fps.get(key, ts))
+        return accounts
 
 
-def merge_fingerprint(doc: Doc, updates: list[tuple[str, int, str]], limit: int, horizon_ms: int) -> Doc:
-    """Add sightings; drop accounts not seen within the horizon of the newest; keep the newest `limit`."""
-    for account, ts, role in updates:
+@dataclass(slots=True)
+class AccountUpdate:
+    day: int
+    role: str
+    fps: dict[str, int] = field(default_factory=dict)  # "kind:hash" -> first seen
+
+
+def merge_sightings(docs: dict[str, dict[str, list[Any]]], sightings: list[tuple[str, str, int, str]],
+                    limit: int) -> list[int]:
+    """The WRITE script over dicts (account -> [first seen, day last seen, role])."""
+    firsts, grown = set(), set()
+    for name, account, ts, role in sightings:
+        doc = docs.setdefault(name, {})
         entry = doc.get(account)
+        day = ts - ts % DAY_MS
         if entry is None:
-            doc[account] = [ts, ts, role]
-            continue
-        entry[0] = min(entry[0], ts)
-        if (ts, role) > (entry[1], entry[2]):
-            entry[1], entry[2] = ts, role
-    floor = max(entry[1] for entry in doc.values()) - horizon_ms
-    if any(entry[1] < floor for entry in doc.values()):
-        doc = {a: e for a, e in doc.items() if e[1] >= floor}
-    if len(doc) > limit:
-        doc = {a: doc[a] for a in sorted(doc, key=lambda a: (-doc[a][1], a))[:limit]}
-    return doc
+            doc[account] = [ts, day, role]
+            grown.add(name)
+        else:
+            entry[0] = min(entry[0], ts)
+            if (day, role) > (entry[1], entry[2]):
+                entry[1], entry[2] = day, role
+        if doc[account][0] == ts:
+            firsts.add(name)
+    for name in grown:
+        doc = docs[name]
+        if len(doc) > limit:
+            kept = set(sorted(doc, key=lambda a: (-doc[a][1], -doc[a][0], a))[:limit])
+            docs[name] = {a: e for a, e in doc.items() if a in kept}
+    flags = []
+    for name, account, ts, _ in sightings:
+        entry = docs[name].get(account) if name in firsts else None
+        flags.append(0 if entry is None or entry[0] != ts else SHARED if len(docs[name]) > 1 else ALONE)
+    return flags
 
 
-def merge_account(doc: Doc, update: AccountUpdate) -> Doc:
-    """Latest role; sightings after the cutoff (which only rises); the newest fingerprints."""
-    latest = max([(doc.get("t", -1), doc.get("r", "")), *update.roles])
-    cutoff = min(ts for ts, _ in update.roles) - DAY_MS - REPLAY_MS
-    old_cutoff = doc.get("c", -1)
-    times: dict[str, list[int]] = doc.get("s", {})
-    if cutoff > old_cutoff:
-        times = {k: kept for k, ts in times.items() if (kept := [t for t in ts if t > cutoff])}
-    for key, ts in update.sightings:
-        known = times.get(key)
-        if known is None and ts > max(cutoff, old_cutoff):
-            times[key] = [ts]
-        elif known is not None and ts not in known and ts > max(cutoff, old_cutoff):
-            known.append(ts)
-            known.sort()
-            del known[:-MAX_TIMES]
-    fps: dict[str, int] = doc.get("f", {})
-    for key, ts in update.fps:
-        fps[key] = max(ts, fps.get(key, ts))
-    return {"r": latest[1], "t": latest[0], "c": max(cutoff, old_cutoff),
-            "s": _newest(times, MAX_SIGHTINGS, lambda ts: ts[-1]), "f": _newest(fps, MAX_ACCOUNT_FPS, int)}
+def merge_account(doc: dict[str, Any], update: AccountUpdate) -> None:
+    """The RECORD_READ script's account merge over a dict: latest day and role, fingerprints
+    first seen, the most recently first seen kept."""
+    if ROLE not in doc or (update.day, update.role) > doc[ROLE]:
+        doc[ROLE] = (update.day, update.role)
+    added = False
+    for key, first in update.fps.items():
+        was = doc.get(key)
+        if was is None or first < was:
+            doc[key] = first
+            added = added or was is None
+    if added and len(doc) > MAX_ACCOUNT_FPS + 1:
+        newest = sorted((k for k in doc if k != ROLE), key=lambda k: (-doc[k], k))
+        for key in newest[MAX_ACCOUNT_FPS:]:
+            del doc[key]
 
 
-def _newest(items: dict[str, Any], limit: int, ts: Any) -> dict[str, Any]:
-    if len(items) <= limit:
-        return items
-    return {k: items[k] for k in sorted(items, key=lambda k: (-ts(items[k]), k))[:limit]}
+Members = dict[str, tuple[int, int, str]]  # account -> (first seen, day last seen, role)
 
 
-class _Visible:
-    """A fingerprint's accounts ordered by first sighting, for cutting at an event's time; and
-    those of them not in the batch (`in_batch`), whose events were read before it."""
-
-    def __init__(self, doc: Doc, known: dict[tuple[str, str], LinkedAccount], in_batch: set[str]) -> None:
-        entries = sorted((e[0], a, e[2]) for a, e in doc.items())
-        self.firsts = [first for first, _, _ in entries]
-        self.accounts = [known.get((a, role)) or known.setdefault((a, role), LinkedAccount(a, role))
-                         for _, a, role in entries]
-        read = [(first, a) for first, a in zip(self.firsts, self.accounts, strict=True)
-                if a.account_id not in in_batch]
-        self.read_firsts = [first for first, _ in read]
-        self.read_accounts = [a for _, a in read]
-
-    def at(self, ts: int, me: str) -> tuple[LinkedAccount, ...]:
-        cut = bisect.bisect_right(self.firsts, ts)
-        return tuple(a for a in self.accounts[:cut] if a.account_id != me)
-
-    def read_after(self, ts: int) -> tuple[LinkedAccount, ...]:
-        """Accounts first seen after `ts` and read before the batch: they could not see an
-        account of the batch first seen at `ts`."""
-        return tuple(self.read_accounts[bisect.bisect_right(self.read_firsts, ts):])
-
-
-def _recent(times: dict[str, list[int]], ts: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Countries and devices of the account's sightings in the day up to `ts` (times are sorted)."""
-    found = []
-    for key, seen in times.items():
-        last = seen[-1] if seen[-1] <= ts else seen[bisect.bisect_right(seen, ts) - 1]
-        if ts - DAY_MS < last <= ts:
-            found.append(key)
-    found.sort()
-    return tuple(k[2:] for k in found if k[0] == "c"), tuple(k[2:] for k in found if k[0] == "d")
-
-
-def build_views(events: Sequence[AccountEvent], plan: Plan, docs: dict[str, Doc]) -> dict[str, LinkView]:
-    visible: dict[str, _Visible] = {}
+def build_views(events: Sequence[AccountEvent], plan: Plan, flags: list[int], entries: dict[str, Members],
+                horizon_ms: int) -> dict[str, LinkView]:
+    """Views of the events with a SHARED first sighting: per fingerprint, the accounts seen with
+    it within the horizon before the event, first seen at or before it (`shared`) or after it
+    and read in an earlier batch (`later`)."""
+    batch: dict[str, set[str]] = {}
+    for name, account, _, _ in plan.sightings:
+        batch.setdefault(name, set()).add(account)
     known: dict[tuple[str, str], LinkedAccount] = {}
+
+    def linked(items: list[tuple[int, str, str]]) -> tuple[LinkedAccount, ...]:
+        return tuple(known.get((a, r)) or known.setdefault((a, r), LinkedAccount(a, r)) for _, a, r in sorted(items))
+
     views = {}
-    for ev, named in zip(events, plan.named, strict=True):
+    for i in sorted({plan.owners[n] for n, flag in enumerate(flags) if flag == SHARED}):
+        ev = events[i]
+        floor = ev.ts - ev.ts % DAY_MS - horizon_ms
         shared, later = [], []
-        for kind, value, name in named:
-            doc = docs[name]
-            if len(doc) == 1 and ev.account_id in doc:
-                continue
-            seen = visible.get(name) or visible.setdefault(
-                name, _Visible(doc, known, {account for account, _, _ in plan.fps[name]}))
-            linked = seen.at(ev.ts, ev.account_id)
-            if linked:
-                shared.append(SharedFingerprint(kind, value, linked))
-            # Accounts of this batch first seen later see this one in their own views.
-            if after := seen.read_after(ev.ts):
-                later.append(SharedFingerprint(kind, value, after))
-        countries, devices = _recent(docs["acct:" + ev.account_id]["s"], ev.ts)
-        views[ev.event_id] = LinkView(ev.account_id, ev.role, tuple(shared), countries, devices, tuple(later))
+        for kind, value, name in plan.named[i]:
+            before, after = [], []
+            for account, (first, last, role) in entries[name].items():
+                if last < floor or account == ev.account_id:
+                    continue
+                if first <= ev.ts:
+                    before.append((first, account, role))
+                elif account not in batch[name]:
+                    after.append((first, account, role))
+            if before:
+                shared.append(SharedFingerprint(kind, value, linked(before)))
+            if after:
+                later.append(SharedFingerprint(kind, value, linked(after)))
+        if shared or later:
+            views[ev.event_id] = LinkView(ev.account_id, ev.role, tuple(shared), tuple(later))
     return views
 
 
+def parse_members(fields: dict[str, str]) -> Members:
+    """A fingerprint hash's "first,last,role" values."""
+    out = {}
+    for account, value in fields.items():
+        first, last, role = value.split(",", 2)
+        out[account] = (int(first), int(last), role)
+    return out
+
+
 class _Index:
-    """Planning, merging, views and the cluster walk; subclasses read and write documents."""
+    """Planning, views and the cluster walk; subclasses merge and read."""
 
     def __init__(self, ttl_s: int, max_per_fingerprint: int) -> None:
         self.ttl_s = ttl_s
         self.max_per_fingerprint = max_per_fingerprint
 
-    async def _read(self, names: list[str]) -> list[bytes | None]:
+    async def _write(self, plan: Plan) -> list[int]:
+        """Merge the sightings; for each 0, ALONE or SHARED."""
         raise NotImplementedError
 
-    async def _write(self, changes: list[tuple[str, bytes | None, bytes]]) -> list[str]:
-        """Store (name, value read, new value) where the value is still the one read; return the others."""
+    async def _record_read(self, accounts: dict[str, AccountUpdate], names: list[str]) -> list[dict[str, str]]:
+        """Merge the accounts' first sightings; return the documents `names` as stored."""
         raise NotImplementedError
 
     async def observe(self, events: Sequence[AccountEvent]) -> dict[str, LinkView]:
+        """Views of the events that may reveal a link (others get none)."""
         if not events:
             return {}
         plan = Plan.of(events)
-        names = [*plan.fps, *plan.accounts]
-        docs: dict[str, Doc] = {}
-        for _ in range(MAX_RETRIES):
-            read = dict(zip(names, await self._read(names), strict=True))
-            merged = {n: plan.merge(n, orjson.loads(raw) if raw else {}, self.max_per_fingerprint,
-                                    self.ttl_s * 1000) for n, raw in read.items()}
-            docs |= merged
-            written = {n: orjson.dumps(doc) for n, doc in merged.items()}
-            names = await self._write([(n, read[n], v) for n, v in written.items() if v != read[n]])
-            if not names:
-                return build_views(events, plan, docs)
-        raise RuntimeError(f"link index: {len(names)} keys kept changing under {MAX_RETRIES} merges")
+        flags = await self._write(plan)
+        if not any(flags):
+            return {}
+        needed = sorted({name for n, flag in enumerate(flags) if flag == SHARED
+                         for _, _, name in plan.named[plan.owners[n]]})
+        read = await self._record_read(plan.firsts(flags), needed)
+        if not needed:
+            return {}
+        entries = {name: parse_members(fields) for name, fields in zip(needed, read, strict=True)}
+        return build_views(events, plan, flags, entries, self.ttl_s * 1000)
 
     async def cluster(
         self, account_id: str, max_accounts: int = 50, follow: Sequence[str] = FOLLOW
@@ -277,15 +366,16 @@ class _Index:
         frontier, truncated = [account_id], False
         while frontier:
             source: dict[str, int] = {}  # fingerprint -> depth of the account it was reached from
-            for account, doc in zip(frontier, await self._docs([f"acct:{a}" for a in frontier]), strict=True):
-                roles[account] = doc.get("r", "")
-                for key in sorted(doc.get("f", {})):
+            for account, doc in zip(frontier, await self._record_read({}, [f"acct:{a}" for a in frontier]),
+                                    strict=True):
+                roles[account] = doc.get(ROLE, ",").split(",", 1)[1]
+                for key in sorted(doc):
                     if key.split(":", 1)[0] in follow and key not in members:
                         source.setdefault(key, depth[account])
             keys, frontier = sorted(source), []
-            for key, entries in zip(keys, await self._docs([f"fp:{k}" for k in keys]), strict=True):
+            for key, fields in zip(keys, await self._record_read({}, [f"fp:{k}" for k in keys]), strict=True):
                 members[key] = []
-                for account, _ in sorted(entries.items(), key=lambda kv: (kv[1][0], kv[0])):
+                for account, _ in sorted(parse_members(fields).items(), key=lambda kv: (kv[1][0], kv[0])):
                     if account not in depth and len(depth) >= max_accounts:
                         truncated = True
                         continue
@@ -294,9 +384,6 @@ class _Index:
                         frontier.append(account)
                     members[key].append(account)
         return _cluster_dict(account_id, depth, roles, members, truncated)
-
-    async def _docs(self, names: list[str]) -> list[Doc]:
-        return [orjson.loads(raw) if raw else {} for raw in await self._read(names)]
 
 
 def _cluster_dict(account_id: str, depth: dict[str, int], roles: dict[str, str],
@@ -310,11 +397,12 @@ def _cluster_dict(account_id: str, depth: dict[str, int], roles: dict[str, str],
 
 
 class MemoryLinkIndex(_Index):
-    """In-memory twin of `RedisLinkIndex` (same documents, merges and views); nothing expires."""
+    """In-memory twin of `RedisLinkIndex` (same merges and views); nothing expires."""
 
     def __init__(self, ttl_s: int = 30 * 86_400, max_per_fingerprint: int = 50) -> None:
         super().__init__(ttl_s, max_per_fingerprint)
-        self.docs: dict[str, bytes] = {}
+        self.fps: dict[str, dict[str, list[Any]]] = {}
+        self.accounts: dict[str, dict[str, Any]] = {}
 
     def observe_now(self, events: Sequence[AccountEvent]) -> dict[str, LinkView]:
         """`observe` for synchronous callers (the backtest): this index never waits."""
@@ -327,12 +415,20 @@ class MemoryLinkIndex(_Index):
         step.close()
         raise RuntimeError("MemoryLinkIndex.observe suspended")
 
-    async def _read(self, names: list[str]) -> list[bytes | None]:
-        return [self.docs.get(n) for n in names]
+    async def _write(self, plan: Plan) -> list[int]:
+        return merge_sightings(self.fps, plan.sightings, self.max_per_fingerprint)
 
-    async def _write(self, changes: list[tuple[str, bytes | None, bytes]]) -> list[str]:
-        self.docs.update((name, new) for name, _, new in changes)
-        return []
+    async def _record_read(self, accounts: dict[str, AccountUpdate], names: list[str]) -> list[dict[str, str]]:
+        for name, update in accounts.items():
+            merge_account(self.accounts.setdefault(name, {}), update)
+        return [self.stored(name) for name in names]
+
+    def stored(self, name: str) -> dict[str, str]:
+        """A document as the Redis index stores it."""
+        if name.startswith("fp:"):
+            return {a: f"{first},{last},{role}" for a, (first, last, role) in self.fps.get(name, {}).items()}
+        doc = self.accounts.get(name, {})
+        return {k: f"{v[0]},{v[1]}" if k == ROLE else str(v) for k, v in doc.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,11 +454,14 @@ class ShardedKeys:
 
 
 class RedisLinkIndex(_Index):
-    """The link index in Redis: per batch one read and one compare-and-set script call per shard.
+    """The link index in Redis: per batch one script call per shard, in one pipeline; a second
+    pipeline only when the batch holds first sightings.
 
     Keys carry their shard as a hash tag, so on Redis Cluster each call stays in one
     slot; use several shards per cluster node there.
     """
+
+    MAX_CACHED = 200_000  # names whose keys are remembered (their CRC and format are not free)
 
     def __init__(self, redis: Redis, ttl_s: int, max_per_fingerprint: int = 50,
                  prefix: str = "riskscorer:links:", shards: int = 16) -> None:
@@ -370,44 +469,68 @@ class RedisLinkIndex(_Index):
         self.redis = redis
         self.keys = ShardedKeys(prefix, shards)
         self._shas: dict[str, str] = {}
+        self._cache: dict[str, tuple[int, str]] = {}
 
     def key(self, name: str) -> str:
         """The Redis key of a document (`fp:device:…`, `acct:…`): its shard is its hash tag."""
-        return self.keys.key(name)
+        return self._located(name)[1]
 
-    async def _read(self, names: list[str]) -> list[bytes | None]:
-        by_shard = self.keys.by_shard(names)
-        replies = await self._scripts(READ, [(keys, [b"\n".join(keys)]) for keys in self._keys(by_shard)])
-        found = {n: value for group, reply in zip(by_shard, replies, strict=True)
-                 for n, value in zip(group, reply.split(b"\n"), strict=True)}
-        return [found[n] or None for n in names]
+    def _located(self, name: str) -> tuple[int, str]:
+        found = self._cache.get(name)
+        if found is None:
+            if len(self._cache) >= self.MAX_CACHED:
+                self._cache.clear()
+            found = self._cache[name] = (self.keys.shard(name), self.keys.key(name))
+        return found
 
-    async def _write(self, changes: list[tuple[str, bytes | None, bytes]]) -> list[str]:
-        old = {name: (before or b"", after) for name, before, after in changes}
-        by_shard = self.keys.by_shard(list(old))
-        calls = [(keys, [self.ttl_s, b"\n".join(keys), b"\n".join(old[n][0] for n in group),
-                         b"\n".join(old[n][1] for n in group)])
-                 for keys, group in zip(self._keys(by_shard), by_shard, strict=True)]
-        lost = await self._scripts(CAS, calls)
-        return [group[i - 1] for group, positions in zip(by_shard, lost, strict=True) for i in positions]
+    async def _write(self, plan: Plan) -> list[int]:
+        shards: dict[int, tuple[list[int], list[str]]] = {}  # shard -> its sightings, their lines
+        located = self._located
+        for n, (name, account, ts, role) in enumerate(plan.sightings):
+            shard, key = located(name)
+            group = shards.get(shard) or shards.setdefault(shard, ([], []))
+            group[0].append(n)
+            group[1].append(f"{key}\t{account}\t{ts}\t{ts - ts % DAY_MS}\t{role}")
+        calls = [(lines[0].split("\t", 1)[0], [self.ttl_s, self.max_per_fingerprint, "\n".join(lines)])
+                 for _, lines in shards.values()]
+        flags = [0] * len(plan.sightings)
+        for (positions, _), reply in zip(shards.values(), await run_scripts(self.redis, self._shas, WRITE, calls),
+                                         strict=True):
+            for n, flag in zip(positions, reply, strict=True):
+                flags[n] = flag - 48  # the digit's code
+        return flags
 
-    def _keys(self, by_shard: list[list[str]]) -> list[list[bytes]]:
-        return [[self.key(n).encode() for n in group] for group in by_shard]
-
-    async def _scripts(self, script: str, calls: list[tuple[list[bytes], list[Any]]]) -> list[Any]:
-        return await run_scripts(self.redis, self._shas, script, calls)
+    async def _record_read(self, accounts: dict[str, AccountUpdate], names: list[str]) -> list[dict[str, str]]:
+        shards: dict[int, tuple[list[str], list[str]]] = {}  # shard -> account lines, names read
+        for name, up in accounts.items():
+            shard, key = self._located(name)
+            fps = "".join(f"\t{fp}\t{first}" for fp, first in up.fps.items())
+            (shards.get(shard) or shards.setdefault(shard, ([], [])))[0].append(f"{key}\t{up.day}\t{up.role}{fps}")
+        for name in names:
+            shard, _ = self._located(name)
+            (shards.get(shard) or shards.setdefault(shard, ([], [])))[1].append(name)
+        calls = [(self.key(group[0]) if group else lines[0].split("\t", 1)[0],
+                  [self.ttl_s, MAX_ACCOUNT_FPS, "\n".join(lines), "\n".join(self.key(n) for n in group)])
+                 for lines, group in shards.values()]
+        found = {}
+        for (_, group), reply in zip(shards.values(), await run_scripts(self.redis, self._shas, RECORD_READ, calls),
+                                     strict=True):
+            for name, line in zip(group, reply.decode().split("\n") if group else [], strict=True):
+                fields = line.split("\t") if line else []
+                found[name] = dict(zip(fields[::2], fields[1::2], strict=True))
+        return [found[n] for n in names]
 
 
 async def run_scripts(redis: Redis, shas: dict[str, str], script: str,
-                      calls: list[tuple[list[bytes], list[Any]]]) -> list[Any]:
-    """Run `script` once per (keys, args) in one pipeline, its first key as KEYS[1] (the others
-    share its hash tag and travel in the args); load it first if the server lacks it."""
+                      calls: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
+    """Run `script` once per (first key, args) in one pipeline, the key as KEYS[1] (the call's
+    other keys share its hash tag and travel in the args); load it first if the server lacks it."""
     for attempt in range(2):
         if script not in shas or attempt:
             shas[script] = str(await redis.script_load(script))
         pipe = redis.pipeline(transaction=False)
-        for keys, args in calls:
-            pipe.evalsha(shas[script], 1, keys[0], *args)
+        for key, args in calls:
+            pipe.evalsha(shas[script], 1, key, *args)
         try:
             return list(await pipe.execute()) if calls else []
         except NoScriptError:  # a restarted or flushed server: load and run again

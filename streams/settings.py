@@ -54,7 +54,7 @@ class Settings:
     profile_ttl_s: int = 30 * 86400
     links_ttl_s: int = 30 * 86400  # how long a device / IP / payment / phone fingerprint links accounts
     links_max_per_fingerprint: int = 50  # accounts remembered per fingerprint (newest kept)
-    links_shards: int = 16  # Redis hash-tag shards of the link index
+    links_shards: int = 16  # Redis hash-tag shards of the link index; 0: no link index (no link findings)
     letters_ttl_s: int = 7 * 86400  # how long a cover letter stays in the cross-account index
     letters_max_per_band: int = 20  # accounts remembered per LSH band of the cover-letter index
     session_timeout_s: float = 10.0
@@ -164,6 +164,7 @@ _SPECIAL: dict[str, Callable[[str, str], Any]] = {
     "redis_url": _redis,
     "web_port": _port,
     "scoring_processes": _count,
+    "links_shards": _count,
     "rules_file": _rules,
     "data_dir": lambda _n, raw: Path(raw),
 }

@@ -44,7 +44,7 @@ def on_account(state: AccountState, event: AccountEvent, view: LinkView, rule: D
     other = OTHER_ROLE.get(view.role)
     if rule is None or other is None:
         return []
-    links = linked_accounts(view, other)
+    links = linked_accounts(view.with_later(), other)
     fresh = state.new_links("ff", list(links), event.ts) if links else []
     if not fresh:
         return []

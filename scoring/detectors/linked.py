@@ -72,16 +72,20 @@ def _accounts(accounts: Iterable[str]) -> str:
     return f"{noun} {', '.join(names[:SHOWN])}{more}"
 
 
-def detect(state: AccountState, event: AccountEvent, view: LinkView, rule: DetectorRule | None) -> list[Signal]:
+def detect(state: AccountState, event: AccountEvent, view: LinkView | None,
+           rule: DetectorRule | None) -> list[Signal]:
     """Findings are signalled when they are new: a link to an account not named before, a
     spread of logins not signalled in the last day. Each login of a known duplicate would
-    otherwise add the same evidence again."""
+    otherwise add the same evidence again. The spread comes from the account's own state; links
+    from the view, which the index gives only when the event may reveal one."""
     if rule is None:
         return []
+    used = (f"c:{event.country}" if event.country else "", f"d:{event.device_fp}" if event.device_fp else "")
+    recent = state.sight(tuple(k for k in used if k), event.ts, DAY_S * 1000)
     return [
-        *_shared_fingerprints(state, event, view, rule),
-        *_spread(state, event, view.countries_24h, "countries", rule),
-        *_spread(state, event, view.devices_24h, "devices", rule),
+        *(_shared_fingerprints(state, event, view, rule) if view is not None else ()),
+        *_spread(state, event, tuple(k[2:] for k in recent if k[0] == "c"), "countries", rule),
+        *_spread(state, event, tuple(k[2:] for k in recent if k[0] == "d"), "devices", rule),
     ]
 
 
@@ -120,7 +124,7 @@ def _shared_fingerprints(state: AccountState, event: AccountEvent, view: LinkVie
                          rule: DetectorRule) -> list[Signal]:
     if view.role != "freelancer":
         return []
-    links = linked_accounts(view, "freelancer")
+    links = linked_accounts(view.with_later(), "freelancer")
     if not links or not state.new_links("dup", list(links), event.ts):
         return []
     counters = (Counter("linked_freelancer_accounts", len(links), 0, 1),)

@@ -8,7 +8,8 @@ from scoring.detectors import friends_family
 from scoring.records import ContractEvent, Feedback, SubjectEvent
 from scoring.rules import DetectorRule
 from scoring.state import AccountState
-from tests.unit.test_linked import login, observe
+from streams.links import MemoryLinkIndex
+from tests.unit.test_linked import login, observe, view_of
 
 RULE = DetectorRule("friends_family", "feedback_manipulation", 1.0,
                     {"max_hire_hours": 6, "max_rating_hours": 72})
@@ -98,8 +99,12 @@ def test_linked_client_and_freelancer(client, freelancer, fires):
     views = observe(events)
     states: dict[str, AccountState] = {}
     signals = [s for ev in events for s in friends_family.on_account(
-        states.setdefault(ev.account_id, AccountState()), ev, views[ev.event_id], RULE)]
-    assert [s.event_id for s in signals] == (["f1-1", "c1-2"] if fires else [])
+        states.setdefault(ev.account_id, AccountState()), ev, view_of(views, ev), RULE)]
+    # c1's second login reveals nothing new (it gets no view): c1 is told by f1's event
+    assert [s.event_id for s in signals] == (["f1-1"] if fires else [])
+    notices = [n for ev in events
+               for n in friends_family.counterpart_notices(AccountState(), ev, view_of(views, ev), RULE)]
+    assert [n.subject_id for n in notices] == (["c1"] if fires else [])
     if fires:
         assert signals[0].reason.startswith("freelancer account shares ")
         assert signals[0].reason.endswith("with client account c1: possible friends-and-family feedback")
@@ -109,7 +114,7 @@ def test_linked_client_and_freelancer(client, freelancer, fires):
 def test_two_clients_on_one_device_are_not_friends_and_family():
     events = [login(0, "c1", "client", device="d1"), login(1, "c2", "client", device="d1")]
     views = observe(events)
-    signals = [s for ev in events for s in friends_family.on_account(AccountState(), ev, views[ev.event_id], RULE)]
+    signals = [s for ev in events for s in friends_family.on_account(AccountState(), ev, view_of(views, ev), RULE)]
     assert signals == []
 
 
@@ -179,7 +184,7 @@ def test_the_counterpart_learns_of_a_link_only_the_later_signup_reveals():
     views = observe(events)
     states = {"c1": AccountState(), "f1": AccountState()}
     notices = [n for ev in events for n in friends_family.counterpart_notices(
-        states[ev.account_id], ev, views[ev.event_id], RULE)]
+        states[ev.account_id], ev, view_of(views, ev), RULE)]
     assert [(n.kind, n.subject_id, n.subject_role, n.other_id) for n in notices] == [
         ("linked_counterpart", "c1", "client", "f1")]  # once, although f1 logs in again
     assert notices[0].detail == "payment instrument pay-1" and notices[0].event_id == "f1-1~linked_counterpart~c1"
@@ -191,13 +196,14 @@ def test_the_counterpart_learns_of_a_link_only_the_later_signup_reveals():
 
 
 def test_a_counterpart_that_found_the_link_itself_is_not_signalled_again():
-    events = [login(0, "c1", "client", device="d1"), login(1, "f1", device="d1"), login(2, "c1", "client", device="d1")]
-    views = observe(events)
+    """f1's login (later in event time) was read first; c1's, read next, counts f1 among the
+    accounts first seen after it and signals the link itself. When f1's event tells c1 (here a
+    replay of it, which now sees c1), c1 is not signalled again."""
+    index = MemoryLinkIndex()
+    f1, c1 = login(1, "f1", device="d1"), login(0, "c1", "client", device="d1")
+    assert observe([f1], index=index) == {}
     states = {"c1": AccountState(), "f1": AccountState()}
-    for ev in events:
-        friends_family.on_account(states[ev.account_id], ev, views[ev.event_id], RULE)
-    notices = [n for ev in events for n in friends_family.counterpart_notices(
-        AccountState(), ev, views[ev.event_id], RULE)]
-    assert {n.subject_id for n in notices} == {"c1", "f1"}
-    for notice in notices:
-        assert friends_family.on_linked(states[notice.subject_id], notice, RULE) == []
+    assert friends_family.on_account(states["c1"], c1, observe([c1], index=index)[c1.event_id], RULE)
+    notices = friends_family.counterpart_notices(states["f1"], f1, observe([f1], index=index)[f1.event_id], RULE)
+    assert [n.subject_id for n in notices] == ["c1"]
+    assert friends_family.on_linked(states["c1"], notices[0], RULE) == []
