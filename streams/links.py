@@ -74,7 +74,7 @@ end
 # written have their TTL renewed.
 WRITE = _LUA + """
 local ttl, limit = ARGV[1], tonumber(ARGV[2])
-local written, sightings, firsts, grown = {}, {}, {}, {}
+local written, sightings, firsts, grown, known = {}, {}, {}, {}, {}
 local n = 0
 for k, account, ts, day, role in string.gmatch(ARGV[3], '([^\\t\\n]+)\\t([^\\t\\n]+)\\t(%d+)\\t(%d+)\\t([^\\t\\n]*)') do
   n = n + 1
@@ -95,10 +95,14 @@ for k, account, ts, day, role in string.gmatch(ARGV[3], '([^\\t\\n]+)\\t([^\\t\\
     end
   end
   sightings[n] = {k, account, ts}
+  known[k .. '\\t' .. account] = first
   if first == ts then firsts[k] = true end
 end
+local sizes, trimmed = {}, {}
 for k in pairs(grown) do
-  if redis.call('HLEN', k) > limit then
+  sizes[k] = redis.call('HLEN', k)
+  if sizes[k] > limit then
+    sizes[k], trimmed[k] = limit, true
     local all, entries, gone = redis.call('HGETALL', k), {}, {}
     for i = 1, #all, 2 do
       local first, last = entry(all[i + 1])
@@ -111,10 +115,17 @@ for k in pairs(grown) do
 end
 local flags = {}
 for n, s in ipairs(sightings) do
-  local flag = '0'
-  if firsts[s[1]] then
-    local v = redis.call('HGET', s[1], s[2])
-    if v and entry(v) == s[3] then flag = redis.call('HLEN', s[1]) > 1 and '2' or '1' end
+  local k, flag = s[1], '0'
+  if firsts[k] then
+    local first = known[k .. '\\t' .. s[2]]
+    if trimmed[k] then
+      local v = redis.call('HGET', k, s[2])
+      first = v and entry(v)
+    end
+    if first == s[3] then
+      sizes[k] = sizes[k] or redis.call('HLEN', k)
+      flag = sizes[k] > 1 and '2' or '1'
+    end
   end
   flags[n] = flag
 end
