@@ -34,7 +34,6 @@ _stem_set: list[tuple[tuple[Any, list[int]], tuple[Any, list[int]] | None]] = []
 _SELF_BITS = 0  # bits of the patterns registered as their own prefilter
 _ANCHORS = re.compile(r"(?<!\\)[$^]|\\[AZz]")
 _CLASSES = re.compile(r"\[\^?\]?(?:\\.|[^\]\\])*\]")  # [...] sets, whose ^ is not an anchor
-_ODD_SPACE = re.compile(r"[\x0b\x1c-\x1f]")  # blanks to stdlib re, not to RE2
 
 
 def pattern_group(patterns: tuple[str, ...]) -> int:
@@ -61,6 +60,10 @@ def prefiltered(pattern: str) -> int:
     bit = pattern_group((pattern,))
     _SELF_BITS |= bit
     return bit
+
+
+# Blanks to stdlib re, not to RE2; found by the stem set match itself rather than a second scan.
+_ODD_SPACE = pattern_group((r"[\x0b\x1c-\x1f]",))
 
 
 def _compile(patterns: list[str]) -> tuple[Any, list[int]]:
@@ -98,7 +101,7 @@ def triggers(text: str) -> int:
         found |= bits[index]
     if whole is None:
         return found
-    if len(raw) > 2 * LONG_TEXT or not text.isascii() or _ODD_SPACE.search(text):
+    if len(raw) > 2 * LONG_TEXT or found & _ODD_SPACE or not text.isascii():
         return found | _SELF_BITS
     matcher, bits = whole
     for index in matcher.Match(raw):
