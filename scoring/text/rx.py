@@ -8,11 +8,12 @@ Every scan is capped at ``MAX_MATCHES`` so a hostile megabyte cannot produce unb
 A pattern may carry stem groups: literals of which at least one per group must occur for
 the pattern to match at all. One RE2 set match (``triggers``, a single automaton over all
 stems) finds which groups are present, and ``scan`` skips patterns whose groups are missing,
-so most texts run no regex at all. Each pattern that can be is also in that set itself
-(`prefiltered`): ``scan`` then runs a pattern's stdlib ``re`` only on texts where RE2 found a
-match of it, and only to get the spans. On text that is not plain ASCII, or holds blanks
-only stdlib ``re`` counts as blanks, the two engines' word, word-boundary and blank classes
-can differ, so there every such pattern counts as present.
+so most texts run no regex at all. Each pattern with stem groups that can be is also in a
+second set itself (`prefiltered`): ``scan`` then runs a pattern's stdlib ``re`` only on texts
+where RE2 found a match of it, and only to get the spans. That second set runs only when the
+stems found complete some such pattern's groups; otherwise none of them can match. On text
+that is not plain ASCII, or holds blanks only stdlib ``re`` counts as blanks, the two engines'
+word, word-boundary and blank classes can differ, so there every such pattern counts as present.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ _STEM_BITS: dict[str, int] = {}
 _groups_made = 0
 _stem_set: list[tuple[tuple[Any, list[int]], tuple[Any, list[int]] | None]] = []
 _SELF_BITS = 0  # bits of the patterns registered as their own prefilter
+_SELF_NEEDS: list[int] = []  # per such pattern, the stem groups it needs besides its own
+_NEEDS_MASK = 0  # every bit in _SELF_NEEDS
+_completes: dict[int, bool] = {}  # stems found (masked) -> whether some _SELF_NEEDS entry is complete
+_COMPLETES_MAX = 1 << 14
 _ANCHORS = re.compile(r"(?<!\\)[$^]|\\[AZz]")
 _CLASSES = re.compile(r"\[\^?\]?(?:\\.|[^\]\\])*\]")  # [...] sets, whose ^ is not an anchor
 
@@ -52,13 +57,20 @@ def stem_group(stems: tuple[str, ...]) -> int:
     return pattern_group(tuple(re2.escape(stem) for stem in stems))
 
 
-def prefiltered(pattern: str) -> int:
-    """Register a whole pattern as its own stem group, when the set match can stand in for it."""
-    global _SELF_BITS
+def prefiltered(pattern: str, groups: int = 0) -> int:
+    """Register a whole pattern as its own stem group, when the set match can stand in for it.
+
+    ``groups`` are the bits of the pattern's other stem groups: the whole-pattern set runs
+    only on texts where, for some pattern, all of them are present.
+    """
+    global _SELF_BITS, _NEEDS_MASK
     if _ANCHORS.search(_CLASSES.sub("", pattern)):
         return 0  # the set searches the gate's joined text, where anchors mean something else
     bit = pattern_group((pattern,))
     _SELF_BITS |= bit
+    _SELF_NEEDS.append(groups)
+    _NEEDS_MASK |= groups
+    _completes.clear()
     return bit
 
 
@@ -86,6 +98,17 @@ def _build() -> tuple[tuple[Any, list[int]], tuple[Any, list[int]] | None]:
     return _compile(stems), (_compile(whole) if whole else None)
 
 
+def _completes_some(found: int) -> bool:
+    """Whether the stem groups found include all those of some pattern in the whole-pattern set."""
+    key = found & _NEEDS_MASK
+    complete = _completes.get(key)
+    if complete is None:
+        complete = any(key & need == need for need in _SELF_NEEDS)
+        if len(_completes) < _COMPLETES_MAX:
+            _completes[key] = complete
+    return complete
+
+
 def triggers(text: str) -> int:
     """Bits of the stem groups present in a text: linear-time RE2 set matches.
 
@@ -103,6 +126,8 @@ def triggers(text: str) -> int:
         return found
     if len(raw) > 2 * LONG_TEXT or found & _ODD_SPACE or not text.isascii():
         return found | _SELF_BITS
+    if not _completes_some(found):
+        return found
     matcher, bits = whole
     for index in matcher.Match(raw):
         found |= bits[index]
@@ -135,7 +160,8 @@ class Rx:
         self._need = 0
         for group in groups:
             self._need |= stem_group(group)
-        self.prefilter_bit = prefiltered(pattern)
+        # Without stem groups the pattern is only searched directly (``test``, ``finditer``), never gated.
+        self.prefilter_bit = prefiltered(pattern, self._need) if self._need else 0
         self._need |= self.prefilter_bit
         REGISTRY.append(self)
 

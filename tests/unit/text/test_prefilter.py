@@ -44,9 +44,15 @@ def test_anchored_patterns_are_not_prefiltered():
 
 
 def test_text_where_the_engines_differ_counts_every_pattern_present():
-    wide = rx.Rx(r"\bhola\s+\w+")  # RE2's \w is ASCII only; stdlib re's is not
+    wide = rx.Rx(r"\bhola\s+\w+", ("hola",))  # RE2's \w is ASCII only; stdlib re's is not
     text = " hola \u00f1and\u00fa "
     assert wide.test(text)
     assert rx.triggers(text) & wide.prefilter_bit
     assert not rx.triggers(" hola ") & wide.prefilter_bit
     assert rx.triggers(" hola amigo ") & wide.prefilter_bit
+
+
+def test_a_pattern_without_stem_groups_is_searched_directly_not_prefiltered():
+    plain = rx.Rx(r"\bciao\s+\w+")
+    assert plain.prefilter_bit == 0
+    assert plain.scan(" ciao amigo ", rx.triggers(" ciao amigo "))
