@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, compress
 
 from scoring.text.types import Span
 
@@ -131,7 +132,7 @@ _FOLD = _FoldTable()
 _SKEL = _SkelTable()
 _ASCII_SKEL = bytes(ord(_LEET[chr(i)]) if chr(i) in _LEET else i for i in range(256))
 _ASCII_DROP = bytes(i for i in range(128) if not chr(i).isalnum() and chr(i) not in _LEET)
-_ASCII_DROPPED = frozenset(_ASCII_DROP.decode("ascii"))
+_ASCII_KEPT = bytes(0 if i in _ASCII_DROP else 1 for i in range(256))  # 1 where the skeleton keeps the byte
 
 
 def fold(text: str) -> str:
@@ -175,9 +176,10 @@ class Normalized:
             if self._skel_map is None:
                 norm = self.norm
                 if norm.isascii():
-                    self._skel_map = [i for i, c in enumerate(norm) if c not in _ASCII_DROPPED]
+                    kept: Iterable[object] = norm.encode("ascii").translate(_ASCII_KEPT)
                 else:
-                    self._skel_map = [i for i, c in enumerate(norm) if _SKEL[ord(c)]]
+                    kept = map(_SKEL.__getitem__, map(ord, norm))
+                self._skel_map = list(compress(range(len(norm)), kept))
             return self._skel_map[k]
         if self._skel_blocks is None:
             self._skel_blocks = list(
