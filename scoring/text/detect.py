@@ -64,6 +64,8 @@ def detect_text(text: str, context: TextContext = _DEFAULT) -> tuple[TextHit, ..
     hits = _run(doc, gate(doc), context)
     if _split_worth_trying(text, context):
         hits += split.detect(text, context)
+    if not hits:
+        return ()
     unique = {(h.detector, h.spans): h for h in hits}
     return tuple(sorted(unique.values(), key=lambda h: (-h.weight, h.spans, h.detector)))
 
