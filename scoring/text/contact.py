@@ -375,7 +375,7 @@ def _sites(doc: Normalized) -> list[TextHit]:
 
 def _mention_hit(doc: Normalized, name: str, start: int, end: int, obfuscated: bool) -> TextHit | None:
     norm = doc.norm
-    if negation.suppressed(norm, start, end) or _tech(norm, start, end):
+    if _tech(norm, start, end) or negation.suppressed(norm, start, end):
         return None
     shown = doc.text[slice(*doc.orig_span(start, end))]
     lo, hi = negation.clause(norm, start, end)

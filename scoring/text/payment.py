@@ -356,7 +356,8 @@ def _intent(norm: str, start: int, end: int, lo: int, hi: int) -> bool:
 
 def _provider_hit(doc: Normalized, name: str, start: int, end: int, obfuscated: bool) -> TextHit | None:
     norm = doc.norm
-    if negation.suppressed(norm, start, end) or _innocent_context(norm, start, end) or _asks_for_theirs(norm, start):
+    # Cheapest first: integration talk is the usual innocent reason to name a provider.
+    if _innocent_context(norm, start, end) or _asks_for_theirs(norm, start) or negation.suppressed(norm, start, end):
         return None
     lo, hi = negation.sentence(norm, start, end)
     shown = doc.text[slice(*doc.orig_span(start, end))]
