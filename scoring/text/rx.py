@@ -4,9 +4,9 @@ Stdlib ``re`` has the lower call overhead on chat-sized texts; RE2 guarantees li
 time, so anything longer than ``LONG_TEXT`` goes to it. Patterns are therefore written in
 the common subset (no look-around, no back-references); compiling both at import proves it.
 Every scan is capped at ``MAX_MATCHES`` so a hostile megabyte cannot produce unbounded work.
-To say only whether a pattern occurs (``Rx.test``) in printable ASCII, where the engines agree,
-RE2 is called directly from ``DIRECT_TEST`` characters on: its automaton costs less there than
-stdlib ``re`` trying every alternative at every position.
+To say only whether a pattern occurs (``Rx.test``) in printable text where the engines agree
+(below), RE2 is called directly from ``DIRECT_TEST`` characters on: its automaton costs less
+there than stdlib ``re`` trying every alternative at every position.
 
 A pattern may carry stem groups: literals of which at least one per group must occur for
 the pattern to match at all. One RE2 set match (``triggers``, a single automaton over all
@@ -15,8 +15,10 @@ so most texts run no regex at all. Each pattern with stem groups that can be is 
 second set itself (`prefiltered`): ``scan`` then runs a pattern's stdlib ``re`` only on texts
 where RE2 found a match of it, and only to get the spans. That second set runs only when the
 stems found complete some such pattern's groups; otherwise none of them can match. On text
-that is not plain ASCII, or holds blanks only stdlib ``re`` counts as blanks, the two engines'
-word, word-boundary and blank classes can differ, so there every such pattern counts as present.
+with word characters or blanks beyond ASCII, or ASCII blanks only stdlib ``re`` counts as
+blanks, the two engines' word, word-boundary and blank classes can differ, so there every such
+pattern counts as present; other non-ASCII characters (emoji, dashes, currency signs) are
+neither to both.
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ _NEEDS_MASK = 0  # every bit in _SELF_NEEDS
 _completes: dict[int, bool] = {}  # stems found (masked) -> whether some _SELF_NEEDS entry is complete
 _COMPLETES_MAX = 1 << 14
 _UNANCHORED = re2._re2.RE2.Anchor.UNANCHORED
+# Beyond ASCII the engines' word, word-boundary and blank classes differ on word characters and
+# blanks (Unicode to stdlib re, not to RE2); lone surrogates are not UTF-8 at all.
+# Written as "a non-ASCII character that is one of those" so the search skips to non-ASCII ones.
+_DIFFER_BEYOND_ASCII = re.compile(r"[^\x00-\x7f](?<=[\w\s\ud800-\udfff])")
 _ANCHORS = re.compile(r"(?<!\\)[$^]|\\[AZz]")
 _CLASSES = re.compile(r"\[\^?\]?(?:\\.|[^\]\\])*\]")  # [...] sets, whose ^ is not an anchor
 
@@ -103,6 +109,11 @@ def _build() -> tuple[tuple[Any, list[int]], tuple[Any, list[int]] | None]:
     return _compile(stems), (_compile(whole) if whole else None)
 
 
+def _agree_beyond_ascii(text: str) -> bool:
+    """Whether the engines read the same classes in a text's non-ASCII characters (emoji, dashes, signs)."""
+    return text.isascii() or _DIFFER_BEYOND_ASCII.search(text) is None
+
+
 def _completes_some(found: int) -> bool:
     """Whether the stem groups found include all those of some pattern in the whole-pattern set."""
     key = found & _NEEDS_MASK
@@ -129,7 +140,7 @@ def triggers(text: str) -> int:
         found |= bits[index]
     if whole is None:
         return found
-    if len(raw) > 2 * LONG_TEXT or found & _ODD_SPACE or not text.isascii():
+    if len(raw) > 2 * LONG_TEXT or found & _ODD_SPACE or not _agree_beyond_ascii(text):
         return found | _SELF_BITS
     if not _completes_some(found):
         return found
@@ -191,8 +202,9 @@ class Rx:
         """Whether the pattern occurs in a text (printable ASCII has no line break, so ``$`` means the end in both)."""
         if len(text) > LONG_TEXT:
             return self._long.search(text) is not None
-        if len(text) >= DIRECT_TEST and text.isascii() and text.isprintable():
-            start: int = self._match(_UNANCHORED, text.encode("ascii"), 0, len(text))[0][0]
+        if len(text) >= DIRECT_TEST and text.isprintable() and _agree_beyond_ascii(text):
+            raw = text.encode()
+            start: int = self._match(_UNANCHORED, raw, 0, len(raw))[0][0]
             return start >= 0
         return self._short.search(text) is not None
 
