@@ -117,6 +117,15 @@ class _FoldTable(dict[int, str]):
         return value
 
 
+class _UnevenTable(dict[int, str]):
+    """str.translate table that keeps only the characters whose fold is not exactly one character."""
+
+    def __missing__(self, code: int) -> str:
+        value = "" if len(_FOLD[code]) == 1 else chr(code)
+        self[code] = value
+        return value
+
+
 class _SkelTable(dict[int, str]):
     """Skeleton of one already-folded character: leet folded, non-alphanumerics dropped."""
 
@@ -129,6 +138,7 @@ class _SkelTable(dict[int, str]):
 
 _BLOCK = 4096
 _FOLD = _FoldTable()
+_UNEVEN = _UnevenTable()
 _SKEL = _SkelTable()
 _ASCII_SKEL = bytes(ord(_LEET[chr(i)]) if chr(i) in _LEET else i for i in range(256))
 _ASCII_DROP = bytes(i for i in range(128) if not chr(i).isalnum() and chr(i) not in _LEET)
@@ -197,13 +207,14 @@ class Normalized:
 
 
 def normalize(text: str) -> Normalized:
-    """Build the views; ASCII text (the common case) takes a path with no per-character Python."""
+    """Build the views; per-character Python only for an offset map, when a character folds to none or several."""
     if text.isascii():
         norm = text.lower()
         return Normalized(text, norm, None, skeleton(norm))
+    if not text.translate(_UNEVEN):
+        norm = text.translate(_FOLD)
+        return Normalized(text, norm, None, skeleton(norm))
     pieces = [_FOLD[ord(c)] for c in text]
     norm = "".join(pieces)
-    nmap: list[int] | None = None
-    if len(norm) != len(text) or any(len(p) != 1 for p in pieces):
-        nmap = [i for i, p in enumerate(pieces) for _ in p]
+    nmap = [i for i, p in enumerate(pieces) for _ in p]
     return Normalized(text, norm, nmap, skeleton(norm))
