@@ -1,6 +1,6 @@
 """Per-event cost of the link index and of the linked-account detectors.
 
-    python bench/links_bench.py [--events N] [--accounts A] [--batch B] [--uvloop]
+    python bench/links_bench.py [--events N] [--accounts A] [--days D] [--batch B] [--uvloop]
 
 Starts its own Redis (streams.embedded), feeds RedisLinkIndex.observe batches of
 account events from a synthetic population (own devices, a few shared ones,
@@ -59,16 +59,19 @@ def population(accounts: int, rng: random.Random) -> list[dict[str, str]]:
     return people
 
 
-def stream(n: int, accounts: int, seed: int = 7) -> list[AccountEvent]:
+def stream(n: int, accounts: int, days: float = 30.0, seed: int = 7) -> list[AccountEvent]:
+    """Each account's signup within the first day, then logins of random accounts over `days`."""
     rng = random.Random(seed)
     people = population(accounts, rng)
     events = []
+    signup_gap, login_gap = 86_400_000 // accounts, int(days * 86_400_000) // max(1, n - accounts)
     for i in range(n):
         p = people[rng.randrange(accounts)]
         first = i < accounts
         p = people[i] if first else p
+        ts = T0 + i * signup_gap if first else T0 + 86_400_000 + (i - accounts) * login_gap
         events.append(AccountEvent(
-            f"e{i}", T0 + i * 6_000, "signup" if first else "login", p["id"], p["role"], p["country"],
+            f"e{i}", ts, "signup" if first else "login", p["id"], p["role"], p["country"],
             device_fp=p["device"], ip_fp=p["ip"], payment_fp=p["payment"] if first else "",
             phone_fp=p["phone"] if first else "",
         ))
@@ -130,10 +133,10 @@ def bench_hire_pattern(clients: int) -> float:
 
 
 async def main(args: argparse.Namespace) -> None:
-    events = stream(args.events, args.accounts)
+    events = stream(args.events, args.accounts, args.days)
     signups, logins = events[:args.accounts], events[args.accounts:]
-    print(f"{len(events)} account events over {args.accounts} accounts ({len(signups)} signups, then "
-          f"{len(logins)} logins), batches of {args.batch}")
+    print(f"{len(events)} account events over {args.accounts} accounts ({len(signups)} signups in a day, then "
+          f"{len(logins)} logins over {args.days:g} days), batches of {args.batch}")
     services = embedded.start(False, True)
     try:
         redis = Redis.from_url(f"redis://127.0.0.1:{services.redis.port}")  # type: ignore[union-attr]
@@ -175,6 +178,7 @@ if __name__ == "__main__":
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--accounts", type=int, default=50_000)
     parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--days", type=float, default=30.0)
     parser.add_argument("--uvloop", action="store_true")
     arguments = parser.parse_args()
     if arguments.uvloop:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer
 from prometheus_client.parser import text_string_to_metric_families
+from redis import Redis as SyncRedis
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -66,21 +67,32 @@ async def ceiling(settings: Settings, total: int) -> float:
 
 
 def worker_run(env: dict[str, str], total: int, tmp: Path) -> tuple[float, dict[str, float]]:
-    """Events/s of one worker from its first processed event to the last."""
+    """Events/s of one worker from its first processed event to the last, and the Redis server's
+    CPU time per event meanwhile."""
     w = Worker(env, tmp, args=("-l", "warn"), loop="uvloop").start()
+    redis = SyncRedis.from_url(env["RISKSCORER_REDIS_URL"])
     try:
         w.wait_ready(120)
         while (first := w.processed()) == 0:
             time.sleep(0.05)
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), redis_cpu(redis)
         # Each /metrics scrape costs the worker milliseconds (Faust's per-partition series):
         # poll once a second, and finely only near the end.
         while (done := w.processed()) < total:
             time.sleep(0.1 if done > 0.9 * total else 1.0)
         rate = (done - first) / (time.perf_counter() - t0)
-        return rate, batch_stats(w.scrape() or "")
+        stats = batch_stats(w.scrape() or "")
+        stats["redis_us"] = (redis_cpu(redis) - cpu0) / max(1, done - first) * 1e6
+        return rate, stats
     finally:
+        redis.close()
         w.stop()
+
+
+def redis_cpu(redis: SyncRedis) -> float:
+    """Seconds of CPU the Redis server has used (user and system, main thread and children)."""
+    cpu = redis.info("cpu")
+    return sum(float(cpu[k]) for k in ("used_cpu_sys", "used_cpu_user"))
 
 
 def batch_stats(text: str) -> dict[str, float]:
@@ -150,7 +162,8 @@ def main() -> None:
                     work[v].append(rate)
                     print(f"run {run}: worker, {named(v)}: {rate:,.0f}/s  "
                           f"({batches['batches']:.0f} batches, mean {batches['mean_batch']:.0f} events, "
-                          f"{batches['mean_batch_ms']:.0f} ms each)", flush=True)
+                          f"{batches['mean_batch_ms']:.0f} ms each; Redis CPU {batches['redis_us']:.1f} µs/event)",
+                          flush=True)
             r = statistics.median(raw)
             print(f"median ceiling (aiokafka + decode): {r:,.0f} events/s")
             for v in variants:

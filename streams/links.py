@@ -336,15 +336,48 @@ def parse_members(fields: dict[str, str]) -> Members:
 
 
 class _Index:
-    """Planning, views and the cluster walk; subclasses merge and read."""
+    """Planning, views and the cluster walk; subclasses merge and read.
+
+    A sighting is written unless this index wrote the same account, fingerprint and role less
+    than `REFRESH_MS` of event time before it: then it cannot be a first sighting, and would
+    only move the day last seen forward (which lags by up to `REFRESH_MS`). A worker sees
+    every event of its accounts, so most logins write nothing. What is skipped stays skipped
+    when read again, so a replay changes nothing stored.
+    """
+
+    REFRESH_MS = 7 * DAY_MS
+    MAX_WRITTEN = 500_000  # sightings remembered; all are forgotten when full
 
     def __init__(self, ttl_s: int, max_per_fingerprint: int) -> None:
         self.ttl_s = ttl_s
         self.max_per_fingerprint = max_per_fingerprint
+        # (fp name, account, role) -> (a time at or after its first sighting, latest day written)
+        self._written: dict[tuple[str, str, str], tuple[int, int]] = {}
 
-    async def _write(self, plan: Plan) -> list[int]:
-        """Merge the sightings; for each 0, ALONE or SHARED."""
+    async def _write(self, plan: Plan, send: list[int]) -> list[int]:
+        """Merge the sightings at positions `send`; for each sighting 0, ALONE or SHARED (0 for those not sent)."""
         raise NotImplementedError
+
+    def _unwritten(self, plan: Plan) -> list[int]:
+        """Positions of the sightings that could change what is stored beyond the day last seen."""
+        written, refresh = self._written, self.REFRESH_MS
+        send = []
+        for n, sighting in enumerate(plan.sightings):
+            known = written.get(sighting[:2] + sighting[3:])
+            ts = sighting[2]
+            if known is None or ts <= known[0] or ts - known[1] >= refresh:
+                send.append(n)
+        return send
+
+    def _remember(self, plan: Plan, send: list[int]) -> None:
+        written = self._written
+        if len(written) > self.MAX_WRITTEN:
+            written.clear()
+        for n in send:
+            name, account, ts, role = plan.sightings[n]
+            day = ts - ts % DAY_MS
+            known = written.get((name, account, role))
+            written[(name, account, role)] = (ts, day) if known is None else (min(known[0], ts), max(known[1], day))
 
     async def _record_read(self, accounts: dict[str, AccountUpdate], names: list[str]) -> list[dict[str, str]]:
         """Merge the accounts' first sightings; return the documents `names` as stored."""
@@ -355,7 +388,9 @@ class _Index:
         if not events:
             return {}
         plan = Plan.of(events)
-        flags = await self._write(plan)
+        send = self._unwritten(plan)
+        flags = await self._write(plan, send) if send else [0] * len(plan.sightings)
+        self._remember(plan, send)
         if not any(flags):
             return {}
         needed = sorted({name for n, flag in enumerate(flags) if flag == SHARED
@@ -426,8 +461,12 @@ class MemoryLinkIndex(_Index):
         step.close()
         raise RuntimeError("MemoryLinkIndex.observe suspended")
 
-    async def _write(self, plan: Plan) -> list[int]:
-        return merge_sightings(self.fps, plan.sightings, self.max_per_fingerprint)
+    async def _write(self, plan: Plan, send: list[int]) -> list[int]:
+        flags = [0] * len(plan.sightings)
+        sent = merge_sightings(self.fps, [plan.sightings[n] for n in send], self.max_per_fingerprint)
+        for n, flag in zip(send, sent, strict=True):
+            flags[n] = flag
+        return flags
 
     async def _record_read(self, accounts: dict[str, AccountUpdate], names: list[str]) -> list[dict[str, str]]:
         for name, update in accounts.items():
@@ -494,10 +533,11 @@ class RedisLinkIndex(_Index):
             found = self._cache[name] = (self.keys.shard(name), self.keys.key(name))
         return found
 
-    async def _write(self, plan: Plan) -> list[int]:
+    async def _write(self, plan: Plan, send: list[int]) -> list[int]:
         shards: dict[int, tuple[list[int], list[str]]] = {}  # shard -> its sightings, their lines
-        located = self._located
-        for n, (name, account, ts, role) in enumerate(plan.sightings):
+        located, sightings = self._located, plan.sightings
+        for n in send:
+            name, account, ts, role = sightings[n]
             shard, key = located(name)
             group = shards.get(shard) or shards.setdefault(shard, ([], []))
             group[0].append(n)

@@ -145,7 +145,10 @@ def test_one_round_trip_per_batch_two_when_a_link_may_show(services):
             assert executes == 2  # a first sighting: recorded in the account's hash
             executes = 0
             assert await index.observe([login(1, "lone", device="own-device")]) == {}
-            assert executes == 1  # nothing new: the sighting written, nothing recorded or read
+            assert executes == 0  # written a minute ago: nothing to write
+            week = RedisLinkIndex.REFRESH_MS
+            assert await index.observe([login(2, "lone", device="own-device", ts=T0 + week)]) == {}
+            assert executes == 1  # a week later its day last seen is written; nothing recorded or read
             await redis.script_flush()  # a restarted server has no scripts: reloaded, batch re-applied
             again = await index.observe(mixed(1000, seed=3))
             assert {k: v.shared for k, v in again.items()} == {k: v.shared for k, v in first.items()}

@@ -260,3 +260,27 @@ def test_no_duplicate_notice_between_a_client_and_a_freelancer_or_over_an_ip():
     views = observe(events)
     assert [n for ev in events if ev.event_id in views
             for n in linked.notices(AccountState(), ev, views[ev.event_id], RULE)] == []
+
+
+def test_a_known_sighting_is_written_again_only_after_the_refresh_period():
+    index = MemoryLinkIndex()
+    day = 24 * HOUR
+    observe([login(0, "f1", device="d1", ts=T0)], index=index)
+    observe([login(1, "f1", device="d1", ts=T0 + 3 * day)], index=index)
+    assert index.fps["fp:device:d1"]["f1"] == [T0, T0, "freelancer"]  # the day last seen lags
+    observe([login(2, "f1", device="d1", ts=T0 + 8 * day)], index=index)
+    assert index.fps["fp:device:d1"]["f1"] == [T0, T0 + 8 * day, "freelancer"]
+    # An earlier sighting read late is written (it may be the first), and so is a new role.
+    observe([login(3, "f1", device="d1", ts=T0 - HOUR), login(4, "f1", "client", device="d1", ts=T0 + 8 * day)],
+            index=index)
+    assert index.fps["fp:device:d1"]["f1"] == [T0 - HOUR, T0 + 8 * day, "freelancer"]  # roles merge by max
+    assert index.accounts["acct:f1"]["device:d1"] == T0 - HOUR
+
+
+def test_a_skipped_sighting_still_shows_in_a_view_of_its_event():
+    """f2's device is not written again (it was a minute earlier), but the event's new payment
+    instrument is shared with f1: the event gets its view."""
+    index = MemoryLinkIndex()
+    observe([login(0, "f1", device="d1", payment="p1"), login(1, "f2", device="d2")], index=index)
+    view = observe([login(2, "f2", device="d2", payment="p1")], index=index)["f2-2"]
+    assert [(s.kind, [a.account_id for a in s.accounts]) for s in view.shared] == [("payment", ["f1"])]
