@@ -168,6 +168,7 @@ class Normalized:
     triggers: int = -1  # stem groups present (see rx.triggers); -1 = unknown, run everything
     _skel_map: list[int] | None = field(default=None, repr=False)
     _skel_blocks: list[int] | None = field(default=None, repr=False)
+    _block_maps: dict[int, list[int]] | None = field(default=None, repr=False)  # block -> its part of the map
 
     def orig_span(self, start: int, end: int) -> Span:
         """Original [start, end) of the norm range [start, end)."""
@@ -181,29 +182,34 @@ class Normalized:
 
     def _skel_index(self, k: int) -> int:
         # Short texts get a full map; long ones count kept characters per block in C and
-        # walk a single block in Python, so a match late in a megabyte stays cheap.
+        # map only the blocks asked about, so a match late in a megabyte stays cheap.
         if len(self.norm) <= _BLOCK:
             if self._skel_map is None:
-                norm = self.norm
-                if norm.isascii():
-                    kept: Iterable[object] = norm.encode("ascii").translate(_ASCII_KEPT)
-                else:
-                    kept = map(_SKEL.__getitem__, map(ord, norm))
-                self._skel_map = list(compress(range(len(norm)), kept))
+                self._skel_map = _kept_indices(self.norm, 0)
             return self._skel_map[k]
-        if self._skel_blocks is None:
-            self._skel_blocks = list(
+        blocks = self._skel_blocks
+        if blocks is None:
+            blocks = self._skel_blocks = list(
                 accumulate(len(skeleton(self.norm[i : i + _BLOCK])) for i in range(0, len(self.norm), _BLOCK))
             )
-        block = bisect_right(self._skel_blocks, k)
-        seen = self._skel_blocks[block - 1] if block else 0
-        base = block * _BLOCK
-        for offset, char in enumerate(self.norm[base : base + _BLOCK]):
-            if _SKEL[ord(char)]:
-                if seen == k:
-                    return base + offset
-                seen += 1
-        raise IndexError(k)
+        block = bisect_right(blocks, k)
+        seen = blocks[block - 1] if block else 0
+        maps = self._block_maps
+        if maps is None:
+            maps = self._block_maps = {}
+        if block not in maps:
+            base = block * _BLOCK
+            maps[block] = _kept_indices(self.norm[base : base + _BLOCK], base)
+        return maps[block][k - seen]
+
+
+def _kept_indices(chunk: str, base: int) -> list[int]:
+    """Index (from ``base``) of each character of a folded chunk that its skeleton keeps."""
+    if chunk.isascii():
+        kept: Iterable[object] = chunk.encode("ascii").translate(_ASCII_KEPT)
+    else:
+        kept = map(_SKEL.__getitem__, map(ord, chunk))
+    return list(compress(range(base, base + len(chunk)), kept))
 
 
 def normalize(text: str) -> Normalized:
@@ -218,3 +224,4 @@ def normalize(text: str) -> Normalized:
     norm = "".join(pieces)
     nmap = [i for i, p in enumerate(pieces) for _ in p]
     return Normalized(text, norm, nmap, skeleton(norm))
+
