@@ -7,6 +7,11 @@ Two views are built:
 - ``skel``: ``norm`` with leetspeak folded (``@``->a, ``0``->o, ``1``/``l``/``|``->i, ...)
   and everything but letters and digits dropped, so ``p.a.y p@l`` reads ``paypai``.
   Only distinctive keywords are searched here, each checked for word edges in the original.
+
+Folding costs a dictionary look-up per character beyond ASCII, too slow for a hostile megabyte,
+so only the first ``FOLD_LIMIT`` characters are folded; the rest is read as ASCII, one to one,
+with any other character as ``?``. The limit is well above the largest text the stream accepts
+(``max_text_chars``), so every text it scores is folded in full.
 """
 
 from __future__ import annotations
@@ -136,6 +141,7 @@ class _SkelTable(dict[int, str]):
         return value
 
 
+FOLD_LIMIT = 1 << 16
 _BLOCK = 4096
 _FOLD = _FoldTable()
 _UNEVEN = _UnevenTable()
@@ -163,7 +169,9 @@ class Normalized:
 
     text: str
     norm: str
-    nmap: list[int] | None  # norm index -> text index; None when the two align one to one
+    # norm index -> text index; None when the two align one to one. Past FOLD_LIMIT the map stops
+    # and the rest of ``norm`` aligns one to one with the end of ``text``.
+    nmap: list[int] | None
     skel: str
     triggers: int = -1  # stem groups present (see rx.triggers); -1 = unknown, run everything
     _skel_map: list[int] | None = field(default=None, repr=False)
@@ -172,9 +180,13 @@ class Normalized:
 
     def orig_span(self, start: int, end: int) -> Span:
         """Original [start, end) of the norm range [start, end)."""
-        if self.nmap is None or end <= start:
+        nmap = self.nmap
+        if nmap is None or end <= start:
             return (start, end)
-        return (self.nmap[start], self.nmap[end - 1] + 1)
+        if end > len(nmap):
+            shift = len(self.text) - len(self.norm)
+            return (nmap[start] if start < len(nmap) else start + shift, end + shift)
+        return (nmap[start], nmap[end - 1] + 1)
 
     def skel_to_norm(self, start: int, end: int) -> Span:
         """Norm [start, end) of the skeleton range [start, end)."""
@@ -217,6 +229,8 @@ def normalize(text: str) -> Normalized:
     if text.isascii():
         norm = text.lower()
         return Normalized(text, norm, None, skeleton(norm))
+    if len(text) > FOLD_LIMIT:
+        return _normalize_long(text)
     if not text.translate(_UNEVEN):
         norm = text.translate(_FOLD)
         return Normalized(text, norm, None, skeleton(norm))
@@ -225,3 +239,9 @@ def normalize(text: str) -> Normalized:
     nmap = [i for i, p in enumerate(pieces) for _ in p]
     return Normalized(text, norm, nmap, skeleton(norm))
 
+
+def _normalize_long(text: str) -> Normalized:
+    """The head folded exactly, the rest as ASCII: one C pass over it whatever its characters."""
+    head = normalize(text[:FOLD_LIMIT])
+    rest = text[FOLD_LIMIT:].encode("ascii", "replace").decode("ascii").lower()
+    return Normalized(text, head.norm + rest, head.nmap, head.skel + skeleton(rest))
