@@ -52,6 +52,23 @@ ADVERSARIAL = {
     "spelled digits": "one two " * 130000,
     "'you idiot ' * 100000": "you idiot " * 100000,
     "no separators '1' * 1e6": "1" * 1_000_000,
+    # Beyond ASCII: a fold per character, and offsets that shift when one folds to none or several.
+    "Cyrillic look-alikes": "рау ра1 " * 125000,
+    "Cyrillic words": "привет как дела " * 62500,
+    "Greek look-alikes": "ραγ ρα1 " * 125000,
+    "one emoji * 1e6": "😀" * 1_000_000,
+    "emoji between words": "ok 😀 " * 200000,
+    "ligature 'ﬁ' * 1e6": "ﬁ" * 1_000_000,
+    "'ß' * 1e6": "ß" * 1_000_000,
+    "ligatures in words": "ﬁne ﬂow " * 125000,
+    "zero-width interleaved": "p\u200ba\u200by " * 166666,
+    "zero-width only": "\u200b" * 1_000_000,
+    "full-width letters": "ｐａｙ ｐａｌ " * 125000,
+    "full-width digits": "１２３ ４５６ " * 125000,
+    "accented words": "café résumé " * 83333,
+    "combining accents": "e\u0301" * 500000,
+    "CJK": "你好世界" * 250000,
+    "all of them mixed": "pаy ｐａｌ ﬁ ß 😀 \u200b é " * 55555,
 }
 
 
