@@ -12,6 +12,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
+from scoring.text.normalize import FOLD_LIMIT
+
 PREFIX = "RISKSCORER_"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RULES = REPO_ROOT / "deploy" / "rules.toml"
@@ -124,6 +126,14 @@ def _port(name: str, raw: str) -> int:
     return value
 
 
+def _text_limit(name: str, raw: str) -> int:
+    # Beyond FOLD_LIMIT the text stage stops folding look-alikes, so a longer text could hide them there.
+    value = _positive_int(name, raw)
+    if value > FOLD_LIMIT:
+        raise SettingsError(f"{PREFIX}{name}={raw!r}: texts are folded in full only up to {FOLD_LIMIT} characters")
+    return value
+
+
 def _broker(name: str, raw: str) -> str:
     for host in raw.split(","):
         hostport = host.strip().removeprefix("kafka://")
@@ -163,6 +173,7 @@ _SPECIAL: dict[str, Callable[[str, str], Any]] = {
     "broker_url": _broker,
     "redis_url": _redis,
     "web_port": _port,
+    "max_text_chars": _text_limit,
     "scoring_processes": _count,
     "links_shards": _count,
     "rules_file": _rules,

@@ -40,6 +40,8 @@ def test_values_are_parsed():
         ("RISKSCORER_PARTITONS", "4"),
         ("RISKSCORER_SCORING_PROCESSES", "-1"),
         ("RISKSCORER_SCORING_PROCESSES", "two"),
+        ("RISKSCORER_MAX_TEXT_CHARS", "0"),
+        ("RISKSCORER_MAX_TEXT_CHARS", "100000"),
     ],
 )
 def test_bad_value_names_the_setting(name, value):
@@ -50,6 +52,11 @@ def test_bad_value_names_the_setting(name, value):
 def test_scoring_in_the_worker_itself_is_a_valid_choice():
     assert load({"RISKSCORER_SCORING_PROCESSES": "0"}).scoring_processes == 0
     assert load({}).scoring_processes == 2
+
+
+def test_text_limit_up_to_what_the_text_stage_folds():
+    assert load({}).max_text_chars == 20000
+    assert load({"RISKSCORER_MAX_TEXT_CHARS": "65536"}).max_text_chars == 65536
 
 
 def test_input_topics_must_be_distinct():
