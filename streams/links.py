@@ -25,6 +25,7 @@ over dicts.
 
 from __future__ import annotations
 
+import asyncio
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -177,6 +178,8 @@ return table.concat(out, '\\n')
 class LinkIndex(Protocol):
     async def observe(self, events: Sequence[AccountEvent]) -> dict[str, LinkView]: ...
 
+    async def flush(self) -> None: ...
+
     async def cluster(self, account_id: str, max_accounts: int = 50) -> dict[str, Any]: ...
 
 
@@ -186,6 +189,9 @@ class NoLinkIndex:
 
     async def observe(self, events: Sequence[AccountEvent]) -> dict[str, LinkView]:
         return {}
+
+    async def flush(self) -> None:
+        return None
 
     async def cluster(self, account_id: str, max_accounts: int = 50) -> dict[str, Any]:
         return _cluster_dict(account_id, {account_id: 0}, {}, {}, False)
@@ -200,7 +206,7 @@ def fingerprints(event: AccountEvent) -> list[tuple[str, str]]:
 class Plan:
     """A batch's sightings: one per fingerprint of each event."""
 
-    sightings: list[tuple[str, str, int, str]] = field(default_factory=list)  # (fp name, account, ts, role)
+    sightings: list[tuple[str, str, str, int]] = field(default_factory=list)  # (fp name, account, role, ts)
     owners: list[int] = field(default_factory=list)  # the event of each sighting (its index)
     named: list[list[tuple[str, str, str]]] = field(default_factory=list)  # per event: (kind, hash, name)
 
@@ -215,7 +221,7 @@ class Plan:
                 if value:
                     name = f"fp:{kind}:{value}"
                     named.append((kind, value, name))
-                    sightings.append((name, ev.account_id, ev.ts, ev.role))
+                    sightings.append((name, ev.account_id, ev.role, ev.ts))
                     owners.append(i)
             plan.named.append(named)
         return plan
@@ -223,7 +229,7 @@ class Plan:
     def firsts(self, flags: list[int]) -> dict[str, AccountUpdate]:
         """The accounts' first sightings with fingerprints ("acct:{id}" -> update)."""
         accounts: dict[str, AccountUpdate] = {}
-        for (name, account, ts, role), flag in zip(self.sightings, flags, strict=True):
+        for (name, account, role, ts), flag in zip(self.sightings, flags, strict=True):
             if flag:
                 day = ts - ts % DAY_MS
                 up = accounts.get("acct:" + account) or accounts.setdefault("acct:" + account, AccountUpdate(day, role))
@@ -241,11 +247,11 @@ class AccountUpdate:
     fps: dict[str, int] = field(default_factory=dict)  # "kind:hash" -> first seen
 
 
-def merge_sightings(docs: dict[str, dict[str, list[Any]]], sightings: list[tuple[str, str, int, str]],
+def merge_sightings(docs: dict[str, dict[str, list[Any]]], sightings: list[tuple[str, str, str, int]],
                     limit: int) -> list[int]:
     """The WRITE script over dicts (account -> [first seen, day last seen, role])."""
     firsts, grown = set(), set()
-    for name, account, ts, role in sightings:
+    for name, account, role, ts in sightings:
         doc = docs.setdefault(name, {})
         entry = doc.get(account)
         day = ts - ts % DAY_MS
@@ -264,7 +270,7 @@ def merge_sightings(docs: dict[str, dict[str, list[Any]]], sightings: list[tuple
             kept = set(sorted(doc, key=lambda a: (-doc[a][1], -doc[a][0], a))[:limit])
             docs[name] = {a: e for a, e in doc.items() if a in kept}
     flags = []
-    for name, account, ts, _ in sightings:
+    for name, account, _, ts in sightings:
         entry = docs[name].get(account) if name in firsts else None
         flags.append(0 if entry is None or entry[0] != ts else SHARED if len(docs[name]) > 1 else ALONE)
     return flags
@@ -338,11 +344,13 @@ def parse_members(fields: dict[str, str]) -> Members:
 class _Index:
     """Planning, views and the cluster walk; subclasses merge and read.
 
-    A sighting is written unless this index wrote the same account, fingerprint and role less
-    than `REFRESH_MS` of event time before it: then it cannot be a first sighting, and would
-    only move the day last seen forward (which lags by up to `REFRESH_MS`). A worker sees
-    every event of its accounts, so most logins write nothing. What is skipped stays skipped
-    when read again, so a replay changes nothing stored.
+    A sighting this index wrote before (same account, fingerprint and role, at an earlier time)
+    cannot be a first sighting: it could only move the day last seen forward. It is written
+    again only `REFRESH_MS` of event time after (the day last seen lags by up to that), and
+    then after the views are built, while the batch is scored (`flush` waits for it). A
+    worker sees every event of its accounts, so most logins write nothing, and the others
+    wait for Redis only when they may be first sightings. What is skipped stays skipped when
+    read again, so a replay changes nothing stored.
     """
 
     REFRESH_MS = 7 * DAY_MS
@@ -358,26 +366,37 @@ class _Index:
         """Merge the sightings at positions `send`; for each sighting 0, ALONE or SHARED (0 for those not sent)."""
         raise NotImplementedError
 
-    def _unwritten(self, plan: Plan) -> list[int]:
-        """Positions of the sightings that could change what is stored beyond the day last seen."""
-        written, refresh = self._written, self.REFRESH_MS
-        send = []
-        for n, sighting in enumerate(plan.sightings):
-            known = written.get(sighting[:2] + sighting[3:])
-            ts = sighting[2]
-            if known is None or ts <= known[0] or ts - known[1] >= refresh:
-                send.append(n)
-        return send
+    def _write_later(self, plan: Plan, due: list[int]) -> None:
+        """Merge sightings that can change no view (`flush` waits for them)."""
+        raise NotImplementedError
 
-    def _remember(self, plan: Plan, send: list[int]) -> None:
+    async def flush(self) -> None:
+        """Wait for the writes `observe` left running; before a batch's states are stored."""
+
+    def _unwritten(self, plan: Plan) -> tuple[list[int], list[int]]:
+        """Positions of the sightings to write now (they may be first sightings) and of those
+        whose day last seen is due to be written again (they cannot be)."""
+        written, refresh = self._written, self.REFRESH_MS
+        now, due = [], []
+        for n, sighting in enumerate(plan.sightings):
+            known = written.get(sighting[:3])
+            ts = sighting[3]
+            if known is None or ts <= known[0]:
+                now.append(n)
+            elif ts - known[1] >= refresh:
+                due.append(n)
+        return now, due
+
+    def _remember(self, plan: Plan, sent: list[int]) -> None:
         written = self._written
         if len(written) > self.MAX_WRITTEN:
             written.clear()
-        for n in send:
-            name, account, ts, role = plan.sightings[n]
+        for n in sent:
+            sighting = plan.sightings[n]
+            key, ts = sighting[:3], sighting[3]
             day = ts - ts % DAY_MS
-            known = written.get((name, account, role))
-            written[(name, account, role)] = (ts, day) if known is None else (min(known[0], ts), max(known[1], day))
+            known = written.get(key)
+            written[key] = (ts, day) if known is None else (min(known[0], ts), max(known[1], day))
 
     async def _record_read(self, accounts: dict[str, AccountUpdate], names: list[str]) -> list[dict[str, str]]:
         """Merge the accounts' first sightings; return the documents `names` as stored."""
@@ -385,12 +404,15 @@ class _Index:
 
     async def observe(self, events: Sequence[AccountEvent]) -> dict[str, LinkView]:
         """Views of the events that may reveal a link (others get none)."""
+        await self.flush()
         if not events:
             return {}
         plan = Plan.of(events)
-        send = self._unwritten(plan)
-        flags = await self._write(plan, send) if send else [0] * len(plan.sightings)
-        self._remember(plan, send)
+        now, due = self._unwritten(plan)
+        flags = await self._write(plan, now) if now else [0] * len(plan.sightings)
+        self._remember(plan, now)
+        if due:
+            self._write_later(plan, due)
         if not any(flags):
             return {}
         needed = sorted({name for n, flag in enumerate(flags) if flag == SHARED
@@ -462,6 +484,13 @@ class MemoryLinkIndex(_Index):
         raise RuntimeError("MemoryLinkIndex.observe suspended")
 
     async def _write(self, plan: Plan, send: list[int]) -> list[int]:
+        return self._merge(plan, send)
+
+    def _write_later(self, plan: Plan, due: list[int]) -> None:
+        self._merge(plan, due)
+        self._remember(plan, due)
+
+    def _merge(self, plan: Plan, send: list[int]) -> list[int]:
         flags = [0] * len(plan.sightings)
         sent = merge_sightings(self.fps, [plan.sightings[n] for n in send], self.max_per_fingerprint)
         for n, flag in zip(send, sent, strict=True):
@@ -520,6 +549,7 @@ class RedisLinkIndex(_Index):
         self.keys = ShardedKeys(prefix, shards)
         self._shas: dict[str, str] = {}
         self._cache: dict[str, tuple[int, str]] = {}
+        self._pending: asyncio.Future[None] | None = None
 
     def key(self, name: str) -> str:
         """The Redis key of a document (`fp:device:…`, `acct:…`): its shard is its hash tag."""
@@ -537,7 +567,7 @@ class RedisLinkIndex(_Index):
         shards: dict[int, tuple[list[int], list[str]]] = {}  # shard -> its sightings, their lines
         located, sightings = self._located, plan.sightings
         for n in send:
-            name, account, ts, role = sightings[n]
+            name, account, role, ts = sightings[n]
             shard, key = located(name)
             group = shards.get(shard) or shards.setdefault(shard, ([], []))
             group[0].append(n)
@@ -550,6 +580,18 @@ class RedisLinkIndex(_Index):
             for n, flag in zip(positions, reply, strict=True):
                 flags[n] = flag - 48  # the digit's code
         return flags
+
+    def _write_later(self, plan: Plan, due: list[int]) -> None:
+        self._pending = asyncio.ensure_future(self._write_remember(plan, due))
+
+    async def _write_remember(self, plan: Plan, due: list[int]) -> None:
+        await self._write(plan, due)
+        self._remember(plan, due)
+
+    async def flush(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            await pending
 
     async def _record_read(self, accounts: dict[str, AccountUpdate], names: list[str]) -> list[dict[str, str]]:
         shards: dict[int, tuple[list[str], list[str]]] = {}  # shard -> account lines, names read

@@ -150,12 +150,14 @@ class ScoreAgent:
         # The indexes are updated with every account event and proposal before any is scored (a
         # replayed event writes the same documents), so each view includes the batch's own links
         # and letters. The scoring processes sketch the cover letters while the link index is
-        # updated here.
-        linked, sketches = await asyncio.gather(self.links.observe(prepared.account_events),
-                                                self.scoring.sketches(prepared.proposals))
+        # updated, and the states are loaded while Redis runs the link index's scripts.
+        indexing = asyncio.gather(self.links.observe(prepared.account_events),
+                                  self.scoring.sketches(prepared.proposals))
+        await asyncio.sleep(0)  # both start: up to their first wait for Redis or the children
+        states = {account: tables.load(self.table, account) for account in prepared.accounts}
+        linked, sketches = await indexing
         letters = await self.letters.observe(prepared.proposals, sketches)
         views: dict[str, View] = {**linked, **letters}
-        states = {account: tables.load(self.table, account) for account in prepared.accounts}
         result = await self.scoring.score(batch, prepared, states, views)
         record_metrics(self.metrics, result)
         out, t = self.producer(), self.topics
@@ -174,8 +176,9 @@ class ScoreAgent:
         ]
         # Delivery of every output is confirmed before the state that records it is stored. The
         # profiles and escalation records (what reviewers' decisions look up) are written with
-        # the outputs: a batch retried after its states were stored finds only replays.
-        await asyncio.gather(*sends, self.profiles.write(result.profiles, result.escalations))
+        # the outputs: a batch retried after its states were stored finds only replays. So are the
+        # link index's refreshes of days last seen, which `observe` left running.
+        await asyncio.gather(*sends, self.profiles.write(result.profiles, result.escalations), self.links.flush())
         for output, n in (("deadletter", len(result.dead_letters)), ("subjects", len(result.forwards)),
                           ("shadow", len(result.shadow)), ("escalations", len(result.escalations))):
             if n:
