@@ -34,6 +34,7 @@ from typing import Any, Protocol
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError
 
+from scoring.detectors.linked import STRONG
 from scoring.links import LinkedAccount, LinkView, SharedFingerprint
 from scoring.records import AccountEvent
 
@@ -80,12 +81,11 @@ local n = 0
 for k, account, ts, day, role in string.gmatch(ARGV[3], '([^\\t\\n]+)\\t([^\\t\\n]+)\\t(%d+)\\t(%d+)\\t([^\\t\\n]*)') do
   n = n + 1
   ts, day = tonumber(ts), tonumber(day)
-  local v = redis.call('HGET', k, account)
   local first = ts
-  if not v then
-    redis.call('HSET', k, account, string.format('%.0f,%.0f,', ts, day) .. role)
+  if redis.call('HSETNX', k, account, string.format('%.0f,%.0f,', ts, day) .. role) == 1 then
     written[k], grown[k] = true, true
   else
+    local v = redis.call('HGET', k, account)
     local old_first, last, r = entry(v)
     first = math.min(old_first, ts)
     local new_last, new_role = last, r
@@ -143,22 +143,25 @@ for _, line in ipairs(split(ARGV[3], '\\n')) do
   local k, day, role = f[1], tonumber(f[2]), f[3]
   local fields = {'~'}
   for i = 4, #f, 2 do fields[#fields + 1] = f[i] end
-  local old = redis.call('HMGET', k, unpack(fields))
+  local old, set = redis.call('HMGET', k, unpack(fields)), {}
   local newer = not old[1]
   if old[1] then
     local c = string.find(old[1], ',', 1, true)
     local d, r = tonumber(string.sub(old[1], 1, c - 1)), string.sub(old[1], c + 1)
     newer = day > d or (day == d and role > r)
   end
-  if newer then redis.call('HSET', k, '~', string.format('%.0f,', day) .. role) end
+  if newer then
+    set[1], set[2] = '~', string.format('%.0f,', day) .. role
+  end
   local added = false
   for i = 4, #f, 2 do
     local was = old[i / 2]
     if not was or tonumber(f[i + 1]) < tonumber(was) then
-      redis.call('HSET', k, f[i], f[i + 1])
+      set[#set + 1], set[#set + 2] = f[i], f[i + 1]
       added = added or not was
     end
   end
+  if #set > 0 then redis.call('HSET', k, unpack(set)) end
   if added and redis.call('HLEN', k) > max_fps + 1 then
     local all, fps = redis.call('HGETALL', k), {}
     for i = 1, #all, 2 do
@@ -296,11 +299,28 @@ def merge_account(doc: dict[str, Any], update: AccountUpdate) -> None:
 Members = dict[str, tuple[int, int, str]]  # account -> (first seen, day last seen, role)
 
 
-def build_views(events: Sequence[AccountEvent], plan: Plan, flags: list[int], entries: dict[str, Members],
+def revealing(plan: Plan, flags: list[int]) -> list[int]:
+    """The events that may reveal a link: a first sighting shared with other accounts, and with
+    it a strong fingerprint or a second one that may be shared (the detectors link accounts by
+    one strong or two weak fingerprints). A signup whose only shared fingerprint is a household's
+    IP needs no view."""
+    shared: dict[int, int] = {}  # event -> its fingerprints that may be shared (2: a strong one shared)
+    first: set[int] = set()
+    for n, flag in enumerate(flags):
+        if flag != ALONE:
+            i = plan.owners[n]
+            strong = flag == SHARED and plan.sightings[n][0].split(":", 2)[1] in STRONG
+            shared[i] = max(shared.get(i, 0) + 1, 2 if strong else 0)
+            if flag == SHARED:
+                first.add(i)
+    return sorted(i for i in first if shared[i] >= 2)
+
+
+def build_views(events: Sequence[AccountEvent], plan: Plan, events_shown: list[int], entries: dict[str, Members],
                 horizon_ms: int) -> dict[str, LinkView]:
-    """Views of the events with a SHARED first sighting: per fingerprint, the accounts seen with
-    it within the horizon before the event, first seen at or before it (`shared`) or after it
-    and read in an earlier batch (`later`)."""
+    """Views of `events_shown`: per fingerprint, the accounts seen with it within the horizon
+    before the event, first seen at or before it (`shared`) or after it and read in an earlier
+    batch (`later`)."""
     batch: dict[str, set[str]] = {}
     for name, account, _, _ in plan.sightings:
         batch.setdefault(name, set()).add(account)
@@ -310,7 +330,7 @@ def build_views(events: Sequence[AccountEvent], plan: Plan, flags: list[int], en
         return tuple(known.get((a, r)) or known.setdefault((a, r), LinkedAccount(a, r)) for _, a, r in sorted(items))
 
     views = {}
-    for i in sorted({plan.owners[n] for n, flag in enumerate(flags) if flag == SHARED}):
+    for i in events_shown:
         ev = events[i]
         floor = ev.ts - ev.ts % DAY_MS - horizon_ms
         shared, later = [], []
@@ -415,13 +435,13 @@ class _Index:
             self._write_later(plan, due)
         if not any(flags):
             return {}
-        needed = sorted({name for n, flag in enumerate(flags) if flag == SHARED
-                         for _, _, name in plan.named[plan.owners[n]]})
+        shown = revealing(plan, flags)
+        needed = sorted({name for i in shown for _, _, name in plan.named[i]})
         read = await self._record_read(plan.firsts(flags), needed)
         if not needed:
             return {}
         entries = {name: parse_members(fields) for name, fields in zip(needed, read, strict=True)}
-        return build_views(events, plan, flags, entries, self.ttl_s * 1000)
+        return build_views(events, plan, shown, entries, self.ttl_s * 1000)
 
     async def cluster(
         self, account_id: str, max_accounts: int = 50, follow: Sequence[str] = FOLLOW

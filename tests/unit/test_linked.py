@@ -186,6 +186,9 @@ def test_accounts_of_the_same_batch_are_not_later_they_see_the_earlier_ones():
 def test_fingerprint_keeps_the_most_recently_seen_accounts():
     index = MemoryLinkIndex(max_per_fingerprint=3)
     views = observe([login(i, f"a{i}", ip="carrier-nat") for i in range(6)], 1, index)
+    assert views == {}  # an IP alone links no one: no view
+    assert sorted(index.fps["fp:ip:carrier-nat"]) == ["a3", "a4", "a5"]
+    views = observe([login(i, f"a{i}", device="shared-phone") for i in range(6)], 1, index)
     assert [a.account_id for a in views["a5-5"].shared[0].accounts] == ["a3", "a4"]
 
 
@@ -284,3 +287,15 @@ def test_a_skipped_sighting_still_shows_in_a_view_of_its_event():
     observe([login(0, "f1", device="d1", payment="p1"), login(1, "f2", device="d2")], index=index)
     view = observe([login(2, "f2", device="d2", payment="p1")], index=index)["f2-2"]
     assert [(s.kind, [a.account_id for a in s.accounts]) for s in view.shared] == [("payment", ["f1"])]
+
+
+def test_an_event_gets_a_view_only_when_it_could_show_a_link():
+    """One strong fingerprint or two weak ones link accounts: an IP alone, as in a household or
+    an office, makes no view; an IP and a phone, or a device, do."""
+    assert observe(people(["f1", "f2"], ip="home", phone="")) == {}
+    assert list(observe(people(["f1", "f2"], ip="home", phone="ph-1"))) == ["f2-1"]
+    assert list(observe(people(["f1", "f2"], device="dev-1"))) == ["f2-1"]
+    # f2's device is not new, but may be shared: with its new IP shared, f2's login gets a view.
+    index = MemoryLinkIndex()
+    observe([login(0, "f1", device="d1", ip="i1"), login(1, "f2", device="d2", ip="i2")], index=index)
+    assert list(observe([login(2, "f2", device="d2", ip="i1")], index=index)) == ["f2-2"]
