@@ -205,29 +205,33 @@ def fingerprints(event: AccountEvent) -> list[tuple[str, str]]:
     return [(kind, value) for kind, attr in KINDS if (value := getattr(event, attr))]
 
 
+_NAMED = tuple((kind, attr, f"fp:{kind}:") for kind, attr in KINDS)
+
+
 @dataclass(slots=True)
 class Plan:
     """A batch's sightings: one per fingerprint of each event."""
 
+    events: Sequence[AccountEvent]
     sightings: list[tuple[str, str, str, int]] = field(default_factory=list)  # (fp name, account, role, ts)
     owners: list[int] = field(default_factory=list)  # the event of each sighting (its index)
-    named: list[list[tuple[str, str, str]]] = field(default_factory=list)  # per event: (kind, hash, name)
 
     @classmethod
     def of(cls, events: Sequence[AccountEvent]) -> Plan:
-        plan = cls()
+        plan = cls(events)
         sightings, owners = plan.sightings, plan.owners
         for i, ev in enumerate(events):
-            named = []
-            for kind, attr in KINDS:
+            for _, attr, prefix in _NAMED:
                 value = getattr(ev, attr)
                 if value:
-                    name = f"fp:{kind}:{value}"
-                    named.append((kind, value, name))
-                    sightings.append((name, ev.account_id, ev.role, ev.ts))
+                    sightings.append((prefix + value, ev.account_id, ev.role, ev.ts))
                     owners.append(i)
-            plan.named.append(named)
         return plan
+
+    def named(self, i: int) -> list[tuple[str, str, str]]:
+        """(kind, hash, fp name) of each fingerprint of event `i`."""
+        ev = self.events[i]
+        return [(kind, value, prefix + value) for kind, attr, prefix in _NAMED if (value := getattr(ev, attr))]
 
     def firsts(self, flags: list[int]) -> dict[str, AccountUpdate]:
         """The accounts' first sightings with fingerprints ("acct:{id}" -> update)."""
@@ -334,7 +338,7 @@ def build_views(events: Sequence[AccountEvent], plan: Plan, events_shown: list[i
         ev = events[i]
         floor = ev.ts - ev.ts % DAY_MS - horizon_ms
         shared, later = [], []
-        for kind, value, name in plan.named[i]:
+        for kind, value, name in plan.named(i):
             before, after = [], []
             for account, (first, last, role) in entries[name].items():
                 if last < floor or account == ev.account_id:
@@ -436,7 +440,7 @@ class _Index:
         if not any(flags):
             return {}
         shown = revealing(plan, flags)
-        needed = sorted({name for i in shown for _, _, name in plan.named[i]})
+        needed = sorted({name for i in shown for _, _, name in plan.named(i)})
         read = await self._record_read(plan.firsts(flags), needed)
         if not needed:
             return {}
