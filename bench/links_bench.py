@@ -87,6 +87,7 @@ async def bench_index(index: RedisLinkIndex | MemoryLinkIndex, events: list[Acco
         part = events[start:start + batch]
         t = time.perf_counter()
         views |= await index.observe(part)
+        await index.flush()
         per_batch.append((time.perf_counter() - t) * 1000)
     return (time.perf_counter() - started) / len(events) * 1e6, per_batch, views
 

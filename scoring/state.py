@@ -26,7 +26,7 @@ MAX_STREAKS = 8  # recipients whose unanswered-message streaks are kept
 MAX_FINDINGS = 32  # findings signalled and dismissals applied, newest kept
 MAX_FIVES = 16  # 5-star ratings given and received, newest kept
 MAX_SIGHTINGS = 32  # countries and devices an account was used from, newest kept
-MAX_SIGHTING_TIMES = 8  # event times kept per country or device
+MAX_SIGHTING_TIMES = 3  # event times kept per country or device (a few, for events read out of order)
 
 
 @dataclass(slots=True)
@@ -210,10 +210,11 @@ class AccountState:
         key it was used from in the day up to `ts` (events of one account can arrive out of order)."""
         for key in keys:
             times = self.sightings.pop(key, [])
-            if ts not in times:
+            if not times or ts > times[-1]:
                 times.append(ts)
-                times.sort()
-                del times[:-MAX_SIGHTING_TIMES]
+            elif ts not in times:
+                bisect.insort(times, ts)
+            del times[:-MAX_SIGHTING_TIMES]
             self.sightings[key] = times
         newest = max(times[-1] for times in self.sightings.values()) if self.sightings else ts
         for key in [k for k, times in self.sightings.items() if times[-1] <= newest - 2 * day_ms]:

@@ -72,3 +72,13 @@ def test_a_dictionary_filed_under_the_wrong_id_is_refused(simulated):
     with pytest.raises(ValueError, match="no state dictionary 4"):
         StateCodec({}, 4)
 
+
+
+def test_sightings_count_the_day_up_to_each_event_read_in_any_order():
+    state, t0, hour, day = AccountState(), 1_767_225_600_000, 3_600_000, 86_400_000
+    assert state.sight(("c:US", "d:dev-1"), t0, day) == ["c:US", "d:dev-1"]
+    assert state.sight(("c:FR",), t0 + 2 * hour, day) == ["c:FR", "c:US", "d:dev-1"]
+    assert state.sight(("c:DE",), t0 - hour, day) == ["c:DE"]  # read late: the others came after it
+    assert state.sight(("c:US",), t0 + 25 * hour, day) == ["c:FR", "c:US"]
+    assert state.sight(("c:JP",), t0 + 4 * day, day) == ["c:JP"]
+    assert list(state.sightings) == ["c:JP"]  # two days older than the newest: forgotten
