@@ -1,7 +1,7 @@
 """Cross-account link index: which accounts share a device, IP, payment instrument or phone.
 
-A Redis hash per fingerprint and per account, each with a TTL, merged in the server by
-Lua scripts:
+A Redis hash per fingerprint and per account, each with a TTL renewed when written, merged
+in the server by Lua scripts:
 
 - `fp:{kind}:{hash}`: account -> "first seen,day last seen,role", bounded to the
   `max_per_fingerprint` accounts seen on the latest days (then the latest first seen);
@@ -9,18 +9,18 @@ Lua scripts:
   seen fingerprints, and "~" -> "day,role" of the latest (for `cluster`).
 
 Links change only when an account is first seen with a fingerprint another account
-holds, so only such events get a view. A batch's sightings are written with one script
+holds, so only such events can show one. A batch's sightings are written with one script
 call per shard (one round trip), which answers for each whether it is the account's first
 with the fingerprint (its time is the first seen stored) and whether others hold it. Only
 when there are first sightings is there a second round trip: they are added to their
-accounts' hashes, and the fingerprints of the events that need a view are read. A view
-shows, per fingerprint of the event, the accounts seen with it within the TTL before the
-event: those first seen at or before the event's time (`shared`) and, apart (`later`),
-those first seen after it and read in earlier batches. An account seen every day writes
-one field a day per fingerprint; one seen several times a day, nothing more. Merges are
-min/max, so observing a batch again changes nothing stored and gives the same views
-(`later` aside: it grows with what has been read). `MemoryLinkIndex` runs the same merges
-over dicts.
+accounts' hashes, and the fingerprints of the events that need a view are read: those that
+could show a link (a shared strong fingerprint, or two that may be shared). A view shows,
+per fingerprint of the event, the accounts seen with it within the TTL before the event:
+those first seen at or before the event's time (`shared`) and, apart (`later`), those first
+seen after it and read in earlier batches. A sighting the index wrote before is written
+again only a week later (`_Index`), after the views are built. Merges are min/max, so
+observing a batch again changes nothing stored and gives the same views (`later` aside: it
+grows with what has been read). `MemoryLinkIndex` runs the same merges over dicts.
 """
 
 from __future__ import annotations
@@ -235,13 +235,19 @@ class Plan:
 
     def firsts(self, flags: list[int]) -> dict[str, AccountUpdate]:
         """The accounts' first sightings with fingerprints ("acct:{id}" -> update)."""
+        return self.accounts([n for n, flag in enumerate(flags) if flag], True)
+
+    def accounts(self, positions: list[int], with_fps: bool = False) -> dict[str, AccountUpdate]:
+        """The latest day and role of the accounts of the sightings at `positions` ("acct:{id}" ->
+        update), with those fingerprints first seen then if `with_fps`."""
         accounts: dict[str, AccountUpdate] = {}
-        for (name, account, role, ts), flag in zip(self.sightings, flags, strict=True):
-            if flag:
-                day = ts - ts % DAY_MS
-                up = accounts.get("acct:" + account) or accounts.setdefault("acct:" + account, AccountUpdate(day, role))
-                if (day, role) > (up.day, up.role):
-                    up.day, up.role = day, role
+        for n in positions:
+            name, account, role, ts = self.sightings[n]
+            day = ts - ts % DAY_MS
+            up = accounts.get("acct:" + account) or accounts.setdefault("acct:" + account, AccountUpdate(day, role))
+            if (day, role) > (up.day, up.role):
+                up.day, up.role = day, role
+            if with_fps:
                 key = name[3:]
                 up.fps[key] = min(ts, up.fps.get(key, ts))
         return accounts
@@ -378,7 +384,7 @@ class _Index:
     """
 
     REFRESH_MS = 7 * DAY_MS
-    MAX_WRITTEN = 500_000  # sightings remembered; all are forgotten when full
+    MAX_WRITTEN = 200_000  # sightings remembered (~350 B each, ~70 MB in all); all forgotten when full
 
     def __init__(self, ttl_s: int, max_per_fingerprint: int) -> None:
         self.ttl_s = ttl_s
@@ -391,7 +397,8 @@ class _Index:
         raise NotImplementedError
 
     def _write_later(self, plan: Plan, due: list[int]) -> None:
-        """Merge sightings that can change no view (`flush` waits for them)."""
+        """Merge sightings that can change no view, and renew their accounts' hashes (`flush`
+        waits for them)."""
         raise NotImplementedError
 
     async def flush(self) -> None:
@@ -512,6 +519,8 @@ class MemoryLinkIndex(_Index):
 
     def _write_later(self, plan: Plan, due: list[int]) -> None:
         self._merge(plan, due)
+        for name, update in plan.accounts(due).items():
+            merge_account(self.accounts.setdefault(name, {}), update)
         self._remember(plan, due)
 
     def _merge(self, plan: Plan, send: list[int]) -> list[int]:
@@ -610,6 +619,7 @@ class RedisLinkIndex(_Index):
 
     async def _write_remember(self, plan: Plan, due: list[int]) -> None:
         await self._write(plan, due)
+        await self._record_read(plan.accounts(due), [])  # their accounts' hashes live on too
         self._remember(plan, due)
 
     async def flush(self) -> None:

@@ -151,7 +151,8 @@ def test_one_round_trip_per_batch_two_when_a_link_may_show(services):
             week = RedisLinkIndex.REFRESH_MS
             assert await index.observe([login(2, "lone", device="own-device", ts=T0 + week)]) == {}
             await index.flush()
-            assert executes == 1  # a week later its day last seen is written, after the views; nothing read
+            assert executes == 2  # a week later, after the views: its day last seen, and its account's hash renewed
+            assert 0 < await redis.ttl(index.key("acct:lone")) <= TTL_S
             await redis.script_flush()  # a restarted server has no scripts: reloaded, batch re-applied
             again = await index.observe(mixed(1000, seed=3))
             assert {k: v.shared for k, v in again.items()} == {k: v.shared for k, v in first.items()}
