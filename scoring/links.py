@@ -1,7 +1,8 @@
 """What the cross-account link index knows about an account at one of its events.
 
 Built by the stream layer from Redis (or an in-memory fake) and handed to the
-pure linked-account detectors.
+pure linked-account detectors; only for the events that could show a new link
+(the others get none).
 """
 
 from __future__ import annotations

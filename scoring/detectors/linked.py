@@ -1,4 +1,5 @@
-"""Duplicate accounts and shared logins, from the link index's view of an account event.
+"""Duplicate accounts, from the link index's view of an account event; shared logins, from the
+account's own state.
 
 Two freelancer accounts on one device or one payment instrument are most likely
 one person (strong link). An IP alone links households, offices and mobile
@@ -13,7 +14,9 @@ only at whichever signup is read second, so only that account would signal it.
 Each account linked for the first time hears of it from a `linked_duplicate`
 subject event (`notices`) and signals the same finding from its own side; so
 does an account first seen after the event but read before it, which could
-not see this account when its own event was read.
+not see this account when its own event was read. The event's own account
+counts those as links too: the index gives views only to the events that
+could show a new link, so it would not see them at a later login.
 """
 
 from __future__ import annotations
