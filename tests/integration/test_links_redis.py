@@ -160,3 +160,33 @@ def test_one_round_trip_per_batch_two_when_a_link_may_show(services):
             await redis.aclose()
 
     asyncio.run(run())
+
+
+def test_a_refresh_that_fails_is_written_again_with_the_next_batch(services):
+    """A deferred refresh that fails fails the batch (`flush`); it is not remembered as written,
+    so the next sighting of the pair writes it."""
+    async def run():
+        redis = Redis.from_url(services.redis_url)
+        index = RedisLinkIndex(redis, TTL_S, prefix=f"test:{uuid.uuid4().hex}:")
+        week = RedisLinkIndex.REFRESH_MS
+        write = index._write
+
+        async def failing(plan, send):
+            raise ConnectionError("Redis went away")
+
+        try:
+            await index.observe([login(0, "f1", device="d1")])
+            await index.flush()
+            index._write = failing
+            await index.observe([login(1, "f1", device="d1", ts=T0 + week)])  # due: deferred
+            with pytest.raises(ConnectionError):
+                await index.flush()
+            index._write = write
+            await index.observe([login(2, "f1", device="d1", ts=T0 + week + 60_000)])
+            await index.flush()
+            stored = (await redis.hget(index.key("fp:device:d1"), "f1")).decode()
+            assert stored == f"{T0},{T0 + week},freelancer"
+        finally:
+            await redis.aclose()
+
+    asyncio.run(run())
