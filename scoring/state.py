@@ -221,7 +221,8 @@ class AccountState:
             del self.sightings[key]
         while len(self.sightings) > MAX_SIGHTINGS:
             del self.sightings[min(self.sightings, key=lambda k: (self.sightings[k][-1], k))]
-        return sorted(key for key, times in self.sightings.items() if _within(times, ts - day_ms, ts))
+        recent = {key for key, times in self.sightings.items() if _within(times, ts - day_ms, ts)}
+        return sorted(recent.union(keys))  # its own, even when a late event's time is no longer kept
 
     def mark_streak_signalled(self, recipient: str) -> None:
         """The streak was sent to the recipient to check (1); `confirm_streak` makes it 2."""

@@ -95,7 +95,7 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     profiles = ProfileStore(redis, settings.profile_ttl_s)
     links: LinkIndex = NoLinkIndex() if not settings.links_shards else RedisLinkIndex(
         redis, settings.links_ttl_s, settings.links_max_per_fingerprint,
-        prefix=f"riskscorer:{settings.app_id}:links:", shards=settings.links_shards)
+        prefix=f"riskscorer:{settings.app_id}:links:v2:", shards=settings.links_shards)
     letters = RedisLetterIndex(redis, settings.letters_ttl_s, settings.letters_max_per_band,
                                prefix=f"riskscorer:{settings.app_id}:letters:")
     web.register(app, profiles, settings.api_token)

@@ -8,13 +8,16 @@ in the server by Lua scripts:
 - `acct:{id}`: "kind:hash" -> first seen, for its `MAX_ACCOUNT_FPS` most recently first
   seen fingerprints, and "~" -> "day,role" of the latest (for `cluster`).
 
-Links change only when an account is first seen with a fingerprint another account
-holds, so only such events can show one. A batch's sightings are written with one script
-call per shard (one round trip), which answers for each whether it is the account's first
-with the fingerprint (its time is the first seen stored) and whether others hold it. Only
-when there are first sightings is there a second round trip: they are added to their
-accounts' hashes, and the fingerprints of the events that need a view are read: those that
-could show a link (a shared strong fingerprint, or two that may be shared). A view shows,
+A new link shows when an account is first seen with a fingerprint another account holds,
+or, for weak fingerprints, which link only in twos (`WEAK`), at any event carrying two that
+others hold. A batch's sightings are written with one script call per shard (one round
+trip), which answers for each whether it is the account's first with the fingerprint (its
+time is the first seen stored) and whether others hold it, and for weak pairs (probes)
+whether others hold them. Only then is there a second round trip: first sightings are added
+to their accounts' hashes, and the fingerprints of the events that need a view are read:
+those that could show a link (a strong fingerprint held by others, or two that may be).
+Not followed: an account back after more than the TTL without a fingerprint is not a first
+sighting, so a link made meanwhile shows only from the other account's side, if at all. A view shows,
 per fingerprint of the event, the accounts seen with it within the TTL before the event:
 those first seen at or before the event's time (`shared`) and, apart (`later`), those first
 seen after it and read in earlier batches. A sighting the index wrote before is written
@@ -45,6 +48,8 @@ MAX_ACCOUNT_FPS = 32  # fingerprints kept per account
 ROLE = "~"  # the account hash's field of its latest day and role
 DAY_MS = 86_400_000  # last sightings are kept to the day
 ALONE, SHARED = 1, 2  # a first sighting of an account with a fingerprint: no other account holds it / others do
+AGAIN = 3  # not a first sighting, but others hold the fingerprint and the event may show a link (see WRITE)
+WEAK = ("fp:ip:", "fp:phone:", "fp:family:")  # links only in twos: an event with two of them probes them
 
 # Helpers of the scripts. Names and values travel as lines of tab-separated fields (ids and
 # fingerprints hold no control characters): one argument instead of thousands keeps the
@@ -71,14 +76,16 @@ local function newest_first(a, b)
   return a[1] < b[1]
 end
 """
-# ARGV: ttl (s), max accounts per fingerprint, sightings ("key\\taccount\\tts\\tday\\trole" lines).
-# Returns a digit per sighting: 0, or ALONE / SHARED for a first sighting. Only the keys
-# written have their TTL renewed.
+# ARGV: ttl (s), max accounts per fingerprint, sightings
+# ("key\\taccount\\tts\\tday\\tprobe\\trole" lines). Returns a digit per sighting: ALONE / SHARED
+# for a first sighting; AGAIN when the line probes (1) and others hold the fingerprint; else 0.
+# Only the keys written have their TTL renewed.
 WRITE = _LUA + """
 local ttl, limit = ARGV[1], tonumber(ARGV[2])
 local written, sightings, firsts, grown, known = {}, {}, {}, {}, {}
-local n = 0
-for k, account, ts, day, role in string.gmatch(ARGV[3], '([^\\t\\n]+)\\t([^\\t\\n]+)\\t(%d+)\\t(%d+)\\t([^\\t\\n]*)') do
+local n, fields = 0, '^([^\\t]+)\\t([^\\t]+)\\t(%d+)\\t(%d+)\\t([01])\\t([^\\t]*)$'
+for line in string.gmatch(ARGV[3], '[^\\n]+') do
+  local k, account, ts, day, probe, role = string.match(line, fields)
   n = n + 1
   ts, day = tonumber(ts), tonumber(day)
   local first = ts
@@ -95,7 +102,7 @@ for k, account, ts, day, role in string.gmatch(ARGV[3], '([^\\t\\n]+)\\t([^\\t\\
       written[k] = true
     end
   end
-  sightings[n] = {k, account, ts}
+  sightings[n] = {k, account, ts, probe == '1'}
   known[k .. '\\t' .. account] = first
   if first == ts then firsts[k] = true end
 end
@@ -117,16 +124,14 @@ end
 local flags = {}
 for n, s in ipairs(sightings) do
   local k, flag = s[1], '0'
-  if firsts[k] then
-    local first = known[k .. '\\t' .. s[2]]
-    if trimmed[k] then
-      local v = redis.call('HGET', k, s[2])
-      first = v and entry(v)
-    end
-    if first == s[3] then
-      sizes[k] = sizes[k] or redis.call('HLEN', k)
-      flag = sizes[k] > 1 and '2' or '1'
-    end
+  local first = known[k .. '\\t' .. s[2]]
+  if trimmed[k] then
+    local v = redis.call('HGET', k, s[2])
+    first = v and entry(v)
+  end
+  if first == s[3] or (first and s[4]) then
+    sizes[k] = sizes[k] or redis.call('HLEN', k)
+    if first == s[3] then flag = sizes[k] > 1 and '2' or '1' elseif sizes[k] > 1 then flag = '3' end
   end
   flags[n] = flag
 end
@@ -215,17 +220,23 @@ class Plan:
     events: Sequence[AccountEvent]
     sightings: list[tuple[str, str, str, int]] = field(default_factory=list)  # (fp name, account, role, ts)
     owners: list[int] = field(default_factory=list)  # the event of each sighting (its index)
+    # Whether a sighting probes: a weak fingerprint of an event with two or more, which could link
+    # in twos at any such event, first sighting or not; whether others hold it is always asked.
+    probes: list[bool] = field(default_factory=list)
 
     @classmethod
     def of(cls, events: Sequence[AccountEvent]) -> Plan:
         plan = cls(events)
-        sightings, owners = plan.sightings, plan.owners
+        sightings, owners, probes = plan.sightings, plan.owners, plan.probes
         for i, ev in enumerate(events):
+            start, weak = len(sightings), 0
             for _, attr, prefix in _NAMED:
                 value = getattr(ev, attr)
                 if value:
                     sightings.append((prefix + value, ev.account_id, ev.role, ev.ts))
                     owners.append(i)
+                    weak += prefix in WEAK
+            probes.extend(weak > 1 and sightings[n][0].startswith(WEAK) for n in range(start, len(sightings)))
         return plan
 
     def named(self, i: int) -> list[tuple[str, str, str]]:
@@ -235,7 +246,7 @@ class Plan:
 
     def firsts(self, flags: list[int]) -> dict[str, AccountUpdate]:
         """The accounts' first sightings with fingerprints ("acct:{id}" -> update)."""
-        return self.accounts([n for n, flag in enumerate(flags) if flag], True)
+        return self.accounts([n for n, flag in enumerate(flags) if flag in (ALONE, SHARED)], True)
 
     def accounts(self, positions: list[int], with_fps: bool = False) -> dict[str, AccountUpdate]:
         """The latest day and role of the accounts of the sightings at `positions` ("acct:{id}" ->
@@ -261,9 +272,9 @@ class AccountUpdate:
 
 
 def merge_sightings(docs: dict[str, dict[str, list[Any]]], sightings: list[tuple[str, str, str, int]],
-                    limit: int) -> list[int]:
+                    probes: list[bool], limit: int) -> list[int]:
     """The WRITE script over dicts (account -> [first seen, day last seen, role])."""
-    firsts, grown = set(), set()
+    grown = set()
     for name, account, role, ts in sightings:
         doc = docs.setdefault(name, {})
         entry = doc.get(account)
@@ -271,21 +282,22 @@ def merge_sightings(docs: dict[str, dict[str, list[Any]]], sightings: list[tuple
         if entry is None:
             doc[account] = [ts, day, role]
             grown.add(name)
-        else:
-            entry[0] = min(entry[0], ts)
-            if (day, role) > (entry[1], entry[2]):
-                entry[1], entry[2] = day, role
-        if doc[account][0] == ts:
-            firsts.add(name)
+            continue
+        entry[0] = min(entry[0], ts)
+        if (day, role) > (entry[1], entry[2]):
+            entry[1], entry[2] = day, role
     for name in grown:
         doc = docs[name]
         if len(doc) > limit:
             kept = set(sorted(doc, key=lambda a: (-doc[a][1], -doc[a][0], a))[:limit])
             docs[name] = {a: e for a, e in doc.items() if a in kept}
     flags = []
-    for name, account, _, ts in sightings:
-        entry = docs[name].get(account) if name in firsts else None
-        flags.append(0 if entry is None or entry[0] != ts else SHARED if len(docs[name]) > 1 else ALONE)
+    for (name, account, _, ts), probe in zip(sightings, probes, strict=True):
+        entry, held = docs[name].get(account), len(docs[name]) > 1
+        if entry is not None and entry[0] == ts:
+            flags.append(SHARED if held else ALONE)
+            continue
+        flags.append(AGAIN if entry is not None and held and probe else 0)
     return flags
 
 
@@ -310,20 +322,21 @@ Members = dict[str, tuple[int, int, str]]  # account -> (first seen, day last se
 
 
 def revealing(plan: Plan, flags: list[int]) -> list[int]:
-    """The events that may reveal a link: a first sighting shared with other accounts, and with
-    it a strong fingerprint or a second one that may be shared (the detectors link accounts by
-    one strong or two weak fingerprints). A signup whose only shared fingerprint is a household's
-    IP needs no view."""
-    shared: dict[int, int] = {}  # event -> its fingerprints that may be shared (2: a strong one shared)
-    first: set[int] = set()
+    """The events that may show a link: a fingerprint first seen or seen again (AGAIN) and held by
+    other accounts, with it a strong fingerprint so held or a second one that may be held (the
+    detectors link accounts by one strong or two weak fingerprints). A signup whose only
+    fingerprint held by others is a household's IP needs no view."""
+    leads, strong, may = set(), set(), [0] * len(plan.events)
     for n, flag in enumerate(flags):
-        if flag != ALONE:
+        held = flag in (SHARED, AGAIN)
+        if held or (flag == 0 and not plan.probes[n]):  # 0 for a probe: asked, and no one else holds it
             i = plan.owners[n]
-            strong = flag == SHARED and plan.sightings[n][0].split(":", 2)[1] in STRONG
-            shared[i] = max(shared.get(i, 0) + 1, 2 if strong else 0)
-            if flag == SHARED:
-                first.add(i)
-    return sorted(i for i in first if shared[i] >= 2)
+            may[i] += 1
+            if held:
+                leads.add(i)
+                if plan.sightings[n][0].split(":", 2)[1] in STRONG:
+                    strong.add(i)
+    return sorted(i for i in leads if i in strong or may[i] >= 2)
 
 
 def build_views(events: Sequence[AccountEvent], plan: Plan, events_shown: list[int], entries: dict[str, Members],
@@ -376,11 +389,13 @@ class _Index:
 
     A sighting this index wrote before (same account, fingerprint and role, at an earlier time)
     cannot be a first sighting: it could only move the day last seen forward. It is written
-    again only `REFRESH_MS` of event time after (the day last seen lags by up to that), and
-    then after the views are built, while the batch is scored (`flush` waits for it). A
-    worker sees every event of its accounts, so most logins write nothing, and the others
-    wait for Redis only when they may be first sightings. What is skipped stays skipped when
-    read again, so a replay changes nothing stored.
+    again only `REFRESH_MS` of event time after (the day last seen lags by up to that); while
+    the batch is scored (`flush` waits for it) unless a view of the batch reads its
+    fingerprint. A worker sees every event of its accounts, so most logins write nothing, and
+    the others wait for Redis only when they may show a link. A sighting not written for
+    nearly the TTL is written as new (its keys may have expired), and one written later but
+    found new (Redis lost it) is recorded as a first sighting and empties the memory. What is
+    skipped stays skipped when read again, so a replay changes nothing stored.
     """
 
     REFRESH_MS = 7 * DAY_MS
@@ -391,28 +406,51 @@ class _Index:
         self.max_per_fingerprint = max_per_fingerprint
         # (fp name, account, role) -> (a time at or after its first sighting, latest day written)
         self._written: dict[tuple[str, str, str], tuple[int, int]] = {}
+        self._deferred: tuple[Plan, list[int]] | None = None
 
     async def _write(self, plan: Plan, send: list[int]) -> list[int]:
-        """Merge the sightings at positions `send`; for each sighting 0, ALONE or SHARED (0 for those not sent)."""
+        """Merge the sightings at positions `send`; per sighting 0, ALONE, SHARED or AGAIN (0 if not sent)."""
+        raise NotImplementedError
+
+    async def _record_read(self, accounts: dict[str, AccountUpdate], names: list[str]) -> list[dict[str, str]]:
+        """Merge the accounts' first sightings; return the documents `names` as stored."""
         raise NotImplementedError
 
     def _write_later(self, plan: Plan, due: list[int]) -> None:
-        """Merge sightings that can change no view, and renew their accounts' hashes (`flush`
-        waits for them)."""
-        raise NotImplementedError
+        """Leave the due refreshes to `flush` (the Redis index starts them at once)."""
+        self._deferred = (plan, due)
 
     async def flush(self) -> None:
-        """Wait for the writes `observe` left running; before a batch's states are stored."""
+        """Write the refreshes `observe` left; before a batch's states are stored."""
+        deferred, self._deferred = self._deferred, None
+        if deferred is not None:
+            await self._refresh(*deferred)
+
+    async def _refresh(self, plan: Plan, due: list[int]) -> None:
+        """Write due sightings and renew their accounts' hashes. A sighting found new there (the
+        index lost it: expired, flushed) is recorded as first seen, and the memory of what was
+        written, no longer to be trusted, is emptied."""
+        flags = await self._write(plan, due)
+        lost = [n for n in due if flags[n] in (ALONE, SHARED)]
+        accounts = plan.accounts(due)
+        for name, update in plan.accounts(lost, True).items():
+            accounts[name] = update
+        await self._record_read(accounts, [])
+        if lost:
+            self._written.clear()
+        else:
+            self._remember(plan, due)
 
     def _unwritten(self, plan: Plan) -> tuple[list[int], list[int]]:
-        """Positions of the sightings to write now (they may be first sightings) and of those
-        whose day last seen is due to be written again (they cannot be)."""
-        written, refresh = self._written, self.REFRESH_MS
+        """Positions of the sightings to write now (they may show a link) and of those whose day
+        last seen is due to be written again (they cannot)."""
+        written, refresh, probes = self._written, self.REFRESH_MS, plan.probes
+        expiring = max(refresh, self.ttl_s * 1000 - refresh)
         now, due = [], []
         for n, sighting in enumerate(plan.sightings):
             known = written.get(sighting[:3])
             ts = sighting[3]
-            if known is None or ts <= known[0]:
+            if known is None or probes[n] or ts <= known[0] or ts - known[1] >= expiring:
                 now.append(n)
             elif ts - known[1] >= refresh:
                 due.append(n)
@@ -429,12 +467,8 @@ class _Index:
             known = written.get(key)
             written[key] = (ts, day) if known is None else (min(known[0], ts), max(known[1], day))
 
-    async def _record_read(self, accounts: dict[str, AccountUpdate], names: list[str]) -> list[dict[str, str]]:
-        """Merge the accounts' first sightings; return the documents `names` as stored."""
-        raise NotImplementedError
-
     async def observe(self, events: Sequence[AccountEvent]) -> dict[str, LinkView]:
-        """Views of the events that may reveal a link (others get none)."""
+        """Views of the events that may show a link (others get none)."""
         await self.flush()
         if not events:
             return {}
@@ -442,17 +476,21 @@ class _Index:
         now, due = self._unwritten(plan)
         flags = await self._write(plan, now) if now else [0] * len(plan.sightings)
         self._remember(plan, now)
+        views: dict[str, LinkView] = {}
+        if any(flags):
+            shown = revealing(plan, flags)
+            needed = sorted({name for i in shown for _, _, name in plan.named(i)})
+            read = set(needed)
+            if early := [n for n in due if plan.sightings[n][0] in read]:  # a view reads its day last seen
+                due = [n for n in due if plan.sightings[n][0] not in read]
+                await self._refresh(plan, early)
+            fields = await self._record_read(plan.firsts(flags), needed)
+            if needed:
+                entries = {name: parse_members(f) for name, f in zip(needed, fields, strict=True)}
+                views = build_views(events, plan, shown, entries, self.ttl_s * 1000)
         if due:
             self._write_later(plan, due)
-        if not any(flags):
-            return {}
-        shown = revealing(plan, flags)
-        needed = sorted({name for i in shown for _, _, name in plan.named(i)})
-        read = await self._record_read(plan.firsts(flags), needed)
-        if not needed:
-            return {}
-        entries = {name: parse_members(fields) for name, fields in zip(needed, read, strict=True)}
-        return build_views(events, plan, shown, entries, self.ttl_s * 1000)
+        return views
 
     async def cluster(
         self, account_id: str, max_accounts: int = 50, follow: Sequence[str] = FOLLOW
@@ -515,17 +553,9 @@ class MemoryLinkIndex(_Index):
         raise RuntimeError("MemoryLinkIndex.observe suspended")
 
     async def _write(self, plan: Plan, send: list[int]) -> list[int]:
-        return self._merge(plan, send)
-
-    def _write_later(self, plan: Plan, due: list[int]) -> None:
-        self._merge(plan, due)
-        for name, update in plan.accounts(due).items():
-            merge_account(self.accounts.setdefault(name, {}), update)
-        self._remember(plan, due)
-
-    def _merge(self, plan: Plan, send: list[int]) -> list[int]:
         flags = [0] * len(plan.sightings)
-        sent = merge_sightings(self.fps, [plan.sightings[n] for n in send], self.max_per_fingerprint)
+        sent = merge_sightings(self.fps, [plan.sightings[n] for n in send], [plan.probes[n] for n in send],
+                               self.max_per_fingerprint)
         for n, flag in zip(send, sent, strict=True):
             flags[n] = flag
         return flags
@@ -576,7 +606,7 @@ class RedisLinkIndex(_Index):
     MAX_CACHED = 200_000  # names whose keys are remembered (their CRC and format are not free)
 
     def __init__(self, redis: Redis, ttl_s: int, max_per_fingerprint: int = 50,
-                 prefix: str = "riskscorer:links:", shards: int = 16) -> None:
+                 prefix: str = "riskscorer:links:v2:", shards: int = 16) -> None:
         super().__init__(ttl_s, max_per_fingerprint)
         self.redis = redis
         self.keys = ShardedKeys(prefix, shards)
@@ -598,14 +628,15 @@ class RedisLinkIndex(_Index):
 
     async def _write(self, plan: Plan, send: list[int]) -> list[int]:
         shards: dict[int, tuple[list[int], list[str]]] = {}  # shard -> its sightings, their lines
-        located, sightings = self._located, plan.sightings
+        located, sightings, probes = self._located, plan.sightings, plan.probes
         for n in send:
             name, account, role, ts = sightings[n]
             shard, key = located(name)
             group = shards.get(shard) or shards.setdefault(shard, ([], []))
             group[0].append(n)
-            group[1].append(f"{key}\t{account}\t{ts}\t{ts - ts % DAY_MS}\t{role}")
-        calls = [(lines[0].split("\t", 1)[0], [self.ttl_s, self.max_per_fingerprint, "\n".join(lines)])
+            group[1].append(f"{key}\t{account}\t{ts}\t{ts - ts % DAY_MS}\t{int(probes[n])}\t{role}")
+        calls = [(lines[0].split("\t", 1)[0],
+                  [self.ttl_s, self.max_per_fingerprint, "\n".join(lines)])
                  for _, lines in shards.values()]
         flags = [0] * len(plan.sightings)
         for (positions, _), reply in zip(shards.values(), await run_scripts(self.redis, self._shas, WRITE, calls),
@@ -615,12 +646,7 @@ class RedisLinkIndex(_Index):
         return flags
 
     def _write_later(self, plan: Plan, due: list[int]) -> None:
-        self._pending = asyncio.ensure_future(self._write_remember(plan, due))
-
-    async def _write_remember(self, plan: Plan, due: list[int]) -> None:
-        await self._write(plan, due)
-        await self._record_read(plan.accounts(due), [])  # their accounts' hashes live on too
-        self._remember(plan, due)
+        self._pending = asyncio.ensure_future(self._refresh(plan, due))
 
     async def flush(self) -> None:
         pending, self._pending = self._pending, None

@@ -18,12 +18,12 @@ SCHEMA = Schema(
         Field("account_id", "id", description="the account"),
         Field("role", "enum", choices=ROLES, description="client or freelancer"),
         Field("country", "text", required=False, description="ISO 3166 alpha-2 of the session"),
-        Field("device_fp", "text", required=False, description="hashed device fingerprint"),
-        Field("ip_fp", "text", required=False, description="hashed IP address"),
-        Field("payment_fp", "text", required=False, description="hashed payment instrument"),
-        Field("phone_fp", "text", required=False, description="hashed phone number"),
+        Field("device_fp", "hash", required=False, description="hashed device fingerprint"),
+        Field("ip_fp", "hash", required=False, description="hashed IP address"),
+        Field("payment_fp", "hash", required=False, description="hashed payment instrument"),
+        Field("phone_fp", "hash", required=False, description="hashed phone number"),
         Field("profile_text", "text", required=False, description="profile overview text"),
-        Field("family_fp", "text", required=False, description=(
+        Field("family_fp", "hash", required=False, description=(
             "hashed surname plus home location, e.g. sha256 of 'surname|city|country' lower-cased: "
             "a weak link (common surnames share it), counted only with another shared fingerprint")),
     ),

@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 
 ID_MAX = 128
-_CONTROL = re.compile("[\x00-\x1f]")  # ids travel in logs, Redis keys and separated records
+_CONTROL = re.compile("[\x00-\x1f]")  # ids and hashes travel in logs, Redis keys and separated records
 
 
 class Rejected(Exception):
@@ -26,7 +26,7 @@ class Rejected(Exception):
 @dataclass(frozen=True, slots=True)
 class Field:
     name: str
-    kind: str  # "id" | "text" | "int" | "number" | "bool" | "enum"
+    kind: str  # "id" | "hash" | "text" | "int" | "number" | "bool" | "enum"
     required: bool = True
     choices: tuple[str, ...] = ()
     minimum: float | None = None
@@ -37,12 +37,14 @@ class Field:
 
 def _check(field: Field, value: Any, text_limit: int) -> Any:
     kind = field.kind
-    if kind in ("id", "text", "enum"):
+    if kind in ("id", "hash", "text", "enum"):
         if not isinstance(value, str):
             raise Rejected("wrong_type", f"{field.name} must be a string")
         if kind == "id" and not 0 < len(value) <= ID_MAX:
             raise Rejected("bad_value", f"{field.name} must be 1..{ID_MAX} characters")
-        if kind == "id" and _CONTROL.search(value):
+        if kind == "hash" and len(value) > ID_MAX:
+            raise Rejected("bad_value", f"{field.name} must be at most {ID_MAX} characters")
+        if kind in ("id", "hash") and _CONTROL.search(value):
             raise Rejected("bad_value", f"{field.name} must not contain control characters")
         if kind == "text" and len(value) > text_limit:
             raise Rejected("too_large", f"{field.name} is over {text_limit} characters")
@@ -118,6 +120,7 @@ def _num(field: Field, json_type: str) -> dict[str, Any]:
 
 _JSON_TYPES: dict[str, Callable[[Field], dict[str, Any]]] = {
     "id": lambda f: {"type": "string", "minLength": 1, "maxLength": ID_MAX, "pattern": "^[^\\u0000-\\u001f]+$"},
+    "hash": lambda f: {"type": "string", "maxLength": ID_MAX, "pattern": "^[^\\u0000-\\u001f]*$"},
     "text": lambda f: {"type": "string"},
     "enum": lambda f: {"type": "string", "enum": list(f.choices)},
     "bool": lambda f: {"type": "boolean"},
@@ -126,4 +129,5 @@ _JSON_TYPES: dict[str, Callable[[Field], dict[str, Any]]] = {
 }
 
 EVENT_ID = Field("event_id", "id", description="unique id of the event, used in evidence")
-TS = Field("ts", "int", minimum=0, description="event time, epoch milliseconds UTC")
+TS = Field("ts", "int", minimum=0, maximum=253_402_300_799_999,  # 9999-12-31: exact in a double, as Lua reads it
+           description="event time, epoch milliseconds UTC")

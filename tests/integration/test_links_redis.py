@@ -14,13 +14,15 @@ from tests.unit.test_linked import SCENARIOS, T0, login
 pytestmark = pytest.mark.integration
 
 TTL_S = 7 * 86_400
+MONTH_S = 30 * 86_400  # refreshes are deferred only well within the TTL
 
 
-def mixed(n, seed=7):
+def mixed(n, seed=7, days=4, in_order=False):
     """Out-of-order times, role changes, shared devices, IPs and payments, and evictions."""
     rng = random.Random(seed)
+    times = [T0 + rng.randrange(days * 86_400_000) for _ in range(n)]
     return [
-        AccountEvent(f"m{i}", T0 + rng.randrange(4 * 86_400_000), "login", f"a{rng.randrange(60)}",
+        AccountEvent(f"m{i}", sorted(times)[i] if in_order else times[i], "login", f"a{rng.randrange(60)}",
                      rng.choice(["client", "freelancer"]), rng.choice(["US", "FR", "DE", ""]),
                      device_fp=rng.choice(["", f"d{rng.randrange(25)}"]), ip_fp=f"i{rng.randrange(6)}",
                      payment_fp=rng.choice(["", f"p{rng.randrange(10)}"]), phone_fp=rng.choice(["", "ph"]))
@@ -29,7 +31,9 @@ def mixed(n, seed=7):
 
 
 CASES = {**{name: events for name, (events, _) in SCENARIOS.items()}, "mixed": mixed(800),
-         "mixed, evicting": mixed(800)}
+         "mixed, evicting": mixed(800),
+         # refreshes deferred and written early, accounts returning after the horizon
+         "mixed, over 90 days": mixed(800, days=90, in_order=True)}
 
 
 async def both(redis_url, events, batch, max_per_fp=50, ttl_s=TTL_S):
@@ -64,13 +68,14 @@ def test_same_views_as_memory_and_replay_changes_nothing(services, name, batch):
     async def run():
         events = CASES[name]
         evicting = name == "mixed, evicting"  # full fingerprints, and links older than 2 days dropped
+        ttl_s = 2 * 86_400 if evicting else 30 * 86_400 if "90 days" in name else TTL_S
         redis, prefix, red, mem, batches, from_redis, from_memory = await both(
-            services.redis_url, events, batch, 4 if evicting else 100, 2 * 86_400 if evicting else TTL_S)
+            services.redis_url, events, batch, 4 if evicting else 100, ttl_s)
         try:
             assert from_redis == from_memory
             before, ttls = await snapshot(redis, prefix)
             assert before == stored(red, mem)
-            assert all(0 < t <= TTL_S for t in ttls)
+            assert all(0 < t <= ttl_s for t in ttls)
             last = batches[-1]  # what a restart re-delivers: the batch after the last commit
             again = await red.observe(last)  # the same views; `later` aside, which grows with what is read
             assert {k: v.shared for k, v in again.items() if v.shared} == {
@@ -120,7 +125,8 @@ def test_cluster_of_a_ring_of_duplicates(services):
 def test_one_round_trip_per_batch_two_when_a_link_may_show(services):
     async def run():
         redis = Redis.from_url(services.redis_url)
-        index = RedisLinkIndex(redis, TTL_S, prefix=f"test:{uuid.uuid4().hex}:")
+        # room for every account of a fingerprint: what eviction keeps depends on when it runs
+        index = RedisLinkIndex(redis, MONTH_S, 100, prefix=f"test:{uuid.uuid4().hex}:")
         executes = 0
         make = redis.pipeline
 
@@ -152,7 +158,7 @@ def test_one_round_trip_per_batch_two_when_a_link_may_show(services):
             assert await index.observe([login(2, "lone", device="own-device", ts=T0 + week)]) == {}
             await index.flush()
             assert executes == 2  # a week later, after the views: its day last seen, and its account's hash renewed
-            assert 0 < await redis.ttl(index.key("acct:lone")) <= TTL_S
+            assert 0 < await redis.ttl(index.key("acct:lone")) <= MONTH_S
             await redis.script_flush()  # a restarted server has no scripts: reloaded, batch re-applied
             again = await index.observe(mixed(1000, seed=3))
             assert {k: v.shared for k, v in again.items()} == {k: v.shared for k, v in first.items()}
@@ -167,7 +173,7 @@ def test_a_refresh_that_fails_is_written_again_with_the_next_batch(services):
     so the next sighting of the pair writes it."""
     async def run():
         redis = Redis.from_url(services.redis_url)
-        index = RedisLinkIndex(redis, TTL_S, prefix=f"test:{uuid.uuid4().hex}:")
+        index = RedisLinkIndex(redis, MONTH_S, prefix=f"test:{uuid.uuid4().hex}:")
         week = RedisLinkIndex.REFRESH_MS
         write = index._write
 

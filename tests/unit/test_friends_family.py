@@ -100,11 +100,13 @@ def test_linked_client_and_freelancer(client, freelancer, fires):
     states: dict[str, AccountState] = {}
     signals = [s for ev in events for s in friends_family.on_account(
         states.setdefault(ev.account_id, AccountState()), ev, view_of(views, ev), RULE)]
-    # c1's second login reveals nothing new (it gets no view): c1 is told by f1's event
-    assert [s.event_id for s in signals] == (["f1-1"] if fires else [])
+    # c1's second login shows nothing new, so it gets no view: c1 is told by f1's event. Unless it
+    # carries two weak fingerprints: such an event is always asked, and c1 sees the link itself.
+    weak_pair = "device" not in client and "payment" not in client
+    assert [s.event_id for s in signals] == ((["f1-1", "c1-2"] if weak_pair else ["f1-1"]) if fires else [])
     notices = [n for ev in events
                for n in friends_family.counterpart_notices(AccountState(), ev, view_of(views, ev), RULE)]
-    assert [n.subject_id for n in notices] == (["c1"] if fires else [])
+    assert [n.subject_id for n in notices] == ((["c1", "f1"] if weak_pair else ["c1"]) if fires else [])
     if fires:
         assert signals[0].reason.startswith("freelancer account shares ")
         assert signals[0].reason.endswith("with client account c1: possible friends-and-family feedback")

@@ -272,10 +272,13 @@ def test_a_known_sighting_is_written_again_only_after_the_refresh_period():
     observe([login(1, "f1", device="d1", ts=T0 + 3 * day)], index=index)
     assert index.fps["fp:device:d1"]["f1"] == [T0, T0, "freelancer"]  # the day last seen lags
     observe([login(2, "f1", device="d1", ts=T0 + 8 * day)], index=index)
+    assert index.fps["fp:device:d1"]["f1"] == [T0, T0, "freelancer"]  # written while the batch is scored
+    asyncio.run(index.flush())
     assert index.fps["fp:device:d1"]["f1"] == [T0, T0 + 8 * day, "freelancer"]
     # An earlier sighting read late is written (it may be the first), and so is a new role.
     observe([login(3, "f1", device="d1", ts=T0 - HOUR), login(4, "f1", "client", device="d1", ts=T0 + 8 * day)],
             index=index)
+    asyncio.run(index.flush())
     assert index.fps["fp:device:d1"]["f1"] == [T0 - HOUR, T0 + 8 * day, "freelancer"]  # roles merge by max
     assert index.accounts["acct:f1"]["device:d1"] == T0 - HOUR
 
@@ -299,3 +302,15 @@ def test_an_event_gets_a_view_only_when_it_could_show_a_link():
     index = MemoryLinkIndex()
     observe([login(0, "f1", device="d1", ip="i1"), login(1, "f2", device="d2", ip="i2")], index=index)
     assert list(observe([login(2, "f2", device="d2", ip="i1")], index=index)) == ["f2-2"]
+
+
+def test_two_weak_fingerprints_first_seen_apart_link_at_an_event_carrying_both():
+    """f2 shows the IP at one login and the phone at another (one weak fingerprint each: no view);
+    a login with both asks whether others hold them, first sighting or not, and links f1."""
+    events = [login(0, "f1", ip="home", phone="ph-1", kind="signup"), login(1, "f2", ip="home"),
+              login(2, "f2", phone="ph-1"), login(3, "f2", ip="home", phone="ph-1")]
+    views = observe(events, batch=1)
+    assert list(views) == ["f2-3"]
+    found = run(events, batch=1)
+    assert [(a, s.reason) for a, s in found] == [
+        ("f2", "shares IP address home and phone number ph-1 with freelancer account f1")]

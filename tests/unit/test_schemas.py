@@ -47,6 +47,10 @@ BAD = [
     ("contracts", orjson.dumps({**VALID["contracts"], "actor_id": ""}), "bad_value"),
     ("proposals", orjson.dumps({**VALID["proposals"], "event_id": "p\x1e1"}), "bad_value"),  # control char
     ("proposals", orjson.dumps({**VALID["proposals"], "bid": "cheap"}), "wrong_type"),
+    # fingerprints become Redis keys and script records: no control characters, bounded
+    ("accounts", orjson.dumps({**VALID["accounts"], "device_fp": "abc\tvictim:key"}), "bad_value"),
+    ("accounts", orjson.dumps({**VALID["accounts"], "ip_fp": "f" * 129}), "bad_value"),
+    ("messages", orjson.dumps({**VALID["messages"], "ts": 2**53}), "bad_value"),
 ]
 
 

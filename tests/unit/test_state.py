@@ -82,3 +82,4 @@ def test_sightings_count_the_day_up_to_each_event_read_in_any_order():
     assert state.sight(("c:US",), t0 + 25 * hour, day) == ["c:FR", "c:US"]
     assert state.sight(("c:JP",), t0 + 4 * day, day) == ["c:JP"]
     assert list(state.sightings) == ["c:JP"]  # two days older than the newest: forgotten
+    assert state.sight(("c:US",), t0, day) == ["c:US"]  # read very late: its own country still counts
