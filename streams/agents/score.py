@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import time
@@ -154,7 +155,13 @@ class ScoreAgent:
         indexing = asyncio.gather(self.links.observe(prepared.account_events),
                                   self.scoring.sketches(prepared.proposals))
         await asyncio.sleep(0)  # both start: up to their first wait for Redis or the children
-        states = {account: tables.load(self.table, account) for account in prepared.accounts}
+        try:
+            states = {account: tables.load(self.table, account) for account in prepared.accounts}
+        except BaseException:
+            indexing.cancel()  # the retry starts both again; none of their replies is left pending
+            with contextlib.suppress(BaseException):
+                await indexing
+            raise
         linked, sketches = await indexing
         letters = await self.letters.observe(prepared.proposals, sketches)
         views: dict[str, View] = {**linked, **letters}
