@@ -389,10 +389,10 @@ class _Index:
 
     A sighting this index wrote before (same account, fingerprint and role, at an earlier time)
     cannot be a first sighting: it could only move the day last seen forward. It is written
-    again only `REFRESH_MS` of event time after (the day last seen lags by up to that); while
-    the batch is scored (`flush` waits for it) unless a view of the batch reads its
-    fingerprint. A worker sees every event of its accounts, so most logins write nothing, and
-    the others wait for Redis only when they may show a link. A sighting not written for
+    again only `REFRESH_MS` of event time after (the day last seen lags by up to that), after
+    the batch's views are read, while it is scored (`flush` waits for it; the memory twin
+    writes it then too). A worker sees every event of its accounts, so most logins write
+    nothing, and the others wait for Redis only when they may show a link. A sighting not written for
     nearly the TTL is written as new (its keys may have expired), and one written later but
     found new (Redis lost it) is recorded as a first sighting and empties the memory. What is
     skipped stays skipped when read again, so a replay changes nothing stored.
@@ -480,10 +480,6 @@ class _Index:
         if any(flags):
             shown = revealing(plan, flags)
             needed = sorted({name for i in shown for _, _, name in plan.named(i)})
-            read = set(needed)
-            if early := [n for n in due if plan.sightings[n][0] in read]:  # a view reads its day last seen
-                due = [n for n in due if plan.sightings[n][0] not in read]
-                await self._refresh(plan, early)
             fields = await self._record_read(plan.firsts(flags), needed)
             if needed:
                 entries = {name: parse_members(f) for name, f in zip(needed, fields, strict=True)}
