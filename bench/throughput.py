@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import statistics
 import sys
 import tempfile
@@ -75,18 +76,28 @@ def worker_run(env: dict[str, str], total: int, tmp: Path) -> tuple[float, dict[
         w.wait_ready(120)
         while (first := w.processed()) == 0:
             time.sleep(0.05)
-        t0, cpu0 = time.perf_counter(), redis_cpu(redis)
+        pids = [w.proc.pid, *w.scoring_processes()]  # type: ignore[union-attr]
+        t0, cpu0, own0 = time.perf_counter(), redis_cpu(redis), [process_cpu(p) for p in pids]
         # Each /metrics scrape costs the worker milliseconds (Faust's per-partition series):
         # poll once a second, and finely only near the end.
         while (done := w.processed()) < total:
             time.sleep(0.1 if done > 0.9 * total else 1.0)
         rate = (done - first) / (time.perf_counter() - t0)
+        own = [process_cpu(p) - c for p, c in zip(pids, own0, strict=True)]
         stats = batch_stats(w.scrape() or "")
-        stats["redis_us"] = (redis_cpu(redis) - cpu0) / max(1, done - first) * 1e6
+        events = max(1, done - first)
+        stats["redis_us"] = (redis_cpu(redis) - cpu0) / events * 1e6
+        stats["worker_us"], stats["scoring_us"] = own[0] / events * 1e6, sum(own[1:]) / events * 1e6
         return rate, stats
     finally:
         redis.close()
         w.stop()
+
+
+def process_cpu(pid: int) -> float:
+    """Seconds of CPU a process has used (user and system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def redis_cpu(redis: SyncRedis) -> float:
@@ -152,6 +163,7 @@ def main() -> None:
 
             raw: list[float] = []
             work: dict[tuple[int, int], list[float]] = {v: [] for v in variants}
+            cpu: dict[tuple[int, int], list[float]] = {v: [] for v in variants}  # worker + children + Redis
             for run in range(args.runs):
                 raw.append(asyncio.run(ceiling(settings, total)))
                 print(f"run {run}: ceiling {raw[-1]:,.0f}/s", flush=True)
@@ -162,18 +174,24 @@ def main() -> None:
                     work[v].append(rate)
                     print(f"run {run}: worker, {named(v)}: {rate:,.0f}/s  "
                           f"({batches['batches']:.0f} batches, mean {batches['mean_batch']:.0f} events, "
-                          f"{batches['mean_batch_ms']:.0f} ms each; Redis CPU {batches['redis_us']:.1f} µs/event)",
+                          f"{batches['mean_batch_ms']:.0f} ms each; CPU µs/event: worker {batches['worker_us']:.1f}, "
+                          f"scoring processes {batches['scoring_us']:.1f}, Redis {batches['redis_us']:.1f})",
                           flush=True)
+                    cpu[v].append(batches["worker_us"] + batches["scoring_us"] + batches["redis_us"])
             r = statistics.median(raw)
             print(f"median ceiling (aiokafka + decode): {r:,.0f} events/s")
             for v in variants:
                 w = statistics.median(work[v])
                 print(f"median worker, {named(v)}: {w:,.0f} events/s = {1e6 / w:.1f} µs/event  "
                       f"(worker / ceiling {w / r:.3f}; runs {' / '.join(f'{x:,.0f}' for x in work[v])})")
+            for v in variants:
+                print(f"median CPU, {named(v)}: {statistics.median(cpu[v]):.1f} µs/event "
+                      f"(worker, scoring processes and Redis; runs {' / '.join(f'{x:.1f}' for x in cpu[v])})")
             if len(variants) > 1:
-                first = statistics.median(work[variants[0]])
+                first, first_cpu = statistics.median(work[variants[0]]), statistics.median(cpu[variants[0]])
                 for v in variants[1:]:
-                    print(f"{named(v)} / {named(variants[0])}: {statistics.median(work[v]) / first:.2f}")
+                    print(f"{named(v)} / {named(variants[0])}: throughput {statistics.median(work[v]) / first:.2f}, "
+                          f"CPU per event {first_cpu / statistics.median(cpu[v]):.2f}")
     finally:
         services.stop()
 
