@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import zlib
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -205,11 +205,6 @@ class NoLinkIndex:
         return _cluster_dict(account_id, {account_id: 0}, {}, {}, False)
 
 
-def fingerprints(event: AccountEvent) -> list[tuple[str, str]]:
-    """(kind, hashed value) of each fingerprint the event carries."""
-    return [(kind, value) for kind, attr in KINDS if (value := getattr(event, attr))]
-
-
 _NAMED = tuple((kind, attr, f"fp:{kind}:") for kind, attr in KINDS)
 
 
@@ -246,11 +241,12 @@ class Plan:
 
     def firsts(self, flags: list[int]) -> dict[str, AccountUpdate]:
         """The accounts' first sightings with fingerprints ("acct:{id}" -> update)."""
-        return self.accounts([n for n, flag in enumerate(flags) if flag in (ALONE, SHARED)], True)
+        firsts = [n for n, flag in enumerate(flags) if flag in (ALONE, SHARED)]
+        return self.accounts(firsts, set(firsts))
 
-    def accounts(self, positions: list[int], with_fps: bool = False) -> dict[str, AccountUpdate]:
+    def accounts(self, positions: list[int], first_seen: Container[int] = ()) -> dict[str, AccountUpdate]:
         """The latest day and role of the accounts of the sightings at `positions` ("acct:{id}" ->
-        update), with those fingerprints first seen then if `with_fps`."""
+        update), with the fingerprints of those `first_seen` and the times they were."""
         accounts: dict[str, AccountUpdate] = {}
         for n in positions:
             name, account, role, ts = self.sightings[n]
@@ -258,7 +254,7 @@ class Plan:
             up = accounts.get("acct:" + account) or accounts.setdefault("acct:" + account, AccountUpdate(day, role))
             if (day, role) > (up.day, up.role):
                 up.day, up.role = day, role
-            if with_fps:
+            if n in first_seen:
                 key = name[3:]
                 up.fps[key] = min(ts, up.fps.get(key, ts))
         return accounts
@@ -431,11 +427,8 @@ class _Index:
         index lost it: expired, flushed) is recorded as first seen, and the memory of what was
         written, no longer to be trusted, is emptied."""
         flags = await self._write(plan, due)
-        lost = [n for n in due if flags[n] in (ALONE, SHARED)]
-        accounts = plan.accounts(due)
-        for name, update in plan.accounts(lost, True).items():
-            accounts[name] = update
-        await self._record_read(accounts, [])
+        lost = {n for n in due if flags[n] in (ALONE, SHARED)}
+        await self._record_read(plan.accounts(due, lost), [])
         if lost:
             self._written.clear()
         else:
