@@ -22,6 +22,7 @@ class Escalation:
     reasons: tuple[str, ...]
     evidence: tuple[dict[str, Any], ...]
     rule_version: str
+    model_version: str  # of the text model that read the texts in evidence
     ts: int
     trigger_event_id: str
     follow_up: int = 0  # 0: first in its cooldown period; n: the nth on stronger evidence
@@ -37,6 +38,7 @@ class Escalation:
             "reasons": list(self.reasons),
             "evidence": list(self.evidence),
             "rule_version": self.rule_version,
+            "model_version": self.model_version,
             "ts": self.ts,
             "trigger_event_id": self.trigger_event_id,
             "follow_up": self.follow_up,
@@ -76,6 +78,7 @@ def build(
         reasons=reasons,
         evidence=evidence,
         rule_version=rules.version,
+        model_version=rules.text_model.version,
         ts=ts,
         trigger_event_id=trigger_event_id,
         follow_up=max(follow_up(state, p) for p in policies),

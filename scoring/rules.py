@@ -10,6 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from scoring.text.families import RULES as TEXT_RULES
+from scoring.text.model import TextModel, packaged
+
 POLICIES = (
     "off_platform_payment",
     "off_platform_contact",
@@ -63,6 +66,12 @@ class Rules:
     demoted: frozenset[str] = frozenset()  # rules moved to shadow by reviewers' verdicts
     exempt_accounts: frozenset[str] = frozenset()  # allow-listed: no rule scores them
     relationships: frozenset[tuple[str, str]] = frozenset()  # (a, b) both ways: contact allowed
+    text_model: TextModel = field(default_factory=packaged)  # the learned stage of the text rules
+
+    @property
+    def text_enabled(self) -> bool:
+        """Whether any text rule runs (the text stage is skipped when none does)."""
+        return any(self.detector(name) is not None for name in TEXT_RULES)
 
     def exempt(self, account: str, detector: str) -> bool:
         """Whether `account` is allow-listed, for every rule or for this signal's rule."""
@@ -108,7 +117,8 @@ class Rules:
 
 
 def rule_of(detector: str) -> str:
-    """The rule (rules-file detector) a signal's detector belongs to: `text.payment_provider` -> `text`."""
+    """The rule (rules-file detector) a signal's detector belongs to:
+    `text_provider_ask.payment_provider_intent` -> `text_provider_ask`."""
     return detector.split(".", 1)[0]
 
 
@@ -130,7 +140,7 @@ DETECTOR_PARAMS: dict[str, tuple[str, ...]] = {
     "message_burst": ("per_minute", "per_hour"),
     "first_message_fanout": ("per_hour", "per_day"),
     "proposal_rate": ("per_hour", "per_day"),
-    "text": (),
+    **{name: () for name in TEXT_RULES},
     "repeated_cover_letter": ("similarity", "min_matches"),
     "cover_letter_farm": ("similarity", "min_accounts", "window_hours"),
     "feedback_requests": ("per_contract_per_week",),
@@ -163,7 +173,7 @@ def _detector(name: str, raw: Any) -> DetectorRule:
     if name not in DETECTOR_PARAMS:
         raise RulesError(f"{where}: unknown detector (known: {', '.join(DETECTOR_PARAMS)})")
     policy = table.get("policy", "")
-    if name != "text" and policy not in POLICIES:
+    if name not in TEXT_RULES and policy not in POLICIES:
         raise RulesError(f"{where}: field 'policy' must be one of {', '.join(POLICIES)}")
     params = {k: _number(where, table, k) for k in DETECTOR_PARAMS[name]}
     mode = table.get("mode", "active")
@@ -230,8 +240,9 @@ def _thresholds(raw: Any) -> dict[str, float]:
     return {p: _number("rule 'thresholds'", table, p) for p in POLICIES if p in table}
 
 
-def parse_rules(raw: Mapping[str, Any]) -> Rules:
-    """Validate a parsed rules document and build `Rules`."""
+def parse_rules(raw: Mapping[str, Any], text_model: TextModel | None = None) -> Rules:
+    """Validate a parsed rules document and build `Rules` (with the packaged text model unless
+    another is given)."""
     version = raw.get("version")
     if not isinstance(version, str) or not version.strip():
         raise RulesError("rule 'version': field 'version' must be a non-empty string")
@@ -248,4 +259,5 @@ def parse_rules(raw: Mapping[str, Any]) -> Rules:
         reviewer=_reviewer(raw.get("reviewer")),
         exempt_accounts=exempt,
         relationships=relationships,
+        text_model=text_model or packaged(),
     )

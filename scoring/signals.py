@@ -26,6 +26,16 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class TextRef:
+    """The text a text signal read (cut to a bound), its kind, and the model that read it: what a
+    reviewer's verdict turns into a labelled example."""
+
+    kind: str
+    body: str
+    model_version: str
+
+
+@dataclass(frozen=True, slots=True)
 class Signal:
     policy: str
     detector: str
@@ -35,9 +45,10 @@ class Signal:
     ts: int
     counters: tuple[Counter, ...] = ()
     spans: tuple[Span, ...] = ()
+    text: TextRef | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "policy": self.policy,
             "detector": self.detector,
             "weight": round(self.weight, 4),
@@ -50,3 +61,6 @@ class Signal:
             ],
             "spans": [{"start": s.start, "end": s.end, "text": s.text} for s in self.spans],
         }
+        if self.text is not None:
+            out["text"] = {"kind": self.text.kind, "body": self.text.body, "model_version": self.text.model_version}
+        return out

@@ -37,7 +37,7 @@ def _message(state: AccountState, ev: Message, rules: Rules) -> list[Signal]:
         direct_contract=ev.direct_contract,
         previous=state.room_tail(ev.room_id),
     )
-    signals += text.detect(ev.text, context, ev.event_id, ev.ts, rules.detector("text"))
+    signals += text.detect(ev.text, context, ev.event_id, ev.ts, rules)
     state.push_room_text(ev.room_id, ev.text)
     return signals
 
@@ -50,7 +50,7 @@ def _feedback(state: AccountState, ev: Feedback, rules: Rules) -> list[Signal]:
         rule = rules.detector("friends_family")
         signals = friends_family.on_rating(state.first_job, ev, rule) + friends_family.on_rating_given(state, ev, rule)
     ctx = TextContext(kind="feedback", direct_contract=ev.direct_contract)
-    return signals + text.detect(ev.comment, ctx, ev.event_id, ev.ts, rules.detector("text"))
+    return signals + text.detect(ev.comment, ctx, ev.event_id, ev.ts, rules)
 
 
 def _account(state: AccountState, ev: AccountEvent, view: LinkView | None, rules: Rules) -> list[Signal]:
@@ -58,8 +58,7 @@ def _account(state: AccountState, ev: AccountEvent, view: LinkView | None, rules
     if view is not None:
         signals += friends_family.on_account(state, ev, view, rules.detector("friends_family"))
     if ev.profile_text:
-        signals += text.detect(ev.profile_text, TextContext(kind="profile"), ev.event_id, ev.ts,
-                               rules.detector("text"))
+        signals += text.detect(ev.profile_text, TextContext(kind="profile"), ev.event_id, ev.ts, rules)
     return signals
 
 
@@ -71,7 +70,6 @@ View = LinkView | tuple[LetterMatch, ...]
 def detect(state: AccountState, event: Event, rules: Rules, view: View | None = None) -> list[Signal]:
     """Signals of one event; updates the account's windowed state. `view` is what a
     cross-account index knows at the event (None where there is no index)."""
-    rule = rules.detector("text")
     if isinstance(event, Message):
         return _message(state, event, rules)
     if isinstance(event, Proposal):
@@ -80,7 +78,7 @@ def detect(state: AccountState, event: Event, rules: Rules, view: View | None = 
         if isinstance(view, tuple):
             signals += cover_letters.detect_farm(state, event, view, rules.detector("cover_letter_farm"))
         ctx = TextContext(kind="proposal")
-        return signals + text.detect(event.cover_letter, ctx, event.event_id, event.ts, rule)
+        return signals + text.detect(event.cover_letter, ctx, event.event_id, event.ts, rules)
     if isinstance(event, Feedback):
         return _feedback(state, event, rules)
     if isinstance(event, SubjectEvent) and event.kind == "replied":

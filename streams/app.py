@@ -25,6 +25,7 @@ from streams.reviewer import DecisionsAgent, RuleBoard, VerdictStore
 from streams.rules_reload import Reloader
 from streams.sensors import LeanPrometheusMonitor
 from streams.settings import Settings
+from streams.training.verdicts import ExampleStore
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +123,8 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     )
     app.agent(defined.inputs, name="score")(agent.run)
     decisions = DecisionsAgent(
-        topics=defined, profiles=profiles, store=verdicts, board=board, metrics=metrics,
+        topics=defined, profiles=profiles, store=verdicts, board=board,
+        examples=ExampleStore(redis, settings.app_id), metrics=metrics,
         max_text_chars=settings.max_text_chars, batch_max=settings.batch_max,
         batch_window_s=settings.batch_window_ms / 1000,
         producer=lambda: app.producer._ensure_producer(),  # type: ignore[attr-defined]

@@ -110,6 +110,7 @@ def report(result: Backtest, truth: dict[str, Any] | None) -> dict[str, Any]:
         "dead_letters": result.dead_letters,
         "events_per_second": round(result.events / result.seconds) if result.seconds else 0,
         "evidence_by_detector": dict(sorted(per_rule.items())),
+        "text_model_versions": sorted({e.model_version for e in result.escalations}),
     }
     if truth is not None:
         summary["per_policy"] = per_policy(
@@ -119,9 +120,20 @@ def report(result: Backtest, truth: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def compare(new: Backtest, old: Backtest) -> dict[str, list[list[str]]]:
-    """(account, policy) pairs the new rules escalate that the old did not, and the reverse."""
+    """(account, policy) pairs the new rules (or text model) escalate that the old did not, and
+    the reverse; and the same for the texts in the escalations' evidence, as (event, policy)."""
     added, dropped = new.flagged() - old.flagged(), old.flagged() - new.flagged()
-    return {"added": sorted(map(list, added)), "dropped": sorted(map(list, dropped))}
+    texts_new, texts_old = _texts(new), _texts(old)
+    return {
+        "added": sorted(map(list, added)),
+        "dropped": sorted(map(list, dropped)),
+        "texts_added": sorted(map(list, texts_new - texts_old)),
+        "texts_dropped": sorted(map(list, texts_old - texts_new)),
+    }
+
+
+def _texts(result: Backtest) -> set[tuple[str, str]]:
+    return {(item["event_id"], item["policy"]) for e in result.escalations for item in e.evidence if "text" in item}
 
 
 def print_progress(count: int) -> None:

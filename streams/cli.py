@@ -10,24 +10,11 @@ from __future__ import annotations
 import asyncio
 import atexit
 import sys
-import tomllib
-from pathlib import Path
 
-from scoring.rules import Rules, RulesError, parse_rules
+from scoring.rules import RulesError
 from streams import admin, app, commands, embedded
+from streams.rules_file import load_model, load_rules
 from streams.settings import Settings, SettingsError, load
-
-
-def load_rules(path: Path) -> Rules:
-    try:
-        with path.open("rb") as fh:
-            raw = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"rules file {path}: {exc}") from None
-    try:
-        return parse_rules(raw)
-    except RulesError as exc:
-        raise RulesError(f"rules file {path}: {exc}") from None
 
 
 def _fail(message: str) -> None:
@@ -71,7 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     try:
         settings = load()
-        rules = load_rules(settings.rules_file)
+        rules = load_rules(settings.rules_file, load_model(settings.text_model_file))
     except (SettingsError, RulesError) as exc:
         _fail(str(exc))
         return

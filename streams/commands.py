@@ -45,13 +45,21 @@ def register(scorer: Scorer) -> None:
 
     @app.command()
     async def classify(self: Any) -> None:
-        """Read JSONL {id, kind, text} on stdin; write JSONL {id, labels, hits} on stdout."""
+        """Read JSONL {id, kind, text} on stdin; write JSONL {id, labels, hits, scores, model_version}."""
         from scoring.text.classify import classify_stream
 
-        out = sys.stdout
-        for line in classify_stream(sys.stdin):
-            out.write(line + "\n")
-        out.flush()
+        out, done = sys.stdout.buffer, []
+        try:
+            for line in classify_stream(sys.stdin.buffer, scorer.rules.text_model, orjson.loads, _jsonl):
+                done.append(line)
+                if len(done) >= 512:
+                    out.write(b"".join(done))
+                    done.clear()
+        except ValueError as exc:
+            raise SystemExit(f"riskscorer classify: {exc}") from None
+        finally:
+            out.write(b"".join(done))
+            out.flush()
 
     @app.command(
         option("--accounts", type=int, default=400, show_default=True, help="accounts to simulate"),
@@ -78,25 +86,51 @@ def register(scorer: Scorer) -> None:
                help="rules file (default: RISKSCORER_RULES_FILE)"),
         option("--truth", type=click_path(exists=True), default=None, help="ground truth JSON"),
         option("--compare", type=click_path(exists=True), default=None,
-               help="old rules file: what the change adds and drops"),
+               help="old rules file (run with the text model in force): what the change adds and drops"),
+        option("--text-model", "text_model", type=click_path(exists=True), default=None,
+               help="text model file to run with (default: the one in force)"),
     )
     async def backtest(
-        self: Any, events: str, rules_path: str | None, truth: str | None, compare: str | None
+        self: Any, events: str, rules_path: str | None, truth: str | None, compare: str | None,
+        text_model: str | None,
     ) -> None:
         """Run detectors and scoring over recorded events (JSONL), without a broker."""
         from streams import backtest as bt
-        from streams.cli import load_rules
+        from streams.rules_file import load_model, load_rules
 
-        rules = load_rules(Path(rules_path)) if rules_path else scorer.rules
+        model = load_model(Path(text_model)) if text_model else scorer.rules.text_model
+        rules = load_rules(Path(rules_path) if rules_path else settings.rules_file, model)
         truth_doc = orjson.loads(Path(truth).read_bytes()) if truth else None
         result = bt.run(read_jsonl(Path(events)), rules, settings.max_event_bytes,
                         settings.max_text_chars, bt.print_progress)
         summary = bt.report(result, truth_doc)
         if compare:
-            old = bt.run(read_jsonl(Path(events)), load_rules(Path(compare)),
+            old = bt.run(read_jsonl(Path(events)), load_rules(Path(compare), scorer.rules.text_model),
                          settings.max_event_bytes, settings.max_text_chars)
             summary["compare"] = bt.compare(result, old)
         sys.stdout.write(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+    @app.command(
+        option("--out", type=click_path(), required=True, help="model file to write (gzipped JSON)"),
+        option("--public", type=click_path(directory=True, exists=True), default=None,
+               help="folder of the public labelled sets (default: ../shared/textdata beside the checkout)"),
+        option("--examples", type=click_path(exists=True), default=None,
+               help="reviewers' verdicts exported as JSONL (default: the store in RISKSCORER_REDIS_URL)"),
+        option("--version", "version", default=None, help="model version (default: a hash of what it learns from)"),
+        option("--c", "c", type=float, default=0.5, show_default=True, help="inverse regularisation strength"),
+    )
+    async def train_text(
+        self: Any, out: str, public: str | None, examples: str | None, version: str | None, c: float
+    ) -> None:
+        """Train the text model on the seed set, the public sets and reviewers' verdicts."""
+        from streams.training import command
+
+        folder = Path(public) if public else command.DEFAULT_PUBLIC
+        if not folder.is_dir():
+            raise SystemExit(f"riskscorer: no public labelled sets at {folder} (give --public)")
+        verdicts = await command.verdict_examples(
+            settings.redis_url, settings.app_id, Path(examples) if examples else None)
+        command.train_to_file(command.gather(folder, verdicts), Path(out), version, c)
 
     @app.command(argument("rules_file", type=click_path(exists=True)))
     async def publish_rules(self: Any, rules_file: str) -> None:
@@ -138,6 +172,10 @@ def register(scorer: Scorer) -> None:
     async def create_topics(self: Any) -> None:
         """Create the scorer's topics on the configured broker (idempotent)."""
         await admin.ensure_topics(settings)
+
+
+def _jsonl(obj: dict[str, Any]) -> bytes:
+    return orjson.dumps(obj) + b"\n"
 
 
 def click_path(exists: bool = False, directory: bool = False) -> Any:

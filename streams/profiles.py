@@ -67,12 +67,16 @@ def _text(key: bytes | str) -> str:
 
 def reviewed(esc: Escalation) -> dict[str, Any]:
     """The escalation as its reviewers' decision is applied: the account, the policies, when,
-    and the rules whose evidence it carried."""
+    the rules whose evidence it carried, and the texts it read (which a verdict labels)."""
     return {
         "account_id": esc.account_id,
         "policies": list(esc.policies),
         "ts": esc.ts,
         "rules": sorted({rule_of(item["detector"]) for item in esc.evidence}),
+        "texts": [
+            {"policy": item["policy"], "event_id": item["event_id"], **item["text"]}
+            for item in esc.evidence if "text" in item
+        ],
     }
 
 
@@ -85,4 +89,5 @@ def _summary(esc: Escalation) -> dict[str, Any]:
         "reasons": list(esc.reasons),
         "ts": esc.ts,
         "rule_version": esc.rule_version,
+        "model_version": esc.model_version,
     }

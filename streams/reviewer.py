@@ -10,7 +10,8 @@ its floor over at least the configured number of verdicts is demoted to shadow
 mode on every worker (`Reloader` applies the demotions) until an operator
 reinstates it. A dismissal also travels to the account's own partition (a
 `dismissed` subject event per policy), where the evidence up to the escalation
-stops counting in the account's score.
+stops counting in the account's score. The texts the escalation read are stored with the
+verdict as labelled examples (`streams.training.verdicts`), for `riskscorer train-text`.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from streams.pipeline import Incoming, dead_letter
 from streams.profiles import ProfileStore
 from streams.schemas import DECISION_SCHEMA, Rejected, subjects
 from streams.topics import Topics
+from streams.training.verdicts import ExampleStore
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +177,7 @@ class DecisionsAgent:
     profiles: ProfileStore
     store: VerdictStore
     board: RuleBoard
+    examples: ExampleStore
     metrics: Metrics
     max_text_chars: int
     batch_max: int
@@ -218,6 +221,7 @@ class DecisionsAgent:
             else:
                 rejected.append((item, "unknown_escalation", f"no escalation {d.escalation_id} (or it expired)"))
         await self.store.record((d.escalation_id, d.decision, known[d.escalation_id]["rules"]) for d in applied)
+        await self.examples.record((d, known[d.escalation_id]) for d in applied)
         out, t = self.producer(), self.topics
         sends = [
             await out.send(t.dead_letters.get_topic_name(), dead_letter(item, reason, detail), key=item.key)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import tomllib
 
 from redis.asyncio import Redis
 
-from scoring.rules import Rules, RulesError, parse_rules
+from scoring.rules import Rules, RulesError
 from streams.metrics import Metrics
 from streams.pipeline import Processor
+from streams.rules_file import parse_text
 
 RULES_KEY = "riskscorer:{}:rules"  # per app id: deployments sharing a Redis stay apart
 
@@ -24,14 +24,6 @@ RULES_KEY = "riskscorer:{}:rules"  # per app id: deployments sharing a Redis sta
 def rules_key(app_id: str) -> str:
     return RULES_KEY.format(app_id)
 log = logging.getLogger(__name__)
-
-
-def parse_text(text: str) -> Rules:
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"not valid TOML: {exc}") from None
-    return parse_rules(raw)
 
 
 async def publish(redis: Redis, app_id: str, text: str) -> Rules:
@@ -73,7 +65,7 @@ class Reloader:
             return
         self.seen = digest
         try:
-            rules = parse_text(data.decode())
+            rules = parse_text(data.decode(), self.processor.rules.text_model)
         except (RulesError, UnicodeDecodeError) as exc:
             self.metrics.rules_rejected.inc()
             log.error("rejected published rules, keeping version %s: %s", self.published.version, exc)

@@ -44,6 +44,7 @@ class Settings:
     web_host: str = "127.0.0.1"
     web_port: int = 6066
     rules_file: Path = DEFAULT_RULES
+    text_model_file: Path | None = None  # None: the packaged text model (`riskscorer train-text` writes others)
     data_dir: Path = Path(".riskscorer-data")
     max_event_bytes: int = 65536
     max_text_chars: int = 20000
@@ -149,7 +150,7 @@ def _redis(name: str, raw: str) -> str:
     return raw
 
 
-def _rules(name: str, raw: str) -> Path:
+def _file(name: str, raw: str) -> Path:
     path = Path(raw)
     if not path.is_file():
         raise SettingsError(f"{PREFIX}{name}={raw!r}: no such file")
@@ -176,7 +177,8 @@ _SPECIAL: dict[str, Callable[[str, str], Any]] = {
     "max_text_chars": _text_limit,
     "scoring_processes": _count,
     "links_shards": _count,
-    "rules_file": _rules,
+    "rules_file": _file,
+    "text_model_file": _file,
     "data_dir": lambda _n, raw: Path(raw),
 }
 

@@ -116,7 +116,7 @@ class _Snapshots(dict[str, bytes]):
 def simulated_states(accounts: int, days: float, seed: int) -> list[bytes]:
     """State JSON of a simulated stream's accounts, each time a batch of the backtest wrote one."""
     from streams import backtest  # the simulator and the backtest are needed only to train
-    from streams.cli import load_rules
+    from streams.rules_file import load_rules
     from streams.settings import DEFAULT_RULES
     from streams.simulator import SimConfig, generate
 

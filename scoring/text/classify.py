@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from scoring.text.detect import detect_text, hit_to_dict, labels
+from scoring.text.detect import analyze, hit_to_dict, labels
+from scoring.text.model import TextModel
 from scoring.text.types import KINDS, TextContext
 
 
@@ -21,23 +22,41 @@ def _check(obj: Any) -> tuple[str, str, str]:
     return obj["id"], obj["kind"], obj["text"]
 
 
-def classify_line(obj: dict[str, Any]) -> dict[str, Any]:
-    """``{"id", "kind", "text"}`` -> ``{"id", "labels", "hits"}``; ValueError on a malformed object."""
+def classify_line(obj: dict[str, Any], model: TextModel | None = None) -> dict[str, Any]:
+    """``{"id", "kind", "text"}`` -> ``{"id", "labels", "hits", "scores", "model_version"}``: the
+    flagged policies, one hit each with its evidence, and the model's score per policy;
+    ValueError on a malformed object."""
     ident, kind, text = _check(obj)
-    hits = detect_text(text, TextContext(kind=kind))
-    return {"id": ident, "labels": labels(hits), "hits": [hit_to_dict(h) for h in hits]}
+    result = analyze(text, TextContext(kind=kind), model)
+    return {
+        "id": ident,
+        "labels": labels(result.hits),
+        "hits": [hit_to_dict(h) for h in result.hits],
+        "scores": {p: round(v, 4) for p, v in result.scores.items()},
+        "model_version": result.model_version,
+    }
 
 
-def classify_stream(lines: Iterable[str]) -> Iterator[str]:
-    """JSONL in, JSONL out, one line out per non-blank line in."""
+def _dumps(obj: dict[str, Any]) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def classify_stream(
+    lines: Iterable[str | bytes],
+    model: TextModel | None = None,
+    loads: Callable[[str | bytes], Any] = json.loads,
+    dumps: Callable[[dict[str, Any]], Any] = _dumps,
+) -> Iterator[Any]:
+    """JSONL in, JSONL out, one line out per non-blank line in. `loads` and `dumps` are the JSON
+    codec (the command line passes a faster one); `loads` raises ValueError on bad JSON."""
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"line {number}: not JSON ({exc.msg})") from exc
+            obj = loads(line)
+        except ValueError as exc:
+            raise ValueError(f"line {number}: not JSON ({exc})") from exc
         try:
-            yield json.dumps(classify_line(obj), ensure_ascii=False)
+            yield dumps(classify_line(obj, model))
         except ValueError as exc:
             raise ValueError(f"line {number}: {exc}") from exc

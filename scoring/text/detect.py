@@ -1,13 +1,16 @@
-"""The text stage: normalise once, gate once, run the detectors that have something to read."""
+"""The text stage: normalise once, gate once, run the pattern detectors that have something to
+read, then let the learned model weigh the words and the patterns into one score per policy."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from scoring.text import contact, feedback, harassment, payment, scam, split
+from scoring.text import contact, explain, feedback, harassment, payment, scam, split
 from scoring.text.contact_details import PHONE_SHAPE, SPELLED_SHAPE
+from scoring.text.features import features, names, shaped, words
 from scoring.text.gate import Gate, gate
 from scoring.text.lexicon import (
     FAM_CONTACT,
@@ -20,8 +23,9 @@ from scoring.text.lexicon import (
     MESSENGER,
     PAY,
 )
+from scoring.text.model import TextModel, packaged
 from scoring.text.normalize import Normalized, normalize
-from scoring.text.types import KINDS, TextContext, TextHit
+from scoring.text.types import KINDS, OFF_PLATFORM_CONTACT, OFF_PLATFORM_PAYMENT, Span, TextContext, TextHit
 
 _DEFAULT = TextContext()
 _SPLIT_MARKS = frozenset("0123456789@")
@@ -56,18 +60,71 @@ def _split_worth_trying(text: str, context: TextContext) -> bool:
     return not _SPLIT_MARKS.isdisjoint(head) or " at " in f" {head}" or "dot" in head or "." in head
 
 
-def detect_text(text: str, context: TextContext = _DEFAULT) -> tuple[TextHit, ...]:
-    """All policy hits for one text, strongest first, one per (detector, span)."""
-    if context.kind not in KINDS:
-        raise ValueError(f"unknown text kind {context.kind!r}; expected one of {', '.join(KINDS)}")
-    doc = normalize(text)
-    hits = _run(doc, gate(doc), context)
+def patterns(doc: Normalized, found: Gate, text: str, context: TextContext) -> list[TextHit]:
+    """The pattern stage: every rule-based hit (exact details, provider names, phrases)."""
+    hits = _run(doc, found, context)
     if _split_worth_trying(text, context):
         hits += split.detect(text, context)
-    if not hits:
-        return ()
-    unique = {(h.detector, h.spans): h for h in hits}
-    return tuple(sorted(unique.values(), key=lambda h: (-h.weight, h.spans, h.detector)))
+    return hits
+
+
+def read(text: str, context: TextContext = _DEFAULT) -> tuple[list[TextHit], set[str]]:
+    """The pattern hits of a text and its feature names (the model's input, training included)."""
+    doc = normalize(text)
+    found = gate(doc)
+    pattern_hits = patterns(doc, found, text, context)
+    return pattern_hits, names(shaped(doc), found.names, pattern_hits)
+
+
+@dataclass(frozen=True, slots=True)
+class TextAnalysis:
+    """A text read by both stages: the model's calibrated score per policy, the policies
+    flagged (one hit each, with its evidence) and the pattern hits the model weighed."""
+
+    scores: dict[str, float]
+    hits: tuple[TextHit, ...]
+    patterns: tuple[TextHit, ...]
+    model_version: str
+
+
+def analyze(text: str, context: TextContext = _DEFAULT, model: TextModel | None = None) -> TextAnalysis:
+    """Both stages over one text; `model` defaults to the packaged one."""
+    if context.kind not in KINDS:
+        raise ValueError(f"unknown text kind {context.kind!r}; expected one of {', '.join(KINDS)}")
+    model = model or packaged()
+    doc = normalize(text)
+    found = gate(doc)
+    pattern_hits = patterns(doc, found, text, context)
+    probabilities = model.calibrate(model.logits(names(shaped(doc), found.names, pattern_hits)))
+    flagged = [
+        i for i, policy in enumerate(model.policies)
+        if _flagged(policy, probabilities[i], model.thresholds[i], pattern_hits, context)
+    ]
+    hits: tuple[TextHit, ...] = ()
+    if flagged:
+        feats = features(doc, words(doc), found.names, pattern_hits)
+        decided = (explain.decision(text, model.policies[i], i, probabilities[i], feats, pattern_hits, model)
+                   for i in flagged)
+        hits = tuple(sorted(decided, key=_strongest))
+    scores = dict(zip(model.policies, probabilities, strict=True))
+    return TextAnalysis(scores, hits, tuple(pattern_hits), model.version)
+
+
+def _strongest(hit: TextHit) -> tuple[float, tuple[Span, ...], str]:
+    return (-hit.weight, hit.spans, hit.detector)
+
+
+def _flagged(policy: str, p: float, threshold: float, hits: list[TextHit], context: TextContext) -> bool:
+    if policy == OFF_PLATFORM_CONTACT and (context.contact_allowed or context.direct_contract):
+        return False  # contact is allowed once a contract is active or direct
+    if policy == OFF_PLATFORM_PAYMENT and context.direct_contract:
+        return False  # the platform's own direct contract
+    return p >= threshold or any(h.policy == policy and h.detector in explain.EXACT for h in hits)
+
+
+def detect_text(text: str, context: TextContext = _DEFAULT, model: TextModel | None = None) -> tuple[TextHit, ...]:
+    """The policies a text is flagged for, strongest first, each with its evidence."""
+    return analyze(text, context, model).hits
 
 
 def labels(hits: Iterable[TextHit]) -> list[str]:

@@ -21,6 +21,12 @@ _SPAN = {
     "properties": {"start": _INT, "end": _INT, "text": _STR},
     "required": ["start", "end", "text"],
 }
+_TEXT = {
+    "type": "object",
+    "description": "text evidence only: the text read (cut to 500 characters), its kind, and the text model's version",
+    "properties": {"kind": _STR, "body": _STR, "model_version": _STR},
+    "required": ["kind", "body", "model_version"],
+}
 _EVIDENCE = {
     "type": "object",
     "description": "one signal behind the escalation",
@@ -33,6 +39,7 @@ _EVIDENCE = {
         "ts": _INT,
         "counters": {"type": "array", "items": _COUNTER},
         "spans": {"type": "array", "items": _SPAN},
+        "text": _TEXT,
     },
     "required": ["policy", "detector", "weight", "reason", "event_id", "ts", "counters", "spans"],
 }
@@ -55,6 +62,7 @@ ESCALATION_SCHEMA: dict[str, Any] = {
         "reasons": {"type": "array", "items": _STR, "description": "plain words"},
         "evidence": {"type": "array", "items": _EVIDENCE},
         "rule_version": _STR,
+        "model_version": {"type": "string", "description": "version of the text model in force"},
         "ts": {"type": "integer", "description": "event time of the triggering event (epoch ms)"},
         "trigger_event_id": _STR,
         "follow_up": {"type": "integer", "minimum": 0, "description": (
@@ -63,7 +71,7 @@ ESCALATION_SCHEMA: dict[str, Any] = {
     },
     "required": [
         "escalation_id", "account_id", "policies", "score", "scores", "severity", "reasons",
-        "evidence", "rule_version", "ts", "trigger_event_id",
+        "evidence", "rule_version", "model_version", "ts", "trigger_event_id",
     ],
 }
 

@@ -11,8 +11,8 @@ import orjson
 import pytest
 
 from streams import backtest
-from streams.cli import load_rules
 from streams.commands import read_jsonl
+from streams.rules_file import load_rules
 from streams.settings import DEFAULT_RULES
 
 pytestmark = pytest.mark.integration

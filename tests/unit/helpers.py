@@ -1,15 +1,13 @@
 """Builders shared by the unit tests."""
 
-import tomllib
-
 from scoring.records import Message
-from scoring.rules import Rules, parse_rules
+from scoring.rules import Rules
+from streams.rules_file import load_rules
 from streams.settings import DEFAULT_RULES
 
 
 def rules() -> Rules:
-    with DEFAULT_RULES.open("rb") as fh:
-        return parse_rules(tomllib.load(fh))
+    return load_rules(DEFAULT_RULES)
 
 
 def message(i: int, ts: int, sender: str = "f1", recipient: str = "c1", text: str = "hello",

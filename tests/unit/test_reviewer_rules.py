@@ -17,10 +17,10 @@ HOUR = 3_600_000
 
 
 def test_reviewer_section_and_per_rule_floor():
-    doc = _edit(("detectors", "text", "precision_floor"), 0.8)
+    doc = _edit(("detectors", "text_insult", "precision_floor"), 0.8)
     rules = parse_rules(doc)
     assert rules.reviewer.min_decisions == 20
-    assert rules.precision_floor("text") == 0.8
+    assert rules.precision_floor("text_insult") == 0.8
     assert rules.precision_floor("message_burst") == rules.reviewer.floor == 0.5
 
 
@@ -28,7 +28,7 @@ def test_without_a_reviewer_section_nothing_is_ever_demoted():
     doc = default_doc()
     del doc["reviewer"]
     rules = parse_rules(doc)
-    assert not below_floor(rules, "text", confirmed=0, dismissed=1000)
+    assert not below_floor(rules, "text_insult", confirmed=0, dismissed=1000)
 
 
 @pytest.mark.parametrize(
@@ -37,7 +37,7 @@ def test_without_a_reviewer_section_nothing_is_ever_demoted():
         (("reviewer", "precision_floor"), 1.5, "rule 'reviewer'.*'precision_floor' must be between 0 and 1"),
         (("reviewer", "min_decisions"), 2.5, "rule 'reviewer'.*'min_decisions' must be a whole number"),
         (("reviewer", "min_decisions"), None, "rule 'reviewer'.*'min_decisions'"),
-        (("detectors", "text", "precision_floor"), -0.1, "detectors.text.*'precision_floor'"),
+        (("detectors", "text_insult", "precision_floor"), -0.1, "detectors.text_insult.*'precision_floor'"),
     ],
 )
 def test_invalid_reviewer_fields_are_named(path, value, message):
@@ -53,7 +53,7 @@ def test_invalid_reviewer_fields_are_named(path, value, message):
      (20, 0, False)],
 )
 def test_below_floor_needs_enough_verdicts(confirmed, dismissed, demote):
-    assert below_floor(parse_rules(default_doc()), "text", confirmed, dismissed) is demote
+    assert below_floor(parse_rules(default_doc()), "text_insult", confirmed, dismissed) is demote
 
 
 def test_precision_of_no_verdicts_is_unknown():
@@ -63,8 +63,9 @@ def test_precision_of_no_verdicts_is_unknown():
 
 def test_a_demoted_rule_is_shadow_and_an_off_rule_stays_off():
     rules = parse_rules(_edit(("detectors", "message_burst", "mode"), "off")).with_demoted(
-        frozenset({"text", "message_burst"}))
-    assert rules.is_shadow("text.payment_provider")
+        frozenset({"text_provider_ask", "message_burst"}))
+    assert rules.is_shadow("text_provider_ask.payment_provider_intent")
+    assert not rules.is_shadow("text_pay_directly.payment_direct")
     assert not rules.is_shadow("message_burst")
     assert rules.detector("message_burst") is None
     assert not rules.is_shadow("first_message_fanout")
@@ -72,7 +73,7 @@ def test_a_demoted_rule_is_shadow_and_an_off_rule_stays_off():
 
 
 def sig(policy, weight, ts, event):
-    return Signal(policy, "text.payment_provider", weight, "why", event, ts)
+    return Signal(policy, "text_provider_ask.payment_provider_intent", weight, "why", event, ts)
 
 
 def test_dismissal_takes_the_evidence_up_to_the_escalation_out_of_the_score():
@@ -136,9 +137,9 @@ def test_exemptions_parse_and_apply_per_account_and_per_rule():
     doc["exemptions"] = {"accounts": ["c-enterprise"], "relationships": [["f-own", "c-own"]]}
     doc["detectors"]["message_burst"]["exempt_accounts"] = ["f-support-bot"]
     rules = parse_rules(doc)
-    assert rules.exempt("c-enterprise", "text.payment_provider")
+    assert rules.exempt("c-enterprise", "text_provider_ask.payment_provider_intent")
     assert rules.exempt("f-support-bot", "message_burst.per_minute")
-    assert not rules.exempt("f-support-bot", "text.payment_provider")
+    assert not rules.exempt("f-support-bot", "text_provider_ask.payment_provider_intent")
     assert rules.contact_allowed("c-own", "f-own") and rules.contact_allowed("f-own", "c-own")
     assert not rules.contact_allowed("f-own", "c-other")
 

@@ -8,7 +8,7 @@ import zstandard
 
 from scoring.state import AccountState
 from streams import backtest
-from streams.cli import load_rules
+from streams.rules_file import load_rules
 from streams.settings import DEFAULT_RULES
 from streams.simulator import SimConfig, generate
 from streams.statecodec import CURRENT, DICT_DIR, ZSTD_MAGIC, StateCodec, codec, decode_state, encode_state, train

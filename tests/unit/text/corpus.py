@@ -7,10 +7,13 @@ from scoring.text import TextContext, detect_text, labels
 from scoring.text.evaluate import Report, evaluate
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+# The project's own development corpus is part of the text model's seed set.
+SEED = Path(__file__).resolve().parents[3] / "scoring" / "text" / "seed"
 
 
 def load(name: str) -> list[dict[str, object]]:
-    return [json.loads(line) for line in (CORPUS / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    path = SEED / "project.jsonl" if name == "text_dev.jsonl" else CORPUS / name
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def context_of(item: dict[str, object]) -> TextContext:

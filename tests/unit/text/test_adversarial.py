@@ -2,9 +2,9 @@
 
 import pytest
 
-from scoring.text import detect_text
 from scoring.text.normalize import FOLD_LIMIT, normalize
 from scoring.text.rx import MAX_MATCHES
+from tests.unit.text.conftest import patterns
 
 CASES = {
     "spaced_pay": "p a y " * 200000,
@@ -26,7 +26,7 @@ _UNEVEN_PAD = "ﬁne 😀 \u200bstraße ｏｋ "
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_bounded(name: str) -> None:
-    hits = detect_text(CASES[name])
+    hits = patterns(CASES[name])
     assert len(hits) <= 10 * MAX_MATCHES
     for hit in hits:
         for s, e in hit.spans:
@@ -34,16 +34,16 @@ def test_bounded(name: str) -> None:
 
 
 def test_spaced_pay_alone_is_innocent() -> None:
-    assert detect_text(CASES["spaced_pay"]) == ()
+    assert patterns(CASES["spaced_pay"]) == []
 
 
 def test_repeated_insult_still_detected() -> None:
-    assert {h.policy for h in detect_text(CASES["you_idiot"])} == {"harassment"}
+    assert {h.policy for h in patterns(CASES["you_idiot"])} == {"harassment"}
 
 
 def test_detail_at_end_of_long_text_found() -> None:
     text = "lorem ipsum dolor " * 20000 + " email me at jane.roe77@gmail.com"
-    hits = [h for h in detect_text(text) if h.detector == "contact_email"]
+    hits = [h for h in patterns(text) if h.detector == "contact_email"]
     assert hits and text[slice(*hits[0].spans[0])] == "jane.roe77@gmail.com"
 
 
@@ -56,12 +56,12 @@ def test_folding_stops_at_the_limit() -> None:
 def test_obfuscated_detail_before_the_limit_found() -> None:
     padding = (_UNEVEN_PAD * (FOLD_LIMIT // len(_UNEVEN_PAD)))[: FOLD_LIMIT - 100]
     text = padding + " email me at jаne.rое77@gmаil.cоm"  # Cyrillic а and о
-    hits = [h for h in detect_text(text) if h.detector == "contact_email"]
+    hits = [h for h in patterns(text) if h.detector == "contact_email"]
     assert hits and text[slice(*hits[0].spans[0])] == "jаne.rое77@gmаil.cоm"
 
 
 @pytest.mark.parametrize("pad", ["😀 ", _UNEVEN_PAD])
 def test_detail_after_megabyte_of_non_ascii_found(pad: str) -> None:
     text = pad * (1_000_000 // len(pad)) + " email me at jane.roe77@gmail.com"
-    hits = [h for h in detect_text(text) if h.detector == "contact_email"]
+    hits = [h for h in patterns(text) if h.detector == "contact_email"]
     assert hits and text[slice(*hits[0].spans[0])] == "jane.roe77@gmail.com"

@@ -7,14 +7,18 @@ import pytest
 from scoring.text import TextContext, TextHit, detect_text, hit_to_dict, labels
 from scoring.text.classify import classify_line, classify_stream
 from scoring.text.evaluate import evaluate
+from scoring.text.types import POLICIES
 
 
 def test_classify_line_shape() -> None:
     out = classify_line({"id": "m1", "kind": "message", "text": "pay me via p@yp@l"})
     assert out["id"] == "m1"
     assert out["labels"] == ["off_platform_payment"]
-    assert out["hits"][0]["spans"] == [[11, 17]]
+    assert [11, 17] in out["hits"][0]["spans"]
     assert set(out["hits"][0]) == {"policy", "detector", "weight", "spans", "reason"}
+    assert out["hits"][0]["detector"].startswith("provider_ask.")
+    assert set(out["scores"]) == set(POLICIES) and out["model_version"]
+    assert out["scores"]["off_platform_payment"] == out["hits"][0]["weight"]
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@
 
 import pytest
 
-from scoring.text import TextContext, detect_text
-from tests.unit.text.conftest import policies
+from scoring.text import TextContext
+from tests.unit.text.conftest import patterns, policies
 
 CONTACT = "off_platform_contact"
 
@@ -53,7 +53,7 @@ def test_quiet(text: str) -> None:
 def test_allowed_context_is_quiet(flag: str) -> None:
     text = "my email is maria.lopez@gmail.com"
     assert CONTACT in policies(text)
-    assert CONTACT not in {h.policy for h in detect_text(text, TextContext(**{flag: True}))}
+    assert CONTACT not in {h.policy for h in patterns(text, TextContext(**{flag: True}))}
 
 
 @pytest.mark.parametrize(
@@ -65,7 +65,7 @@ def test_allowed_context_is_quiet(flag: str) -> None:
     ],
 )
 def test_span_points_at_original(text: str, span_text: str) -> None:
-    spans = [text[s:e] for h in detect_text(text) if h.policy == CONTACT for s, e in h.spans]
+    spans = [text[s:e] for h in patterns(text) if h.policy == CONTACT for s, e in h.spans]
     assert span_text in spans
 
 
@@ -79,7 +79,7 @@ def test_span_points_at_original(text: str, span_text: str) -> None:
 )
 def test_split_across_messages(previous: tuple[str, ...], text: str, tail: str) -> None:
     assert CONTACT not in policies(text)
-    hits = [h for h in detect_text(text, TextContext(previous=previous)) if h.detector == "contact_split"]
+    hits = [h for h in patterns(text, TextContext(previous=previous)) if h.detector == "contact_split"]
     assert hits
     s, e = hits[0].spans[0]
     assert text[s:e] == tail
@@ -87,4 +87,4 @@ def test_split_across_messages(previous: tuple[str, ...], text: str, tail: str) 
 
 def test_split_not_blamed_on_unrelated_message() -> None:
     context = TextContext(previous=("my number is +1 917 555 1234",))
-    assert detect_text("thanks, talk soon", context) == ()
+    assert patterns("thanks, talk soon", context) == []

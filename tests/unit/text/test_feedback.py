@@ -2,8 +2,8 @@
 
 import pytest
 
-from scoring.text import TextContext, detect_text
-from tests.unit.text.conftest import detectors, policies
+from scoring.text import TextContext
+from tests.unit.text.conftest import detectors, patterns, policies
 
 FEEDBACK = "feedback_manipulation"
 
@@ -42,5 +42,5 @@ def test_quiet(text: str) -> None:
 def test_repeated_request_fires_only_with_history() -> None:
     text = "can you leave feedback now please"
     assert FEEDBACK not in policies(text)
-    hits = detect_text(text, TextContext(previous=("please leave feedback", "feedback please?")))
+    hits = patterns(text, TextContext(previous=("please leave feedback", "feedback please?")))
     assert [h.detector for h in hits] == ["feedback_repeat_request"]

@@ -2,8 +2,8 @@
 
 import pytest
 
-from scoring.text import TextContext, detect_text
-from tests.unit.text.conftest import policies
+from scoring.text import TextContext
+from tests.unit.text.conftest import patterns, policies
 
 HARASSMENT = "harassment"
 
@@ -44,12 +44,12 @@ def test_quiet(text: str) -> None:
 def test_pestering_needs_history() -> None:
     text = "why are you ignoring me??? answer me"
     assert HARASSMENT not in policies(text)
-    hits = detect_text(text, TextContext(previous=("hello?", "are you there?", "HELLO??")))
+    hits = patterns(text, TextContext(previous=("hello?", "are you there?", "HELLO??")))
     assert {h.detector for h in hits} == {"harassment_pestering"}
 
 
 def test_span_covers_insult() -> None:
     text = "Listen, you are an idiot."
-    (hit,) = [h for h in detect_text(text) if h.policy == HARASSMENT]
+    (hit,) = [h for h in patterns(text) if h.policy == HARASSMENT]
     s, e = hit.spans[0]
     assert text[s:e] == "you are an idiot"

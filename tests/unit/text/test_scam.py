@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.unit.text.conftest import detectors, policies
+from tests.unit.text.conftest import detectors, patterns, policies
 
 SCAM = "spam_scam"
 
@@ -44,11 +44,11 @@ def test_quiet(text: str) -> None:
 
 
 def test_a_fee_in_a_direct_contract_is_the_platforms() -> None:
-    from scoring.text import TextContext, detect_text
+    from scoring.text import TextContext
 
     text = "there's a small processing fee before you start"
-    assert "scam_upfront_fee" in {h.detector for h in detect_text(text)}
-    assert "scam_upfront_fee" not in {h.detector for h in detect_text(text, TextContext(direct_contract=True))}
+    assert "scam_upfront_fee" in {h.detector for h in patterns(text)}
+    assert "scam_upfront_fee" not in {h.detector for h in patterns(text, TextContext(direct_contract=True))}
 
 
 def test_scam_bank_request_is_not_payment() -> None:

@@ -1,0 +1,51 @@
+"""Text findings become signals under their family's rule: each family shadowed or switched off
+alone, weighted from the rule's weight at the threshold to twice that at certainty."""
+
+import copy
+
+from scoring.detectors import text
+from scoring.rules import parse_rules, rule_of
+from scoring.text import TextContext
+from scoring.text.families import RULES
+from tests.unit.test_rules import default_doc
+from tests.unit.text.test_model import toy
+
+TEXT = "please pay me via p@yp@l"
+
+
+def rules_with(**modes: str):
+    doc = copy.deepcopy(default_doc())
+    for name, mode in modes.items():
+        doc["detectors"][name]["mode"] = mode
+    return parse_rules(doc, toy())
+
+
+def test_a_flag_is_a_signal_of_its_family_with_the_text_kept():
+    (sig,) = text.detect(TEXT, TextContext(), "e1", 5, rules_with())
+    assert rule_of(sig.detector) == "text_provider_ask"
+    assert 1.0 <= sig.weight <= 2.0
+    assert sig.text is not None and sig.text.body == TEXT and sig.text.model_version == "toy-1"
+    assert sig.to_dict()["text"]["kind"] == "message"
+
+
+def test_a_family_switched_off_drops_only_its_signals():
+    assert text.detect(TEXT, TextContext(), "e1", 5, rules_with(text_provider_ask="off")) == []
+    assert text.detect(TEXT, TextContext(), "e1", 5, rules_with(text_insult="off"))
+
+
+def test_a_shadowed_family_is_shadow_alone():
+    rules = rules_with(text_provider_ask="shadow")
+    assert rules.is_shadow("text_provider_ask.payment_provider_intent")
+    assert not rules.is_shadow("text_insult.harassment_insult")
+
+
+def test_all_text_rules_off_skips_the_text_stage():
+    rules = rules_with(**{name: "off" for name in RULES})
+    assert not rules.text_enabled
+    assert text.detect(TEXT, TextContext(), "e1", 5, rules) == []
+
+
+def test_long_texts_are_kept_bounded():
+    (sig,) = text.detect(TEXT + " x" * 2000, TextContext(), "e1", 5, rules_with())
+    assert sig.text is not None and len(sig.text.body) == text.MAX_EXAMPLE_CHARS
+    assert all(len(s.text) <= text.MAX_SPAN_CHARS for s in sig.spans)

@@ -1,0 +1,41 @@
+"""Features keep their spans in the original text; digits are kept as shapes."""
+
+import pytest
+
+from scoring.text.features import features, names, shaped, words
+from scoring.text.gate import gate
+from scoring.text.normalize import normalize
+from scoring.text.types import TextHit
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("call 9175550123 now", ["call", "<number>", "now"]),
+        ("5star review for $50", ["0star", "review", "for", "0"]),
+        ("mail bob@example.com", ["mail", "<email>"]),
+        ("f**k off", ["f**k", "off"]),
+        ("x" * 40, ["<long>"]),
+    ],
+)
+def test_shapes(text, expected):
+    assert shaped(normalize(text)) == expected
+
+
+def test_spans_point_at_the_original_through_look_alikes():
+    text = "ok ＰＡＹＰＡＬ me"  # full-width letters fold to ASCII
+    doc = normalize(text)
+    spans = {w: text[s:e] for w, (s, e) in words(doc)}
+    assert spans["paypal"] == "ＰＡＹＰＡＬ"
+
+
+def test_names_and_features_agree():
+    text = "send it to my p@yp@l pay me today"
+    doc = normalize(text)
+    found = gate(doc)
+    hit = TextHit("off_platform_payment", "payment_provider_obfuscated", 0.9, ((14, 20),), "why")
+    named = names(shaped(doc), found.names, [hit])
+    spanned = features(doc, words(doc), found.names, [hit])
+    assert named == {name for name, _ in spanned}
+    assert {"b:pay me", "r:payment_provider_obfuscated", "n:pay", "n:obfuscated"} <= named
+    assert dict(spanned)["r:payment_provider_obfuscated"] == (14, 20)

@@ -1,0 +1,36 @@
+"""Training examples: the public hold-out is stable, verdicts label only what they decided."""
+
+from scoring.text.types import POLICIES
+from streams.training.examples import held_out, labelled, seed
+from streams.training.verdicts import to_examples
+
+
+def test_hold_out_is_stable_and_ignores_case_and_spacing():
+    assert held_out("Free  entry to WIN") == held_out("free entry to win")
+    share = sum(held_out(f"message number {i}") for i in range(5000)) / 5000
+    assert 0.17 < share < 0.23
+
+
+def test_a_labelled_example_is_negative_for_every_other_policy():
+    ex = labelled("pay me via paypal", "message", ["off_platform_payment"], "seed")
+    assert ex.positive == {"off_platform_payment"}
+    assert ex.negative == set(POLICIES) - {"off_platform_payment"}
+
+
+def test_verdicts_label_only_the_policies_decided():
+    records = [
+        {"text": "t1", "kind": "message", "policy": "off_platform_payment", "decision": "dismissed"},
+        {"text": "t1", "kind": "message", "policy": "harassment", "decision": "confirmed"},
+        {"text": "t2", "kind": "feedback", "policy": "spam_scam", "decision": "dismissed"},
+    ]
+    first, second = to_examples(records)
+    assert (first.text, first.positive, first.negative) == ("t1", {"harassment"}, {"off_platform_payment"})
+    assert not first.known("spam_scam")
+    assert (second.kind, second.positive, second.negative) == ("feedback", set(), {"spam_scam"})
+
+
+def test_the_seed_set_covers_every_policy_and_innocent_text():
+    examples = seed()
+    for policy in POLICIES:
+        assert sum(policy in e.positive for e in examples) >= 150, policy
+    assert sum(not e.positive for e in examples) >= 500
