@@ -117,7 +117,7 @@ def register(scorer: Scorer) -> None:
         option("--examples", type=click_path(exists=True), default=None,
                help="reviewers' verdicts exported as JSONL (default: the store in RISKSCORER_REDIS_URL)"),
         option("--version", "version", default=None, help="model version (default: a hash of what it learns from)"),
-        option("--c", "c", type=float, default=0.5, show_default=True, help="inverse regularisation strength"),
+        option("--c", "c", type=float, default=2.0, show_default=True, help="inverse regularisation strength"),
     )
     async def train_text(
         self: Any, out: str, public: str | None, examples: str | None, version: str | None, c: float

@@ -307,6 +307,41 @@ def urls(norm: str, triggers: int = ALL) -> list[Detail]:
     return found
 
 
+# Three or more single characters separated by single spaces: "j o h n", "g m a i l".
+_SPACED = re.compile(r"(?<!\S)[a-z0-9@.](?: [a-z0-9@.]){2,}(?!\S)")
+
+
+def _collapsed(norm: str) -> tuple[str, list[int]]:
+    """The text with spaced-out letters joined ("g m a i l" -> "gmail"), and for each of its
+    characters the offset it came from."""
+    out: list[str] = []
+    where: list[int] = []
+    pos = 0
+    for run in _SPACED.finditer(norm):
+        out.append(norm[pos : run.start()])
+        where.extend(range(pos, run.start()))
+        out.append(run.group().replace(" ", ""))
+        where.extend(range(run.start(), run.end(), 2))
+        pos = run.end()
+    out.append(norm[pos:])
+    where.extend(range(pos, len(norm)))
+    return "".join(out), where
+
+
+def spaced_emails(norm: str) -> list[Detail]:
+    """E-mail addresses spelled letter by letter ("j o h n at g m a i l dot c o m")."""
+    if _SPACED.search(norm) is None:
+        return []
+    flat, where = _collapsed(norm)
+    if not _maybe_email(flat):
+        return []
+    return [
+        Detail("contact_email_spelled", where[d.start], where[d.end - 1] + 1, "an e-mail address spelled letter by letter")
+        for d in emails(flat)
+        if flat[d.start : d.end] != norm[where[d.start] : where[d.end - 1] + 1]
+    ]
+
+
 def _maybe_email(norm: str) -> bool:
     if "@" in norm or "(at" in norm or "[at" in norm or "{at" in norm or "<at" in norm:
         return True
@@ -318,6 +353,7 @@ def all_details(norm: str, digit_words: int, triggers: int = ALL) -> list[Detail
     found = handles(norm, triggers)
     if _maybe_email(norm):
         found += emails(norm)
+    found += spaced_emails(norm)
     if triggers & PHONE_SHAPE:
         found += phones(norm)
     if triggers & SPELLED_SHAPE:

@@ -78,13 +78,22 @@ def read(text: str, context: TextContext = _DEFAULT) -> tuple[list[TextHit], set
 
 @dataclass(frozen=True, slots=True)
 class TextAnalysis:
-    """A text read by both stages: the model's calibrated score per policy, the policies
-    flagged (one hit each, with its evidence) and the pattern hits the model weighed."""
+    """A text read by both stages: the model's logits, the policies flagged (one hit each, with
+    its evidence) and the pattern hits the model weighed."""
 
-    scores: dict[str, float]
+    model: TextModel
+    logits: list[float]
     hits: tuple[TextHit, ...]
     patterns: tuple[TextHit, ...]
-    model_version: str
+
+    @property
+    def scores(self) -> dict[str, float]:
+        """The calibrated score per policy."""
+        return dict(zip(self.model.policies, self.model.calibrate(self.logits), strict=True))
+
+    @property
+    def model_version(self) -> str:
+        return self.model.version
 
 
 def analyze(text: str, context: TextContext = _DEFAULT, model: TextModel | None = None) -> TextAnalysis:
@@ -95,31 +104,31 @@ def analyze(text: str, context: TextContext = _DEFAULT, model: TextModel | None 
     doc = normalize(text)
     found = gate(doc)
     pattern_hits = patterns(doc, found, text, context)
-    probabilities = model.calibrate(model.logits(names(shaped(doc), found.names, pattern_hits)))
-    flagged = [
-        i for i, policy in enumerate(model.policies)
-        if _flagged(policy, probabilities[i], model.thresholds[i], pattern_hits, context)
-    ]
+    logits = model.logits(names(shaped(doc), found.names, pattern_hits))
+    flagged = _flagged(model, logits, pattern_hits, context)
     hits: tuple[TextHit, ...] = ()
     if flagged:
         feats = features(doc, words(doc), found.names, pattern_hits)
-        decided = (explain.decision(text, model.policies[i], i, probabilities[i], feats, pattern_hits, model)
-                   for i in flagged)
+        p = model.calibrate(logits)
+        decided = (explain.decision(text, model.policies[i], i, p[i], feats, pattern_hits, model) for i in flagged)
         hits = tuple(sorted(decided, key=_strongest))
-    scores = dict(zip(model.policies, probabilities, strict=True))
-    return TextAnalysis(scores, hits, tuple(pattern_hits), model.version)
+    return TextAnalysis(model, logits, hits, tuple(pattern_hits))
 
 
 def _strongest(hit: TextHit) -> tuple[float, tuple[Span, ...], str]:
     return (-hit.weight, hit.spans, hit.detector)
 
 
-def _flagged(policy: str, p: float, threshold: float, hits: list[TextHit], context: TextContext) -> bool:
-    if policy == OFF_PLATFORM_CONTACT and (context.contact_allowed or context.direct_contract):
-        return False  # contact is allowed once a contract is active or direct
-    if policy == OFF_PLATFORM_PAYMENT and context.direct_contract:
-        return False  # the platform's own direct contract
-    return p >= threshold or any(h.policy == policy and h.detector in explain.EXACT for h in hits)
+def _flagged(model: TextModel, logits: list[float], hits: list[TextHit], context: TextContext) -> list[int]:
+    """The policies flagged: a logit at its threshold, or a pattern that flags by itself; never
+    contact once allowed (an active or direct contract), nor payment in a direct contract."""
+    out = [i for i, (z, bar) in enumerate(zip(logits, model.logit_thresholds, strict=True)) if z >= bar]
+    if hits:
+        out += [model.policies.index(h.policy) for h in hits if h.detector in explain.EXACT]
+    if out and (context.contact_allowed or context.direct_contract):
+        barred = {OFF_PLATFORM_CONTACT, OFF_PLATFORM_PAYMENT} if context.direct_contract else {OFF_PLATFORM_CONTACT}
+        out = [i for i in out if model.policies[i] not in barred]
+    return sorted(set(out))
 
 
 def detect_text(text: str, context: TextContext = _DEFAULT, model: TextModel | None = None) -> tuple[TextHit, ...]:

@@ -10,9 +10,10 @@ from scoring.text.features import Feature
 from scoring.text.model import TextModel
 from scoring.text.types import Span, TextHit
 
-# Patterns that flag by themselves: details joined across messages, which no single text the
-# model was trained on can show.
-EXACT = frozenset({"contact_split"})
+# Patterns that flag by themselves: what they see spans the sender's earlier messages (a detail
+# split across them, a request repeated, unanswered pestering), which no single text the model
+# was trained on can show.
+EXACT = frozenset({"contact_split", "feedback_repeat_request", "harassment_pestering"})
 TOP_WORDS = 3
 MAX_QUOTE = 60  # characters quoted per span in a reason
 MAX_PATTERN_REASON = 200

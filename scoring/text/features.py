@@ -20,6 +20,7 @@ from scoring.text.types import Span, TextHit
 _WORD = re.compile(r"[^\W_]+(?:(?:['’.@]|\*+)[^\W_]+)*\**")
 _DIGITS = re.compile(r"\d+")
 _LONG_NUMBER = 6  # digits in a word from which it reads as a phone, account or order number
+STEM = 5  # a long word also counts by its first letters: "reviews", "reviewed" -> "revie"
 MAX_WORDS = 400  # a long text is read up to here: its opening carries the intent
 
 Feature = tuple[str, Span]  # (name, span in the original text)
@@ -41,7 +42,7 @@ def _shape(word: str) -> str:
 
 def shaped(doc: Normalized) -> list[str]:
     """The text's words, shaped (no spans: what a score needs)."""
-    return [_shape(w) for w in islice(_WORD.findall(doc.norm), MAX_WORDS)]
+    return [w if w.isalpha() and len(w) <= 30 else _shape(w) for w in islice(_WORD.findall(doc.norm), MAX_WORDS)]
 
 
 def words(doc: Normalized) -> list[tuple[str, Span]]:
@@ -59,6 +60,7 @@ Token = tuple[str, Span]
 def names(tokens: list[str], found: Iterable[NameHit], hits: Iterable[TextHit]) -> set[str]:
     """The distinct feature names of a text: all a model reads."""
     out = {"w:" + w for w in tokens}
+    out.update(["s:" + w[:STEM] for w in tokens if len(w) > STEM])
     out.update([f"b:{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)])
     for n in found:
         out.add("n:" + n.kind)
@@ -72,6 +74,7 @@ def features(doc: Normalized, tokens: list[Token], found: Iterable[NameHit], hit
     """Every feature of a text with the span that carried it (a name may repeat): what explains
     a score."""
     out: list[Feature] = [("w:" + w, span) for w, span in tokens]
+    out += [("s:" + w[:STEM], span) for w, span in tokens if len(w) > STEM]
     out += [(f"b:{a} {b}", (sa[0], sb[1])) for (a, sa), (b, sb) in zip(tokens, tokens[1:], strict=False)]
     for n in found:
         out.append(("n:" + n.kind, doc.orig_span(n.start, n.end)))

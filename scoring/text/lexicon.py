@@ -34,6 +34,7 @@ SKELETON_NAMES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "viber": (MESSENGER, "Viber", ("viber",)),
     "discord": (MESSENGER, "Discord", ("discord",)),
     "kakaotalk": (MESSENGER, "KakaoTalk", ("kakaotalk", "kakao talk")),
+    "calendly": (MESSENGER, "Calendly", ("calendly",)),
     "gmail": (MAILHOST, "Gmail", ("gmail",)),
     "hotmail": (MAILHOST, "Hotmail", ("hotmail",)),
     "yahoo": (MAILHOST, "Yahoo", ("yahoo",)),

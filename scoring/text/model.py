@@ -12,7 +12,7 @@ import gzip
 import json
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -37,14 +37,23 @@ class TextModel:
     shift: tuple[float, ...]
     thresholds: tuple[float, ...]  # calibrated probability from which a policy is flagged
     weights: Mapping[str, tuple[float, ...]]  # feature -> weight per policy
+    # The thresholds as raw logits: calibration is monotone (scale > 0), so a logit at its bar is
+    # a score at its threshold, and a text needs no sigmoid unless it is flagged.
+    logit_thresholds: tuple[float, ...] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if any(a <= 0 for a in self.scale) or not all(0 < t < 1 for t in self.thresholds):
+            raise ModelError("model calibration scales must be positive and thresholds between 0 and 1")
+        bars = tuple((math.log(t / (1 - t)) - c) / a for t, a, c in zip(self.thresholds, self.scale, self.shift,
+                                                                          strict=True))
+        object.__setattr__(self, "logit_thresholds", bars)
 
     def logits(self, names: Iterable[str]) -> list[float]:
         """Raw logit per policy of a text with these distinct feature names."""
-        get = self.weights.get
-        rows = [row for row in map(get, names) if row is not None]
+        rows = list(filter(None, map(self.weights.get, names)))
         if not rows:
             return list(self.bias)
-        return [b + sum(col) for b, col in zip(self.bias, zip(*rows, strict=True), strict=True)]
+        return list(map(sum, zip(self.bias, *rows, strict=True)))
 
     def calibrate(self, logits: Iterable[float]) -> list[float]:
         return [_sigmoid(a * z + c) for a, z, c in zip(self.scale, logits, self.shift, strict=True)]

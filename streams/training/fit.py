@@ -33,29 +33,33 @@ DIGITS = 4  # weights are rounded to this many decimals
 # counts most, being the marketplace's own judgement of its own traffic.
 SOURCE_WEIGHT = {
     "seed": 1.0,
-    "marketplace_quotes:dev": 3.0,
-    "verdict": 8.0,
-    "sms_spam_uci": 0.3,
-    "smishing_mendeley": 0.3,
-    "youtube_spam_uci": 0.5,
+    "marketplace_quotes:dev": 8.0,
+    "verdict": 20.0,
+    "sms_spam_uci": 0.1,
+    "smishing_mendeley": 0.1,
+    "youtube_spam_uci": 0.2,
     "davidson_offensive": 0.15,
     "bitext_support": 0.5,
     "changelog_lines": 0.5,
 }
 # Sources on which thresholds are chosen: text of the marketplace's kind.
 MARKET = ("seed", "marketplace_quotes:dev", "verdict")
-# Innocent text that must stay quiet: a threshold flags at most this share of it.
-HARD_NEGATIVES = ("bitext_support", "changelog_lines")
-MAX_HARD_FLAGGED = 0.01
+# Innocent public text that must stay quiet: a threshold flags at most this share of each
+# group's negatives of the policy: support questions and changelog lines full of trigger words,
+# and everyday texts and comments.
+QUIET: tuple[tuple[tuple[str, ...], float], ...] = (
+    (("bitext_support", "changelog_lines"), 0.01),
+    (("sms_spam_uci", "smishing_mendeley", "youtube_spam_uci"), 0.05),
+)
 # Innocent marketplace text (held out) a policy's threshold may flag: with five policies, the
 # share of innocent texts flagged for any of them stays within a few percent.
-MAX_INNOCENT_FLAGGED = 0.01
+MAX_INNOCENT_FLAGGED = 0.02
 MIN_THRESHOLD = 0.2
 
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    c: float = 0.5  # inverse regularisation strength
+    c: float = 2.0  # inverse regularisation strength
     folds: int = FOLDS
 
 
@@ -113,16 +117,14 @@ def _platt(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(cal.coef_[0][0]), float(cal.intercept_[0])
 
 
-def _threshold(p: np.ndarray, y: np.ndarray, market: np.ndarray, hard: np.ndarray, w: np.ndarray,
-               innocent: np.ndarray) -> float:
+def _threshold(p: np.ndarray, y: np.ndarray, market: np.ndarray, quiet: list[tuple[np.ndarray, float]],
+               w: np.ndarray) -> float:
     """Best F1 on marketplace text (each example counted by its source's weight), among
-    thresholds that keep the hard negatives quiet."""
+    thresholds that keep each group of innocent text quiet enough."""
     best, best_f1 = 0.9, -1.0
     for t in np.round(np.arange(MIN_THRESHOLD, 0.99, 0.01), 2):
         flagged = p >= t
-        if hard.any() and flagged[hard].mean() > MAX_HARD_FLAGGED:
-            continue
-        if innocent.any() and flagged[innocent].mean() > MAX_INNOCENT_FLAGGED:
+        if any(rows.any() and flagged[rows].mean() > limit for rows, limit in quiet):
             continue
         tp = float(w[flagged & y & market].sum())
         fp = float(w[flagged & ~y & market].sum())
@@ -156,7 +158,8 @@ def train(examples: Sequence[Example], version: str, options: Options = Options(
     sources = np.array([ex.source for ex in examples])
     weight = np.array([SOURCE_WEIGHT.get(ex.source, 1.0) for ex in examples])
     market = np.isin(sources, MARKET)
-    hard = np.isin(sources, HARD_NEGATIVES)
+    innocent = market & np.array([not ex.positive for ex in examples])
+    groups = [(np.isin(sources, names), limit) for names, limit in QUIET] + [(innocent, MAX_INNOCENT_FLAGGED)]
     folds = np.array([_fold(ex.text, options.folds) for ex in examples])
     bias, scale, shift, thresholds, columns = [], [], [], [], []
     for policy in POLICIES:
@@ -170,9 +173,8 @@ def train(examples: Sequence[Example], version: str, options: Options = Options(
         fitted = known & market if (y & market).any() else known
         a, b = _platt(held[fitted], y[fitted])
         p = 1.0 / (1.0 + np.exp(-(a * held + b)))
-        innocent = market & np.array([not ex.positive for ex in examples])
-        thresholds.append(_threshold(p[known], y[known], market[known], hard[known] & ~y[known], weight[known],
-                                     innocent[known]))
+        quiet = [(rows[known] & ~y[known], limit) for rows, limit in groups]
+        thresholds.append(_threshold(p[known], y[known], market[known], quiet, weight[known]))
         final = _fit(design.x[known], y[known], weight[known], options.c)
         bias.append(round(final.intercept, DIGITS))
         scale.append(round(a, DIGITS))

@@ -28,10 +28,10 @@ pytestmark = [
     pytest.mark.skipif(not DEFAULT_PUBLIC.is_dir(), reason=f"public labelled sets not at {DEFAULT_PUBLIC}"),
 ]
 
-# A developer's question the packaged model reads as an off-platform payment ask: what a
-# reviewer dismisses.
-TEXT = "could you please add paypal as a payment option in the checkout?"
-POLICY = "off_platform_payment"
+# A freelancer's note the packaged model reads as moving contact off the platform; the reviewer,
+# who sees the work under way, dismisses it.
+TEXT = "I sent the files, let me know on whatsapp if you need changes"
+POLICY = "off_platform_contact"
 
 
 def event(sender: str) -> dict[str, object]:
@@ -70,7 +70,7 @@ def test_dismissed_text_is_learned_and_the_backtest_shows_it(services, tmp_path)
         assert escalation["model_version"] == packaged().version
         (item,) = escalation["evidence"]
         assert item["detector"].startswith("text_") and item["text"]["body"] == TEXT
-        assert "paypal" in item["reason"].lower() and item["spans"]
+        assert "whatsapp" in item["reason"].lower() and item["spans"]
 
         key, verdict = decision(escalation["escalation_id"], "dismissed")
         produce(services.broker_url, [(env["RISKSCORER_TOPIC_DECISIONS"], key.encode(), verdict)])

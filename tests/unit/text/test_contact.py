@@ -26,6 +26,8 @@ CONTACT = "off_platform_contact"
         "s k y p e me",
         "t.me/jsmith_dev",
         "let's continue this conversation outside upwork",
+        "j o h n . s m i t h at g m a i l dot c o m",
+        "mail me: b o b @ g m a i l . c o m",
     ],
 )
 def test_fires(text: str) -> None:
@@ -88,3 +90,19 @@ def test_split_across_messages(previous: tuple[str, ...], text: str, tail: str) 
 def test_split_not_blamed_on_unrelated_message() -> None:
     context = TextContext(previous=("my number is +1 917 555 1234",))
     assert patterns("thanks, talk soon", context) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("j o h n . s m i t h at g m a i l dot c o m", "j o h n . s m i t h at g m a i l dot c o m"),
+        ("write to j.smith at g m a i l . c o m please", "j.smith at g m a i l . c o m"),
+    ],
+)
+def test_spaced_letters_are_joined_and_the_span_is_the_original(text: str, span: str) -> None:
+    (hit,) = [h for h in patterns(text) if h.detector == "contact_email_spelled"]
+    assert [text[s:e] for s, e in hit.spans] == [span]
+
+
+def test_spaced_letters_without_an_address_are_quiet() -> None:
+    assert CONTACT not in policies("the a b c of logo design, step by step")
