@@ -335,8 +335,9 @@ def spaced_emails(norm: str) -> list[Detail]:
     flat, where = _collapsed(norm)
     if not _maybe_email(flat):
         return []
+    what = "an e-mail address spelled letter by letter"
     return [
-        Detail("contact_email_spelled", where[d.start], where[d.end - 1] + 1, "an e-mail address spelled letter by letter")
+        Detail("contact_email_spelled", where[d.start], where[d.end - 1] + 1, what)
         for d in emails(flat)
         if flat[d.start : d.end] != norm[where[d.start] : where[d.end - 1] + 1]
     ]
