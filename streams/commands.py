@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -43,23 +44,22 @@ def register(scorer: Scorer) -> None:
         sent = await producer.send_events(settings, sim.events)
         print(f"sent {sent} events to {settings.broker_url}", file=sys.stderr)  # noqa: T201
 
-    @app.command()
-    async def classify(self: Any) -> None:
+    @app.command(
+        option("--jobs", type=int, default=os.cpu_count() or 1, show_default=True,
+               help="processes that classify (1: this one)"),
+    )
+    async def classify(self: Any, jobs: int) -> None:
         """Read JSONL {id, kind, text} on stdin; write JSONL {id, labels, hits, scores, model_version}."""
-        from scoring.text.classify import classify_stream
+        from streams import classify_pool
 
-        out, done = sys.stdout.buffer, []
-        try:
-            for line in classify_stream(sys.stdin.buffer, scorer.rules.text_model, orjson.loads, _jsonl):
-                done.append(line)
-                if len(done) >= 512:
-                    out.write(b"".join(done))
-                    done.clear()
-        except ValueError as exc:
-            raise SystemExit(f"riskscorer classify: {exc}") from None
-        finally:
-            out.write(b"".join(done))
-            out.flush()
+        out = sys.stdout.buffer
+        chunks = classify_pool.classify(sys.stdin.buffer, scorer.rules.text_model, settings.text_model_file, jobs)
+        for done, error in chunks:
+            out.write(done)
+            if error is not None:
+                out.flush()
+                raise SystemExit(f"riskscorer classify: {error}")
+        out.flush()
 
     @app.command(
         option("--accounts", type=int, default=400, show_default=True, help="accounts to simulate"),
@@ -172,10 +172,6 @@ def register(scorer: Scorer) -> None:
     async def create_topics(self: Any) -> None:
         """Create the scorer's topics on the configured broker (idempotent)."""
         await admin.ensure_topics(settings)
-
-
-def _jsonl(obj: dict[str, Any]) -> bytes:
-    return orjson.dumps(obj) + b"\n"
 
 
 def click_path(exists: bool = False, directory: bool = False) -> Any:

@@ -46,10 +46,12 @@ def classify_stream(
     model: TextModel | None = None,
     loads: Callable[[str | bytes], Any] = json.loads,
     dumps: Callable[[dict[str, Any]], Any] = _dumps,
+    first_line: int = 1,
 ) -> Iterator[Any]:
     """JSONL in, JSONL out, one line out per non-blank line in. `loads` and `dumps` are the JSON
-    codec (the command line passes a faster one); `loads` raises ValueError on bad JSON."""
-    for number, line in enumerate(lines, 1):
+    codec (the command line passes a faster one); `loads` raises ValueError on bad JSON; errors
+    name the line, counted from `first_line`."""
+    for number, line in enumerate(lines, first_line):
         if not line.strip():
             continue
         try:

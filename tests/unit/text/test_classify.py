@@ -71,3 +71,23 @@ def test_evaluate_counts() -> None:
     assert by["spam_scam"].recall == 0.0
     assert report.innocent_flag_rate == 0.5
     assert report.macro_f1 == pytest.approx((2 / 3 + 0.0) / 2)
+
+
+def _lines(texts: list[str]) -> list[bytes]:
+    return [json.dumps({"id": str(i), "kind": "message", "text": t}).encode() for i, t in enumerate(texts)]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_classify_in_processes_keeps_order_and_numbers_errors(monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    from scoring.text.model import packaged
+    from streams import classify_pool
+
+    monkeypatch.setattr(classify_pool, "CHUNK", 3)
+    texts = ["hi", "you are an idiot", "thanks", "see you", "ok", "great", "fine"]
+    lines = [*_lines(texts), b"{not json", *_lines(["after"])]
+    chunks = list(classify_pool.classify(lines, packaged(), None, jobs))
+    out = [json.loads(x) for done, _ in chunks for x in done.splitlines()]
+    assert [o["id"] for o in out] == [str(i) for i in range(len(texts))]
+    assert out[1]["labels"] == ["harassment"]
+    errors = [e for _, e in chunks if e]
+    assert errors and errors[0].startswith("line 8: not JSON")
