@@ -47,7 +47,9 @@ def _chunks(lines: Iterable[bytes]) -> Iterator[tuple[int, list[bytes]]]:
         first += len(chunk)
 
 
-def classify(lines: Iterable[bytes], model: TextModel, model_file: Path | None, jobs: int) -> Iterator[tuple[bytes, str | None]]:
+def classify(
+    lines: Iterable[bytes], model: TextModel, model_file: Path | None, jobs: int
+) -> Iterator[tuple[bytes, str | None]]:
     """Classified chunks in input order; `jobs` processes (1: this one)."""
     if jobs <= 1:
         yield from (classify_chunk(task, model) for task in _chunks(lines))
