@@ -1,8 +1,10 @@
 """Text policies over messages, proposals, feedback comments and profiles.
 
 A flagged text becomes one signal per policy, under the rule of the family that carried it
-(`text_<family>` in the rules file). Its weight rises from the rule's weight at the policy's
-model threshold to twice that at certainty, so one clear text reaches a threshold of 1.0.
+(`text_<family>` in the rules file). Its weight rises from half the rule's weight at the
+policy's model threshold to one and a half times it at certainty: a text scored halfway from
+its threshold to certainty reaches a policy threshold of 1.0 alone, a text just over its
+threshold needs another.
 """
 
 from __future__ import annotations
@@ -29,11 +31,11 @@ def detect(text: str, context: TextContext, event_id: str, ts: int, rules: Rules
         if rule is None:
             continue
         threshold = model.thresholds[model.policies.index(hit.policy)]
-        strength = 1.0 + (hit.weight - threshold) / max(1.0 - threshold, 1e-6)
+        strength = 0.5 + (hit.weight - threshold) / max(1.0 - threshold, 1e-6)
         signals.append(Signal(
             policy=hit.policy,
             detector=PREFIX + hit.detector,
-            weight=rule.weight * min(2.0, max(1.0, strength)),
+            weight=rule.weight * min(1.5, max(0.5, strength)),
             reason=hit.reason,
             event_id=event_id,
             ts=ts,

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from scoring.text import contact, explain, feedback, harassment, payment, scam, split
+from scoring.text import contact, explain, feedback, harassment, negation, payment, scam, split
 from scoring.text.contact_details import PHONE_SHAPE, SPELLED_SHAPE
 from scoring.text.features import features, names, shaped, words
 from scoring.text.gate import Gate, gate
@@ -73,7 +73,7 @@ def read(text: str, context: TextContext = _DEFAULT) -> tuple[list[TextHit], set
     doc = normalize(text)
     found = gate(doc)
     pattern_hits = patterns(doc, found, text, context)
-    return pattern_hits, names(shaped(doc), found.names, pattern_hits)
+    return pattern_hits, names(shaped(doc), found.names, pattern_hits, negation.cues(doc.norm))
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +104,12 @@ def analyze(text: str, context: TextContext = _DEFAULT, model: TextModel | None 
     doc = normalize(text)
     found = gate(doc)
     pattern_hits = patterns(doc, found, text, context)
-    logits = model.logits(names(shaped(doc), found.names, pattern_hits))
+    cues = negation.cues(doc.norm)
+    logits = model.logits(names(shaped(doc), found.names, pattern_hits, cues))
     flagged = _flagged(model, logits, pattern_hits, context)
     hits: tuple[TextHit, ...] = ()
     if flagged:
-        feats = features(doc, words(doc), found.names, pattern_hits)
+        feats = features(doc, words(doc), found.names, pattern_hits, cues)
         p = model.calibrate(logits)
         decided = (explain.decision(text, model.policies[i], i, p[i], feats, pattern_hits, model) for i in flagged)
         hits = tuple(sorted(decided, key=_strongest))

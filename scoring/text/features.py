@@ -1,4 +1,5 @@
-"""Features of one text for the learned stage: words, word pairs, names found and rule hits.
+"""Features of one text for the learned stage: words, their stems, word pairs, names found,
+pattern hits and whole-text cues (a refusal, a report of someone else's words).
 
 Each feature keeps the span of the text that carried it, so a score built from features can
 always point at the words behind it. Digits are kept as shapes ("0", a long number), so
@@ -57,7 +58,10 @@ def words(doc: Normalized) -> list[tuple[str, Span]]:
 Token = tuple[str, Span]
 
 
-def names(tokens: list[str], found: Iterable[NameHit], hits: Iterable[TextHit]) -> set[str]:
+Cue = tuple[str, Span]  # (name, span in the folded text)
+
+
+def names(tokens: list[str], found: Iterable[NameHit], hits: Iterable[TextHit], cues: Iterable[Cue] = ()) -> set[str]:
     """The distinct feature names of a text: all a model reads."""
     out = {"w:" + w for w in tokens}
     out.update(["s:" + w[:STEM] for w in tokens if len(w) > STEM])
@@ -67,10 +71,13 @@ def names(tokens: list[str], found: Iterable[NameHit], hits: Iterable[TextHit]) 
         if n.obfuscated:
             out.add("n:obfuscated")
     out.update(["r:" + h.detector for h in hits])
+    out.update(["q:" + name for name, _ in cues])
     return out
 
 
-def features(doc: Normalized, tokens: list[Token], found: Iterable[NameHit], hits: Iterable[TextHit]) -> list[Feature]:
+def features(
+    doc: Normalized, tokens: list[Token], found: Iterable[NameHit], hits: Iterable[TextHit], cues: Iterable[Cue] = ()
+) -> list[Feature]:
     """Every feature of a text with the span that carried it (a name may repeat): what explains
     a score."""
     out: list[Feature] = [("w:" + w, span) for w, span in tokens]
@@ -81,4 +88,5 @@ def features(doc: Normalized, tokens: list[Token], found: Iterable[NameHit], hit
         if n.obfuscated:
             out.append(("n:obfuscated", doc.orig_span(n.start, n.end)))
     out += [("r:" + h.detector, h.spans[0] if h.spans else (0, 0)) for h in hits]
+    out += [("q:" + name, doc.orig_span(*span)) for name, span in cues]
     return out

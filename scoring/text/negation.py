@@ -204,3 +204,17 @@ def quoted(text: str, start: int, end: int) -> bool:
 def suppressed(text: str, start: int, end: int) -> bool:
     """Any reason not to hold the speaker to the match."""
     return negated_before(text, start, end) or refused(text, start, end)
+
+
+_CUES = (("refusal", _REFUSAL), ("reported", _REPORTED))
+
+
+def cues(norm: str) -> list[tuple[str, tuple[int, int]]]:
+    """Whole-text cues the learned stage weighs (a refusal, the rules invoked, a third party's
+    words reported), each with its first match in the folded text."""
+    out = []
+    for name, rx in _CUES:
+        found = rx.search(norm)
+        if found is not None:
+            out.append((name, (found.start, found.end)))
+    return out

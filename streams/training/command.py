@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import orjson
 from redis.asyncio import Redis
 
-from scoring.text.model import dumps
+from scoring.text.model import TextModel, dumps
 from streams.training import examples as ex
 from streams.training.verdicts import ExampleStore, to_examples
 
@@ -45,12 +45,9 @@ def gather(public: Path | None, verdicts: list[ex.Example]) -> list[ex.Example]:
     return found + verdicts
 
 
-def version_of(examples: Sequence[ex.Example], c: float) -> str:
-    """A version naming exactly what was trained on: the same examples give the same version."""
-    digest = hashlib.sha256(repr(c).encode())
-    for e in examples:
-        digest.update(orjson.dumps([e.text, e.kind, sorted(e.positive), sorted(e.negative), e.source]))
-    return "text-" + digest.hexdigest()[:12]
+def version_of(model: TextModel) -> str:
+    """A version naming exactly what the model holds: the same model, the same version."""
+    return "text-" + hashlib.sha256(dumps(replace(model, version="-"))).hexdigest()[:12]
 
 
 def train_to_file(examples: list[ex.Example], out: Path, version: str | None, c: float) -> str:
@@ -58,8 +55,8 @@ def train_to_file(examples: list[ex.Example], out: Path, version: str | None, c:
 
     counts = Counter(e.source for e in examples)
     _say(", ".join(f"{source} {n}" for source, n in sorted(counts.items())))
-    version = version or version_of(examples, c)
-    model = train(examples, version, Options(c=c), progress=_say)
-    out.write_bytes(dumps(model))
+    model = train(examples, "-", Options(c=c), progress=_say)
+    version = version or version_of(model)
+    out.write_bytes(dumps(replace(model, version=version)))
     _say(f"wrote {out} ({out.stat().st_size} bytes), version {version}")
     return version

@@ -42,6 +42,9 @@ SOURCE_WEIGHT = {
     "bitext_support": 0.5,
     "changelog_lines": 0.5,
 }
+# The innocent texts of these sources count at least this much: everyday SMS and comments are
+# the innocent chat a marketplace mostly carries, while their spam is only akin to its scams.
+INNOCENT_WEIGHT = {"sms_spam_uci": 0.5, "smishing_mendeley": 0.5, "youtube_spam_uci": 0.5}
 # Sources on which thresholds are chosen: text of the marketplace's kind.
 MARKET = ("seed", "marketplace_quotes:dev", "verdict")
 # Innocent public text that must stay quiet: a threshold flags at most this share of each
@@ -61,6 +64,11 @@ MIN_THRESHOLD = 0.2
 class Options:
     c: float = 2.0  # inverse regularisation strength
     folds: int = FOLDS
+
+
+def _weight(ex: Example) -> float:
+    own = SOURCE_WEIGHT.get(ex.source, 1.0)
+    return own if ex.positive else max(own, INNOCENT_WEIGHT.get(ex.source, own))
 
 
 def featurize(examples: Sequence[Example]) -> list[set[str]]:
@@ -156,7 +164,7 @@ def train(examples: Sequence[Example], version: str, options: Options = Options(
     design = _Design(feats)
     progress(f"{len(examples)} examples, {len(design.vocab)} features")
     sources = np.array([ex.source for ex in examples])
-    weight = np.array([SOURCE_WEIGHT.get(ex.source, 1.0) for ex in examples])
+    weight = np.array([_weight(ex) for ex in examples])
     market = np.isin(sources, MARKET)
     innocent = market & np.array([not ex.positive for ex in examples])
     groups = [(np.isin(sources, names), limit) for names, limit in QUIET] + [(innocent, MAX_INNOCENT_FLAGGED)]

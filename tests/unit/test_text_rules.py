@@ -23,7 +23,7 @@ def rules_with(**modes: str):
 def test_a_flag_is_a_signal_of_its_family_with_the_text_kept():
     (sig,) = text.detect(TEXT, TextContext(), "e1", 5, rules_with())
     assert rule_of(sig.detector) == "text_provider_ask"
-    assert 1.0 <= sig.weight <= 2.0
+    assert 0.5 <= sig.weight <= 1.5
     assert sig.text is not None and sig.text.body == TEXT and sig.text.model_version == "toy-1"
     assert sig.to_dict()["text"]["kind"] == "message"
 

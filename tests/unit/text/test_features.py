@@ -39,3 +39,18 @@ def test_names_and_features_agree():
     assert named == {name for name, _ in spanned}
     assert {"b:pay me", "r:payment_provider_obfuscated", "n:pay", "n:obfuscated"} <= named
     assert dict(spanned)["r:payment_provider_obfuscated"] == (14, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("I only accept payment through the platform", "q:refusal"),
+        ("sorry, that is against the terms of service", "q:refusal"),
+        ("the client asked me to pay him on paypal", "q:reported"),
+    ],
+)
+def test_whole_text_cues_are_features(text, cue):
+    from scoring.text.detect import read
+
+    assert cue in read(text)[1]
+    assert not any(n.startswith("q:") for n in read("pay me on paypal")[1])
