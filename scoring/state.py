@@ -33,6 +33,7 @@ MAX_SIGHTING_TIMES = 3  # event times kept per country or device (a few, for eve
 class AccountState:
     applied: dict[str, int] = field(default_factory=dict)
     msg_minutes: Buckets = field(default_factory=list)
+    msg_recent: list[int] = field(default_factory=list)  # times of the last messages within a minute
     first_hours: Buckets = field(default_factory=list)
     proposal_buckets: Buckets = field(default_factory=list)  # proposals per 10 minutes, for a day
     contacts: dict[str, int] = field(default_factory=dict)  # recipient -> last minute contacted
@@ -62,6 +63,7 @@ class AccountState:
         return {
             "a": self.applied,
             "mm": self.msg_minutes,
+            "mr": self.msg_recent,
             "fh": self.first_hours,
             "pb": self.proposal_buckets,
             "c": self.contacts,
@@ -86,6 +88,7 @@ class AccountState:
         return cls(
             applied=raw.get("a", {}),
             msg_minutes=raw.get("mm", []),
+            msg_recent=raw.get("mr", []),
             first_hours=raw.get("fh", []),
             proposal_buckets=raw.get("pb", []),
             contacts=raw.get("c", {}),

@@ -6,6 +6,8 @@ an idle account shrinks to nothing as its windows expire.
 
 from __future__ import annotations
 
+import bisect
+
 Buckets = list[list[int]]
 
 
@@ -50,3 +52,23 @@ def first_over(buckets: Buckets, ts: int, bucket_ms: int, window_ms: int, limit:
     """The window's count when this event takes it over `limit` (once per crossing), else None."""
     count = total(buckets, ts, bucket_ms, window_ms)
     return count if count == limit + 1 else None
+
+
+def slide(times: list[int], ts: int, window_ms: int, keep: int) -> tuple[int, int]:
+    """Record event time `ts` in `times` (sorted, the newest `keep` within `window_ms` of the newest
+    kept); return the events in the sliding window (ts - window_ms, ts] before and after this one.
+
+    Buckets align windows to the calendar: 16 messages in 45 s across a minute boundary are 8 in
+    each minute. Exact times slide; keeping only `keep` of them bounds the state, and counts
+    saturate at `keep`, which is enough to see a limit of `keep - 1` crossed once.
+    """
+    before = _in_window(times, ts, window_ms)
+    bisect.insort(times, ts)
+    newest = times[-1]
+    drop = bisect.bisect_right(times, newest - window_ms)
+    del times[: max(drop, len(times) - keep)]
+    return before, min(before + 1, keep)
+
+
+def _in_window(times: list[int], ts: int, window_ms: int) -> int:
+    return bisect.bisect_right(times, ts) - bisect.bisect_right(times, ts - window_ms)

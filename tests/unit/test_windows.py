@@ -27,3 +27,25 @@ def test_total_by_window(window, expected):
     for t in (0, 9 * MIN, 10 * MIN):
         windows.add(b, t, MIN, 60 * MIN)
     assert windows.total(b, 10 * MIN, MIN, window) == expected
+
+
+@pytest.mark.parametrize(
+    ("times", "counts"),
+    [
+        ([0, 1000, 2000], [(0, 1), (1, 2), (2, 3)]),
+        ([0, 59_999, 60_000], [(0, 1), (1, 2), (1, 2)]),  # (ts - 60 s, ts]: the first has left
+        ([5000, 1000, 3000], [(0, 1), (0, 1), (1, 2)]),  # read out of order: counted by event time
+        ([0, 1, 2, 3, 4, 5], [(0, 1), (1, 2), (2, 3), (3, 3), (3, 3), (3, 3)]),  # saturates at `keep`
+    ],
+)
+def test_slide_counts_the_sliding_window_before_and_after_each_event(times, counts):
+    kept: list[int] = []
+    assert [windows.slide(kept, ts, 60_000, 3) for ts in times] == counts
+    assert len(kept) <= 3
+
+
+def test_slide_forgets_times_a_window_before_the_newest():
+    kept: list[int] = []
+    for ts in (0, 1000, 500_000):
+        windows.slide(kept, ts, 60_000, 16)
+    assert kept == [500_000]
