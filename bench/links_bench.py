@@ -41,7 +41,7 @@ T0 = 1_767_225_600_000
 DUPLICATE = DetectorRule("duplicate_account", "duplicate_account", 1.0,
                          {"min_countries_24h": 3, "min_devices_24h": 4})
 FRIENDS = DetectorRule("friends_family", "feedback_manipulation", 1.0,
-                       {"max_hire_hours": 6, "max_rating_hours": 72})
+                       {})
 
 
 def population(accounts: int, rng: random.Random) -> list[dict[str, str]]:

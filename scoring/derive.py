@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from scoring.records import ContractEvent, Event, Feedback, Message, SubjectEvent
+from scoring.records import ContractEvent, Event, Feedback, Message, Proposal, SubjectEvent
 from scoring.state import AccountState
 
 TURN_GAP_MIN = 30  # a message after this much silence to the same person starts a new turn
 
 
 def subject_events(event: Event) -> list[SubjectEvent]:
-    """A rating received, or a dispute opened against the other party of a contract.
+    """A rating received, a dispute opened against the other party of a contract, or a
+    proposal to the client's job (its first messages to applicants are not cold outreach).
 
     Direct contracts are exempt: they do not feed profile metrics.
     """
+    if isinstance(event, Proposal):
+        return [SubjectEvent(event.event_id, event.ts, "applied", event.client_id, "client", "",
+                             event.freelancer_id)]
     if isinstance(event, Feedback) and event.kind == "rating" and event.stars is not None:
         if event.direct_contract:
             return []
