@@ -3,7 +3,10 @@
 Events (the simulator's JSONL format) are processed in batches through the same
 `Processor` the worker uses, with states in memory; subject events the batch
 derives are fed back as the next batch's first events, as the re-keyed topic
-would deliver them.
+would deliver them. A batch spans at most a minute of event time: a live worker's
+batches span a second or so (its batch window), so a re-keyed notice (a proposal
+telling the client, a rating the freelancer) reaches its account before that
+account's next moves; a batch of quiet hours would hold them back for hours.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from streams.schemas import subjects
 from streams.simulator import SimEvent
 
 BATCH = 2000
+BATCH_SPAN_MS = 60_000  # event time a batch may span
 
 
 @dataclass
@@ -62,6 +66,9 @@ def run(
     subject_offset = -1
     batch: list[Incoming] = []
     for item in _incoming(events):
+        if batch and item.timestamp_ms - batch[0].timestamp_ms >= BATCH_SPAN_MS:
+            pending, subject_offset = _process(processor, indexes, pending + batch, states, out, subject_offset)
+            batch = []
         batch.append(item)
         if len(batch) < BATCH:
             continue
