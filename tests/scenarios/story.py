@@ -102,6 +102,14 @@ class Story:
         return Replayed(run(events, _rules()).escalations)
 
 
+def pair(client: str, freelancer: str) -> Story:
+    """A story that starts with a client and a freelancer signing up, sharing nothing."""
+    s = Story()
+    s.signup(0, client, "client")
+    s.signup(0, freelancer, "freelancer")
+    return s
+
+
 @dataclass
 class Replayed:
     escalations: list[Escalation]

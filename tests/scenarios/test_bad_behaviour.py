@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.scenarios.story import DAY_MIN, HOUR_MIN, Story
+from tests.scenarios.story import DAY_MIN, HOUR_MIN, Story, pair
 
 
 def shared_laptop() -> Story:
@@ -112,9 +112,7 @@ def burst_across_a_minute() -> Story:
 
 def hire_me_daily() -> Story:
     """'Hire me' messages twice a day to a client who never answers, before any contract."""
-    s = Story()
-    s.signup(0, "f-pushy", "freelancer")
-    s.signup(0, "c-silent", "client")
+    s = pair("c-silent", "f-pushy")
     for day in range(5):
         for h in (9, 18):
             s.message(day * DAY_MIN + h * HOUR_MIN, "f-pushy", "c-silent", "Did you see my proposal?")
@@ -123,9 +121,7 @@ def hire_me_daily() -> Story:
 
 def repeated_requests() -> Story:
     """Asking for feedback again and again on one contract."""
-    s = Story()
-    s.signup(0, "c1", "client")
-    s.signup(0, "f-nag", "freelancer")
+    s = pair("c1", "f-nag")
     s.contract(60, "hire", "k1", "c1", "f-nag")
     s.contract(DAY_MIN, "end", "k1", "c1", "f-nag")
     for i in range(4):

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.scenarios.story import DAY_MIN, HOUR_MIN, Story
+from tests.scenarios.story import DAY_MIN, HOUR_MIN, Story, pair
 
 
 def household() -> Story:
@@ -55,9 +55,7 @@ def client_five_five_one() -> Story:
 
 def new_client_one_rating() -> Story:
     """A new client with no history: its first freelancer was unhappy."""
-    s = Story()
-    s.signup(0, "c-first", "client")
-    s.signup(0, "f1", "freelancer")
+    s = pair("c-first", "f1")
     s.job_done(60, "k1", "c-first", "f1", stars=(4, 1))
     return s
 
@@ -78,9 +76,7 @@ def busy_client_answers_applicants() -> Story:
 
 def active_contract_updates() -> Story:
     """A freelancer posts daily work updates on an active contract; the client reads, rarely writes."""
-    s = Story()
-    s.signup(0, "c-quiet", "client")
-    s.signup(0, "f-diligent", "freelancer")
+    s = pair("c-quiet", "f-diligent")
     s.contract(60, "hire", "k1", "c-quiet", "f-diligent")
     for day in range(8):
         for h in (9, 17):
@@ -124,9 +120,7 @@ def template_with_tailoring() -> Story:
 
 def polite_reminder() -> Story:
     """One polite reminder to leave feedback, after the contract ended."""
-    s = Story()
-    s.signup(0, "c1", "client")
-    s.signup(0, "f1", "freelancer")
+    s = pair("c1", "f1")
     s.contract(60, "hire", "k1", "c1", "f1")
     s.contract(2 * DAY_MIN, "end", "k1", "c1", "f1")
     s.request(3 * DAY_MIN, "k1", "f1", "c1", "Thanks again for the project. Feedback is welcome when you have time.")
@@ -135,9 +129,7 @@ def polite_reminder() -> Story:
 
 def why_three_stars() -> Story:
     """seed 001 allows it: asking a client why the rating was 3 stars."""
-    s = Story()
-    s.signup(0, "c1", "client")
-    s.signup(0, "f1", "freelancer")
+    s = pair("c1", "f1")
     s.job_done(60, "k1", "c1", "f1", stars=(3, 5))
     s.message(4 * DAY_MIN, "f1", "c1", "Thanks for the rating. What could I have done better on this project?", "ended")
     s.message(4 * DAY_MIN + 90, "c1", "f1", "The first draft was late, the rest was fine.", "ended")
@@ -154,9 +146,7 @@ def one_bad_review_among_many() -> Story:
 
 
 def contact_after_contract_starts() -> Story:
-    s = Story()
-    s.signup(0, "c1", "client")
-    s.signup(0, "f1", "freelancer")
+    s = pair("c1", "f1")
     s.contract(60, "hire", "k1", "c1", "f1")
     s.message(90, "c1", "f1", "Please send the design files to design.team@example.com when ready.", "active")
     s.message(120, "f1", "c1", "Will do, thanks.", "active")
@@ -187,9 +177,7 @@ def traveller() -> Story:
 
 def heavy_chatters() -> Story:
     """A client and a freelancer chatting fast for days, every message answered."""
-    s = Story()
-    s.signup(0, "c-talk", "client")
-    s.signup(0, "f-talk", "freelancer")
+    s = pair("c-talk", "f-talk")
     for day in range(5):
         for i in range(40):
             at = day * DAY_MIN + 10 * HOUR_MIN + i * 0.25
