@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from scoring.records import ContractEvent, Event, Feedback, Message, Proposal, SubjectEvent
+from scoring.records import ContractEvent, Event, Feedback, Message, SubjectEvent
 from scoring.state import AccountState
 
 TURN_GAP_MIN = 30  # a message after this much silence to the same person starts a new turn
 
 
 def subject_events(event: Event) -> list[SubjectEvent]:
-    """A rating received, a dispute opened against the other party of a contract, or a
-    proposal to the client's job (its first messages to applicants are not cold outreach).
+    """A rating received, or a dispute opened against the other party of a contract.
 
     Direct contracts are exempt: they do not feed profile metrics.
     """
-    if isinstance(event, Proposal):
-        return [SubjectEvent(event.event_id, event.ts, "applied", event.client_id, "client", "",
-                             event.freelancer_id)]
     if isinstance(event, Feedback) and event.kind == "rating" and event.stars is not None:
         if event.direct_contract:
             return []
@@ -40,12 +36,15 @@ def reply_notice(state: AccountState, event: Message) -> list[SubjectEvent]:
     """Tell the recipient's state that the sender spoke to it, once per conversational turn.
 
     Checked before the message updates the sender's contacts. One notice per
-    turn instead of per message keeps the re-keyed traffic small.
+    turn instead of per message keeps the re-keyed traffic small. The notice of a
+    first message says so (`detail` "first"): the recipient tells the sender whether
+    it was cold outreach (first-message fan-out).
     """
     last_minute = state.contacts.get(event.recipient_id)
     if last_minute is not None and event.ts // 60_000 - last_minute < TURN_GAP_MIN:
         return []
     return [
         SubjectEvent(event.event_id, event.ts, "replied", event.recipient_id,
-                     "unknown", "", event.sender_id, room_id=event.room_id)
+                     "unknown", "", event.sender_id, room_id=event.room_id,
+                     detail="" if last_minute is not None else "first")
     ]

@@ -115,7 +115,7 @@ class ContractEvent:
 
 
 SUBJECT_KINDS = ("rated", "disputed", "replied", "dismissed", "unanswered_check", "unanswered",
-                 "linked_counterpart", "linked_duplicate", "applied", "ring_probe", "ring")
+                 "linked_counterpart", "linked_duplicate", "cold", "ring_probe", "ring")
 SUBJECT_ROLES = (*ROLES, "unknown")
 
 

@@ -24,7 +24,7 @@ MAX_CONTRACTS = 16  # contracts whose feedback requests are counted
 MAX_RATINGS = 40  # most recent ratings received kept for reputation
 MAX_STREAKS = 8  # recipients whose unanswered-message streaks are kept
 MAX_FINDINGS = 32  # findings signalled and dismissals applied, newest kept
-MAX_APPLICANTS = 64  # freelancers who applied to the account's jobs, newest kept (fan-out)
+MAX_APPLIED_TO = 24  # clients whose jobs the account applied to, newest kept (fan-out)
 MAX_PARTIES = 16  # counterparts of recent contracts, newest kept (friends and family)
 MAX_EDGES = 12  # contracts rated 5 stars, newest kept (rating rings)
 MAX_KIN = 8  # counterparts linked by fingerprints, newest kept (friends and family)
@@ -40,7 +40,7 @@ class AccountState:
     first_hours: Buckets = field(default_factory=list)
     proposal_buckets: Buckets = field(default_factory=list)  # proposals per 10 minutes, for a day
     contacts: dict[str, int] = field(default_factory=dict)  # recipient -> last minute contacted
-    applicants: dict[str, int] = field(default_factory=dict)  # freelancer -> minute it applied to our job
+    applied_to: dict[str, int] = field(default_factory=dict)  # client -> minute we last applied to its job
     scores: dict[str, list[float]] = field(default_factory=dict)  # policy -> [score, ts]
     escalated: dict[str, int] = field(default_factory=dict)  # policy -> cooldown bucket
     # policy -> [severity band index of its last escalation, follow-ups in that cooldown bucket]
@@ -75,7 +75,7 @@ class AccountState:
             "fh": self.first_hours,
             "pb": self.proposal_buckets,
             "c": self.contacts,
-            "ap": self.applicants,
+            "ap": self.applied_to,
             "s": self.scores,
             "e": self.escalated,
             "b": self.bands,
@@ -103,7 +103,7 @@ class AccountState:
             first_hours=raw.get("fh", []),
             proposal_buckets=raw.get("pb", []),
             contacts=raw.get("c", {}),
-            applicants=raw.get("ap", {}),
+            applied_to=raw.get("ap", {}),
             scores=raw.get("s", {}),
             escalated=raw.get("e", {}),
             bands=raw.get("b", {}),
@@ -131,11 +131,11 @@ class AccountState:
             del self.contacts[next(iter(self.contacts))]
         return first
 
-    def remember_applicant(self, freelancer: str, ts: int) -> None:
-        self.applicants.pop(freelancer, None)
-        self.applicants[freelancer] = ts // 60_000
-        if len(self.applicants) > MAX_APPLICANTS:
-            del self.applicants[next(iter(self.applicants))]
+    def remember_application(self, client: str, ts: int) -> None:
+        self.applied_to.pop(client, None)
+        self.applied_to[client] = ts // 60_000
+        if len(self.applied_to) > MAX_APPLIED_TO:
+            del self.applied_to[next(iter(self.applied_to))]
 
     def room_tail(self, room: str) -> tuple[str, ...]:
         return tuple(self.rooms.get(room, ()))

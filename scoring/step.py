@@ -30,7 +30,7 @@ from scoring.text import TextContext
 
 def _message(state: AccountState, ev: Message, rules: Rules) -> list[Signal]:
     signals = burst.detect(state, ev, rules.detector("message_burst"))
-    signals += fanout.detect(state, ev, rules.detector("first_message_fanout"))
+    fanout.on_message(state, ev)
     context = TextContext(
         kind="message",
         contract_active=ev.contract_stage == "active",
@@ -76,6 +76,7 @@ def detect(state: AccountState, event: Event, rules: Rules, view: View | None = 
     if isinstance(event, Message):
         return _message(state, event, rules)
     if isinstance(event, Proposal):
+        fanout.on_proposal(state, event)
         signals = cover_letters.detect(state, event, rules.detector("repeated_cover_letter"))
         signals += proposal_rate.detect(state, event, rules.detector("proposal_rate"))
         if isinstance(view, tuple):
@@ -87,9 +88,8 @@ def detect(state: AccountState, event: Event, rules: Rules, view: View | None = 
     if isinstance(event, SubjectEvent) and event.kind == "replied":
         unanswered.on_reply(state, event)
         return []
-    if isinstance(event, SubjectEvent) and event.kind == "applied":
-        fanout.on_applied(state, event)
-        return []
+    if isinstance(event, SubjectEvent) and event.kind == "cold":
+        return fanout.on_cold(state, event, rules.detector("first_message_fanout"))
     if isinstance(event, SubjectEvent) and event.kind == "dismissed":
         # once per escalation and policy: a re-delivered dismissal must not take newer evidence
         if state.once(f"dz:{event.policy}:{event.ts}", event.ts):
@@ -131,6 +131,8 @@ def step(state: AccountState, event: Event, rules: Rules, view: View | None = No
         forwards += unanswered.on_message(state, event, rules.detector("unanswered_messages"))
     elif isinstance(event, SubjectEvent) and event.kind == "unanswered_check":
         forwards += unanswered.on_check(state, event)
+    elif isinstance(event, SubjectEvent) and event.kind == "replied":
+        forwards += fanout.on_first_message(state, event)
     elif isinstance(event, AccountEvent) and isinstance(view, LinkView):
         forwards += linked.notices(state, event, view, rules.detector("duplicate_account"))
         forwards += friends_family.counterpart_notices(state, event, view, rules.detector("friends_family"))

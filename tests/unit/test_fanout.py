@@ -1,7 +1,8 @@
 import pytest
 
+from scoring.derive import reply_notice
 from scoring.detectors import fanout
-from scoring.records import SubjectEvent
+from scoring.records import Proposal
 from scoring.state import AccountState
 from tests.unit.helpers import message, rules
 
@@ -10,12 +11,20 @@ LIMIT = int(RULE.param("per_hour"))
 
 
 def run(pairs, applicants=()):
-    """First messages (ts, recipient) from one sender; `applicants` applied to its jobs first."""
-    state, signals = AccountState(), []
-    for who in applicants:
-        fanout.on_applied(state, SubjectEvent(f"p-{who}", 0, "applied", "f1", "client", "", who))
+    """First messages (ts, recipient) from f1; `applicants` applied to f1's jobs first. Each
+    recipient answers the first message's reply notice from its own state, as the stream would."""
+    sender, recipients, signals = AccountState(), {}, []
     for i, (ts, recipient) in enumerate(pairs):
-        signals += fanout.detect(state, message(i, ts, recipient=recipient), RULE)
+        msg = message(i, ts, recipient=recipient)
+        notices = reply_notice(sender, msg)
+        fanout.on_message(sender, msg)
+        for notice in notices:
+            state = recipients.setdefault(recipient, AccountState())
+            if recipient in applicants:
+                fanout.on_proposal(state, Proposal(f"p-{recipient}", 0, "j1", recipient, "f1", "hello", 50.0))
+            for cold in fanout.on_first_message(state, notice):
+                assert (cold.kind, cold.subject_id, cold.other_id) == ("cold", "f1", recipient)
+                signals += fanout.on_cold(sender, cold, RULE)
     return signals
 
 
@@ -44,6 +53,17 @@ def test_a_busy_client_answering_its_own_applicants_is_not_fanout():
     mixed = run(pairs, applicants=[f"c{i}" for i in range(0, 3 * LIMIT, 2)])
     assert [s.counters[0].value for s in mixed] == [LIMIT + 1]
     assert "had not applied" in mixed[0].reason
+
+
+def test_only_a_first_message_asks_the_recipient():
+    sender = AccountState()
+    first, again = message(0, 0, recipient="c1"), message(1, 45 * 60_000, recipient="c1")
+    notices = reply_notice(sender, first)
+    fanout.on_message(sender, first)
+    assert [n.detail for n in notices] == ["first"]
+    later = reply_notice(sender, again)  # a new turn: a notice, but not a first message
+    assert [n.detail for n in later] == [""]
+    assert fanout.on_first_message(AccountState(), later[0]) == []
 
 
 def test_a_day_of_first_messages_under_the_hourly_limit_goes_over_the_daily_one():
