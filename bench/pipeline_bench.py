@@ -93,7 +93,7 @@ def main() -> None:
 
 # State parts of the behaviour detectors: the sliding minute, applicants, friends and family, the
 # rating graph (to_dict keys)
-PARTS = {"mr": "recent message times", "ap": "applicants", "pt": "contract parties", "k": "linked kin",
+PARTS = {"mr": "recent message times", "ap": "clients applied to", "pt": "contract parties", "k": "linked kin",
          "rg": "rating graph", "rr": "client raters"}
 
 
