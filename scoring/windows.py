@@ -49,9 +49,18 @@ def total(buckets: Buckets, ts: int, bucket_ms: int, window_ms: int) -> int:
 
 
 def first_over(buckets: Buckets, ts: int, bucket_ms: int, window_ms: int, limit: int) -> int | None:
-    """The window's count when this event takes it over `limit` (once per crossing), else None."""
-    count = total(buckets, ts, bucket_ms, window_ms)
-    return count if count == limit + 1 else None
+    """The count of a window this event takes over `limit` (once per crossing), else None.
+
+    The windows that hold the event end at its bucket or at a later one: an event read late
+    (counts that other partitions send back arrive in any order) can take a window ending after
+    it over the limit. It does when the fullest of them holds `limit + 1`: one more would mean
+    that window was over before this event.
+    """
+    first = ts // bucket_ms
+    span = window_ms // bucket_ms
+    ends = {first} | {b for b, _ in buckets if first < b < first + span}
+    fullest = max(total(buckets, end * bucket_ms, bucket_ms, window_ms) for end in ends)
+    return fullest if fullest == limit + 1 else None
 
 
 def slide(times: list[int], ts: int, window_ms: int, keep: int) -> tuple[int, int]:

@@ -122,9 +122,10 @@ def comparable(states: dict[bytes, dict], escalations: dict[str, dict],
     out = {}
     for key, state in states.items():
         account = key.decode()
-        # the newest contract with each counterpart, and a link in the words of whichever side saw it
-        # first, depend on how partitions interleave
-        kept = {f: v for f, v in state.items() if f not in ("a", "u", "l", "pt", "k")}
+        # joined streams: cold first messages (answered by recipients, "fh"), the rating graph
+        # (ratings given and received, "rg"), the newest contract with each counterpart ("pt") and a
+        # link in the words of whichever side saw it first ("k") depend on how partitions interleave
+        kept = {f: v for f, v in state.items() if f not in ("a", "u", "l", "fh", "rg", "pt", "k")}
         for field in ("s", "e", "b", "v"):
             kept[field] = {p: v for p, v in kept.get(field, {}).items() if (account, p) not in joined}
         out[key] = kept

@@ -73,3 +73,15 @@ def test_a_day_of_first_messages_under_the_hourly_limit_goes_over_the_daily_one(
     assert [s.counters[0].name for s in signals] == ["first_messages_per_day"]
     assert signals[0].counters[0].value == per_day + 1 and signals[0].counters[0].window_s == 86_400
     assert run(pairs[:-1]) == []
+
+
+def test_cold_answers_read_in_any_order_still_cross_once():
+    """Recipients are in other partitions: their answers come back in any order."""
+    sender, colds = AccountState(), []
+    for i in range(LIMIT + 1):
+        msg = message(i, i * 120_000, recipient=f"c{i}")
+        for notice in reply_notice(sender, msg):
+            colds += fanout.on_first_message(AccountState(), notice)
+        fanout.on_message(sender, msg)
+    signals = [s for cold in reversed(colds) for s in fanout.on_cold(sender, cold, RULE)]
+    assert [s.counters[0].value for s in signals] == [LIMIT + 1]

@@ -49,3 +49,21 @@ def test_slide_forgets_times_a_window_before_the_newest():
     for ts in (0, 1000, 500_000):
         windows.slide(kept, ts, 60_000, 16)
     assert kept == [500_000]
+
+
+def test_an_event_read_late_can_take_a_later_window_over():
+    """Counts sent back by other partitions arrive in any order: the first message's count, read
+    last, completes the hour that began with it."""
+    b: list[list[int]] = []
+    crossings = []
+    for minute in [*range(3, 39, 3), 0]:  # 13 in 36 minutes, the earliest read last
+        windows.add(b, minute * MIN, MIN, 24 * 60 * MIN)
+        crossings.append(windows.first_over(b, minute * MIN, MIN, 60 * MIN, 12))
+    assert crossings == [None] * 12 + [13]
+
+
+def test_no_second_crossing_while_a_window_holding_the_event_is_over():
+    b: list[list[int]] = []
+    for minute in range(14):
+        windows.add(b, minute * MIN, MIN, 24 * 60 * MIN)
+    assert windows.first_over(b, 13 * MIN, MIN, 60 * MIN, 12) is None  # 14 in the hour: over before
