@@ -49,6 +49,18 @@ def _incoming(events: Iterable[SimEvent]) -> Iterator[Incoming]:
         yield Incoming(ev.kind, ev.kind, 0, offset, ev.key.encode(), ev.payload(), ev.ts)
 
 
+def batches(items: Iterable[Incoming]) -> Iterator[list[Incoming]]:
+    """Batches of at most BATCH events spanning less than BATCH_SPAN_MS of event time each."""
+    batch: list[Incoming] = []
+    for item in items:
+        if batch and (len(batch) == BATCH or item.timestamp_ms - batch[0].timestamp_ms >= BATCH_SPAN_MS):
+            yield batch
+            batch = []
+        batch.append(item)
+    if batch:
+        yield batch
+
+
 def run(
     events: Iterable[SimEvent],
     rules: Rules,
@@ -64,21 +76,14 @@ def run(
     out, started = Backtest(), time.perf_counter()
     pending: list[Incoming] = []
     subject_offset = -1
-    batch: list[Incoming] = []
-    for item in _incoming(events):
-        if batch and item.timestamp_ms - batch[0].timestamp_ms >= BATCH_SPAN_MS:
-            pending, subject_offset = _process(processor, indexes, pending + batch, states, out, subject_offset)
-            batch = []
-        batch.append(item)
-        if len(batch) < BATCH:
-            continue
+    reported = 0
+    for batch in batches(_incoming(events)):
         pending, subject_offset = _process(processor, indexes, pending + batch, states, out, subject_offset)
-        batch = []
-        if progress:
+        if progress and out.events - reported >= BATCH:
+            reported = out.events
             progress(out.events)
-    while batch or pending:
-        pending, subject_offset = _process(processor, indexes, pending + batch, states, out, subject_offset)
-        batch = []
+    while pending:
+        pending, subject_offset = _process(processor, indexes, pending, states, out, subject_offset)
     out.seconds = time.perf_counter() - started
     return out
 
