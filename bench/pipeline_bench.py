@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+import orjson
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -29,6 +31,7 @@ from streams.cli import load_rules  # noqa: E402
 from streams.schemas import INPUT_SCHEMAS  # noqa: E402
 from streams.settings import DEFAULT_RULES  # noqa: E402
 from streams.simulator import SimConfig, generate  # noqa: E402
+from streams.statecodec import decode_state  # noqa: E402
 
 
 def timed(fn, items) -> float:  # noqa: ANN001
@@ -61,14 +64,15 @@ def main() -> None:
     messages = [r for k, r in decoded if isinstance(r, Message)]
     proposals = [r for k, r in decoded if isinstance(r, Proposal)]
     state = AccountState()
-    burst_rule, fan_rule = rules.detector("message_burst"), rules.detector("first_message_fanout")
+    burst_rule = rules.detector("message_burst")
     costs = {
         "decode + validate (µs/event)": timed(
             lambda e: INPUT_SCHEMAS[e.kind].decode(e.payload(), 20000), events
         ),
         "text stage (µs/message)": timed(lambda m: detect_text(m.text, TextContext()), messages),
+        # the sender's share of fan-out (its contacts); cold first messages are counted on the recipients' answers
         "burst + fan-out (µs/message)": timed(
-            lambda m: (burst.detect(state, m, burst_rule), fanout.detect(state, m, fan_rule)),
+            lambda m: (burst.detect(state, m, burst_rule), fanout.on_message(state, m)),
             messages,
         ),
         "cover-letter sketch (µs/proposal)": timed(
@@ -79,10 +83,27 @@ def main() -> None:
         print(f"{name:<36}{cost:8.1f}")
 
     final = backtest.run(sim.events, rules)
-    sizes = sorted(len(v) for v in final_states(sim.events, rules).values())
+    states = final_states(sim.events, rules)
+    sizes = sorted(len(v) for v in states.values())
     print(f"state bytes per account: median {statistics.median(sizes):.0f}, "
           f"p99 {sizes[int(len(sizes) * 0.99)]}, max {sizes[-1]} over {len(sizes)} accounts")
+    print_parts([decode_state(v) for v in states.values()])
     print(f"escalations: {len(final.escalations)}")
+
+
+# State parts of the behaviour detectors: the sliding minute, applicants, friends and family, the
+# rating graph (to_dict keys)
+PARTS = {"mr": "recent message times", "ap": "clients applied to", "pt": "contract parties", "k": "linked kin",
+         "rg": "rating graph", "rr": "client raters"}
+
+
+def print_parts(states: list[AccountState]) -> None:
+    """Plain-JSON bytes of each part, over the accounts that hold one (stored compressed)."""
+    for key, name in PARTS.items():
+        sizes = sorted(len(orjson.dumps(raw)) for state in states if (raw := state.to_dict()[key]))
+        if sizes:
+            print(f"{name} (JSON): {len(sizes)} of {len(states)} accounts, median {statistics.median(sizes):.0f} B, "
+                  f"max {sizes[-1]} B")
 
 
 def final_states(events, rules) -> dict[str, bytes]:  # noqa: ANN001

@@ -36,12 +36,15 @@ def reply_notice(state: AccountState, event: Message) -> list[SubjectEvent]:
     """Tell the recipient's state that the sender spoke to it, once per conversational turn.
 
     Checked before the message updates the sender's contacts. One notice per
-    turn instead of per message keeps the re-keyed traffic small.
+    turn instead of per message keeps the re-keyed traffic small. The notice of a
+    first message says so (`detail` "first"): the recipient tells the sender whether
+    it was cold outreach (first-message fan-out).
     """
     last_minute = state.contacts.get(event.recipient_id)
     if last_minute is not None and event.ts // 60_000 - last_minute < TURN_GAP_MIN:
         return []
     return [
         SubjectEvent(event.event_id, event.ts, "replied", event.recipient_id,
-                     "unknown", "", event.sender_id, room_id=event.room_id)
+                     "unknown", "", event.sender_id, room_id=event.room_id,
+                     detail="" if last_minute is not None else "first")
     ]

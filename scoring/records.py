@@ -115,7 +115,7 @@ class ContractEvent:
 
 
 SUBJECT_KINDS = ("rated", "disputed", "replied", "dismissed", "unanswered_check", "unanswered",
-                 "linked_counterpart", "linked_duplicate")
+                 "linked_counterpart", "linked_duplicate", "cold", "ring_probe", "ring")
 SUBJECT_ROLES = (*ROLES, "unknown")
 
 
@@ -143,7 +143,9 @@ class SubjectEvent:
     count: int | None = None
     days: int | None = None
     since_ts: int | None = None
-    detail: str = ""  # linked_*: the fingerprints `other_id` shares with the subject, in words
+    # linked_*: the fingerprints `other_id` shares with the subject, in words; ring_probe, ring: the
+    # path or loop of the rating graph, accounts and contracts alternately, tab-separated
+    detail: str = ""
 
     @property
     def actor(self) -> str:

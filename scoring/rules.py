@@ -145,10 +145,11 @@ DETECTOR_PARAMS: dict[str, tuple[str, ...]] = {
     "cover_letter_farm": ("similarity", "min_accounts", "window_hours"),
     "feedback_requests": ("per_contract_per_week",),
     "low_quality": ("min_low", "min_low_share"),
-    "client_risk": ("min_ratings", "max_average", "min_disputes"),
+    "client_risk": ("min_raters", "prior_mean", "prior_weight", "max_average", "min_disputes"),
     "unanswered_messages": ("min_messages", "min_days"),
     "duplicate_account": ("min_countries_24h", "min_devices_24h"),
-    "friends_family": ("max_hire_hours", "max_rating_hours"),
+    "friends_family": (),
+    "rating_ring": ("max_accounts",),
 }
 
 

@@ -24,7 +24,10 @@ MAX_CONTRACTS = 16  # contracts whose feedback requests are counted
 MAX_RATINGS = 40  # most recent ratings received kept for reputation
 MAX_STREAKS = 8  # recipients whose unanswered-message streaks are kept
 MAX_FINDINGS = 32  # findings signalled and dismissals applied, newest kept
-MAX_FIVES = 16  # 5-star ratings given and received, newest kept
+MAX_APPLIED_TO = 12  # clients whose jobs the account applied to, newest kept (a few days of a busy freelancer)
+MAX_PARTIES = 16  # counterparts of recent contracts, newest kept (friends and family)
+MAX_EDGES = 12  # contracts rated 5 stars, newest kept (rating rings)
+MAX_KIN = 8  # counterparts linked by fingerprints, newest kept (friends and family)
 MAX_SIGHTINGS = 32  # countries and devices an account was used from, newest kept
 MAX_SIGHTING_TIMES = 3  # event times kept per country or device (a few, for events read out of order)
 
@@ -33,9 +36,11 @@ MAX_SIGHTING_TIMES = 3  # event times kept per country or device (a few, for eve
 class AccountState:
     applied: dict[str, int] = field(default_factory=dict)
     msg_minutes: Buckets = field(default_factory=list)
+    msg_recent: list[int] = field(default_factory=list)  # times of the last messages within a minute
     first_hours: Buckets = field(default_factory=list)
     proposal_buckets: Buckets = field(default_factory=list)  # proposals per 10 minutes, for a day
     contacts: dict[str, int] = field(default_factory=dict)  # recipient -> last minute contacted
+    applied_to: dict[str, int] = field(default_factory=dict)  # client -> minute we last applied to its job
     scores: dict[str, list[float]] = field(default_factory=dict)  # policy -> [score, ts]
     escalated: dict[str, int] = field(default_factory=dict)  # policy -> cooldown bucket
     # policy -> [severity band index of its last escalation, follow-ups in that cooldown bucket]
@@ -45,15 +50,19 @@ class AccountState:
     proposals: list[list[str]] = field(default_factory=list)  # [event id, job id, sketch]
     requests: dict[str, list[int]] = field(default_factory=dict)  # contract -> [count, first ts]
     ratings: dict[str, int] = field(default_factory=dict)  # contract -> stars received
+    raters: dict[str, str] = field(default_factory=dict)  # contract -> who rated this account as a client
     disputes: dict[str, int] = field(default_factory=dict)  # contract -> ts of a dispute against us
     # recipient -> [messages, first ts, last day, days, signalled, last reply ts]
     streaks: dict[str, list[int]] = field(default_factory=dict)
-    first_job: dict[str, Any] = field(default_factory=dict)  # a client's first job, friends_family
     # findings already signalled, to signal each once ("dup:<account>", "ff:<account>",
     # "swap:<account>", "countries_24h", "letter_farm") and dismissals applied -> event time
     findings: dict[str, int] = field(default_factory=dict)
-    # 5-star ratings given and received ("gave5:<account>", "got5:<account>") -> event time
-    fives: dict[str, int] = field(default_factory=dict)
+    # friends and family: counterparts of contracts -> a contract, and linked ones -> the link in words
+    parties: dict[str, str] = field(default_factory=dict)
+    kin: dict[str, str] = field(default_factory=dict)
+    # rating rings: contract rated 5 stars -> [counterpart, "c" | "f" (this account's role),
+    # stars given, stars received (0: not yet)]
+    graph: dict[str, list[Any]] = field(default_factory=dict)
     # countries and devices the account was used from ("c:FR", "d:<hash>") -> sorted event times,
     # within two days of the newest: a shared or sold login shows as many in one day
     sightings: dict[str, list[int]] = field(default_factory=dict)
@@ -62,9 +71,11 @@ class AccountState:
         return {
             "a": self.applied,
             "mm": self.msg_minutes,
+            "mr": self.msg_recent,
             "fh": self.first_hours,
             "pb": self.proposal_buckets,
             "c": self.contacts,
+            "ap": self.applied_to,
             "s": self.scores,
             "e": self.escalated,
             "b": self.bands,
@@ -73,11 +84,13 @@ class AccountState:
             "p": self.proposals,
             "q": self.requests,
             "rt": self.ratings,
+            "rr": self.raters,
             "d": self.disputes,
             "u": self.streaks,
-            "f": self.first_job,
             "l": self.findings,
-            "5": self.fives,
+            "pt": self.parties,
+            "k": self.kin,
+            "rg": self.graph,
             "g": self.sightings,
         }
 
@@ -86,9 +99,11 @@ class AccountState:
         return cls(
             applied=raw.get("a", {}),
             msg_minutes=raw.get("mm", []),
+            msg_recent=raw.get("mr", []),
             first_hours=raw.get("fh", []),
             proposal_buckets=raw.get("pb", []),
             contacts=raw.get("c", {}),
+            applied_to=raw.get("ap", {}),
             scores=raw.get("s", {}),
             escalated=raw.get("e", {}),
             bands=raw.get("b", {}),
@@ -97,11 +112,13 @@ class AccountState:
             proposals=raw.get("p", []),
             requests=raw.get("q", {}),
             ratings=raw.get("rt", {}),
+            raters=raw.get("rr", {}),
             disputes=raw.get("d", {}),
             streaks=raw.get("u", {}),
-            first_job=raw.get("f", {}),
             findings=raw.get("l", {}),
-            fives=raw.get("5", {}),
+            parties=raw.get("pt", {}),
+            kin=raw.get("k", {}),
+            graph=raw.get("rg", {}),
             sightings=raw.get("g", {}),
         )
 
@@ -113,6 +130,12 @@ class AccountState:
         if len(self.contacts) > MAX_CONTACTS:
             del self.contacts[next(iter(self.contacts))]
         return first
+
+    def remember_application(self, client: str, ts: int) -> None:
+        self.applied_to.pop(client, None)
+        self.applied_to[client] = ts // 60_000
+        if len(self.applied_to) > MAX_APPLIED_TO:
+            del self.applied_to[next(iter(self.applied_to))]
 
     def room_tail(self, room: str) -> tuple[str, ...]:
         return tuple(self.rooms.get(room, ()))
@@ -153,6 +176,8 @@ class AccountState:
         book[event.contract_id] = int(value or 0)
         if len(book) > MAX_RATINGS:
             del book[next(iter(book))]
+        if event.kind == "rated" and event.subject_role == "client":  # client risk counts raters
+            _push(self.raters, event.contract_id, event.other_id, MAX_RATINGS)
         return True
 
     def extend_streak(self, recipient: str, ts: int, day_ms: int) -> tuple[int, int, bool]:
@@ -185,15 +210,32 @@ class AccountState:
         _trim(self.findings, MAX_FINDINGS)
         return True
 
-    def remember_rating(self, direction: str, account: str, ts: int) -> None:
-        """A 5-star rating given to ("gave5") or received from ("got5") `account`."""
-        self.fives[f"{direction}:{account}"] = ts
-        _trim(self.fives, MAX_FIVES)
+    def remember_party(self, account: str, contract: str) -> None:
+        """A contract with `account` (the newest kept)."""
+        _push(self.parties, account, contract, MAX_PARTIES)
 
-    def rated_both_ways(self, account: str) -> bool:
-        """5 stars given to and received from `account`, which a linked-account finding named."""
-        return (f"gave5:{account}" in self.fives and f"got5:{account}" in self.fives
-                and (f"ff:{account}" in self.findings or f"dup:{account}" in self.findings))
+    def remember_kin(self, account: str, detail: str) -> None:
+        """`account` is linked to this one by the fingerprints `detail` names (the newest kept)."""
+        _push(self.kin, account, detail, MAX_KIN)
+
+    def rate_edge(self, contract: str, other: str, role: str, gave: int | None, got: int | None) -> bool:
+        """A rating given or received on `contract`; True when it makes the contract 5 stars both
+        ways for the first time. A contract rated under 5 either way is forgotten."""
+        if (gave or got) != 5:
+            self.graph.pop(contract, None)
+            return False
+        entry = self.graph.pop(contract, None) or [other, role, 0, 0]
+        before = entry[2] == entry[3] == 5
+        entry[2 if gave else 3] = 5
+        self.graph[contract] = entry
+        if len(self.graph) > MAX_EDGES:
+            del self.graph[next(iter(self.graph))]
+        return not before and entry[2] == entry[3] == 5
+
+    def edges(self, role: str) -> list[tuple[str, str]]:
+        """(contract, counterpart) of the contracts rated 5 stars both ways on which this account
+        had `role` ("c": it hired the counterpart)."""
+        return [(k, e[0]) for k, e in self.graph.items() if e[1] == role and e[2] == e[3] == 5]
 
     def due_again(self, finding: str, ts: int, after_ms: int) -> bool:
         """Whether `finding` was not signalled within `after_ms` of `ts` (either side: events of
@@ -248,6 +290,14 @@ def _within(times: list[int], after: int, upto: int) -> bool:
     """Whether a time in sorted `times` is in (after, upto]."""
     i = bisect.bisect_right(times, upto)
     return i > 0 and times[i - 1] > after
+
+
+def _push(entries: dict[str, str], key: str, value: str, limit: int) -> None:
+    """Set `key` as the newest entry; drop the oldest over `limit`."""
+    entries.pop(key, None)
+    entries[key] = value
+    if len(entries) > limit:
+        del entries[next(iter(entries))]
 
 
 def _trim(entries: dict[str, int], limit: int) -> None:

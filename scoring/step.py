@@ -14,6 +14,7 @@ from scoring.detectors import (
     linked,
     proposal_rate,
     reputation,
+    rings,
     text,
     unanswered,
 )
@@ -29,7 +30,7 @@ from scoring.text import TextContext
 
 def _message(state: AccountState, ev: Message, rules: Rules) -> list[Signal]:
     signals = burst.detect(state, ev, rules.detector("message_burst"))
-    signals += fanout.detect(state, ev, rules.detector("first_message_fanout"))
+    fanout.on_message(state, ev)
     context = TextContext(
         kind="message",
         contract_active=ev.contract_stage == "active",
@@ -48,7 +49,7 @@ def _feedback(state: AccountState, ev: Feedback, rules: Rules) -> list[Signal]:
         signals = feedback_requests.detect(state, ev, rules.detector("feedback_requests"))
     elif ev.kind == "rating":
         rule = rules.detector("friends_family")
-        signals = friends_family.on_rating(state.first_job, ev, rule) + friends_family.on_rating_given(state, ev, rule)
+        signals = friends_family.on_rating_given(state, ev, rule)
     ctx = TextContext(kind="feedback", direct_contract=ev.direct_contract)
     return signals + text.detect(ev.comment, ctx, ev.event_id, ev.ts, rules)
 
@@ -73,6 +74,7 @@ def detect(state: AccountState, event: Event, rules: Rules, view: View | None = 
     if isinstance(event, Message):
         return _message(state, event, rules)
     if isinstance(event, Proposal):
+        fanout.on_proposal(state, event)
         signals = cover_letters.detect(state, event, rules.detector("repeated_cover_letter"))
         signals += proposal_rate.detect(state, event, rules.detector("proposal_rate"))
         if isinstance(view, tuple):
@@ -84,13 +86,15 @@ def detect(state: AccountState, event: Event, rules: Rules, view: View | None = 
     if isinstance(event, SubjectEvent) and event.kind == "replied":
         unanswered.on_reply(state, event)
         return []
+    if isinstance(event, SubjectEvent) and event.kind == "cold":
+        return fanout.on_cold(state, event, rules.detector("first_message_fanout"))
     if isinstance(event, SubjectEvent) and event.kind == "dismissed":
         # once per escalation and policy: a re-delivered dismissal must not take newer evidence
         if state.once(f"dz:{event.policy}:{event.ts}", event.ts):
             score.dismiss(state, event.policy, event.ts, rules)
         return []
-    if isinstance(event, SubjectEvent) and event.kind == "unanswered_check":
-        return []  # answered in `step`: it only forwards
+    if isinstance(event, SubjectEvent) and event.kind in ("unanswered_check", "ring_probe", "ring"):
+        return []  # answered in `step`: it only forwards, or goes with the rating graph
     if isinstance(event, SubjectEvent) and event.kind == "unanswered":
         return unanswered.on_unanswered(state, event, rules.detector("unanswered_messages"))
     if isinstance(event, SubjectEvent) and event.kind == "linked_counterpart":
@@ -102,7 +106,7 @@ def detect(state: AccountState, event: Event, rules: Rules, view: View | None = 
             state, event, rules.detector("low_quality"), rules.detector("client_risk")
         ) + friends_family.on_rating_received(state, event, rules.detector("friends_family"))
     if isinstance(event, ContractEvent):
-        return friends_family.on_contract(state.first_job, event, rules.detector("friends_family"))
+        return friends_family.on_contract(state, event, rules.detector("friends_family"))
     if isinstance(event, AccountEvent):
         return _account(state, event, view if isinstance(view, LinkView) else None, rules)
     return []
@@ -125,13 +129,17 @@ def step(state: AccountState, event: Event, rules: Rules, view: View | None = No
         forwards += unanswered.on_message(state, event, rules.detector("unanswered_messages"))
     elif isinstance(event, SubjectEvent) and event.kind == "unanswered_check":
         forwards += unanswered.on_check(state, event)
+    elif isinstance(event, SubjectEvent) and event.kind == "replied":
+        forwards += fanout.on_first_message(state, event)
     elif isinstance(event, AccountEvent) and isinstance(view, LinkView):
         forwards += linked.notices(state, event, view, rules.detector("duplicate_account"))
         forwards += friends_family.counterpart_notices(state, event, view, rules.detector("friends_family"))
+    ring = rings.on_event(state, event, rules.detector("rating_ring"))
+    forwards += ring.forwards
     signals: list[Signal] = []
     shadow: list[Signal] = []
     exempt: list[Signal] = []
-    for sig in detect(state, event, rules, view):
+    for sig in detect(state, event, rules, view) + ring.signals:
         if rules.exempt(event.actor, sig.detector):
             exempt.append(sig)
         else:

@@ -6,6 +6,8 @@ an idle account shrinks to nothing as its windows expire.
 
 from __future__ import annotations
 
+import bisect
+
 Buckets = list[list[int]]
 
 
@@ -47,6 +49,35 @@ def total(buckets: Buckets, ts: int, bucket_ms: int, window_ms: int) -> int:
 
 
 def first_over(buckets: Buckets, ts: int, bucket_ms: int, window_ms: int, limit: int) -> int | None:
-    """The window's count when this event takes it over `limit` (once per crossing), else None."""
-    count = total(buckets, ts, bucket_ms, window_ms)
-    return count if count == limit + 1 else None
+    """The count of a window this event takes over `limit` (once per crossing), else None.
+
+    The windows that hold the event end at its bucket or at a later one: an event read late
+    (counts that other partitions send back arrive in any order) can take a window ending after
+    it over the limit. It does when the fullest of them holds `limit + 1`: one more would mean
+    that window was over before this event.
+    """
+    first = ts // bucket_ms
+    span = window_ms // bucket_ms
+    ends = {first} | {b for b, _ in buckets if first < b < first + span}
+    fullest = max(total(buckets, end * bucket_ms, bucket_ms, window_ms) for end in ends)
+    return fullest if fullest == limit + 1 else None
+
+
+def slide(times: list[int], ts: int, window_ms: int, keep: int) -> tuple[int, int]:
+    """Record event time `ts` in `times` (sorted, the newest `keep` within `window_ms` of the newest
+    kept); return the events in the sliding window (ts - window_ms, ts] before and after this one.
+
+    Buckets align windows to the calendar: 16 messages in 45 s across a minute boundary are 8 in
+    each minute. Exact times slide; keeping only `keep` of them bounds the state, and counts
+    saturate at `keep`, which is enough to see a limit of `keep - 1` crossed once.
+    """
+    before = _in_window(times, ts, window_ms)
+    bisect.insort(times, ts)
+    newest = times[-1]
+    drop = bisect.bisect_right(times, newest - window_ms)
+    del times[: max(drop, len(times) - keep)]
+    return before, min(before + 1, keep)
+
+
+def _in_window(times: list[int], ts: int, window_ms: int) -> int:
+    return bisect.bisect_right(times, ts) - bisect.bisect_right(times, ts - window_ms)

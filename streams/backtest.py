@@ -3,7 +3,10 @@
 Events (the simulator's JSONL format) are processed in batches through the same
 `Processor` the worker uses, with states in memory; subject events the batch
 derives are fed back as the next batch's first events, as the re-keyed topic
-would deliver them.
+would deliver them. A batch spans at most a minute of event time: a live worker's
+batches span a second or so (its batch window), so a re-keyed notice (a proposal
+telling the client, a rating the freelancer) reaches its account before that
+account's next moves; a batch of quiet hours would hold them back for hours.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from streams.schemas import subjects
 from streams.simulator import SimEvent
 
 BATCH = 2000
+BATCH_SPAN_MS = 60_000  # event time a batch may span
 
 
 @dataclass
@@ -45,6 +49,18 @@ def _incoming(events: Iterable[SimEvent]) -> Iterator[Incoming]:
         yield Incoming(ev.kind, ev.kind, 0, offset, ev.key.encode(), ev.payload(), ev.ts)
 
 
+def batches(items: Iterable[Incoming]) -> Iterator[list[Incoming]]:
+    """Batches of at most BATCH events spanning less than BATCH_SPAN_MS of event time each."""
+    batch: list[Incoming] = []
+    for item in items:
+        if batch and (len(batch) == BATCH or item.timestamp_ms - batch[0].timestamp_ms >= BATCH_SPAN_MS):
+            yield batch
+            batch = []
+        batch.append(item)
+    if batch:
+        yield batch
+
+
 def run(
     events: Iterable[SimEvent],
     rules: Rules,
@@ -60,18 +76,14 @@ def run(
     out, started = Backtest(), time.perf_counter()
     pending: list[Incoming] = []
     subject_offset = -1
-    batch: list[Incoming] = []
-    for item in _incoming(events):
-        batch.append(item)
-        if len(batch) < BATCH:
-            continue
+    reported = 0
+    for batch in batches(_incoming(events)):
         pending, subject_offset = _process(processor, indexes, pending + batch, states, out, subject_offset)
-        batch = []
-        if progress:
+        if progress and out.events - reported >= BATCH:
+            reported = out.events
             progress(out.events)
-    while batch or pending:
-        pending, subject_offset = _process(processor, indexes, pending + batch, states, out, subject_offset)
-        batch = []
+    while pending:
+        pending, subject_offset = _process(processor, indexes, pending, states, out, subject_offset)
     out.seconds = time.perf_counter() - started
     return out
 

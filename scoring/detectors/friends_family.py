@@ -1,31 +1,22 @@
-"""Friends and family: feedback farmed between accounts that know each other.
+"""Friends and family: a client hiring a freelancer it knows, to farm feedback.
 
-Three findings, all for `feedback_manipulation`:
+A finding needs both halves: a link (the two accounts share a device, a payment
+instrument, a phone, or two weaker fingerprints such as a home IP and a
+surname-plus-home) and a contract between them (a hire, an offer, a rating on
+a contract). Either alone is innocent: relatives under one roof who never hire
+each other, and a first-time client who invites, hires and rates within hours
+(`seeds/003`: the client a bot blocked with a cryptic message; DOMAIN.md).
 
-- at an account event, a client and a freelancer linked by a device, a payment
-  instrument, or an IP together with another fingerprint (the link view). The
-  account whose event reveals the link signals it, and the counterpart learns
-  of it from a `linked_counterpart` subject event: a fingerprint an account showed only at
-  signup links it only at whichever signup is read second, and both accounts
-  take part in the farming;
-- reciprocal 5-star ratings between linked accounts: the account gave 5 stars
-  to an account it is linked to and received 5 stars from it (ratings given are
-  in the account's own partition, ratings received arrive re-keyed, links come
-  from its account events: whichever comes last completes the finding);
-- in a client's own state, the farming pattern of a new client: its first job
-  goes to one invited freelancer, hired within hours of the invite, and rated
-  5 stars soon after the hire.
-
-The client's state (`ff`) is a small JSON-able dict about its first job only:
-`job`, `fl` (the invited freelancer), `inv` (invite time), `k` and `hire` (the
-hiring contract and its time), and `st`: "invited", "hired", or "over" once
-the first job cannot match any more or has signalled. Direct contracts are
-exempt: they do not feed profile metrics.
+Each account keeps the counterparts it is linked to (`kin`, with the
+fingerprints in words) and those it had contracts with (`parties`, with the
+contract); whichever half arrives second completes the finding, once per pair,
+on each side. Links come from the account's own events, or a `linked_counterpart`
+subject event when the counterpart's event revealed the link; contracts from
+its own contract events and ratings given, and ratings received (re-keyed).
+Direct contracts are exempt: they do not feed profile metrics.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from scoring.detectors.linked import describe, linked_accounts, notify
 from scoring.links import LinkView
@@ -34,31 +25,28 @@ from scoring.rules import DetectorRule
 from scoring.signals import Counter, Signal
 from scoring.state import AccountState
 
-HOUR_MS = 3_600_000
 OTHER_ROLE = {"client": "freelancer", "freelancer": "client"}
+CONTRACT_STEPS = ("offer", "hire", "end", "dispute")  # an invite alone is no contract
 
 
 def on_account(state: AccountState, event: AccountEvent, view: LinkView, rule: DetectorRule | None) -> list[Signal]:
-    """A client linked to freelancer accounts (or the reverse) by more than a shared IP; signalled
-    when a counterpart is linked for the first time."""
+    """Counterparts of the other role linked to the account for the first time; signalled for those
+    it already had a contract with."""
     other = OTHER_ROLE.get(view.role)
     if rule is None or other is None:
         return []
     links = linked_accounts(view.with_later(), other)
-    fresh = state.new_links("ff", list(links), event.ts) if links else []
-    if not fresh:
-        return []
-    swapped = [s for account in fresh for s in _reciprocal(state, account, event.event_id, event.ts, rule)]
-    reason = f"{view.role} account {describe(links, other)}: possible friends-and-family feedback"
-    counters = (Counter(f"linked_{other}_accounts", len(links), 0, 1),)
-    return [Signal(rule.policy, f"{rule.name}.linked_counterpart", rule.weight, reason,
-                   event.event_id, event.ts, counters), *swapped]
+    signals = []
+    for account in state.new_links("ff", list(links), event.ts) if links else []:
+        state.remember_kin(account, describe({account: links[account]}, other))
+        signals += _completed(state, account, event.event_id, event.ts, rule)
+    return signals
 
 
 def counterpart_notices(state: AccountState, event: AccountEvent, view: LinkView,
                         rule: DetectorRule | None) -> list[SubjectEvent]:
     """A `linked_counterpart` subject event for each counterpart linked for the first time, so
-    that it signals as well."""
+    that it knows of the link as well."""
     other = OTHER_ROLE.get(view.role)
     if rule is None or other is None:
         return []
@@ -66,108 +54,48 @@ def counterpart_notices(state: AccountState, event: AccountEvent, view: LinkView
 
 
 def on_linked(state: AccountState, event: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
-    """A counterpart's account event linked this account to it; signalled unless known already."""
+    """A counterpart's account event linked this account to it."""
     other = OTHER_ROLE.get(event.subject_role)
     if rule is None or other is None or not state.new_links("ff", [event.other_id], event.ts):
         return []
-    reason = (f"{event.subject_role} account shares {event.detail} with {other} account {event.other_id}: "
-              f"possible friends-and-family feedback")
-    return [Signal(rule.policy, f"{rule.name}.linked_counterpart", rule.weight, reason, event.event_id, event.ts,
-                   (Counter(f"linked_{other}_accounts", 1, 0, 1),))]
+    state.remember_kin(event.other_id, f"shares {event.detail} with {other} account {event.other_id}")
+    return _completed(state, event.other_id, event.event_id, event.ts, rule)
+
+
+def on_contract(state: AccountState, event: ContractEvent, rule: DetectorRule | None) -> list[Signal]:
+    """A contract step this account took with its counterpart."""
+    if rule is None or event.type not in CONTRACT_STEPS:
+        return []
+    other = event.freelancer_id if event.actor_id == event.client_id else event.client_id
+    return _contract(state, other, event.contract_id, event.event_id, event.ts, rule)
 
 
 def on_rating_given(state: AccountState, event: Feedback, rule: DetectorRule | None) -> list[Signal]:
-    """A 5-star rating this account gave (direct contracts excepted)."""
-    if rule is None or event.kind != "rating" or event.stars != 5 or event.direct_contract:
+    """A rating this account gave on a contract (direct contracts excepted)."""
+    if rule is None or event.kind != "rating" or event.direct_contract:
         return []
-    state.remember_rating("gave5", event.to_id, event.ts)
-    return _reciprocal(state, event.to_id, event.event_id, event.ts, rule)
+    return _contract(state, event.to_id, event.contract_id, event.event_id, event.ts, rule)
 
 
 def on_rating_received(state: AccountState, event: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
-    """A 5-star rating this account received (re-keyed from the rater's partition)."""
-    if rule is None or event.kind != "rated" or event.stars != 5:
+    """A rating this account received (re-keyed from the rater's partition)."""
+    if rule is None or event.kind != "rated":
         return []
-    state.remember_rating("got5", event.other_id, event.ts)
-    return _reciprocal(state, event.other_id, event.event_id, event.ts, rule)
+    return _contract(state, event.other_id, event.contract_id, event.event_id, event.ts, rule)
 
 
-def _reciprocal(state: AccountState, other: str, event_id: str, ts: int, rule: DetectorRule) -> list[Signal]:
-    """Signals once per counterpart, when 5 stars went both ways between linked accounts."""
-    if not state.rated_both_ways(other) or not state.new_links("swap", [other], ts):
+def _contract(state: AccountState, other: str, contract: str, event_id: str, ts: int,
+              rule: DetectorRule) -> list[Signal]:
+    state.remember_party(other, contract)
+    return _completed(state, other, event_id, ts, rule)
+
+
+def _completed(state: AccountState, other: str, event_id: str, ts: int, rule: DetectorRule) -> list[Signal]:
+    """Signals once per counterpart, when the account is both linked to it and had a contract
+    with it."""
+    detail, contract = state.kin.get(other), state.parties.get(other)
+    if detail is None or contract is None or not state.once(f"ffk:{other}", ts):
         return []
-    reason = f"gave 5 stars to and received 5 stars from {other}, an account it is linked to"
-    return [Signal(rule.policy, f"{rule.name}.reciprocal_5star", rule.weight, reason, event_id, ts,
-                   (Counter("five_star_ratings_exchanged", 2, 0, 2),))]
-
-
-def on_contract(ff: dict[str, Any], event: ContractEvent, rule: DetectorRule | None) -> list[Signal]:
-    """Follow the client's first job from invite to hire; signals at the hire only when the
-    client's rating of it arrived first (ratings and contract events are separate topics)."""
-    if rule is None or event.actor_id != event.client_id or ff.get("st") == "over":
-        return []
-    if "st" not in ff:
-        _first_event(ff, event)
-    elif event.job_id == ff["job"]:
-        _same_job(ff, event, rule)
-        rating = ff.get("rt")
-        if ff["st"] == "hired" and rating is not None and rating[0] == ff["k"] and rating[1] == ff["fl"]:
-            return _rated(ff, rating[2], rating[3], rating[4], rule)
-    return []
-
-
-def _first_event(ff: dict[str, Any], event: ContractEvent) -> None:
-    if event.type != "invite":  # the first job started from proposals or a direct contract
-        ff.clear()
-        ff["st"] = "over"
-        return
-    ff.update(st="invited", job=event.job_id, fl=event.freelancer_id, inv=event.ts)
-
-
-def _same_job(ff: dict[str, Any], event: ContractEvent, rule: DetectorRule) -> None:
-    if ff["st"] == "hired":  # only a dispute on the hired contract still changes the picture
-        if event.type == "dispute" and event.contract_id == ff["k"]:
-            ff["st"] = "over"
-        return
-    if event.type in ("end", "dispute"):
-        return
-    if event.freelancer_id != ff["fl"] or event.type == "direct_contract":
-        ff["st"] = "over"  # a second candidate, or a contract that feeds no profile metrics
-    elif event.type == "hire" and event.ts - ff["inv"] > rule.param("max_hire_hours") * HOUR_MS:
-        ff["st"] = "over"
-    elif event.type == "hire":
-        ff.update(st="hired", k=event.contract_id, hire=event.ts)
-
-
-def on_rating(ff: dict[str, Any], event: Feedback, rule: DetectorRule | None) -> list[Signal]:
-    """The client's rating of the hired freelancer: 5 stars soon after the hire signals, once.
-    A rating read before the hire is kept (the first one only) for the hire to judge."""
-    if rule is None or event.kind != "rating" or event.direct_contract or event.from_role != "client":
-        return []
-    if ff.get("st") in (None, "invited") and "rt" not in ff:
-        ff["rt"] = [event.contract_id, event.to_id, event.ts, event.stars, event.event_id]
-        return []
-    if ff.get("st") != "hired" or event.contract_id != ff["k"] or event.to_id != ff["fl"]:
-        return []
-    return _rated(ff, event.ts, event.stars, event.event_id, rule)
-
-
-def _rated(ff: dict[str, Any], ts: int, stars: int | None, event_id: str, rule: DetectorRule) -> list[Signal]:
-    """Judge the client's rating of its first hire, once: the job's state is then over."""
-    job, freelancer, contract, invited, hired = ff["job"], ff["fl"], ff["k"], ff["inv"], ff["hire"]
-    ff.clear()
-    ff["st"] = "over"
-    to_hire_h = (hired - invited) / HOUR_MS
-    to_rating_h = (ts - hired) / HOUR_MS
-    if stars != 5 or not 0 <= to_rating_h <= rule.param("max_rating_hours"):
-        return []
-    reason = (
-        f"new client's first job {job} went to the one invited freelancer {freelancer}: hired "
-        f"{to_hire_h:.1f} hours after the invite (contract {contract}), rated 5 stars "
-        f"{to_rating_h:.1f} hours after the hire"
-    )
-    counters = (
-        Counter("hours_invite_to_hire", round(to_hire_h), 0, int(rule.param("max_hire_hours"))),
-        Counter("hours_hire_to_rating", round(to_rating_h), 0, int(rule.param("max_rating_hours"))),
-    )
-    return [Signal(rule.policy, f"{rule.name}.first_job_hire", rule.weight, reason, event_id, ts, counters)]
+    reason = f"{detail}, and had contract {contract} with it: possible friends-and-family feedback"
+    counters = (Counter("linked_counterparts_with_contracts", 1, 0, 1),)
+    return [Signal(rule.policy, f"{rule.name}.linked_contract", rule.weight, reason, event_id, ts, counters)]

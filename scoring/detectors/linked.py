@@ -1,13 +1,15 @@
 """Duplicate accounts, from the link index's view of an account event; shared logins, from the
 account's own state.
 
-Two freelancer accounts on one device or one payment instrument are most likely
-one person (strong link). An IP alone links households, offices and mobile
-carriers' NAT, so an IP counts only together with another fingerprint (a phone).
-A surname with a home location is weak as well (a common surname in a big city),
-and counts only together with another weak fingerprint: relatives under one roof
-share it and an IP. One account used from many countries or devices within a day
-is a shared or sold login, whatever its role.
+Two freelancer accounts on one device, one payment instrument or one phone number
+are most likely one person (strong link). An IP alone links households, offices
+and mobile carriers' NAT; a surname with a home location links relatives (and
+namesakes in a big city). Relatives under one roof share both, and each of them
+may freelance: those two together are a household, not evidence of one person,
+so a duplicate needs a strong fingerprint or weak ones beyond a household's.
+(Friends and family, a client hiring a relative, do count a household's link.)
+One account used from many countries or devices within a day is a shared or
+sold login, whatever its role.
 
 A fingerprint seen only at signup (a payment instrument) links two accounts
 only at whichever signup is read second, so only that account would signal it.
@@ -30,7 +32,8 @@ from scoring.signals import Counter, Signal
 from scoring.state import AccountState
 
 DAY_S = 86_400
-STRONG = ("device", "payment")
+STRONG = ("device", "payment", "phone")  # link alone (the link index gives views on them alone)
+HOUSEHOLD = frozenset(("ip", "family"))  # what relatives under one roof share
 WORDS = {"device": "device", "payment": "payment instrument", "ip": "IP address", "phone": "phone number",
          "family": "surname and home location"}
 SHOWN = 10  # linked accounts named in a reason; the counter has the full number
@@ -40,18 +43,23 @@ def short(fingerprint: str) -> str:
     return fingerprint[:12]
 
 
-def linked_accounts(view: LinkView, role: str) -> dict[str, list[SharedFingerprint]]:
+def linked_accounts(view: LinkView, role: str, household: bool = True) -> dict[str, list[SharedFingerprint]]:
     """Accounts of `role` linked to the view's account: by a strong fingerprint, or by two weak ones;
-    each with the fingerprints that link it."""
+    each with the fingerprints that link it. With `household` False (duplicates), two weak
+    fingerprints count only beyond what a household shares."""
     by_account: dict[str, list[SharedFingerprint]] = {}
     for shared in view.shared:
         for other in shared.accounts:
             if other.role == role:
                 by_account.setdefault(other.account_id, []).append(shared)
-    return {
-        account: fps for account, fps in sorted(by_account.items())
-        if any(fp.kind in STRONG for fp in fps) or len(fps) >= 2
-    }
+    return {account: fps for account, fps in sorted(by_account.items()) if _links(fps, household)}
+
+
+def _links(fps: list[SharedFingerprint], household: bool) -> bool:
+    kinds = {fp.kind for fp in fps}
+    if kinds.intersection(STRONG):
+        return True
+    return len(kinds if household else kinds - HOUSEHOLD) >= 2
 
 
 def describe(links: dict[str, list[SharedFingerprint]], role: str) -> str:
@@ -96,14 +104,14 @@ def notices(state: AccountState, event: AccountEvent, view: LinkView, rule: Dete
     """A `linked_duplicate` subject event for each freelancer account linked for the first time."""
     if rule is None or view.role != "freelancer":
         return []
-    return notify(state, event, view, "freelancer", "dupn", "linked_duplicate")
+    return notify(state, event, view, "freelancer", "dupn", "linked_duplicate", household=False)
 
 
 def notify(state: AccountState, event: AccountEvent, view: LinkView, role: str, finding: str,
-           kind: str) -> list[SubjectEvent]:
+           kind: str, household: bool = True) -> list[SubjectEvent]:
     """A `kind` subject event for each account of `role` linked to the event's account, shown in
     the view or held by the index as first seen later, not yet told (`finding` remembers whom)."""
-    links = linked_accounts(view.with_later(), role)
+    links = linked_accounts(view.with_later(), role, household)
     fresh = state.new_links(finding, list(links), event.ts) if links else []
     return [
         SubjectEvent(event_id=f"{event.event_id}~{kind}~{account}", ts=event.ts, kind=kind, subject_id=account,
@@ -127,7 +135,7 @@ def _shared_fingerprints(state: AccountState, event: AccountEvent, view: LinkVie
                          rule: DetectorRule) -> list[Signal]:
     if view.role != "freelancer":
         return []
-    links = linked_accounts(view.with_later(), "freelancer")
+    links = linked_accounts(view.with_later(), "freelancer", household=False)
     if not links or not state.new_links("dup", list(links), event.ts):
         return []
     counters = (Counter("linked_freelancer_accounts", len(links), 0, 1),)

@@ -4,6 +4,12 @@ A freelancer with many 1-2 star ratings is `low_quality`; a client whose
 freelancers rated them poorly over several contracts is `client_risk`, a
 signal for freelancers as much as for reviewers. Ratings are kept by contract,
 so a re-delivered rating replaces itself instead of counting twice.
+
+A client's average is shrunk towards a typical client's (a Bayesian average: as
+if it had `prior_weight` more ratings of `prior_mean`), and judged only once
+`min_raters` distinct freelancers rated it: with three ratings, one unhappy
+freelancer among happy ones (5, 5, 1) would otherwise read as a 3.67 client,
+and one freelancer rating many small contracts is one opinion.
 """
 
 from __future__ import annotations
@@ -47,20 +53,22 @@ def _low_quality(state: AccountState, ev: SubjectEvent, rule: DetectorRule | Non
 
 def _client_risk(state: AccountState, ev: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
     ratings = list(state.ratings.values())
+    raters = len(set(state.raters.values()))
     disputes = len(state.disputes)
-    if rule is None or len(ratings) < rule.param("min_ratings"):
+    if rule is None or raters < rule.param("min_raters"):
+        return []
+    prior, weight = rule.param("prior_mean"), rule.param("prior_weight")
+    shrunk = (prior * weight + sum(ratings)) / (weight + len(ratings))
+    if shrunk > rule.param("max_average") and disputes < rule.param("min_disputes"):
         return []
     average = sum(ratings) / len(ratings)
-    if average > rule.param("max_average") and disputes < rule.param("min_disputes"):
-        return []
     return [
         _signal(
             rule, ev,
-            f"past freelancers rated this client {average:.2f} stars on average over "
-            f"{len(ratings)} contracts, with {disputes} disputes",
-            (Counter("ratings_received", len(ratings), 0, int(rule.param("min_ratings"))),
-             Counter("average_stars_x100", round(average * 100), 0,
-                     round(rule.param("max_average") * 100)),
+            f"{raters} past freelancers rated this client {average:.2f} stars on average over "
+            f"{len(ratings)} contracts ({shrunk:.2f} shrunk towards a typical {prior:g}), with {disputes} disputes",
+            (Counter("freelancers_rating", raters, 0, int(rule.param("min_raters"))),
+             Counter("shrunk_average_stars_x100", round(shrunk * 100), 0, round(rule.param("max_average") * 100)),
              Counter("disputes_received", disputes, 0, int(rule.param("min_disputes")))),
         )
     ]

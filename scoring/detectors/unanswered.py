@@ -9,6 +9,9 @@ that reaches the thresholds is therefore checked by the recipient, whose own
 messages are in its own partition: an `unanswered_check` goes to the recipient,
 which answers with `unanswered` only if it has not written to the sender since
 the streak began, and the sender's state signals on that answer.
+
+Only messages outside an active contract count: "hire me" before a contract, pleading after
+one ended. Work updates on an active contract to a quiet counterpart are the job, not a streak.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ MINUTE_MS = 60_000
 def on_message(state: AccountState, event: Message, rule: DetectorRule | None) -> list[SubjectEvent]:
     """Count the message in the streak to its recipient; a streak reaching the thresholds is
     sent to the recipient to check."""
+    if event.contract_stage == "active":
+        return []
     count, days, newly = state.extend_streak(event.recipient_id, event.ts, DAY_MS)
     if rule is None or not newly:
         return []

@@ -17,7 +17,9 @@ SCHEMA = Schema(
         "messages for the recipient to check against its own replies (unanswered_check), the "
         "recipient's answer that it never replied (unanswered), or an account that a new link "
         "joins it to: of the other role (linked_counterpart), or another freelancer "
-        "(linked_duplicate), re-keyed to that account. "
+        "(linked_duplicate), a first message the subject sent to an account that had not applied to its jobs (cold), a "
+        "path of the rating graph to close into a loop (ring_probe), or a rating ring found "
+        "(ring), re-keyed to that account. "
         "Kafka key: subject_id."
     ),
     record=SubjectEvent,
@@ -40,7 +42,9 @@ SCHEMA = Schema(
         Field("since_ts", "int", required=False, minimum=0,
               description="unanswered_check, unanswered: when the streak began (epoch ms)"),
         Field("detail", "text", required=False,
-              description="linked_*: the fingerprints the two accounts share, in words"),
+              description="linked_*: the fingerprints the two accounts share, in words; replied: "
+                          "'first' for a first message; ring_probe, ring: accounts and contracts of the "
+                          "path or loop, tab-separated"),
     ),
 )
 

@@ -28,6 +28,10 @@ REFUSALS = (
 )
 
 
+BURST_LINES = ("Hi!", "I saw the job.", "I can do this.", "Price is flexible.", "Samples on my profile.",
+               "Quick question about the scope.", "Thanks.")
+
+
 def _pre_contract_rooms(world: World, acc: Account, count: int, lines: list[Turns]) -> None:
     """The account says `lines[i]` to a new partner before any contract, freelancer or client."""
     rng = world.rng
@@ -137,3 +141,16 @@ def scam_client(world: World, acc: Account) -> None:
             if rng.random() < 0.4:
                 world.message(ts + rng.randrange(HOUR_MS, 4 * HOUR_MS), f.id, acc.id,
                               "This looks like a scam, I won't send any bank details. Reporting it.")
+
+
+def burster(world: World, acc: Account) -> None:
+    """A few bursts of 16-20 messages within 40-55 seconds, each straddling a minute boundary, to
+    accounts it already talks to (no fan-out: the burst alone is the sign)."""
+    rng = world.rng
+    others = [a for a in world.accounts.values() if a.role != acc.role and a.kind == "honest"]
+    for _ in range(rng.randint(1, 3)):
+        to = rng.choice(others)
+        start = max(acc.join_ts, world.between(0.05, 0.9)) // MINUTE_MS * MINUTE_MS + rng.randrange(20_000, 40_000)
+        n, span = rng.randint(16, 20), rng.randrange(40_000, 55_000)
+        for i in range(n):
+            world.message(start + i * span // n, acc.id, to.id, rng.choice(BURST_LINES))

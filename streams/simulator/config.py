@@ -23,6 +23,10 @@ BAD_KINDS: dict[str, tuple[str, ...]] = {
     "scam_client": ("spam_scam", "off_platform_contact"),
     "duplicate_ring": ("duplicate_account",),
     "friends_family": ("feedback_manipulation",),
+    # DOMAIN: reciprocal-feedback deals; here accounts hiring one another in turn, sharing nothing
+    "rating_ring": ("feedback_manipulation",),
+    # DOMAIN: message bursts; here 16-20 messages within a minute that straddle a minute boundary
+    "burster": ("spam_scam",),
     "poor_client": ("client_risk",),
     "low_quality": ("low_quality",),
 }

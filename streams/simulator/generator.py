@@ -7,7 +7,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from streams.simulator import behaviours, honest, logins, malformed, population, schemes
+from streams.simulator import behaviours, honest, logins, lookalikes, malformed, population, schemes
 from streams.simulator.config import BAD_KINDS, POLICIES, SimConfig, Simulation
 from streams.simulator.population import Account
 from streams.simulator.world import World
@@ -24,6 +24,8 @@ BEHAVIOURS: dict[str, Callable[[World, Account], None]] = {
     "friends_family": schemes.friends_family,
     "poor_client": schemes.poor_client,
     "low_quality": schemes.low_quality,
+    "rating_ring": schemes.rating_ring,
+    "burster": behaviours.burster,
 }
 
 
@@ -33,6 +35,7 @@ def generate(config: SimConfig) -> Simulation:
     world = World(config, rng, population.build(rng, config))
     schemes.prepare(world)
     honest.run(world)
+    lookalikes.run(world)
     for acc in list(world.accounts.values()):
         if acc.kind != "honest":
             BEHAVIOURS[acc.kind](world, acc)

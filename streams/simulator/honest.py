@@ -16,9 +16,9 @@ from streams.simulator.population import Account
 from streams.simulator.world import World
 
 # Bad actors who also take part in ordinary traffic (their bad acts come on top).
-CLIENT_KINDS = ("honest", "off_platform_payer", "contact_sharer", "harasser")
+CLIENT_KINDS = ("honest", "off_platform_payer", "contact_sharer", "harasser", "burster")
 FREELANCER_KINDS = (*CLIENT_KINDS, "spammer", "duplicate_ring", "friends_family",
-                    "cover_letter_paster", "feedback_beggar")
+                    "cover_letter_paster", "feedback_beggar", "rating_ring")
 JOBS_PER_CLIENT_DAY = 1.0
 
 

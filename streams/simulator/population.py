@@ -16,7 +16,8 @@ from streams.simulator.config import BAD_KINDS, HOUR_MS, SimConfig
 
 CLIENT_SHARE = 0.35
 COUNTRIES = ("US", "GB", "DE", "IN", "PH", "UA", "PK", "BR", "CA", "AU", "PL", "NG", "FR", "ES", "EG")
-FREELANCER_ONLY = {"cover_letter_paster", "feedback_beggar", "spammer", "low_quality", "duplicate_ring"}
+FREELANCER_ONLY = {"cover_letter_paster", "feedback_beggar", "spammer", "low_quality", "duplicate_ring",
+                   "rating_ring"}
 CLIENT_ONLY = {"scam_client", "poor_client"}
 
 
@@ -86,7 +87,7 @@ def _kind_plan(rng: random.Random, n_bad: int, clients: int, freelancers: int) -
             need = {r: roles.count(r) for r in set(roles)}
             if len(roles) > left or any(room[r] < n for r, n in need.items()):
                 continue
-            if kind not in FREELANCER_ONLY | CLIENT_ONLY | {"duplicate_ring", "friends_family"}:
+            if kind not in FREELANCER_ONLY | CLIENT_ONLY | {"friends_family"}:
                 either += 1
             plan.append((kind, roles))
             left -= len(roles)
@@ -101,7 +102,7 @@ def _kind_plan(rng: random.Random, n_bad: int, clients: int, freelancers: int) -
 
 
 def _roles_of(kind: str, rng: random.Random, either: int) -> list[str]:
-    if kind == "duplicate_ring":
+    if kind in ("duplicate_ring", "rating_ring"):
         return ["freelancer"] * rng.randint(2, 4)
     if kind == "friends_family":
         return ["client", "freelancer"]
@@ -134,16 +135,18 @@ def build(rng: random.Random, config: SimConfig) -> list[Account]:
 
 
 def _shared_ips(rng: random.Random, honest: list[Account]) -> None:
-    """Households and one agency office: honest accounts sharing only an IP."""
+    """Households and one agency office: honest accounts sharing an IP. Relatives of a household
+    also share a surname and home (its fingerprint); they are freelancers, none hires another."""
     pool = list(honest)
     rng.shuffle(pool)
     agency = [a for a in pool if a.role == "freelancer"][:3]
     for acc in agency:
         acc.ip_fp = agency[0].ip_fp
         acc.agency = True
-    rest = [a for a in pool if not a.agency]
+    rest = [a for a in pool if not a.agency and a.role == "freelancer"]
     households = max(1, len(honest) // 40)
     for i in range(households):
         members = rest[i * 3 : i * 3 + rng.randint(2, 3)]
         for acc in members:
-            acc.ip_fp = members[0].ip_fp
+            acc.ip_fp, acc.last, acc.country = members[0].ip_fp, members[0].last, members[0].country
+            acc.family_fp = members[0].family_fp

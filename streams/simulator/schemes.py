@@ -119,3 +119,31 @@ def low_quality(world: World, acc: Account) -> None:
         stars = rng.choice((1, 2, 2, 3)) if i == len(clients) - 1 else rng.choice((1, 2))
         world.rating(end + rng.randrange(HOUR_MS, DAY_MS), cid, client, acc, stars,
                      badtext.low_comment(rng, about_client=False))
+
+
+def rating_ring(world: World, acc: Account) -> None:
+    """The ring's first member (by id) runs it: each member hires the next in turn (the last hires
+    the first), short jobs, 5 stars both ways ("your turn"); they share no fingerprint."""
+    if any(other < acc.id for other in acc.group):
+        return
+    rng = world.rng
+    members = [acc, *(world.accounts[i] for i in sorted(acc.group))]
+    ts = max(m.join_ts for m in members) + rng.randrange(HOUR_MS, DAY_MS)
+    for rounds in range(rng.randint(1, 2)):
+        for i, client in enumerate(members):
+            f = members[(i + 1) % len(members)]
+            ts = _ring_job(world, client, f, ts + rng.randrange(2 * HOUR_MS, DAY_MS + rounds * DAY_MS))
+
+
+def _ring_job(world: World, client: Account, f: Account, ts: int) -> int:
+    """A short job from hire to ratings; returns when it ended."""
+    rng = world.rng
+    job = world.new_job(client, ts)
+    cid = world.new_id("k")
+    world.contract(ts + 20 * MINUTE_MS, "hire", cid, job, f.id, client.id)
+    world.message(ts + 30 * MINUTE_MS, f.id, client.id, f"On it, the {job.deliverable} will be ready today.", "active")
+    end = ts + rng.randrange(2 * HOUR_MS, 6 * HOUR_MS)
+    world.contract(end, "end", cid, job, f.id, client.id)
+    world.rating(end + rng.randrange(10 * MINUTE_MS, HOUR_MS), cid, client, f, 5, chat.rating_comment(rng, 5, False))
+    world.rating(end + rng.randrange(HOUR_MS, 2 * HOUR_MS), cid, f, client, 5, chat.rating_comment(rng, 5, True))
+    return end

@@ -105,9 +105,10 @@ def test_expected_escalations_and_dead_letters_and_nothing_else(env, worker, ser
     items += [(topic(env, k), key, value) for k, key, value, _ in bad]
     produce(services.broker_url, items)
 
-    # One reply notice per conversation turn is re-keyed to the recipient and scored there, and
-    # the duplicate found at f-dup-b's signup is told to f-dup-a.
-    derived = 16 + 1
+    # One reply notice per conversation turn is re-keyed to the recipient and scored there; each
+    # of the 16 first messages is answered `cold` by its recipient (none applied to the sender's
+    # jobs); and the duplicate found at f-dup-b's signup is told to f-dup-a.
+    derived = 16 + 16 + 1
     metrics = worker.wait_processed(len(items) + derived)
     assert metrics["riskscorer_events_total:messages:scored"] == sum(k == "messages" for k, _, _ in scenario())
     assert metrics["riskscorer_events_total:accounts:scored"] == 4

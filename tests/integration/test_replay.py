@@ -102,9 +102,10 @@ def run(services, tmp: Path, disturb) -> tuple[dict, set[str]]:
     return states, {e["escalation_id"]: e for e in escalations}
 
 
-JOINED = ("unanswered_messages", "low_quality", "client_risk",  # decide on joined streams
-          "duplicate_account.shared_fingerprint", "friends_family.linked_counterpart",  # and on the link index
-          "friends_family.reciprocal_5star", "cover_letter_farm")  # and on the cover-letter index
+JOINED = ("unanswered_messages", "low_quality", "client_risk", "rating_ring",  # decide on joined streams
+          "friends_family.linked_contract", "first_message_fanout",
+          "duplicate_account.shared_fingerprint",  # and on the link index
+          "cover_letter_farm")  # and on the cover-letter index
 
 
 def joined_policies(states: dict[bytes, dict], escalations: dict[str, dict]) -> set[tuple[str, str]]:
@@ -121,7 +122,10 @@ def comparable(states: dict[bytes, dict], escalations: dict[str, dict],
     out = {}
     for key, state in states.items():
         account = key.decode()
-        kept = {f: v for f, v in state.items() if f not in ("a", "u", "l")}
+        # joined streams: cold first messages (answered by recipients, "fh"), the rating graph
+        # (ratings given and received, "rg"), the newest contract with each counterpart ("pt") and a
+        # link in the words of whichever side saw it first ("k") depend on how partitions interleave
+        kept = {f: v for f, v in state.items() if f not in ("a", "u", "l", "fh", "rg", "pt", "k")}
         for field in ("s", "e", "b", "v"):
             kept[field] = {p: v for p, v in kept.get(field, {}).items() if (account, p) not in joined}
         out[key] = kept

@@ -24,6 +24,13 @@ def run(timestamps):
         ([i * 1000 for i in range(PER_MIN * 3)], ["messages_per_minute"]),  # one signal, not many
         ([i * 25_000 for i in range(PER_HOUR + 1)], ["messages_per_hour"]),
         ([i * 61_000 for i in range(50)], []),  # one a minute all afternoon
+        # a burst across a calendar-minute boundary: 16 messages in 45 s from hh:mm:30
+        ([30_000 + i * 3000 for i in range(PER_MIN + 1)], ["messages_per_minute"]),
+        # the same number spread over just over a minute: no sliding minute holds more than the limit
+        ([i * 4300 for i in range(PER_MIN + 1)], []),
+        # two bursts a quiet minute apart: each crossing signals
+        ([i * 1000 for i in range(PER_MIN + 1)] + [200_000 + i * 1000 for i in range(PER_MIN + 1)],
+         ["messages_per_minute", "messages_per_minute"]),
     ],
 )
 def test_burst_signals_once_when_a_window_goes_over(timestamps, expected):

@@ -1,6 +1,8 @@
 import pytest
 
+from scoring.derive import reply_notice
 from scoring.detectors import fanout
+from scoring.records import Proposal
 from scoring.state import AccountState
 from tests.unit.helpers import message, rules
 
@@ -8,10 +10,21 @@ RULE = rules().detector("first_message_fanout")
 LIMIT = int(RULE.param("per_hour"))
 
 
-def run(pairs):
-    state, signals = AccountState(), []
+def run(pairs, applicants=()):
+    """First messages (ts, recipient) from f1; `applicants` applied to f1's jobs first. Each
+    recipient answers the first message's reply notice from its own state, as the stream would."""
+    sender, recipients, signals = AccountState(), {}, []
     for i, (ts, recipient) in enumerate(pairs):
-        signals += fanout.detect(state, message(i, ts, recipient=recipient), RULE)
+        msg = message(i, ts, recipient=recipient)
+        notices = reply_notice(sender, msg)
+        fanout.on_message(sender, msg)
+        for notice in notices:
+            state = recipients.setdefault(recipient, AccountState())
+            if recipient in applicants:
+                fanout.on_proposal(state, Proposal(f"p-{recipient}", 0, "j1", recipient, "f1", "hello", 50.0))
+            for cold in fanout.on_first_message(state, notice):
+                assert (cold.kind, cold.subject_id, cold.other_id) == ("cold", "f1", recipient)
+                signals += fanout.on_cold(sender, cold, RULE)
     return signals
 
 
@@ -33,6 +46,26 @@ def test_fanout(pairs, fires):
         assert signals[0].counters[0].value == LIMIT + 1
 
 
+def test_a_busy_client_answering_its_own_applicants_is_not_fanout():
+    pairs = [(i * 60_000, f"c{i}") for i in range(3 * LIMIT)]
+    assert run(pairs, applicants=[f"c{i}" for i in range(3 * LIMIT)]) == []
+    # and cold messages to people who did not apply still count, beside the applicants
+    mixed = run(pairs, applicants=[f"c{i}" for i in range(0, 3 * LIMIT, 2)])
+    assert [s.counters[0].value for s in mixed] == [LIMIT + 1]
+    assert "had not applied" in mixed[0].reason
+
+
+def test_only_a_first_message_asks_the_recipient():
+    sender = AccountState()
+    first, again = message(0, 0, recipient="c1"), message(1, 45 * 60_000, recipient="c1")
+    notices = reply_notice(sender, first)
+    fanout.on_message(sender, first)
+    assert [n.detail for n in notices] == ["first"]
+    later = reply_notice(sender, again)  # a new turn: a notice, but not a first message
+    assert [n.detail for n in later] == [""]
+    assert fanout.on_first_message(AccountState(), later[0]) == []
+
+
 def test_a_day_of_first_messages_under_the_hourly_limit_goes_over_the_daily_one():
     per_day = int(RULE.param("per_day"))
     pairs = [(i * 1_200_000, f"c{i}") for i in range(per_day + 1)]  # three new people an hour
@@ -40,3 +73,15 @@ def test_a_day_of_first_messages_under_the_hourly_limit_goes_over_the_daily_one(
     assert [s.counters[0].name for s in signals] == ["first_messages_per_day"]
     assert signals[0].counters[0].value == per_day + 1 and signals[0].counters[0].window_s == 86_400
     assert run(pairs[:-1]) == []
+
+
+def test_cold_answers_read_in_any_order_still_cross_once():
+    """Recipients are in other partitions: their answers come back in any order."""
+    sender, colds = AccountState(), []
+    for i in range(LIMIT + 1):
+        msg = message(i, i * 120_000, recipient=f"c{i}")
+        for notice in reply_notice(sender, msg):
+            colds += fanout.on_first_message(AccountState(), notice)
+        fanout.on_message(sender, msg)
+    signals = [s for cold in reversed(colds) for s in fanout.on_cold(sender, cold, RULE)]
+    assert [s.counters[0].value for s in signals] == [LIMIT + 1]

@@ -85,7 +85,9 @@ SCENARIOS = {
          enumerate(FREELANCERS[:6] * 3)], set()),
     "IP and phone together": (people(FREELANCERS[:2], ip="home", phone="phone-1"),
                               {("f00001", "shared_fingerprint")}),
-    "phone alone": (people(FREELANCERS[:2], phone="phone-1"), set()),
+    "one phone number": (people(FREELANCERS[:2], phone="phone-1"), {("f00001", "shared_fingerprint")}),
+    "household: relatives sharing a home IP and a surname-plus-home": (
+        [dataclasses.replace(e, family_fp="fam-home") for e in people(FREELANCERS[:3], ip="home-ip")], set()),
     "client and freelancer on one device (friends and family, not a duplicate)": (
         [login(0, "c1", "client", device=DEV_A), login(1, "f1", device=DEV_A)], set()),
     "two clients on one device": (people(["c1", "c2"], "client", device=DEV_A), set()),
@@ -230,13 +232,16 @@ def with_family(event, family="fam-smith-leeds"):
     return dataclasses.replace(event, family_fp=family)
 
 
-def test_a_surname_and_home_links_only_with_another_weak_fingerprint():
+def test_a_household_is_no_duplicate_but_a_device_it_shares_is():
     strangers = [with_family(login(0, "f1", ip="ip-a")), with_family(login(1, "f2", ip="ip-b"))]
     assert run(strangers) == []  # one common surname in one city
     relatives = [with_family(login(0, "f1", ip="ip-home")), with_family(login(1, "f2", ip="ip-home"))]
-    found = run(relatives)
+    assert run(relatives) == []  # relatives under one roof
+    one_laptop = [with_family(login(0, "f1", ip="ip-home", device="d1")),
+                  with_family(login(1, "f2", ip="ip-home", device="d1"))]
+    found = run(one_laptop)
     assert [account for account, _ in found] == ["f2"]
-    assert "surname and home location" in found[0][1].reason and "IP address" in found[0][1].reason
+    assert "surname and home location" in found[0][1].reason and "device d1" in found[0][1].reason
 
 
 def test_the_first_signup_of_a_ring_hears_of_the_links_its_payment_instrument_makes_later():
@@ -295,6 +300,7 @@ def test_a_skipped_sighting_still_shows_in_a_view_of_its_event():
 def test_an_event_gets_a_view_only_when_it_could_show_a_link():
     """One strong fingerprint or two weak ones link accounts: an IP alone, as in a household or
     an office, makes no view; an IP and a phone, or a device, do."""
+    assert list(observe(people(["f1", "f2"], phone="ph-1"))) == ["f2-1"]  # a phone is strong
     assert observe(people(["f1", "f2"], ip="home", phone="")) == {}
     assert list(observe(people(["f1", "f2"], ip="home", phone="ph-1"))) == ["f2-1"]
     assert list(observe(people(["f1", "f2"], device="dev-1"))) == ["f2-1"]
@@ -305,12 +311,14 @@ def test_an_event_gets_a_view_only_when_it_could_show_a_link():
 
 
 def test_two_weak_fingerprints_first_seen_apart_link_at_an_event_carrying_both():
-    """f2 shows the IP at one login and the phone at another (one weak fingerprint each: no view);
-    a login with both asks whether others hold them, first sighting or not, and links f1."""
-    events = [login(0, "f1", ip="home", phone="ph-1", kind="signup"), login(1, "f2", ip="home"),
-              login(2, "f2", phone="ph-1"), login(3, "f2", ip="home", phone="ph-1")]
+    """f2 shows the IP at one login and the surname-plus-home at another (one weak fingerprint
+    each: no view); a login with both asks whether others hold them, first sighting or not, and
+    its view links f1 by both. A household's two are no duplicate; a client hiring from it may be
+    friends and family (that detector counts them)."""
+    events = [with_family(login(0, "f1", ip="home", kind="signup")), login(1, "f2", ip="home"),
+              with_family(login(2, "f2")), with_family(login(3, "f2", ip="home"))]
     views = observe(events, batch=1)
     assert list(views) == ["f2-3"]
-    found = run(events, batch=1)
-    assert [(a, s.reason) for a, s in found] == [
-        ("f2", "shares IP address home and phone number ph-1 with freelancer account f1")]
+    assert sorted(s.kind for s in views["f2-3"].shared) == ["family", "ip"]
+    assert run(events, batch=1) == []
+    assert list(linked.linked_accounts(views["f2-3"], "freelancer")) == ["f1"]

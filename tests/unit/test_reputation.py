@@ -10,8 +10,8 @@ RULES = rules()
 LOW, CLIENT = RULES.detector("low_quality"), RULES.detector("client_risk")
 
 
-def rated(i: int, stars: int, role: str, contract: str | None = None) -> SubjectEvent:
-    return SubjectEvent(f"r{i}", i, "rated", "acct", role, contract or f"k{i}", f"o{i}", stars)
+def rated(i: int, stars: int, role: str, contract: str | None = None, rater: str = "") -> SubjectEvent:
+    return SubjectEvent(f"r{i}", i, "rated", "acct", role, contract or f"k{i}", rater or f"o{i}", stars)
 
 
 def run(events):
@@ -25,9 +25,12 @@ def run(events):
     ("stars", "role", "policy"),
     [
         ([2, 2, 2], "client", "client_risk"),  # 2.0 average over three contracts
-        ([4, 4, 3, 4], "client", "client_risk"),  # 3.75
+        ([4, 4, 3, 4] * 3, "client", "client_risk"),  # 3.75 over many contracts (seed 004)
         ([5, 5, 5, 5, 1], "client", None),  # one unhappy freelancer among many
-        ([1], "client", None),  # a new client with almost no history
+        ([5, 5, 1], "client", None),  # one unhappy freelancer of three: 3.67 raw, 4.0 shrunk
+        ([1, 1], "client", None),  # a new client with almost no history
+        ([], "client", None),  # a new client with none
+        ([5, 1, 1], "client", "client_risk"),  # two unhappy freelancers of three
         ([1, 2, 1, 5, 5], "freelancer", "low_quality"),
         ([5] * 12 + [1], "freelancer", None),  # one bad review among many good ones
     ],
@@ -35,6 +38,15 @@ def run(events):
 def test_reputation(stars, role, policy):
     signals = run([rated(i, s, role) for i, s in enumerate(stars)])
     assert {s.policy for s in signals} == ({policy} if policy else set())
+
+
+def test_client_risk_needs_distinct_freelancers():
+    one_freelancer = [rated(i, 1, "client", rater="f1") for i in range(5)]
+    assert run(one_freelancer) == []
+    three = run([*one_freelancer, rated(5, 2, "client", rater="f2"), rated(6, 2, "client", rater="f3")])
+    assert [s.policy for s in three] == ["client_risk"]
+    assert "3 past freelancers" in three[0].reason
+    assert {c.name: c.value for c in three[0].counters}["freelancers_rating"] == 3
 
 
 def test_redelivered_rating_counts_once():

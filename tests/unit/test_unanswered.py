@@ -16,12 +16,13 @@ def reply(ts: int) -> SubjectEvent:
 
 
 def run(items, recipient: AccountState | None = None):
-    """items: ("m", ts) for a message f1 -> c1, ("r", ts) for a reply from c1. The signals f1
-    gets once c1 (with state `recipient`) checked the streaks."""
+    """items: ("m", ts) for a message f1 -> c1 ("a", ts: the same on an active contract), ("r", ts)
+    for a reply from c1. The signals f1 gets once c1 (with state `recipient`) checked the streaks."""
     state, signals = AccountState(), []
     for i, (what, ts) in enumerate(items):
-        if what == "m":
-            for check in unanswered.on_message(state, message(i, ts), RULE):
+        if what in ("m", "a", "e"):
+            stage = {"m": "pre_contract", "a": "active", "e": "ended"}[what]
+            for check in unanswered.on_message(state, message(i, ts, stage=stage), RULE):
                 assert (check.kind, check.subject_id, check.other_id) == ("unanswered_check", "c1", "f1")
                 for answer in unanswered.on_check(recipient or AccountState(), check):
                     assert (answer.subject_id, answer.other_id) == ("f1", "c1")
@@ -46,6 +47,10 @@ def daily(n: int, start: int = 0) -> list[tuple[str, int]]:
         ([("m", i * 60_000) for i in range(3 * N)], False),  # all in one day
         (daily(N - 2) + [("r", DAY * 2 + HOUR)] + daily(N - 2, DAY * 3), False),  # answered
         (daily(3 * N), True),
+        # work updates on an active contract to a quiet client
+        ([("a", ts) for _, ts in daily(3 * N)], False),
+        # updates while the contract ran, then pleading after it ended, never answered
+        ([("a", ts) for _, ts in daily(N)] + [("e", ts) for _, ts in daily(2 * DAYS, 10 * DAY)], True),
     ],
 )
 def test_unanswered_streak(items, fires):

@@ -1,0 +1,218 @@
+"""Every trap of DOMAIN.md as a story that must not escalate its policy.
+
+Each story is what an honest marketplace does, written from DOMAIN.md and the seeds (not from
+the detectors' thresholds), and replayed through the backtest's code path. The bad behaviours
+they resemble are in `test_bad_behaviour.py`, so each pair shows where the line is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.scenarios.story import DAY_MIN, HOUR_MIN, Story, pair
+
+
+def household() -> Story:
+    """Relatives under one roof freelance from their own laptops: one home IP, one surname and
+    home; none of them hires another."""
+    s = Story()
+    for i, who in enumerate(("f-ana", "f-ben", "f-cy")):
+        s.signup(i, who, "freelancer", ip="ip-home", family="fam-okafor-leeds", payment=f"pay-{who}")
+        for day in range(1, 6):
+            s.account(day * DAY_MIN + i * 30, who, "freelancer", ip="ip-home", family="fam-okafor-leeds",
+                      device=f"dev-{who}", country="GB")
+    s.signup(0, "c-mum", "client", ip="ip-home", family="fam-okafor-leeds")  # posts jobs, hires strangers
+    s.signup(0, "f-out", "freelancer")
+    s.job_done(2 * DAY_MIN, "k-mum", "c-mum", "f-out")
+    return s
+
+
+def first_time_client() -> Story:
+    """seeds/003: an acquaintance joins as a client, invites the freelancer who told him about
+    the platform, hires within the hour and rates 5 stars the same day. They share nothing."""
+    s = Story()
+    s.signup(0, "f-ravi", "freelancer", country="IN")
+    s.signup(3 * DAY_MIN, "c-new", "client", country="US")
+    at = 3 * DAY_MIN + 20
+    s.contract(at, "invite", "k1", "c-new", "f-ravi")
+    s.proposal(at + 15, "f-ravi", "c-new", "job-k1", "Happy to help with the copyediting, thanks for the invite.")
+    s.contract(at + 40, "offer", "k1", "c-new", "f-ravi")
+    s.job_done(at + 50, "k1", "c-new", "f-ravi", hours=5)
+    return s
+
+
+def client_five_five_one() -> Story:
+    """One unhappy freelancer among three: 5, 5 and 1."""
+    s = Story()
+    s.signup(0, "c-kim", "client")
+    for i, stars in enumerate((5, 5, 1)):
+        s.signup(0, f"f{i}", "freelancer")
+        s.job_done(i * 3 * DAY_MIN + 60, f"k{i}", "c-kim", f"f{i}", stars=(5, stars))
+    return s
+
+
+def new_client_one_rating() -> Story:
+    """A new client with no history: its first freelancer was unhappy."""
+    s = pair("c-first", "f1")
+    s.job_done(60, "k1", "c-first", "f1", stars=(4, 1))
+    return s
+
+
+def busy_client_answers_applicants() -> Story:
+    """A client posts a job; forty freelancers apply overnight; next morning it writes to each."""
+    s = Story()
+    s.signup(0, "c-busy", "client")
+    applicants = [f"f{i:02d}" for i in range(40)]
+    for i, f in enumerate(applicants):
+        s.signup(i, f, "freelancer")
+        s.proposal(60 + i * 10, f, "c-busy", "job-1", f"I have built {i + 3} dashboards like this one; "
+                   f"my approach would start from your data model, number {i}.")
+    for i, f in enumerate(applicants):
+        s.message(DAY_MIN + i, "c-busy", f, "Thanks for applying. Are you available for a call this week?")
+    return s
+
+
+def active_contract_updates() -> Story:
+    """A freelancer posts daily work updates on an active contract; the client reads, rarely writes."""
+    s = pair("c-quiet", "f-diligent")
+    s.contract(60, "hire", "k1", "c-quiet", "f-diligent")
+    for day in range(8):
+        for h in (9, 17):
+            s.message(day * DAY_MIN + h * HOUR_MIN, "f-diligent", "c-quiet", f"Update day {day}: tests pass.", "active")
+    return s
+
+
+def agency() -> Story:
+    """An agency of six real members in one office: one IP, each their own laptop and payout."""
+    s = Story()
+    members = [f"f-ag{i}" for i in range(6)]
+    for i, m in enumerate(members):
+        s.signup(i, m, "freelancer", ip="ip-agency-office", payment=f"pay-{m}")
+    for day in range(4):
+        for i, m in enumerate(members):
+            s.account(day * DAY_MIN + 8 * HOUR_MIN + i, m, "freelancer", ip="ip-agency-office", device=f"dev-{m}")
+            s.proposal(day * DAY_MIN + 9 * HOUR_MIN + i * 7, m, f"c{day}{i}", f"job-{day}-{i}",
+                       f"Our team has shipped {day + i + 2} mobile apps; for your booking app we would "
+                       f"start with the calendar sync you describe (member {i}).")
+    return s
+
+
+TAILORED = [
+    "I build Shopify stores. For your candle shop I would set up subscriptions and a scent quiz.",
+    "I build Shopify stores. Your bike parts catalogue needs fitment filters by model and year.",
+    "I build Shopify stores. For the bakery, local delivery slots and a pre-order cutoff at noon.",
+    "I build Shopify stores. Your art prints need size variants and framing add-ons per print.",
+    "I build Shopify stores. For the tea brand I would migrate the WooCommerce reviews first.",
+    "I build Shopify stores. The pet shop's autoship discount fits a selling-plan app well.",
+]
+
+
+def template_with_tailoring() -> Story:
+    """A freelancer's honest template: one opening line, then a real answer to each job."""
+    s = Story()
+    s.signup(0, "f-shop", "freelancer")
+    for i, letter in enumerate(TAILORED):
+        s.proposal(60 + i * 90, "f-shop", f"c{i}", f"job-{i}", letter)
+    return s
+
+
+def polite_reminder() -> Story:
+    """One polite reminder to leave feedback, after the contract ended."""
+    s = pair("c1", "f1")
+    s.contract(60, "hire", "k1", "c1", "f1")
+    s.contract(2 * DAY_MIN, "end", "k1", "c1", "f1")
+    s.request(3 * DAY_MIN, "k1", "f1", "c1", "Thanks again for the project. Feedback is welcome when you have time.")
+    return s
+
+
+def why_three_stars() -> Story:
+    """seed 001 allows it: asking a client why the rating was 3 stars."""
+    s = pair("c1", "f1")
+    s.job_done(60, "k1", "c1", "f1", stars=(3, 5))
+    s.message(4 * DAY_MIN, "f1", "c1", "Thanks for the rating. What could I have done better on this project?", "ended")
+    s.message(4 * DAY_MIN + 90, "c1", "f1", "The first draft was late, the rest was fine.", "ended")
+    return s
+
+
+def one_bad_review_among_many() -> Story:
+    s = Story()
+    s.signup(0, "f-pro", "freelancer")
+    for i in range(12):
+        s.signup(0, f"c{i}", "client")
+        s.job_done(i * DAY_MIN + 60, f"k{i}", f"c{i}", "f-pro", stars=(1 if i == 7 else 5, 5))
+    return s
+
+
+def contact_after_contract_starts() -> Story:
+    s = pair("c1", "f1")
+    s.contract(60, "hire", "k1", "c1", "f1")
+    s.message(90, "c1", "f1", "Please send the design files to design.team@example.com when ready.", "active")
+    s.message(120, "f1", "c1", "Will do, thanks.", "active")
+    return s
+
+
+def direct_contract() -> Story:
+    """A Direct Contract between people who know each other: exempt from profile metrics."""
+    s = Story()
+    s.signup(0, "c-bro", "client", device="dev-family-pc")
+    s.signup(5, "f-sis", "freelancer", device="dev-family-pc")
+    s.contract(60, "direct_contract", "k1", "c-bro", "f-sis")
+    s.message(70, "c-bro", "f-sis", "I set up the Direct Contract, the fee is on me.", "active", direct=True)
+    s.rating(3 * DAY_MIN, "k1", "c-bro", "f-sis", "client", 5, "Great.", direct=True)
+    s.rating(3 * DAY_MIN + 5, "k1", "f-sis", "c-bro", "freelancer", 5, "Great.", direct=True)
+    return s
+
+
+def traveller() -> Story:
+    """A freelancer flies from London to Lisbon: two countries in a day, one laptop."""
+    s = Story()
+    s.signup(0, "f-away", "freelancer", country="GB", device="dev-laptop")
+    s.account(DAY_MIN + 7 * HOUR_MIN, "f-away", "freelancer", country="GB", device="dev-laptop", ip="ip-lhr")
+    s.account(DAY_MIN + 15 * HOUR_MIN, "f-away", "freelancer", country="PT", device="dev-laptop", ip="ip-lis")
+    s.account(DAY_MIN + 16 * HOUR_MIN, "f-away", "freelancer", country="PT", device="dev-phone", ip="ip-lis")
+    return s
+
+
+def heavy_chatters() -> Story:
+    """A client and a freelancer chatting fast for days, every message answered."""
+    s = pair("c-talk", "f-talk")
+    for day in range(5):
+        for i in range(40):
+            at = day * DAY_MIN + 10 * HOUR_MIN + i * 0.25
+            s.message(at, "c-talk", "f-talk", f"Question {i} about the spec.")
+            s.message(at + 0.1, "f-talk", "c-talk", f"Answer {i}.")
+    return s
+
+
+TRAPS: dict[str, tuple[Callable[[], Story], str, tuple[str, ...]]] = {
+    "household sharing a home IP and surname": (household, "duplicate_account", ("f-ana", "f-ben", "f-cy")),
+    "household member who is a client, no contract": (household, "feedback_manipulation", ("c-mum", "f-ana")),
+    "first-time client hires and rates fast (seeds/003)": (first_time_client, "feedback_manipulation",
+                                                          ("c-new", "f-ravi")),
+    "client rated 5, 5 and 1": (client_five_five_one, "client_risk", ("c-kim",)),
+    "new client with no history": (new_client_one_rating, "client_risk", ("c-first",)),
+    "busy client writes to its applicants": (busy_client_answers_applicants, "spam_scam", ("c-busy",)),
+    "work updates on an active contract": (active_contract_updates, "harassment", ("f-diligent",)),
+    "agency with real members: duplicates": (agency, "duplicate_account", tuple(f"f-ag{i}" for i in range(6))),
+    "agency with real members: spam": (agency, "spam_scam", tuple(f"f-ag{i}" for i in range(6))),
+    "honest template with real tailoring": (template_with_tailoring, "spam_scam", ("f-shop",)),
+    "one polite feedback reminder": (polite_reminder, "feedback_manipulation", ("f1",)),
+    "asking why a rating was 3 stars": (why_three_stars, "feedback_manipulation", ("f1",)),
+    "asking why a rating was 3 stars: harassment": (why_three_stars, "harassment", ("f1",)),
+    "one bad review among many": (one_bad_review_among_many, "low_quality", ("f-pro",)),
+    "contact shared after the contract starts": (contact_after_contract_starts, "off_platform_contact", ("c1",)),
+    "direct contract between relatives": (direct_contract, "feedback_manipulation", ("c-bro", "f-sis")),
+    "direct contract: duplicates": (direct_contract, "duplicate_account", ("c-bro", "f-sis")),
+    "traveller in two countries in a day": (traveller, "duplicate_account", ("f-away",)),
+    "heavy chatters who answer each other: spam": (heavy_chatters, "spam_scam", ("c-talk", "f-talk")),
+    "heavy chatters who answer each other: harassment": (heavy_chatters, "harassment", ("c-talk", "f-talk")),
+}
+
+
+@pytest.mark.parametrize(("build", "policy", "accounts"), TRAPS.values(), ids=TRAPS.keys())
+def test_trap_stays_quiet(build: Callable[[], Story], policy: str, accounts: tuple[str, ...]) -> None:
+    replayed = build().replay()
+    flagged = replayed.escalated(policy) & set(accounts)
+    assert not flagged, {a: replayed.reasons(a, policy) for a in flagged}

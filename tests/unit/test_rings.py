@@ -1,0 +1,81 @@
+"""Rating rings: closed loops of contracts rated 5 stars both ways, found from the rating graph."""
+
+from collections import deque
+
+import pytest
+
+from scoring.derive import subject_events
+from scoring.detectors import rings
+from scoring.records import Feedback
+from scoring.rules import DetectorRule
+from scoring.state import AccountState
+
+RULE = DetectorRule("rating_ring", "feedback_manipulation", 1.0, {"max_accounts": 5})
+
+
+def contract(i, client, freelancer, stars=(5, 5), direct=False):
+    """Both ratings of one contract: client -> freelancer, then freelancer -> client."""
+    k = f"k{i}"
+    return [Feedback(f"e{i}a", i * 10, "rating", k, client, freelancer, "client", stars[0], "", direct),
+            Feedback(f"e{i}b", i * 10 + 1, "rating", k, freelancer, client, "freelancer", stars[1], "", direct)]
+
+
+def replay(contracts, reverse=False):
+    """Every rating in its rater's state, every derived and forwarded event in its subject's, as the
+    stream delivers them (forwards after the events that made them); states through JSON."""
+    states: dict[str, dict] = {}
+    queue = deque(ev for pair in (reversed(contracts) if reverse else contracts) for ev in pair)
+    signals = []
+    while queue:
+        ev = queue.popleft()
+        state = AccountState.from_dict(states.get(ev.actor, {}))
+        found = rings.on_event(state, ev, RULE)
+        states[ev.actor] = state.to_dict()
+        signals += [(ev.actor, s) for s in found.signals]
+        queue.extend(found.forwards)
+        queue.extend(subject_events(ev))
+    return signals
+
+
+LOOP3 = [contract(1, "a", "b"), contract(2, "b", "c"), contract(3, "c", "a")]
+
+
+@pytest.mark.parametrize(
+    ("contracts", "members"),
+    [
+        ([contract(1, "a", "b"), contract(2, "b", "a")], {"a", "b"}),  # your turn: each hired the other
+        (LOOP3, {"a", "b", "c"}),
+        ([contract(1, "a", "b"), contract(2, "b", "c"), contract(3, "c", "d"), contract(4, "d", "a")],
+         {"a", "b", "c", "d"}),
+        # a client hiring many freelancers, all 5 stars both ways: ordinary two-way feedback
+        ([contract(i, "client", f"f{i}") for i in range(6)], set()),
+        # two clients sharing two freelancers: no loop of hires
+        ([contract(1, "c1", "f1"), contract(2, "c1", "f2"), contract(3, "c2", "f1"), contract(4, "c2", "f2")],
+         set()),
+        ([contract(1, "a", "b"), contract(2, "b", "c")], set()),  # a chain, not a loop
+        ([contract(1, "a", "b"), contract(2, "b", "c"), contract(3, "c", "a", stars=(5, 4))], set()),
+        ([contract(1, "a", "b"), contract(2, "b", "a", direct=True)], set()),  # direct contracts: exempt
+        ([contract(i, f"x{i}", f"x{(i + 1) % 6}") for i in range(6)], set()),  # longer than max_accounts
+    ],
+)
+def test_rings(contracts, members):
+    for reverse in (False, True):
+        found = replay(contracts, reverse)
+        assert {account for account, _ in found} == members
+        assert len(found) == len(members)  # each member once
+
+
+def test_a_ring_names_its_accounts_and_contracts():
+    (_, sig), *_ = replay(LOOP3)
+    assert sig.detector == "rating_ring" and sig.policy == "feedback_manipulation"
+    for part in ("a hired b (k1)", "b hired c (k2)", "c hired a (k3)"):
+        assert part in sig.reason
+    assert {c.name: c.value for c in sig.counters} == {"ring_accounts": 3, "ring_contracts": 3}
+
+
+def test_a_lower_rating_forgets_the_contract():
+    state = AccountState()
+    rings.on_event(state, contract(1, "a", "b")[0], RULE)
+    assert list(state.graph) == ["k1"]
+    rings.on_event(state, contract(1, "a", "b", stars=(3, 5))[0], RULE)
+    assert state.graph == {}
