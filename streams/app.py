@@ -16,6 +16,7 @@ from scoring.rules import Rules
 from streams import faust_tuning, scoring_process, tables, topics, web
 from streams.agents.score import ScoreAgent
 from streams.continuity import Continuity, Refetcher
+from streams.health import Health
 from streams.letters import RedisLetterIndex
 from streams.links import LinkIndex, NoLinkIndex, RedisLinkIndex
 from streams.metrics import Metrics
@@ -85,6 +86,7 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     setup_prometheus_sensors(app, pattern="/metrics", registry=registry, name_prefix="faust")
     app.monitor = LeanPrometheusMonitor.replacing(app.monitor)  # same metrics, less work per event
     metrics = Metrics.create(registry)
+    health = Health(metrics.dependency_up)
     metrics.rules_info.labels(rules.version).set(1)
     for rule in rules.detectors:
         metrics.exempt_hits.labels(rule)  # exported at 0: allow-listed accounts may never act
@@ -119,6 +121,8 @@ def create(settings: Settings, rules: Rules) -> Scorer:
         continuity=continuity,
         refetcher=Refetcher(settings.broker_hosts if settings.broker_url else []),
         mark_read=lambda h: faust_tuning.mark_read(app, h.topic, h.partition, h.start, h.end),
+        health=health,
+        attempts=settings.batch_attempts,
     )
     app.agent(defined.inputs, name="score")(agent.run)
     decisions = DecisionsAgent(
@@ -126,6 +130,7 @@ def create(settings: Settings, rules: Rules) -> Scorer:
         max_text_chars=settings.max_text_chars, batch_max=settings.batch_max,
         batch_window_s=settings.batch_window_ms / 1000,
         producer=lambda: app.producer._ensure_producer(),  # type: ignore[attr-defined]
+        health=health,
     )
     app.agent(defined.decisions, name="decisions")(decisions.run)
     return Scorer(app, settings, rules, metrics, registry, defined)

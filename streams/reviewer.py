@@ -31,9 +31,11 @@ from redis.asyncio import Redis
 
 from scoring.records import Decision, SubjectEvent
 from scoring.rules import Rules, below_floor, precision
-from streams.agents.score import incoming, unacknowledged, until_done
+from streams import deadletter, poison
+from streams.agents.score import incoming, unacknowledged
+from streams.health import Health
 from streams.metrics import Metrics
-from streams.pipeline import Incoming, dead_letter
+from streams.pipeline import Incoming
 from streams.profiles import ProfileStore
 from streams.schemas import DECISION_SCHEMA, Rejected, subjects
 from streams.topics import Topics
@@ -180,13 +182,14 @@ class DecisionsAgent:
     batch_max: int
     batch_window_s: float
     producer: Callable[[], AIOKafkaProducer]
+    health: Health
 
     async def run(self, stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         batches = stream.take_events(self.batch_max, within=self.batch_window_s)  # type: ignore[attr-defined]
         async for events in batches:
             batch = [self.incoming(e) for e in events]
             try:
-                await until_done(functools.partial(self.handle, batch), self.retrying)
+                await poison.Retrier(self.health, self.retrying).until_done(functools.partial(self.handle, batch))
             except BaseException:
                 unacknowledged(events)
                 raise
@@ -220,7 +223,8 @@ class DecisionsAgent:
         await self.store.record((d.escalation_id, d.decision, known[d.escalation_id]["rules"]) for d in applied)
         out, t = self.producer(), self.topics
         sends = [
-            await out.send(t.dead_letters.get_topic_name(), dead_letter(item, reason, detail), key=item.key)
+            await out.send(t.dead_letters.get_topic_name(), deadletter.record(item, reason, detail),
+                           key=deadletter.key(item))
             for item, reason, detail in rejected
         ]
         sends += [

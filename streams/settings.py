@@ -53,6 +53,9 @@ class Settings:
     scoring_processes: int = 2
     scoring_timeout_s: float = 30.0  # a batch's scoring processes that take longer are killed; it is retried
     fetch_wait_ms: int = 100
+    # tries of a batch that fails otherwise than by a Redis or broker outage, before it is split to
+    # find the events it fails on, which are dead-lettered (`unprocessable`); outages are retried for ever
+    batch_attempts: int = 3
     profile_ttl_s: int = 30 * 86400
     links_ttl_s: int = 30 * 86400  # how long a device / IP / payment / phone fingerprint links accounts
     links_max_per_fingerprint: int = 50  # accounts remembered per fingerprint (newest kept)

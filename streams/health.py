@@ -1,0 +1,61 @@
+"""Which outside service a failure points at, and whether each is reachable now.
+
+A failure of Redis or the broker is an outage to wait out: the worker keeps
+retrying (consuming nothing new meanwhile) and resumes by itself. Any other
+failure may be a poison event, which `streams.poison` isolates. The state of
+each dependency is exported as `riskscorer_dependency_up{dependency}` and
+answers the readiness page (`streams.web`).
+"""
+
+from __future__ import annotations
+
+from aiokafka.errors import KafkaError, KafkaTimeoutError
+from prometheus_client import Gauge
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from streams.continuity import RefetchTimeout
+
+REDIS = "redis"
+BROKER = "broker"
+DEPENDENCIES = (REDIS, BROKER)
+
+
+def dependency_of(exc: BaseException) -> str | None:
+    """The dependency that `exc` says is unreachable, or None when it says nothing of the kind."""
+    if isinstance(exc, RedisConnectionError | RedisTimeoutError):
+        return REDIS
+    if isinstance(exc, KafkaTimeoutError | RefetchTimeout):
+        return BROKER
+    if isinstance(exc, KafkaError) and exc.retriable:  # connection, leadership, request timeouts
+        return BROKER
+    return None
+
+
+class Health:
+    """Each dependency's last known state: up until a failure points at it, up again after a
+    success that needed it."""
+
+    def __init__(self, gauge: Gauge) -> None:
+        self.gauge = gauge
+        self.down: set[str] = set()
+        for name in DEPENDENCIES:
+            gauge.labels(name).set(1)
+
+    def failed(self, exc: BaseException) -> str | None:
+        """Record the dependency `exc` points at as down; return it (None: not an outage)."""
+        name = dependency_of(exc)
+        if name is not None and name not in self.down:
+            self.down.add(name)
+            self.gauge.labels(name).set(0)
+        return name
+
+    def ok(self, *names: str) -> None:
+        for name in names:
+            if name in self.down:
+                self.down.discard(name)
+                self.gauge.labels(name).set(1)
+
+    @property
+    def ready(self) -> bool:
+        return not self.down
