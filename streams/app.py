@@ -16,7 +16,7 @@ from scoring.rules import Rules
 from streams import faust_tuning, scoring_process, tables, topics, web
 from streams.agents.score import ScoreAgent
 from streams.continuity import Continuity, Refetcher
-from streams.health import Health
+from streams.health import REDIS, Health
 from streams.letters import RedisLetterIndex
 from streams.links import LinkIndex, NoLinkIndex, RedisLinkIndex
 from streams.metrics import Metrics
@@ -93,7 +93,8 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     defined = topics.define(app, settings)
     table = tables.define(app, settings)
     redis_url = settings.redis_url or "redis://127.0.0.1:1"
-    redis = Redis.from_url(redis_url)
+    redis = Redis.from_url(redis_url, socket_timeout=settings.redis_timeout_s,
+                           socket_connect_timeout=settings.redis_timeout_s)
     profiles = ProfileStore(redis, settings.profile_ttl_s)
     links: LinkIndex = NoLinkIndex() if not settings.links_shards else RedisLinkIndex(
         redis, settings.links_ttl_s, settings.links_max_per_fingerprint,
@@ -101,12 +102,14 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     letters = RedisLetterIndex(redis, settings.letters_ttl_s, settings.letters_max_per_band,
                                prefix=f"riskscorer:{settings.app_id}:letters:")
     web.register(app, profiles, settings.api_token)
+    web.readiness(app, health)
     processor = Processor(rules, settings.max_event_bytes, settings.max_text_chars)
     verdicts = VerdictStore(redis, settings.app_id)
     reloader = Reloader(redis, settings.app_id, processor, metrics, verdicts.demoted_key)
-    app.timer(settings.rules_poll_s)(reloader.poll)
+    # Timers end the worker when they raise: an outage of Redis is waited out instead.
+    app.timer(settings.rules_poll_s)(health.guarded(reloader.poll, needs=REDIS))
     board = RuleBoard(verdicts, metrics, lambda: reloader.published)
-    app.timer(settings.rules_poll_s)(board.refresh)
+    app.timer(settings.rules_poll_s)(health.guarded(board.refresh, needs=REDIS))
     agent = ScoreAgent(
         topics=defined,
         table=table,

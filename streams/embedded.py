@@ -101,12 +101,13 @@ def start_broker(timeout: float = 20.0) -> Service:
     return Service("broker", port, proc)
 
 
-def start_redis(timeout: float = 20.0) -> Service:
-    port = free_port()
+def start_redis(timeout: float = 20.0, port: int | None = None, args: tuple[str, ...] = ()) -> Service:
+    """A Redis on `port` (default: a free one), with more server `args` (TLS, a password...)."""
+    port = port or free_port()
     workdir = tempfile.TemporaryDirectory(prefix="riskscorer-redis-")
     proc = subprocess.Popen(
         [str(redis_binary()), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", workdir.name, "--protected-mode", "yes"],
+         "--appendonly", "no", "--dir", workdir.name, "--protected-mode", "yes", *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -9,12 +9,18 @@ answers the readiness page (`streams.web`).
 
 from __future__ import annotations
 
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+
 from aiokafka.errors import KafkaError, KafkaTimeoutError
 from prometheus_client import Gauge
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from streams.continuity import RefetchTimeout
+
+log = logging.getLogger(__name__)
 
 REDIS = "redis"
 BROKER = "broker"
@@ -46,6 +52,7 @@ class Health:
         """Record the dependency `exc` points at as down; return it (None: not an outage)."""
         name = dependency_of(exc)
         if name is not None and name not in self.down:
+            log.warning("%s unreachable (%r): consuming nothing new, retrying until it is back", name, exc)
             self.down.add(name)
             self.gauge.labels(name).set(0)
         return name
@@ -53,8 +60,26 @@ class Health:
     def ok(self, *names: str) -> None:
         for name in names:
             if name in self.down:
+                log.warning("%s reachable again: resuming", name)
                 self.down.discard(name)
                 self.gauge.labels(name).set(1)
+
+    def guarded(self, tick: Callable[[], Awaitable[None]], needs: str) -> Callable[[], Awaitable[None]]:
+        """`tick` for a Faust timer, which ends the worker when it raises: an outage of `needs`
+        (or another dependency) is recorded and the next tick tries again. Other failures still
+        raise: they are bugs."""
+
+        @functools.wraps(tick)  # Faust names the timer after it
+        async def guarded_tick() -> None:
+            try:
+                await tick()
+            except Exception as exc:
+                if self.failed(exc) is None:
+                    raise
+            else:
+                self.ok(needs)
+
+        return guarded_tick
 
     @property
     def ready(self) -> bool:

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from streams.health import Health
+from streams.health import DEPENDENCIES, Health
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ class Retrier:
     health: Health
     on_retry: Callable[[Exception, float], None]  # called before each pause: log and count
     backoff: Backoff = Backoff()
+    needs: tuple[str, ...] = DEPENDENCIES  # what a success shows to be reachable
 
     async def until_done(self, action: Callable[[], Awaitable[None]]) -> None:
         """Run `action` until it succeeds, whatever the failure.
@@ -66,7 +67,7 @@ class Retrier:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.backoff.max_s)
             else:
-                self.health.ok(*self.health.down)  # what failed is reachable again
+                self.health.ok(*self.needs)
                 return None
 
     async def settle(self, batch: list[T], handle: Callable[[list[T]], Awaitable[None]],

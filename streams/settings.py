@@ -64,6 +64,8 @@ class Settings:
     letters_max_per_band: int = 20  # accounts remembered per LSH band of the cover-letter index
     session_timeout_s: float = 10.0
     rules_poll_s: float = 5.0  # how often workers look for published rules in Redis
+    # longest wait for Redis to connect or answer: a frozen Redis is then an outage, retried
+    redis_timeout_s: float = 5.0
     api_token: str | None = None  # bearer token of the support lookup; unset: endpoint off
 
     @property

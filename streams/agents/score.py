@@ -7,7 +7,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import faust
 import orjson
@@ -18,7 +18,7 @@ from scoring.signals import Signal
 from scoring.step import View
 from streams import deadletter, poison, tables
 from streams.continuity import Continuity, Hole, Refetcher, merged
-from streams.health import Health
+from streams.health import BROKER, Health
 from streams.letters import RedisLetterIndex
 from streams.links import LinkIndex
 from streams.metrics import Metrics
@@ -114,7 +114,7 @@ class ScoreAgent:
             async def refill() -> None:
                 refilled[:] = await self.refill(holes)
 
-            await self.retrier.until_done(refill)
+            await replace(self.retrier, needs=(BROKER,)).until_done(refill)
             batch = merged(refilled, batch)
         await self.retrier.settle(batch, self.handle, self.reject, self.attempts)
         for hole in holes:
@@ -130,7 +130,7 @@ class ScoreAgent:
             out = self.producer()
             await (await out.send(self.topics.dead_letters.get_topic_name(), record, key=deadletter.key(item)))
 
-        await self.retrier.until_done(send)
+        await replace(self.retrier, needs=(BROKER,)).until_done(send)
         self.metrics.dead_letters.labels(item.kind, UNPROCESSABLE).inc()
         self.metrics.events.labels(item.kind, "dead_letter").inc()
         self.metrics.records_sent.labels("deadletter").inc()

@@ -110,3 +110,22 @@ def test_cancellation_is_not_retried():
             await task
 
     asyncio.run(main())
+
+
+def test_a_timer_waits_out_an_outage_and_still_raises_a_bug():
+    h = health()
+    failure: list[Exception] = [RedisTimeoutError("frozen")]
+
+    async def tick() -> None:
+        if failure:
+            raise failure[0]
+
+    guarded = h.guarded(tick, needs=REDIS)
+    asyncio.run(guarded())  # does not raise: the worker stays up
+    assert h.down == {REDIS} and not h.ready
+    failure.clear()
+    asyncio.run(guarded())
+    assert h.ready and up(h, REDIS) == 1
+    failure.append(ValueError("a bug"))
+    with pytest.raises(ValueError):
+        asyncio.run(guarded())
