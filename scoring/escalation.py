@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from scoring.rules import Rules
@@ -25,9 +25,10 @@ class Escalation:
     ts: int
     trigger_event_id: str
     follow_up: int = 0  # 0: first in its cooldown period; n: the nth on stronger evidence
+    evidence_omitted: int = 0  # oldest evidence items left out to keep the escalation under its size cap
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "escalation_id": self.escalation_id,
             "account_id": self.account_id,
             "policies": list(self.policies),
@@ -41,6 +42,20 @@ class Escalation:
             "trigger_event_id": self.trigger_event_id,
             "follow_up": self.follow_up,
         }
+        if self.evidence_omitted:
+            out["evidence_omitted"] = self.evidence_omitted
+        return out
+
+    def without_oldest_evidence(self) -> Escalation:
+        """The escalation less its oldest evidence item, with the reasons of those left."""
+        oldest = min(range(len(self.evidence)), key=lambda i: self.evidence[i]["ts"])
+        evidence = self.evidence[:oldest] + self.evidence[oldest + 1:]
+        return replace(self, evidence=evidence, reasons=_reasons(evidence),
+                       evidence_omitted=self.evidence_omitted + 1)
+
+
+def _reasons(evidence: tuple[dict[str, Any], ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(item["reason"] for item in evidence))
 
 
 def escalation_id(account: str, policy_buckets: list[tuple[str, int]], version: str,
@@ -64,7 +79,7 @@ def build(
     scores = {p: round(touched[p], 3) for p in policies}
     top = max(scores.values())
     evidence = tuple(item for p in policies for item in state.evidence.get(p, ()))
-    reasons = tuple(dict.fromkeys(item["reason"] for item in evidence))
+    reasons = _reasons(evidence)
     return Escalation(
         escalation_id=escalation_id(account, [(p, state.escalated[p]) for p in policies], rules.version,
                                     {p: follow_up(state, p) for p in policies}),

@@ -19,7 +19,7 @@ from scoring.rules import Rules, rule_of
 from scoring.signals import Signal
 from scoring.state import AccountState
 from scoring.step import View, step
-from streams import deadletter
+from streams import bounded, deadletter
 from streams.metrics import Metrics
 from streams.schemas import INPUT_SCHEMAS, Rejected
 from streams.statecodec import decode_state, encode_state
@@ -118,7 +118,9 @@ class Processor:
         if len(item.value) > self.max_event_bytes:
             raise Rejected("too_large", f"event is {len(item.value)} bytes, limit {self.max_event_bytes}")
         record = INPUT_SCHEMAS[item.kind].decode(item.value, self.max_text_chars)
-        if item.key is not None and item.key != record.actor.encode():
+        if item.key is None:  # no key, no partition of its own: the account's state may be elsewhere
+            raise Rejected("key_mismatch", f"no key: it must be the acting account {record.actor!r}")
+        if item.key != record.actor.encode():
             raise Rejected("key_mismatch", f"key must be the acting account {record.actor!r}")
         return record
 
@@ -185,8 +187,8 @@ class Processor:
             state.applied[item.position] = item.offset
             applied += 1
             result.outcomes[(item.kind, "scored")] += 1
-            result.escalations += outcome.escalations
+            result.escalations += [bounded.escalation(e) for e in outcome.escalations]
         if applied:
             result.states[account] = (items[-1][0].partition, encode_state(state))
             if state.scores != scores_before:
-                result.profiles[account] = {"scores": state.scores, "signals": state.evidence}
+                result.profiles[account] = bounded.profile(state.scores, state.evidence)

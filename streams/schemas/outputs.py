@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from scoring.rules import POLICIES, SEVERITIES
+from streams.bounded import ESCALATION_MAX_BYTES
 from streams.deadletter import DETAIL_MAX, KEY_KEPT, VALUE_KEPT
 
 # Why an event was dead-lettered: a bounded metric label. `unprocessable`: decoded, but its
@@ -68,6 +69,9 @@ ESCALATION_SCHEMA: dict[str, Any] = {
         "follow_up": {"type": "integer", "minimum": 0, "description": (
             "0: the first escalation of these policies in their cooldown period; n > 0: the nth "
             "follow-up, sent because the score reached a higher severity band")},
+        "evidence_omitted": {"type": "integer", "minimum": 1, "description": (
+            f"present when the oldest evidence items, this many, were left out to keep the escalation "
+            f"under {ESCALATION_MAX_BYTES} bytes")},
     },
     "required": [
         "escalation_id", "account_id", "policies", "score", "scores", "severity", "reasons",

@@ -9,6 +9,7 @@ import time
 import orjson
 import pytest
 
+from tests import fuzz_events
 from tests.integration.kafka_client import produce, read_all
 from tests.integration.test_pipeline import T0, msg, topic
 from tests.integration.workers import Worker, scorer_env
@@ -53,5 +54,27 @@ def test_huge_and_broken_events_are_dead_lettered_in_seconds_and_the_rest_drains
         assert metrics["riskscorer_events_total:messages:scored"] == len(good)
         assert metrics["riskscorer_events_total:messages:dead_letter"] == len(poison)
         assert metrics.get("riskscorer_batch_retries_total", 0) == 0
+    finally:
+        worker.stop()
+
+
+def test_generated_hostile_events_are_each_dead_lettered_or_scored_by_a_running_worker(services, tmp_path):
+    env = scorer_env(services.broker_url, services.redis_url, tmp_path, RISKSCORER_MAX_TEXT_CHARS="2000")
+    worker = Worker(env, tmp_path).start()
+    try:
+        worker.wait_ready()
+        items = [(topic(env, kind), key, value) for kind, key, value in fuzz_events.events(300, seed=1515)]
+        produce(services.broker_url, items)
+        # Some accepted events are replies that derive subject events: count the inputs only.
+        deadline = time.monotonic() + 60
+        while (m := worker.metrics()) and time.monotonic() < deadline:
+            inputs = sum(m.get(f"riskscorer_events_total:{k}:{o}", 0)
+                         for k in fuzz_events.ACTOR for o in ("scored", "dead_letter"))
+            if inputs >= len(items):
+                break
+            time.sleep(0.3)
+        assert inputs == len(items), worker.log_text()
+        assert m["riskscorer_events_total:dead_letter"] == m["riskscorer_dead_letters_total"] > len(items) // 2
+        assert worker.proc is not None and worker.proc.poll() is None
     finally:
         worker.stop()
