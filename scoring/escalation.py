@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -59,12 +60,22 @@ def _reasons(evidence: tuple[dict[str, Any], ...]) -> tuple[str, ...]:
 
 
 def escalation_id(account: str, policy_buckets: list[tuple[str, int]], version: str,
-                  follow_ups: dict[str, int] | None = None) -> str:
-    """Same account, policies, cooldown periods (and follow-up numbers) and rule version: same
-    id, on any replay."""
+                  follow_ups: dict[str, int] | None = None, content: str = "") -> str:
+    """Same account, policies, cooldown periods (and follow-up numbers), rule version and
+    content: same id, on any replay. `content` (see `content_digest`) makes an id name one
+    content only: a consumer that drops duplicates by id never drops a different decision."""
     n = follow_ups or {}
     parts = [account, version] + [f"{p}@{b}" + (f"#{n[p]}" if n.get(p) else "") for p, b in sorted(policy_buckets)]
+    if content:
+        parts.append(content)
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+def content_digest(esc: Escalation) -> str:
+    """A digest of everything an escalation says but its id."""
+    doc = esc.to_dict()
+    del doc["escalation_id"]
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
 def build(
@@ -80,9 +91,8 @@ def build(
     top = max(scores.values())
     evidence = tuple(item for p in policies for item in state.evidence.get(p, ()))
     reasons = _reasons(evidence)
-    return Escalation(
-        escalation_id=escalation_id(account, [(p, state.escalated[p]) for p in policies], rules.version,
-                                    {p: follow_up(state, p) for p in policies}),
+    esc = Escalation(
+        escalation_id="",
         account_id=account,
         policies=tuple(policies),
         score=top,
@@ -95,3 +105,6 @@ def build(
         trigger_event_id=trigger_event_id,
         follow_up=max(follow_up(state, p) for p in policies),
     )
+    buckets = [(p, state.escalated[p]) for p in policies]
+    follow_ups = {p: follow_up(state, p) for p in policies}
+    return replace(esc, escalation_id=escalation_id(account, buckets, rules.version, follow_ups, content_digest(esc)))

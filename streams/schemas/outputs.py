@@ -55,7 +55,9 @@ ESCALATION_SCHEMA: dict[str, Any] = {
     ),
     "type": "object",
     "properties": {
-        "escalation_id": {"type": "string", "description": "deterministic: same inputs, same id"},
+        "escalation_id": {"type": "string", "description": (
+            "deterministic: same inputs, same id; names one content (account, policies, cooldown period, "
+            "follow-up, rule version and a digest of the rest): records with the same id are identical")},
         "account_id": _STR,
         "policies": {"type": "array", "items": {"enum": list(POLICIES)}, "minItems": 1},
         "score": {"type": "number", "description": "highest policy score"},
