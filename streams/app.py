@@ -62,6 +62,14 @@ def _faust_config(settings: Settings) -> dict[str, Any]:
         "consumer_auto_offset_reset": "earliest",
         "producer_acks": -1,
         "web_enabled": True,
+        # Faust's own pages would answer anyone: which worker holds an account (/router/...),
+        # table contents (/table/...), the topology and statistics. The scorer serves only
+        # /metrics, /ready and the token-protected lookup (streams/web.py).
+        "web_router_enabled": False,
+        "web_tables_enabled": False,
+        "web_graph_enabled": False,
+        "web_stats_enabled": False,
+        "web_metrics_enabled": False,
     }
 
 
