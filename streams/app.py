@@ -103,7 +103,7 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     redis_url = settings.redis_url or "redis://127.0.0.1:1"
     redis = Redis.from_url(redis_url, socket_timeout=settings.redis_timeout_s,
                            socket_connect_timeout=settings.redis_timeout_s)
-    profiles = ProfileStore(redis, settings.profile_ttl_s)
+    profiles = ProfileStore(redis, settings.profile_ttl_s, settings.app_id)
     links: LinkIndex = NoLinkIndex() if not settings.links_shards else RedisLinkIndex(
         redis, settings.links_ttl_s, settings.links_max_per_fingerprint,
         prefix=f"riskscorer:{settings.app_id}:links:v2:", shards=settings.links_shards)

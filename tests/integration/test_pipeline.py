@@ -149,7 +149,10 @@ def test_expected_escalations_and_dead_letters_and_nothing_else(env, worker, ser
     assert all(d["topic"].startswith("t-") and d["offset"] >= 0 for d in dead)
     assert metrics["riskscorer_dead_letters_total"] == len(bad)
 
-    profile = redis.Redis.from_url(services.redis_url).hgetall("riskscorer:profile:f-pay")
+    store = redis.Redis.from_url(services.redis_url)
+    profile = store.hgetall(f"riskscorer:{env['RISKSCORER_APP_ID']}:profile:f-pay")
+    # Every key carries the app id: none is written where another deployment's could be.
+    assert not [k for pattern in ("riskscorer:profile:*", "riskscorer:escalation*") for k in store.keys(pattern)]
     assert orjson.loads(profile[b"last_escalation"])["escalation_id"] == pay["escalation_id"]
     assert "off_platform_payment" in orjson.loads(profile[b"scores"])
 
