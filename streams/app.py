@@ -13,7 +13,7 @@ from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
 from scoring.rules import Rules
-from streams import faust_tuning, scoring_process, tables, topics, web
+from streams import faust_tuning, scoring_process, security, tables, topics, web
 from streams.agents.score import ScoreAgent
 from streams.continuity import Continuity, Refetcher
 from streams.health import REDIS, Health
@@ -62,6 +62,7 @@ def _faust_config(settings: Settings) -> dict[str, Any]:
         "consumer_auto_offset_reset": "earliest",
         "producer_acks": -1,
         "web_enabled": True,
+        "broker_credentials": security.faust_credentials(settings),
         # Faust's own pages would answer anyone: which worker holds an account (/router/...),
         # table contents (/table/...), the topology and statistics. The scorer serves only
         # /metrics, /ready and the token-protected lookup (streams/web.py).
@@ -101,8 +102,7 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     defined = topics.define(app, settings)
     table = tables.define(app, settings)
     redis_url = settings.redis_url or "redis://127.0.0.1:1"
-    redis = Redis.from_url(redis_url, socket_timeout=settings.redis_timeout_s,
-                           socket_connect_timeout=settings.redis_timeout_s)
+    redis = Redis.from_url(redis_url, **security.redis_options(settings))
     profiles = ProfileStore(redis, settings.profile_ttl_s, settings.app_id)
     links: LinkIndex = NoLinkIndex() if not settings.links_shards else RedisLinkIndex(
         redis, settings.links_ttl_s, settings.links_max_per_fingerprint,
@@ -130,7 +130,8 @@ def create(settings: Settings, rules: Rules) -> Scorer:
         batch_window_s=settings.batch_window_ms / 1000,
         producer=lambda: app.producer._ensure_producer(),  # type: ignore[attr-defined]
         continuity=continuity,
-        refetcher=Refetcher(settings.broker_hosts if settings.broker_url else []),
+        refetcher=Refetcher(settings.broker_hosts if settings.broker_url else [],
+                            client=security.aiokafka_options(settings)),
         mark_read=lambda h: faust_tuning.mark_read(app, h.topic, h.partition, h.start, h.end),
         health=health,
         attempts=settings.batch_attempts,

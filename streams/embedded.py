@@ -88,11 +88,14 @@ class Service:
             self.workdir.cleanup()
 
 
-def start_broker(timeout: float = 20.0) -> Service:
+def start_broker(timeout: float = 20.0, advertised_port: int | None = None) -> Service:
+    """A broker on a free port; it tells clients to connect to `advertised_port` instead when
+    given (a proxy in front of it)."""
     port = free_port()
     url = f"tcp://127.0.0.1:{port}"
+    advertised = f"tcp://127.0.0.1:{advertised_port or port}"
     proc = subprocess.Popen(
-        [str(tansu_binary()), "broker", "--listener-url", url, "--advertised-listener-url", url,
+        [str(tansu_binary()), "broker", "--listener-url", url, "--advertised-listener-url", advertised,
          "--storage-engine", "memory://tansu/", "--silent"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
