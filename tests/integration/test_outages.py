@@ -14,7 +14,10 @@ from collections.abc import Callable, Iterator
 import orjson
 import pytest
 
-from streams import embedded
+from streams import backtest, embedded
+from streams.cli import load_rules
+from streams.settings import DEFAULT_RULES
+from streams.simulator import SimEvent
 from tests.integration.kafka_client import produce, read_all
 from tests.integration.test_pipeline import T0, msg, scenario, topic
 from tests.integration.workers import Worker, scorer_env
@@ -32,6 +35,14 @@ def own_redis() -> Iterator[list[embedded.Service]]:
         yield current
     finally:
         current[-1].stop()
+
+
+def undisturbed() -> list[dict]:
+    """The scenario's escalations as the backtest (the worker's code, in memory, no outage) makes them."""
+    events = [SimEvent(kind, key.decode(), orjson.loads(value)["ts"], orjson.loads(value))
+              for kind, key, value in scenario()]
+    result = backtest.run(events, load_rules(DEFAULT_RULES))
+    return sorted((e.to_dict() for e in result.escalations), key=lambda e: e["escalation_id"])
 
 
 def ready(worker: Worker) -> tuple[int, dict]:
@@ -99,11 +110,12 @@ def test_the_worker_survives_a_redis_outage_and_loses_and_repeats_nothing(servic
         wait_for(lambda: ready(worker)[0] == 200, 10, worker)
         assert redis_up(worker) == 1
         escalations = read_all(services.broker_url, topic(env, "escalations"), expected=5)
-        # The undisturbed run's escalations (test_pipeline), each once.
+        # The undisturbed run's escalations (test_pipeline), each once, ids and content.
         assert sorted((e["account_id"], tuple(e["policies"])) for e in escalations) == [
             ("f-burst", ("spam_scam",)), ("f-dup-a", ("duplicate_account",)), ("f-dup-b", ("duplicate_account",)),
             ("f-fan", ("spam_scam",)), ("f-pay", ("off_platform_payment",)),
         ]
+        assert sorted(escalations, key=lambda e: e["escalation_id"]) == undisturbed()
         assert metrics["riskscorer_events_total:scored"] == warm + len(items) + derived
         assert metrics.get("riskscorer_events_total:replayed", 0) == 0
         assert metrics["riskscorer_batch_retries_total"] >= 1
