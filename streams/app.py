@@ -16,7 +16,7 @@ from scoring.rules import Rules
 from streams import faust_tuning, scoring_process, security, tables, topics, web
 from streams.agents.score import ScoreAgent
 from streams.continuity import Continuity, Refetcher
-from streams.health import REDIS, Health
+from streams.health import BROKER, REDIS, Health
 from streams.letters import RedisLetterIndex
 from streams.links import LinkIndex, NoLinkIndex, RedisLinkIndex
 from streams.metrics import Metrics
@@ -84,6 +84,14 @@ def _on_sought(app: faust.App, positions: dict[tuple[str, int], int]) -> None:
         continuity.sought(positions)
 
 
+BROKER_PROBE_TIMEOUT_S = 5.0
+
+
+async def _broker_metadata(app: faust.App) -> None:
+    """A metadata request on the producer's connection: cheap, and answered by any broker."""
+    await app.producer._ensure_producer().client.fetch_all_metadata()  # type: ignore[attr-defined]
+
+
 def create(settings: Settings, rules: Rules) -> Scorer:
     faust_tuning.set_fetch_wait(settings.fetch_wait_ms)
     faust_tuning.probe_highwaters()
@@ -118,6 +126,9 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     app.timer(settings.rules_poll_s)(health.guarded(reloader.poll, needs=REDIS))
     board = RuleBoard(verdicts, metrics, lambda: reloader.published)
     app.timer(settings.rules_poll_s)(health.guarded(board.refresh, needs=REDIS))
+    # Batches find an outage when there are events; this finds one when there are none.
+    app.timer(settings.rules_poll_s, name="broker_probe")(
+        health.probe(BROKER, lambda: _broker_metadata(app), BROKER_PROBE_TIMEOUT_S))
     agent = ScoreAgent(
         topics=defined,
         table=table,

@@ -9,6 +9,7 @@ answers the readiness page (`streams.web`).
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable
@@ -16,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from aiokafka.errors import KafkaError, KafkaTimeoutError
 from prometheus_client import Gauge
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from streams.continuity import RefetchTimeout
@@ -51,10 +53,8 @@ class Health:
     def failed(self, exc: BaseException) -> str | None:
         """Record the dependency `exc` points at as down; return it (None: not an outage)."""
         name = dependency_of(exc)
-        if name is not None and name not in self.down:
-            log.warning("%s unreachable (%r): consuming nothing new, retrying until it is back", name, exc)
-            self.down.add(name)
-            self.gauge.labels(name).set(0)
+        if name is not None:
+            self.down_by(name, exc)
         return name
 
     def ok(self, *names: str) -> None:
@@ -63,6 +63,27 @@ class Health:
                 log.warning("%s reachable again: resuming", name)
                 self.down.discard(name)
                 self.gauge.labels(name).set(1)
+
+    def probe(self, name: str, request: Callable[[], Awaitable[object]],
+              timeout_s: float) -> Callable[[], Awaitable[None]]:
+        """A timer's tick that asks `name` something cheap: an idle worker notices an outage too.
+        Any failure or a wait past `timeout_s` marks it down; an answer, up."""
+
+        async def probe_tick() -> None:
+            try:
+                await asyncio.wait_for(request(), timeout_s)
+            except (KafkaError, RedisError, OSError) as exc:  # TimeoutError is an OSError
+                self.down_by(name, exc)
+            else:
+                self.ok(name)
+
+        return probe_tick
+
+    def down_by(self, name: str, exc: BaseException) -> None:
+        if name not in self.down:
+            log.warning("%s unreachable (%r): consuming nothing new, retrying until it is back", name, exc)
+            self.down.add(name)
+            self.gauge.labels(name).set(0)
 
     def guarded(self, tick: Callable[[], Awaitable[None]], needs: str) -> Callable[[], Awaitable[None]]:
         """`tick` for a Faust timer, which ends the worker when it raises: an outage of `needs`

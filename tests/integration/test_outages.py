@@ -18,6 +18,7 @@ from streams import backtest, embedded
 from streams.cli import load_rules
 from streams.settings import DEFAULT_RULES
 from streams.simulator import SimEvent
+from tests.integration import tls_proxy
 from tests.integration.kafka_client import produce, read_all
 from tests.integration.test_pipeline import T0, msg, scenario, topic
 from tests.integration.workers import Worker, scorer_env
@@ -119,5 +120,48 @@ def test_the_worker_survives_a_redis_outage_and_loses_and_repeats_nothing(servic
         assert metrics["riskscorer_events_total:scored"] == warm + len(items) + derived
         assert metrics.get("riskscorer_events_total:replayed", 0) == 0
         assert metrics["riskscorer_batch_retries_total"] >= 1
+    finally:
+        worker.stop()
+
+
+@pytest.fixture
+def cut_off_broker() -> Iterator[tuple[str, list[embedded.Service]]]:
+    """A broker reached only through a proxy the test may stop and start again (on the same
+    port): the broker keeps its records meanwhile. The list holds the current proxy."""
+    listen = embedded.free_port()
+    broker = embedded.start_broker(advertised_port=listen)
+    proxies = [tls_proxy.start(listen, broker.port, None)]
+    try:
+        yield f"127.0.0.1:{listen}", proxies
+    finally:
+        proxies[-1].stop()
+        broker.stop()
+
+
+def test_the_worker_survives_a_broker_outage_and_loses_and_repeats_nothing(services, tmp_path, cut_off_broker):
+    broker_url, proxies = cut_off_broker
+    env = scorer_env(broker_url, services.redis_url, tmp_path, RISKSCORER_RULES_POLL_S="0.5")
+    worker = Worker(env, tmp_path).start()
+    try:
+        worker.wait_ready()
+        items = [(topic(env, k), key, value) for k, key, value in scenario()]
+        produce(broker_url, items)
+        worker.wait_processed(len(items) + 17)
+
+        listen, target = proxies[-1].port, proxies[-1].proc.args[-1]
+        proxies[-1].stop()
+        wait_for(lambda: ready(worker)[0] == 503, 15, worker)
+        assert ready(worker)[1] == {"ready": False, "down": ["broker"]}
+        time.sleep(OUTAGE_S)
+        proxies.append(tls_proxy.start(listen, int(target), None))
+        wait_for(lambda: ready(worker)[0] == 200, 30, worker)
+
+        more = [(topic(env, "messages"), k, v) for _, k, v in (msg(i, T0 + i, "f-after", "c-0", "hi")
+                                                               for i in range(5))]
+        produce(broker_url, more)
+        metrics = worker.wait_processed(len(items) + 17 + len(more) + 1, timeout=60)
+        assert metrics["riskscorer_events_total:scored"] == len(items) + 17 + len(more) + 1
+        escalations = read_all(broker_url, topic(env, "escalations"), expected=5)
+        assert sorted(escalations, key=lambda e: e["escalation_id"]) == undisturbed()
     finally:
         worker.stop()

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 import redis
 
 from streams import embedded
+from tests.integration import tls_proxy
 from tests.integration.kafka_client import produce
 from tests.integration.test_pipeline import scenario, topic
 from tests.integration.workers import Worker, scorer_env
@@ -30,13 +30,6 @@ def cert(tmp_path) -> tuple[Path, Path]:
     return crt, key
 
 
-def proxy(listen: int, target: int, cert: tuple[Path, Path]) -> embedded.Service:
-    proc = subprocess.Popen([sys.executable, "-m", "tests.integration.tls_proxy", str(listen), str(target),
-                             str(cert[0]), str(cert[1])])
-    embedded._wait_for_port(listen, proc, "tls proxy", 10)
-    return embedded.Service("tls proxy", listen, proc)
-
-
 @pytest.fixture
 def tls_services(cert) -> Iterator[tuple[str, str, embedded.Service]]:
     """A broker advertising only its TLS endpoint, and a Redis behind one; all stopped after."""
@@ -45,10 +38,10 @@ def tls_services(cert) -> Iterator[tuple[str, str, embedded.Service]]:
         tls_port = embedded.free_port()
         broker = embedded.start_broker(advertised_port=tls_port)
         started.append(broker)
-        started.append(proxy(tls_port, broker.port, cert))
+        started.append(tls_proxy.start(tls_port, broker.port, cert))
         plain_redis = embedded.start_redis(args=("--requirepass", REDIS_PASSWORD))
         started.append(plain_redis)
-        redis_tls = proxy(embedded.free_port(), plain_redis.port, cert)
+        redis_tls = tls_proxy.start(embedded.free_port(), plain_redis.port, cert)
         started.append(redis_tls)
         yield f"127.0.0.1:{tls_port}", f"rediss://127.0.0.1:{redis_tls.port}", plain_redis
     finally:

@@ -129,3 +129,23 @@ def test_a_timer_waits_out_an_outage_and_still_raises_a_bug():
     failure.append(ValueError("a bug"))
     with pytest.raises(ValueError):
         asyncio.run(guarded())
+
+
+def test_a_probe_marks_its_dependency_down_on_a_failure_or_a_silence_and_up_on_an_answer():
+    h = health()
+    answers: list[object] = [KafkaConnectionError("gone"), "slow", None]
+
+    async def request() -> None:
+        answer = answers.pop(0)
+        if answer == "slow":
+            await asyncio.sleep(1)
+        elif isinstance(answer, Exception):
+            raise answer
+
+    tick = h.probe(BROKER, request, timeout_s=0.05)
+    asyncio.run(tick())
+    assert h.down == {BROKER} and up(h, BROKER) == 0
+    asyncio.run(tick())  # no answer in time: still down
+    assert h.down == {BROKER}
+    asyncio.run(tick())
+    assert h.ready and up(h, BROKER) == 1
