@@ -154,6 +154,7 @@ def create(settings: Settings, rules: Rules) -> Scorer:
         batch_window_s=settings.batch_window_ms / 1000,
         producer=lambda: app.producer._ensure_producer(),  # type: ignore[attr-defined]
         health=health,
+        attempts=settings.batch_attempts,
     )
     app.agent(defined.decisions, name="decisions")(decisions.run)
     return Scorer(app, settings, rules, metrics, registry, defined)

@@ -16,7 +16,6 @@ stops counting in the account's score.
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -32,7 +31,7 @@ from redis.asyncio import Redis
 from scoring.records import Decision, SubjectEvent
 from scoring.rules import Rules, below_floor, precision
 from streams import deadletter, poison
-from streams.agents.score import incoming, unacknowledged
+from streams.agents.score import incoming, reject_unprocessable, unacknowledged
 from streams.health import Health
 from streams.metrics import Metrics
 from streams.pipeline import Incoming
@@ -183,13 +182,14 @@ class DecisionsAgent:
     batch_window_s: float
     producer: Callable[[], AIOKafkaProducer]
     health: Health
+    attempts: int  # tries of a batch failing otherwise than by an outage, before it is split
 
     async def run(self, stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         batches = stream.take_events(self.batch_max, within=self.batch_window_s)  # type: ignore[attr-defined]
         async for events in batches:
             batch = [self.incoming(e) for e in events]
             try:
-                await poison.Retrier(self.health, self.retrying).until_done(functools.partial(self.handle, batch))
+                await self.retrier.settle(batch, self.handle, self.reject, self.attempts)
             except BaseException:
                 unacknowledged(events)
                 raise
@@ -197,6 +197,13 @@ class DecisionsAgent:
 
     def incoming(self, event: EventT[bytes]) -> Incoming:
         return incoming(event, "decisions")
+
+    @property
+    def retrier(self) -> poison.Retrier:
+        return poison.Retrier(self.health, self.retrying)
+
+    async def reject(self, item: Incoming, exc: Exception) -> None:
+        await reject_unprocessable(item, exc, self.topics, self.producer, self.metrics, self.retrier)
 
     def retrying(self, exc: Exception, delay: float) -> None:
         self.metrics.batch_retries.inc()

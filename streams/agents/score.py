@@ -55,6 +55,23 @@ def incoming(event: EventT[bytes], kind: str) -> Incoming:
                     key=msg.key, value=msg.value, timestamp_ms=int(msg.timestamp * 1000))
 
 
+async def reject_unprocessable(item: Incoming, exc: Exception, topics: Topics,
+                               producer: Callable[[], AIOKafkaProducer], metrics: Metrics,
+                               retrier: poison.Retrier) -> None:
+    """Dead-letter an event its batch keeps failing on, so the partitions go on."""
+    log.error("dead-lettering %s:%d@%d: its batch keeps failing on it: %r", item.topic, item.partition,
+              item.offset, exc, exc_info=exc)
+    record = deadletter.record(item, UNPROCESSABLE, f"{type(exc).__name__}: {exc}")
+
+    async def send() -> None:
+        await (await producer().send(topics.dead_letters.get_topic_name(), record, key=deadletter.key(item)))
+
+    await replace(retrier, needs=(BROKER,)).until_done(send)
+    metrics.dead_letters.labels(item.kind, UNPROCESSABLE).inc()
+    metrics.events.labels(item.kind, "dead_letter").inc()
+    metrics.records_sent.labels("deadletter").inc()
+
+
 def shadow_bytes(account: str, sig: Signal) -> bytes:
     return orjson.dumps({"account_id": account, **sig.to_dict()})
 
@@ -121,19 +138,7 @@ class ScoreAgent:
             await self.mark_read(hole)
 
     async def reject(self, item: Incoming, exc: Exception) -> None:
-        """Dead-letter an event its batch keeps failing on, so the partitions go on."""
-        log.error("dead-lettering %s:%d@%d: its batch keeps failing on it: %r", item.topic, item.partition,
-                  item.offset, exc, exc_info=exc)
-        record = deadletter.record(item, UNPROCESSABLE, f"{type(exc).__name__}: {exc}")
-
-        async def send() -> None:
-            out = self.producer()
-            await (await out.send(self.topics.dead_letters.get_topic_name(), record, key=deadletter.key(item)))
-
-        await replace(self.retrier, needs=(BROKER,)).until_done(send)
-        self.metrics.dead_letters.labels(item.kind, UNPROCESSABLE).inc()
-        self.metrics.events.labels(item.kind, "dead_letter").inc()
-        self.metrics.records_sent.labels("deadletter").inc()
+        await reject_unprocessable(item, exc, self.topics, self.producer, self.metrics, self.retrier)
 
     def retrying(self, exc: Exception, delay: float) -> None:
         self.metrics.batch_retries.inc()
