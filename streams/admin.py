@@ -9,6 +9,7 @@ import logging
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 
+from streams import security
 from streams.settings import Settings
 from streams.topics import all_topic_names, changelog_topic_name
 
@@ -21,7 +22,7 @@ class TopicError(RuntimeError):
 
 async def _admin(settings: Settings, attempts: int = 40) -> AIOKafkaAdminClient:
     for attempt in range(attempts):
-        admin = AIOKafkaAdminClient(bootstrap_servers=settings.broker_hosts)
+        admin = AIOKafkaAdminClient(bootstrap_servers=settings.broker_hosts, **security.aiokafka_options(settings))
         try:
             await admin.start()
             return admin

@@ -137,11 +137,12 @@ def register(scorer: Scorer) -> None:
         """Validate a rules file and publish it to every worker (through Redis)."""
         from redis.asyncio import Redis
 
+        from streams import security
         from streams.rules_reload import publish
 
         if not settings.redis_url:
             raise SystemExit("riskscorer: RISKSCORER_REDIS_URL is not set")
-        redis = Redis.from_url(settings.redis_url)
+        redis = Redis.from_url(settings.redis_url, **security.redis_options(settings))
         try:
             rules = await publish(redis, settings.app_id, Path(rules_file).read_text())
         except RulesError as exc:
@@ -155,13 +156,14 @@ def register(scorer: Scorer) -> None:
         """Lift a rule's demotion by reviewers' verdicts; its precision is measured afresh."""
         from redis.asyncio import Redis
 
+        from streams import security
         from streams.reviewer import VerdictStore
 
         if not settings.redis_url:
             raise SystemExit("riskscorer: RISKSCORER_REDIS_URL is not set")
         if rule not in scorer.rules.detectors:
             raise SystemExit(f"riskscorer: unknown rule {rule!r} (rules: {', '.join(scorer.rules.detectors)})")
-        redis = Redis.from_url(settings.redis_url)
+        redis = Redis.from_url(settings.redis_url, **security.redis_options(settings))
         try:
             await VerdictStore(redis, settings.app_id).reinstate(rule)
         finally:

@@ -23,7 +23,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from prometheus_client.parser import text_string_to_metric_families
 
 from scoring.evaluate import per_policy
-from streams import admin, embedded, producer
+from streams import admin, embedded, producer, security
 from streams.app import Scorer
 from streams.settings import PREFIX, Settings
 from streams.simulator import SimConfig, generate, write_jsonl, write_truth
@@ -47,7 +47,8 @@ class Outputs:
 
 
 async def follow(settings: Settings, outputs: Outputs, stop: asyncio.Event) -> None:
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.broker_hosts, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.broker_hosts, enable_auto_commit=False,
+                                **security.aiokafka_options(settings))
     await consumer.start()
     try:
         tps = [
@@ -136,7 +137,8 @@ async def report_while_producing(port: int, started: float, produced: list[int],
 
 async def topic_size(settings: Settings, topic: str) -> int:
     """Records written to `topic` so far (the sum of its partitions' end offsets)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.broker_hosts, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.broker_hosts, enable_auto_commit=False,
+                                **security.aiokafka_options(settings))
     await consumer.start()
     try:
         ends = await consumer.end_offsets([TopicPartition(topic, p) for p in range(settings.partitions)])

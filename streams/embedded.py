@@ -88,11 +88,14 @@ class Service:
             self.workdir.cleanup()
 
 
-def start_broker(timeout: float = 20.0) -> Service:
+def start_broker(timeout: float = 20.0, advertised_port: int | None = None) -> Service:
+    """A broker on a free port; it tells clients to connect to `advertised_port` instead when
+    given (a proxy in front of it)."""
     port = free_port()
     url = f"tcp://127.0.0.1:{port}"
+    advertised = f"tcp://127.0.0.1:{advertised_port or port}"
     proc = subprocess.Popen(
-        [str(tansu_binary()), "broker", "--listener-url", url, "--advertised-listener-url", url,
+        [str(tansu_binary()), "broker", "--listener-url", url, "--advertised-listener-url", advertised,
          "--storage-engine", "memory://tansu/", "--silent"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -101,12 +104,13 @@ def start_broker(timeout: float = 20.0) -> Service:
     return Service("broker", port, proc)
 
 
-def start_redis(timeout: float = 20.0) -> Service:
-    port = free_port()
+def start_redis(timeout: float = 20.0, port: int | None = None, args: tuple[str, ...] = ()) -> Service:
+    """A Redis on `port` (default: a free one), with more server `args` (TLS, a password...)."""
+    port = port or free_port()
     workdir = tempfile.TemporaryDirectory(prefix="riskscorer-redis-")
     proc = subprocess.Popen(
         [str(redis_binary()), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-         "--appendonly", "no", "--dir", workdir.name, "--protected-mode", "yes"],
+         "--appendonly", "no", "--dir", workdir.name, "--protected-mode", "yes", *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

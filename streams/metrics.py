@@ -40,6 +40,7 @@ class Metrics:
     rule_precision_floor: Gauge
     rule_demoted: Gauge
     rules_demoted: Counter
+    dependency_up: Gauge
 
     @classmethod
     def create(cls, registry: CollectorRegistry) -> Metrics:
@@ -137,8 +138,9 @@ class Metrics:
             ),
             batch_retries=Counter(
                 "riskscorer_batch_retries_total",
-                "Batches retried after a failure (Redis or the broker unreachable, or a bug); "
-                "a batch is retried until it succeeds, never skipped",
+                "Attempts at a batch that failed and were tried again (Redis or the broker unreachable, "
+                "or an event it fails on, which is dead-lettered after RISKSCORER_BATCH_ATTEMPTS); "
+                "events are counted once in riskscorer_events_total however often they are tried",
                 registry=registry,
             ),
             holes_refilled=Counter(
@@ -186,6 +188,13 @@ class Metrics:
                 "riskscorer_rules_demoted_total",
                 "Rules this worker demoted to shadow mode (precision under the floor)",
                 ["rule"],
+                registry=registry,
+            ),
+            dependency_up=Gauge(
+                "riskscorer_dependency_up",
+                "1 while the dependency (redis, broker) answered the worker's last request to it, 0 "
+                "while it is unreachable (the worker then consumes nothing new and retries)",
+                ["dependency"],
                 registry=registry,
             ),
         )

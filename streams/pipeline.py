@@ -8,13 +8,10 @@ already in the state is a replay and is skipped, so replays change nothing.
 
 from __future__ import annotations
 
-import base64
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-import orjson
 
 from scoring.escalation import Escalation
 from scoring.records import AccountEvent, Event, Proposal, SubjectEvent
@@ -22,6 +19,7 @@ from scoring.rules import Rules, rule_of
 from scoring.signals import Signal
 from scoring.state import AccountState
 from scoring.step import View, step
+from streams import bounded, deadletter
 from streams.metrics import Metrics
 from streams.schemas import INPUT_SCHEMAS, Rejected
 from streams.statecodec import decode_state, encode_state
@@ -97,22 +95,6 @@ def record_metrics(metrics: Metrics, result: BatchResult) -> None:
             metrics.escalation_score.labels(policy).observe(esc.scores[policy])
 
 
-def dead_letter(item: Incoming, reason: str, detail: str) -> bytes:
-    """The dead-letter record: the original bytes (base64), the reason and where it came from."""
-    return orjson.dumps(
-        {
-            "reason": reason,
-            "detail": detail,
-            "topic": item.topic,
-            "partition": item.partition,
-            "offset": item.offset,
-            "timestamp_ms": item.timestamp_ms,
-            "key_b64": None if item.key is None else base64.b64encode(item.key).decode(),
-            "value_b64": None if item.value is None else base64.b64encode(item.value).decode(),
-        }
-    )
-
-
 def account_events(decoded: list[tuple[Incoming, Event | Rejected]]) -> list[AccountEvent]:
     """The account events of a decoded batch: what the link index observes before scoring."""
     return [record for _, record in decoded if isinstance(record, AccountEvent)]
@@ -136,7 +118,9 @@ class Processor:
         if len(item.value) > self.max_event_bytes:
             raise Rejected("too_large", f"event is {len(item.value)} bytes, limit {self.max_event_bytes}")
         record = INPUT_SCHEMAS[item.kind].decode(item.value, self.max_text_chars)
-        if item.key is not None and item.key != record.actor.encode():
+        if item.key is None:  # no key, no partition of its own: the account's state may be elsewhere
+            raise Rejected("key_mismatch", f"no key: it must be the acting account {record.actor!r}")
+        if item.key != record.actor.encode():
             raise Rejected("key_mismatch", f"key must be the acting account {record.actor!r}")
         return record
 
@@ -164,7 +148,8 @@ class Processor:
         by_account: dict[str, list[tuple[Incoming, Event]]] = {}
         for item, record in decoded if decoded is not None else self.decode_all(batch):
             if isinstance(record, Rejected):
-                result.dead_letters.append((item.key, dead_letter(item, record.reason, record.detail)))
+                letter = deadletter.record(item, record.reason, record.detail)
+                result.dead_letters.append((deadletter.key(item), letter))
                 result.rejected[(item.kind, record.reason)] += 1
                 result.outcomes[(item.kind, "dead_letter")] += 1
                 continue
@@ -202,8 +187,8 @@ class Processor:
             state.applied[item.position] = item.offset
             applied += 1
             result.outcomes[(item.kind, "scored")] += 1
-            result.escalations += outcome.escalations
+            result.escalations += [bounded.escalation(e) for e in outcome.escalations]
         if applied:
             result.states[account] = (items[-1][0].partition, encode_state(state))
             if state.scores != scores_before:
-                result.profiles[account] = {"scores": state.scores, "signals": state.evidence}
+                result.profiles[account] = bounded.profile(state.scores, state.evidence)

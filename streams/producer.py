@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 
 from aiokafka import AIOKafkaProducer
 
+from streams import security
 from streams.settings import Settings
 from streams.simulator import SimEvent
 
@@ -25,7 +26,8 @@ async def send_events(
     """
     topics = settings.input_topics
     producer = AIOKafkaProducer(
-        bootstrap_servers=settings.broker_hosts, linger_ms=5, max_batch_size=262144, acks="all"
+        bootstrap_servers=settings.broker_hosts, linger_ms=5, max_batch_size=262144, acks="all",
+        **security.aiokafka_options(settings),
     )
     await producer.start()
     sent, started = 0, asyncio.get_running_loop().time()

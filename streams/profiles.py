@@ -10,15 +10,24 @@ from redis.asyncio import Redis
 from scoring.escalation import Escalation
 from scoring.rules import rule_of
 
-PROFILE_KEY = "riskscorer:profile:{}"
-ESCALATIONS_KEY = "riskscorer:escalations:{}"
-ESCALATION_KEY = "riskscorer:escalation:{}"  # by escalation id: what a reviewer's decision refers to
+# Every key carries the app id, so a backtest, a replay or a second deployment on the same Redis
+# database never overwrites the live profiles.
+PROFILE_KEY = "riskscorer:{app}:profile:{id}"
+ESCALATIONS_KEY = "riskscorer:{app}:escalations:{id}"
+ESCALATION_KEY = "riskscorer:{app}:escalation:{id}"  # by escalation id: what a reviewer's decision refers to
+# Escalation records written before keys carried the app id: read while they live (the profile TTL),
+# so reviewers' decisions on older escalations still count.
+LEGACY_ESCALATION_KEY = "riskscorer:escalation:{}"
 
 
 class ProfileStore:
-    def __init__(self, redis: Redis, ttl_s: int) -> None:
+    def __init__(self, redis: Redis, ttl_s: int, app_id: str) -> None:
         self.redis = redis
         self.ttl_s = ttl_s
+        self.app_id = app_id
+
+    def key(self, template: str, id_: str) -> str:
+        return template.format(app=self.app_id, id=id_)
 
     async def write(self, profiles: dict[str, dict[str, Any]], escalations: list[Escalation]) -> None:
         """One pipelined round trip for the whole batch."""
@@ -26,31 +35,36 @@ class ProfileStore:
             return
         pipe = self.redis.pipeline(transaction=False)
         for account, profile in profiles.items():
-            key = PROFILE_KEY.format(account)
+            key = self.key(PROFILE_KEY, account)
             pipe.hset(key, mapping={k: orjson.dumps(v) for k, v in profile.items()})
             pipe.expire(key, self.ttl_s)
         for esc in escalations:
-            key = PROFILE_KEY.format(esc.account_id)
+            key = self.key(PROFILE_KEY, esc.account_id)
             pipe.hset(key, mapping={"last_escalation": orjson.dumps(esc.to_dict())})
             pipe.expire(key, self.ttl_s)
-            listed = ESCALATIONS_KEY.format(esc.account_id)
+            listed = self.key(ESCALATIONS_KEY, esc.account_id)
             pipe.hset(listed, esc.escalation_id, orjson.dumps(_summary(esc)))
             pipe.expire(listed, self.ttl_s)
-            pipe.set(ESCALATION_KEY.format(esc.escalation_id), orjson.dumps(reviewed(esc)), ex=self.ttl_s)
+            pipe.set(self.key(ESCALATION_KEY, esc.escalation_id), orjson.dumps(reviewed(esc)), ex=self.ttl_s)
         await pipe.execute()
 
     async def escalations(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         """What reviewers' decisions need of each known escalation (see `reviewed`)."""
         if not ids:
             return {}
-        raw = await self.redis.mget([ESCALATION_KEY.format(i) for i in ids])
-        return {i: orjson.loads(v) for i, v in zip(ids, raw, strict=True) if v is not None}
+        raw = await self.redis.mget([self.key(ESCALATION_KEY, i) for i in ids])
+        found = {i: orjson.loads(v) for i, v in zip(ids, raw, strict=True) if v is not None}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            legacy = await self.redis.mget([LEGACY_ESCALATION_KEY.format(i) for i in missing])
+            found.update({i: orjson.loads(v) for i, v in zip(missing, legacy, strict=True) if v is not None})
+        return found
 
     async def read(self, account: str) -> dict[str, Any] | None:
         """The account's profile, with its escalations still within the profile TTL."""
         pipe = self.redis.pipeline(transaction=False)
-        pipe.hgetall(PROFILE_KEY.format(account))
-        pipe.hgetall(ESCALATIONS_KEY.format(account))
+        pipe.hgetall(self.key(PROFILE_KEY, account))
+        pipe.hgetall(self.key(ESCALATIONS_KEY, account))
         raw, listed = await pipe.execute()
         if not raw:
             return None

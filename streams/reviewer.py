@@ -17,7 +17,6 @@ verdict as labelled examples (`streams.training.verdicts`), for `riskscorer trai
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -32,9 +31,11 @@ from redis.asyncio import Redis
 
 from scoring.records import Decision, SubjectEvent
 from scoring.rules import Rules, below_floor, precision
-from streams.agents.score import incoming, unacknowledged, until_done
+from streams import deadletter, poison
+from streams.agents.score import incoming, reject_unprocessable, unacknowledged
+from streams.health import Health
 from streams.metrics import Metrics
-from streams.pipeline import Incoming, dead_letter
+from streams.pipeline import Incoming
 from streams.profiles import ProfileStore
 from streams.schemas import DECISION_SCHEMA, Rejected, subjects
 from streams.topics import Topics
@@ -183,13 +184,15 @@ class DecisionsAgent:
     batch_max: int
     batch_window_s: float
     producer: Callable[[], AIOKafkaProducer]
+    health: Health
+    attempts: int  # tries of a batch failing otherwise than by an outage, before it is split
 
     async def run(self, stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         batches = stream.take_events(self.batch_max, within=self.batch_window_s)  # type: ignore[attr-defined]
         async for events in batches:
             batch = [self.incoming(e) for e in events]
             try:
-                await until_done(functools.partial(self.handle, batch), self.retrying)
+                await self.retrier.settle(batch, self.handle, self.reject, self.attempts)
             except BaseException:
                 unacknowledged(events)
                 raise
@@ -197,6 +200,13 @@ class DecisionsAgent:
 
     def incoming(self, event: EventT[bytes]) -> Incoming:
         return incoming(event, "decisions")
+
+    @property
+    def retrier(self) -> poison.Retrier:
+        return poison.Retrier(self.health, self.retrying)
+
+    async def reject(self, item: Incoming, exc: Exception) -> None:
+        await reject_unprocessable(item, exc, self.topics, self.producer, self.metrics, self.retrier)
 
     def retrying(self, exc: Exception, delay: float) -> None:
         self.metrics.batch_retries.inc()
@@ -224,7 +234,8 @@ class DecisionsAgent:
         await self.examples.record((d, known[d.escalation_id]) for d in applied)
         out, t = self.producer(), self.topics
         sends = [
-            await out.send(t.dead_letters.get_topic_name(), dead_letter(item, reason, detail), key=item.key)
+            await out.send(t.dead_letters.get_topic_name(), deadletter.record(item, reason, detail),
+                           key=deadletter.key(item))
             for item, reason, detail in rejected
         ]
         sends += [

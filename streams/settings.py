@@ -54,6 +54,9 @@ class Settings:
     scoring_processes: int = 2
     scoring_timeout_s: float = 30.0  # a batch's scoring processes that take longer are killed; it is retried
     fetch_wait_ms: int = 100
+    # tries of a batch that fails otherwise than by a Redis or broker outage, before it is split to
+    # find the events it fails on, which are dead-lettered (`unprocessable`); outages are retried for ever
+    batch_attempts: int = 3
     profile_ttl_s: int = 30 * 86400
     links_ttl_s: int = 30 * 86400  # how long a device / IP / payment / phone fingerprint links accounts
     links_max_per_fingerprint: int = 50  # accounts remembered per fingerprint (newest kept)
@@ -62,7 +65,22 @@ class Settings:
     letters_max_per_band: int = 20  # accounts remembered per LSH band of the cover-letter index
     session_timeout_s: float = 10.0
     rules_poll_s: float = 5.0  # how often workers look for published rules in Redis
+    # longest wait for Redis to connect or answer: a frozen Redis is then an outage, retried
+    redis_timeout_s: float = 5.0
     api_token: str | None = None  # bearer token of the support lookup; unset: endpoint off
+    # Kafka: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL; SASL mechanism PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512
+    broker_security_protocol: str = "PLAINTEXT"
+    broker_sasl_mechanism: str = "PLAIN"
+    broker_sasl_username: str | None = None
+    broker_sasl_password: str | None = None
+    broker_ssl_cafile: Path | None = None  # CA bundle to verify the brokers by (unset: the system's)
+    broker_ssl_certfile: Path | None = None  # client certificate and key, for brokers that ask for one
+    broker_ssl_keyfile: Path | None = None
+    redis_password: str | None = None  # Redis AUTH password (kept out of the URL, which may be logged)
+    # Redis over TLS (a rediss:// URL): CA bundle, and client certificate and key when Redis asks for one
+    redis_ssl_cafile: Path | None = None
+    redis_ssl_certfile: Path | None = None
+    redis_ssl_keyfile: Path | None = None
 
     @property
     def input_topics(self) -> dict[str, str]:
@@ -150,17 +168,26 @@ def _redis(name: str, raw: str) -> str:
     return raw
 
 
+def _topic(name: str, raw: str) -> str:
+    if not raw or len(raw) > 249 or not all(c.isalnum() or c in "._-" for c in raw):
+        raise SettingsError(f"{PREFIX}{name}={raw!r} is not a valid topic name")
+    return raw
+
+
+def _choice(*choices: str) -> Callable[[str, str], str]:
+    def parse(name: str, raw: str) -> str:
+        if raw not in choices:
+            raise SettingsError(f"{PREFIX}{name}={raw!r} must be one of {', '.join(choices)}")
+        return raw
+
+    return parse
+
+
 def _file(name: str, raw: str) -> Path:
     path = Path(raw)
     if not path.is_file():
         raise SettingsError(f"{PREFIX}{name}={raw!r}: no such file")
     return path
-
-
-def _topic(name: str, raw: str) -> str:
-    if not raw or len(raw) > 249 or not all(c.isalnum() or c in "._-" for c in raw):
-        raise SettingsError(f"{PREFIX}{name}={raw!r} is not a valid topic name")
-    return raw
 
 
 def _text(name: str, raw: str) -> str:
@@ -179,6 +206,9 @@ _SPECIAL: dict[str, Callable[[str, str], Any]] = {
     "links_shards": _count,
     "rules_file": _file,
     "text_model_file": _file,
+    "broker_security_protocol": _choice("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"),
+    "broker_sasl_mechanism": _choice("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"),
+    **{f"{side}_ssl_{kind}": _file for side in ("broker", "redis") for kind in ("cafile", "certfile", "keyfile")},
     "data_dir": lambda _n, raw: Path(raw),
 }
 
@@ -210,4 +240,27 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         raise SettingsError(f"{PREFIX}RULES_FILE={str(settings.rules_file)!r}: no such file")
     if len(set(settings.consumed_topics.values())) != len(settings.consumed_topics):
         raise SettingsError(f"{PREFIX}TOPIC_*: the consumed topics must have distinct names")
+    _check_security(settings)
     return settings
+
+
+def _check_security(s: Settings) -> None:
+    """Settings that are each valid but do not fit together: caught at start, not at first use."""
+    sasl = s.broker_security_protocol.startswith("SASL_")
+    if sasl and not (s.broker_sasl_username and s.broker_sasl_password):
+        raise SettingsError(f"{PREFIX}BROKER_SECURITY_PROTOCOL={s.broker_security_protocol} needs "
+                            f"{PREFIX}BROKER_SASL_USERNAME and {PREFIX}BROKER_SASL_PASSWORD")
+    if not sasl and (s.broker_sasl_username or s.broker_sasl_password):
+        raise SettingsError(f"{PREFIX}BROKER_SASL_USERNAME/PASSWORD are set but {PREFIX}BROKER_SECURITY_PROTOCOL="
+                            f"{s.broker_security_protocol} does not use SASL")
+    tls = s.broker_security_protocol in ("SSL", "SASL_SSL")
+    if not tls and (s.broker_ssl_cafile or s.broker_ssl_certfile or s.broker_ssl_keyfile):
+        raise SettingsError(f"{PREFIX}BROKER_SSL_* are set but {PREFIX}BROKER_SECURITY_PROTOCOL="
+                            f"{s.broker_security_protocol} does not use TLS")
+    rediss = (s.redis_url or "").startswith("rediss://")
+    if not rediss and (s.redis_ssl_cafile or s.redis_ssl_certfile or s.redis_ssl_keyfile):
+        raise SettingsError(f"{PREFIX}REDIS_SSL_* are set but {PREFIX}REDIS_URL is not a rediss:// URL")
+    for side, cert, key in (("BROKER", s.broker_ssl_certfile, s.broker_ssl_keyfile),
+                            ("REDIS", s.redis_ssl_certfile, s.redis_ssl_keyfile)):
+        if (cert is None) != (key is None):
+            raise SettingsError(f"{PREFIX}{side}_SSL_CERTFILE and {PREFIX}{side}_SSL_KEYFILE go together")

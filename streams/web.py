@@ -1,8 +1,12 @@
-"""Support lookup on the worker's web server: `GET /accounts/{account}/risk`.
+"""The scorer's pages on the worker's web server.
 
-Answers from Redis, so any worker can serve any account. Protected by a
-bearer token (`RISKSCORER_API_TOKEN`); with no token configured the endpoint
-does not exist.
+`GET /accounts/{account}/risk`, the support lookup, answers from Redis, so any
+worker can serve any account. Protected by a bearer token
+(`RISKSCORER_API_TOKEN`); with no token configured the endpoint does not exist.
+
+`GET /ready`, for orchestrators' readiness probes: 200 while Redis and the
+broker answer, 503 naming the unreachable ones otherwise. It tells nothing
+about accounts, so it needs no token.
 """
 
 from __future__ import annotations
@@ -13,7 +17,15 @@ from typing import Any
 import faust
 from faust.web import Request, Response, View
 
+from streams.health import Health
 from streams.profiles import ProfileStore
+
+
+def readiness(app: faust.App, health: Health) -> None:
+    @app.page("/ready")
+    async def ready(web: View, request: Request) -> Response:
+        down = sorted(health.down)
+        return web.json({"ready": not down, "down": down}, status=503 if down else 200)
 
 
 def register(app: faust.App, profiles: ProfileStore, token: str | None) -> None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import faust
 import orjson
@@ -17,8 +16,9 @@ from faust.types import EventT, TableT
 
 from scoring.signals import Signal
 from scoring.step import View
-from streams import tables
+from streams import deadletter, poison, tables
 from streams.continuity import Continuity, Hole, Refetcher, merged
+from streams.health import BROKER, Health
 from streams.letters import RedisLetterIndex
 from streams.links import LinkIndex
 from streams.metrics import Metrics
@@ -27,6 +27,8 @@ from streams.profiles import ProfileStore
 from streams.schemas import subjects
 from streams.scoring_process import Scoring
 from streams.topics import Topics
+
+UNPROCESSABLE = "unprocessable"  # dead-letter reason: decoded, but its batch keeps failing on it
 
 log = logging.getLogger(__name__)
 
@@ -53,33 +55,21 @@ def incoming(event: EventT[bytes], kind: str) -> Incoming:
                     key=msg.key, value=msg.value, timestamp_ms=int(msg.timestamp * 1000))
 
 
-RETRY_FIRST_S = 0.5
-RETRY_MAX_S = 30.0
+async def reject_unprocessable(item: Incoming, exc: Exception, topics: Topics,
+                               producer: Callable[[], AIOKafkaProducer], metrics: Metrics,
+                               retrier: poison.Retrier) -> None:
+    """Dead-letter an event its batch keeps failing on, so the partitions go on."""
+    log.error("dead-lettering %s:%d@%d: its batch keeps failing on it: %r", item.topic, item.partition,
+              item.offset, exc, exc_info=exc)
+    record = deadletter.record(item, UNPROCESSABLE, f"{type(exc).__name__}: {exc}")
 
+    async def send() -> None:
+        await (await producer().send(topics.dead_letters.get_topic_name(), record, key=deadletter.key(item)))
 
-async def until_done(
-    action: Callable[[], Awaitable[None]],
-    on_retry: Callable[[Exception, float], None],
-    first_s: float = RETRY_FIRST_S,
-    max_s: float = RETRY_MAX_S,
-) -> None:
-    """Run `action` until it succeeds, backing off between attempts.
-
-    A batch that failed must not be skipped: Faust would commit the offsets of
-    the batches after it, and the failed one would never be seen again. Retrying
-    is safe because a batch's effects are idempotent (the offsets in the states,
-    deterministic escalation ids). Cancellation (a stopping worker) is not an
-    `Exception` and ends the attempts.
-    """
-    delay = first_s
-    while True:
-        try:
-            await action()
-            return
-        except Exception as exc:  # noqa: BLE001 - any failure is retried; see above
-            on_retry(exc, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, max_s)
+    await replace(retrier, needs=(BROKER,)).until_done(send)
+    metrics.dead_letters.labels(item.kind, UNPROCESSABLE).inc()
+    metrics.events.labels(item.kind, "dead_letter").inc()
+    metrics.records_sent.labels("deadletter").inc()
 
 
 def shadow_bytes(account: str, sig: Signal) -> bytes:
@@ -104,9 +94,15 @@ class ScoreAgent:
     refetcher: Refetcher
     # Tells Faust's consumer that a re-read hole's offsets are done, so it commits past them.
     mark_read: Callable[[Hole], Awaitable[None]]
+    health: Health
+    attempts: int  # tries of a batch failing otherwise than by an outage, before it is split
 
     def incoming(self, event: EventT[bytes]) -> Incoming:
         return incoming(event, self.topics.kind_of[event.message.topic])
+
+    @property
+    def retrier(self) -> poison.Retrier:
+        return poison.Retrier(self.health, self.retrying)
 
     async def run(self, stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         batches = stream.take_events(  # type: ignore[attr-defined]
@@ -118,13 +114,31 @@ class ScoreAgent:
                 batch = [self.incoming(e) for e in events]
                 holes = self.continuity.holes((i.topic, i.partition, i.offset) for i in batch)
                 try:
-                    await until_done(functools.partial(self.handle, batch, holes), self.retrying)
+                    await self.settle(batch, holes)
                 except BaseException:
                     unacknowledged(events)
                     raise
                 yield None
         finally:
             self.scoring.close()
+
+    async def settle(self, batch: list[Incoming], holes: list[Hole]) -> None:
+        """Handle `batch` (with the records of its `holes`): retried through outages, any
+        event it keeps failing on dead-lettered (`streams.poison`)."""
+        if holes:
+            refilled: list[Incoming] = []
+
+            async def refill() -> None:
+                refilled[:] = await self.refill(holes)
+
+            await replace(self.retrier, needs=(BROKER,)).until_done(refill)
+            batch = merged(refilled, batch)
+        await self.retrier.settle(batch, self.handle, self.reject, self.attempts)
+        for hole in holes:
+            await self.mark_read(hole)
+
+    async def reject(self, item: Incoming, exc: Exception) -> None:
+        await reject_unprocessable(item, exc, self.topics, self.producer, self.metrics, self.retrier)
 
     def retrying(self, exc: Exception, delay: float) -> None:
         self.metrics.batch_retries.inc()
@@ -143,10 +157,9 @@ class ScoreAgent:
             for r in records
         ]
 
-    async def handle(self, batch: list[Incoming], holes: list[Hole]) -> None:
+    async def handle(self, batch: list[Incoming]) -> None:
+        """One attempt at a batch: outputs sent and states stored, then it is counted (once)."""
         started = time.perf_counter()
-        if holes:
-            batch = merged(await self.refill(holes), batch)
         prepared = self.scoring.prepare(batch)
         # The indexes are updated with every account event and proposal before any is scored (a
         # replayed event writes the same documents), so each view includes the batch's own links
@@ -166,7 +179,6 @@ class ScoreAgent:
         letters = await self.letters.observe(prepared.proposals, sketches)
         views: dict[str, View] = {**linked, **letters}
         result = await self.scoring.score(batch, prepared, states, views)
-        record_metrics(self.metrics, result)
         out, t = self.producer(), self.topics
         sends = [await out.send(t.dead_letters.get_topic_name(), v, key=k) for k, v in result.dead_letters]
         sends += [
@@ -193,8 +205,7 @@ class ScoreAgent:
         await asyncio.gather(*await tables.store_all(self.table, out, result.states))
         if result.states:
             self.metrics.records_sent.labels("changelog").inc(len(result.states))
-        for hole in holes:
-            await self.mark_read(hole)
+        record_metrics(self.metrics, result)
         now = time.time()
         for item in batch:
             self.metrics.latency.observe(max(0.0, now - item.timestamp_ms / 1000))

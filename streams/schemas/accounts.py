@@ -17,7 +17,7 @@ SCHEMA = Schema(
         Field("type", "enum", choices=ACCOUNT_EVENT_TYPES, description="what happened"),
         Field("account_id", "id", description="the account"),
         Field("role", "enum", choices=ROLES, description="client or freelancer"),
-        Field("country", "text", required=False, description="ISO 3166 alpha-2 of the session"),
+        Field("country", "country", required=False, description="ISO 3166 alpha-2 code of the session, upper case"),
         Field("device_fp", "hash", required=False, description="hashed device fingerprint"),
         Field("ip_fp", "hash", required=False, description="hashed IP address"),
         Field("payment_fp", "hash", required=False, description="hashed payment instrument"),

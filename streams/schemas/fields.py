@@ -3,15 +3,21 @@ decoder (orjson plus explicit checks) and the published JSON Schema file."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
+from streams.schemas.countries import ISO_3166_ALPHA2
+
 ID_MAX = 128
-_CONTROL = re.compile("[\x00-\x1f]")  # ids and hashes travel in logs, Redis keys and separated records
+# Characters an id or hash must not hold: besides controls (ids travel in logs, Redis keys and
+# separated records), those that make two different ids look alike or reorder the text around
+# them in a reviewer's tool: C1 controls and DEL, zero-width and bidi marks and overrides, line
+# and paragraph separators, the BOM. The decoder is stricter still (`str.isprintable`: no format,
+# private-use, unassigned or separator character but the space); this is its JSON Schema form.
+_UNPRINTABLE = "\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff"
 
 
 class Rejected(Exception):
@@ -26,7 +32,7 @@ class Rejected(Exception):
 @dataclass(frozen=True, slots=True)
 class Field:
     name: str
-    kind: str  # "id" | "hash" | "text" | "int" | "number" | "bool" | "enum"
+    kind: str  # "id" | "hash" | "text" | "country" | "int" | "number" | "bool" | "enum"
     required: bool = True
     choices: tuple[str, ...] = ()
     minimum: float | None = None
@@ -37,19 +43,10 @@ class Field:
 
 def _check(field: Field, value: Any, text_limit: int) -> Any:
     kind = field.kind
-    if kind in ("id", "hash", "text", "enum"):
+    if kind in _STRING_KINDS:
         if not isinstance(value, str):
             raise Rejected("wrong_type", f"{field.name} must be a string")
-        if kind == "id" and not 0 < len(value) <= ID_MAX:
-            raise Rejected("bad_value", f"{field.name} must be 1..{ID_MAX} characters")
-        if kind == "hash" and len(value) > ID_MAX:
-            raise Rejected("bad_value", f"{field.name} must be at most {ID_MAX} characters")
-        if kind in ("id", "hash") and _CONTROL.search(value):
-            raise Rejected("bad_value", f"{field.name} must not contain control characters")
-        if kind == "text" and len(value) > text_limit:
-            raise Rejected("too_large", f"{field.name} is over {text_limit} characters")
-        if kind == "enum" and value not in field.choices:
-            raise Rejected("unknown_type", f"{field.name}={value[:40]!r} not in {field.choices}")
+        _STRING_KINDS[kind](field, value, text_limit)
         return value
     if kind == "bool":
         if not isinstance(value, bool):
@@ -64,6 +61,44 @@ def _check(field: Field, value: Any, text_limit: int) -> Any:
     if field.maximum is not None and value > field.maximum:
         raise Rejected("bad_value", f"{field.name} must be <= {field.maximum}")
     return value
+
+
+def _id(field: Field, value: str, _limit: int) -> None:
+    if not 0 < len(value) <= ID_MAX:
+        raise Rejected("bad_value", f"{field.name} must be 1..{ID_MAX} characters")
+    _printable(field, value)
+
+
+def _hash(field: Field, value: str, _limit: int) -> None:
+    if len(value) > ID_MAX:
+        raise Rejected("bad_value", f"{field.name} must be at most {ID_MAX} characters")
+    _printable(field, value)
+
+
+def _printable(field: Field, value: str) -> None:
+    if not value.isprintable():
+        raise Rejected("bad_value", f"{field.name} must hold printable characters only (no controls, "
+                                    "bidi, zero-width or separator characters)")
+
+
+def _text(field: Field, value: str, text_limit: int) -> None:
+    if len(value) > text_limit:
+        raise Rejected("too_large", f"{field.name} is over {text_limit} characters")
+
+
+def _country(field: Field, value: str, _limit: int) -> None:
+    if value not in ISO_3166_ALPHA2:
+        raise Rejected("bad_value", f"{field.name} must be an ISO 3166 alpha-2 code (two capital letters)")
+
+
+def _enum(field: Field, value: str, _limit: int) -> None:
+    if value not in field.choices:
+        raise Rejected("unknown_type", f"{field.name}={value[:40]!r} not in {field.choices}")
+
+
+_STRING_KINDS: dict[str, Callable[[Field, str, int], None]] = {
+    "id": _id, "hash": _hash, "text": _text, "country": _country, "enum": _enum,
+}
 
 
 def parse_object(raw: bytes) -> dict[str, Any]:
@@ -98,7 +133,7 @@ def json_schema(title: str, description: str, fields: tuple[Field, ...]) -> dict
     for field in fields:
         prop: dict[str, Any] = {"description": field.description} if field.description else {}
         prop.update(_JSON_TYPES[field.kind](field))
-        props[field.name] = prop
+        props[field.name] = prop if field.required else _nullable(prop)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": title,
@@ -107,6 +142,14 @@ def json_schema(title: str, description: str, fields: tuple[Field, ...]) -> dict
         "properties": props,
         "required": [f.name for f in fields if f.required],
     }
+
+
+def _nullable(prop: dict[str, Any]) -> dict[str, Any]:
+    """An optional field may also be null: the decoder takes null as absent."""
+    out = {**prop, "type": [prop["type"], "null"]}
+    if "enum" in out:
+        out["enum"] = [*out["enum"], None]
+    return out
 
 
 def _num(field: Field, json_type: str) -> dict[str, Any]:
@@ -119,8 +162,9 @@ def _num(field: Field, json_type: str) -> dict[str, Any]:
 
 
 _JSON_TYPES: dict[str, Callable[[Field], dict[str, Any]]] = {
-    "id": lambda f: {"type": "string", "minLength": 1, "maxLength": ID_MAX, "pattern": "^[^\\u0000-\\u001f]+$"},
-    "hash": lambda f: {"type": "string", "maxLength": ID_MAX, "pattern": "^[^\\u0000-\\u001f]*$"},
+    "id": lambda f: {"type": "string", "minLength": 1, "maxLength": ID_MAX, "pattern": f"^[^{_UNPRINTABLE}]+$"},
+    "hash": lambda f: {"type": "string", "maxLength": ID_MAX, "pattern": f"^[^{_UNPRINTABLE}]*$"},
+    "country": lambda f: {"type": "string", "enum": sorted(ISO_3166_ALPHA2)},
     "text": lambda f: {"type": "string"},
     "enum": lambda f: {"type": "string", "enum": list(f.choices)},
     "bool": lambda f: {"type": "boolean"},

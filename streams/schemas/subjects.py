@@ -1,13 +1,14 @@
 """Schema of the internal subject-events topic (keyed by `subject_id`), written by the scorer."""
 
 import dataclasses
+import hashlib
 
 import orjson
 
 from scoring.records import SUBJECT_KINDS, SUBJECT_ROLES, SubjectEvent
 from scoring.rules import POLICIES
 from streams.schemas.base import Schema
-from streams.schemas.fields import EVENT_ID, TS, Field
+from streams.schemas.fields import EVENT_ID, ID_MAX, TS, Field
 
 SCHEMA = Schema(
     name="subject",
@@ -52,7 +53,19 @@ SCHEMA = Schema(
 _FIELDS = tuple(f.name for f in dataclasses.fields(SubjectEvent))
 
 
+def fitted_id(value: str) -> str:
+    """An id the scorer built from others (an event id, a kind and an account id, say) cut to
+    the schema's limit: past it, a prefix and the SHA-256 of the whole, the same on every
+    replay. Long input ids are allowed, so the ids built from them must be fitted, or the
+    subject event would be dead-lettered when it comes back and its finding lost."""
+    if len(value) <= ID_MAX:
+        return value
+    digest = hashlib.sha256(value.encode()).hexdigest()[:40]
+    return f"{value[:ID_MAX - len(digest) - 1]}#{digest}"
+
+
 def encode(event: SubjectEvent) -> bytes:
-    """The subject event as the JSON the schema above decodes."""
+    """The subject event as the JSON the schema above decodes, its id fitted to the schema."""
+    event = dataclasses.replace(event, event_id=fitted_id(event.event_id))
     values = ((k, getattr(event, k)) for k in _FIELDS)
     return orjson.dumps({k: v for k, v in values if v is not None and not (k in ("policy", "detail") and not v)})

@@ -9,12 +9,13 @@ import orjson
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
 
 
-def produce(broker: str, items: list[tuple[str, bytes | None, bytes]]) -> dict[tuple[str, int], int]:
+def produce(broker: str, items: list[tuple[str, bytes | None, bytes]],
+            **config: object) -> dict[tuple[str, int], int]:
     """Send (topic, key, value) items in order, wait for every delivery, return the last
-    offset written to each (topic, partition)."""
+    offset written to each (topic, partition). `config`: more librdkafka producer settings."""
     # Kafka's default (Java) partitioner, as the scorer's own forwards use: co-partitioned by account.
     producer = Producer({"bootstrap.servers": broker, "linger.ms": 5, "enable.idempotence": False,
-                         "partitioner": "murmur2_random"})
+                         "partitioner": "murmur2_random", **config})
     errors: list[str] = []
     last: dict[tuple[str, int], int] = {}
 

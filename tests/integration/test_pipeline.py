@@ -150,7 +150,10 @@ def test_expected_escalations_and_dead_letters_and_nothing_else(env, worker, ser
     assert all(d["topic"].startswith("t-") and d["offset"] >= 0 for d in dead)
     assert metrics["riskscorer_dead_letters_total"] == len(bad)
 
-    profile = redis.Redis.from_url(services.redis_url).hgetall("riskscorer:profile:f-pay")
+    store = redis.Redis.from_url(services.redis_url)
+    profile = store.hgetall(f"riskscorer:{env['RISKSCORER_APP_ID']}:profile:f-pay")
+    # Every key carries the app id: none is written where another deployment's could be.
+    assert not [k for pattern in ("riskscorer:profile:*", "riskscorer:escalation*") for k in store.keys(pattern)]
     assert orjson.loads(profile[b"last_escalation"])["escalation_id"] == pay["escalation_id"]
     assert "off_platform_payment" in orjson.loads(profile[b"scores"])
 
@@ -186,3 +189,17 @@ def test_lookup_endpoint_is_off_without_a_token(services, tmp_path):
         assert lookup(w, "f-pay", token=TOKEN)[0] == 404
     finally:
         w.stop()
+
+
+FAUST_PAGES = ["/router/", "/table/", "/table/account_state/", "/router/account_state/get/?key=f-pay", "/graph/",
+               "/stats/", "/performance/"]
+
+
+def test_fausts_own_pages_are_off(worker):
+    for path in FAUST_PAGES:
+        request = urllib.request.Request(f"http://127.0.0.1:{worker.port}{path}")
+        request.add_header("Authorization", f"Bearer {TOKEN}")  # not even with the token
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(request, timeout=5)
+        assert info.value.code == 404, path
+    assert worker.scrape() is not None  # /metrics still answers

@@ -51,6 +51,12 @@ BAD = [
     ("accounts", orjson.dumps({**VALID["accounts"], "device_fp": "abc\tvictim:key"}), "bad_value"),
     ("accounts", orjson.dumps({**VALID["accounts"], "ip_fp": "f" * 129}), "bad_value"),
     ("messages", orjson.dumps({**VALID["messages"], "ts": 2**53}), "bad_value"),
+    # ids that would look like another id, or reorder the text around them, in a reviewer's tool
+    *[("messages", orjson.dumps({**VALID["messages"], "sender_id": f"evil-a{c}x"}), "bad_value")
+      for c in ("\x7f", "\x85", "\u2028", "\u2029", "\u202e", "\u2066", "\u200b", "\u200d", "\ufeff", "\xad")],
+    # countries: ISO 3166 alpha-2 only
+    *[("accounts", orjson.dumps({**VALID["accounts"], "country": c}), "bad_value")
+      for c in ("us", "USA", "XX", "U", "C" * 19_000)],
 ]
 
 

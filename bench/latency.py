@@ -1,0 +1,136 @@
+"""Event-to-escalation latency of one worker on the embedded broker, at a steady offered rate.
+
+    python bench/latency.py [--accounts N] [--days D] [--rate EVENTS_PER_S] [--partitions P]
+
+Sends the simulator's mixed stream at `--rate` events/s (as a live marketplace would, not a
+backlog) to one `riskscorer worker` (uvloop, default settings otherwise) and reads the
+escalations topic meanwhile. An escalation's latency is the broker timestamp of the escalation
+record (set when the worker sends it) minus the time its triggering event was handed to the
+producer; escalations triggered by events the scorer derived itself (linked-account notices)
+have no produce time and are counted apart. Prints p50, p90, p99 and max.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from streams import admin, embedded  # noqa: E402
+from streams.settings import Settings, load  # noqa: E402
+from streams.simulator import SimConfig, SimEvent, generate  # noqa: E402
+from tests.integration.workers import Worker, scorer_env  # noqa: E402
+
+WARMUP = 500  # events sent and scored before the clock starts: the group join, first imports
+
+
+async def send(settings: Settings, events: list[SimEvent], rate: float | None, sent: dict[str, float]) -> None:
+    """Send `events` at `rate` a second (None: at once), noting when each was handed over."""
+    producer = AIOKafkaProducer(bootstrap_servers=settings.broker_hosts, linger_ms=1, acks="all")
+    await producer.start()
+    loop, pending = asyncio.get_running_loop(), []
+    started = loop.time()
+    try:
+        for i, event in enumerate(events):
+            if rate:
+                ahead = i / rate - (loop.time() - started)
+                if ahead > 0.002:
+                    await asyncio.sleep(ahead)
+            if event.value is not None:
+                sent[str(event.value.get("event_id"))] = time.time()
+            pending.append(await producer.send(settings.input_topics[event.kind], event.payload(),
+                                               key=event.key.encode()))
+            if len(pending) >= 1000:
+                await asyncio.gather(*pending)
+                pending.clear()
+        await asyncio.gather(*pending)
+    finally:
+        await producer.stop()
+
+
+async def escalations(settings: Settings, sent: dict[str, float], done: asyncio.Event,
+                      quiet_s: float = 3.0) -> tuple[list[float], int]:
+    """Latencies (s) of the escalations whose trigger was sent, and how many had no send time."""
+    consumer = AIOKafkaConsumer(settings.topic_escalations, bootstrap_servers=settings.broker_hosts,
+                                auto_offset_reset="earliest", enable_auto_commit=False, group_id=None,
+                                fetch_max_wait_ms=20)
+    await consumer.start()
+    latencies, unmatched, last = [], 0, time.monotonic()
+    try:
+        while not (done.is_set() and time.monotonic() - last > quiet_s):
+            batches = await consumer.getmany(timeout_ms=100)
+            for records in batches.values():
+                for rec in records:
+                    last = time.monotonic()
+                    trigger = orjson.loads(rec.value)["trigger_event_id"]
+                    if trigger in sent:
+                        latencies.append(rec.timestamp / 1000 - sent[trigger])
+                    else:
+                        unmatched += 1
+    finally:
+        await consumer.stop()
+    return latencies, unmatched
+
+
+async def measure(settings: Settings, events: list[SimEvent], rate: float) -> tuple[list[float], int]:
+    sent: dict[str, float] = {}
+    done = asyncio.Event()
+    reading = asyncio.create_task(escalations(settings, sent, done))
+    await send(settings, events, rate, sent)
+    done.set()
+    return await reading
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--accounts", type=int, default=1000)
+    parser.add_argument("--days", type=float, default=3.0)
+    parser.add_argument("--rate", type=float, default=3000.0, help="events offered a second")
+    parser.add_argument("--partitions", type=int, default=4)
+    args = parser.parse_args()
+
+    services = embedded.start(True, True)
+    try:
+        with tempfile.TemporaryDirectory() as tmpdir:
+            tmp = Path(tmpdir)
+            env = scorer_env(f"127.0.0.1:{services.broker.port}",  # type: ignore[union-attr]
+                             f"redis://127.0.0.1:{services.redis.port}",  # type: ignore[union-attr]
+                             tmp, RISKSCORER_PARTITIONS=str(args.partitions))
+            settings = load({k: v for k, v in env.items() if k.startswith("RISKSCORER_")})
+            events = generate(SimConfig(accounts=args.accounts, days=args.days, seed=7)).events
+            asyncio.run(admin.ensure_topics(settings))
+            worker = Worker(env, tmp, args=("-l", "warn"), loop="uvloop").start()
+            try:
+                worker.wait_ready(120)
+                asyncio.run(send(settings, events[:WARMUP], None, {}))
+                worker.wait_processed(WARMUP, timeout=120)
+                latencies, unmatched = asyncio.run(measure(settings, events[WARMUP:], args.rate))
+            finally:
+                worker.stop()
+    finally:
+        services.stop()
+    ms = [x * 1000 for x in latencies]
+    print(f"{len(events) - WARMUP} events offered at {args.rate:,.0f}/s; {len(ms)} escalations timed "
+          f"({unmatched} triggered by derived events, not timed)")
+    if ms:
+        print(f"event-to-escalation latency: p50 {percentile(ms, 0.5):.0f} ms, p90 {percentile(ms, 0.9):.0f} ms, "
+              f"p99 {percentile(ms, 0.99):.0f} ms, max {max(ms):.0f} ms, mean {statistics.mean(ms):.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

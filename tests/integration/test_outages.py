@@ -1,0 +1,167 @@
+"""Redis stopped or frozen under a running worker: it stays up, says it is not ready,
+consumes nothing new, and when Redis is back it resumes by itself with exactly the
+outputs of an undisturbed run, each event counted once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+
+import orjson
+import pytest
+
+from streams import backtest, embedded
+from streams.cli import load_rules
+from streams.settings import DEFAULT_RULES
+from streams.simulator import SimEvent
+from tests.integration import tls_proxy
+from tests.integration.kafka_client import produce, read_all
+from tests.integration.test_pipeline import T0, msg, scenario, topic
+from tests.integration.workers import Worker, scorer_env
+
+pytestmark = pytest.mark.integration
+
+OUTAGE_S = 8.0  # longer than the rules poll, the Redis timeout and a batch retry
+
+
+@pytest.fixture
+def own_redis() -> Iterator[list[embedded.Service]]:
+    """A Redis this test may stop and start again (on the same port); the list holds the current one."""
+    current = [embedded.start_redis()]
+    try:
+        yield current
+    finally:
+        current[-1].stop()
+
+
+def undisturbed() -> list[dict]:
+    """The scenario's escalations as the backtest (the worker's code, in memory, no outage) makes them."""
+    events = [SimEvent(kind, key.decode(), orjson.loads(value)["ts"], orjson.loads(value))
+              for kind, key, value in scenario()]
+    result = backtest.run(events, load_rules(DEFAULT_RULES))
+    return sorted((e.to_dict() for e in result.escalations), key=lambda e: e["escalation_id"])
+
+
+def ready(worker: Worker) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{worker.port}/ready", timeout=3) as resp:
+            return resp.status, orjson.loads(resp.read())
+    except urllib.error.HTTPError as err:
+        return err.code, orjson.loads(err.read())
+
+
+def redis_up(worker: Worker) -> float | None:
+    for line in (worker.scrape() or "").splitlines():
+        if line.startswith('riskscorer_dependency_up{dependency="redis"}'):
+            return float(line.split()[-1])
+    return None
+
+
+def wait_for(what: Callable[[], bool], timeout: float, worker: Worker) -> None:
+    deadline = time.monotonic() + timeout
+    while not what():
+        assert worker.proc is not None and worker.proc.poll() is None, worker.log_text()
+        assert time.monotonic() < deadline, worker.log_text()
+        time.sleep(0.2)
+
+
+def stop_and_restart(redis: list[embedded.Service]) -> Callable[[], None]:
+    port = redis[-1].port
+    redis[-1].stop()
+    return lambda: redis.append(embedded.start_redis(port=port))
+
+
+def freeze(redis: list[embedded.Service]) -> Callable[[], None]:
+    pid = redis[-1].proc.pid
+    os.kill(pid, signal.SIGSTOP)
+    return lambda: os.kill(pid, signal.SIGCONT)
+
+
+@pytest.mark.parametrize("outage", [stop_and_restart, freeze])
+def test_the_worker_survives_a_redis_outage_and_loses_and_repeats_nothing(services, tmp_path, own_redis, outage):
+    redis_url = f"redis://127.0.0.1:{own_redis[-1].port}"
+    env = scorer_env(services.broker_url, redis_url, tmp_path, RISKSCORER_RULES_POLL_S="0.5",
+                     RISKSCORER_REDIS_TIMEOUT_S="1")
+    worker = Worker(env, tmp_path).start()
+    try:
+        worker.wait_ready()
+        warmup = [(topic(env, "messages"), k, v) for _, k, v in (msg(i, T0 + i, "f-warm", "c-0", "hi")
+                                                                 for i in range(5))]
+        produce(services.broker_url, warmup)
+        warm = len(warmup) + 1  # and the reply notice of their conversation turn
+        worker.wait_processed(warm)
+        assert ready(worker) == (200, {"ready": True, "down": []})
+
+        restore = outage(own_redis)
+        items = [(topic(env, k), key, value) for k, key, value in scenario()]
+        produce(services.broker_url, items)
+        wait_for(lambda: ready(worker)[0] == 503, 10, worker)
+        assert ready(worker)[1] == {"ready": False, "down": ["redis"]}
+        assert redis_up(worker) == 0
+        time.sleep(OUTAGE_S)
+        assert worker.processed() == warm, "events went on without Redis"
+        restore()
+
+        derived = 16 + 1  # reply notices and the duplicate told to f-dup-a (see test_pipeline)
+        metrics = worker.wait_processed(warm + len(items) + derived, timeout=60)
+        wait_for(lambda: ready(worker)[0] == 200, 10, worker)
+        assert redis_up(worker) == 1
+        escalations = read_all(services.broker_url, topic(env, "escalations"), expected=5)
+        # The undisturbed run's escalations (test_pipeline), each once, ids and content.
+        assert sorted((e["account_id"], tuple(e["policies"])) for e in escalations) == [
+            ("f-burst", ("spam_scam",)), ("f-dup-a", ("duplicate_account",)), ("f-dup-b", ("duplicate_account",)),
+            ("f-fan", ("spam_scam",)), ("f-pay", ("off_platform_payment",)),
+        ]
+        assert sorted(escalations, key=lambda e: e["escalation_id"]) == undisturbed()
+        assert metrics["riskscorer_events_total:scored"] == warm + len(items) + derived
+        assert metrics.get("riskscorer_events_total:replayed", 0) == 0
+        assert metrics["riskscorer_batch_retries_total"] >= 1
+    finally:
+        worker.stop()
+
+
+@pytest.fixture
+def cut_off_broker() -> Iterator[tuple[str, list[embedded.Service]]]:
+    """A broker reached only through a proxy the test may stop and start again (on the same
+    port): the broker keeps its records meanwhile. The list holds the current proxy."""
+    listen = embedded.free_port()
+    broker = embedded.start_broker(advertised_port=listen)
+    proxies = [tls_proxy.start(listen, broker.port, None)]
+    try:
+        yield f"127.0.0.1:{listen}", proxies
+    finally:
+        proxies[-1].stop()
+        broker.stop()
+
+
+def test_the_worker_survives_a_broker_outage_and_loses_and_repeats_nothing(services, tmp_path, cut_off_broker):
+    broker_url, proxies = cut_off_broker
+    env = scorer_env(broker_url, services.redis_url, tmp_path, RISKSCORER_RULES_POLL_S="0.5")
+    worker = Worker(env, tmp_path).start()
+    try:
+        worker.wait_ready()
+        items = [(topic(env, k), key, value) for k, key, value in scenario()]
+        produce(broker_url, items)
+        worker.wait_processed(len(items) + 17)
+
+        listen, target = proxies[-1].port, proxies[-1].proc.args[-1]
+        proxies[-1].stop()
+        wait_for(lambda: ready(worker)[0] == 503, 15, worker)
+        assert ready(worker)[1] == {"ready": False, "down": ["broker"]}
+        time.sleep(OUTAGE_S)
+        proxies.append(tls_proxy.start(listen, int(target), None))
+        wait_for(lambda: ready(worker)[0] == 200, 30, worker)
+
+        more = [(topic(env, "messages"), k, v) for _, k, v in (msg(i, T0 + i, "f-after", "c-0", "hi")
+                                                               for i in range(5))]
+        produce(broker_url, more)
+        metrics = worker.wait_processed(len(items) + 17 + len(more) + 1, timeout=60)
+        assert metrics["riskscorer_events_total:scored"] == len(items) + 17 + len(more) + 1
+        escalations = read_all(broker_url, topic(env, "escalations"), expected=5)
+        assert sorted(escalations, key=lambda e: e["escalation_id"]) == undisturbed()
+    finally:
+        worker.stop()
