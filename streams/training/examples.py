@@ -27,6 +27,10 @@ PUBLIC = (
     "sms_spam_uci", "smishing_mendeley", "youtube_spam_uci", "davidson_offensive",
     "bitext_support", "changelog_lines",
 )
+# Positives not trained on: most of the smishing set's "spam" and "smishing" rows read as
+# everyday chat ("Ok i thk i got it. Then u wan me 2 come now or wat?"); its labels look shifted
+# against its texts. Its "ham" rows (chat, bank and carrier notices) are kept as innocent text.
+UNRELIABLE_POSITIVES = frozenset({"smishing_mendeley"})
 QUOTES = "marketplace_quotes"
 # Public labels in the policy vocabulary. The offensive tweets are abusive language, mostly
 # aimed at someone: the nearest policy is harassment (MANIFEST.md: "map it yourself").
@@ -79,9 +83,12 @@ def public(folder: Path, measuring: bool) -> list[Example]:
     for name in PUBLIC:
         for obj in _lines(folder / f"{name}.jsonl"):
             text = str(obj["text"])
-            if held_out(text) == measuring:
-                labels = [PUBLIC_LABELS[x] for x in _labels(obj) if x in PUBLIC_LABELS]
-                out.append(labelled(text, "message", labels, name))
+            if held_out(text) != measuring:
+                continue
+            labels = [PUBLIC_LABELS[x] for x in _labels(obj) if x in PUBLIC_LABELS]
+            if labels and name in UNRELIABLE_POSITIVES and not measuring:
+                continue
+            out.append(labelled(text, "message", labels, name))
     return out
 
 

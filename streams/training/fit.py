@@ -34,11 +34,11 @@ DIGITS = 4  # weights are rounded to this many decimals
 SOURCE_WEIGHT = {
     "seed": 1.0,
     "marketplace_quotes:dev": 8.0,
-    "verdict": 20.0,
+    "verdict": 50.0,
     "sms_spam_uci": 0.1,
     "smishing_mendeley": 0.1,
     "youtube_spam_uci": 0.2,
-    "davidson_offensive": 0.15,
+    "davidson_offensive": 0.05,
     "bitext_support": 0.5,
     "changelog_lines": 0.5,
 }
@@ -57,7 +57,7 @@ QUIET: tuple[tuple[tuple[str, ...], float], ...] = (
 # Innocent marketplace text (held out) a policy's threshold may flag: with five policies, the
 # share of innocent texts flagged for any of them stays within a few percent.
 MAX_INNOCENT_FLAGGED = 0.02
-MIN_THRESHOLD = 0.2
+MIN_THRESHOLD = 0.5  # never flag a text the model reads as more likely innocent than not
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,6 +75,11 @@ def stop_and_restart(redis: list[embedded.Service]) -> Callable[[], None]:
     return lambda: redis.append(embedded.start_redis(port=port))
 
 
+# Events the scorer derives from the scenario (see test_pipeline): reply notices, first messages'
+# `cold` answers, and the duplicate told to f-dup-a.
+DERIVED = 16 + 16 + 1
+
+
 def freeze(redis: list[embedded.Service]) -> Callable[[], None]:
     pid = redis[-1].proc.pid
     os.kill(pid, signal.SIGSTOP)
@@ -92,7 +97,7 @@ def test_the_worker_survives_a_redis_outage_and_loses_and_repeats_nothing(servic
         warmup = [(topic(env, "messages"), k, v) for _, k, v in (msg(i, T0 + i, "f-warm", "c-0", "hi")
                                                                  for i in range(5))]
         produce(services.broker_url, warmup)
-        warm = len(warmup) + 1  # and the reply notice of their conversation turn
+        warm = len(warmup) + 2  # and the reply notice of their conversation turn, and the first's `cold` answer
         worker.wait_processed(warm)
         assert ready(worker) == (200, {"ready": True, "down": []})
 
@@ -106,7 +111,7 @@ def test_the_worker_survives_a_redis_outage_and_loses_and_repeats_nothing(servic
         assert worker.processed() == warm, "events went on without Redis"
         restore()
 
-        derived = 16 + 1  # reply notices and the duplicate told to f-dup-a (see test_pipeline)
+        derived = DERIVED
         metrics = worker.wait_processed(warm + len(items) + derived, timeout=60)
         wait_for(lambda: ready(worker)[0] == 200, 10, worker)
         assert redis_up(worker) == 1
@@ -146,7 +151,7 @@ def test_the_worker_survives_a_broker_outage_and_loses_and_repeats_nothing(servi
         worker.wait_ready()
         items = [(topic(env, k), key, value) for k, key, value in scenario()]
         produce(broker_url, items)
-        worker.wait_processed(len(items) + 17)
+        worker.wait_processed(len(items) + DERIVED)
 
         listen, target = proxies[-1].port, proxies[-1].proc.args[-1]
         proxies[-1].stop()
@@ -159,8 +164,8 @@ def test_the_worker_survives_a_broker_outage_and_loses_and_repeats_nothing(servi
         more = [(topic(env, "messages"), k, v) for _, k, v in (msg(i, T0 + i, "f-after", "c-0", "hi")
                                                                for i in range(5))]
         produce(broker_url, more)
-        metrics = worker.wait_processed(len(items) + 17 + len(more) + 1, timeout=60)
-        assert metrics["riskscorer_events_total:scored"] == len(items) + 17 + len(more) + 1
+        metrics = worker.wait_processed(len(items) + DERIVED + len(more) + 2, timeout=60)
+        assert metrics["riskscorer_events_total:scored"] == len(items) + DERIVED + len(more) + 2
         escalations = read_all(broker_url, topic(env, "escalations"), expected=5)
         assert sorted(escalations, key=lambda e: e["escalation_id"]) == undisturbed()
     finally:

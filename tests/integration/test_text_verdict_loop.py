@@ -28,10 +28,11 @@ pytestmark = [
     pytest.mark.skipif(not DEFAULT_PUBLIC.is_dir(), reason=f"public labelled sets not at {DEFAULT_PUBLIC}"),
 ]
 
-# A freelancer's note the packaged model reads as moving contact off the platform; the reviewer,
-# who sees the work under way, dismisses it.
-TEXT = "I sent the files, let me know on whatsapp if you need changes"
-POLICY = "off_platform_contact"
+# A client's job request the packaged model reads as asking for payment outside the platform; it
+# is a job about a payment button on the client's own site (a trap in DOMAIN.md), and the reviewer
+# dismisses it.
+TEXT = "can you add a paypal button so buyers can pay me directly on my site?"
+POLICY = "off_platform_payment"
 
 
 def event(sender: str) -> dict[str, object]:
@@ -70,7 +71,7 @@ def test_dismissed_text_is_learned_and_the_backtest_shows_it(services, tmp_path)
         assert escalation["model_version"] == packaged().version
         (item,) = escalation["evidence"]
         assert item["detector"].startswith("text_") and item["text"]["body"] == TEXT
-        assert "whatsapp" in item["reason"].lower() and item["spans"]
+        assert "paypal" in item["reason"].lower() and item["spans"]
 
         key, verdict = decision(escalation["escalation_id"], "dismissed")
         produce(services.broker_url, [(env["RISKSCORER_TOPIC_DECISIONS"], key.encode(), verdict)])

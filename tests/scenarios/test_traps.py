@@ -182,7 +182,7 @@ def heavy_chatters() -> Story:
         for i in range(40):
             at = day * DAY_MIN + 10 * HOUR_MIN + i * 0.25
             s.message(at, "c-talk", "f-talk", f"Question {i} about the spec.")
-            s.message(at + 0.1, "f-talk", "c-talk", f"Answer {i}.")
+            s.message(at + 0.1, "f-talk", "c-talk", f"Sure, see point {i} in the doc.")
     return s
 
 

@@ -53,7 +53,7 @@ def huge_signal(i: int) -> dict:
 def test_an_escalation_over_its_cap_leaves_out_its_oldest_evidence_and_says_so():
     evidence = tuple(huge_signal(i) for i in range(60))
     esc = Escalation("x" * 32, "a" * 128, ("spam_scam",), 9.0, {"spam_scam": 9.0}, "critical",
-                     tuple(e["reason"] for e in evidence), evidence, "v1", T0, "e" * 128)
+                     tuple(e["reason"] for e in evidence), evidence, "v1", "m1", T0, "e" * 128)
     assert len(orjson.dumps(esc.to_dict())) > bounded.ESCALATION_MAX_BYTES
     fitted = bounded.escalation(esc).to_dict()
     jsonschema.validate(fitted, ESCALATION_SCHEMA)
@@ -65,7 +65,7 @@ def test_an_escalation_over_its_cap_leaves_out_its_oldest_evidence_and_says_so()
 
 def test_an_escalation_under_its_cap_is_unchanged():
     evidence = (Signal("spam_scam", "text.scam", 1.0, "why", "e1", T0).to_dict(),)
-    esc = Escalation("x", "a", ("spam_scam",), 1.0, {"spam_scam": 1.0}, "low", ("why",), evidence, "v1", T0, "e1")
+    esc = Escalation("x", "a", ("spam_scam",), 1.0, {"spam_scam": 1.0}, "low", ("why",), evidence, "v1", "m1", T0, "e1")
     assert bounded.escalation(esc) is esc
     assert "evidence_omitted" not in esc.to_dict()
 
