@@ -16,8 +16,8 @@ from collections.abc import Awaitable, Callable
 
 from aiokafka.errors import KafkaError, KafkaTimeoutError
 from prometheus_client import Gauge
+from redis.exceptions import ClusterDownError, OutOfMemoryError, ReadOnlyError, RedisError, TryAgainError
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from streams.continuity import RefetchTimeout
@@ -31,7 +31,10 @@ DEPENDENCIES = (REDIS, BROKER)
 
 def dependency_of(exc: BaseException) -> str | None:
     """The dependency that `exc` says is unreachable, or None when it says nothing of the kind."""
-    if isinstance(exc, RedisConnectionError | RedisTimeoutError):
+    # Also a Redis out of memory, a replica promoted or a cluster resharding: nothing an event
+    # did, so its batch waits rather than being split and dead-lettered.
+    if isinstance(exc, RedisConnectionError | RedisTimeoutError | OutOfMemoryError | ReadOnlyError | TryAgainError
+                  | ClusterDownError):
         return REDIS
     if isinstance(exc, KafkaTimeoutError | RefetchTimeout):
         return BROKER

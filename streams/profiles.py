@@ -15,6 +15,9 @@ from scoring.rules import rule_of
 PROFILE_KEY = "riskscorer:{app}:profile:{id}"
 ESCALATIONS_KEY = "riskscorer:{app}:escalations:{id}"
 ESCALATION_KEY = "riskscorer:{app}:escalation:{id}"  # by escalation id: what a reviewer's decision refers to
+# An account's list of escalations (the support lookup) keeps each one's first reasons only: the
+# list holds every escalation of the profile TTL, and the full one is the escalations topic's.
+SUMMARY_REASONS = 5
 # Escalation records written before keys carried the app id: read while they live (the profile TTL),
 # so reviewers' decisions on older escalations still count.
 LEGACY_ESCALATION_KEY = "riskscorer:escalation:{}"
@@ -100,7 +103,7 @@ def _summary(esc: Escalation) -> dict[str, Any]:
         "policies": list(esc.policies),
         "severity": esc.severity,
         "score": esc.score,
-        "reasons": list(esc.reasons),
+        "reasons": list(esc.reasons[:SUMMARY_REASONS]),
         "ts": esc.ts,
         "rule_version": esc.rule_version,
         "model_version": esc.model_version,

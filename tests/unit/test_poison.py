@@ -8,6 +8,7 @@ import pytest
 from aiokafka.errors import KafkaConnectionError, MessageSizeTooLargeError
 from prometheus_client import CollectorRegistry
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import OutOfMemoryError, ReadOnlyError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from streams import poison
@@ -28,6 +29,9 @@ def up(h: Health, name: str) -> float:
 @pytest.mark.parametrize(("exc", "dependency"), [
     (RedisConnectionError("refused"), REDIS),
     (RedisTimeoutError("frozen"), REDIS),
+    (OutOfMemoryError("OOM command not allowed when used memory > 'maxmemory'"), REDIS),
+    (ReadOnlyError("You can't write against a read only replica."), REDIS),
+    (ResponseError("ERR Error running script"), None),
     (KafkaConnectionError("no broker"), BROKER),
     (MessageSizeTooLargeError(), None),
     (ValueError("a bug on one event"), None),
