@@ -73,7 +73,7 @@ def read(text: str, context: TextContext = _DEFAULT) -> tuple[list[TextHit], set
     doc = normalize(text)
     found = gate(doc)
     pattern_hits = patterns(doc, found, text, context)
-    return pattern_hits, names(shaped(doc), found.names, pattern_hits, negation.cues(doc.norm))
+    return pattern_hits, names(shaped(doc), found.names, pattern_hits, negation.cues(doc.norm), context.kind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +105,11 @@ def analyze(text: str, context: TextContext = _DEFAULT, model: TextModel | None 
     found = gate(doc)
     pattern_hits = patterns(doc, found, text, context)
     cues = negation.cues(doc.norm)
-    logits = model.logits(names(shaped(doc), found.names, pattern_hits, cues))
+    logits = model.logits(names(shaped(doc), found.names, pattern_hits, cues, context.kind))
     flagged = _flagged(model, logits, pattern_hits, context)
     hits: tuple[TextHit, ...] = ()
     if flagged:
-        feats = features(doc, words(doc), found.names, pattern_hits, cues)
+        feats = features(doc, words(doc), found.names, pattern_hits, cues, context.kind)
         p = model.calibrate(logits)
         decided = (explain.decision(text, model.policies[i], i, p[i], feats, pattern_hits, model) for i in flagged)
         hits = tuple(sorted(decided, key=_strongest))

@@ -61,9 +61,13 @@ Token = tuple[str, Span]
 Cue = tuple[str, Span]  # (name, span in the folded text)
 
 
-def names(tokens: list[str], found: Iterable[NameHit], hits: Iterable[TextHit], cues: Iterable[Cue] = ()) -> set[str]:
-    """The distinct feature names of a text: all a model reads."""
+def names(
+    tokens: list[str], found: Iterable[NameHit], hits: Iterable[TextHit], cues: Iterable[Cue] = (), kind: str = ""
+) -> set[str]:
+    """The distinct feature names of a text: all a model reads (`kind`: message, proposal...)."""
     out = {"w:" + w for w in tokens}
+    if kind:
+        out.add("k:" + kind)
     out.update(["s:" + w[:STEM] for w in tokens if len(w) > STEM])
     out.update([f"b:{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)])
     for n in found:
@@ -76,11 +80,14 @@ def names(tokens: list[str], found: Iterable[NameHit], hits: Iterable[TextHit], 
 
 
 def features(
-    doc: Normalized, tokens: list[Token], found: Iterable[NameHit], hits: Iterable[TextHit], cues: Iterable[Cue] = ()
+    doc: Normalized, tokens: list[Token], found: Iterable[NameHit], hits: Iterable[TextHit], cues: Iterable[Cue] = (),
+    kind: str = "",
 ) -> list[Feature]:
     """Every feature of a text with the span that carried it (a name may repeat): what explains
-    a score."""
+    a score. The kind has no span: it is the text's own."""
     out: list[Feature] = [("w:" + w, span) for w, span in tokens]
+    if kind:
+        out.append(("k:" + kind, (0, 0)))
     out += [("s:" + w[:STEM], span) for w, span in tokens if len(w) > STEM]
     out += [(f"b:{a} {b}", (sa[0], sb[1])) for (a, sa), (b, sb) in zip(tokens, tokens[1:], strict=False)]
     for n in found:

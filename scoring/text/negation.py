@@ -214,7 +214,7 @@ def cues(norm: str) -> list[tuple[str, tuple[int, int]]]:
     words reported), each with its first match in the folded text."""
     out = []
     for name, rx in _CUES:
-        found = rx.search(norm)
+        found = rx.search(norm) if rx.test(norm) else None  # the test is the cheaper, and cues are rare
         if found is not None:
             out.append((name, (found.start, found.end)))
     return out

@@ -84,5 +84,5 @@ def test_the_lookups_list_of_escalations_keeps_each_ones_first_reasons():
 
     evidence = tuple(Signal("spam_scam", "text.scam", 1.0, f"why {i}", f"e{i}", T0 + i).to_dict() for i in range(9))
     esc = Escalation("x", "a", ("spam_scam",), 9.0, {"spam_scam": 9.0}, "critical",
-                     tuple(e["reason"] for e in evidence), evidence, "v1", T0, "e8")
+                     tuple(e["reason"] for e in evidence), evidence, "v1", "m1", T0, "e8")
     assert profiles._summary(esc)["reasons"] == [f"why {i}" for i in range(profiles.SUMMARY_REASONS)]

@@ -54,3 +54,11 @@ def test_whole_text_cues_are_features(text, cue):
 
     assert cue in read(text)[1]
     assert not any(n.startswith("q:") for n in read("pay me on paypal")[1])
+
+
+def test_the_kind_of_text_is_a_feature():
+    from scoring.text.detect import read
+    from scoring.text.types import TextContext
+
+    assert "k:proposal" in read("I can start today", TextContext(kind="proposal"))[1]
+    assert "k:message" in read("I can start today")[1]

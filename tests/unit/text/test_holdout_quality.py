@@ -29,6 +29,6 @@ def test_holdout_quality() -> None:
     report = score("text_holdout.jsonl")
     print("\n" + report.table())
     assert report.macro_f1 >= 0.85
-    assert report.innocent_flag_rate <= 0.15
+    assert report.innocent_flag_rate <= 0.10
     for policy_score in report.scores:
         assert policy_score.f1 >= 0.8, policy_score.policy
