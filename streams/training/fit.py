@@ -157,43 +157,62 @@ def _held_out_f1(p: np.ndarray, flagged: np.ndarray, y: np.ndarray, known: np.nd
     return "; ".join(out)
 
 
-def train(examples: Sequence[Example], version: str, options: Options = Options(),
-          progress: Callable[[str], None] = lambda _: None) -> TextModel:
-    """A model trained on `examples`, versioned `version`."""
-    feats = featurize(examples)
-    design = _Design(feats)
-    progress(f"{len(examples)} examples, {len(design.vocab)} features")
+@dataclass(frozen=True, slots=True)
+class _Data:
+    design: _Design
+    sources: np.ndarray
+    weight: np.ndarray
+    market: np.ndarray
+    groups: list[tuple[np.ndarray, float]]  # innocent text to keep quiet, and its limit
+    folds: np.ndarray
+
+
+def _data(examples: Sequence[Example], options: Options) -> _Data:
     sources = np.array([ex.source for ex in examples])
-    weight = np.array([_weight(ex) for ex in examples])
     market = np.isin(sources, MARKET)
     innocent = market & np.array([not ex.positive for ex in examples])
     groups = [(np.isin(sources, names), limit) for names, limit in QUIET] + [(innocent, MAX_INNOCENT_FLAGGED)]
-    folds = np.array([_fold(ex.text, options.folds) for ex in examples])
-    bias, scale, shift, thresholds, columns = [], [], [], [], []
-    for policy in POLICIES:
-        known = np.array([ex.known(policy) for ex in examples])
-        y = np.array([policy in ex.positive for ex in examples])
-        held = np.zeros(len(examples))
-        for k in range(options.folds):
-            train_rows = known & (folds != k)
-            held[folds == k] = _fit(design.x[train_rows], y[train_rows], weight[train_rows], options.c
-                                    ).decision_function(design.x[folds == k])
-        fitted = known & market if (y & market).any() else known
-        a, b = _platt(held[fitted], y[fitted])
-        p = 1.0 / (1.0 + np.exp(-(a * held + b)))
-        quiet = [(rows[known] & ~y[known], limit) for rows, limit in groups]
-        thresholds.append(_threshold(p[known], y[known], market[known], quiet, weight[known]))
-        final = _fit(design.x[known], y[known], weight[known], options.c)
-        bias.append(round(final.intercept, DIGITS))
-        scale.append(round(a, DIGITS))
-        shift.append(round(b, DIGITS))
-        columns.append(np.round(final.coef, DIGITS))
-        progress(f"{policy}: threshold {thresholds[-1]:.2f}, calibration {a:.3f} x + {b:.3f}, "
-                 + _held_out_f1(p, p >= thresholds[-1], y, known, sources))
-    matrix = np.vstack(columns).T
+    return _Data(_Design(featurize(examples)), sources, np.array([_weight(ex) for ex in examples]), market, groups,
+                 np.array([_fold(ex.text, options.folds) for ex in examples]))
+
+
+def _policy(examples: Sequence[Example], policy: str, d: _Data, options: Options,
+            progress: Callable[[str], None]) -> tuple[_Linear, float, float, float]:
+    """One policy's model, calibration (a, b) and threshold."""
+    known = np.array([ex.known(policy) for ex in examples])
+    y = np.array([policy in ex.positive for ex in examples])
+    held = np.zeros(len(examples))
+    for k in range(options.folds):
+        rows = known & (d.folds != k)
+        held[d.folds == k] = _fit(d.design.x[rows], y[rows], d.weight[rows], options.c
+                                  ).decision_function(d.design.x[d.folds == k])
+    fitted = known & d.market if (y & d.market).any() else known
+    a, b = _platt(held[fitted], y[fitted])
+    p = 1.0 / (1.0 + np.exp(-(a * held + b)))
+    quiet = [(rows[known] & ~y[known], limit) for rows, limit in d.groups]
+    threshold = _threshold(p[known], y[known], d.market[known], quiet, d.weight[known])
+    progress(f"{policy}: threshold {threshold:.2f}, calibration {a:.3f} x + {b:.3f}, "
+             + _held_out_f1(p, p >= threshold, y, known, d.sources))
+    return _fit(d.design.x[known], y[known], d.weight[known], options.c), a, b, threshold
+
+
+def train(examples: Sequence[Example], version: str, options: Options = Options(),
+          progress: Callable[[str], None] = lambda _: None) -> TextModel:
+    """A model trained on `examples`, versioned `version`."""
+    d = _data(examples, options)
+    progress(f"{len(examples)} examples, {len(d.design.vocab)} features")
+    fitted = [_policy(examples, policy, d, options, progress) for policy in POLICIES]
+    matrix = np.vstack([np.round(linear.coef, DIGITS) for linear, *_ in fitted]).T
     weights = {
         name: tuple(float(v) for v in row)
-        for name, row in zip(design.vocab, matrix, strict=True)
+        for name, row in zip(d.design.vocab, matrix, strict=True)
         if np.any(row != 0)
     }
-    return TextModel(version, POLICIES, tuple(bias), tuple(scale), tuple(shift), tuple(thresholds), weights)
+    return TextModel(
+        version, POLICIES,
+        tuple(round(linear.intercept, DIGITS) for linear, *_ in fitted),
+        tuple(round(a, DIGITS) for _, a, _, _ in fitted),
+        tuple(round(b, DIGITS) for _, _, b, _ in fitted),
+        tuple(t for *_, t in fitted),
+        weights,
+    )
