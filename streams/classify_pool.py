@@ -4,8 +4,10 @@ in order, each process with its own copy of the text model."""
 from __future__ import annotations
 
 import multiprocessing
+from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
 import orjson
@@ -55,4 +57,12 @@ def classify(
         yield from (classify_chunk(task, model) for task in _chunks(lines))
         return
     with multiprocessing.get_context("spawn").Pool(jobs, _start, (model_file,)) as pool:
-        yield from pool.imap(classify_chunk, _chunks(lines))
+        # At most two chunks per process in flight: input is read as output is written, so a
+        # large stream or a slow reader never holds the whole input in memory.
+        pending: deque[AsyncResult[tuple[bytes, str | None]]] = deque()
+        for task in _chunks(lines):
+            pending.append(pool.apply_async(classify_chunk, (task,)))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from scoring.text import contact, explain, feedback, harassment, negation, payment, scam, split
@@ -28,6 +28,8 @@ from scoring.text.normalize import Normalized, normalize
 from scoring.text.types import KINDS, OFF_PLATFORM_CONTACT, OFF_PLATFORM_PAYMENT, Span, TextContext, TextHit
 
 _DEFAULT = TextContext()
+WINDOW = 300  # a text longer than twice this is also read by the sentences of its pattern hits
+MAX_PASSAGES = 8  # passages read per text, whatever its length
 _SPLIT_MARKS = frozenset("0123456789@")
 _HAS_DIGIT = re.compile(r"\d")
 
@@ -53,23 +55,31 @@ def _run(doc: Normalized, found: Gate, context: TextContext) -> list[TextHit]:
     return hits
 
 
-def _split_worth_trying(text: str, context: TextContext) -> bool:
+def _split_worth_trying(norm: str, context: TextContext) -> bool:
+    """Whether the start of a text (folded: full-width digits count) could end a detail begun
+    in the sender's earlier messages: a digit, an at sign, a dot or "at"."""
     if not context.previous:
         return False
-    head = text[:64].lower()
+    head = norm[:64]
     return not _SPLIT_MARKS.isdisjoint(head) or " at " in f" {head}" or "dot" in head or "." in head
 
 
 def patterns(doc: Normalized, found: Gate, text: str, context: TextContext) -> list[TextHit]:
     """The pattern stage: every rule-based hit (exact details, provider names, phrases)."""
     hits = _run(doc, found, context)
-    if _split_worth_trying(text, context):
+    if _split_worth_trying(doc.norm, context):
         hits += split.detect(text, context)
     return hits
 
 
+def _check_kind(context: TextContext) -> None:
+    if context.kind not in KINDS:
+        raise ValueError(f"unknown text kind {context.kind!r}; expected one of {', '.join(KINDS)}")
+
+
 def read(text: str, context: TextContext = _DEFAULT) -> tuple[list[TextHit], set[str]]:
     """The pattern hits of a text and its feature names (the model's input, training included)."""
+    _check_kind(context)
     doc = normalize(text)
     found = gate(doc)
     pattern_hits = patterns(doc, found, text, context)
@@ -97,10 +107,18 @@ class TextAnalysis:
 
 
 def analyze(text: str, context: TextContext = _DEFAULT, model: TextModel | None = None) -> TextAnalysis:
-    """Both stages over one text; `model` defaults to the packaged one."""
-    if context.kind not in KINDS:
-        raise ValueError(f"unknown text kind {context.kind!r}; expected one of {', '.join(KINDS)}")
+    """Both stages over one text; `model` defaults to the packaged one. In a long text, the
+    sentence around each pattern hit is also read on its own, so that a request in a long cover
+    letter or profile is not drowned by the rest of it."""
+    _check_kind(context)
     model = model or packaged()
+    whole = _analyze(text, context, model)
+    if len(text) <= 2 * WINDOW or not whole.patterns:
+        return whole
+    return _with_passages(text, context, model, whole)
+
+
+def _analyze(text: str, context: TextContext, model: TextModel) -> TextAnalysis:
     doc = normalize(text)
     found = gate(doc)
     pattern_hits = patterns(doc, found, text, context)
@@ -114,6 +132,35 @@ def analyze(text: str, context: TextContext = _DEFAULT, model: TextModel | None 
         decided = (explain.decision(text, model.policies[i], i, p[i], feats, pattern_hits, model) for i in flagged)
         hits = tuple(sorted(decided, key=_strongest))
     return TextAnalysis(model, logits, hits, tuple(pattern_hits))
+
+
+def _passage(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around a span, at most WINDOW characters either side of it."""
+    lo, hi = negation.sentence(text, start, end)
+    return max(lo, start - WINDOW), min(hi, end + WINDOW)
+
+
+def _with_passages(text: str, context: TextContext, model: TextModel, whole: TextAnalysis) -> TextAnalysis:
+    """The whole text's reading, with what the passages around its pattern hits flag besides;
+    each logit the higher of the whole's and the passages'."""
+    flagged = {h.policy for h in whole.hits}
+    hits, logits = list(whole.hits), list(whole.logits)
+    read_at: set[tuple[int, int]] = set()
+    alone = replace(context, previous=())  # a passage has no earlier messages
+    for hit in whole.patterns:
+        if hit.policy in flagged or not hit.spans or len(read_at) >= MAX_PASSAGES:
+            continue
+        lo, hi = _passage(text, *hit.spans[0])
+        if (lo, hi) in read_at:
+            continue
+        read_at.add((lo, hi))
+        part = _analyze(text[lo:hi], alone, model)
+        logits = [max(a, b) for a, b in zip(logits, part.logits, strict=True)]
+        for found in part.hits:
+            if found.policy not in flagged:
+                flagged.add(found.policy)
+                hits.append(replace(found, spans=tuple((s + lo, e + lo) for s, e in found.spans)))
+    return TextAnalysis(model, logits, tuple(sorted(hits, key=_strongest)), whole.patterns)
 
 
 def _strongest(hit: TextHit) -> tuple[float, tuple[Span, ...], str]:

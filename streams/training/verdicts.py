@@ -35,6 +35,7 @@ def entries(decision: Decision, escalation: dict[str, Any]) -> dict[str, bytes]:
             "text": text["body"], "kind": text["kind"], "policy": text["policy"],
             "decision": decision.decision, "reviewer": decision.reviewer,
             "escalation_id": decision.escalation_id, "model_version": text["model_version"],
+            "ts": decision.ts,
         })
     return out
 
@@ -60,13 +61,17 @@ class ExampleStore:
 
 
 def to_examples(records: Iterable[dict[str, Any]]) -> list[Example]:
-    """One example per distinct (text, kind): positive for confirmed policies, negative for
-    dismissed ones, unknown for the rest."""
+    """One example per distinct (text, kind): positive for the policies its latest verdict
+    confirmed, negative for those it dismissed, unknown for the rest. Verdicts on the same text
+    and policy from several escalations: the latest decision (by its time) stands."""
+    latest: dict[tuple[str, str, str], str] = {}
+    for rec in sorted(records, key=lambda r: r.get("ts", 0)):  # stable: equal times keep their order
+        latest[(rec["text"], rec["kind"], rec["policy"])] = rec["decision"]
     found: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
-    for rec in records:
-        positive, negative = found.setdefault((rec["text"], rec["kind"]), (set(), set()))
-        (positive if rec["decision"] == "confirmed" else negative).add(rec["policy"])
+    for (text, kind, policy), decision in latest.items():
+        positive, negative = found.setdefault((text, kind), (set(), set()))
+        (positive if decision == "confirmed" else negative).add(policy)
     return [
-        Example(text, kind, frozenset(pos), frozenset(neg - pos), "verdict")
+        Example(text, kind, frozenset(pos), frozenset(neg), "verdict")
         for (text, kind), (pos, neg) in sorted(found.items())
     ]

@@ -28,9 +28,9 @@ def test_a_flag_is_a_signal_of_its_family_with_the_text_kept():
     assert sig.to_dict()["text"]["kind"] == "message"
 
 
-def test_a_family_switched_off_drops_only_its_signals():
-    assert text.detect(TEXT, TextContext(), "e1", 5, rules_with(text_provider_ask="off")) == []
-    assert text.detect(TEXT, TextContext(), "e1", 5, rules_with(text_insult="off"))
+def test_another_family_switched_off_changes_nothing():
+    assert text.detect(TEXT, TextContext(), "e1", 5, rules_with(text_insult="off")) == text.detect(
+        TEXT, TextContext(), "e1", 5, rules_with())
 
 
 def test_a_shadowed_family_is_shadow_alone():
@@ -49,3 +49,16 @@ def test_long_texts_are_kept_bounded():
     (sig,) = text.detect(TEXT + " x" * 2000, TextContext(), "e1", 5, rules_with())
     assert sig.text is not None and len(sig.text.body) == text.MAX_EXAMPLE_CHARS
     assert all(len(s.text) <= text.MAX_SPAN_CHARS for s in sig.spans)
+
+
+def test_a_family_switched_off_leaves_the_flag_to_its_policys_wording_rule():
+    (sig,) = text.detect(TEXT, TextContext(), "e1", 5, rules_with(text_provider_ask="off"))
+    assert rule_of(sig.detector) == "text_payment_wording"
+    assert text.detect(TEXT, TextContext(), "e1", 5,
+                       rules_with(text_provider_ask="off", text_payment_wording="off")) == []
+
+
+def test_the_text_kept_is_the_part_around_the_evidence():
+    long = "Hi, following up on the project. " * 20 + TEXT
+    (sig,) = text.detect(long, TextContext(), "e1", 5, rules_with())
+    assert sig.text is not None and "p@yp@l" in sig.text.body and len(sig.text.body) == text.MAX_EXAMPLE_CHARS

@@ -91,3 +91,22 @@ def test_classify_in_processes_keeps_order_and_numbers_errors(monkeypatch: pytes
     assert out[1]["labels"] == ["harassment"]
     errors = [e for _, e in chunks if e]
     assert errors and errors[0].startswith("line 8: not JSON")
+
+
+def test_classify_in_processes_reads_input_as_it_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scoring.text.model import packaged
+    from streams import classify_pool
+
+    monkeypatch.setattr(classify_pool, "CHUNK", 10)
+    read = 0
+
+    def lines():  # noqa: ANN202
+        nonlocal read
+        for line in _lines(["hello"] * 10_000):
+            read += 1
+            yield line
+
+    chunks = classify_pool.classify(lines(), packaged(), None, 2)
+    next(chunks)
+    assert read <= 10 * (2 * 2 + 1)  # the chunks in flight, and the one being cut
+    assert sum(1 for _ in chunks) == 999

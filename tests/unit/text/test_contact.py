@@ -77,6 +77,7 @@ def test_span_points_at_original(text: str, span_text: str) -> None:
         (("email me", "rachel.m.dev"), "@gmail.com", "@gmail.com"),
         (("my number", "917 555"), "1234", "1234"),
         (("9 1 7", "5 5"), "5 1 2 3 4", "5 1 2 3 4"),
+        (("call me on", "555 123"), "４５６７ thanks", "４５６７"),
     ],
 )
 def test_split_across_messages(previous: tuple[str, ...], text: str, tail: str) -> None:

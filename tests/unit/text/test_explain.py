@@ -36,3 +36,14 @@ def test_every_pattern_and_policy_has_a_family_rule():
     assert set(WORDING_FAMILY) == set(POLICIES)
     assert set(PATTERN_FAMILY.values()) | set(WORDING_FAMILY.values()) == set(FAMILIES)
     assert all(rule.startswith("text_") for rule in RULES)
+
+
+def test_a_request_late_in_a_long_text_is_read_in_its_own_sentence():
+    from scoring.text.detect import WINDOW
+
+    filler = "Thanks for the update on the homepage layout, I reviewed the mockups and the colours look good. "
+    text = filler * (2 * WINDOW // len(filler) + 2) + "please pay me via p@yp@l."
+    (hit,) = analyze(text, model=toy()).hits
+    assert hit.policy == "off_platform_payment"
+    assert any(text[s:e] == "p@yp@l" for s, e in hit.spans)
+    assert analyze(filler * 8, model=toy()).hits == ()

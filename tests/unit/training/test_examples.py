@@ -34,3 +34,13 @@ def test_the_seed_set_covers_every_policy_and_innocent_text():
     for policy in POLICIES:
         assert sum(policy in e.positive for e in examples) >= 150, policy
     assert sum(not e.positive for e in examples) >= 500
+
+
+def test_the_latest_verdict_on_a_text_and_policy_stands():
+    def rec(decision, ts):
+        return {"text": "t", "kind": "message", "policy": "spam_scam", "decision": decision, "ts": ts}
+
+    (later_dismissed,) = to_examples([rec("dismissed", 20), rec("confirmed", 10)])
+    assert later_dismissed.negative == {"spam_scam"} and not later_dismissed.positive
+    (later_confirmed,) = to_examples([rec("dismissed", 10), rec("confirmed", 20)])
+    assert later_confirmed.positive == {"spam_scam"} and not later_confirmed.negative
