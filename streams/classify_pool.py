@@ -1,9 +1,13 @@
-"""`riskscorer classify` on several processes: chunks of lines classified in parallel and written
-in order, each process with its own copy of the text model."""
+"""`riskscorer classify`: JSONL on stdin, one line out per line in, on several processes (chunks
+of lines classified in parallel and written in order, each process with its own copy of the
+text model)."""
 
 from __future__ import annotations
 
+import argparse
 import multiprocessing
+import os
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
@@ -66,3 +70,22 @@ def classify(
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+
+
+def main(args: list[str], model: TextModel, model_file: Path | None) -> int:
+    """The command: exit status 0, or 2 with the line that stopped it named on stderr."""
+    parser = argparse.ArgumentParser(
+        prog="riskscorer classify",
+        description="Read JSONL {id, kind, text} on stdin; write JSONL {id, labels, hits, scores, model_version}.")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="processes that classify (1: this one; default: one per core)")
+    jobs = parser.parse_args(args).jobs
+    out = sys.stdout.buffer
+    for done, error in classify(sys.stdin.buffer, model, model_file, jobs):
+        out.write(done)
+        if error is not None:
+            out.flush()
+            print(f"riskscorer classify: {error}", file=sys.stderr)  # noqa: T201
+            return 2
+    out.flush()
+    return 0

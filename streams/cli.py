@@ -2,7 +2,8 @@
 
 Settings and rules are checked before anything starts; a bad one ends the
 program with a message naming it. `riskscorer worker` with no broker or Redis
-configured starts the embedded ones and stops them on exit.
+configured starts the embedded ones and stops them on exit. `riskscorer classify`
+needs no broker and skips Faust altogether: its start-up is most of a small run.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ import asyncio
 import atexit
 import sys
 
-from scoring.rules import RulesError
-from streams import admin, app, commands, embedded
+from scoring.rules import Rules, RulesError
 from streams.rules_file import load_model, load_rules
 from streams.settings import Settings, SettingsError, load
 
@@ -24,6 +24,8 @@ def _fail(message: str) -> None:
 
 def _prepare_worker(settings: Settings) -> Settings:
     """Start what is not configured, and create the topics."""
+    from streams import admin, embedded
+
     need_broker, need_redis = settings.broker_url is None, settings.redis_url is None
     if need_broker or need_redis:
         started = embedded.start(need_broker, need_redis)
@@ -62,7 +64,18 @@ def main(argv: list[str] | None = None) -> None:
     except (SettingsError, RulesError) as exc:
         _fail(str(exc))
         return
-    if command_of(argv) == "worker":
+    command = command_of(argv)
+    if command == "classify":
+        from streams import classify_pool
+
+        sys.exit(classify_pool.main(argv[argv.index(command) + 1 :], rules.text_model, settings.text_model_file))
+    _faust_main(settings, rules, argv, command)
+
+
+def _faust_main(settings: Settings, rules: Rules, argv: list[str], command: str | None) -> None:
+    from streams import admin, app, commands, embedded
+
+    if command == "worker":
         try:
             settings = _prepare_worker(settings)
         except (embedded.EmbeddedError, admin.TopicError) as exc:

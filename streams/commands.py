@@ -1,8 +1,8 @@
-"""The project's commands on the Faust command line: simulate, classify, demo, create-topics."""
+"""The project's commands on the Faust command line: simulate, demo, backtest, train-text, rules, topics
+(`classify` runs without Faust: `streams.classify_pool`)."""
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -43,23 +43,6 @@ def register(scorer: Scorer) -> None:
         await admin.ensure_topics(settings)
         sent = await producer.send_events(settings, sim.events)
         print(f"sent {sent} events to {settings.broker_url}", file=sys.stderr)  # noqa: T201
-
-    @app.command(
-        option("--jobs", type=int, default=os.cpu_count() or 1, show_default=True,
-               help="processes that classify (1: this one)"),
-    )
-    async def classify(self: Any, jobs: int) -> None:
-        """Read JSONL {id, kind, text} on stdin; write JSONL {id, labels, hits, scores, model_version}."""
-        from streams import classify_pool
-
-        out = sys.stdout.buffer
-        chunks = classify_pool.classify(sys.stdin.buffer, scorer.rules.text_model, settings.text_model_file, jobs)
-        for done, error in chunks:
-            out.write(done)
-            if error is not None:
-                out.flush()
-                raise SystemExit(f"riskscorer classify: {error}")
-        out.flush()
 
     @app.command(
         option("--accounts", type=int, default=400, show_default=True, help="accounts to simulate"),
