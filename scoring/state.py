@@ -24,6 +24,7 @@ MAX_CONTRACTS = 16  # contracts whose feedback requests are counted
 MAX_RATINGS = 40  # most recent ratings received kept for reputation
 MAX_STREAKS = 8  # recipients whose unanswered-message streaks are kept
 MAX_FINDINGS = 32  # findings signalled and dismissals applied, newest kept
+MAX_COLD = 64  # recipients of cold first messages counted, newest kept (over the day's limit)
 MAX_APPLIED_TO = 12  # clients whose jobs the account applied to, newest kept (a few days of a busy freelancer)
 MAX_PARTIES = 16  # counterparts of recent contracts, newest kept (friends and family)
 MAX_EDGES = 12  # contracts rated 5 stars, newest kept (rating rings)
@@ -41,6 +42,7 @@ class AccountState:
     proposal_buckets: Buckets = field(default_factory=list)  # proposals per 10 minutes, for a day
     contacts: dict[str, int] = field(default_factory=dict)  # recipient -> last minute contacted
     applied_to: dict[str, int] = field(default_factory=dict)  # client -> minute we last applied to its job
+    cold: dict[str, str] = field(default_factory=dict)  # recipient -> the cold first message counted
     scores: dict[str, list[float]] = field(default_factory=dict)  # policy -> [score, ts]
     escalated: dict[str, int] = field(default_factory=dict)  # policy -> cooldown bucket
     # policy -> [severity band index of its last escalation, follow-ups in that cooldown bucket]
@@ -76,6 +78,7 @@ class AccountState:
             "pb": self.proposal_buckets,
             "c": self.contacts,
             "ap": self.applied_to,
+            "cd": self.cold,
             "s": self.scores,
             "e": self.escalated,
             "b": self.bands,
@@ -104,6 +107,7 @@ class AccountState:
             proposal_buckets=raw.get("pb", []),
             contacts=raw.get("c", {}),
             applied_to=raw.get("ap", {}),
+            cold=raw.get("cd", {}),
             scores=raw.get("s", {}),
             escalated=raw.get("e", {}),
             bands=raw.get("b", {}),
@@ -130,6 +134,17 @@ class AccountState:
         if len(self.contacts) > MAX_CONTACTS:
             del self.contacts[next(iter(self.contacts))]
         return first
+
+    def count_cold(self, recipient: str, message: str) -> bool:
+        """Record the cold first message `message` to `recipient`; False when it was counted already
+        (its answer re-delivered)."""
+        if self.cold.get(recipient) == message:
+            return False
+        self.cold.pop(recipient, None)
+        self.cold[recipient] = message
+        if len(self.cold) > MAX_COLD:
+            del self.cold[next(iter(self.cold))]
+        return True
 
     def remember_application(self, client: str, ts: int) -> None:
         self.applied_to.pop(client, None)

@@ -41,7 +41,10 @@ def on_first_message(state: AccountState, event: SubjectEvent) -> list[SubjectEv
 
 
 def on_cold(state: AccountState, event: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
-    """Count a cold first message at its time; signal once when a window goes over its limit."""
+    """Count a cold first message at its time (once, however often its answer is delivered);
+    signal once when a window goes over its limit."""
+    if not state.count_cold(event.other_id, event.event_id):
+        return []
     windows.add(state.first_hours, event.ts, MINUTE_MS, DAY_MS)
     if rule is None:
         return []

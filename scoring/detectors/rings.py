@@ -97,6 +97,8 @@ def _probe(state: AccountState, me: str, path: list[str], event_id: str, ts: int
 
 def _signal(state: AccountState, loop: list[str], event_id: str, ts: int, rule: DetectorRule) -> list[Signal]:
     """Once per loop: `loop` is A0 k0 A1 k1 ... An kn, each A hiring the next (An hiring A0)."""
+    if len(loop) < 4 or len(loop) % 2 or not all(loop):
+        return []  # not a loop of accounts and contracts: nothing to say
     accounts, contracts = loop[0::2], loop[1::2]
     key = zlib.crc32(SEP.join(sorted(accounts)).encode())
     if not state.once(f"ring:{key:08x}", ts):

@@ -85,3 +85,14 @@ def test_cold_answers_read_in_any_order_still_cross_once():
         fanout.on_message(sender, msg)
     signals = [s for cold in reversed(colds) for s in fanout.on_cold(sender, cold, RULE)]
     assert [s.counters[0].value for s in signals] == [LIMIT + 1]
+
+
+def test_a_cold_answer_delivered_twice_counts_once():
+    sender, signals = AccountState(), []
+    for i in range(LIMIT):
+        msg = message(i, i * 60_000, recipient=f"c{i}")
+        (notice,) = reply_notice(sender, msg)
+        fanout.on_message(sender, msg)
+        (cold,) = fanout.on_first_message(AccountState(), notice)
+        signals += fanout.on_cold(sender, cold, RULE) + fanout.on_cold(sender, cold, RULE)  # re-delivered
+    assert signals == []  # LIMIT distinct people: at the limit, not over it

@@ -79,3 +79,11 @@ def test_a_lower_rating_forgets_the_contract():
     assert list(state.graph) == ["k1"]
     rings.on_event(state, contract(1, "a", "b", stars=(3, 5))[0], RULE)
     assert state.graph == {}
+
+
+@pytest.mark.parametrize("detail", ["", "A\tk1\tB", "A\tk1\t\tk2", "A\tk1"])
+def test_a_malformed_ring_notice_is_ignored(detail):
+    from scoring.records import SubjectEvent
+
+    event = SubjectEvent("x", 1_767_225_600_000, "ring", "A", "unknown", "", "B", detail=detail)
+    assert rings.on_event(AccountState(), event, RULE).signals == []
