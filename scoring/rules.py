@@ -102,7 +102,7 @@ class Rules:
         return None if rule is None or rule.mode == "off" else rule
 
     def is_shadow(self, detector: str) -> bool:
-        """Whether a signal's detector (e.g. `text.payment_provider`) belongs to a shadow rule."""
+        """Whether a signal's detector (e.g. `text_provider_ask.payment_provider_intent`) belongs to a shadow rule."""
         name = rule_of(detector)
         rule = self.detectors.get(name)
         return rule is not None and (rule.mode == "shadow" or (rule.mode == "active" and name in self.demoted))
