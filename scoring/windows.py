@@ -65,18 +65,22 @@ def first_over(buckets: Buckets, ts: int, bucket_ms: int, window_ms: int, limit:
 
 def slide(times: list[int], ts: int, window_ms: int, keep: int) -> tuple[int, int]:
     """Record event time `ts` in `times` (sorted, the newest `keep` within `window_ms` of the newest
-    kept); return the events in the sliding window (ts - window_ms, ts] before and after this one.
+    kept); return the fullest sliding window holding `ts`, before and after this event.
 
     Buckets align windows to the calendar: 16 messages in 45 s across a minute boundary are 8 in
     each minute. Exact times slide; keeping only `keep` of them bounds the state, and counts
-    saturate at `keep`, which is enough to see a limit of `keep - 1` crossed once.
+    saturate at `keep`, which is enough to see a limit of `keep - 1` crossed once. The windows
+    holding `ts` end at `ts` or at a later kept time, so a message read late still completes a
+    burst it belongs to.
     """
-    before = _in_window(times, ts, window_ms)
+    ends = [ts, *(t for t in times if ts < t < ts + window_ms)]
+    before = max(_in_window(times, end, window_ms) for end in ends)
     bisect.insort(times, ts)
+    after = max(_in_window(times, end, window_ms) for end in ends)
     newest = times[-1]
     drop = bisect.bisect_right(times, newest - window_ms)
     del times[: max(drop, len(times) - keep)]
-    return before, min(before + 1, keep)
+    return min(before, keep), min(after, keep)
 
 
 def _in_window(times: list[int], ts: int, window_ms: int) -> int:

@@ -28,6 +28,9 @@ def run(timestamps):
         ([30_000 + i * 3000 for i in range(PER_MIN + 1)], ["messages_per_minute"]),
         # the same number spread over just over a minute: no sliding minute holds more than the limit
         ([i * 4300 for i in range(PER_MIN + 1)], []),
+        # a burst read out of order (its first message last, or all reversed): counted by event time
+        ([i * 2000 for i in range(1, PER_MIN + 1)] + [0], ["messages_per_minute"]),
+        ([i * 2000 for i in range(PER_MIN, -1, -1)], ["messages_per_minute"]),
         # two bursts a quiet minute apart: each crossing signals
         ([i * 1000 for i in range(PER_MIN + 1)] + [200_000 + i * 1000 for i in range(PER_MIN + 1)],
          ["messages_per_minute", "messages_per_minute"]),

@@ -34,7 +34,9 @@ def test_total_by_window(window, expected):
     [
         ([0, 1000, 2000], [(0, 1), (1, 2), (2, 3)]),
         ([0, 59_999, 60_000], [(0, 1), (1, 2), (1, 2)]),  # (ts - 60 s, ts]: the first has left
-        ([5000, 1000, 3000], [(0, 1), (0, 1), (1, 2)]),  # read out of order: counted by event time
+        # read out of order: the fullest window holding each event, which may end at a later one
+        ([5000, 1000, 3000], [(0, 1), (1, 2), (2, 3)]),
+        ([5000, 200_000, 1000], [(0, 1), (0, 1), (0, 1)]),  # 1000 is a window before the newest: left out
         ([0, 1, 2, 3, 4, 5], [(0, 1), (1, 2), (2, 3), (3, 3), (3, 3), (3, 3)]),  # saturates at `keep`
     ],
 )
