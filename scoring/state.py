@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from scoring.records import SubjectEvent
 from scoring.windows import Buckets
@@ -129,10 +129,7 @@ class AccountState:
     def remember_contact(self, recipient: str, minute: int) -> bool:
         """Record a message to `recipient`; True when it is the first one remembered."""
         first = recipient not in self.contacts
-        self.contacts.pop(recipient, None)
-        self.contacts[recipient] = minute
-        if len(self.contacts) > MAX_CONTACTS:
-            del self.contacts[next(iter(self.contacts))]
+        _push(self.contacts, recipient, minute, MAX_CONTACTS)
         return first
 
     def count_cold(self, recipient: str, message: str) -> bool:
@@ -140,17 +137,11 @@ class AccountState:
         (its answer re-delivered)."""
         if self.cold.get(recipient) == message:
             return False
-        self.cold.pop(recipient, None)
-        self.cold[recipient] = message
-        if len(self.cold) > MAX_COLD:
-            del self.cold[next(iter(self.cold))]
+        _push(self.cold, recipient, message, MAX_COLD)
         return True
 
     def remember_application(self, client: str, ts: int) -> None:
-        self.applied_to.pop(client, None)
-        self.applied_to[client] = ts // 60_000
-        if len(self.applied_to) > MAX_APPLIED_TO:
-            del self.applied_to[next(iter(self.applied_to))]
+        _push(self.applied_to, client, ts // 60_000, MAX_APPLIED_TO)
 
     def room_tail(self, room: str) -> tuple[str, ...]:
         return tuple(self.rooms.get(room, ()))
@@ -307,7 +298,10 @@ def _within(times: list[int], after: int, upto: int) -> bool:
     return i > 0 and times[i - 1] > after
 
 
-def _push(entries: dict[str, str], key: str, value: str, limit: int) -> None:
+V = TypeVar("V")
+
+
+def _push(entries: dict[str, V], key: str, value: V, limit: int) -> None:
     """Set `key` as the newest entry; drop the oldest over `limit`."""
     entries.pop(key, None)
     entries[key] = value
