@@ -77,13 +77,29 @@ def _check_kind(context: TextContext) -> None:
         raise ValueError(f"unknown text kind {context.kind!r}; expected one of {', '.join(KINDS)}")
 
 
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    doc: Normalized
+    found: Gate
+    hits: list[TextHit]
+    cues: list[tuple[str, Span]]
+    names: set[str]  # the model's input
+
+
+def _read(text: str, context: TextContext) -> _Reading:
+    """One text through normalisation, gate, patterns and cues: the same for training and scoring."""
+    doc = normalize(text)
+    found = gate(doc)
+    hits = patterns(doc, found, text, context)
+    cues = negation.cues(doc.norm)
+    return _Reading(doc, found, hits, cues, names(shaped(doc), found.names, hits, cues, context.kind))
+
+
 def read(text: str, context: TextContext = _DEFAULT) -> tuple[list[TextHit], set[str]]:
     """The pattern hits of a text and its feature names (the model's input, training included)."""
     _check_kind(context)
-    doc = normalize(text)
-    found = gate(doc)
-    pattern_hits = patterns(doc, found, text, context)
-    return pattern_hits, names(shaped(doc), found.names, pattern_hits, negation.cues(doc.norm), context.kind)
+    reading = _read(text, context)
+    return reading.hits, reading.names
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,19 +135,16 @@ def analyze(text: str, context: TextContext = _DEFAULT, model: TextModel | None 
 
 
 def _analyze(text: str, context: TextContext, model: TextModel) -> TextAnalysis:
-    doc = normalize(text)
-    found = gate(doc)
-    pattern_hits = patterns(doc, found, text, context)
-    cues = negation.cues(doc.norm)
-    logits = model.logits(names(shaped(doc), found.names, pattern_hits, cues, context.kind))
-    flagged = _flagged(model, logits, pattern_hits, context)
+    r = _read(text, context)
+    logits = model.logits(r.names)
+    flagged = _flagged(model, logits, r.hits, context)
     hits: tuple[TextHit, ...] = ()
     if flagged:
-        feats = features(doc, words(doc), found.names, pattern_hits, cues, context.kind)
+        feats = features(r.doc, words(r.doc), r.found.names, r.hits, r.cues, context.kind)
         p = model.calibrate(logits)
-        decided = (explain.decision(text, model.policies[i], i, p[i], feats, pattern_hits, model) for i in flagged)
+        decided = (explain.decision(text, model.policies[i], i, p[i], feats, r.hits, model) for i in flagged)
         hits = tuple(sorted(decided, key=_strongest))
-    return TextAnalysis(model, logits, hits, tuple(pattern_hits))
+    return TextAnalysis(model, logits, hits, tuple(r.hits))
 
 
 def _passage(text: str, start: int, end: int) -> tuple[int, int]:
