@@ -67,11 +67,12 @@ class Rules:
     exempt_accounts: frozenset[str] = frozenset()  # allow-listed: no rule scores them
     relationships: frozenset[tuple[str, str]] = frozenset()  # (a, b) both ways: contact allowed
     text_model: TextModel = field(default_factory=packaged)  # the learned stage of the text rules
+    # Whether any text rule runs (the text stage is skipped when none does): read for every text,
+    # so worked out once.
+    text_enabled: bool = field(init=False, compare=False, repr=False)
 
-    @property
-    def text_enabled(self) -> bool:
-        """Whether any text rule runs (the text stage is skipped when none does)."""
-        return any(self.detector(name) is not None for name in TEXT_RULES)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text_enabled", any(self.detector(name) is not None for name in TEXT_RULES))
 
     def exempt(self, account: str, detector: str) -> bool:
         """Whether `account` is allow-listed, for every rule or for this signal's rule."""
