@@ -27,14 +27,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from streams import admin, embedded  # noqa: E402
+from streams.recorded import RecordedEvent  # noqa: E402
 from streams.settings import Settings, load  # noqa: E402
-from streams.simulator import SimConfig, SimEvent, generate  # noqa: E402
+from streams.simulator import SimConfig, generate  # noqa: E402
 from tests.integration.workers import Worker, scorer_env  # noqa: E402
 
 WARMUP = 500  # events sent and scored before the clock starts: the group join, first imports
 
 
-async def send(settings: Settings, events: list[SimEvent], rate: float | None, sent: dict[str, float]) -> None:
+async def send(settings: Settings, events: list[RecordedEvent], rate: float | None, sent: dict[str, float]) -> None:
     """Send `events` at `rate` a second (None: at once), noting when each was handed over."""
     producer = AIOKafkaProducer(bootstrap_servers=settings.broker_hosts, linger_ms=1, acks="all")
     await producer.start()
@@ -82,7 +83,7 @@ async def escalations(settings: Settings, sent: dict[str, float], done: asyncio.
     return latencies, unmatched
 
 
-async def measure(settings: Settings, events: list[SimEvent], rate: float) -> tuple[list[float], int]:
+async def measure(settings: Settings, events: list[RecordedEvent], rate: float) -> tuple[list[float], int]:
     sent: dict[str, float] = {}
     done = asyncio.Event()
     reading = asyncio.create_task(escalations(settings, sent, done))

@@ -8,16 +8,12 @@ Kafka key of its topic and the key of that account's state.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 CONTRACT_STAGES = ("pre_contract", "active", "ended")
 FEEDBACK_KINDS = ("rating", "request")
 ROLES = ("client", "freelancer")
 ACCOUNT_EVENT_TYPES = ("signup", "login", "profile_update")
 CONTRACT_EVENT_TYPES = ("invite", "offer", "hire", "direct_contract", "end", "dispute")
-
-ContractStage = Literal["pre_contract", "active", "ended"]
-
 
 @dataclass(frozen=True, slots=True)
 class Message:

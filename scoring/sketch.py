@@ -17,7 +17,6 @@ import zlib
 from functools import lru_cache
 
 BINS = 32
-EMPTY = 0xFFFF  # marker for a bin no shingle fell into (short texts)
 _WORD = re.compile(r"[a-z0-9']+")
 _EMPTY_MIN = 1 << 32  # above any 27-bit bin value
 _LOW7 = int.from_bytes(b"\x7f" * BINS, "big")

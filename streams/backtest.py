@@ -1,7 +1,7 @@
 """Backtest: the worker's decoding, detectors and scoring over recorded events, no broker.
 
-Events (the simulator's JSONL format) are processed in batches through the same
-`Processor` the worker uses, with states in memory; subject events the batch
+Recorded events (`streams.recorded`, the format the simulator writes) are processed in
+batches through the same `Processor` the worker uses, with states in memory; subject events the batch
 derives are fed back as the next batch's first events, as the re-keyed topic
 would deliver them. A batch spans at most a minute of event time: a live worker's
 batches span a second or so (its batch window), so a re-keyed notice (a proposal
@@ -24,8 +24,8 @@ from scoring.step import View
 from streams.letters import MemoryLetterIndex
 from streams.links import MemoryLinkIndex
 from streams.pipeline import Incoming, Processor, account_events, proposals
+from streams.recorded import RecordedEvent
 from streams.schemas import subjects
-from streams.simulator import SimEvent
 
 BATCH = 2000
 BATCH_SPAN_MS = 60_000  # event time a batch may span
@@ -42,7 +42,7 @@ class Backtest:
         return {(e.account_id, p) for e in self.escalations for p in e.policies}
 
 
-def _incoming(events: Iterable[SimEvent]) -> Iterator[Incoming]:
+def _incoming(events: Iterable[RecordedEvent]) -> Iterator[Incoming]:
     offsets: dict[str, int] = {}
     for ev in events:
         offset = offsets[ev.kind] = offsets.get(ev.kind, -1) + 1
@@ -62,7 +62,7 @@ def batches(items: Iterable[Incoming]) -> Iterator[list[Incoming]]:
 
 
 def run(
-    events: Iterable[SimEvent],
+    events: Iterable[RecordedEvent],
     rules: Rules,
     max_event_bytes: int = 65536,
     max_text_chars: int = 20000,

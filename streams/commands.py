@@ -14,7 +14,8 @@ from scoring.rules import RulesError
 from streams import admin, producer
 from streams import demo as demo_runner
 from streams.app import Scorer
-from streams.simulator import SimConfig, generate, read_jsonl, write_jsonl, write_truth
+from streams.recorded import read_jsonl
+from streams.simulator import SimConfig, generate, write_jsonl, write_truth
 
 
 def register(scorer: Scorer) -> None:

@@ -22,7 +22,7 @@ from redis.asyncio import Redis
 from scoring import sketch
 from scoring.letters import LetterMatch
 from scoring.records import Proposal
-from streams.links import ShardedKeys, run_scripts
+from streams.redis_index import LUA_SPLIT, ShardedKeys, run_now, run_scripts
 
 Entries = dict[str, str]  # account -> "proposal id|ts|sketch"
 
@@ -109,14 +109,7 @@ class MemoryLetterIndex(_LetterIndex):
     def observe_now(self, proposals: Sequence[Proposal],
                     sketches: Mapping[str, str] | None = None) -> dict[str, tuple[LetterMatch, ...]]:
         """`observe` for synchronous callers (the backtest): this index never waits."""
-        step = self.observe(proposals, sketches)
-        try:
-            step.send(None)
-        except StopIteration as done:
-            views: dict[str, tuple[LetterMatch, ...]] = done.value
-            return views
-        step.close()
-        raise RuntimeError("MemoryLetterIndex.observe suspended")
+        return run_now(self.observe(proposals, sketches))
 
     async def _read(self, keys: list[str]) -> list[Entries]:
         return [dict(self.bands.get(k, {})) for k in keys]
@@ -133,20 +126,8 @@ class MemoryLetterIndex(_LetterIndex):
 
 # Separators of the scripts' arguments and replies: ids and sketches never hold these bytes.
 _REC, _FIELD = "\x1e", "\x1f"
-_LUA_SPLIT = """
-local function split(s, sep)
-  local t, i = {}, 1
-  if s == '' then return t end
-  while true do
-    local j = string.find(s, sep, i, true)
-    if not j then t[#t + 1] = string.sub(s, i) return t end
-    t[#t + 1] = string.sub(s, i, j - 1)
-    i = j + 1
-  end
-end
-"""
 # ARGV[1]: band keys joined by RS. Returns per key its fields and values joined by US, keys by RS.
-READ_BANDS = _LUA_SPLIT + """
+READ_BANDS = LUA_SPLIT + """
 local out = {}
 for i, k in ipairs(split(ARGV[1], '\\30')) do
   out[i] = table.concat(redis.call('HGETALL', k), '\\31')
@@ -154,7 +135,7 @@ end
 return table.concat(out, '\\30')
 """
 # ARGV[1]: ttl; ARGV[2]: records "key US account US value" joined by RS; an empty value removes.
-WRITE_BANDS = _LUA_SPLIT + """
+WRITE_BANDS = LUA_SPLIT + """
 for _, rec in ipairs(split(ARGV[2], '\\30')) do
   local f = split(rec, '\\31')
   if f[3] == nil or f[3] == '' then

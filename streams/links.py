@@ -6,10 +6,10 @@ in the server by Lua scripts:
 - `fp:{kind}:{hash}`: account -> "first seen,day last seen,role", bounded to the
   `max_per_fingerprint` accounts seen on the latest days (then the latest first seen);
 - `acct:{id}`: "kind:hash" -> first seen, for its `MAX_ACCOUNT_FPS` most recently first
-  seen fingerprints, and "~" -> "day,role" of the latest (for `cluster`).
+  seen fingerprints, and "~" -> "day,role" of the latest.
 
 A new link shows when an account is first seen with a fingerprint another account holds,
-or, for weak fingerprints, which link only in twos (`WEAK`), at any event carrying two that
+or, for weak fingerprints, which link only in twos (`scoring.link_plan.WEAK`), at any event carrying two that
 others hold. A batch's sightings are written with one script call per shard (one round
 trip), which answers for each whether it is the account's first with the fingerprint (its
 time is the first seen stored) and whether others hold it, and for weak pairs (probes)
@@ -24,48 +24,32 @@ seen after it and read in earlier batches. A sighting the index wrote before is 
 again only a week later (`_Index`), after the views are built. Merges are min/max, so
 observing a batch again changes nothing stored and gives the same views (`later` aside: it
 grows with what has been read). `MemoryLinkIndex` runs the same merges over dicts.
+
+Which sightings a batch makes, which events may show a link and the views are worked out
+in `scoring.link_plan` (pure); this module stores and reads.
 """
 
 from __future__ import annotations
 
 import asyncio
-import zlib
-from collections.abc import Container, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
-from redis.exceptions import NoScriptError
 
-from scoring.detectors.linked import STRONG
-from scoring.links import LinkedAccount, LinkView, SharedFingerprint
+from scoring.link_plan import AGAIN, ALONE, DAY_MS, SHARED, AccountUpdate, Plan, build_views, parse_members, revealing
+from scoring.links import LinkView
 from scoring.records import AccountEvent
+from streams.redis_index import LUA_SPLIT, ShardedKeys, run_now, run_scripts
 
-KINDS = (("device", "device_fp"), ("ip", "ip_fp"), ("payment", "payment_fp"), ("phone", "phone_fp"),
-         ("family", "family_fp"))
-FOLLOW = ("device", "payment", "phone")  # IPs link households and offices: not followed by default
 MAX_ACCOUNT_FPS = 32  # fingerprints kept per account
 ROLE = "~"  # the account hash's field of its latest day and role
-DAY_MS = 86_400_000  # last sightings are kept to the day
-ALONE, SHARED = 1, 2  # a first sighting of an account with a fingerprint: no other account holds it / others do
-AGAIN = 3  # not a first sighting, but others hold the fingerprint and the event may show a link (see WRITE)
-WEAK = ("fp:ip:", "fp:phone:", "fp:family:")  # links only in twos: an event with two of them probes them
 
 # Helpers of the scripts. Names and values travel as lines of tab-separated fields (ids and
 # fingerprints hold no control characters): one argument instead of thousands keeps the
 # client's command packing cheap. KEYS[1], the first key of a call, routes it: all its keys
 # share that key's hash tag, hence its slot on Redis Cluster.
-_LUA = """
-local function split(s, sep)
-  local t, i = {}, 1
-  if s == '' then return t end
-  while true do
-    local j = string.find(s, sep, i, true)
-    if not j then t[#t + 1] = string.sub(s, i) return t end
-    t[#t + 1] = string.sub(s, i, j - 1)
-    i = j + 1
-  end
-end
+_LUA = LUA_SPLIT + """
 local function entry(v)
   local first, last, role = string.match(v, '^(%d+),(%d+),(.*)$')
   return tonumber(first), tonumber(last), role
@@ -188,8 +172,6 @@ class LinkIndex(Protocol):
 
     async def flush(self) -> None: ...
 
-    async def cluster(self, account_id: str, max_accounts: int = 50) -> dict[str, Any]: ...
-
 
 class NoLinkIndex:
     """No link index (`RISKSCORER_LINKS_SHARDS=0`): no views, so no duplicate-account or
@@ -200,71 +182,6 @@ class NoLinkIndex:
 
     async def flush(self) -> None:
         return None
-
-    async def cluster(self, account_id: str, max_accounts: int = 50) -> dict[str, Any]:
-        return _cluster_dict(account_id, {account_id: 0}, {}, {}, False)
-
-
-_NAMED = tuple((kind, attr, f"fp:{kind}:") for kind, attr in KINDS)
-
-
-@dataclass(slots=True)
-class Plan:
-    """A batch's sightings: one per fingerprint of each event."""
-
-    events: Sequence[AccountEvent]
-    sightings: list[tuple[str, str, str, int]] = field(default_factory=list)  # (fp name, account, role, ts)
-    owners: list[int] = field(default_factory=list)  # the event of each sighting (its index)
-    # Whether a sighting probes: a weak fingerprint of an event with two or more, which could link
-    # in twos at any such event, first sighting or not; whether others hold it is always asked.
-    probes: list[bool] = field(default_factory=list)
-
-    @classmethod
-    def of(cls, events: Sequence[AccountEvent]) -> Plan:
-        plan = cls(events)
-        sightings, owners, probes = plan.sightings, plan.owners, plan.probes
-        for i, ev in enumerate(events):
-            start, weak = len(sightings), 0
-            for _, attr, prefix in _NAMED:
-                value = getattr(ev, attr)
-                if value:
-                    sightings.append((prefix + value, ev.account_id, ev.role, ev.ts))
-                    owners.append(i)
-                    weak += prefix in WEAK
-            probes.extend(weak > 1 and sightings[n][0].startswith(WEAK) for n in range(start, len(sightings)))
-        return plan
-
-    def named(self, i: int) -> list[tuple[str, str, str]]:
-        """(kind, hash, fp name) of each fingerprint of event `i`."""
-        ev = self.events[i]
-        return [(kind, value, prefix + value) for kind, attr, prefix in _NAMED if (value := getattr(ev, attr))]
-
-    def firsts(self, flags: list[int]) -> dict[str, AccountUpdate]:
-        """The accounts' first sightings with fingerprints ("acct:{id}" -> update)."""
-        firsts = [n for n, flag in enumerate(flags) if flag in (ALONE, SHARED)]
-        return self.accounts(firsts, set(firsts))
-
-    def accounts(self, positions: list[int], first_seen: Container[int] = ()) -> dict[str, AccountUpdate]:
-        """The latest day and role of the accounts of the sightings at `positions` ("acct:{id}" ->
-        update), with the fingerprints of those `first_seen` and the times they were."""
-        accounts: dict[str, AccountUpdate] = {}
-        for n in positions:
-            name, account, role, ts = self.sightings[n]
-            day = ts - ts % DAY_MS
-            up = accounts.get("acct:" + account) or accounts.setdefault("acct:" + account, AccountUpdate(day, role))
-            if (day, role) > (up.day, up.role):
-                up.day, up.role = day, role
-            if n in first_seen:
-                key = name[3:]
-                up.fps[key] = min(ts, up.fps.get(key, ts))
-        return accounts
-
-
-@dataclass(slots=True)
-class AccountUpdate:
-    day: int
-    role: str
-    fps: dict[str, int] = field(default_factory=dict)  # "kind:hash" -> first seen
 
 
 def merge_sightings(docs: dict[str, dict[str, list[Any]]], sightings: list[tuple[str, str, str, int]],
@@ -314,74 +231,8 @@ def merge_account(doc: dict[str, Any], update: AccountUpdate) -> None:
             del doc[key]
 
 
-Members = dict[str, tuple[int, int, str]]  # account -> (first seen, day last seen, role)
-
-
-def revealing(plan: Plan, flags: list[int]) -> list[int]:
-    """The events that may show a link: a fingerprint first seen or seen again (AGAIN) and held by
-    other accounts, with it a strong fingerprint so held or a second one that may be held (the
-    detectors link accounts by one strong or two weak fingerprints). A signup whose only
-    fingerprint held by others is a household's IP needs no view."""
-    leads, strong, may = set(), set(), [0] * len(plan.events)
-    for n, flag in enumerate(flags):
-        held = flag in (SHARED, AGAIN)
-        if held or (flag == 0 and not plan.probes[n]):  # 0 for a probe: asked, and no one else holds it
-            i = plan.owners[n]
-            may[i] += 1
-            if held:
-                leads.add(i)
-                if plan.sightings[n][0].split(":", 2)[1] in STRONG:
-                    strong.add(i)
-    return sorted(i for i in leads if i in strong or may[i] >= 2)
-
-
-def build_views(events: Sequence[AccountEvent], plan: Plan, events_shown: list[int], entries: dict[str, Members],
-                horizon_ms: int) -> dict[str, LinkView]:
-    """Views of `events_shown`: per fingerprint, the accounts seen with it within the horizon
-    before the event, first seen at or before it (`shared`) or after it and read in an earlier
-    batch (`later`)."""
-    batch: dict[str, set[str]] = {}
-    for name, account, _, _ in plan.sightings:
-        batch.setdefault(name, set()).add(account)
-    known: dict[tuple[str, str], LinkedAccount] = {}
-
-    def linked(items: list[tuple[int, str, str]]) -> tuple[LinkedAccount, ...]:
-        return tuple(known.get((a, r)) or known.setdefault((a, r), LinkedAccount(a, r)) for _, a, r in sorted(items))
-
-    views = {}
-    for i in events_shown:
-        ev = events[i]
-        floor = ev.ts - ev.ts % DAY_MS - horizon_ms
-        shared, later = [], []
-        for kind, value, name in plan.named(i):
-            before, after = [], []
-            for account, (first, last, role) in entries[name].items():
-                if last < floor or account == ev.account_id:
-                    continue
-                if first <= ev.ts:
-                    before.append((first, account, role))
-                elif account not in batch[name]:
-                    after.append((first, account, role))
-            if before:
-                shared.append(SharedFingerprint(kind, value, linked(before)))
-            if after:
-                later.append(SharedFingerprint(kind, value, linked(after)))
-        if shared or later:
-            views[ev.event_id] = LinkView(ev.account_id, ev.role, tuple(shared), tuple(later))
-    return views
-
-
-def parse_members(fields: dict[str, str]) -> Members:
-    """A fingerprint hash's "first,last,role" values."""
-    out = {}
-    for account, value in fields.items():
-        first, last, role = value.split(",", 2)
-        out[account] = (int(first), int(last), role)
-    return out
-
-
 class _Index:
-    """Planning, views and the cluster walk; subclasses merge and read.
+    """Which sightings to write when, and the views; subclasses merge and read.
 
     A sighting this index wrote before (same account, fingerprint and role, at an earlier time)
     cannot be a first sighting: it could only move the day last seen forward. It is written
@@ -481,46 +332,6 @@ class _Index:
             self._write_later(plan, due)
         return views
 
-    async def cluster(
-        self, account_id: str, max_accounts: int = 50, follow: Sequence[str] = FOLLOW
-    ) -> dict[str, Any]:
-        """Accounts reachable from `account_id` over shared fingerprints of the `follow` kinds,
-        breadth first, at most `max_accounts`; with the fingerprints they share."""
-        roles: dict[str, str] = {}
-        depth = {account_id: 0}
-        members: dict[str, list[str]] = {}  # "kind:hash" -> accounts of the cluster seen with it
-        frontier, truncated = [account_id], False
-        while frontier:
-            source: dict[str, int] = {}  # fingerprint -> depth of the account it was reached from
-            for account, doc in zip(frontier, await self._record_read({}, [f"acct:{a}" for a in frontier]),
-                                    strict=True):
-                roles[account] = doc.get(ROLE, ",").split(",", 1)[1]
-                for key in sorted(doc):
-                    if key.split(":", 1)[0] in follow and key not in members:
-                        source.setdefault(key, depth[account])
-            keys, frontier = sorted(source), []
-            for key, fields in zip(keys, await self._record_read({}, [f"fp:{k}" for k in keys]), strict=True):
-                members[key] = []
-                for account, _ in sorted(parse_members(fields).items(), key=lambda kv: (kv[1][0], kv[0])):
-                    if account not in depth and len(depth) >= max_accounts:
-                        truncated = True
-                        continue
-                    if account not in depth:
-                        depth[account] = source[key] + 1
-                        frontier.append(account)
-                    members[key].append(account)
-        return _cluster_dict(account_id, depth, roles, members, truncated)
-
-
-def _cluster_dict(account_id: str, depth: dict[str, int], roles: dict[str, str],
-                  members: dict[str, list[str]], truncated: bool) -> dict[str, Any]:
-    shared = [
-        {"kind": k.split(":", 1)[0], "fingerprint": k.split(":", 1)[1], "accounts": sorted(accts)}
-        for k, accts in sorted(members.items()) if len(accts) > 1
-    ]
-    accounts = [{"account_id": a, "role": roles.get(a, ""), "depth": d} for a, d in depth.items()]
-    return {"account_id": account_id, "accounts": accounts, "shared": shared, "truncated": truncated}
-
 
 class MemoryLinkIndex(_Index):
     """In-memory twin of `RedisLinkIndex` (same merges and views); nothing expires."""
@@ -532,14 +343,7 @@ class MemoryLinkIndex(_Index):
 
     def observe_now(self, events: Sequence[AccountEvent]) -> dict[str, LinkView]:
         """`observe` for synchronous callers (the backtest): this index never waits."""
-        step = self.observe(events)
-        try:
-            step.send(None)
-        except StopIteration as done:
-            views: dict[str, LinkView] = done.value
-            return views
-        step.close()
-        raise RuntimeError("MemoryLinkIndex.observe suspended")
+        return run_now(self.observe(events))
 
     async def _write(self, plan: Plan, send: list[int]) -> list[int]:
         flags = [0] * len(plan.sightings)
@@ -560,28 +364,6 @@ class MemoryLinkIndex(_Index):
             return {a: f"{first},{last},{role}" for a, (first, last, role) in self.fps.get(name, {}).items()}
         doc = self.accounts.get(name, {})
         return {k: f"{v[0]},{v[1]}" if k == ROLE else str(v) for k, v in doc.items()}
-
-
-@dataclass(frozen=True, slots=True)
-class ShardedKeys:
-    """Redis keys under `prefix` whose shard (a CRC-32 of the name) is their hash tag: the keys
-    of one shard share a Redis Cluster slot, so one script call can touch them all."""
-
-    prefix: str
-    shards: int
-
-    def shard(self, name: str) -> int:
-        return zlib.crc32(name.encode()) % self.shards
-
-    def key(self, name: str) -> str:
-        return f"{self.prefix}{{{self.shard(name)}}}:{name}"
-
-    def by_shard(self, names: list[str]) -> list[list[str]]:
-        """The names grouped by shard, each group in the order given."""
-        groups: dict[int, list[str]] = {}
-        for name in names:
-            groups.setdefault(self.shard(name), []).append(name)
-        return list(groups.values())
 
 
 class RedisLinkIndex(_Index):
@@ -661,20 +443,3 @@ class RedisLinkIndex(_Index):
                 fields = line.split("\t") if line else []
                 found[name] = dict(zip(fields[::2], fields[1::2], strict=True))
         return [found[n] for n in names]
-
-
-async def run_scripts(redis: Redis, shas: dict[str, str], script: str,
-                      calls: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
-    """Run `script` once per (first key, args) in one pipeline, the key as KEYS[1] (the call's
-    other keys share its hash tag and travel in the args); load it first if the server lacks it."""
-    for attempt in range(2):
-        if script not in shas or attempt:
-            shas[script] = str(await redis.script_load(script))
-        pipe = redis.pipeline(transaction=False)
-        for key, args in calls:
-            pipe.evalsha(shas[script], 1, key, *args)
-        try:
-            return list(await pipe.execute()) if calls else []
-        except NoScriptError:  # a restarted or flushed server: load and run again
-            continue
-    raise RuntimeError("Redis does not keep the scripts loaded into it")

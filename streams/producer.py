@@ -8,13 +8,13 @@ from collections.abc import Callable, Iterable
 from aiokafka import AIOKafkaProducer
 
 from streams import security
+from streams.recorded import RecordedEvent
 from streams.settings import Settings
-from streams.simulator import SimEvent
 
 
 async def send_events(
     settings: Settings,
-    events: Iterable[SimEvent],
+    events: Iterable[RecordedEvent],
     progress: Callable[[int], None] | None = None,
     chunk: int = 2000,
     rate: float | None = None,

@@ -12,15 +12,12 @@ shipped stays in `state_dicts/` under its id, so a state written by an older
 release is still read. Older encodings are read too: plain JSON (starts with
 `{`) and zlib-deflated JSON.
 
-    python -m streams.statecodec train --id N [--accounts A] [--seed S]
-
-trains dictionary N from simulated states and writes `state_dicts/N.zdict`;
-`CURRENT` then selects it for writing.
+A new dictionary is trained from simulated states by `python -m streams.devtools
+train-state-dict --id N` (`streams/devtools.py`); `CURRENT` then selects it for writing.
 """
 
 from __future__ import annotations
 
-import argparse
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
@@ -99,58 +96,3 @@ def train(dict_id: int, samples: list[bytes], size: int = DICT_BYTES) -> bytes:
     trained = zstandard.train_dictionary(size, buffers, dict_id=dict_id, level=LEVEL, threads=0)
     data: bytes = trained.as_bytes()
     return data
-
-
-class _Snapshots(dict[str, bytes]):
-    """A backtest's state store that keeps every state written, not only the last."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.written: list[bytes] = []
-
-    def __setitem__(self, account: str, raw: bytes) -> None:
-        self.written.append(raw)
-        super().__setitem__(account, raw)
-
-
-def simulated_states(accounts: int, days: float, seed: int) -> list[bytes]:
-    """State JSON of a simulated stream's accounts, each time a batch of the backtest wrote one."""
-    from streams import backtest  # the simulator and the backtest are needed only to train
-    from streams.rules_file import load_rules
-    from streams.settings import DEFAULT_RULES
-    from streams.simulator import SimConfig, generate
-
-    global _codec
-    saved, _codec = _codec, StateCodec({}, None)  # the backtest writes plain JSON
-    try:
-        states = _Snapshots()
-        backtest.run(generate(SimConfig(accounts=accounts, days=days, seed=seed)).events,
-                     load_rules(DEFAULT_RULES), states=states)
-    finally:
-        _codec = saved
-    return states.written
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m streams.statecodec")
-    sub = parser.add_subparsers(dest="command", required=True)
-    cmd = sub.add_parser("train", help="train a state dictionary from simulated states")
-    cmd.add_argument("--id", type=int, required=True)
-    cmd.add_argument("--accounts", type=int, default=600)
-    cmd.add_argument("--days", type=float, default=7.0)
-    cmd.add_argument("--seed", type=int, default=11)
-    args = parser.parse_args(argv)
-    path = DICT_DIR / f"{args.id}.zdict"
-    if path.exists():
-        parser.error(f"{path} exists: a shipped dictionary is never replaced (states name it)")
-    samples = simulated_states(args.accounts, args.days, args.seed)
-    path.write_bytes(train(args.id, samples))
-    print(f"{path}: {path.stat().st_size} bytes from {len(samples)} states")  # noqa: T201
-
-
-if __name__ == "__main__":
-    # Run as a script this file is `__main__`, while the pipeline imports `streams.statecodec`:
-    # the codec the backtest uses lives in the latter.
-    from streams.statecodec import main as module_main
-
-    module_main()

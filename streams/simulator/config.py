@@ -1,10 +1,11 @@
-"""The simulator's configuration, its event type, and the bad-actor catalogue."""
+"""The simulator's configuration and the bad-actor catalogue."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
+
+from streams.recorded import RecordedEvent
 
 DAY_MS = 86_400_000
 HOUR_MS = 3_600_000
@@ -31,16 +32,6 @@ BAD_KINDS: dict[str, tuple[str, ...]] = {
     "low_quality": ("low_quality",),
 }
 
-POLICIES = (
-    "off_platform_payment",
-    "off_platform_contact",
-    "feedback_manipulation",
-    "harassment",
-    "spam_scam",
-    "duplicate_account",
-    "low_quality",
-    "client_risk",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,21 +48,7 @@ class SimConfig:
         return self.start_ts + int(self.days * DAY_MS)
 
 
-@dataclass(frozen=True, slots=True)
-class SimEvent:
-    kind: str  # topic kind
-    key: str  # Kafka key (the actor)
-    ts: int
-    value: dict[str, Any] | None  # the event, valid per its schema ...
-    raw: bytes | None = None  # ... or, for malformed events, the raw bytes to send
-
-    def payload(self) -> bytes:
-        if self.raw is not None:
-            return self.raw
-        return json.dumps(self.value, separators=(",", ":")).encode()
-
-
 @dataclass(frozen=True)
 class Simulation:
-    events: list[SimEvent]  # sorted by ts (stable)
+    events: list[RecordedEvent]  # sorted by ts (stable)
     truth: dict[str, Any]

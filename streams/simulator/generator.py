@@ -7,8 +7,9 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+from scoring.rules import POLICIES
 from streams.simulator import behaviours, honest, logins, lookalikes, malformed, population, schemes
-from streams.simulator.config import BAD_KINDS, POLICIES, SimConfig, Simulation
+from streams.simulator.config import BAD_KINDS, SimConfig, Simulation
 from streams.simulator.population import Account
 from streams.simulator.world import World
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from streams.recorded import RecordedEvent
 from streams.simulator.chat import DELIVERABLES, PRODUCTS, Job, job_title
-from streams.simulator.config import SimConfig, SimEvent
+from streams.simulator.config import SimConfig
 from streams.simulator.innocent import TOPICS, RoundRobin
 from streams.simulator.population import Account
 
@@ -20,7 +21,7 @@ class World:
         self.config = config
         self.rng = rng
         self.accounts = {a.id: a for a in accounts}
-        self.events: list[SimEvent] = []
+        self.events: list[RecordedEvent] = []
         self.jobs: list[Job] = []
         self.lines = RoundRobin()
         self._seq = 0
@@ -69,7 +70,7 @@ class World:
         ts = value["ts"]
         if not self.start <= ts < self.end:
             return False
-        self.events.append(SimEvent(kind, key, ts, value))
+        self.events.append(RecordedEvent(kind, key, ts, value))
         return True
 
     def _base(self, prefix: str, ts: int) -> dict[str, Any]:

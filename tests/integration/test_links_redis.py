@@ -88,34 +88,6 @@ def test_same_views_as_memory_and_replay_changes_nothing(services, name, batch):
                 await red.observe(part)
             await red.flush()
             assert (await snapshot(redis, prefix))[0] == before
-            for account in sorted({e.account_id for e in events})[:10]:
-                assert await red.cluster(account, 8) == await mem.cluster(account, 8)
-        finally:
-            await redis.aclose()
-
-    asyncio.run(run())
-
-
-def test_cluster_of_a_ring_of_duplicates(services):
-    events = [login(0, "f1", device="d1", ip="office"), login(1, "f2", device="d1", payment="p1"),
-              login(2, "f3", payment="p1", phone="ph"), login(3, "f4", phone="ph"),
-              login(4, "c1", "client", ip="office")]
-
-    async def run():
-        redis, _, red, _, _, _, _ = await both(services.redis_url, events, 2)
-        try:
-            out = await red.cluster("f1")
-            assert [(a["account_id"], a["role"], a["depth"]) for a in out["accounts"]] == [
-                ("f1", "freelancer", 0), ("f2", "freelancer", 1), ("f3", "freelancer", 2),
-                ("f4", "freelancer", 3)]
-            assert [(s["kind"], s["fingerprint"], s["accounts"]) for s in out["shared"]] == [
-                ("device", "d1", ["f1", "f2"]), ("payment", "p1", ["f2", "f3"]), ("phone", "ph", ["f3", "f4"])]
-            assert not out["truncated"]
-            assert [a["account_id"] for a in (await red.cluster("f1", 2))["accounts"]] == ["f1", "f2"]
-            with_ip = await red.cluster("f1", follow=("device", "ip"))
-            assert [a["account_id"] for a in with_ip["accounts"]] == ["f1", "f2", "c1"]
-            nobody = await red.cluster("nobody")
-            assert nobody["accounts"] == [{"account_id": "nobody", "role": "", "depth": 0}]
         finally:
             await redis.aclose()
 

@@ -16,8 +16,8 @@ import pytest
 
 from streams import backtest, embedded
 from streams.cli import load_rules
+from streams.recorded import RecordedEvent
 from streams.settings import DEFAULT_RULES
-from streams.simulator import SimEvent
 from tests.integration import tls_proxy
 from tests.integration.kafka_client import produce, read_all
 from tests.integration.test_pipeline import T0, msg, scenario, topic
@@ -43,7 +43,7 @@ def own_redis() -> Iterator[list[embedded.Service]]:
 def undisturbed() -> list[dict]:
     """The scenario's escalations as the backtest (the worker's code, in memory, no outage) makes
     them, in the form `same` compares."""
-    events = [SimEvent(kind, key.decode(), orjson.loads(value)["ts"], orjson.loads(value))
+    events = [RecordedEvent(kind, key.decode(), orjson.loads(value)["ts"], orjson.loads(value))
               for kind, key, value in scenario()]
     result = backtest.run(events, load_rules(DEFAULT_RULES))
     return same(e.to_dict() for e in result.escalations)

@@ -18,8 +18,8 @@ from scoring.escalation import Escalation
 from scoring.rules import Rules
 from streams.backtest import run
 from streams.cli import load_rules
+from streams.recorded import RecordedEvent
 from streams.settings import DEFAULT_RULES
-from streams.simulator import SimEvent
 
 T0 = 1_767_225_600_000  # 2026-01-01T00:00:00Z
 MINUTE = 60_000
@@ -34,12 +34,13 @@ def _rules() -> Rules:
 
 @dataclass
 class Story:
-    events: list[SimEvent] = field(default_factory=list)
+    events: list[RecordedEvent] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=itertools.count)
 
     def _emit(self, topic: str, key: str, at: float, value: dict[str, Any]) -> None:
         ts = T0 + int(at * MINUTE)
-        self.events.append(SimEvent(topic, key, ts, {"event_id": f"{topic[:3]}-{next(self._ids)}", "ts": ts} | value))
+        body = {"event_id": f"{topic[:3]}-{next(self._ids)}", "ts": ts} | value
+        self.events.append(RecordedEvent(topic, key, ts, body))
 
     def account(self, at: float, account: str, role: str, kind: str = "login", **fps: str) -> None:
         """Signup or login; fps: country, device, ip, payment, phone, family."""

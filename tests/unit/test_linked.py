@@ -210,19 +210,6 @@ def test_no_rule_no_signal():
     assert [linked.detect(state, login(i, "f1", country=c), view, None) for i, c in enumerate("ABCD")] == [[]] * 4
 
 
-def test_cluster_follows_devices_and_payments_not_ips():
-    events = [login(0, "a", device="d1", ip="office"), login(1, "b", device="d1", payment="p1"),
-              login(2, "c", payment="p1"), login(3, "x", ip="office")]
-    index = MemoryLinkIndex()
-    observe(events, 1000, index)
-    out = asyncio.run(index.cluster("a"))
-    assert [(a["account_id"], a["depth"]) for a in out["accounts"]] == [("a", 0), ("b", 1), ("c", 2)]
-    assert out["shared"] == [{"kind": "device", "fingerprint": "d1", "accounts": ["a", "b"]},
-                             {"kind": "payment", "fingerprint": "p1", "accounts": ["b", "c"]}]
-    assert not out["truncated"]
-    assert asyncio.run(index.cluster("a", max_accounts=2))["truncated"]
-
-
 def test_observe_now_for_the_synchronous_backtest():
     events = SCENARIOS["three on one device"][0]
     assert MemoryLinkIndex().observe_now(events) == observe(events)

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from scoring.records import SubjectEvent
 from streams import backtest
+from streams.recorded import RecordedEvent
 from streams.schemas import subjects
 from streams.schemas.fields import ID_MAX
-from streams.simulator.config import SimEvent
 from tests.unit.helpers import rules
 
 T0 = 1_767_225_600_000
 
 
-def signup(account: str, event_id: str, ts: int) -> SimEvent:
-    return SimEvent("accounts", account, ts, {
+def signup(account: str, event_id: str, ts: int) -> RecordedEvent:
+    return RecordedEvent("accounts", account, ts, {
         "event_id": event_id, "ts": ts, "type": "signup", "account_id": account, "role": "freelancer",
         "country": "PT", "device_fp": "dev-1a2b3c4d5e6f", "ip_fp": f"ip-{account[-1]}"})
 
