@@ -6,14 +6,12 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY scoring ./scoring
 COPY streams ./streams
-COPY deploy/rules.toml ./deploy/rules.toml
 RUN pip install --no-cache-dir . \
     && useradd --system --no-create-home --uid 10001 riskscorer \
     && mkdir -p /tmp/riskscorer-data \
     && chown riskscorer /tmp/riskscorer-data
 USER riskscorer
-ENV RISKSCORER_RULES_FILE=/app/deploy/rules.toml \
-    RISKSCORER_WEB_HOST=0.0.0.0 \
+ENV RISKSCORER_WEB_HOST=0.0.0.0 \
     RISKSCORER_WEB_PORT=6066 \
     RISKSCORER_DATA_DIR=/tmp/riskscorer-data
 EXPOSE 6066

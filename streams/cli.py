@@ -2,7 +2,8 @@
 
 Settings and rules are checked before anything starts; a bad one ends the
 program with a message naming it. `riskscorer worker` with no broker or Redis
-configured starts the embedded ones and stops them on exit. `riskscorer classify`
+configured starts the embedded ones and stops them on exit (not for `--help`: help
+starts nothing). `riskscorer --version` is the project's version. `riskscorer classify`
 needs no broker and skips Faust altogether: its start-up is most of a small run.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import sys
+from importlib import metadata
 
 from scoring.rules import Rules, RulesError
 from streams.rules_file import load_model, load_rules
@@ -56,8 +58,26 @@ def command_of(argv: list[str]) -> str | None:
     return None
 
 
+def version() -> str:
+    """The installed project's version (Faust's own `--version` would print Faust's)."""
+    try:
+        return metadata.version("riskscorer")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def _global_flag(argv: list[str], flag: str) -> bool:
+    """Whether `flag` is given before the command word (a command may have an option of that name)."""
+    command = command_of(argv)
+    before = argv if command is None else argv[: argv.index(command)]
+    return flag in before
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
+    if _global_flag(argv, "--version"):
+        print(f"riskscorer {version()}")  # noqa: T201
+        return
     try:
         settings = load()
         rules = load_rules(settings.rules_file, load_model(settings.text_model_file))
@@ -75,7 +95,7 @@ def main(argv: list[str] | None = None) -> None:
 def _faust_main(settings: Settings, rules: Rules, argv: list[str], command: str | None) -> None:
     from streams import admin, app, commands, embedded
 
-    if command == "worker":
+    if command == "worker" and "--help" not in argv:  # help starts nothing
         try:
             settings = _prepare_worker(settings)
         except (embedded.EmbeddedError, admin.TopicError) as exc:

@@ -15,8 +15,7 @@ from typing import Any, TypeVar
 from scoring.text.normalize import FOLD_LIMIT
 
 PREFIX = "RISKSCORER_"
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_RULES = REPO_ROOT / "deploy" / "rules.toml"
+DEFAULT_RULES = Path(__file__).resolve().with_name("rules.toml")  # the default rules, shipped in the package
 
 T = TypeVar("T")
 

@@ -33,3 +33,49 @@ def test_classify_runs_without_faust_and_names_the_bad_line() -> None:
     (first,) = [json.loads(x) for x in done.stdout.splitlines()]
     assert first["labels"] == ["off_platform_payment"] and first["model_version"]
     assert "faust" not in done.stderr.lower()
+
+
+HELP = """
+import sys
+from streams import admin, cli, embedded
+
+def refuse(*args, **kwargs):
+    raise AssertionError("--help started a service")
+
+embedded.start = refuse
+admin.ensure_topics = refuse
+for command in sys.argv[1:]:
+    argv = [command, "--help"] if command else ["--help"]
+    try:
+        cli.main(argv)
+    except SystemExit as exc:
+        assert exc.code in (0, None), (argv, exc.code)
+    else:
+        raise AssertionError(f"{argv} went on after its help")
+"""
+COMMANDS = ["", "worker", "demo", "simulate", "backtest", "train-text", "publish-rules", "reinstate-rule",
+            "create-topics", "classify", "send", "tables", "agents"]
+
+
+def test_help_of_every_command_starts_nothing_and_writes_nothing(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("RISKSCORER_")}
+    done = subprocess.run([sys.executable, "-c", HELP, *COMMANDS], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    for command in COMMANDS[1:]:
+        assert f"riskscorer {command} [OPTIONS]" in done.stdout or f"usage: riskscorer {command}" in done.stdout
+    assert "embedded services" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_version_is_the_projects() -> None:
+    import subprocess
+    import sys
+    from importlib import metadata
+
+    done = subprocess.run([sys.executable, "-m", "streams", "--version"], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == f"riskscorer {metadata.version('riskscorer')}"
+    assert "faust" not in done.stdout.lower()
