@@ -1,0 +1,1 @@
+"""Pure scoring core: records, detectors, score and decide. No I/O, no clock."""

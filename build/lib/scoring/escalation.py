@@ -1,0 +1,113 @@
+"""Escalations: what goes to the reviewers, with a deterministic id."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+from scoring.rules import Rules
+from scoring.score import follow_up
+from scoring.state import AccountState
+
+
+@dataclass(frozen=True, slots=True)
+class Escalation:
+    escalation_id: str
+    account_id: str
+    policies: tuple[str, ...]
+    score: float
+    scores: dict[str, float]
+    severity: str
+    reasons: tuple[str, ...]
+    evidence: tuple[dict[str, Any], ...]
+    rule_version: str
+    model_version: str  # of the text model that read the texts in evidence
+    ts: int
+    trigger_event_id: str
+    follow_up: int = 0  # 0: first in its cooldown period; n: the nth on stronger evidence
+    evidence_omitted: int = 0  # oldest evidence items left out to keep the escalation under its size cap
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "escalation_id": self.escalation_id,
+            "account_id": self.account_id,
+            "policies": list(self.policies),
+            "score": self.score,
+            "scores": self.scores,
+            "severity": self.severity,
+            "reasons": list(self.reasons),
+            "evidence": list(self.evidence),
+            "rule_version": self.rule_version,
+            "model_version": self.model_version,
+            "ts": self.ts,
+            "trigger_event_id": self.trigger_event_id,
+            "follow_up": self.follow_up,
+        }
+        if self.evidence_omitted:
+            out["evidence_omitted"] = self.evidence_omitted
+        return out
+
+    def without_oldest_evidence(self) -> Escalation:
+        """The escalation less its oldest evidence item, with the reasons of those left."""
+        oldest = min(range(len(self.evidence)), key=lambda i: self.evidence[i]["ts"])
+        evidence = self.evidence[:oldest] + self.evidence[oldest + 1:]
+        return replace(self, evidence=evidence, reasons=_reasons(evidence),
+                       evidence_omitted=self.evidence_omitted + 1)
+
+
+def _reasons(evidence: tuple[dict[str, Any], ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(item["reason"] for item in evidence))
+
+
+def escalation_id(account: str, policy_buckets: list[tuple[str, int]], version: str,
+                  follow_ups: dict[str, int] | None = None, content: str = "") -> str:
+    """Same account, policies, cooldown periods (and follow-up numbers), rule version and
+    content: same id, on any replay. `content` (see `content_digest`) makes an id name one
+    content only: a consumer that drops duplicates by id never drops a different decision."""
+    n = follow_ups or {}
+    parts = [account, version] + [f"{p}@{b}" + (f"#{n[p]}" if n.get(p) else "") for p, b in sorted(policy_buckets)]
+    if content:
+        parts.append(content)
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
+
+
+def content_digest(esc: Escalation) -> str:
+    """A digest of everything an escalation says but its id."""
+    doc = esc.to_dict()
+    del doc["escalation_id"]
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def build(
+    account: str,
+    policies: list[str],
+    touched: dict[str, float],
+    state: AccountState,
+    rules: Rules,
+    ts: int,
+    trigger_event_id: str,
+) -> Escalation:
+    scores = {p: round(touched[p], 3) for p in policies}
+    top = max(scores.values())
+    evidence = tuple(item for p in policies for item in state.evidence.get(p, ()))
+    reasons = _reasons(evidence)
+    esc = Escalation(
+        escalation_id="",
+        account_id=account,
+        policies=tuple(policies),
+        score=top,
+        scores=scores,
+        severity=rules.severity_of(top),
+        reasons=reasons,
+        evidence=evidence,
+        rule_version=rules.version,
+        model_version=rules.text_model.version,
+        ts=ts,
+        trigger_event_id=trigger_event_id,
+        follow_up=max(follow_up(state, p) for p in policies),
+    )
+    buckets = [(p, state.escalated[p]) for p in policies]
+    follow_ups = {p: follow_up(state, p) for p in policies}
+    return replace(esc, escalation_id=escalation_id(account, buckets, rules.version, follow_ups, content_digest(esc)))

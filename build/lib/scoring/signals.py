@@ -1,0 +1,81 @@
+"""Signals: what a detector saw, with the evidence a reviewer can check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# What a signal quotes is bounded, whatever the event held: its evidence is kept in the account's
+# state, its Redis profile and every escalation that cites it (a 20 KB message quoted in full
+# made a 221 KB escalation). Offsets still point into the original text.
+REASON_MAX = 300  # characters of a reason
+EXCERPT_MAX = 120  # characters of a span's text
+SPANS_MAX = 5
+COUNTERS_MAX = 8
+ELLIPSIS = "…"
+
+
+def excerpt(text: str, limit: int) -> str:
+    """`text`, or its first characters and an ellipsis when longer than `limit`."""
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
+
+
+@dataclass(frozen=True, slots=True)
+class Counter:
+    """A windowed counter value that crossed a threshold."""
+
+    name: str
+    value: int
+    window_s: int
+    threshold: int
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A matched piece of an event's text, as offsets into the original text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TextRef:
+    """The text a text signal read (cut to a bound), its kind, and the model that read it: what a
+    reviewer's verdict turns into a labelled example."""
+
+    kind: str
+    body: str
+    model_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    policy: str
+    detector: str
+    weight: float
+    reason: str
+    event_id: str
+    ts: int
+    counters: tuple[Counter, ...] = ()
+    spans: tuple[Span, ...] = ()
+    text: TextRef | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "policy": self.policy,
+            "detector": self.detector,
+            "weight": round(self.weight, 4),
+            "reason": excerpt(self.reason, REASON_MAX),
+            "event_id": self.event_id,
+            "ts": self.ts,
+            "counters": [
+                {"name": c.name, "value": c.value, "window_s": c.window_s, "threshold": c.threshold}
+                for c in self.counters[:COUNTERS_MAX]
+            ],
+            "spans": [{"start": s.start, "end": s.end, "text": excerpt(s.text, EXCERPT_MAX)}
+                      for s in self.spans[:SPANS_MAX]],
+        }
+        if self.text is not None:
+            out["text"] = {"kind": self.text.kind, "body": self.text.body, "model_version": self.text.model_version}
+        return out

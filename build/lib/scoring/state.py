@@ -1,0 +1,316 @@
+"""Per-account state: windowed counters, policy scores, cooldowns, recent evidence.
+
+Kept as plain lists and dicts so it round-trips through JSON exactly (the
+stream layer stores it as bytes). `applied` holds the last source position
+applied per input partition, which makes updates idempotent under replay.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from scoring.records import SubjectEvent
+from scoring.windows import Buckets
+
+MAX_CONTACTS = 400  # distinct recipients remembered for "first message" detection
+MAX_ROOMS = 3  # rooms whose last messages are kept for split-contact detection
+ROOM_TAIL = 2  # messages kept per room
+TAIL_CHARS = 96  # last characters kept per message: where a detail split across messages starts
+MAX_EVIDENCE = 5  # signals kept per policy for the escalation's evidence
+MAX_PROPOSALS = 6  # recent proposal sketches kept for repeated-cover-letter detection
+MAX_CONTRACTS = 16  # contracts whose feedback requests are counted
+MAX_RATINGS = 40  # most recent ratings received kept for reputation
+MAX_STREAKS = 8  # recipients whose unanswered-message streaks are kept
+MAX_FINDINGS = 32  # findings signalled and dismissals applied, newest kept
+MAX_COLD = 64  # recipients of cold first messages counted, newest kept (over the day's limit)
+MAX_APPLIED_TO = 12  # clients whose jobs the account applied to, newest kept (a few days of a busy freelancer)
+MAX_PARTIES = 16  # counterparts of recent contracts, newest kept (friends and family)
+MAX_EDGES = 12  # contracts rated 5 stars, newest kept (rating rings)
+MAX_KIN = 8  # counterparts linked by fingerprints, newest kept (friends and family)
+MAX_SIGHTINGS = 32  # countries and devices an account was used from, newest kept
+MAX_SIGHTING_TIMES = 3  # event times kept per country or device (a few, for events read out of order)
+
+
+@dataclass(slots=True)
+class AccountState:
+    applied: dict[str, int] = field(default_factory=dict)
+    msg_minutes: Buckets = field(default_factory=list)
+    msg_recent: list[int] = field(default_factory=list)  # times of the last messages within a minute
+    first_hours: Buckets = field(default_factory=list)
+    proposal_buckets: Buckets = field(default_factory=list)  # proposals per 10 minutes, for a day
+    contacts: dict[str, int] = field(default_factory=dict)  # recipient -> last minute contacted
+    applied_to: dict[str, int] = field(default_factory=dict)  # client -> minute we last applied to its job
+    cold: dict[str, str] = field(default_factory=dict)  # recipient -> the cold first message counted
+    scores: dict[str, list[float]] = field(default_factory=dict)  # policy -> [score, ts]
+    escalated: dict[str, int] = field(default_factory=dict)  # policy -> cooldown bucket
+    # policy -> [severity band index of its last escalation, follow-ups in that cooldown bucket]
+    bands: dict[str, list[int]] = field(default_factory=dict)
+    evidence: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    rooms: dict[str, list[str]] = field(default_factory=dict)  # room -> last texts
+    proposals: list[list[str]] = field(default_factory=list)  # [event id, job id, sketch]
+    requests: dict[str, list[int]] = field(default_factory=dict)  # contract -> [count, first ts]
+    ratings: dict[str, int] = field(default_factory=dict)  # contract -> stars received
+    raters: dict[str, str] = field(default_factory=dict)  # contract -> who rated this account as a client
+    disputes: dict[str, int] = field(default_factory=dict)  # contract -> ts of a dispute against us
+    # recipient -> [messages, first ts, last day, days, signalled, last reply ts]
+    streaks: dict[str, list[int]] = field(default_factory=dict)
+    # findings already signalled, to signal each once ("dup:<account>", "ff:<account>",
+    # "swap:<account>", "countries_24h", "letter_farm") and dismissals applied -> event time
+    findings: dict[str, int] = field(default_factory=dict)
+    # friends and family: counterparts of contracts -> a contract, and linked ones -> the link in words
+    parties: dict[str, str] = field(default_factory=dict)
+    kin: dict[str, str] = field(default_factory=dict)
+    # rating rings: contract rated 5 stars -> [counterpart, "c" | "f" (this account's role),
+    # stars given, stars received (0: not yet)]
+    graph: dict[str, list[Any]] = field(default_factory=dict)
+    # countries and devices the account was used from ("c:FR", "d:<hash>") -> sorted event times,
+    # within two days of the newest: a shared or sold login shows as many in one day
+    sightings: dict[str, list[int]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a": self.applied,
+            "mm": self.msg_minutes,
+            "mr": self.msg_recent,
+            "fh": self.first_hours,
+            "pb": self.proposal_buckets,
+            "c": self.contacts,
+            "ap": self.applied_to,
+            "cd": self.cold,
+            "s": self.scores,
+            "e": self.escalated,
+            "b": self.bands,
+            "v": self.evidence,
+            "r": self.rooms,
+            "p": self.proposals,
+            "q": self.requests,
+            "rt": self.ratings,
+            "rr": self.raters,
+            "d": self.disputes,
+            "u": self.streaks,
+            "l": self.findings,
+            "pt": self.parties,
+            "k": self.kin,
+            "rg": self.graph,
+            "g": self.sightings,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> AccountState:
+        return cls(
+            applied=raw.get("a", {}),
+            msg_minutes=raw.get("mm", []),
+            msg_recent=raw.get("mr", []),
+            first_hours=raw.get("fh", []),
+            proposal_buckets=raw.get("pb", []),
+            contacts=raw.get("c", {}),
+            applied_to=raw.get("ap", {}),
+            cold=raw.get("cd", {}),
+            scores=raw.get("s", {}),
+            escalated=raw.get("e", {}),
+            bands=raw.get("b", {}),
+            evidence=raw.get("v", {}),
+            rooms=raw.get("r", {}),
+            proposals=raw.get("p", []),
+            requests=raw.get("q", {}),
+            ratings=raw.get("rt", {}),
+            raters=raw.get("rr", {}),
+            disputes=raw.get("d", {}),
+            streaks=raw.get("u", {}),
+            findings=raw.get("l", {}),
+            parties=raw.get("pt", {}),
+            kin=raw.get("k", {}),
+            graph=raw.get("rg", {}),
+            sightings=raw.get("g", {}),
+        )
+
+    def remember_contact(self, recipient: str, minute: int) -> bool:
+        """Record a message to `recipient`; True when it is the first one remembered."""
+        first = recipient not in self.contacts
+        _push(self.contacts, recipient, minute, MAX_CONTACTS)
+        return first
+
+    def count_cold(self, recipient: str, message: str) -> bool:
+        """Record the cold first message `message` to `recipient`; False when it was counted already
+        (its answer re-delivered)."""
+        if self.cold.get(recipient) == message:
+            return False
+        _push(self.cold, recipient, message, MAX_COLD)
+        return True
+
+    def remember_application(self, client: str, ts: int) -> None:
+        _push(self.applied_to, client, ts // 60_000, MAX_APPLIED_TO)
+
+    def room_tail(self, room: str) -> tuple[str, ...]:
+        return tuple(self.rooms.get(room, ()))
+
+    def push_room_text(self, room: str, text: str) -> None:
+        tail = self.rooms.pop(room, [])
+        tail.append(text[-TAIL_CHARS:])
+        self.rooms[room] = tail[-ROOM_TAIL:]
+        if len(self.rooms) > MAX_ROOMS:
+            del self.rooms[next(iter(self.rooms))]
+
+    def add_evidence(self, policy: str, item: dict[str, Any]) -> None:
+        items = self.evidence.setdefault(policy, [])
+        items.append(item)
+        del items[:-MAX_EVIDENCE]
+
+    def remember_proposal(self, event_id: str, job_id: str, sketch: str) -> None:
+        self.proposals.append([event_id, job_id, sketch])
+        del self.proposals[:-MAX_PROPOSALS]
+
+    def count_request(self, contract: str, ts: int, window_ms: int) -> int:
+        """Count a feedback request on `contract`; the count restarts after `window_ms`."""
+        count, first = self.requests.pop(contract, (0, ts))
+        if ts - first > window_ms:
+            count, first = 0, ts
+        self.requests[contract] = [count + 1, first]
+        if len(self.requests) > MAX_CONTRACTS:
+            del self.requests[next(iter(self.requests))]
+        return count + 1
+
+    def record_reputation(self, event: SubjectEvent) -> bool:
+        """Keep a rating or dispute received; False when this contract's is already known."""
+        book = self.ratings if event.kind == "rated" else self.disputes
+        value = event.stars if event.kind == "rated" else event.ts
+        if book.get(event.contract_id) == value:
+            return False
+        book.pop(event.contract_id, None)
+        book[event.contract_id] = int(value or 0)
+        if len(book) > MAX_RATINGS:
+            del book[next(iter(book))]
+        if event.kind == "rated" and event.subject_role == "client":  # client risk counts raters
+            _push(self.raters, event.contract_id, event.other_id, MAX_RATINGS)
+        return True
+
+    def extend_streak(self, recipient: str, ts: int, day_ms: int) -> tuple[int, int, bool]:
+        """Count a message in the unanswered streak to `recipient`.
+
+        Returns (messages, distinct days, not yet signalled). A message older
+        than the recipient's last reply is part of an answered conversation.
+        """
+        streak = self.streaks.pop(recipient, None) or [0, ts, -1, 0, 0, -1]
+        self.streaks[recipient] = streak
+        if len(self.streaks) > MAX_STREAKS:
+            del self.streaks[next(iter(self.streaks))]
+        if ts <= streak[5]:
+            return streak[0], streak[3], False
+        day = ts // day_ms
+        streak[0] += 1
+        if day != streak[2]:
+            streak[2], streak[3] = day, streak[3] + 1
+        return streak[0], streak[3], not streak[4]
+
+    def new_links(self, finding: str, accounts: list[str], ts: int) -> list[str]:
+        """Which of `accounts` this finding has not named before; remembers them (newest kept)."""
+        return [a for a in accounts if self.once(f"{finding}:{a}", ts)]
+
+    def once(self, key: str, ts: int) -> bool:
+        """True the first time `key` is seen (remembered among the newest findings)."""
+        if key in self.findings:
+            return False
+        self.findings[key] = ts
+        _trim(self.findings, MAX_FINDINGS)
+        return True
+
+    def remember_party(self, account: str, contract: str) -> None:
+        """A contract with `account` (the newest kept)."""
+        _push(self.parties, account, contract, MAX_PARTIES)
+
+    def remember_kin(self, account: str, detail: str) -> None:
+        """`account` is linked to this one by the fingerprints `detail` names (the newest kept)."""
+        _push(self.kin, account, detail, MAX_KIN)
+
+    def rate_edge(self, contract: str, other: str, role: str, gave: int | None, got: int | None) -> bool:
+        """A rating given or received on `contract`; True when it makes the contract 5 stars both
+        ways for the first time. A contract rated under 5 either way is forgotten."""
+        if (gave or got) != 5:
+            self.graph.pop(contract, None)
+            return False
+        entry = self.graph.pop(contract, None) or [other, role, 0, 0]
+        before = entry[2] == entry[3] == 5
+        entry[2 if gave else 3] = 5
+        self.graph[contract] = entry
+        if len(self.graph) > MAX_EDGES:
+            del self.graph[next(iter(self.graph))]
+        return not before and entry[2] == entry[3] == 5
+
+    def edges(self, role: str) -> list[tuple[str, str]]:
+        """(contract, counterpart) of the contracts rated 5 stars both ways on which this account
+        had `role` ("c": it hired the counterpart)."""
+        return [(k, e[0]) for k, e in self.graph.items() if e[1] == role and e[2] == e[3] == 5]
+
+    def due_again(self, finding: str, ts: int, after_ms: int) -> bool:
+        """Whether `finding` was not signalled within `after_ms` of `ts` (either side: events of
+        one account can arrive out of order); if so, it is now."""
+        last = self.findings.get(finding)
+        if last is not None and abs(ts - last) < after_ms:
+            return False
+        self.findings[finding] = ts
+        _trim(self.findings, MAX_FINDINGS)
+        return True
+
+    def sight(self, keys: tuple[str, ...], ts: int, day_ms: int) -> list[str]:
+        """Record that the account was used from `keys` ("c:FR", "d:<hash>") at `ts`; return every
+        key it was used from in the day up to `ts` (events of one account can arrive out of order)."""
+        for key in keys:
+            times = self.sightings.pop(key, [])
+            if not times or ts > times[-1]:
+                times.append(ts)
+            elif ts not in times:
+                bisect.insort(times, ts)
+            del times[:-MAX_SIGHTING_TIMES]
+            self.sightings[key] = times
+        newest = max(times[-1] for times in self.sightings.values()) if self.sightings else ts
+        for key in [k for k, times in self.sightings.items() if times[-1] <= newest - 2 * day_ms]:
+            del self.sightings[key]
+        while len(self.sightings) > MAX_SIGHTINGS:
+            del self.sightings[min(self.sightings, key=lambda k: (self.sightings[k][-1], k))]
+        recent = {key for key, times in self.sightings.items() if _within(times, ts - day_ms, ts)}
+        return sorted(recent.union(keys))  # its own, even when a late event's time is no longer kept
+
+    def mark_streak_signalled(self, recipient: str) -> None:
+        """The streak was sent to the recipient to check (1); `confirm_streak` makes it 2."""
+        self.streaks[recipient][4] = 1
+
+    def confirm_streak(self, recipient: str, since_ts: int) -> bool:
+        """True the first time the recipient confirms this streak (the one begun at `since_ts`)."""
+        streak = self.streaks.get(recipient)
+        if streak is None or streak[1] != since_ts or streak[4] != 1:
+            return False
+        streak[4] = 2
+        return True
+
+    def end_streak(self, recipient: str, reply_ts: int) -> None:
+        """The recipient replied: the streak to them ends (a reply notice arriving before the
+        messages it answered cannot undo their count; the recipient's own check vetoes those)."""
+        streak = self.streaks.get(recipient)
+        if streak is not None and reply_ts >= streak[1]:  # a reply from before the streak began answers none of it
+            del self.streaks[recipient]
+
+
+def _within(times: list[int], after: int, upto: int) -> bool:
+    """Whether a time in sorted `times` is in (after, upto]."""
+    i = bisect.bisect_right(times, upto)
+    return i > 0 and times[i - 1] > after
+
+
+V = TypeVar("V")
+
+
+def _push(entries: dict[str, V], key: str, value: V, limit: int) -> None:
+    """Set `key` as the newest entry; drop the oldest over `limit`."""
+    entries.pop(key, None)
+    entries[key] = value
+    if len(entries) > limit:
+        del entries[next(iter(entries))]
+
+
+def _trim(entries: dict[str, int], limit: int) -> None:
+    """Keep the `limit` newest entries (by their time)."""
+    if len(entries) > limit:
+        for key in sorted(entries, key=entries.__getitem__)[: len(entries) - limit]:
+            del entries[key]

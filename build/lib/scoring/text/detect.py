@@ -1,0 +1,213 @@
+"""The text stage: normalise once, gate once, run the pattern detectors that have something to
+read, then let the learned model weigh the words and the patterns into one score per policy."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from scoring.text import contact, explain, feedback, harassment, negation, payment, scam, split
+from scoring.text.contact_details import PHONE_SHAPE, SPELLED_SHAPE
+from scoring.text.features import features, names, shaped, words
+from scoring.text.gate import Gate, gate
+from scoring.text.lexicon import (
+    FAM_CONTACT,
+    FAM_FEEDBACK,
+    FAM_HARASS,
+    FAM_PAY,
+    FAM_SCAM,
+    INSULT,
+    MAILHOST,
+    MESSENGER,
+    PAY,
+)
+from scoring.text.model import TextModel, packaged
+from scoring.text.normalize import Normalized, normalize
+from scoring.text.types import KINDS, OFF_PLATFORM_CONTACT, OFF_PLATFORM_PAYMENT, Span, TextContext, TextHit
+
+_DEFAULT = TextContext()
+WINDOW = 300  # a text longer than twice this is also read by the sentences of its pattern hits
+MAX_PASSAGES = 8  # passages read per text, whatever its length
+_SPLIT_MARKS = frozenset("0123456789@")
+_HAS_DIGIT = re.compile(r"\d")
+
+
+_PAY_NAMES = frozenset({PAY})
+_CONTACT_NAMES = frozenset({MESSENGER, MAILHOST})
+_INSULTS = frozenset({INSULT})
+
+
+def _run(doc: Normalized, found: Gate, context: TextContext) -> list[TextHit]:
+    hits: list[TextHit] = []
+    families = found.families
+    if found.has_any(FAM_PAY, _PAY_NAMES):
+        hits += payment.detect(doc, found, context)
+    if found.has_any(FAM_CONTACT, _CONTACT_NAMES) or doc.triggers & (PHONE_SHAPE | SPELLED_SHAPE):
+        hits += contact.detect(doc, found, context)
+    if families & FAM_FEEDBACK:
+        hits += feedback.detect(doc, context)
+    if found.has_any(FAM_HARASS, _INSULTS):
+        hits += harassment.detect(doc, found, context)
+    if families & FAM_SCAM:
+        hits += scam.detect(doc, context)
+    return hits
+
+
+def _split_worth_trying(norm: str, context: TextContext) -> bool:
+    """Whether the start of a text (folded: full-width digits count) could end a detail begun
+    in the sender's earlier messages: a digit, an at sign, a dot or "at"."""
+    if not context.previous:
+        return False
+    head = norm[:64]
+    return not _SPLIT_MARKS.isdisjoint(head) or " at " in f" {head}" or "dot" in head or "." in head
+
+
+def patterns(doc: Normalized, found: Gate, text: str, context: TextContext) -> list[TextHit]:
+    """The pattern stage: every rule-based hit (exact details, provider names, phrases)."""
+    hits = _run(doc, found, context)
+    if _split_worth_trying(doc.norm, context):
+        hits += split.detect(text, context)
+    return hits
+
+
+def _check_kind(context: TextContext) -> None:
+    if context.kind not in KINDS:
+        raise ValueError(f"unknown text kind {context.kind!r}; expected one of {', '.join(KINDS)}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    doc: Normalized
+    found: Gate
+    hits: list[TextHit]
+    cues: list[tuple[str, Span]]
+    names: set[str]  # the model's input
+
+
+def _read(text: str, context: TextContext) -> _Reading:
+    """One text through normalisation, gate, patterns and cues: the same for training and scoring."""
+    doc = normalize(text)
+    found = gate(doc)
+    hits = patterns(doc, found, text, context)
+    cues = negation.cues(doc.norm)
+    return _Reading(doc, found, hits, cues, names(shaped(doc), found.names, hits, cues, context.kind))
+
+
+def read(text: str, context: TextContext = _DEFAULT) -> tuple[list[TextHit], set[str]]:
+    """The pattern hits of a text and its feature names (the model's input, training included)."""
+    _check_kind(context)
+    reading = _read(text, context)
+    return reading.hits, reading.names
+
+
+@dataclass(frozen=True, slots=True)
+class TextAnalysis:
+    """A text read by both stages: the model's logits, the policies flagged (one hit each, with
+    its evidence) and the pattern hits the model weighed."""
+
+    model: TextModel
+    logits: list[float]
+    hits: tuple[TextHit, ...]
+    patterns: tuple[TextHit, ...]
+
+    @property
+    def scores(self) -> dict[str, float]:
+        """The calibrated score per policy."""
+        return dict(zip(self.model.policies, self.model.calibrate(self.logits), strict=True))
+
+    @property
+    def model_version(self) -> str:
+        return self.model.version
+
+
+def analyze(text: str, context: TextContext = _DEFAULT, model: TextModel | None = None) -> TextAnalysis:
+    """Both stages over one text; `model` defaults to the packaged one. In a long text, the
+    sentence around each pattern hit is also read on its own, so that a request in a long cover
+    letter or profile is not drowned by the rest of it."""
+    _check_kind(context)
+    model = model or packaged()
+    whole = _analyze(text, context, model)
+    if len(text) <= 2 * WINDOW or not whole.patterns:
+        return whole
+    return _with_passages(text, context, model, whole)
+
+
+def _analyze(text: str, context: TextContext, model: TextModel) -> TextAnalysis:
+    r = _read(text, context)
+    logits = model.logits(r.names)
+    flagged = _flagged(model, logits, r.hits, context)
+    hits: tuple[TextHit, ...] = ()
+    if flagged:
+        feats = features(r.doc, words(r.doc), r.found.names, r.hits, r.cues, context.kind)
+        p = model.calibrate(logits)
+        decided = (explain.decision(text, model.policies[i], i, p[i], feats, r.hits, model) for i in flagged)
+        hits = tuple(sorted(decided, key=_strongest))
+    return TextAnalysis(model, logits, hits, tuple(r.hits))
+
+
+def _passage(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around a span, at most WINDOW characters either side of it."""
+    lo, hi = negation.sentence(text, start, end)
+    return max(lo, start - WINDOW), min(hi, end + WINDOW)
+
+
+def _with_passages(text: str, context: TextContext, model: TextModel, whole: TextAnalysis) -> TextAnalysis:
+    """The whole text's reading, with what the passages around its pattern hits flag besides;
+    each logit the higher of the whole's and the passages'."""
+    flagged = {h.policy for h in whole.hits}
+    hits, logits = list(whole.hits), list(whole.logits)
+    read_at: set[tuple[int, int]] = set()
+    alone = replace(context, previous=())  # a passage has no earlier messages
+    for hit in whole.patterns:
+        if hit.policy in flagged or not hit.spans or len(read_at) >= MAX_PASSAGES:
+            continue
+        lo, hi = _passage(text, *hit.spans[0])
+        if (lo, hi) in read_at:
+            continue
+        read_at.add((lo, hi))
+        part = _analyze(text[lo:hi], alone, model)
+        logits = [max(a, b) for a, b in zip(logits, part.logits, strict=True)]
+        for found in part.hits:
+            if found.policy not in flagged:
+                flagged.add(found.policy)
+                hits.append(replace(found, spans=tuple((s + lo, e + lo) for s, e in found.spans)))
+    return TextAnalysis(model, logits, tuple(sorted(hits, key=_strongest)), whole.patterns)
+
+
+def _strongest(hit: TextHit) -> tuple[float, tuple[Span, ...], str]:
+    return (-hit.weight, hit.spans, hit.detector)
+
+
+def _flagged(model: TextModel, logits: list[float], hits: list[TextHit], context: TextContext) -> list[int]:
+    """The policies flagged: a logit at its threshold, or a pattern that flags by itself; never
+    contact once allowed (an active or direct contract), nor payment in a direct contract."""
+    out = [i for i, (z, bar) in enumerate(zip(logits, model.logit_thresholds, strict=True)) if z >= bar]
+    if hits:
+        out += [model.policies.index(h.policy) for h in hits if h.detector in explain.EXACT]
+    if out and (context.contact_allowed or context.direct_contract):
+        barred = {OFF_PLATFORM_CONTACT, OFF_PLATFORM_PAYMENT} if context.direct_contract else {OFF_PLATFORM_CONTACT}
+        out = [i for i in out if model.policies[i] not in barred]
+    return sorted(set(out))
+
+
+def detect_text(text: str, context: TextContext = _DEFAULT, model: TextModel | None = None) -> tuple[TextHit, ...]:
+    """The policies a text is flagged for, strongest first, each with its evidence."""
+    return analyze(text, context, model).hits
+
+
+def labels(hits: Iterable[TextHit]) -> list[str]:
+    """Sorted unique policy ids of some hits."""
+    return sorted({h.policy for h in hits})
+
+
+def hit_to_dict(hit: TextHit) -> dict[str, Any]:
+    """A JSON-ready view of one hit."""
+    return {
+        "policy": hit.policy,
+        "detector": hit.detector,
+        "weight": hit.weight,
+        "spans": [[s, e] for s, e in hit.spans],
+        "reason": hit.reason,
+    }

@@ -1,0 +1,65 @@
+"""A flagged policy in plain words: which family carried it, the pattern that fired, the words
+that added most to the model's score, each with its span in the original text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from scoring.text.families import MEANING, PATTERN_FAMILY, WORDING_FAMILY
+from scoring.text.features import Feature
+from scoring.text.model import TextModel
+from scoring.text.types import Span, TextHit
+
+# Patterns that flag by themselves: what they see spans the sender's earlier messages (a detail
+# split across them, a request repeated, unanswered pestering), which no single text the model
+# was trained on can show.
+EXACT = frozenset({"contact_split", "feedback_repeat_request", "harassment_pestering"})
+TOP_WORDS = 3
+MAX_QUOTE = 60  # characters quoted per span in a reason
+MAX_PATTERN_REASON = 200
+
+
+def quote(text: str, span: Span, limit: int = MAX_QUOTE) -> str:
+    """The text of a span, cut to `limit` characters."""
+    start, end = span
+    piece = text[start:end]
+    return piece if len(piece) <= limit else piece[: limit - 3] + "..."
+
+
+def _lead(policy: str, parts: Sequence[tuple[float, str, Span]], hits: Sequence[TextHit]) -> TextHit | None:
+    """The policy's pattern hit that added most to the score (an exact one first)."""
+    own = {"r:" + h.detector: h for h in hits if h.policy == policy}
+    exact = [h for h in own.values() if h.detector in EXACT]
+    if exact:
+        return exact[0]
+    return next((own[name] for weight, name, _ in parts if name in own and weight > 0), None)
+
+
+def _words(parts: Sequence[tuple[float, str, Span]]) -> list[Span]:
+    spans: list[Span] = []
+    for weight, name, span in parts:
+        if weight <= 0 or len(spans) >= TOP_WORDS:
+            break
+        if name[0] in "wbn" and span not in spans and span[1] > span[0]:
+            spans.append(span)
+    return spans
+
+
+def decision(
+    text: str, policy: str, index: int, p: float, found: Sequence[Feature], hits: Sequence[TextHit],
+    model: TextModel,
+) -> TextHit:
+    """The hit of a flagged policy: its family, evidence spans and reason."""
+    parts = model.contributions(found, index)
+    lead = _lead(policy, parts, hits)
+    words = _words(parts)
+    family = PATTERN_FAMILY[lead.detector] if lead is not None else WORDING_FAMILY[policy]
+    detector = f"{family}.{lead.detector if lead is not None else 'model'}"
+    spans = tuple(sorted(dict.fromkeys([*(lead.spans if lead is not None else ()), *words])))
+    reason = f"{MEANING[policy]} (model score {p:.2f}"
+    reason += f", threshold {model.thresholds[index]:.2f})"
+    if lead is not None:
+        reason += ": " + quote(lead.reason, (0, MAX_PATTERN_REASON), MAX_PATTERN_REASON)
+    if words:
+        reason += "; words that weighed most: " + ", ".join(f"'{quote(text, s)}'" for s in words)
+    return TextHit(policy, detector, round(p, 4), spans, reason)

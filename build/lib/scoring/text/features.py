@@ -1,0 +1,99 @@
+"""Features of one text for the learned stage: words, their stems, word pairs, names found,
+pattern hits and whole-text cues (a refusal, a report of someone else's words).
+
+Each feature keeps the span of the text that carried it, so a score built from features can
+always point at the words behind it. Digits are kept as shapes ("0", a long number), so
+the model learns "a phone-length number" rather than particular numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from itertools import islice
+
+from scoring.text.gate import NameHit
+from scoring.text.normalize import Normalized
+from scoring.text.types import Span, TextHit
+
+# A word: letters or digits, with inner apostrophes, masking stars ("f**k") or dots ("gmail.com").
+_WORD = re.compile(r"[^\W_]+(?:(?:['’.@]|\*+)[^\W_]+)*\**")
+_DIGITS = re.compile(r"\d+")
+_LONG_NUMBER = 6  # digits in a word from which it reads as a phone, account or order number
+STEM = 5  # a long word also counts by its first letters: "reviews", "reviewed" -> "revie"
+MAX_WORDS = 400  # a long text is read up to here: its opening carries the intent
+
+Feature = tuple[str, Span]  # (name, span in the original text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _shape(word: str) -> str:
+    """A word as the model knows it (cached: chat repeats its words)."""
+    if len(word) > 30:
+        return "<long>"
+    if "@" in word and "." in word:
+        return "<email>"
+    if word.isalpha():
+        return word
+    if sum(c.isdigit() for c in word) >= _LONG_NUMBER:
+        return "<number>"
+    return _DIGITS.sub("0", word)
+
+
+def shaped(doc: Normalized) -> list[str]:
+    """The text's words, shaped (no spans: what a score needs)."""
+    return [w if w.isalpha() and len(w) <= 30 else _shape(w) for w in islice(_WORD.findall(doc.norm), MAX_WORDS)]
+
+
+def words(doc: Normalized) -> list[tuple[str, Span]]:
+    """The text's words, shaped, with their spans in the original text (what explains a score)."""
+    matches = list(islice(_WORD.finditer(doc.norm), MAX_WORDS))
+    shaped = [_shape(m.group()) for m in matches]
+    if doc.nmap is None:  # the folded text aligns with the original one to one
+        return list(zip(shaped, [m.span() for m in matches], strict=True))
+    return [(w, doc.orig_span(*m.span())) for w, m in zip(shaped, matches, strict=True)]
+
+
+Token = tuple[str, Span]
+
+
+Cue = tuple[str, Span]  # (name, span in the folded text)
+
+
+def names(
+    tokens: list[str], found: Iterable[NameHit], hits: Iterable[TextHit], cues: Iterable[Cue] = (), kind: str = ""
+) -> set[str]:
+    """The distinct feature names of a text: all a model reads (`kind`: message, proposal...)."""
+    out = {"w:" + w for w in tokens}
+    if kind:
+        out.add("k:" + kind)
+    out.update(["s:" + w[:STEM] for w in tokens if len(w) > STEM])
+    out.update([f"b:{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)])
+    for n in found:
+        out.add("n:" + n.kind)
+        if n.obfuscated:
+            out.add("n:obfuscated")
+    out.update(["r:" + h.detector for h in hits])
+    out.update(["q:" + name for name, _ in cues])
+    return out
+
+
+def features(
+    doc: Normalized, tokens: list[Token], found: Iterable[NameHit], hits: Iterable[TextHit], cues: Iterable[Cue] = (),
+    kind: str = "",
+) -> list[Feature]:
+    """Every feature of a text with the span that carried it (a name may repeat): what explains
+    a score. The kind has no span: it is the text's own."""
+    out: list[Feature] = [("w:" + w, span) for w, span in tokens]
+    if kind:
+        out.append(("k:" + kind, (0, 0)))
+    out += [("s:" + w[:STEM], span) for w, span in tokens if len(w) > STEM]
+    out += [(f"b:{a} {b}", (sa[0], sb[1])) for (a, sa), (b, sb) in zip(tokens, tokens[1:], strict=False)]
+    for n in found:
+        out.append(("n:" + n.kind, doc.orig_span(n.start, n.end)))
+        if n.obfuscated:
+            out.append(("n:obfuscated", doc.orig_span(n.start, n.end)))
+    out += [("r:" + h.detector, h.spans[0] if h.spans else (0, 0)) for h in hits]
+    out += [("q:" + name, doc.orig_span(*span)) for name, span in cues]
+    return out

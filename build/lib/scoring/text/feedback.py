@@ -1,0 +1,257 @@
+"""feedback_manipulation: begging or bargaining for a rating.
+
+Fires on a request for a particular rating ("leave me 5 stars"), a rating tied to a
+discount, refund or free work, work withheld until feedback is left, reciprocal deals,
+bought or fake reviews, rating threats, and a feedback request repeated across messages.
+One neutral reminder ("feedback is appreciated") and asking why a rating was given do not.
+"""
+
+from __future__ import annotations
+
+from scoring.text import negation
+from scoring.text.normalize import Normalized, fold
+from scoring.text.rx import Rx
+from scoring.text.types import FEEDBACK_MANIPULATION, TextContext, TextHit
+
+_RATING_STEMS = ("*", "star", "review", "rating", "feedback", "rate")
+_TOP = r"(?:5|five|5\.0|full|perfect|top|max(?:imum)?|highest|10/10|5/5)"
+_SOFT = r"(?:good|great|positive|excellent|nice|glowing|best|awesome|amazing)"
+_RATING = r"(?:[\s-]*(?:\*|stars?|star\s+(?:review|rating|feedback)s?|reviews?|ratings?|feedbacks?|rate))"
+_ASK = Rx(
+    r"\b(?:leave|leaving|give|giving|rate|drop|post|put|write|provide|grant|send|mark|submit|need|want|expect"
+    r"|deserve"
+    r"|hoping\s+for"
+    r"|hope\s+(?:to\s+get|for)|would\s+(?:love|appreciate|like)|request|ask(?:ing)?\s+(?:you\s+)?for|please"
+    r"|pls|plz|kindly)"
+    r"\s+(?:me\s+|us\s+|my\s+(?:profile|work)\s+)?(?:an?\s+|the\s+|your\s+|with\s+)?(?:\w+\s+)?"
+    + _TOP
+    + _RATING
+    + r"|\b(?:(?:please|pls|plz|kindly)\s+(?:leave|give|drop|post|write|provide)\s+(?:me\s+|us\s+)?"
+    + r"|(?:leave|give|drop|post|write|provide)\s+(?:me|us)\s+)(?:an?\s+|some\s+)?(?:really\s+|very\s+)?"
+    + _SOFT
+    + _RATING
+    + r"|\brate\s+(?:me|us|my\s+work)\s+(?:with\s+)?(?:a\s+)?(?:5|five|10|full|top)\b"
+    + r"|\b(?:5|five)[\s-]*stars?\s+(?:review\s+|rating\s+|feedback\s+)?(?:please|pls|plz|would\s+be"
+    r"|will\s+help|is\s+all|means)",
+    _RATING_STEMS,
+    (
+        "5",
+        "five",
+        "full",
+        "perfect",
+        "top",
+        "max",
+        "highest",
+        "10",
+        "good",
+        "great",
+        "positive",
+        "excellent",
+        "nice",
+        "glowing",
+        "best",
+        "awesome",
+        "amazing",
+    ),
+)
+_FEEDBACK_TERM = (
+    r"(?:(?:5|five)[\s-]*stars?|(?:a|an|the|your|good|great|positive|nice|honest|5-star|top|glowing)\s+"
+    r"(?:review|rating|feedback)|feedback|ratings?|stars)"
+)
+_BARGAIN_TERM = (
+    r"(?:discount|for\s+free|free\s+(?:of\s+charge|revisions?|work|extra)|extra\s+(?:work|revisions?|pages?|hours?)"
+    r"|bonus|refund|%\s*off|cheaper|lower\s+(?:the\s+)?price|reduce\s+(?:the\s+)?price|waive"
+    r"|no\s+charge"
+    r"|\$\s?\d+\s+(?:off|back)|money\s+back|pay\s+you\s+back|at\s+no\s+cost|gift)"
+)
+_BARGAIN = Rx(
+    r"\b"
+    + _FEEDBACK_TERM
+    + r"\b[^.!?\n]{0,60}?\b"
+    + _BARGAIN_TERM
+    + r"|\b"
+    + _BARGAIN_TERM
+    + r"[^.!?\n]{0,60}?\b(?:for|if|in\s+exchange|in\s+return|when|once"
+    r"|after)\b[^.!?\n]{0,30}?" + _FEEDBACK_TERM,
+    _RATING_STEMS,
+    (
+        "discount",
+        "free",
+        "extra",
+        "bonus",
+        "refund",
+        "%",
+        "cheaper",
+        "lower",
+        "reduce",
+        "waive",
+        "no charge",
+        "off",
+        "back",
+        "no cost",
+        "gift",
+    ),
+)
+_WITHHOLD = Rx(
+    r"\b(?:after|once|when|until|till|as\s+soon\s+as|only\s+(?:after|if|when))\s+(?:you\s+)?(?:have\s+)?"
+    r"(?:rate|rated|review|reviewed)\s+(?:me|us|my\s+work)\b"
+    r"|\b(?:after|once|when|until|till|as\s+soon\s+as|only\s+(?:after|if|when)|first)\s+(?:you\s+)?(?:have\s+)?"
+    r"(?:leave|left|give|gave|post|posted|submit|submitted|write|wrote|rate|rated|leaving"
+    r"|giving)\b[^.!?\n]{0,40}?"
+    r"\b(?:review|feedback|rating|stars?)",
+    _RATING_STEMS,
+    ("after", "once", "when", "until", "till", "as soon as", "only", "first"),
+)
+_DELIVERY = Rx(
+    r"\b(?:send|deliver|release|share|give|upload|hand\s+over|unlock|access|files?|source|final|rest|remaining"
+    r"|password|code|work|logo|design|high[\s-]?res|hd|original)\b"
+)
+_RECIPROCAL = Rx(
+    r"\b(?:i'?ll|i\s+will|we'?ll|we\s+will|let'?s|i\s+can|i'?d)\s+(?:both\s+)?(?:give|leave|rate"
+    r"|post)[^.!?\n]{0,40}?"
+    r"(?:5|five|good|positive|great|top)[^.!?\n]{0,40}?\b(?:if\s+you|and\s+you|as\s+long\s+as\s+you|in\s+return"
+    r"|in\s+exchange|each\s+other|back|too|as\s+well)\b"
+    r"|\b(?:5|five)\s+stars?\s+for\s+(?:5|five)\s+stars?|\bmutual\s+(?:5|five|good|positive)[\s-]*(?:star"
+    r"|review|feedback)"
+    r"|\b(?:if|when)\s+you\s+(?:give|leave)\s+me\s+(?:5|five|good|positive)[^.!?\n]{0,40}?\bi'?(?:ll"
+    r"|\s+will)\s+"
+    r"(?:give|leave|do)\s+(?:you\s+)?(?:the\s+same|5|five|good|positive|same)",
+    _RATING_STEMS,
+    (
+        "i'll",
+        "i will",
+        "we'll",
+        "we will",
+        "let's",
+        "lets",
+        "i can",
+        "i'd",
+        "5 star",
+        "five star",
+        "mutual",
+        "if you",
+        "when you",
+        "for 5",
+        "for five",
+    ),
+    ("5", "five", "good", "positive", "great", "top", "mutual"),
+)
+_FAKE = Rx(
+    r"\b(?:buy|sell|purchase|paid|fake|trade|exchange)\s+(?:\w+\s+)?(?:reviews|review|feedbacks?|ratings?"
+    r"|5[\s-]*star\s+reviews?)\b"
+    r"|\bhire\s+me\s+(?:just|only)\s+(?:for|to)\s+(?:get\s+|leave\s+)?(?:a\s+)?(?:review|feedback|rating)"
+    r"|\bpay\s+you\s+(?:\$?\d+\s+)?(?:for|to\s+leave)\s+(?:a\s+)?(?:5[\s-]*star\s+|good\s+"
+    r"|positive\s+)?(?:review|feedback|rating)"
+    r"|(?:\bfake|\bdummy|\bsmall|\btiny|\$\d+)\s+(?:job|contract|project|task)s?\b[^.!?\n]{0,60}?\b(?:review"
+    r"|feedback|rating|stars)",
+    _RATING_STEMS,
+    (
+        "buy",
+        "sell",
+        "purchase",
+        "paid",
+        "fake",
+        "trade",
+        "exchange",
+        "hire me",
+        "pay you",
+        "dummy",
+        "small",
+        "tiny",
+        "$",
+    ),
+)
+_THREAT = Rx(
+    r"\b(?:anything\s+)?(?:less|lower)\s+than\s+(?:5|five|a\s+5|a\s+five)[\s-]*(?:stars?|\*)"
+    r"|\b(?:1|one|low|bad|negative|terrible|poor)[\s-]*(?:star|review|feedback"
+    r"|rating)s?\b[^.!?\n]{0,40}?\b(?:unless|if\s+you\s+"
+    r"(?:don'?t|do\s+not|refuse|won'?t))"
+    r"|\b(?:unless|if\s+you\s+(?:don'?t|do\s+not|won'?t))\b[^.!?\n]{0,60}?\b(?:1|one|low|bad"
+    r"|negative)[\s-]*(?:star|review|feedback|rating)"
+    r"|\b(?:change|update|edit|remove|delete|raise|improve)\s+(?:your|the)\s+(?:review|feedback"
+    r"|rating)\b[^.!?\n]{0,60}?"
+    r"\b(?:refund|discount|free|bonus|pay|money)",
+    _RATING_STEMS,
+    (
+        "less than",
+        "lower than",
+        "unless",
+        "if you don",
+        "if you do not",
+        "if you won",
+        "change",
+        "update",
+        "edit",
+        "remove",
+        "delete",
+        "raise",
+        "improve",
+    ),
+)
+_REQUEST = Rx(
+    r"\b(?:leave|give|write|post|submit|drop|share|provide)\s+(?:me\s+|us\s+)?(?:an?\s+|some\s+|your\s+)?(?:\w+\s+)?"
+    r"(?:feedback|review|rating|stars)\b|\b(?:feedback|review|rating)\s+(?:please|pls|plz"
+    r"|would\s+be\s+(?:great|appreciated))"
+    r"|\bplease\s+rate\b|\bdon'?t\s+forget\s+(?:to\s+)?(?:the\s+|my\s+)?(?:feedback|review|rating)"
+)
+
+_RULES = (
+    (_ASK, "feedback_rating_request", 0.8, "asks for a specific top rating"),
+    (_BARGAIN, "feedback_bargain", 0.9, "offers something in exchange for a rating"),
+    (_RECIPROCAL, "feedback_reciprocal", 0.85, "proposes a reciprocal rating deal"),
+    (_FAKE, "feedback_fake_review", 0.9, "arranges bought or fake feedback"),
+    (_THREAT, "feedback_threat", 0.8, "ties a rating to a demand"),
+)
+
+
+def _hit(doc: Normalized, detector: str, weight: float, start: int, end: int, reason: str) -> TextHit:
+    return TextHit(FEEDBACK_MANIPULATION, detector, weight, (doc.orig_span(start, end),), reason)
+
+
+def _rules(doc: Normalized) -> list[TextHit]:
+    hits: list[TextHit] = []
+    for rx, detector, weight, reason in _RULES:
+        for match in rx.scan(doc.norm, doc.triggers):
+            if not negation.suppressed(doc.norm, match.start, match.end) and not negation.quoted(
+                doc.norm, match.start, match.end
+            ):
+                hits.append(_hit(doc, detector, weight, match.start, match.end, reason))
+    return hits
+
+
+def _withhold(doc: Normalized) -> list[TextHit]:
+    hits: list[TextHit] = []
+    for match in _WITHHOLD.scan(doc.norm, doc.triggers):
+        lo, hi = negation.sentence(doc.norm, match.start, match.end)
+        delivery = _DELIVERY.test(doc.norm[lo : match.start]) or _DELIVERY.test(doc.norm[match.end : hi])
+        if delivery and not negation.refused(doc.norm, match.start, match.end):
+            hits.append(
+                _hit(doc, "feedback_withhold", 0.9, match.start, match.end, "holds back work until feedback is left")
+            )
+    return hits
+
+
+def _repeated(doc: Normalized, context: TextContext) -> list[TextHit]:
+    if not context.previous or context.kind != "message":
+        return []
+    match = _REQUEST.search(doc.norm)
+    if match is None:
+        return []
+    earlier = sum(1 for text in context.previous[-5:] if _REQUEST.test(fold(text)))
+    if earlier < 1:
+        return []
+    return [
+        _hit(
+            doc,
+            "feedback_repeat_request",
+            0.6,
+            match.start,
+            match.end,
+            f"asks for feedback again ({earlier + 1} requests in recent messages)",
+        )
+    ]
+
+
+def detect(doc: Normalized, context: TextContext) -> list[TextHit]:
+    """Feedback-manipulation hits for one text."""
+    return _rules(doc) + _withhold(doc) + _repeated(doc, context)

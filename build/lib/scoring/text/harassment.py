@@ -1,0 +1,261 @@
+"""harassment: insults, curses and threats aimed at the other party, and pestering.
+
+An insult counts when it is aimed at "you" ("you are an idiot", "you idiot", "f*** you");
+threats are matched as whole phrases ("I will find you", "you'll regret this"). Quoted or
+reported abuse ("he called me an idiot") and swearing at things ("this damn build") do not.
+"""
+
+from __future__ import annotations
+
+from scoring.text import negation
+from scoring.text.gate import Gate
+from scoring.text.lexicon import INSULT
+from scoring.text.normalize import Normalized, fold
+from scoring.text.rx import Rx
+from scoring.text.types import HARASSMENT, TextContext, TextHit
+
+_INSULT = (
+    r"(?:idiot|idiots|moron|morons|stupid|dumb|dumbass|loser|retard(?:ed)?|bitch|bastard|asshole|a-hole|jerk"
+    r"|fool"
+    r"|clown|pathetic|useless|incompetent|worthless|trash|garbage|scum(?:bag)?|liar|thief|scammer|fraud|cheater"
+    r"|imbecile|dickhead|dick|prick|cunt|slut|whore|piece\s+of\s+(?:shit|crap|garbage|trash|sh\*t)"
+    r"|brainless|clueless|halfwit|dimwit|jackass|douche(?:bag)?|parasite|joke|disgrace|waste\s+of\s+(?:space"
+    r"|time|air)"
+    r"|1d10t|id10t|f\*+ing\s+\w+|fucking\s+\w+|effing\s+\w+)"
+)
+_VOCATIVE = (
+    r"(?:idiot|idiots|moron|morons|dumbass|loser|losers|retard|bitch|bastard|asshole|jerk|fool|clown|imbecile"
+    r"|scumbag"
+    r"|dickhead|cunt|jackass|douche(?:bag)?|halfwit|dimwit|piece\s+of\s+(?:shit|crap|garbage|trash|sh\*t)"
+    r"|1d10t|id10t"
+    r"|stupid\s+\w+|fucking\s+\w+|f\*+ing\s+\w+|dumb\s+\w+)"
+)
+_AT_YOU = Rx(
+    r"\b(?:you|u|ya|ur|you\s+guys|y'?all)\s*(?:are|r|'re|re|is|were|'r)\s+(?:not\s+only\s+)?(?:such\s+|so\s+"
+    r"|a\s+|an\s+|just\s+"
+    r"|really\s+|totally\s+|completely\s+|the\s+|nothing\s+but\s+|one\s+|an?\s+\w+\s+|the\s+most\s+|very\s+"
+    r"|fucking\s+|f\*+ing\s+|absolute\s+|bunch\s+of\s+){0,3}"
+    + _INSULT
+    + r"\b"
+    + r"|\b(?:you|u|ya)\s+(?:\w+\s+)?"
+    + _VOCATIVE
+    + r"\b"
+    + r"|\byour\s+(?:work|code|design|job|english|brain|skills?|writing)\s+(?:is|are)\s+(?:\w+\s+)?"
+    r"(?:shit|crap|garbage|trash|a\s+joke|pathetic|worthless)\b"
+    + r"|\b(?:stupid|dumb|fucking|f\*+ing|lazy|useless|incompetent|pathetic|scammer)\s+(?:indian|pakistani"
+    r"|filipino|woman"
+    r"|man|girl|boy|client|freelancer|person|people|guy)\b"
+    + r"|\bare\s+(?:you|u)\s+(?:\w+\s+)?(?:retarded|stupid|dumb|an?\s+idiot|a\s+moron|blind|brain\s*dead"
+    r"|mental)\b",
+    (
+        "idiot",
+        "moron",
+        "stupid",
+        "dumb",
+        "loser",
+        "retard",
+        "bitch",
+        "bastard",
+        "asshole",
+        "a-hole",
+        "jerk",
+        "fool",
+        "clown",
+        "pathetic",
+        "useless",
+        "incompetent",
+        "worthless",
+        "trash",
+        "garbage",
+        "scum",
+        "liar",
+        "thief",
+        "scammer",
+        "fraud",
+        "cheat",
+        "imbecile",
+        "dick",
+        "prick",
+        "cunt",
+        "slut",
+        "whore",
+        "piece of",
+        "brain",
+        "clueless",
+        "halfwit",
+        "dimwit",
+        "jackass",
+        "douche",
+        "parasite",
+        "joke",
+        "disgrace",
+        "waste of",
+        "1d10t",
+        "id10t",
+        "f*",
+        "fuck",
+        "effing",
+        "shit",
+        "crap",
+        "lazy",
+        "blind",
+        "mental",
+        "insane",
+        "deaf",
+    ),
+)
+_CURSE = Rx(
+    r"\b(?:f+u+c*k+|f\*+c?k|f\*+|fck|fuk|fk|screw|damn|to\s+hell\s+with|shut\s+up)\s+(?:you|u|ya|off|yourself"
+    r"|your\s+\w+)\b"
+    r"|\bgo\s+(?:to\s+hell|die|kill\s+yourself|fuck\s+yourself|f\*+\s+yourself)\b|\bkys\b|\bstfu\b|\bgtfo\b"
+    r"|\bget\s+lost\b|\bsuck\s+my\b|\byou\s+(?:suck|stink)\b",
+    (
+        "fu",
+        "f*",
+        "fck",
+        "fk",
+        "screw",
+        "damn",
+        "hell",
+        "shut up",
+        "go die",
+        "kill yourself",
+        "yourself",
+        "kys",
+        "stfu",
+        "gtfo",
+        "get lost",
+        "suck",
+        "stink",
+    ),
+)
+_THREAT = Rx(
+    r"\b(?:i|we)\s*(?:'ll|will|am\s+going\s+to|'m\s+going\s+to|gonna)\s+(?:find|hunt|track)\s+(?:you"
+    r"|u)\s*(?:down)?"
+    r"(?:\s*[.!,]|\s*$|\s+and\b|\s+wherever|\s+where|\s+in\s+real\s+life|\s+irl)"
+    r"|\bi\s+know\s+where\s+you\s+(?:live|work|are)\b|\bwatch\s+your\s+back\b|\bwatch\s+out\s+for\s+me\b"
+    r"|\byou(?:'ll|\s+will|'re\s+going\s+to|\s+are\s+going\s+to|\s+gonna)\s+(?:really\s+)?(?:regret\s+(?:this"
+    r"|it|that|messing"
+    r"|crossing|the\s+day|ever|what)|be\s+sorry|pay\s+for\s+(?:this|it|that)|see\s+what\s+happens)"
+    r"|\b(?:i|we)\s*(?:'ll|will|am\s+going\s+to|'m\s+going\s+to|gonna)\s+(?:destroy|ruin|end|kill|hurt|beat"
+    r"|break)\s+"
+    r"(?:you|u|your\s+(?:life|career|reputation|business|family|account|face))\b"
+    r"|\bmake\s+sure\s+you\s+never\s+(?:work|get\s+(?:a\s+)?(?:job|work|hired))\s+again\b"
+    r"|\byou\s+(?:don'?t|do\s+not)\s+know\s+who\s+you'?re\s+(?:dealing|messing)\s+with\b"
+    r"|\b(?:your|ur)\s+family\s+(?:will|is\s+going\s+to)\b|\bwait\s+and\s+see\s+what\s+(?:i|happens)\b",
+    (
+        "find you",
+        "hunt you",
+        "track you",
+        "find u",
+        "hunt u",
+        "track u",
+        "where you",
+        "watch your",
+        "watch out for me",
+        "regret",
+        "be sorry",
+        "pay for",
+        "see what happens",
+        "destroy",
+        "ruin",
+        "end you",
+        "end your",
+        "kill",
+        "hurt",
+        "beat",
+        "break you",
+        "break your",
+        "break u",
+        "never work",
+        "never get",
+        "who you",
+        "family",
+        "wait and see",
+    ),
+)
+_PESTER = Rx(
+    r"\b(?:why\s+(?:are|r)\s+(?:you|u)\s+ignoring\s+me|answer\s+me|reply\s+(?:to\s+me\s+)?(?:now|asap|already)"
+    r"|respond\s+(?:now|already|immediately)|hello\s*\?{2,}|are\s+you\s+there\s*\?{2,}"
+    r"|hire\s+me\s+(?:already|now)"
+    r"|why\s+(?:won'?t|don'?t)\s+you\s+(?:answer|reply|respond|hire\s+me))"
+)
+_REPORTED = Rx(
+    r"\b(?:called|calls|call|calling)\s+(?:me|him|her|us|them)\b|\b(?:said|says|told|wrote|write|writes|saying|"
+    r"accused|accuses|accusing)\b|\bnot\s+(?:a|an|calling)\b|\bdon'?t\s+(?:call|think|feel)\b"
+    r"|\bif\s+i\s+"
+    r"(?:sound|seem)\b|\bnot\s+(?:stupid|dumb|an\s+idiot)\b"
+)
+
+_RULES = (
+    (_AT_YOU, "harassment_insult", 0.85, "insults the other party"),
+    (_CURSE, "harassment_curse", 0.85, "curses at the other party"),
+    (_THREAT, "harassment_threat", 0.9, "threatens the other party"),
+)
+
+
+def _aimed(norm: str, start: int, end: int) -> bool:
+    lo, _ = negation.clause(norm, start, end)
+    return not _REPORTED.test(norm[lo:start]) and not negation.quoted(norm, start, end)
+
+
+def _rules(doc: Normalized) -> list[TextHit]:
+    hits: list[TextHit] = []
+    for rx, detector, weight, reason in _RULES:
+        for match in rx.scan(doc.norm, doc.triggers):
+            if _aimed(doc.norm, match.start, match.end):
+                shown = doc.text[slice(*doc.orig_span(match.start, match.end))]
+                hits.append(
+                    TextHit(
+                        HARASSMENT, detector, weight, (doc.orig_span(match.start, match.end),), f"{reason}: '{shown}'"
+                    )
+                )
+    return hits
+
+
+def _pestering(doc: Normalized, context: TextContext) -> list[TextHit]:
+    """Demands for an answer after several earlier messages count as pestering."""
+    if len(context.previous) < 2:
+        return []
+    match = _PESTER.search(doc.norm)
+    if match is None:
+        return []
+    pushes = sum(1 for text in context.previous[-6:] if _PESTER.test(fold(text)) or "?" in text)
+    if pushes < 2:
+        return []
+    return [
+        TextHit(
+            HARASSMENT,
+            "harassment_pestering",
+            0.6,
+            (doc.orig_span(match.start, match.end),),
+            f"keeps demanding an answer ({len(context.previous) + 1} messages in a row)",
+        )
+    ]
+
+
+_YOU = Rx(r"\b(?:you|u|ya|ur|your|y0u)\b")
+
+
+def _disguised(doc: Normalized, gate: Gate) -> list[TextHit]:
+    """A disguised insult ("1d10t", "f*ck") next to "you": disguise shows intent."""
+    hits: list[TextHit] = []
+    for name in gate.names_of(INSULT):
+        lo, hi = negation.clause(doc.norm, name.start, name.end)
+        if name.obfuscated and _YOU.test(doc.norm[lo:hi]) and _aimed(doc.norm, name.start, name.end):
+            shown = doc.text[slice(*doc.orig_span(name.start, name.end))]
+            hits.append(
+                TextHit(
+                    HARASSMENT,
+                    "harassment_disguised_insult",
+                    0.8,
+                    (doc.orig_span(name.start, name.end),),
+                    f"aims a disguised {name.name} ('{shown}') at the other party",
+                )
+            )
+    return hits
+
+
+def detect(doc: Normalized, gate: Gate, context: TextContext) -> list[TextHit]:
+    """Harassment hits for one text."""
+    return _rules(doc) + _disguised(doc, gate) + _pestering(doc, context)

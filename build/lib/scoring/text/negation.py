@@ -1,0 +1,220 @@
+"""Refusal, negation, reported speech and quotation around a match.
+
+A match is judged inside its sentence (split at ``. ! ? ; newline``) and its clause (also
+split at commas and "but"). Strong cues ("I refused", "only through Upwork", "against the
+ToS", "the client asked me to") clear the whole sentence; a plain negator ("don't", "can't")
+must sit in the same clause before the match.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scoring.text.rx import Rx, words
+
+_WINDOW = 220
+# Windows are at most 2 * _WINDOW characters, so these greedy scans stay short.
+_SENTENCE_END = r"(?:[\n!?;]|\.\s)"
+_CLAUSE_END = r"(?:[\n!?;,]|\.\s| but | though | however | so | and then )"
+_SENTENCE_LAST = re.compile(r"(?s).*" + _SENTENCE_END)
+_SENTENCE_FIRST = re.compile(_SENTENCE_END)
+_CLAUSE_LAST = re.compile(r"(?s).*" + _CLAUSE_END)
+_CLAUSE_FIRST = re.compile(_CLAUSE_END)
+
+_NEGATOR = Rx(
+    r"\b"
+    + words(
+        "no",
+        "not",
+        "never",
+        "don't",
+        "dont",
+        "do not",
+        "doesn't",
+        "does not",
+        "didn't",
+        "did not",
+        "won't",
+        "will not",
+        "wont",
+        "can't",
+        "cant",
+        "cannot",
+        "can not",
+        "couldn't",
+        "shouldn't",
+        "should not",
+        "mustn't",
+        "must not",
+        "isn't",
+        "is not",
+        "aren't",
+        "are not",
+        "wasn't",
+        "nor",
+        "without asking",
+        "refuse to",
+        "unable to",
+        "not able to",
+        "not allowed to",
+        "no need to",
+    )
+    + r"\b"
+)
+_NOT_A_NEGATION = Rx(
+    r"\b"
+    + words(
+        "don't worry",
+        "dont worry",
+        "do not worry",
+        "don't hesitate",
+        "dont hesitate",
+        "do not hesitate",
+        "no worries",
+        "no problem",
+        "not a problem",
+        "no prob",
+        "don't mind",
+        "no matter",
+        "not sure",
+        "why not",
+        "no rush",
+        "don't want to pay the fee",
+        "don't want to lose",
+        "not only",
+    )
+    + r"\b"
+)
+_REFUSAL = Rx(
+    r"\b"
+    + words(
+        "refused",
+        "refuse",
+        "declined",
+        "decline",
+        "said no",
+        "told (?:him|her|them) no",
+        "rejected",
+        "reported",
+        "report (?:him|her|them|it|this)",
+        "flagged",
+        "against (?:the |upwork'?s? )?(?:tos|terms|rules|policy|policies)",
+        "violat\\w*",
+        "prohibited",
+        "forbidden",
+        "not allowed",
+        "isn't allowed",
+        "is not allowed",
+        "not permitted",
+        "breach",
+        "get (?:me )?banned",
+        "get (?:my account )?suspended",
+        "terms of service",
+        "only (?:accept|work|take|get paid|communicate|talk|chat|use)\\w* (?:\\w+ ){0,3}(?:through"
+        "|via|on|within|inside|here|thru)",
+        "only (?:through|via|thru|on|within|inside) (?:the )?(?:upwork|platform|here|site|this)",
+        "keep (?:all |everything |the )?(?:\\w+ )?(?:on|within|inside|here)",
+        "stay on (?:upwork|the platform)",
+        "is it (?:ok|okay|allowed|safe|legal|legit|against|possible|normal)",
+        "am i allowed",
+        "are we allowed",
+        "is this (?:a )?scam",
+        "is this legit",
+        "red flag",
+        "scammer",
+        "be careful",
+        "beware",
+        "watch out",
+        "never (?:share|give|send|pay)",
+        "not comfortable",
+        "i'm not comfortable",
+        "before (?:a |the )?contract (?:starts|is signed|begins)",
+        "until (?:a |the )?contract",
+        "after (?:the |a )?contract (?:starts|is signed|begins|is active)",
+        "once (?:the |a )?contract",
+    )
+    + r"\b"
+)
+_REPORTED = Rx(
+    r"\b"
+    + words(
+        "(?:the |my |a |this |one |that )?(?:client|freelancer|buyer|seller|guy|person|someone"
+        "|somebody|recruiter|he|she|they|people)"
+        " (?:keeps? |kept |has |had |was |is |just )?(?:asked|asking|asks|ask|wants|wanted|told"
+        "|offered|offering|suggested"
+        "|insisted|insists|want|tried|trying|sent|said|wrote|messaged|requested|requesting|called|proposed|demanded|invited)",
+        "asked me (?:to|for|if)",
+        "ask(?:ed|ing)? (?:a|the|my) (?:client|freelancer) (?:to|for|if)",
+        "(?:got|received|get) (?:a |an |this |these )?(?:message|messages|invite|invitation|offer|email|proposal|dm)s?",
+        "someone on upwork",
+        "what should i do",
+        "what do i do",
+        "how do i",
+        "anyone else",
+        "has anyone",
+        "does anyone",
+        "did anyone",
+        "in the seed",
+        "for example",
+        "e\\.g\\.",
+        "such as",
+    )
+    + r"\b"
+)
+
+
+def _bounds(text: str, start: int, end: int, last: re.Pattern[str], first: re.Pattern[str]) -> tuple[int, int]:
+    lo_limit, hi_limit = max(0, start - _WINDOW), min(len(text), end + _WINDOW)
+    before = last.match(text, lo_limit, start)
+    after = first.search(text, end, hi_limit)
+    return (before.end() if before else lo_limit), (after.start() if after else hi_limit)
+
+
+def sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the sentence around [start, end), at most ``_WINDOW`` characters each side."""
+    return _bounds(text, start, end, _SENTENCE_LAST, _SENTENCE_FIRST)
+
+
+def clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the clause around [start, end)."""
+    return _bounds(text, start, end, _CLAUSE_LAST, _CLAUSE_FIRST)
+
+
+def negated_before(text: str, start: int, end: int) -> bool:
+    """A negator earlier in the same clause ("I don't accept PayPal")."""
+    lo, _ = clause(text, start, end)
+    before = text[lo:start]
+    return _NEGATOR.test(before) and not _NOT_A_NEGATION.test(before)
+
+
+def refused(text: str, start: int, end: int) -> bool:
+    """The sentence refuses, reports, quotes a third party, or asks about the rules."""
+    lo, hi = sentence(text, start, end)
+    window = text[lo:hi]
+    return _REFUSAL.test(window) or _REPORTED.test(window)
+
+
+def quoted(text: str, start: int, end: int) -> bool:
+    """The match sits inside quotation marks opened in the same sentence."""
+    lo, _ = sentence(text, start, end)
+    before = text[lo:start]
+    return before.count('"') % 2 == 1
+
+
+def suppressed(text: str, start: int, end: int) -> bool:
+    """Any reason not to hold the speaker to the match."""
+    return negated_before(text, start, end) or refused(text, start, end)
+
+
+_CUES = (("refusal", _REFUSAL), ("reported", _REPORTED))
+
+
+def cues(norm: str) -> list[tuple[str, tuple[int, int]]]:
+    """Whole-text cues the learned stage weighs (a refusal, the rules invoked, a third party's
+    words reported), each with its first match in the folded text."""
+    out = []
+    for name, rx in _CUES:
+        found = rx.search(norm) if rx.test(norm) else None  # the test is the cheaper, and cues are rare
+        if found is not None:
+            out.append((name, (found.start, found.end)))
+    return out

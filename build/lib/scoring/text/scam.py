@@ -1,0 +1,240 @@
+"""spam_scam: scam "clients" and mass outreach.
+
+Fires on interviews or onboarding moved to Telegram/WhatsApp, requests for bank details,
+card numbers, IDs or logins, upfront fees and deposits, fake-check and overpayment
+schemes, guaranteed-income and crypto-investment pitches, task-for-commission jobs, and
+begging "hire me" outreach. Warnings about scams and reported offers do not fire.
+"""
+
+from __future__ import annotations
+
+from scoring.text import negation
+from scoring.text.normalize import Normalized
+from scoring.text.rx import Rx
+from scoring.text.types import SPAM_SCAM, TextContext, TextHit
+
+_MSG = r"(?:telegram|tele\s*gram|whats\s*app|whatsapp|signal|wechat|viber|google\s+chat|hangouts|skype|discord|tg|wa)"
+_STAFF = (
+    r"(?:interview|interviews|hr|human\s+resources?|recruit\w*|hiring\s+(?:manager|team|process)|manager|supervisor"
+    r"|onboarding|orientation|training|team\s+lead|coordinator|assistant|secretary|agent|job\s+(?:offer"
+    r"|details|briefing)"
+    r"|screening|assessment|further\s+(?:details|discussion|instructions?)|more\s+details)"
+)
+_MOVE = Rx(
+    r"\b" + _STAFF + r"\b[^.!?\n]{0,60}?\b(?:on|via|through|over|in|using|at)\s+" + _MSG + r"\b"
+    r"|\b(?:add|contact|message|text|reach|download|install|join)\s+(?:me\s+|us\s+|our\s+\w+\s+)?(?:on|via|using)?\s*"
+    + _MSG
+    + r"\b[^.!?\n]{0,60}?\b"
+    + _STAFF
+    + r"\b",
+    (
+        "telegram",
+        "tele gram",
+        "whats",
+        "signal",
+        "wechat",
+        "viber",
+        "google chat",
+        "hangouts",
+        "skype",
+        "discord",
+        " tg",
+        " wa",
+    ),
+    (
+        "interview",
+        "hr",
+        "human resource",
+        "recruit",
+        "hiring",
+        "manager",
+        "supervisor",
+        "onboarding",
+        "orientation",
+        "training",
+        "team lead",
+        "coordinator",
+        "assistant",
+        "secretary",
+        "agent",
+        "job",
+        "screening",
+        "assessment",
+        "further",
+        "more details",
+    ),
+)
+_SENSITIVE = Rx(
+    r"\b(?:send|give|share|provide|forward|submit|need|require|want|upload|tell\s+me|what\s+is)\s+(?:me\s+"
+    r"|us\s+)?"
+    r"(?:your|ur|a\s+copy\s+of\s+your|a\s+photo\s+of\s+your"
+    r"|the)\s+(?:full\s+)?(?:bank\s+(?:account\s+)?(?:details|info|number|login)"
+    r"|bank\s+account|account\s+(?:number|details)|card\s+(?:number|details)|credit\s+card|debit\s+card|cvv|ssn"
+    r"|social\s+security(?:\s+number)?|id\s+card|id\b|national\s+id|passport|driver'?s?\s+licen[cs]e"
+    r"|login(?:\s+details)?"
+    r"|password|credentials|verification\s+code|otp|2fa\s+code|routing\s+number|pin|paypal\s+(?:login|password)"
+    r"|upwork\s+(?:login|password|account\s+(?:details|login)))",
+    (
+        "send",
+        "give",
+        "share",
+        "provide",
+        "forward",
+        "submit",
+        "need",
+        "require",
+        "want",
+        "upload",
+        "tell me",
+        "what is",
+    ),
+    (
+        "bank",
+        "account",
+        "card",
+        "cvv",
+        "ssn",
+        "social security",
+        "id",
+        "passport",
+        "driver",
+        "licen",
+        "login",
+        "password",
+        "credential",
+        "verification code",
+        "otp",
+        "2fa",
+        "routing",
+        "pin",
+        "paypal",
+        "upwork",
+    ),
+)
+_FEE = Rx(
+    r"\b(?:registration|training|activation|onboarding|processing|membership|application|joining|security"
+    r"|starter|kit"
+    r"|verification|equipment|software|certification|admin|clearance)\s+(?:fee|fees|deposit|charge|payment)\b"
+    r"|\b(?:small|refundable|one[\s-]time|minimal|token|initial)\s+(?:fee|deposit|payment|charge)\b"
+    r"|\bpay\s+(?:a|the|an)\s+(?:small\s+|refundable\s+|one[\s-]time\s+)?(?:fee|deposit)\s+(?:to|for|before"
+    r"|first)\b"
+    r"|\bgift\s+cards?\b|\b(?:buy|purchase)\s+(?:the\s+)?(?:equipment|laptop|software"
+    r"|gift)\b[^.!?\n]{0,60}?\breimburs\w*",
+    ("fee", "deposit", "charge", "payment", "gift card", "reimburs"),
+)
+# An upfront fee is asked of the reader: a fee named in a sentence with none of these is talk
+# about a fee ("the processing fee is fine for me", "the platform's fee went up").
+_FEE_ASK = Rx(
+    r"\b(?:you|your|pay|paying|send|sending|transfer|wire|required|require|requires|need|needs|must|before"
+    r"|first|upfront|up-front|cover|buy|purchase|reimburs\w*)\b"
+)
+_CHECK = Rx(
+    r"\b(?:send|mail|courier|deposit|cash)\s+(?:you\s+)?(?:a|the|this)\s+(?:check|cheque)\b"
+    r"|\b(?:overpaid|overpayment|over-payment|paid\s+you\s+(?:too\s+much|extra|more))\b"
+    r"|\b(?:send|refund|return|wire|transfer)\s+(?:back\s+)?(?:the\s+)?(?:difference|excess|extra"
+    r"|remaining\s+balance)\b",
+    (
+        "a check",
+        "the check",
+        "this check",
+        "cheque",
+        "overpa",
+        "over-pa",
+        "paid you",
+        "difference",
+        "excess",
+        "extra",
+        "remaining balance",
+    ),
+)
+_INCOME = Rx(
+    r"\bguarantee[ds]?\s+(?:\w+\s+)?(?:income|profits?|returns?|earnings|payouts?|\d+%)"
+    r"|\b(?:earn|make|making|earning)\s+(?:up\s+to\s+|over\s+|at\s+least\s+)?\$?\s?\d[\d,]*\s*(?:\$|usd"
+    r"|dollars)?\s*"
+    r"(?:\+\s*)?(?:daily|per\s+day|a\s+day|/\s*day|each\s+day|per\s+week|a\s+week|weekly"
+    r"|per\s+hour\s+from\s+home)"
+    r"|\b(?:double|triple|10x)\s+your\s+(?:money|investment|income|capital)"
+    r"|\b(?:invest|investment|investing)\s+(?:\w+\s+){0,3}?(?:crypto|bitcoin|btc|usdt|forex|trading|binary"
+    r"|mining)\b"
+    r"|\b(?:crypto|bitcoin|forex|binary)\s+(?:investment|trading\s+(?:platform|opportunity|account))\b"
+    r"|\bpassive\s+income\b|\brisk[\s-]free\s+(?:profit|income|investment|returns?)"
+    r"|\bno\s+experience\s+(?:needed|required|necessary)\b[^.!?\n]{0,80}?\b(?:earn|\$\d|daily|per\s+day"
+    r"|commission)"
+    r"|\b(?:like|rate|review|subscribe\s+to)\s+(?:videos|products|hotels|apps)\b[^.!?\n]{0,60}?\b(?:earn"
+    r"|commission|paid)"
+    r"|\bcommission\s+(?:per|for\s+each|on\s+each)\s+(?:task|order|review|like)",
+    (
+        "guarantee",
+        "daily",
+        "per day",
+        "a day",
+        "/day",
+        "each day",
+        "per week",
+        "a week",
+        "weekly",
+        "from home",
+        "double",
+        "triple",
+        "10x",
+        "invest",
+        "crypto",
+        "bitcoin",
+        "forex",
+        "binary",
+        "passive income",
+        "risk",
+        "no experience",
+        "videos",
+        "products",
+        "hotels",
+        "apps",
+        "commission",
+    ),
+)
+_HIRE_ME = Rx(
+    r"\b(?:please|pls|plz|kindly|just|sir|madam|dear)\s+(?:please\s+)?hire\s+me\b|\bhire\s+me\s+(?:now|asap"
+    r"|please|pls|plz|today"
+    r"|sir|madam|i\s+beg)\b|\bi\s+(?:beg|request)\s+you\s+(?:to\s+)?hire\s+me\b|\bgive\s+me\s+(?:a"
+    r"|this)\s+(?:chance|job|opportunity)"
+    r"\s+(?:please|pls|plz|sir|madam)\b|\bdear\s+(?:sir|madam|sir/madam|hiring\s+manager),?\s+(?:i\s+am"
+    r"|i'?m)\s+(?:very\s+)?"
+    r"(?:interested|available|ready|expert)\b[^.!?\n]{0,80}?\b(?:hire\s+me|your\s+job|your\s+project)",
+    ("hire me", "give me a", "give me this", "dear"),
+)
+
+_PRODUCT = Rx(
+    r"\b(?:app|apps|checkout|feature|form|page|website|plugin|api|bot|dashboard|users|customers|transaction"
+    r"|transactions|field|upload|export|csv|database|stripe|module|screen|flow)\b"
+)
+_MOVES_ONLY = "scam_messenger_interview"
+
+_RULES = (
+    (_MOVE, "scam_messenger_interview", 0.85, "moves a job interview or onboarding to an outside messenger"),
+    (_SENSITIVE, "scam_sensitive_data", 0.85, "asks for bank, card, ID or login details"),
+    (_FEE, "scam_upfront_fee", 0.85, "asks for an upfront fee, deposit or gift card"),
+    (_CHECK, "scam_check_overpayment", 0.85, "fake-check or overpayment scheme"),
+    (_INCOME, "scam_income_pitch", 0.85, "promises guaranteed income or an investment return"),
+    (_HIRE_ME, "scam_hire_me_spam", 0.6, "begging mass-outreach phrasing"),
+)
+
+
+def detect(doc: Normalized, context: TextContext) -> list[TextHit]:
+    """Spam and scam hits for one text."""
+    hits: list[TextHit] = []
+    for rx, detector, weight, reason in _RULES:
+        for match in rx.scan(doc.norm, doc.triggers):
+            if negation.suppressed(doc.norm, match.start, match.end) or negation.quoted(
+                doc.norm, match.start, match.end
+            ):
+                continue
+            lo, hi = negation.sentence(doc.norm, match.start, match.end)
+            if detector != _MOVES_ONLY and _PRODUCT.test(doc.norm[lo:hi]):
+                continue
+            if detector == "scam_upfront_fee" and (context.direct_contract or not _FEE_ASK.test(doc.norm[lo:hi])):
+                continue  # a direct contract's fee is the platform's; a fee nobody is asked to pay
+            shown = doc.text[slice(*doc.orig_span(match.start, match.end))]
+            hits.append(
+                TextHit(SPAM_SCAM, detector, weight, (doc.orig_span(match.start, match.end),), f"{reason}: '{shown}'")
+            )
+    return hits

@@ -1,0 +1,213 @@
+"""The scoring agent: batches of raw events in, escalations and dead letters out."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, replace
+
+import faust
+import orjson
+from aiokafka import AIOKafkaProducer
+from faust.types import EventT, TableT
+
+from scoring.signals import Signal
+from scoring.step import View
+from streams import deadletter, poison, tables
+from streams.continuity import Continuity, Hole, Refetcher, merged
+from streams.health import BROKER, Health
+from streams.letters import RedisLetterIndex
+from streams.links import LinkIndex
+from streams.metrics import Metrics
+from streams.pipeline import Incoming, record_metrics
+from streams.profiles import ProfileStore
+from streams.schemas import subjects
+from streams.scoring_process import Scoring
+from streams.topics import Topics
+
+UNPROCESSABLE = "unprocessable"  # dead-letter reason: decoded, but its batch keeps failing on it
+
+log = logging.getLogger(__name__)
+
+
+def unacknowledged(events: list[EventT[bytes]]) -> None:
+    """Keep a batch that did not finish from being committed.
+
+    `take_events` acknowledges the events it yielded when its generator closes,
+    also when the batch body was cancelled (a worker stopping mid-batch): their
+    offsets would be committed although their outputs or states may be missing.
+    A message already marked acknowledged is skipped by Faust's consumer
+    bookkeeping, so its offset is never committed and the batch is replayed by
+    whichever worker takes the partition (the offsets in the state make that
+    replay exact).
+    """
+    for event in events:
+        event.message.acked = True
+
+
+def incoming(event: EventT[bytes], kind: str) -> Incoming:
+    """A Faust event as the pipeline takes it: raw bytes with their source position."""
+    msg = event.message
+    return Incoming(kind=kind, topic=msg.topic, partition=msg.partition, offset=msg.offset,
+                    key=msg.key, value=msg.value, timestamp_ms=int(msg.timestamp * 1000))
+
+
+async def reject_unprocessable(item: Incoming, exc: Exception, topics: Topics,
+                               producer: Callable[[], AIOKafkaProducer], metrics: Metrics,
+                               retrier: poison.Retrier) -> None:
+    """Dead-letter an event its batch keeps failing on, so the partitions go on."""
+    log.error("dead-lettering %s:%d@%d: its batch keeps failing on it: %r", item.topic, item.partition,
+              item.offset, exc, exc_info=exc)
+    record = deadletter.record(item, UNPROCESSABLE, f"{type(exc).__name__}: {exc}")
+
+    async def send() -> None:
+        await (await producer().send(topics.dead_letters.get_topic_name(), record, key=deadletter.key(item)))
+
+    await replace(retrier, needs=(BROKER,)).until_done(send)
+    metrics.dead_letters.labels(item.kind, UNPROCESSABLE).inc()
+    metrics.events.labels(item.kind, "dead_letter").inc()
+    metrics.records_sent.labels("deadletter").inc()
+
+
+def shadow_bytes(account: str, sig: Signal) -> bytes:
+    return orjson.dumps({"account_id": account, **sig.to_dict()})
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreAgent:
+    topics: Topics
+    table: TableT[bytes, bytes | None]
+    scoring: Scoring
+    profiles: ProfileStore
+    links: LinkIndex
+    letters: RedisLetterIndex
+    metrics: Metrics
+    batch_max: int
+    batch_window_s: float
+    # The aiokafka producer Faust runs: outputs are sent straight to it (no per-message
+    # trip through Faust's channel and buffer) and their deliveries awaited per batch.
+    producer: Callable[[], AIOKafkaProducer]
+    continuity: Continuity
+    refetcher: Refetcher
+    # Tells Faust's consumer that a re-read hole's offsets are done, so it commits past them.
+    mark_read: Callable[[Hole], Awaitable[None]]
+    health: Health
+    attempts: int  # tries of a batch failing otherwise than by an outage, before it is split
+
+    def incoming(self, event: EventT[bytes]) -> Incoming:
+        return incoming(event, self.topics.kind_of[event.message.topic])
+
+    @property
+    def retrier(self) -> poison.Retrier:
+        return poison.Retrier(self.health, self.retrying)
+
+    async def run(self, stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
+        batches = stream.take_events(  # type: ignore[attr-defined]
+            self.batch_max, within=self.batch_window_s
+        )
+        self.scoring.start()  # the scoring processes import while the first batch gathers
+        try:
+            async for events in batches:
+                batch = [self.incoming(e) for e in events]
+                holes = self.continuity.holes((i.topic, i.partition, i.offset) for i in batch)
+                try:
+                    await self.settle(batch, holes)
+                except BaseException:
+                    unacknowledged(events)
+                    raise
+                yield None
+        finally:
+            self.scoring.close()
+
+    async def settle(self, batch: list[Incoming], holes: list[Hole]) -> None:
+        """Handle `batch` (with the records of its `holes`): retried through outages, any
+        event it keeps failing on dead-lettered (`streams.poison`)."""
+        if holes:
+            refilled: list[Incoming] = []
+
+            async def refill() -> None:
+                refilled[:] = await self.refill(holes)
+
+            await replace(self.retrier, needs=(BROKER,)).until_done(refill)
+            batch = merged(refilled, batch)
+        await self.retrier.settle(batch, self.handle, self.reject, self.attempts)
+        for hole in holes:
+            await self.mark_read(hole)
+
+    async def reject(self, item: Incoming, exc: Exception) -> None:
+        await reject_unprocessable(item, exc, self.topics, self.producer, self.metrics, self.retrier)
+
+    def retrying(self, exc: Exception, delay: float) -> None:
+        self.metrics.batch_retries.inc()
+        log.error("batch failed, retrying in %.1f s: %r", delay, exc, exc_info=exc)
+
+    async def refill(self, holes: list[Hole]) -> list[Incoming]:
+        """The records of `holes`, read from the broker, to be scored before the batch."""
+        records = await self.refetcher.fetch(holes)
+        log.warning("re-read %d records in %d offset holes (%s) that Faust's fetcher skipped", len(records),
+                    len(holes), ", ".join(f"{h.topic}:{h.partition}@{h.start}-{h.end - 1}" for h in holes))
+        self.metrics.holes_refilled.inc(len(holes))
+        self.metrics.records_refetched.inc(len(records))
+        return [
+            Incoming(kind=self.topics.kind_of[r.topic], topic=r.topic, partition=r.partition, offset=r.offset,
+                     key=r.key, value=r.value, timestamp_ms=r.timestamp)
+            for r in records
+        ]
+
+    async def handle(self, batch: list[Incoming]) -> None:
+        """One attempt at a batch: outputs sent and states stored, then it is counted (once)."""
+        started = time.perf_counter()
+        prepared = self.scoring.prepare(batch)
+        # The indexes are updated with every account event and proposal before any is scored (a
+        # replayed event writes the same documents), so each view includes the batch's own links
+        # and letters. The scoring processes sketch the cover letters while the link index is
+        # updated, and the states are loaded while Redis runs the link index's scripts.
+        indexing = asyncio.gather(self.links.observe(prepared.account_events),
+                                  self.scoring.sketches(prepared.proposals))
+        await asyncio.sleep(0)  # both start: up to their first wait for Redis or the children
+        try:
+            states = {account: tables.load(self.table, account) for account in prepared.accounts}
+        except BaseException:
+            indexing.cancel()  # the retry starts both again; none of their replies is left pending
+            with contextlib.suppress(BaseException):
+                await indexing
+            raise
+        linked, sketches = await indexing
+        letters = await self.letters.observe(prepared.proposals, sketches)
+        views: dict[str, View] = {**linked, **letters}
+        result = await self.scoring.score(batch, prepared, states, views)
+        out, t = self.producer(), self.topics
+        sends = [await out.send(t.dead_letters.get_topic_name(), v, key=k) for k, v in result.dead_letters]
+        sends += [
+            await out.send(t.subjects.get_topic_name(), subjects.encode(f), key=f.subject_id.encode())
+            for f in result.forwards
+        ]
+        sends += [
+            await out.send(t.shadow.get_topic_name(), shadow_bytes(account, sig), key=account.encode())
+            for account, sig in result.shadow
+        ]
+        sends += [
+            await out.send(t.escalations.get_topic_name(), orjson.dumps(e.to_dict()), key=e.account_id.encode())
+            for e in result.escalations
+        ]
+        # Delivery of every output is confirmed before the state that records it is stored. The
+        # profiles and escalation records (what reviewers' decisions look up) are written with
+        # the outputs: a batch retried after its states were stored finds only replays. So are the
+        # link index's refreshes of days last seen, which `observe` left running.
+        await asyncio.gather(*sends, self.profiles.write(result.profiles, result.escalations), self.links.flush())
+        for output, n in (("deadletter", len(result.dead_letters)), ("subjects", len(result.forwards)),
+                          ("shadow", len(result.shadow)), ("escalations", len(result.escalations))):
+            if n:
+                self.metrics.records_sent.labels(output).inc(n)
+        await asyncio.gather(*await tables.store_all(self.table, out, result.states))
+        if result.states:
+            self.metrics.records_sent.labels("changelog").inc(len(result.states))
+        record_metrics(self.metrics, result)
+        now = time.time()
+        for item in batch:
+            self.metrics.latency.observe(max(0.0, now - item.timestamp_ms / 1000))
+        self.metrics.batch_seconds.observe(time.perf_counter() - started)
+        self.metrics.batch_size.observe(len(batch))

@@ -1,0 +1,62 @@
+"""`riskscorer train-text`: gather the examples, train, write a model file, say what was used."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import orjson
+from redis.asyncio import Redis
+
+from scoring.text.model import TextModel, dumps
+from streams.training import examples as ex
+from streams.training.verdicts import ExampleStore, to_examples
+
+# The public labelled sets, beside the checkout (MANIFEST.md there says what each is).
+DEFAULT_PUBLIC = Path(__file__).resolve().parents[2].parent / "shared" / "textdata"
+
+
+def _say(line: str) -> None:
+    print(f"train-text: {line}", file=sys.stderr, flush=True)  # noqa: T201
+
+
+async def verdict_examples(redis_url: str | None, app_id: str, exported: Path | None) -> list[ex.Example]:
+    """Reviewers' verdicts: from a JSONL export, else from the store in Redis when one is set."""
+    if exported is not None:
+        lines = exported.read_bytes().splitlines()
+        return to_examples(orjson.loads(line) for line in lines if line.strip())
+    if redis_url is None:
+        return []
+    redis = Redis.from_url(redis_url)
+    try:
+        return to_examples(await ExampleStore(redis, app_id).read())
+    finally:
+        await redis.aclose()
+
+
+def gather(public: Path | None, verdicts: list[ex.Example]) -> list[ex.Example]:
+    """Seed set, public sets (their training part), the quoted messages' dev split, verdicts."""
+    found = ex.seed()
+    if public is not None:
+        found += ex.public(public, measuring=False) + ex.quotes(public, "dev")
+    return found + verdicts
+
+
+def version_of(model: TextModel) -> str:
+    """A version naming exactly what the model holds: the same model, the same version."""
+    return "text-" + hashlib.sha256(dumps(replace(model, version="-"))).hexdigest()[:12]
+
+
+def train_to_file(examples: list[ex.Example], out: Path, version: str | None, c: float) -> str:
+    from streams.training.fit import Options, train  # needs the 'train' extra
+
+    counts = Counter(e.source for e in examples)
+    _say(", ".join(f"{source} {n}" for source, n in sorted(counts.items())))
+    model = train(examples, "-", Options(c=c), progress=_say)
+    version = version or version_of(model)
+    out.write_bytes(dumps(replace(model, version=version)))
+    _say(f"wrote {out} ({out.stat().st_size} bytes), version {version}")
+    return version
