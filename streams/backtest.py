@@ -22,7 +22,7 @@ from scoring.evaluate import per_policy
 from scoring.rules import Rules
 from scoring.step import View
 from streams.letters import MemoryLetterIndex
-from streams.links import MemoryLinkIndex
+from streams.links_memory import MemoryLinkIndex
 from streams.pipeline import Incoming, Processor, account_events, proposals
 from streams.recorded import RecordedEvent
 from streams.schemas import subjects

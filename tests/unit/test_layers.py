@@ -31,10 +31,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "streams.training.fit",
     )),
     ("adapters", (
-        "streams.redis_index", "streams.links", "streams.letters", "streams.profiles", "streams.health",
-        "streams.continuity", "streams.poison", "streams.producer", "streams.security", "streams.admin",
-        "streams.embedded", "streams.tables", "streams.topics", "streams.sensors", "streams.faust_tuning",
-        "streams.web", "streams.rules_reload", "streams.training.verdicts",
+        "streams.redis_index", "streams.links", "streams.links_memory", "streams.letters", "streams.profiles",
+        "streams.health", "streams.continuity", "streams.poison", "streams.producer", "streams.security",
+        "streams.admin", "streams.embedded", "streams.tables", "streams.topics", "streams.sensors",
+        "streams.faust_tuning", "streams.web", "streams.rules_reload", "streams.training.verdicts",
     )),
     ("drivers", ("streams.agents", "streams.reviewer", "streams.app", "streams.backtest", "streams.classify_pool")),
     ("commands", (

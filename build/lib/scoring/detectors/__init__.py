@@ -1,1 +1,0 @@
-"""Detectors: functions of (state, event, rule) that update the state and return signals."""

@@ -1,1 +1,0 @@
-"""Stream layer: the Faust app, topics, table, agent, commands. Thin: decode, score, send, count."""
