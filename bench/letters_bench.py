@@ -27,8 +27,8 @@ from scoring.detectors import cover_letters  # noqa: E402
 from scoring.records import Proposal  # noqa: E402
 from scoring.state import AccountState  # noqa: E402
 from streams import embedded  # noqa: E402
-from streams.cli import load_rules  # noqa: E402
 from streams.letters import MemoryLetterIndex, RedisLetterIndex  # noqa: E402
+from streams.rules_file import load_rules  # noqa: E402
 from streams.schemas import INPUT_SCHEMAS  # noqa: E402
 from streams.settings import DEFAULT_RULES  # noqa: E402
 from streams.simulator import SimConfig, generate  # noqa: E402

@@ -32,9 +32,9 @@ from scoring.rules import DetectorRule  # noqa: E402
 from scoring.state import AccountState  # noqa: E402
 from scoring.step import step  # noqa: E402
 from streams import embedded  # noqa: E402
-from streams.cli import load_rules  # noqa: E402
 from streams.links import RedisLinkIndex  # noqa: E402
 from streams.links_memory import MemoryLinkIndex  # noqa: E402
+from streams.rules_file import load_rules  # noqa: E402
 from streams.settings import DEFAULT_RULES  # noqa: E402
 from streams.statecodec import decode_state, encode_state  # noqa: E402
 

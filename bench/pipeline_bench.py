@@ -27,7 +27,7 @@ from scoring.records import Message, Proposal  # noqa: E402
 from scoring.state import AccountState  # noqa: E402
 from scoring.text import TextContext, detect_text  # noqa: E402
 from streams import backtest  # noqa: E402
-from streams.cli import load_rules  # noqa: E402
+from streams.rules_file import load_rules  # noqa: E402
 from streams.schemas import INPUT_SCHEMAS  # noqa: E402
 from streams.settings import DEFAULT_RULES  # noqa: E402
 from streams.simulator import SimConfig, generate  # noqa: E402

@@ -15,8 +15,8 @@ import orjson
 import pytest
 
 from streams import backtest, embedded
-from streams.cli import load_rules
 from streams.recorded import RecordedEvent
+from streams.rules_file import load_rules
 from streams.settings import DEFAULT_RULES
 from tests.integration import tls_proxy
 from tests.integration.kafka_client import produce, read_all

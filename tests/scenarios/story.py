@@ -17,8 +17,8 @@ from typing import Any
 from scoring.escalation import Escalation
 from scoring.rules import Rules
 from streams.backtest import run
-from streams.cli import load_rules
 from streams.recorded import RecordedEvent
+from streams.rules_file import load_rules
 from streams.settings import DEFAULT_RULES
 
 T0 = 1_767_225_600_000  # 2026-01-01T00:00:00Z

@@ -13,10 +13,10 @@ import pytest
 from scoring import sketch
 from streams import scoring_process
 from streams.backtest import _incoming
-from streams.cli import load_rules
 from streams.letters import MemoryLetterIndex
 from streams.links_memory import MemoryLinkIndex
 from streams.pipeline import BatchResult, Incoming, Processor
+from streams.rules_file import load_rules
 from streams.scoring_process import ChildScoring, InlineScoring, Scoring, ScoringTimeout
 from streams.settings import DEFAULT_RULES
 from streams.simulator import SimConfig, generate
