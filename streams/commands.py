@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,15 @@ from streams.simulator import SimConfig, generate, write_jsonl, write_truth
 
 
 def register(scorer: Scorer) -> None:
-    app, settings = scorer.app, scorer.settings
+    """Add the project's commands to the scorer's Faust app."""
+    for add in COMMANDS:
+        add(scorer)
 
-    @app.command(
+
+def _simulate(scorer: Scorer) -> None:
+    settings = scorer.settings
+
+    @scorer.app.command(
         option("--accounts", type=int, default=400, show_default=True, help="accounts to simulate"),
         option("--days", type=float, default=7.0, show_default=True, help="simulated period"),
         option("--seed", type=int, default=1, show_default=True, help="random seed"),
@@ -45,7 +52,9 @@ def register(scorer: Scorer) -> None:
         sent = await producer.send_events(settings, sim.events)
         print(f"sent {sent} events to {settings.broker_url}", file=sys.stderr)  # noqa: T201
 
-    @app.command(
+
+def _demo(scorer: Scorer) -> None:
+    @scorer.app.command(
         option("--accounts", type=int, default=400, show_default=True, help="accounts to simulate"),
         option("--days", type=float, default=7.0, show_default=True, help="simulated period"),
         option("--seed", type=int, default=1, show_default=True, help="random seed"),
@@ -64,7 +73,11 @@ def register(scorer: Scorer) -> None:
         summary_path = Path(summary_json) if summary_json else None
         await demo_runner.run(scorer, config, Path(out_dir), summary_path, rate or None)
 
-    @app.command(
+
+def _backtest(scorer: Scorer) -> None:
+    settings = scorer.settings
+
+    @scorer.app.command(
         argument("events", type=click_path(exists=True)),
         option("--rules", "rules_path", type=click_path(exists=True), default=None,
                help="rules file (default: RISKSCORER_RULES_FILE)"),
@@ -94,7 +107,11 @@ def register(scorer: Scorer) -> None:
             summary["compare"] = bt.compare(result, old)
         sys.stdout.write(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode() + "\n")
 
-    @app.command(
+
+def _train_text(scorer: Scorer) -> None:
+    settings = scorer.settings
+
+    @scorer.app.command(
         option("--out", type=click_path(), required=True, help="model file to write (gzipped JSON)"),
         option("--public", type=click_path(directory=True, exists=True), default=None,
                help="folder of the public labelled sets (default: ../shared/textdata beside the checkout)"),
@@ -116,7 +133,11 @@ def register(scorer: Scorer) -> None:
             settings.redis_url, settings.app_id, Path(examples) if examples else None)
         command.train_to_file(command.gather(folder, verdicts), Path(out), version, c)
 
-    @app.command(argument("rules_file", type=click_path(exists=True)))
+
+def _publish_rules(scorer: Scorer) -> None:
+    settings = scorer.settings
+
+    @scorer.app.command(argument("rules_file", type=click_path(exists=True)))
     async def publish_rules(self: Any, rules_file: str) -> None:
         """Validate a rules file and publish it to every worker (through Redis)."""
         from redis.asyncio import Redis
@@ -135,7 +156,11 @@ def register(scorer: Scorer) -> None:
             await redis.aclose()
         print(f"published rules version {rules.version}", file=sys.stderr)  # noqa: T201
 
-    @app.command(argument("rule"))
+
+def _reinstate_rule(scorer: Scorer) -> None:
+    settings = scorer.settings
+
+    @scorer.app.command(argument("rule"))
     async def reinstate_rule(self: Any, rule: str) -> None:
         """Lift a rule's demotion by reviewers' verdicts; its precision is measured afresh."""
         from redis.asyncio import Redis
@@ -154,10 +179,20 @@ def register(scorer: Scorer) -> None:
             await redis.aclose()
         print(f"rule {rule} reinstated; workers apply it within {settings.rules_poll_s:g} s", file=sys.stderr)  # noqa: T201
 
-    @app.command()
+
+def _create_topics(scorer: Scorer) -> None:
+    settings = scorer.settings
+
+    @scorer.app.command()
     async def create_topics(self: Any) -> None:
         """Create the scorer's topics on the configured broker (idempotent)."""
         await admin.ensure_topics(settings)
+
+
+# Each adds one command to the app.
+COMMANDS: tuple[Callable[[Scorer], None], ...] = (
+    _simulate, _demo, _backtest, _train_text, _publish_rules, _reinstate_rule, _create_topics,
+)
 
 
 def click_path(exists: bool = False, directory: bool = False) -> Any:
