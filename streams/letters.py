@@ -22,7 +22,7 @@ from redis.asyncio import Redis
 from scoring import sketch
 from scoring.letters import LetterMatch
 from scoring.records import Proposal
-from streams.redis_index import LUA_SPLIT, ShardedKeys, run_now, run_scripts
+from streams.redis_index import FIELD, LUA_SPLIT, REC, ShardedKeys, read_hashes, run_now, run_scripts
 
 Entries = dict[str, str]  # account -> "proposal id|ts|sketch"
 
@@ -124,16 +124,6 @@ class MemoryLetterIndex(_LetterIndex):
                     band.pop(account, None)
 
 
-# Separators of the scripts' arguments and replies: ids and sketches never hold these bytes.
-_REC, _FIELD = "\x1e", "\x1f"
-# ARGV[1]: band keys joined by RS. Returns per key its fields and values joined by US, keys by RS.
-READ_BANDS = LUA_SPLIT + """
-local out = {}
-for i, k in ipairs(split(ARGV[1], '\\30')) do
-  out[i] = table.concat(redis.call('HGETALL', k), '\\31')
-end
-return table.concat(out, '\\30')
-"""
 # ARGV[1]: ttl; ARGV[2]: records "key US account US value" joined by RS; an empty value removes.
 WRITE_BANDS = LUA_SPLIT + """
 for _, rec in ipairs(split(ARGV[2], '\\30')) do
@@ -166,23 +156,11 @@ class RedisLetterIndex(_LetterIndex):
         return self.keys.key(band)
 
     async def _read(self, keys: list[str]) -> list[Entries]:
-        groups = self.keys.by_shard(keys)
-        calls = [(self.key(group[0]), [_REC.join(self.key(b) for b in group)]) for group in groups]
-        replies = await run_scripts(self.redis, self._shas, READ_BANDS, calls)
-        found: dict[str, Entries] = {}
-        for group, reply in zip(groups, replies, strict=True):
-            for band, flat in zip(group, _text(reply).split(_REC), strict=True):
-                items = flat.split(_FIELD) if flat else []
-                found[band] = dict(zip(items[::2], items[1::2], strict=True))
-        return [found[k] for k in keys]
+        return await read_hashes(self.redis, self._shas, self.keys, keys)
 
     async def _write(self, writes: dict[str, Entries]) -> None:
         calls = []
         for group in self.keys.by_shard(list(writes)):
-            records = _REC.join(f"{self.key(b)}{_FIELD}{a}{_FIELD}{v}" for b in group for a, v in writes[b].items())
+            records = REC.join(f"{self.key(b)}{FIELD}{a}{FIELD}{v}" for b in group for a, v in writes[b].items())
             calls.append((self.key(group[0]), [self.ttl_s, records]))
         await run_scripts(self.redis, self._shas, WRITE_BANDS, calls)
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value

@@ -1,21 +1,19 @@
 """Cross-account link index: which accounts share a device, IP, payment instrument or phone.
 
-A Redis hash per fingerprint and per account, each with a TTL renewed when written, merged
-in the server by Lua scripts:
-
-- `fp:{kind}:{hash}`: account -> "first seen,day last seen,role", bounded to the
-  `max_per_fingerprint` accounts seen on the latest days (then the latest first seen);
-- `acct:{id}`: "kind:hash" -> first seen, for its `MAX_ACCOUNT_FPS` most recently first
-  seen fingerprints, and "~" -> "day,role" of the latest.
+A Redis hash per fingerprint, `fp:{kind}:{hash}`: account -> "first seen,day last seen,role",
+bounded to the `max_per_fingerprint` accounts seen on the latest days (then the latest first
+seen), with a TTL renewed when written, merged in the server by a Lua script. (Versions
+before this one also kept a hash per account, `acct:{id}`, for a walk over linked accounts
+that is gone; they are no longer written and expire.)
 
 A new link shows when an account is first seen with a fingerprint another account holds,
 or, for weak fingerprints, which link only in twos (`scoring.link_plan.WEAK`), at any event carrying two that
 others hold. A batch's sightings are written with one script call per shard (one round
 trip), which answers for each whether it is the account's first with the fingerprint (its
 time is the first seen stored) and whether others hold it, and for weak pairs (probes)
-whether others hold them. Only then is there a second round trip: first sightings are added
-to their accounts' hashes, and the fingerprints of the events that need a view are read:
-those that could show a link (a strong fingerprint held by others, or two that may be).
+whether others hold them. Only then, and only when an event needs a view, is there a second
+round trip: the fingerprints of the events that could show a link (a strong fingerprint held
+by others, or two that may be) are read.
 Not followed: an account back after more than the TTL without a fingerprint is not a first
 sighting, so a link made meanwhile shows only from the other account's side, if at all. A view shows,
 per fingerprint of the event, the accounts seen with it within the TTL before the event:
@@ -38,19 +36,16 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
-from scoring.link_plan import ALONE, DAY_MS, SHARED, AccountUpdate, Plan, build_views, parse_members, revealing
+from scoring.link_plan import ALONE, DAY_MS, SHARED, Plan, build_views, parse_members, revealing
 from scoring.links import LinkView
 from scoring.records import AccountEvent
-from streams.redis_index import LUA_SPLIT, ShardedKeys, run_scripts
+from streams.redis_index import ShardedKeys, read_hashes, run_scripts
 
-MAX_ACCOUNT_FPS = 32  # fingerprints kept per account
-ROLE = "~"  # the account hash's field of its latest day and role
-
-# Helpers of the scripts. Names and values travel as lines of tab-separated fields (ids and
+# Helpers of the script. Names and values travel as lines of tab-separated fields (ids and
 # fingerprints hold no control characters): one argument instead of thousands keeps the
 # client's command packing cheap. KEYS[1], the first key of a call, routes it: all its keys
 # share that key's hash tag, hence its slot on Redis Cluster.
-_LUA = LUA_SPLIT + """
+_LUA = """
 local function entry(v)
   local first, last, role = string.match(v, '^(%d+),(%d+),(.*)$')
   return tonumber(first), tonumber(last), role
@@ -123,51 +118,6 @@ end
 for k in pairs(written) do redis.call('EXPIRE', k, ttl) end
 return table.concat(flags)
 """
-# ARGV: ttl (s), max fingerprints per account, accounts' first sightings
-# ("key\\tday\\trole\\tfp\\tfirst seen\\t..." lines), keys to read (one per line).
-# Returns each key read as "field\\tvalue\\t..." on its line.
-RECORD_READ = _LUA + """
-local ttl, max_fps = ARGV[1], tonumber(ARGV[2])
-for _, line in ipairs(split(ARGV[3], '\\n')) do
-  local f = split(line, '\\t')
-  local k, day, role = f[1], tonumber(f[2]), f[3]
-  local fields = {'~'}
-  for i = 4, #f, 2 do fields[#fields + 1] = f[i] end
-  local old, set = redis.call('HMGET', k, unpack(fields)), {}
-  local newer = not old[1]
-  if old[1] then
-    local c = string.find(old[1], ',', 1, true)
-    local d, r = tonumber(string.sub(old[1], 1, c - 1)), string.sub(old[1], c + 1)
-    newer = day > d or (day == d and role > r)
-  end
-  if newer then
-    set[1], set[2] = '~', string.format('%.0f,', day) .. role
-  end
-  local added = false
-  for i = 4, #f, 2 do
-    local was = old[i / 2]
-    if not was or tonumber(f[i + 1]) < tonumber(was) then
-      set[#set + 1], set[#set + 2] = f[i], f[i + 1]
-      added = added or not was
-    end
-  end
-  if #set > 0 then redis.call('HSET', k, unpack(set)) end
-  if added and redis.call('HLEN', k) > max_fps + 1 then
-    local all, fps = redis.call('HGETALL', k), {}
-    for i = 1, #all, 2 do
-      if all[i] ~= '~' then fps[#fps + 1] = {all[i], tonumber(all[i + 1]), 0} end
-    end
-    table.sort(fps, newest_first)
-    for i = max_fps + 1, #fps do redis.call('HDEL', k, fps[i][1]) end
-  end
-  redis.call('EXPIRE', k, ttl)
-end
-local out = {}
-for n, k in ipairs(split(ARGV[4], '\\n')) do out[n] = table.concat(redis.call('HGETALL', k), '\\t') end
-return table.concat(out, '\\n')
-"""
-
-
 class LinkIndex(Protocol):
     async def observe(self, events: Sequence[AccountEvent]) -> dict[str, LinkView]: ...
 
@@ -213,8 +163,8 @@ class BaseLinkIndex:
         """Merge the sightings at positions `send`; per sighting 0, ALONE, SHARED or AGAIN (0 if not sent)."""
         raise NotImplementedError
 
-    async def _record_read(self, accounts: dict[str, AccountUpdate], names: list[str]) -> list[dict[str, str]]:
-        """Merge the accounts' first sightings; return the documents `names` as stored."""
+    async def _read(self, names: list[str]) -> list[dict[str, str]]:
+        """The fingerprints' documents `names` as stored."""
         raise NotImplementedError
 
     def _write_later(self, plan: Plan, due: list[int]) -> None:
@@ -228,13 +178,10 @@ class BaseLinkIndex:
             await self._refresh(*deferred)
 
     async def _refresh(self, plan: Plan, due: list[int]) -> None:
-        """Write due sightings and renew their accounts' hashes. A sighting found new there (the
-        index lost it: expired, flushed) is recorded as first seen, and the memory of what was
-        written, no longer to be trusted, is emptied."""
+        """Write due sightings. A sighting found new there (the index lost it: expired, flushed)
+        empties the memory of what was written, no longer to be trusted."""
         flags = await self._write(plan, due)
-        lost = {n for n in due if flags[n] in (ALONE, SHARED)}
-        await self._record_read(plan.accounts(due, lost), [])
-        if lost:
+        if any(flags[n] in (ALONE, SHARED) for n in due):
             self._written.clear()
         else:
             self._remember(plan, due)
@@ -278,8 +225,8 @@ class BaseLinkIndex:
         if any(flags):
             shown = revealing(plan, flags)
             needed = sorted({name for i in shown for _, _, name in plan.named(i)})
-            fields = await self._record_read(plan.firsts(flags), needed)
             if needed:
+                fields = await self._read(needed)
                 entries = {name: parse_members(f) for name, f in zip(needed, fields, strict=True)}
                 views = build_views(events, plan, shown, entries, self.ttl_s * 1000)
         if due:
@@ -289,7 +236,7 @@ class BaseLinkIndex:
 
 class RedisLinkIndex(BaseLinkIndex):
     """The link index in Redis: per batch one script call per shard, in one pipeline; a second
-    pipeline only when the batch holds first sightings.
+    pipeline only when an event of the batch may show a link.
 
     Keys carry their shard as a hash tag, so on Redis Cluster each call stays in one
     slot; use several shards per cluster node there.
@@ -307,7 +254,7 @@ class RedisLinkIndex(BaseLinkIndex):
         self._pending: asyncio.Future[None] | None = None
 
     def key(self, name: str) -> str:
-        """The Redis key of a document (`fp:device:…`, `acct:…`): its shard is its hash tag."""
+        """The Redis key of a fingerprint's document (`fp:device:…`): its shard is its hash tag."""
         return self._located(name)[1]
 
     def _located(self, name: str) -> tuple[int, str]:
@@ -345,22 +292,5 @@ class RedisLinkIndex(BaseLinkIndex):
         if pending is not None:
             await pending
 
-    async def _record_read(self, accounts: dict[str, AccountUpdate], names: list[str]) -> list[dict[str, str]]:
-        shards: dict[int, tuple[list[str], list[str]]] = {}  # shard -> account lines, names read
-        for name, up in accounts.items():
-            shard, key = self._located(name)
-            fps = "".join(f"\t{fp}\t{first}" for fp, first in up.fps.items())
-            (shards.get(shard) or shards.setdefault(shard, ([], [])))[0].append(f"{key}\t{up.day}\t{up.role}{fps}")
-        for name in names:
-            shard, _ = self._located(name)
-            (shards.get(shard) or shards.setdefault(shard, ([], [])))[1].append(name)
-        calls = [(self.key(group[0]) if group else lines[0].split("\t", 1)[0],
-                  [self.ttl_s, MAX_ACCOUNT_FPS, "\n".join(lines), "\n".join(self.key(n) for n in group)])
-                 for lines, group in shards.values()]
-        found = {}
-        for (_, group), reply in zip(shards.values(), await run_scripts(self.redis, self._shas, RECORD_READ, calls),
-                                     strict=True):
-            for name, line in zip(group, reply.decode().split("\n") if group else [], strict=True):
-                fields = line.split("\t") if line else []
-                found[name] = dict(zip(fields[::2], fields[1::2], strict=True))
-        return [found[n] for n in names]
+    async def _read(self, names: list[str]) -> list[dict[str, str]]:
+        return await read_hashes(self.redis, self._shas, self.keys, names)

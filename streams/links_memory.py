@@ -1,4 +1,4 @@
-"""The link index in memory, for the backtest and tests: the Lua scripts' merges over dicts.
+"""The link index in memory, for the backtest and tests: the Lua script's merges over dicts.
 
 Same sightings, merges and views as `streams.links.RedisLinkIndex` (the integration tests
 compare the two, document by document); nothing expires.
@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from scoring.link_plan import AGAIN, ALONE, DAY_MS, SHARED, AccountUpdate, Plan
+from scoring.link_plan import AGAIN, ALONE, DAY_MS, SHARED, Plan
 from scoring.links import LinkView
 from scoring.records import AccountEvent
-from streams.links import MAX_ACCOUNT_FPS, ROLE, BaseLinkIndex
+from streams.links import BaseLinkIndex
 from streams.redis_index import run_now
 
 
@@ -46,30 +46,12 @@ def merge_sightings(docs: dict[str, dict[str, list[Any]]], sightings: list[tuple
     return flags
 
 
-def merge_account(doc: dict[str, Any], update: AccountUpdate) -> None:
-    """The RECORD_READ script's account merge over a dict: latest day and role, fingerprints
-    first seen, the most recently first seen kept."""
-    if ROLE not in doc or (update.day, update.role) > doc[ROLE]:
-        doc[ROLE] = (update.day, update.role)
-    added = False
-    for key, first in update.fps.items():
-        was = doc.get(key)
-        if was is None or first < was:
-            doc[key] = first
-            added = added or was is None
-    if added and len(doc) > MAX_ACCOUNT_FPS + 1:
-        newest = sorted((k for k in doc if k != ROLE), key=lambda k: (-doc[k], k))
-        for key in newest[MAX_ACCOUNT_FPS:]:
-            del doc[key]
-
-
 class MemoryLinkIndex(BaseLinkIndex):
     """In-memory twin of `RedisLinkIndex` (same merges and views); nothing expires."""
 
     def __init__(self, ttl_s: int = 30 * 86_400, max_per_fingerprint: int = 50) -> None:
         super().__init__(ttl_s, max_per_fingerprint)
         self.fps: dict[str, dict[str, list[Any]]] = {}
-        self.accounts: dict[str, dict[str, Any]] = {}
 
     def observe_now(self, events: Sequence[AccountEvent]) -> dict[str, LinkView]:
         """`observe` for synchronous callers (the backtest): this index never waits."""
@@ -83,14 +65,9 @@ class MemoryLinkIndex(BaseLinkIndex):
             flags[n] = flag
         return flags
 
-    async def _record_read(self, accounts: dict[str, AccountUpdate], names: list[str]) -> list[dict[str, str]]:
-        for name, update in accounts.items():
-            merge_account(self.accounts.setdefault(name, {}), update)
+    async def _read(self, names: list[str]) -> list[dict[str, str]]:
         return [self.stored(name) for name in names]
 
     def stored(self, name: str) -> dict[str, str]:
-        """A document as the Redis index stores it."""
-        if name.startswith("fp:"):
-            return {a: f"{first},{last},{role}" for a, (first, last, role) in self.fps.get(name, {}).items()}
-        doc = self.accounts.get(name, {})
-        return {k: f"{v[0]},{v[1]}" if k == ROLE else str(v) for k, v in doc.items()}
+        """A fingerprint's document as the Redis index stores it."""
+        return {a: f"{first},{last},{role}" for a, (first, last, role) in self.fps.get(name, {}).items()}

@@ -1,8 +1,9 @@
 """What the cross-account indexes in Redis (`streams.links`, `streams.letters`) share.
 
 Keys sharded by a hash tag, so that on Redis Cluster one script call stays in one slot;
-scripts run once per shard in one pipeline; the Lua helpers the scripts start with; and
-running an in-memory twin's `observe` for synchronous callers (the backtest).
+scripts run once per shard in one pipeline; the Lua helpers the scripts start with; reading
+hashes with one script call per shard; and running an in-memory twin's `observe` for
+synchronous callers (the backtest).
 """
 
 from __future__ import annotations
@@ -52,6 +53,37 @@ class ShardedKeys:
         for name in names:
             groups.setdefault(self.shard(name), []).append(name)
         return list(groups.values())
+
+
+# Separators of records and of their fields in the scripts' arguments and replies (RS, US):
+# ids, fingerprints and sketches never hold these bytes.
+REC, FIELD = "\x1e", "\x1f"
+# ARGV[1]: keys joined by RS. Returns per key its fields and values joined by US, keys by RS.
+READ_HASHES = LUA_SPLIT + """
+local out = {}
+for i, k in ipairs(split(ARGV[1], '\\30')) do
+  out[i] = table.concat(redis.call('HGETALL', k), '\\31')
+end
+return table.concat(out, '\\30')
+"""
+
+
+async def read_hashes(redis: Redis, shas: dict[str, str], keys: ShardedKeys, names: list[str]) -> list[dict[str, str]]:
+    """The hashes of `names`, in that order: one script call per shard, in one pipeline (a
+    pipeline of one command per key costs the client far more than the server)."""
+    groups = keys.by_shard(names)
+    calls = [(keys.key(group[0]), [REC.join(keys.key(n) for n in group)]) for group in groups]
+    replies = await run_scripts(redis, shas, READ_HASHES, calls)
+    found: dict[str, dict[str, str]] = {}
+    for group, reply in zip(groups, replies, strict=True):
+        for name, flat in zip(group, _text(reply).split(REC), strict=True):
+            items = flat.split(FIELD) if flat else []
+            found[name] = dict(zip(items[::2], items[1::2], strict=True))
+    return [found[n] for n in names]
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 async def run_scripts(redis: Redis, shas: dict[str, str], script: str,
