@@ -10,7 +10,7 @@ detectors read: per fingerprint, the accounts seen with it within the horizon be
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from scoring.detectors.linked import STRONG
@@ -57,33 +57,6 @@ class Plan:
         """(kind, hash, fp name) of each fingerprint of event `i`."""
         ev = self.events[i]
         return [(kind, value, prefix + value) for kind, attr, prefix in _NAMED if (value := getattr(ev, attr))]
-
-    def firsts(self, flags: list[int]) -> dict[str, AccountUpdate]:
-        """The accounts' first sightings with fingerprints ("acct:{id}" -> update)."""
-        firsts = [n for n, flag in enumerate(flags) if flag in (ALONE, SHARED)]
-        return self.accounts(firsts, set(firsts))
-
-    def accounts(self, positions: list[int], first_seen: Container[int] = ()) -> dict[str, AccountUpdate]:
-        """The latest day and role of the accounts of the sightings at `positions` ("acct:{id}" ->
-        update), with the fingerprints of those `first_seen` and the times they were."""
-        accounts: dict[str, AccountUpdate] = {}
-        for n in positions:
-            name, account, role, ts = self.sightings[n]
-            day = ts - ts % DAY_MS
-            up = accounts.get("acct:" + account) or accounts.setdefault("acct:" + account, AccountUpdate(day, role))
-            if (day, role) > (up.day, up.role):
-                up.day, up.role = day, role
-            if n in first_seen:
-                key = name[3:]
-                up.fps[key] = min(ts, up.fps.get(key, ts))
-        return accounts
-
-
-@dataclass(slots=True)
-class AccountUpdate:
-    day: int
-    role: str
-    fps: dict[str, int] = field(default_factory=dict)  # "kind:hash" -> first seen
 
 
 Members = dict[str, tuple[int, int, str]]  # account -> (first seen, day last seen, role)
