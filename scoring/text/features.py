@@ -1,5 +1,5 @@
-"""Features of one text for the learned stage: words, their stems, word pairs, names found,
-pattern hits and whole-text cues (a refusal, a report of someone else's words).
+"""Features of one text for the learned stage: words, their stems and letter runs, word pairs,
+names found, pattern hits and whole-text cues (a refusal, a report of someone else's words).
 
 Each feature keeps the span of the text that carried it, so a score built from features can
 always point at the words behind it. Digits are kept as shapes ("0", a long number), so
@@ -22,7 +22,7 @@ _WORD = re.compile(r"[^\W_]+(?:(?:['’.@]|\*+)[^\W_]+)*\**")
 _DIGITS = re.compile(r"\d+")
 _LONG_NUMBER = 6  # digits in a word from which it reads as a phone, account or order number
 STEM = 5  # a long word also counts by its first letters: "reviews", "reviewed" -> "revie"
-GRAM = 4  # a long word also counts by the letter runs inside it: "p4yp4l" and "paypal" share none, "fuckin" and "fucking" share "ucki"
+GRAM = 4  # a long word also counts by letter runs inside it: "fuckin", "fucking" share "ucki"
 MAX_WORDS = 400  # a long text is read up to here: its opening carries the intent
 
 Feature = tuple[str, Span]  # (name, span in the original text)
