@@ -40,7 +40,7 @@ def _words(parts: Sequence[tuple[float, str, Span]]) -> list[Span]:
     for weight, name, span in parts:
         if weight <= 0 or len(spans) >= TOP_WORDS:
             break
-        if name[0] in "wbn" and span not in spans and span[1] > span[0]:
+        if name[0] in "wbnc" and span not in spans and span[1] > span[0]:
             spans.append(span)
     return spans
 

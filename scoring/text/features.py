@@ -1,5 +1,5 @@
-"""Features of one text for the learned stage: words, their stems, word pairs, names found,
-pattern hits and whole-text cues (a refusal, a report of someone else's words).
+"""Features of one text for the learned stage: words, their stems and letter runs, word pairs,
+names found, pattern hits and whole-text cues (a refusal, a report of someone else's words).
 
 Each feature keeps the span of the text that carried it, so a score built from features can
 always point at the words behind it. Digits are kept as shapes ("0", a long number), so
@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import islice
+from itertools import chain, islice
 
 from scoring.text.gate import NameHit
 from scoring.text.normalize import Normalized
@@ -22,6 +22,7 @@ _WORD = re.compile(r"[^\W_]+(?:(?:['’.@]|\*+)[^\W_]+)*\**")
 _DIGITS = re.compile(r"\d+")
 _LONG_NUMBER = 6  # digits in a word from which it reads as a phone, account or order number
 STEM = 5  # a long word also counts by its first letters: "reviews", "reviewed" -> "revie"
+GRAM = 4  # a long word also counts by letter runs inside it: "fuckin", "fucking" share "ucki"
 MAX_WORDS = 400  # a long text is read up to here: its opening carries the intent
 
 Feature = tuple[str, Span]  # (name, span in the original text)
@@ -58,6 +59,21 @@ def words(doc: Normalized) -> list[tuple[str, Span]]:
 Token = tuple[str, Span]
 
 
+def _grams(word: str) -> list[str]:
+    """Letter runs inside a long word, every other one past its first letter (half of them carry
+    most of what all of them would, at half the model's look-ups)."""
+    return [word[i:i + GRAM] for i in range(1, len(word) - GRAM + 1, 2)]
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_names(word: str) -> tuple[str, ...]:
+    """The feature names one word gives: itself, and when long its stem and letter runs (cached:
+    chat repeats its words)."""
+    if len(word) <= STEM:
+        return ("w:" + word,)
+    return ("w:" + word, "s:" + word[:STEM], *["c:" + g for g in _grams(word)])
+
+
 Cue = tuple[str, Span]  # (name, span in the folded text)
 
 
@@ -65,10 +81,9 @@ def names(
     tokens: list[str], found: Iterable[NameHit], hits: Iterable[TextHit], cues: Iterable[Cue] = (), kind: str = ""
 ) -> set[str]:
     """The distinct feature names of a text: all a model reads (`kind`: message, proposal...)."""
-    out = {"w:" + w for w in tokens}
+    out = set(chain.from_iterable(map(_word_names, tokens)))
     if kind:
         out.add("k:" + kind)
-    out.update(["s:" + w[:STEM] for w in tokens if len(w) > STEM])
     out.update([f"b:{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)])
     for n in found:
         out.add("n:" + n.kind)
@@ -89,6 +104,7 @@ def features(
     if kind:
         out.append(("k:" + kind, (0, 0)))
     out += [("s:" + w[:STEM], span) for w, span in tokens if len(w) > STEM]
+    out += [("c:" + g, span) for w, span in tokens if len(w) > STEM for g in _grams(w)]
     out += [(f"b:{a} {b}", (sa[0], sb[1])) for (a, sa), (b, sb) in zip(tokens, tokens[1:], strict=False)]
     for n in found:
         out.append(("n:" + n.kind, doc.orig_span(n.start, n.end)))

@@ -177,8 +177,9 @@ def _data(examples: Sequence[Example], options: Options) -> _Data:
 
 
 def _policy(examples: Sequence[Example], policy: str, d: _Data, options: Options,
-            progress: Callable[[str], None]) -> tuple[_Linear, float, float, float]:
-    """One policy's model, calibration (a, b) and threshold."""
+            progress: Callable[[str], None]) -> tuple[_Linear, float, float, float, np.ndarray]:
+    """One policy's model, calibration (a, b), threshold, and which examples its held-out
+    folds flag."""
     known = np.array([ex.known(policy) for ex in examples])
     y = np.array([policy in ex.positive for ex in examples])
     held = np.zeros(len(examples))
@@ -193,7 +194,32 @@ def _policy(examples: Sequence[Example], policy: str, d: _Data, options: Options
     threshold = _threshold(p[known], y[known], d.market[known], quiet, d.weight[known])
     progress(f"{policy}: threshold {threshold:.2f}, calibration {a:.3f} x + {b:.3f}, "
              + _held_out_f1(p, p >= threshold, y, known, d.sources))
-    return _fit(d.design.x[known], y[known], d.weight[known], options.c), a, b, threshold
+    return _fit(d.design.x[known], y[known], d.weight[known], options.c), a, b, threshold, p >= threshold
+
+
+def _summary(examples: Sequence[Example], flagged: np.ndarray, d: _Data) -> list[str]:
+    """Held-out F1 per policy on each marketplace source, and the share of its innocent texts
+    flagged for any policy; the same share for the innocent public sets."""
+    lines = []
+    innocent = np.array([not ex.positive and len(ex.negative) == len(POLICIES) for ex in examples])
+    for source in sorted(set(d.sources.tolist())):
+        rows = d.sources == source
+        if not (rows & innocent).any():
+            continue
+        line = f"{source} held out: innocent flagged {int(flagged[rows & innocent].any(axis=1).sum())}/"
+        line += f"{int((rows & innocent).sum())} = {flagged[rows & innocent].any(axis=1).mean():.3f}"
+        if source in MARKET:
+            f1 = []
+            for i, policy in enumerate(POLICIES):
+                y = np.array([policy in ex.positive for ex in examples])
+                tp, fp = int((flagged[:, i] & y & rows).sum()), int((flagged[:, i] & ~y & rows).sum())
+                fn = int((~flagged[:, i] & y & rows).sum())
+                if tp + fn:
+                    f1.append(2 * tp / (2 * tp + fp + fn))
+                    line += f"; {policy} P {tp / max(tp + fp, 1):.2f} R {tp / (tp + fn):.2f} F1 {f1[-1]:.2f}"
+            line += f"; macro F1 {sum(f1) / max(len(f1), 1):.3f}"
+        lines.append(line)
+    return lines
 
 
 def train(examples: Sequence[Example], version: str, options: Options = Options(),
@@ -202,6 +228,8 @@ def train(examples: Sequence[Example], version: str, options: Options = Options(
     d = _data(examples, options)
     progress(f"{len(examples)} examples, {len(d.design.vocab)} features")
     fitted = [_policy(examples, policy, d, options, progress) for policy in POLICIES]
+    for line in _summary(examples, np.column_stack([f[4] for f in fitted]), d):
+        progress(line)
     matrix = np.vstack([np.round(linear.coef, DIGITS) for linear, *_ in fitted]).T
     weights = {
         name: tuple(float(v) for v in row)
@@ -211,8 +239,8 @@ def train(examples: Sequence[Example], version: str, options: Options = Options(
     return TextModel(
         version, POLICIES,
         tuple(round(linear.intercept, DIGITS) for linear, *_ in fitted),
-        tuple(round(a, DIGITS) for _, a, _, _ in fitted),
-        tuple(round(b, DIGITS) for _, _, b, _ in fitted),
-        tuple(t for *_, t in fitted),
+        tuple(round(a, DIGITS) for _, a, _, _, _ in fitted),
+        tuple(round(b, DIGITS) for _, _, b, _, _ in fitted),
+        tuple(t for _, _, _, t, _ in fitted),
         weights,
     )

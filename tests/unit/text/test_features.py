@@ -62,3 +62,18 @@ def test_the_kind_of_text_is_a_feature():
 
     assert "k:proposal" in read("I can start today", TextContext(kind="proposal"))[1]
     assert "k:message" in read("I can start today")[1]
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "runs"),
+    [
+        ("pay me through it", "through", {"c:hrou", "c:ough"}),
+        ("ＦＵＣＫＩＮＧ ok", "ＦＵＣＫＩＮＧ", {"c:ucki", "c:king"}),
+        ("short words only", None, set()),
+    ],
+)
+def test_letter_runs_of_long_words_point_at_their_word(text, word, runs):
+    doc = normalize(text)
+    spanned = [(name, text[s:e]) for name, (s, e) in features(doc, words(doc), (), ()) if name.startswith("c:")]
+    assert {name for name, _ in spanned} == runs
+    assert all(quoted == word for _, quoted in spanned)
