@@ -144,9 +144,19 @@ def step(state: AccountState, event: Event, rules: Rules, view: View | None = No
             exempt.append(sig)
         else:
             (shadow if rules.is_shadow(sig.detector) else signals).append(sig)
+    at, trigger = _made_at(event, signals)
     touched = score.score(state, signals, rules)
-    due = score.decide(state, touched, event.ts, rules)
+    due = score.decide(state, touched, at, rules)
     if not due:
         return Outcome(signals, shadow, exempt, [], forwards)
-    esc = escalation.build(event.actor, due, touched, state, rules, event.ts, event.event_id)
+    esc = escalation.build(event.actor, due, touched, state, rules, at, trigger)
     return Outcome(signals, shadow, exempt, [esc], forwards)
+
+
+def _made_at(event: Event, signals: list[Signal]) -> tuple[int, str]:
+    """The time and event an escalation is made at: the event's own, but a fan-out finding's is
+    the first message it names, whichever recipient's answer completed it (they arrive in any
+    order)."""
+    if isinstance(event, SubjectEvent) and event.kind == "cold" and signals:
+        return max((sig.ts, sig.event_id) for sig in signals)
+    return event.ts, event.event_id

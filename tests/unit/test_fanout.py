@@ -1,3 +1,5 @@
+import random
+
 import pytest
 
 from scoring.derive import reply_notice
@@ -96,3 +98,48 @@ def test_a_cold_answer_delivered_twice_counts_once():
         (cold,) = fanout.on_first_message(AccountState(), notice)
         signals += fanout.on_cold(sender, cold, RULE) + fanout.on_cold(sender, cold, RULE)  # re-delivered
     assert signals == []  # LIMIT distinct people: at the limit, not over it
+
+
+def answers(pairs, applicants=()):
+    """The sender's state after its first messages, and the recipients' answers, in order."""
+    sender, out = AccountState(), []
+    for i, (ts, recipient) in enumerate(pairs):
+        msg = message(i, ts, recipient=recipient)
+        notices = reply_notice(sender, msg)
+        fanout.on_message(sender, msg)
+        for notice in notices:
+            state = AccountState()
+            if recipient in applicants:
+                fanout.on_proposal(state, Proposal(f"p-{recipient}", 0, "j1", recipient, "f1", "hello", 50.0))
+            out += fanout.on_first_message(state, notice)
+    return sender, out
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_finding_is_the_same_whatever_order_the_answers_arrive_in(seed):
+    pairs = [(i * 60_000, f"c{i}") for i in range(3 * LIMIT)]
+    found = set()
+    for order in ("in order", "shuffled"):
+        sender, colds = answers(pairs, applicants=[f"c{i}" for i in range(0, 3 * LIMIT, 3)])
+        if order == "shuffled":
+            random.Random(seed).shuffle(colds)
+        found.add(tuple((s.event_id, s.ts, s.reason) for c in colds for s in fanout.on_cold(sender, c, RULE)))
+    assert len(found) == 1 and len(next(iter(found))) == 1
+
+
+def test_a_finding_waits_for_the_answers_of_earlier_messages_in_its_window():
+    sender, colds = answers([(i * 60_000, f"c{i}") for i in range(LIMIT + 2)])
+    first, rest = colds[0], colds[1:]
+    assert [s for c in rest for s in fanout.on_cold(sender, c, RULE)] == []  # c0's answer still awaited
+    (found,) = fanout.on_cold(sender, first, RULE)
+    assert found.event_id == f"m{LIMIT}" and found.ts == LIMIT * 60_000  # the 13th message: c0 was cold
+
+
+def test_an_applicant_who_applied_to_many_jobs_since_still_answers_applied():
+    state = AccountState()
+    fanout.on_proposal(state, Proposal("p0", 0, "j0", "f1", "c-busy", "hello", 50.0))
+    for i in range(200):
+        fanout.on_proposal(state, Proposal(f"p{i + 1}", i, f"j{i + 1}", "f1", f"c{i}", "hello", 50.0))
+    notice = reply_notice(AccountState(), message(0, 0, sender="c-busy", recipient="f1"))[0]
+    assert [a.detail for a in fanout.on_first_message(state, notice)] == [fanout.APPLIED]
+    assert len(state.applied_to) <= 5 * 256
