@@ -61,8 +61,10 @@ def new_client_one_rating() -> Story:
     return s
 
 
-def busy_client_answers_applicants() -> Story:
-    """A client posts a job; forty freelancers apply overnight; next morning it writes to each."""
+def busy_client_answers_applicants(elsewhere: int = 0, answered: int = 40, minutes_apart: int = 1) -> Story:
+    """A client posts a job; forty freelancers apply overnight, each going on to apply to
+    `elsewhere` other jobs, as busy freelancers do; next morning the client writes to `answered`
+    of them."""
     s = Story()
     s.signup(0, "c-busy", "client")
     applicants = [f"f{i:02d}" for i in range(40)]
@@ -70,26 +72,11 @@ def busy_client_answers_applicants() -> Story:
         s.signup(i, f, "freelancer")
         s.proposal(60 + i * 10, f, "c-busy", "job-1", f"I have built {i + 3} dashboards like this one; "
                    f"my approach would start from your data model, number {i}.")
-    for i, f in enumerate(applicants):
-        s.message(DAY_MIN + i, "c-busy", f, "Thanks for applying. Are you available for a call this week?")
-    return s
-
-
-def busy_client_answers_busy_applicants() -> Story:
-    """A job draws forty applicants who go on applying to twenty other jobs each, as busy
-    freelancers do; next morning the client answers thirty of them within the hour."""
-    s = Story()
-    s.signup(0, "c-busy", "client")
-    applicants = [f"f{i:02d}" for i in range(40)]
-    for i, f in enumerate(applicants):
-        s.signup(i, f, "freelancer")
-        s.proposal(60 + i * 10, f, "c-busy", "job-1", f"I have built {i + 3} dashboards like this one; "
-                   f"my approach would start from your data model, number {i}.")
-        for j in range(20):
+        for j in range(elsewhere):
             s.proposal(500 + i * 10 + j * 20, f, f"c-other-{i}-{j}", f"job-{i}-{j}",
                        f"For your shop number {j} I would begin with the product feed, then item {i}.")
-    for i, f in enumerate(applicants[:30]):
-        s.message(DAY_MIN + i * 2, "c-busy", f, "Thanks for applying. Are you available for a call this week?")
+    for i, f in enumerate(applicants[:answered]):
+        s.message(DAY_MIN + i * minutes_apart, "c-busy", f, "Thanks for applying. Are you free for a call this week?")
     return s
 
 
@@ -155,48 +142,33 @@ def why_three_stars() -> Story:
     return s
 
 
-def good_client_poor_freelancer() -> Story:
-    """One account, both roles: its own freelancers rate it 5 stars as a client, while its
-    clients rate its freelance work poorly. Only its work as a freelancer is in question."""
+def both_roles(role: str, as_client: int, as_freelancer: int) -> Story:
+    """One account, x-both (signed up as `role`), hires four freelancers, who rate it `as_client`
+    stars, and works for four clients, who rate it `as_freelancer` stars. An account can be both;
+    its standing in one role says nothing of the other."""
     s = Story()
-    s.signup(0, "x-both", "client")
+    s.signup(0, "x-both", role)
     for i in range(4):
         s.signup(0, f"f{i}", "freelancer")
-        s.job_done(i * DAY_MIN + 60, f"kc{i}", "x-both", f"f{i}", stars=(5, 5))
+        s.job_done(i * DAY_MIN + 60, f"kc{i}", "x-both", f"f{i}", stars=(5, as_client))
         s.signup(0, f"c{i}", "client")
-        s.job_done(i * DAY_MIN + 600, f"kf{i}", f"c{i}", "x-both", stars=(1, 5))
+        s.job_done(i * DAY_MIN + 600, f"kf{i}", f"c{i}", "x-both", stars=(as_freelancer, 5))
     return s
 
 
-def good_freelancer_poor_client() -> Story:
-    """One account, both roles: clients rate its freelance work 5 stars; the freelancers it
-    hires rate it poorly as a client. Only its conduct as a client is in question."""
+def one_low_rating_among_many(rated_as: str) -> Story:
+    """Twelve contracts rated 5 stars but one rated 1: one bad review among many for a freelancer
+    (f-pro), one unhappy freelancer among many for a client (c-big)."""
     s = Story()
-    s.signup(0, "x-both", "freelancer")
-    for i in range(4):
-        s.signup(0, f"c{i}", "client")
-        s.job_done(i * DAY_MIN + 60, f"kf{i}", f"c{i}", "x-both", stars=(5, 5))
-        s.signup(0, f"f{i}", "freelancer")
-        s.job_done(i * DAY_MIN + 600, f"kc{i}", "x-both", f"f{i}", stars=(5, 1))
-    return s
-
-
-def one_unhappy_freelancer_among_many() -> Story:
-    """DOMAIN: one unhappy freelancer among many is no client risk."""
-    s = Story()
-    s.signup(0, "c-big", "client")
-    for i in range(10):
-        s.signup(0, f"f{i}", "freelancer")
-        s.job_done(i * DAY_MIN // 2 + 60, f"k{i}", "c-big", f"f{i}", stars=(5, 1 if i == 4 else 5))
-    return s
-
-
-def one_bad_review_among_many() -> Story:
-    s = Story()
-    s.signup(0, "f-pro", "freelancer")
+    me, others = ("f-pro", "c") if rated_as == "freelancer" else ("c-big", "f")
+    s.signup(0, me, rated_as)
     for i in range(12):
-        s.signup(0, f"c{i}", "client")
-        s.job_done(i * DAY_MIN + 60, f"k{i}", f"c{i}", "f-pro", stars=(1 if i == 7 else 5, 5))
+        other, stars = f"{others}{i}", 1 if i == 7 else 5
+        s.signup(0, other, "client" if others == "c" else "freelancer")
+        if rated_as == "freelancer":
+            s.job_done(i * DAY_MIN + 60, f"k{i}", other, me, stars=(stars, 5))
+        else:
+            s.job_done(i * DAY_MIN + 60, f"k{i}", me, other, stars=(5, stars))
     return s
 
 
@@ -322,10 +294,12 @@ def heavy_chatters() -> Story:
 
 TRAPS: dict[str, tuple[Callable[[], Story], str, tuple[str, ...]]] = {
     "busy client answers applicants who applied to many other jobs": (
-        busy_client_answers_busy_applicants, "spam_scam", ("c-busy",)),
-    "good client who freelances poorly: client risk": (good_client_poor_freelancer, "client_risk", ("x-both",)),
-    "good freelancer who is a poor client: low quality": (good_freelancer_poor_client, "low_quality", ("x-both",)),
-    "one unhappy freelancer among many": (one_unhappy_freelancer_among_many, "client_risk", ("c-big",)),
+        lambda: busy_client_answers_applicants(elsewhere=20, answered=30, minutes_apart=2), "spam_scam", ("c-busy",)),
+    "good client who freelances poorly: client risk": (lambda: both_roles("client", 5, 1), "client_risk",
+                                                        ("x-both",)),
+    "good freelancer who is a poor client: low quality": (lambda: both_roles("freelancer", 1, 5), "low_quality",
+                                                          ("x-both",)),
+    "one unhappy freelancer among many": (lambda: one_low_rating_among_many("client"), "client_risk", ("c-big",)),
     "a job about integrating the PayPal API": (paypal_api_job, "off_platform_payment", ("c1", "f1")),
     "I only accept payment through Upwork": (only_through_the_platform, "off_platform_payment", ("f1",)),
     "a freelancer refusing an off-platform offer": (refusing_an_off_platform_offer, "off_platform_payment", ("f1",)),
@@ -349,7 +323,7 @@ TRAPS: dict[str, tuple[Callable[[], Story], str, tuple[str, ...]]] = {
     "one polite feedback reminder": (polite_reminder, "feedback_manipulation", ("f1",)),
     "asking why a rating was 3 stars": (why_three_stars, "feedback_manipulation", ("f1",)),
     "asking why a rating was 3 stars: harassment": (why_three_stars, "harassment", ("f1",)),
-    "one bad review among many": (one_bad_review_among_many, "low_quality", ("f-pro",)),
+    "one bad review among many": (lambda: one_low_rating_among_many("freelancer"), "low_quality", ("f-pro",)),
     "contact shared after the contract starts": (contact_after_contract_starts, "off_platform_contact", ("c1",)),
     "direct contract between relatives": (direct_contract, "feedback_manipulation", ("c-bro", "f-sis")),
     "direct contract: duplicates": (direct_contract, "duplicate_account", ("c-bro", "f-sis")),
