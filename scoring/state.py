@@ -26,10 +26,11 @@ MAX_RATINGS = 40  # most recent ratings received kept for reputation
 MAX_STREAKS = 8  # recipients whose unanswered-message streaks are kept
 MAX_FINDINGS = 32  # findings signalled and dismissals applied, newest kept
 MAX_FIRSTS = 64  # first messages of the last day awaiting an answer or cold, newest kept (over the day's limit)
-# Clients whose jobs the account applied to, newest kept, as hashed tags (5 characters each): a
-# busy freelancer's month or two of proposals, so that a client answering dozens of applicants
-# finds each of them still remembering the application (fan-out).
+# Clients whose jobs the account applied to, newest kept, as hashed tags with the first time
+# (10 characters each): a busy freelancer's month or two of proposals, so that a client answering
+# dozens of applicants finds each of them still remembering the application (fan-out).
 MAX_APPLIED_TO = 256
+MAX_ANSWERED_COLD = 32  # senders whose first message this account answered cold, newest kept
 MAX_PARTIES = 16  # counterparts of recent contracts, newest kept (friends and family)
 MAX_EDGES = 12  # contracts rated highly either way, newest kept (rating rings)
 # Counterparts linked by fingerprints, newest kept (friends and family): an office or family
@@ -46,14 +47,19 @@ class AccountState:
     msg_recent: list[int] = field(default_factory=list)  # times of the last messages within a minute
     proposal_buckets: Buckets = field(default_factory=list)  # proposals per 10 minutes, for a day
     contacts: dict[str, int] = field(default_factory=dict)  # recipient -> last minute contacted
-    applied_to: str = ""  # clients whose jobs the account applied to, as tags (`scoring.tags`), newest last
-    # Fan-out: recipient -> [time, status, message id] of the account's first messages of the last
-    # day; status 0 while the recipient's answer is awaited, then bit 1 cold, bits 2 and 4 the
-    # hourly and daily limit found crossed at this message (and signalled). Answered "applied"
-    # ones are dropped. `first_horizon`: the newest time dropped for age or room (a window
-    # reaching back to it is no longer whole).
+    # clients whose jobs the account applied to, with the minute it first did (`scoring.tags`)
+    applied_to: str = ""
+    # Fan-out, the sender's side: recipient -> [time, status, message id] of the account's first
+    # messages of the last day, status 0 while the recipient's answer is awaited, 1 cold (answered
+    # "applied" ones are dropped); `first_horizon`: the newest time dropped for age or room (a
+    # window reaching back to it is no longer whole); `first_crossed`: window -> time of the
+    # message its limit was last found crossed at.
     firsts: dict[str, list[Any]] = field(default_factory=dict)
     first_horizon: int | None = None
+    first_crossed: dict[str, int] = field(default_factory=dict)
+    # the recipient's side: sender -> [time, id] of a first message answered cold, to correct
+    # should a proposal made before it be read only after
+    answered_cold: dict[str, list[Any]] = field(default_factory=dict)
     scores: dict[str, list[float]] = field(default_factory=dict)  # policy -> [score, ts]
     escalated: dict[str, int] = field(default_factory=dict)  # policy -> cooldown bucket
     # policy -> [severity band index of its last escalation, follow-ups in that cooldown bucket]
@@ -96,6 +102,8 @@ class AccountState:
             "ap": self.applied_to,
             "fm": self.firsts,
             "fz": self.first_horizon,
+            "fx": self.first_crossed,
+            "ac": self.answered_cold,
             "s": self.scores,
             "e": self.escalated,
             "b": self.bands,
@@ -124,7 +132,7 @@ class AccountState:
         "cd") are dropped (fan-out counting starts over, a day at most)."""
         applied_to = raw.get("ap", "")
         if isinstance(applied_to, dict):
-            applied_to = "".join(tags.tag(client) for client in applied_to)
+            applied_to = "".join(tags.add("", client, minute, 1) for client, minute in applied_to.items())
         ratings, client_ratings = raw.get("rt", {}), raw.get("rc", {})
         for contract, rater in raw.get("rr", {}).items():
             if contract in ratings:
@@ -138,6 +146,8 @@ class AccountState:
             applied_to=applied_to,
             firsts=raw.get("fm", {}),
             first_horizon=raw.get("fz"),
+            first_crossed=raw.get("fx", {}),
+            answered_cold=raw.get("ac", {}),
             scores=raw.get("s", {}),
             escalated=raw.get("e", {}),
             bands=raw.get("b", {}),
@@ -164,11 +174,16 @@ class AccountState:
         _push(self.contacts, recipient, minute, MAX_CONTACTS)
         return first
 
-    def remember_application(self, client: str) -> None:
-        self.applied_to = tags.add(self.applied_to, client, MAX_APPLIED_TO)
+    def remember_application(self, client: str, ts: int) -> None:
+        self.applied_to = tags.add(self.applied_to, client, ts // 60_000, MAX_APPLIED_TO)
 
-    def applied_to_jobs_of(self, client: str) -> bool:
-        return tags.contains(self.applied_to, client)
+    def applied_before(self, client: str, ts: int) -> bool:
+        """Whether the account applied to a job of `client` by the minute of `ts`."""
+        first = tags.first_time(self.applied_to, client)
+        return first is not None and first <= ts // 60_000
+
+    def answer_cold(self, sender: str, ts: int, message: str) -> None:
+        _push(self.answered_cold, sender, [ts, message], MAX_ANSWERED_COLD)
 
     def room_tail(self, room: str) -> tuple[str, ...]:
         return tuple(self.rooms.get(room, ()))

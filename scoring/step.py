@@ -74,7 +74,6 @@ def detect(state: AccountState, event: Event, rules: Rules, view: View | None = 
     if isinstance(event, Message):
         return _message(state, event, rules)
     if isinstance(event, Proposal):
-        fanout.on_proposal(state, event)
         signals = cover_letters.detect(state, event, rules.detector("repeated_cover_letter"))
         signals += proposal_rate.detect(state, event, rules.detector("proposal_rate"))
         if isinstance(view, tuple):
@@ -131,6 +130,8 @@ def step(state: AccountState, event: Event, rules: Rules, view: View | None = No
         forwards += unanswered.on_check(state, event)
     elif isinstance(event, SubjectEvent) and event.kind == "replied":
         forwards += fanout.on_first_message(state, event)
+    elif isinstance(event, Proposal):
+        forwards += fanout.on_proposal(state, event)
     elif isinstance(event, AccountEvent) and isinstance(view, LinkView):
         forwards += linked.notices(state, event, view, rules.detector("duplicate_account"))
         forwards += friends_family.counterpart_notices(state, event, view, rules.detector("friends_family"))

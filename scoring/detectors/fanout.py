@@ -2,22 +2,22 @@
 within an hour or within a day (the windows slide on the messages' own times).
 
 Only cold outreach counts: a busy client may answer dozens of its applicants in an hour. Whether
-a recipient applied is known on the recipient's side: its proposals are in its own state, read
-in order before any first message that answers them is asked about (the first message's reply
-notice, `replied` with `detail` "first", is sent after the message, which came after the
-proposal). The sender could keep its applicants instead, but it would learn of them from a
-notice re-keyed from the applicant's partition that can arrive after the sender's own answer in
-a backlog. So the recipient answers every first message: `cold` with `detail` "" when it had not
-applied to the sender's jobs, "applied" when it had. It keeps the clients it applied to as
-hashed tags (`scoring.tags`): hundreds in a few hundred bytes, enough for a freelancer who
-applies to many jobs before a client answers.
+a recipient applied is known on the recipient's side: its proposals are in its own state. The
+sender could keep its applicants instead, but it would learn of them from notices re-keyed from
+each applicant's partition, racing its own messages. So the recipient answers every first
+message's reply notice (`replied`, `detail` "first"): `cold` with `detail` "" when it had not
+applied to the sender's jobs by the message's time, "applied" when it had. It keeps the clients it
+applied to as hashed tags with the first time (`scoring.tags`): hundreds in a couple of
+kilobytes, enough for a freelancer who applies to many jobs before a client answers. A proposal
+read after it was asked about (its topic behind the re-keyed one after a restart) corrects the
+cold answer it should have changed, with an "applied" one.
 
 The answers come back from the recipients' partitions in any order. The decision does not
-depend on it: the sender keeps its first messages of the last day (`firsts`: awaiting, cold),
-and the limit is found crossed at the first message that is the limit + 1st cold one within
-a window ending at it, only once every first message of that window has been answered; the
-finding is made at that message (its id and time), whichever answer completed it. Each message
-where a window crossed is marked, so a re-delivered answer or a later one does not repeat it.
+depend on it: the sender keeps its first messages of the last day (`firsts`: awaiting, cold), and
+a window's limit is found crossed at the first message that is the limit + 1st cold one within
+the window ending at it, only once every first message of that window has been answered; the
+finding is made at that message (its id and time), whichever answer completed it. A window
+found crossed at a message is not found crossed again within its length of it.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from scoring.signals import Counter, Signal
 from scoring.state import MAX_FIRSTS, AccountState
 
 AWAITING, COLD = 0, 1
-CROSSED = {"per_hour": 2, "per_day": 4}  # status bit: that window's limit was crossed at this message
 APPLIED = "applied"  # a first message's answer: the recipient had applied to the sender's jobs
 
 
@@ -43,44 +42,59 @@ def on_message(state: AccountState, event: Message) -> None:
         _forget_old(state)
 
 
-def on_proposal(state: AccountState, event: Proposal) -> None:
-    """The freelancer applied to a job of `client_id`: a first message from that client answers it."""
-    state.remember_application(event.client_id)
+def on_proposal(state: AccountState, event: Proposal) -> list[SubjectEvent]:
+    """The freelancer applied to a job of `client_id`: a first message from that client at or after
+    this answers it. One answered cold already, though made after this, is corrected."""
+    state.remember_application(event.client_id, event.ts)
+    answered = state.answered_cold.get(event.client_id)
+    if answered is None or not state.applied_before(event.client_id, answered[0]):
+        return []
+    del state.answered_cold[event.client_id]
+    return [_answer(answered[1], answered[0], event.client_id, event.freelancer_id, "", APPLIED)]
 
 
 def on_first_message(state: AccountState, event: SubjectEvent) -> list[SubjectEvent]:
     """The recipient's side of a first message's reply notice: whether it had applied to the
-    sender's jobs, back to the sender."""
+    sender's jobs by then, back to the sender."""
     if event.detail != "first":
         return []
-    applied = APPLIED if state.applied_to_jobs_of(event.other_id) else ""
-    return [SubjectEvent(event.event_id, event.ts, "cold", event.other_id, "unknown", "", event.subject_id,
-                         room_id=event.room_id, detail=applied)]
+    if state.applied_before(event.other_id, event.ts):
+        return [_answer(event.event_id, event.ts, event.other_id, event.subject_id, event.room_id, APPLIED)]
+    state.answer_cold(event.other_id, event.ts, event.event_id)
+    return [_answer(event.event_id, event.ts, event.other_id, event.subject_id, event.room_id, "")]
+
+
+def _answer(message: str, ts: int, sender: str, recipient: str, room: str, detail: str) -> SubjectEvent:
+    return SubjectEvent(message, ts, "cold", sender, "unknown", "", recipient, room_id=room, detail=detail)
 
 
 def on_cold(state: AccountState, event: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
     """A recipient's answer to the first message `event_id` (once, however often it is
-    delivered); the limits this completes the count of."""
+    delivered), or its correction to "applied"; the limits this completes the count of."""
     entry = state.firsts.get(event.other_id)
-    if entry is None or entry[2] != event.event_id or entry[1] != AWAITING:
+    if entry is None or entry[2] != event.event_id:
         return []
     if event.detail == APPLIED:
         del state.firsts[event.other_id]
-    else:
+    elif entry[1] == AWAITING:
         entry[1] = COLD
-    return [] if rule is None else [sig for name in CROSSED for sig in _crossed(state, rule, name)]
+    else:
+        return []
+    return [] if rule is None else [sig for name in ("per_hour", "per_day") for sig in _crossed(state, rule, name)]
 
 
 def _crossed(state: AccountState, rule: DetectorRule, name: str) -> list[Signal]:
     """Signals for the messages of `firsts` at which window `name` goes over its limit, now that
-    every first message of their window has been answered, and not signalled before."""
+    every first message of their window has been answered, not within the window's length of
+    the message it was last found crossed at."""
     window_ms, words = WINDOWS[name]
     limit = int(rule.param(name))
     signals = []
     for recipient, entry in _crossings(state, window_ms, limit):
-        if entry[1] & CROSSED[name]:
+        last = state.first_crossed.get(name)
+        if last is not None and abs(entry[0] - last) < window_ms:
             continue
-        entry[1] |= CROSSED[name]
+        state.first_crossed[name] = entry[0]
         counted = limit + 1
         reason = (f"first messages to {counted} different people who had not applied to its jobs within {words} "
                   f"(limit {limit}), the last to {recipient}")
@@ -94,7 +108,7 @@ def _crossings(state: AccountState, window_ms: int, limit: int) -> list[tuple[st
     ones (it held at most `limit` at the cold one before), whose whole window is kept and
     answered."""
     ordered = sorted(state.firsts.items(), key=lambda item: (item[1][0], item[0]))
-    cold = [(r, e) for r, e in ordered if e[1] & COLD]
+    cold = [(r, e) for r, e in ordered if e[1] == COLD]
     waiting = [e[0] for _, e in ordered if e[1] == AWAITING]
     out, start, before = [], 0, 0
     for i, (recipient, entry) in enumerate(cold):

@@ -142,4 +142,29 @@ def test_an_applicant_who_applied_to_many_jobs_since_still_answers_applied():
         fanout.on_proposal(state, Proposal(f"p{i + 1}", i, f"j{i + 1}", "f1", f"c{i}", "hello", 50.0))
     notice = reply_notice(AccountState(), message(0, 0, sender="c-busy", recipient="f1"))[0]
     assert [a.detail for a in fanout.on_first_message(state, notice)] == [fanout.APPLIED]
-    assert len(state.applied_to) <= 5 * 256
+    assert len(state.applied_to) <= 10 * 256
+
+
+def test_a_proposal_read_after_its_question_corrects_the_cold_answer():
+    """The recipient's proposals topic was behind: it answered cold, then read a proposal made
+    before the message. The sender's count ends as if it had been read in time."""
+    sender, recipient = AccountState(), AccountState()
+    msg = message(0, 600_000, sender="c1", recipient="f9")
+    (notice,) = reply_notice(sender, msg)
+    fanout.on_message(sender, msg)
+    (cold,) = fanout.on_first_message(recipient, notice)
+    assert cold.detail == "" and fanout.on_cold(sender, cold, RULE) == []
+    assert sender.firsts["f9"][1] == fanout.COLD
+    late = Proposal("p-late", 60_000, "j1", "f9", "c1", "hello", 50.0)  # made before the message
+    (correction,) = fanout.on_proposal(recipient, late)
+    assert (correction.detail, correction.event_id, correction.subject_id) == (fanout.APPLIED, "m0", "c1")
+    fanout.on_cold(sender, correction, RULE)
+    assert sender.firsts == {}
+    assert fanout.on_proposal(recipient, late) == []  # corrected once
+
+
+def test_a_proposal_made_after_the_first_message_does_not_answer_it():
+    recipient = AccountState()
+    fanout.on_proposal(recipient, Proposal("p1", 900_000, "j1", "f9", "c1", "hello", 50.0))
+    (notice,) = reply_notice(AccountState(), message(0, 600_000, sender="c1", recipient="f9"))
+    assert [a.detail for a in fanout.on_first_message(recipient, notice)] == [""]

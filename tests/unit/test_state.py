@@ -89,7 +89,7 @@ def test_a_state_from_before_hashed_applications_and_first_messages_is_read():
     """Clients applied to were kept by id, cold first messages as minute buckets and recipients."""
     old = {"ap": {"c1": 29_000_000, "c2": 29_000_100}, "fh": [[29_000_000, 3]], "cd": {"c9": "m1"}}
     state = AccountState.from_dict(old)
-    assert state.applied_to_jobs_of("c1") and state.applied_to_jobs_of("c2")
-    assert not state.applied_to_jobs_of("c3")
+    assert state.applied_before("c1", 29_000_000 * 60_000) and state.applied_before("c2", 29_000_100 * 60_000)
+    assert not state.applied_before("c2", 29_000_000 * 60_000) and not state.applied_before("c3", 29_000_100 * 60_000)
     assert state.firsts == {} and "fh" not in state.to_dict() and "cd" not in state.to_dict()
     assert decode_state(encode_state(state)) == state
