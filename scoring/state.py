@@ -51,10 +51,12 @@ class AccountState:
     applied_to: str = ""
     # Fan-out, the sender's side: recipient -> [time, status, message id] of the account's first
     # messages of the last day, status 0 while the recipient's answer is awaited, 1 cold (answered
-    # "applied" ones are dropped); `first_horizon`: the newest time dropped for age or room (a
-    # window reaching back to it is no longer whole); `first_crossed`: window -> time of the
-    # message its limit was last found crossed at.
+    # "applied" ones are dropped); `first_seen`: the newest one's time; `first_horizon`: the
+    # newest time of a cold one dropped for age or room (a window reaching back to it is no
+    # longer whole); `first_crossed`: window -> time of the message its limit was last found
+    # crossed at.
     firsts: dict[str, list[Any]] = field(default_factory=dict)
+    first_seen: int | None = None
     first_horizon: int | None = None
     first_crossed: dict[str, int] = field(default_factory=dict)
     # the recipient's side: sender -> [time, id] of a first message answered cold, to correct
@@ -101,6 +103,7 @@ class AccountState:
             "c": self.contacts,
             "ap": self.applied_to,
             "fm": self.firsts,
+            "fs": self.first_seen,
             "fz": self.first_horizon,
             "fx": self.first_crossed,
             "ac": self.answered_cold,
@@ -145,6 +148,7 @@ class AccountState:
             contacts=raw.get("c", {}),
             applied_to=applied_to,
             firsts=raw.get("fm", {}),
+            first_seen=raw.get("fs"),
             first_horizon=raw.get("fz"),
             first_crossed=raw.get("fx", {}),
             answered_cold=raw.get("ac", {}),

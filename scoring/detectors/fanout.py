@@ -39,6 +39,7 @@ def on_message(state: AccountState, event: Message) -> None:
     derived before this, asked for it)."""
     if state.remember_contact(event.recipient_id, event.ts // MINUTE_MS) and event.recipient_id not in state.firsts:
         state.firsts[event.recipient_id] = [event.ts, AWAITING, event.event_id]
+        state.first_seen = event.ts if state.first_seen is None else max(state.first_seen, event.ts)
         _forget_old(state)
 
 
@@ -80,6 +81,7 @@ def on_cold(state: AccountState, event: SubjectEvent, rule: DetectorRule | None)
         entry[1] = COLD
     else:
         return []
+    _forget_old(state)
     return [] if rule is None else [sig for name in ("per_hour", "per_day") for sig in _crossed(state, rule, name)]
 
 
@@ -124,12 +126,17 @@ def _crossings(state: AccountState, window_ms: int, limit: int) -> list[tuple[st
 
 
 def _forget_old(state: AccountState) -> None:
-    """Drop first messages older than a day before the newest, and the oldest over the room kept."""
-    newest = max(entry[0] for entry in state.firsts.values())
+    """Drop the cold first messages older than a day before the newest one sent, and the oldest
+    over the room kept. One still awaiting its answer stays until answered (its answer may come
+    days late in event time, when the re-keyed topic is behind), so what is dropped, and the
+    horizon, do not depend on when the answers arrive."""
+    if state.first_seen is None:
+        return
+    oldest = state.first_seen - DAY_MS
     by_age = sorted(state.firsts, key=lambda r: (state.firsts[r][0], r))
-    for i, recipient in enumerate(by_age):
-        ts = state.firsts[recipient][0]
-        if ts > newest - DAY_MS and len(by_age) - i <= MAX_FIRSTS:
-            break
+    drop = [r for r in by_age if state.firsts[r][1] == COLD and state.firsts[r][0] <= oldest]
+    kept = [r for r in by_age if r not in drop]
+    drop += kept[: max(0, len(kept) - MAX_FIRSTS)]
+    for recipient in drop:
+        ts = state.firsts.pop(recipient)[0]
         state.first_horizon = ts if state.first_horizon is None else max(state.first_horizon, ts)
-        del state.firsts[recipient]

@@ -168,3 +168,22 @@ def test_a_proposal_made_after_the_first_message_does_not_answer_it():
     fanout.on_proposal(recipient, Proposal("p1", 900_000, "j1", "f9", "c1", "hello", 50.0))
     (notice,) = reply_notice(AccountState(), message(0, 600_000, sender="c1", recipient="f9"))
     assert [a.detail for a in fanout.on_first_message(recipient, notice)] == [""]
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_the_state_ends_the_same_when_an_answer_comes_days_late(late):
+    """A sender's own messages run a day ahead of the answers (the re-keyed topic behind)."""
+    day = 86_400_000
+    pairs = [(0, "c0"), (60_000, "c1"), (2 * day, "c2")]
+    sender, colds = AccountState(), []
+    for i, (ts, recipient) in enumerate(pairs):
+        msg = message(i, ts, recipient=recipient)
+        notices = reply_notice(sender, msg)
+        fanout.on_message(sender, msg)
+        colds += [c for n in notices for c in fanout.on_first_message(AccountState(), n)]
+        if not late:
+            fanout.on_cold(sender, colds[-1], RULE)
+    if late:
+        for cold in colds:
+            fanout.on_cold(sender, cold, RULE)
+    assert list(sender.firsts) == ["c2"] and sender.first_horizon == 60_000
