@@ -23,9 +23,12 @@ SCOPE_CREEP = (
 
 
 def prepare(world: World) -> None:
-    """Shared fingerprints of rings and pairs, and the pairs' fresh client accounts."""
+    """Shared fingerprints of rings and pairs, the pairs' fresh client accounts, and rating rings'
+    members joined in the first days."""
     seen: set[str] = set()
     for acc in world.accounts.values():
+        if acc.kind == "rating_ring":  # joined early enough for one round of the loop to close in the period
+            acc.join_ts = min(acc.join_ts, world.between(0.0, 0.1))
         if acc.kind not in ("duplicate_ring", "friends_family") or acc.id in seen:
             continue
         members = [acc, *(world.accounts[i] for i in acc.group)]
