@@ -25,7 +25,8 @@ MAX_CONTRACTS = 16  # contracts whose feedback requests are counted
 MAX_RATINGS = 40  # most recent ratings received kept for reputation
 MAX_STREAKS = 8  # recipients whose unanswered-message streaks are kept
 MAX_FINDINGS = 32  # findings signalled and dismissals applied, newest kept
-MAX_FIRSTS = 64  # first messages of the last day awaiting an answer or cold, newest kept (over the day's limit)
+MAX_FIRSTS = 64  # cold first messages of the last day, newest kept (over the day's limit)
+MAX_AWAITING = 256  # first messages awaiting their answer (a backlog's worth), newest kept
 # Clients whose jobs the account applied to, newest kept, as hashed tags with the first time
 # (10 characters each): a busy freelancer's month or two of proposals, so that a client answering
 # dozens of applicants finds each of them still remembering the application (fan-out).

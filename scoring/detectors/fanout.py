@@ -28,7 +28,7 @@ from scoring.detectors.rates import DAY_MS, MINUTE_MS, WINDOWS
 from scoring.records import Message, Proposal, SubjectEvent
 from scoring.rules import DetectorRule
 from scoring.signals import Counter, Signal
-from scoring.state import MAX_FIRSTS, AccountState
+from scoring.state import MAX_AWAITING, MAX_FIRSTS, AccountState
 
 AWAITING, COLD = 0, 1
 APPLIED = "applied"  # a first message's answer: the recipient had applied to the sender's jobs
@@ -127,16 +127,18 @@ def _crossings(state: AccountState, window_ms: int, limit: int) -> list[tuple[st
 
 def _forget_old(state: AccountState) -> None:
     """Drop the cold first messages older than a day before the newest one sent, and the oldest
-    over the room kept. One still awaiting its answer stays until answered (its answer may come
-    days late in event time, when the re-keyed topic is behind), so what is dropped, and the
-    horizon, do not depend on when the answers arrive."""
+    cold ones over the room kept: the same ones however the answers interleave. One still
+    awaiting its answer stays until answered (its answer may come days late in event time, when
+    the re-keyed topic is behind), unless far more are awaited than ever are."""
     if state.first_seen is None:
         return
     oldest = state.first_seen - DAY_MS
     by_age = sorted(state.firsts, key=lambda r: (state.firsts[r][0], r))
-    drop = [r for r in by_age if state.firsts[r][1] == COLD and state.firsts[r][0] <= oldest]
-    kept = [r for r in by_age if r not in drop]
-    drop += kept[: max(0, len(kept) - MAX_FIRSTS)]
+    cold = [r for r in by_age if state.firsts[r][1] == COLD]
+    drop = [r for r in cold if state.firsts[r][0] <= oldest]
+    drop += cold[len(drop):][: max(0, len(cold) - len(drop) - MAX_FIRSTS)]
+    awaiting = [r for r in by_age if state.firsts[r][1] == AWAITING]
+    drop += awaiting[: max(0, len(awaiting) - MAX_AWAITING)]
     for recipient in drop:
         ts = state.firsts.pop(recipient)[0]
         state.first_horizon = ts if state.first_horizon is None else max(state.first_horizon, ts)

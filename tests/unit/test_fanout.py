@@ -187,3 +187,17 @@ def test_the_state_ends_the_same_when_an_answer_comes_days_late(late):
         for cold in colds:
             fanout.on_cold(sender, cold, RULE)
     assert list(sender.firsts) == ["c2"] and sender.first_horizon == 60_000
+
+
+def test_the_cold_ones_kept_are_the_newest_whatever_order_they_were_answered_in():
+    pairs = [(i * 10_000, f"c{i:03d}") for i in range(100)]
+    kept = set()
+    for seed in range(3):
+        sender, colds = answers(pairs)
+        random.Random(seed).shuffle(colds)
+        for cold in colds:
+            fanout.on_cold(sender, cold, RULE)
+        kept.add((tuple(sorted(sender.firsts)), sender.first_horizon))
+    assert len(kept) == 1
+    (names, horizon), = kept
+    assert names == tuple(f"c{i:03d}" for i in range(36, 100)) and horizon == 35 * 10_000
