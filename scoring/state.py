@@ -25,7 +25,7 @@ MAX_CONTRACTS = 16  # contracts whose feedback requests are counted
 MAX_RATINGS = 40  # most recent ratings received kept for reputation
 MAX_STREAKS = 8  # recipients whose unanswered-message streaks are kept
 MAX_FINDINGS = 32  # findings signalled and dismissals applied, newest kept
-MAX_FIRSTS = 64  # cold first messages of the last day, newest kept (over the day's limit)
+MAX_FIRSTS = 64  # cold first messages of the last two days, newest kept (over the day's limit)
 MAX_AWAITING = 256  # first messages awaiting their answer (a backlog's worth), newest kept
 # Clients whose jobs the account applied to, newest kept, as hashed tags with the first time
 # (10 characters each): a busy freelancer's month or two of proposals, so that a client answering
@@ -51,9 +51,9 @@ class AccountState:
     # clients whose jobs the account applied to, with the minute it first did (`scoring.tags`)
     applied_to: str = ""
     # Fan-out, the sender's side: recipient -> [time, status, message id] of the account's first
-    # messages of the last day, status 0 while the recipient's answer is awaited, 1 cold (answered
+    # messages of the last two days, status 0 while the recipient's answer is awaited, 1 cold (answered
     # "applied" ones are dropped); `first_seen`: the newest one's time; `first_horizon`: the
-    # newest time of a cold one dropped for age or room (a window reaching back to it is no
+    # newest time of one dropped for room (a window reaching back to it is no
     # longer whole); `first_crossed`: window -> time of the message its limit was last found
     # crossed at.
     firsts: dict[str, list[Any]] = field(default_factory=dict)

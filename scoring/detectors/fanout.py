@@ -13,7 +13,7 @@ read after it was asked about (its topic behind the re-keyed one after a restart
 cold answer it should have changed, with an "applied" one.
 
 The answers come back from the recipients' partitions in any order. The decision does not
-depend on it: the sender keeps its first messages of the last day (`firsts`: awaiting, cold), and
+depend on it: the sender keeps its first messages of the last two days (`firsts`: awaiting, cold), and
 a window's limit is found crossed at the first message that is the limit + 1st cold one within
 the window ending at it, only once every first message of that window has been answered; the
 finding is made at that message (its id and time), whichever answer completed it. A window
@@ -31,6 +31,7 @@ from scoring.signals import Counter, Signal
 from scoring.state import MAX_AWAITING, MAX_FIRSTS, AccountState
 
 AWAITING, COLD = 0, 1
+RETAIN_MS = 2 * DAY_MS  # cold first messages kept this long before the newest sent
 APPLIED = "applied"  # a first message's answer: the recipient had applied to the sender's jobs
 
 
@@ -112,12 +113,13 @@ def _crossings(state: AccountState, window_ms: int, limit: int) -> list[tuple[st
     ordered = sorted(state.firsts.items(), key=lambda item: (item[1][0], item[0]))
     cold = [(r, e) for r, e in ordered if e[1] == COLD]
     waiting = [e[0] for _, e in ordered if e[1] == AWAITING]
+    oldest = _oldest(state)
     out, start, before = [], 0, 0
     for i, (recipient, entry) in enumerate(cold):
         while cold[start][1][0] <= entry[0] - window_ms:
             start += 1
         count = i - start + 1
-        whole = state.first_horizon is None or entry[0] - window_ms >= state.first_horizon
+        whole = all(edge is None or entry[0] - window_ms >= edge for edge in (state.first_horizon, oldest))
         answered = not any(entry[0] - window_ms < t <= entry[0] for t in waiting)
         if count == limit + 1 and before <= limit and whole and answered:
             out.append((recipient, entry))
@@ -126,19 +128,25 @@ def _crossings(state: AccountState, window_ms: int, limit: int) -> list[tuple[st
 
 
 def _forget_old(state: AccountState) -> None:
-    """Drop the cold first messages older than a day before the newest one sent, and the oldest
-    cold ones over the room kept: the same ones however the answers interleave. One still
-    awaiting its answer stays until answered (its answer may come days late in event time, when
-    the re-keyed topic is behind), unless far more are awaited than ever are."""
+    """Drop the cold first messages older than two days before the newest one sent (a day's
+    window ending in the last day stays whole), and the oldest cold ones over the room kept: the
+    same ones however the answers interleave. One still awaiting its answer stays until answered
+    (its answer may come days late in event time, when the re-keyed topic is behind), unless far
+    more are awaited than ever are. Only what is dropped for room moves the horizon: what age
+    drops is known from the newest message alone."""
     if state.first_seen is None:
         return
-    oldest = state.first_seen - DAY_MS
     by_age = sorted(state.firsts, key=lambda r: (state.firsts[r][0], r))
     cold = [r for r in by_age if state.firsts[r][1] == COLD]
-    drop = [r for r in cold if state.firsts[r][0] <= oldest]
-    drop += cold[len(drop):][: max(0, len(cold) - len(drop) - MAX_FIRSTS)]
     awaiting = [r for r in by_age if state.firsts[r][1] == AWAITING]
-    drop += awaiting[: max(0, len(awaiting) - MAX_AWAITING)]
-    for recipient in drop:
+    for recipient in [r for r in cold if state.firsts[r][0] <= state.first_seen - RETAIN_MS]:
+        del state.firsts[recipient]
+    cold = [r for r in cold if r in state.firsts]
+    for recipient in (cold[: max(0, len(cold) - MAX_FIRSTS)] + awaiting[: max(0, len(awaiting) - MAX_AWAITING)]):
         ts = state.firsts.pop(recipient)[0]
         state.first_horizon = ts if state.first_horizon is None else max(state.first_horizon, ts)
+
+
+def _oldest(state: AccountState) -> int | None:
+    """The time at or before which first messages are no longer kept."""
+    return None if state.first_seen is None else state.first_seen - RETAIN_MS

@@ -174,7 +174,7 @@ def test_a_proposal_made_after_the_first_message_does_not_answer_it():
 def test_the_state_ends_the_same_when_an_answer_comes_days_late(late):
     """A sender's own messages run a day ahead of the answers (the re-keyed topic behind)."""
     day = 86_400_000
-    pairs = [(0, "c0"), (60_000, "c1"), (2 * day, "c2")]
+    pairs = [(0, "c0"), (60_000, "c1"), (3 * day, "c2")]
     sender, colds = AccountState(), []
     for i, (ts, recipient) in enumerate(pairs):
         msg = message(i, ts, recipient=recipient)
@@ -186,7 +186,7 @@ def test_the_state_ends_the_same_when_an_answer_comes_days_late(late):
     if late:
         for cold in colds:
             fanout.on_cold(sender, cold, RULE)
-    assert list(sender.firsts) == ["c2"] and sender.first_horizon == 60_000
+    assert list(sender.firsts) == ["c2"] and sender.first_horizon is None
 
 
 def test_the_cold_ones_kept_are_the_newest_whatever_order_they_were_answered_in():
