@@ -91,10 +91,10 @@ def main() -> None:
     print(f"escalations: {len(final.escalations)}")
 
 
-# State parts of the behaviour detectors: the sliding minute, applicants, friends and family, the
-# rating graph (to_dict keys)
-PARTS = {"mr": "recent message times", "ap": "clients applied to", "pt": "contract parties", "k": "linked kin",
-         "rg": "rating graph", "rr": "client raters"}
+# State parts of the behaviour detectors: the sliding minute, applications and first messages
+# (fan-out), friends and family, the rating graph, ratings received as a client (to_dict keys)
+PARTS = {"mr": "recent message times", "ap": "clients applied to", "fm": "first messages", "pt": "contract parties",
+         "k": "linked kin", "rg": "rating graph", "rc": "ratings received as a client"}
 
 
 def print_parts(states: list[AccountState]) -> None:

@@ -150,7 +150,7 @@ DETECTOR_PARAMS: dict[str, tuple[str, ...]] = {
     "unanswered_messages": ("min_messages", "min_days"),
     "duplicate_account": ("min_countries_24h", "min_devices_24h"),
     "friends_family": (),
-    "rating_ring": ("max_accounts",),
+    "rating_ring": ("max_accounts", "min_stars", "window_days"),
 }
 
 

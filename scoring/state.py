@@ -11,6 +11,7 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from scoring import tags
 from scoring.records import SubjectEvent
 from scoring.windows import Buckets
 
@@ -24,11 +25,18 @@ MAX_CONTRACTS = 16  # contracts whose feedback requests are counted
 MAX_RATINGS = 40  # most recent ratings received kept for reputation
 MAX_STREAKS = 8  # recipients whose unanswered-message streaks are kept
 MAX_FINDINGS = 32  # findings signalled and dismissals applied, newest kept
-MAX_COLD = 64  # recipients of cold first messages counted, newest kept (over the day's limit)
-MAX_APPLIED_TO = 12  # clients whose jobs the account applied to, newest kept (a few days of a busy freelancer)
+MAX_FIRSTS = 64  # cold first messages of the last two days, newest kept (over the day's limit)
+MAX_AWAITING = 256  # first messages awaiting their answer (a backlog's worth), newest kept
+# Clients whose jobs the account applied to, newest kept, as hashed tags with the first time
+# (10 characters each): a busy freelancer's month or two of proposals, so that a client answering
+# dozens of applicants finds each of them still remembering the application (fan-out).
+MAX_APPLIED_TO = 256
+MAX_ANSWERED_COLD = 32  # senders whose first message this account answered cold, newest kept
 MAX_PARTIES = 16  # counterparts of recent contracts, newest kept (friends and family)
-MAX_EDGES = 12  # contracts rated 5 stars, newest kept (rating rings)
-MAX_KIN = 8  # counterparts linked by fingerprints, newest kept (friends and family)
+MAX_EDGES = 12  # contracts rated highly either way, newest kept (rating rings)
+# Counterparts linked by fingerprints, newest kept (friends and family): an office or family
+# device can link a client to a dozen freelancers before it hires one of them.
+MAX_KIN = 32
 MAX_SIGHTINGS = 32  # countries and devices an account was used from, newest kept
 MAX_SIGHTING_TIMES = 3  # event times kept per country or device (a few, for events read out of order)
 
@@ -38,11 +46,23 @@ class AccountState:
     applied: dict[str, int] = field(default_factory=dict)
     msg_minutes: Buckets = field(default_factory=list)
     msg_recent: list[int] = field(default_factory=list)  # times of the last messages within a minute
-    first_hours: Buckets = field(default_factory=list)
     proposal_buckets: Buckets = field(default_factory=list)  # proposals per 10 minutes, for a day
     contacts: dict[str, int] = field(default_factory=dict)  # recipient -> last minute contacted
-    applied_to: dict[str, int] = field(default_factory=dict)  # client -> minute we last applied to its job
-    cold: dict[str, str] = field(default_factory=dict)  # recipient -> the cold first message counted
+    # clients whose jobs the account applied to, with the minute it first did (`scoring.tags`)
+    applied_to: str = ""
+    # Fan-out, the sender's side: recipient -> [time, status, message id] of the account's first
+    # messages of the last two days, status 0 while the recipient's answer is awaited, 1 cold (answered
+    # "applied" ones are dropped); `first_seen`: the newest one's time; `first_horizon`: the
+    # newest time of one dropped for room (a window reaching back to it is no
+    # longer whole); `first_crossed`: window -> time of the message its limit was last found
+    # crossed at.
+    firsts: dict[str, list[Any]] = field(default_factory=dict)
+    first_seen: int | None = None
+    first_horizon: int | None = None
+    first_crossed: dict[str, int] = field(default_factory=dict)
+    # the recipient's side: sender -> [time, id] of a first message answered cold, to correct
+    # should a proposal made before it be read only after
+    answered_cold: dict[str, list[Any]] = field(default_factory=dict)
     scores: dict[str, list[float]] = field(default_factory=dict)  # policy -> [score, ts]
     escalated: dict[str, int] = field(default_factory=dict)  # policy -> cooldown bucket
     # policy -> [severity band index of its last escalation, follow-ups in that cooldown bucket]
@@ -51,19 +71,25 @@ class AccountState:
     rooms: dict[str, list[str]] = field(default_factory=dict)  # room -> last texts
     proposals: list[list[str]] = field(default_factory=list)  # [event id, job id, sketch]
     requests: dict[str, list[int]] = field(default_factory=dict)  # contract -> [count, first ts]
-    ratings: dict[str, int] = field(default_factory=dict)  # contract -> stars received
-    raters: dict[str, str] = field(default_factory=dict)  # contract -> who rated this account as a client
-    disputes: dict[str, int] = field(default_factory=dict)  # contract -> ts of a dispute against us
+    # Reputation, by the role the account had on the contract (an account can be both)
+    ratings: dict[str, int] = field(default_factory=dict)  # contract -> stars received as a freelancer
+    disputes: dict[str, int] = field(default_factory=dict)  # contract -> ts of a dispute against us as one
+    client_ratings: dict[str, list[Any]] = field(default_factory=dict)  # contract -> [stars, rater] as a client
+    client_disputes: dict[str, int] = field(default_factory=dict)  # contract -> ts of a dispute against us as one
+    # rule -> measures of the standing finding last signalled (low_quality, client_risk): signalled
+    # when it becomes true and when it grows materially worse, not again at every rating
+    standing: dict[str, list[int]] = field(default_factory=dict)
     # recipient -> [messages, first ts, last day, days, signalled, last reply ts]
     streaks: dict[str, list[int]] = field(default_factory=dict)
     # findings already signalled, to signal each once ("dup:<account>", "ff:<account>",
     # "swap:<account>", "countries_24h", "letter_farm") and dismissals applied -> event time
     findings: dict[str, int] = field(default_factory=dict)
-    # friends and family: counterparts of contracts -> a contract, and linked ones -> the link in words
+    # friends and family: counterparts of contracts -> a contract, and linked ones -> the shared
+    # fingerprints in words ("device a1b2c3d4e5f6")
     parties: dict[str, str] = field(default_factory=dict)
     kin: dict[str, str] = field(default_factory=dict)
-    # rating rings: contract rated 5 stars -> [counterpart, "c" | "f" (this account's role),
-    # stars given, stars received (0: not yet)]
+    # rating rings: contract rated highly -> [counterpart, "c" | "f" (this account's role),
+    # stars given, stars received (0: not yet), day of the latest rating]
     graph: dict[str, list[Any]] = field(default_factory=dict)
     # countries and devices the account was used from ("c:FR", "d:<hash>") -> sorted event times,
     # within two days of the newest: a shared or sold login shows as many in one day
@@ -74,11 +100,14 @@ class AccountState:
             "a": self.applied,
             "mm": self.msg_minutes,
             "mr": self.msg_recent,
-            "fh": self.first_hours,
             "pb": self.proposal_buckets,
             "c": self.contacts,
             "ap": self.applied_to,
-            "cd": self.cold,
+            "fm": self.firsts,
+            "fs": self.first_seen,
+            "fz": self.first_horizon,
+            "fx": self.first_crossed,
+            "ac": self.answered_cold,
             "s": self.scores,
             "e": self.escalated,
             "b": self.bands,
@@ -87,8 +116,10 @@ class AccountState:
             "p": self.proposals,
             "q": self.requests,
             "rt": self.ratings,
-            "rr": self.raters,
             "d": self.disputes,
+            "rc": self.client_ratings,
+            "dc": self.client_disputes,
+            "sd": self.standing,
             "u": self.streaks,
             "l": self.findings,
             "pt": self.parties,
@@ -99,15 +130,29 @@ class AccountState:
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> AccountState:
+        """Also reads states written before: clients applied to by id ("ap" a dict) become tags;
+        ratings received as a client, once kept with the others and their raters apart ("rr"),
+        are moved to their own book; the cold first messages counted in minute buckets ("fh",
+        "cd") are dropped (fan-out counting starts over, a day at most)."""
+        applied_to = raw.get("ap", "")
+        if isinstance(applied_to, dict):
+            applied_to = "".join(tags.add("", client, minute, 1) for client, minute in applied_to.items())
+        ratings, client_ratings = raw.get("rt", {}), raw.get("rc", {})
+        for contract, rater in raw.get("rr", {}).items():
+            if contract in ratings:
+                client_ratings[contract] = [ratings.pop(contract), rater]
         return cls(
             applied=raw.get("a", {}),
             msg_minutes=raw.get("mm", []),
             msg_recent=raw.get("mr", []),
-            first_hours=raw.get("fh", []),
             proposal_buckets=raw.get("pb", []),
             contacts=raw.get("c", {}),
-            applied_to=raw.get("ap", {}),
-            cold=raw.get("cd", {}),
+            applied_to=applied_to,
+            firsts=raw.get("fm", {}),
+            first_seen=raw.get("fs"),
+            first_horizon=raw.get("fz"),
+            first_crossed=raw.get("fx", {}),
+            answered_cold=raw.get("ac", {}),
             scores=raw.get("s", {}),
             escalated=raw.get("e", {}),
             bands=raw.get("b", {}),
@@ -115,9 +160,11 @@ class AccountState:
             rooms=raw.get("r", {}),
             proposals=raw.get("p", []),
             requests=raw.get("q", {}),
-            ratings=raw.get("rt", {}),
-            raters=raw.get("rr", {}),
+            ratings=ratings,
             disputes=raw.get("d", {}),
+            client_ratings=client_ratings,
+            client_disputes=raw.get("dc", {}),
+            standing=raw.get("sd", {}),
             streaks=raw.get("u", {}),
             findings=raw.get("l", {}),
             parties=raw.get("pt", {}),
@@ -132,16 +179,16 @@ class AccountState:
         _push(self.contacts, recipient, minute, MAX_CONTACTS)
         return first
 
-    def count_cold(self, recipient: str, message: str) -> bool:
-        """Record the cold first message `message` to `recipient`; False when it was counted already
-        (its answer re-delivered)."""
-        if self.cold.get(recipient) == message:
-            return False
-        _push(self.cold, recipient, message, MAX_COLD)
-        return True
-
     def remember_application(self, client: str, ts: int) -> None:
-        _push(self.applied_to, client, ts // 60_000, MAX_APPLIED_TO)
+        self.applied_to = tags.add(self.applied_to, client, ts // 60_000, MAX_APPLIED_TO)
+
+    def applied_before(self, client: str, ts: int) -> bool:
+        """Whether the account applied to a job of `client` by the minute of `ts`."""
+        first = tags.first_time(self.applied_to, client)
+        return first is not None and first <= ts // 60_000
+
+    def answer_cold(self, sender: str, ts: int, message: str) -> None:
+        _push(self.answered_cold, sender, [ts, message], MAX_ANSWERED_COLD)
 
     def room_tail(self, room: str) -> tuple[str, ...]:
         return tuple(self.rooms.get(room, ()))
@@ -173,17 +220,19 @@ class AccountState:
         return count + 1
 
     def record_reputation(self, event: SubjectEvent) -> bool:
-        """Keep a rating or dispute received; False when this contract's is already known."""
-        book = self.ratings if event.kind == "rated" else self.disputes
-        value = event.stars if event.kind == "rated" else event.ts
+        """Keep a rating or dispute received, in the book of the role the account had on the
+        contract; False when this contract's is already known."""
+        book: dict[str, Any]
+        value: Any
+        as_client = event.subject_role == "client"
+        if event.kind == "rated":
+            stars = int(event.stars or 0)
+            book, value = (self.client_ratings, [stars, event.other_id]) if as_client else (self.ratings, stars)
+        else:
+            book, value = self.client_disputes if as_client else self.disputes, event.ts
         if book.get(event.contract_id) == value:
             return False
-        book.pop(event.contract_id, None)
-        book[event.contract_id] = int(value or 0)
-        if len(book) > MAX_RATINGS:
-            del book[next(iter(book))]
-        if event.kind == "rated" and event.subject_role == "client":  # client risk counts raters
-            _push(self.raters, event.contract_id, event.other_id, MAX_RATINGS)
+        _push(book, event.contract_id, value, MAX_RATINGS)
         return True
 
     def extend_streak(self, recipient: str, ts: int, day_ms: int) -> tuple[int, int, bool]:
@@ -220,28 +269,38 @@ class AccountState:
         """A contract with `account` (the newest kept)."""
         _push(self.parties, account, contract, MAX_PARTIES)
 
-    def remember_kin(self, account: str, detail: str) -> None:
-        """`account` is linked to this one by the fingerprints `detail` names (the newest kept)."""
+    def link_kin(self, account: str, detail: str) -> bool:
+        """`account` is linked to this one by the fingerprints `detail` names (the newest kept);
+        False when it was known already. The kept links are the memory of whom the account is
+        linked to: one forgotten for room is linked again when an event shows it again."""
+        if account in self.kin:
+            return False
         _push(self.kin, account, detail, MAX_KIN)
+        return True
 
-    def rate_edge(self, contract: str, other: str, role: str, gave: int | None, got: int | None) -> bool:
-        """A rating given or received on `contract`; True when it makes the contract 5 stars both
-        ways for the first time. A contract rated under 5 either way is forgotten."""
-        if (gave or got) != 5:
+    def rate_edge(self, contract: str, other: str, role: str, stars: tuple[int | None, int | None],
+                  high: int, day: int) -> bool:
+        """A rating given or received on `contract` (`stars`: (given, received), one of them
+        known); True when it makes the contract rated `high` or more both ways for the first
+        time. A contract rated under `high` either way is forgotten."""
+        gave, got = stars
+        value = gave if gave is not None else got
+        if value is None or value < high:
             self.graph.pop(contract, None)
             return False
         entry = self.graph.pop(contract, None) or [other, role, 0, 0]
-        before = entry[2] == entry[3] == 5
-        entry[2 if gave else 3] = 5
-        self.graph[contract] = entry
-        if len(self.graph) > MAX_EDGES:
-            del self.graph[next(iter(self.graph))]
-        return not before and entry[2] == entry[3] == 5
+        before = min(entry[2], entry[3]) >= high
+        entry[2 if gave is not None else 3] = value
+        entry[4:] = [day]
+        _push(self.graph, contract, entry, MAX_EDGES)
+        return not before and min(entry[2], entry[3]) >= high
 
-    def edges(self, role: str) -> list[tuple[str, str]]:
-        """(contract, counterpart) of the contracts rated 5 stars both ways on which this account
-        had `role` ("c": it hired the counterpart)."""
-        return [(k, e[0]) for k, e in self.graph.items() if e[1] == role and e[2] == e[3] == 5]
+    def edges(self, role: str, high: int, day: int, days: int) -> list[tuple[str, str]]:
+        """(contract, counterpart) of the contracts rated `high` or more both ways, the latest
+        rating within `days` of `day` (either side: ratings arrive in any order), on which this
+        account had `role` ("c": it hired the counterpart)."""
+        return [(k, e[0]) for k, e in self.graph.items()
+                if e[1] == role and min(e[2], e[3]) >= high and (len(e) < 5 or abs(e[4] - day) <= days)]
 
     def due_again(self, finding: str, ts: int, after_ms: int) -> bool:
         """Whether `finding` was not signalled within `after_ms` of `ts` (either side: events of

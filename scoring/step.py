@@ -74,7 +74,6 @@ def detect(state: AccountState, event: Event, rules: Rules, view: View | None = 
     if isinstance(event, Message):
         return _message(state, event, rules)
     if isinstance(event, Proposal):
-        fanout.on_proposal(state, event)
         signals = cover_letters.detect(state, event, rules.detector("repeated_cover_letter"))
         signals += proposal_rate.detect(state, event, rules.detector("proposal_rate"))
         if isinstance(view, tuple):
@@ -131,6 +130,8 @@ def step(state: AccountState, event: Event, rules: Rules, view: View | None = No
         forwards += unanswered.on_check(state, event)
     elif isinstance(event, SubjectEvent) and event.kind == "replied":
         forwards += fanout.on_first_message(state, event)
+    elif isinstance(event, Proposal):
+        forwards += fanout.on_proposal(state, event)
     elif isinstance(event, AccountEvent) and isinstance(view, LinkView):
         forwards += linked.notices(state, event, view, rules.detector("duplicate_account"))
         forwards += friends_family.counterpart_notices(state, event, view, rules.detector("friends_family"))
@@ -144,9 +145,19 @@ def step(state: AccountState, event: Event, rules: Rules, view: View | None = No
             exempt.append(sig)
         else:
             (shadow if rules.is_shadow(sig.detector) else signals).append(sig)
+    at, trigger = _made_at(event, signals)
     touched = score.score(state, signals, rules)
-    due = score.decide(state, touched, event.ts, rules)
+    due = score.decide(state, touched, at, rules)
     if not due:
         return Outcome(signals, shadow, exempt, [], forwards)
-    esc = escalation.build(event.actor, due, touched, state, rules, event.ts, event.event_id)
+    esc = escalation.build(event.actor, due, touched, state, rules, at, trigger)
     return Outcome(signals, shadow, exempt, [esc], forwards)
+
+
+def _made_at(event: Event, signals: list[Signal]) -> tuple[int, str]:
+    """The time and event an escalation is made at: the event's own, but a fan-out finding's is
+    the first message it names, whichever recipient's answer completed it (they arrive in any
+    order)."""
+    if isinstance(event, SubjectEvent) and event.kind == "cold" and signals:
+        return max((sig.ts, sig.event_id) for sig in signals)
+    return event.ts, event.event_id

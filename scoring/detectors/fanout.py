@@ -1,55 +1,152 @@
-"""Fan-out: first messages to many distinct recipients within an hour, or within a day.
+"""Fan-out: first messages to many distinct people who had not applied to the sender's jobs,
+within an hour or within a day (the windows slide on the messages' own times).
 
-Only cold outreach counts: a first message to an account that applied to one of the sender's
-jobs answers it, and a busy client may answer dozens of applicants in an hour. The recipient
-knows whether it applied (its proposals are in its own state), so the sender does not count a
-first message itself: the first message's reply notice (`replied`, `detail` "first") asks the
-recipient, which answers `cold` unless it applied to the sender's jobs, and the sender counts
-the cold ones at their messages' times. The notice is sent after the sender's message, which
-came after any proposal it answers, so the recipient has read that proposal when it is asked
-(a notice from the proposal to the sender could arrive after the sender's message in a backlog).
-Windows are minute buckets kept for a day: they slide by the minute.
+Only cold outreach counts: a busy client may answer dozens of its applicants in an hour. Whether
+a recipient applied is known on the recipient's side: its proposals are in its own state. The
+sender could keep its applicants instead, but it would learn of them from notices re-keyed from
+each applicant's partition, racing its own messages. So the recipient answers every first
+message's reply notice (`replied`, `detail` "first"): `cold` with `detail` "" when it had not
+applied to the sender's jobs by the message's time, "applied" when it had. It keeps the clients it
+applied to as hashed tags with the first time (`scoring.tags`): hundreds in a couple of
+kilobytes, enough for a freelancer who applies to many jobs before a client answers. A proposal
+read after it was asked about (its topic behind the re-keyed one after a restart) corrects the
+cold answer it should have changed, with an "applied" one.
+
+The answers come back from the recipients' partitions in any order. The decision does not
+depend on it: the sender keeps its first messages of the last two days (`firsts`: awaiting, cold), and
+a window's limit is found crossed at the first message that is the limit + 1st cold one within
+the window ending at it, only once every first message of that window has been answered; the
+finding is made at that message (its id and time), whichever answer completed it. A window
+found crossed at a message is not found crossed again within its length of it.
 """
 
 from __future__ import annotations
 
-from scoring import windows
-from scoring.detectors.rates import DAY_MS, MINUTE_MS, over_limits
+from typing import Any
+
+from scoring.detectors.rates import DAY_MS, MINUTE_MS, WINDOWS
 from scoring.records import Message, Proposal, SubjectEvent
 from scoring.rules import DetectorRule
-from scoring.signals import Signal
-from scoring.state import AccountState
+from scoring.signals import Counter, Signal
+from scoring.state import MAX_AWAITING, MAX_FIRSTS, AccountState
+
+AWAITING, COLD = 0, 1
+RETAIN_MS = 2 * DAY_MS  # cold first messages kept this long before the newest sent
+APPLIED = "applied"  # a first message's answer: the recipient had applied to the sender's jobs
 
 
 def on_message(state: AccountState, event: Message) -> None:
-    """Remember the recipient (its reply notice, derived before this, said whether it is new)."""
-    state.remember_contact(event.recipient_id, event.ts // MINUTE_MS)
+    """Remember the recipient; a first message awaits the recipient's answer (its reply notice,
+    derived before this, asked for it)."""
+    if state.remember_contact(event.recipient_id, event.ts // MINUTE_MS) and event.recipient_id not in state.firsts:
+        state.firsts[event.recipient_id] = [event.ts, AWAITING, event.event_id]
+        state.first_seen = event.ts if state.first_seen is None else max(state.first_seen, event.ts)
+        _forget_old(state)
 
 
-def on_proposal(state: AccountState, event: Proposal) -> None:
-    """The freelancer applied to a job of `client_id`: a first message from that client answers it."""
+def on_proposal(state: AccountState, event: Proposal) -> list[SubjectEvent]:
+    """The freelancer applied to a job of `client_id`: a first message from that client at or after
+    this answers it. One answered cold already, though made after this, is corrected."""
     state.remember_application(event.client_id, event.ts)
+    answered = state.answered_cold.get(event.client_id)
+    if answered is None or not state.applied_before(event.client_id, answered[0]):
+        return []
+    del state.answered_cold[event.client_id]
+    return [_answer(answered[1], answered[0], event.client_id, event.freelancer_id, "", APPLIED)]
 
 
 def on_first_message(state: AccountState, event: SubjectEvent) -> list[SubjectEvent]:
-    """The recipient's side of a first message's reply notice: `cold` back to the sender unless
-    this account applied to the sender's jobs."""
-    if event.detail != "first" or event.other_id in state.applied_to:
+    """The recipient's side of a first message's reply notice: whether it had applied to the
+    sender's jobs by then, back to the sender."""
+    if event.detail != "first":
         return []
-    return [SubjectEvent(event.event_id, event.ts, "cold", event.other_id, "unknown", "", event.subject_id,
-                         room_id=event.room_id)]
+    if state.applied_before(event.other_id, event.ts):
+        return [_answer(event.event_id, event.ts, event.other_id, event.subject_id, event.room_id, APPLIED)]
+    state.answer_cold(event.other_id, event.ts, event.event_id)
+    return [_answer(event.event_id, event.ts, event.other_id, event.subject_id, event.room_id, "")]
+
+
+def _answer(message: str, ts: int, sender: str, recipient: str, room: str, detail: str) -> SubjectEvent:
+    return SubjectEvent(message, ts, "cold", sender, "unknown", "", recipient, room_id=room, detail=detail)
 
 
 def on_cold(state: AccountState, event: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
-    """Count a cold first message at its time (once, however often its answer is delivered);
-    signal once when a window goes over its limit."""
-    if not state.count_cold(event.other_id, event.event_id):
+    """A recipient's answer to the first message `event_id` (once, however often it is
+    delivered), or its correction to "applied"; the limits this completes the count of."""
+    entry = state.firsts.get(event.other_id)
+    if entry is None or entry[2] != event.event_id:
         return []
-    windows.add(state.first_hours, event.ts, MINUTE_MS, DAY_MS)
-    if rule is None:
+    if event.detail == APPLIED:
+        del state.firsts[event.other_id]
+    elif entry[1] == AWAITING:
+        entry[1] = COLD
+    else:
         return []
-    return over_limits(
-        rule, state.first_hours, MINUTE_MS, event.event_id, event.ts, "first_messages",
-        lambda count, words, limit: (f"first messages to {count} different people who had not applied to "
-                                     f"its jobs within {words} (limit {limit})"),
-    )
+    _forget_old(state)
+    return [] if rule is None else [sig for name in ("per_hour", "per_day") for sig in _crossed(state, rule, name)]
+
+
+def _crossed(state: AccountState, rule: DetectorRule, name: str) -> list[Signal]:
+    """Signals for the messages of `firsts` at which window `name` goes over its limit, now that
+    every first message of their window has been answered, not within the window's length of
+    the message it was last found crossed at."""
+    window_ms, words = WINDOWS[name]
+    limit = int(rule.param(name))
+    signals = []
+    for recipient, entry in _crossings(state, window_ms, limit):
+        last = state.first_crossed.get(name)
+        if last is not None and abs(entry[0] - last) < window_ms:
+            continue
+        state.first_crossed[name] = entry[0]
+        counted = limit + 1
+        reason = (f"first messages to {counted} different people who had not applied to its jobs within {words} "
+                  f"(limit {limit}), the last to {recipient}")
+        signals.append(Signal(rule.policy, rule.name, rule.weight, reason, entry[2], entry[0],
+                              (Counter(f"first_messages_{name}", counted, window_ms // 1000, limit),)))
+    return signals
+
+
+def _crossings(state: AccountState, window_ms: int, limit: int) -> list[tuple[str, list[Any]]]:
+    """The cold first messages at which the window ending there first holds `limit` + 1 cold
+    ones (it held at most `limit` at the cold one before), whose whole window is kept and
+    answered."""
+    ordered = sorted(state.firsts.items(), key=lambda item: (item[1][0], item[0]))
+    cold = [(r, e) for r, e in ordered if e[1] == COLD]
+    waiting = [e[0] for _, e in ordered if e[1] == AWAITING]
+    oldest = _oldest(state)
+    out, start, before = [], 0, 0
+    for i, (recipient, entry) in enumerate(cold):
+        while cold[start][1][0] <= entry[0] - window_ms:
+            start += 1
+        count = i - start + 1
+        whole = all(edge is None or entry[0] - window_ms >= edge for edge in (state.first_horizon, oldest))
+        answered = not any(entry[0] - window_ms < t <= entry[0] for t in waiting)
+        if count == limit + 1 and before <= limit and whole and answered:
+            out.append((recipient, entry))
+        before = count
+    return out
+
+
+def _forget_old(state: AccountState) -> None:
+    """Drop the cold first messages older than two days before the newest one sent (a day's
+    window ending in the last day stays whole), and the oldest cold ones over the room kept: the
+    same ones however the answers interleave. One still awaiting its answer stays until answered
+    (its answer may come days late in event time, when the re-keyed topic is behind), unless far
+    more are awaited than ever are. Only what is dropped for room moves the horizon: what age
+    drops is known from the newest message alone."""
+    if state.first_seen is None:
+        return
+    by_age = sorted(state.firsts, key=lambda r: (state.firsts[r][0], r))
+    cold = [r for r in by_age if state.firsts[r][1] == COLD]
+    awaiting = [r for r in by_age if state.firsts[r][1] == AWAITING]
+    for recipient in [r for r in cold if state.firsts[r][0] <= state.first_seen - RETAIN_MS]:
+        del state.firsts[recipient]
+    cold = [r for r in cold if r in state.firsts]
+    for recipient in (cold[: max(0, len(cold) - MAX_FIRSTS)] + awaiting[: max(0, len(awaiting) - MAX_AWAITING)]):
+        ts = state.firsts.pop(recipient)[0]
+        state.first_horizon = ts if state.first_horizon is None else max(state.first_horizon, ts)
+
+
+def _oldest(state: AccountState) -> int | None:
+    """The time at or before which first messages are no longer kept."""
+    return None if state.first_seen is None else state.first_seen - RETAIN_MS

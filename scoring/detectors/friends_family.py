@@ -10,7 +10,10 @@ each other, and a first-time client who invites, hires and rates within hours
 Each account keeps the counterparts it is linked to (`kin`, with the
 fingerprints in words) and those it had contracts with (`parties`, with the
 contract); whichever half arrives second completes the finding, once per pair,
-on each side. Links come from the account's own events, or a `linked_counterpart`
+on each side. The kept links are themselves the memory of whom the account is
+linked to (a client on a family or office device can be linked to a dozen
+freelancers before it hires one of them), so no separate record of links
+already seen can disagree with them. Links come from the account's own events, or a `linked_counterpart`
 subject event when the counterpart's event revealed the link; contracts from
 its own contract events and ratings given, and ratings received (re-keyed).
 Direct contracts are exempt: they do not feed profile metrics.
@@ -18,7 +21,7 @@ Direct contracts are exempt: they do not feed profile metrics.
 
 from __future__ import annotations
 
-from scoring.detectors.linked import describe, linked_accounts, notify
+from scoring.detectors.linked import fingerprint_words, linked_accounts, notify
 from scoring.links import LinkView
 from scoring.records import AccountEvent, ContractEvent, Feedback, SubjectEvent
 from scoring.rules import DetectorRule
@@ -37,9 +40,9 @@ def on_account(state: AccountState, event: AccountEvent, view: LinkView, rule: D
         return []
     links = linked_accounts(view.with_later(), other)
     signals = []
-    for account in state.new_links("ff", list(links), event.ts) if links else []:
-        state.remember_kin(account, describe({account: links[account]}, other))
-        signals += _completed(state, account, event.event_id, event.ts, rule)
+    for account, fps in links.items():
+        if state.link_kin(account, fingerprint_words(fps)):
+            signals += _completed(state, account, event.event_id, event.ts, rule, other)
     return signals
 
 
@@ -56,46 +59,52 @@ def counterpart_notices(state: AccountState, event: AccountEvent, view: LinkView
 def on_linked(state: AccountState, event: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
     """A counterpart's account event linked this account to it."""
     other = OTHER_ROLE.get(event.subject_role)
-    if rule is None or other is None or not state.new_links("ff", [event.other_id], event.ts):
+    if rule is None or other is None or not state.link_kin(event.other_id, event.detail):
         return []
-    state.remember_kin(event.other_id, f"shares {event.detail} with {other} account {event.other_id}")
-    return _completed(state, event.other_id, event.event_id, event.ts, rule)
+    return _completed(state, event.other_id, event.event_id, event.ts, rule, other)
 
 
 def on_contract(state: AccountState, event: ContractEvent, rule: DetectorRule | None) -> list[Signal]:
     """A contract step this account took with its counterpart."""
     if rule is None or event.type not in CONTRACT_STEPS:
         return []
-    other = event.freelancer_id if event.actor_id == event.client_id else event.client_id
-    return _contract(state, other, event.contract_id, event.event_id, event.ts, rule)
+    hired = event.actor_id == event.client_id
+    other = event.freelancer_id if hired else event.client_id
+    return _contract(state, other, event.contract_id, event.event_id, event.ts, rule,
+                     "freelancer" if hired else "client")
 
 
 def on_rating_given(state: AccountState, event: Feedback, rule: DetectorRule | None) -> list[Signal]:
     """A rating this account gave on a contract (direct contracts excepted)."""
     if rule is None or event.kind != "rating" or event.direct_contract:
         return []
-    return _contract(state, event.to_id, event.contract_id, event.event_id, event.ts, rule)
+    return _contract(state, event.to_id, event.contract_id, event.event_id, event.ts, rule,
+                     OTHER_ROLE.get(event.from_role, "counterpart"))
 
 
 def on_rating_received(state: AccountState, event: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
     """A rating this account received (re-keyed from the rater's partition)."""
     if rule is None or event.kind != "rated":
         return []
-    return _contract(state, event.other_id, event.contract_id, event.event_id, event.ts, rule)
+    return _contract(state, event.other_id, event.contract_id, event.event_id, event.ts, rule,
+                     OTHER_ROLE.get(event.subject_role, "counterpart"))
 
 
 def _contract(state: AccountState, other: str, contract: str, event_id: str, ts: int,
-              rule: DetectorRule) -> list[Signal]:
+              rule: DetectorRule, role: str) -> list[Signal]:
     state.remember_party(other, contract)
-    return _completed(state, other, event_id, ts, rule)
+    return _completed(state, other, event_id, ts, rule, role)
 
 
-def _completed(state: AccountState, other: str, event_id: str, ts: int, rule: DetectorRule) -> list[Signal]:
+def _completed(state: AccountState, other: str, event_id: str, ts: int, rule: DetectorRule,
+               role: str) -> list[Signal]:
     """Signals once per counterpart, when the account is both linked to it and had a contract
     with it."""
     detail, contract = state.kin.get(other), state.parties.get(other)
     if detail is None or contract is None or not state.once(f"ffk:{other}", ts):
         return []
-    reason = f"{detail}, and had contract {contract} with it: possible friends-and-family feedback"
+    # a state written before kept the whole sentence
+    link = detail if detail.startswith("shares ") else f"shares {detail} with {role} account {other}"
+    reason = f"{link}, and had contract {contract} with it: possible friends-and-family feedback"
     counters = (Counter("linked_counterparts_with_contracts", 1, 0, 1),)
     return [Signal(rule.policy, f"{rule.name}.linked_contract", rule.weight, reason, event_id, ts, counters)]

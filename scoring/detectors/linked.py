@@ -72,6 +72,11 @@ def describe(links: dict[str, list[SharedFingerprint]], role: str) -> str:
     return "shares " + "; ".join(clauses)
 
 
+def fingerprint_words(fps: list[SharedFingerprint]) -> str:
+    """'device a1b2c3d4e5f6 and IP address 9f8e7d6c5b4a'."""
+    return joined([f"{WORDS.get(fp.kind, fp.kind)} {short(fp.fingerprint)}" for fp in fps])
+
+
 def joined(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -116,8 +121,7 @@ def notify(state: AccountState, event: AccountEvent, view: LinkView, role: str, 
     return [
         SubjectEvent(event_id=f"{event.event_id}~{kind}~{account}", ts=event.ts, kind=kind, subject_id=account,
                      subject_role=role, contract_id="", other_id=event.account_id,
-                     detail=joined([f"{WORDS.get(fp.kind, fp.kind)} {short(fp.fingerprint)}"
-                                    for fp in links[account]]))
+                     detail=fingerprint_words(links[account]))
         for account in fresh
     ]
 

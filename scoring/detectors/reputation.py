@@ -2,14 +2,21 @@
 
 A freelancer with many 1-2 star ratings is `low_quality`; a client whose
 freelancers rated them poorly over several contracts is `client_risk`, a
-signal for freelancers as much as for reviewers. Ratings are kept by contract,
-so a re-delivered rating replaces itself instead of counting twice.
+signal for freelancers as much as for reviewers. An account can be both: each
+reads only what the account received in that role. Ratings are kept by
+contract, so a re-delivered rating replaces itself instead of counting twice.
 
 A client's average is shrunk towards a typical client's (a Bayesian average: as
 if it had `prior_weight` more ratings of `prior_mean`), and judged only once
 `min_raters` distinct freelancers rated it: with three ratings, one unhappy
 freelancer among happy ones (5, 5, 1) would otherwise read as a 3.67 client,
 and one freelancer rating many small contracts is one opinion.
+
+Both are standing findings: signalled when the condition becomes true, and again only when it
+grows materially worse (for a client, a plain average a further half star down or
+`min_disputes` more disputes; for a freelancer, another `min_low` bad outcomes), not at every
+rating received while it holds. The measures signalled are kept, so a rating delivered again
+signals nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ from scoring.records import SubjectEvent
 from scoring.rules import DetectorRule
 from scoring.signals import Counter, Signal
 from scoring.state import AccountState
+
+HALF_STAR = 0.5  # a client's shrunk average this much lower than when signalled is signalled again
 
 
 def detect(
@@ -28,50 +37,80 @@ def detect(
 ) -> list[Signal]:
     if not state.record_reputation(event):
         return []
-    if event.subject_role == "freelancer":
-        return _low_quality(state, event, low_quality)
-    return _client_risk(state, event, client_risk)
+    if event.subject_role == "client":
+        return _client_risk(state, event, client_risk)
+    return _low_quality(state, event, low_quality)
+
+
+def _standing(state: AccountState, rule: DetectorRule, now: list[int] | None, step: list[int]) -> bool:
+    """Whether a standing finding measured `now` (None: the condition does not hold) is to be
+    signalled: it has just become true, or one of its measures grew by its `step` or more since
+    it was signalled (the measures go up as it gets worse)."""
+    last = state.standing.get(rule.name)
+    if now is None:
+        state.standing.pop(rule.name, None)
+        return False
+    if last is not None and len(last) == len(now) and all(n < b + d for n, b, d in zip(now, last, step, strict=True)):
+        return False
+    state.standing[rule.name] = now
+    return True
 
 
 def _low_quality(state: AccountState, ev: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
     ratings = list(state.ratings.values())
     low = sum(1 for stars in ratings if stars <= 2)
     disputes = len(state.disputes)
-    if rule is None or low + disputes < rule.param("min_low") or not ratings:
+    if rule is None:
         return []
-    if low / len(ratings) < rule.param("min_low_share"):
+    bad, step = low + disputes, int(rule.param("min_low"))
+    holds = bad >= step and ratings and low / len(ratings) >= rule.param("min_low_share")
+    if not _standing(state, rule, [bad] if holds else None, [step]):
         return []
     return [
         _signal(
             rule, ev,
-            f"received {low} ratings of 1-2 stars out of {len(ratings)} and {disputes} disputes",
-            (Counter("low_ratings_received", low, 0, int(rule.param("min_low"))),
-             Counter("disputes_received", disputes, 0, 0)),
+            f"received {low} ratings of 1-2 stars out of {len(ratings)} as a freelancer and {disputes} disputes",
+            (Counter("low_ratings_and_disputes_received", low + disputes, 0, int(rule.param("min_low"))),),
         )
     ]
 
 
 def _client_risk(state: AccountState, ev: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
-    ratings = list(state.ratings.values())
-    raters = len(set(state.raters.values()))
-    disputes = len(state.disputes)
-    if rule is None or raters < rule.param("min_raters"):
+    ratings = [int(stars) for stars, _ in state.client_ratings.values()]
+    raters = len({rater for _, rater in state.client_ratings.values()})
+    disputes = len(state.client_disputes)
+    if rule is None:
         return []
-    prior, weight = rule.param("prior_mean"), rule.param("prior_weight")
+    prior, weight, line = rule.param("prior_mean"), rule.param("prior_weight"), rule.param("max_average")
     shrunk = (prior * weight + sum(ratings)) / (weight + len(ratings))
-    if shrunk > rule.param("max_average") and disputes < rule.param("min_disputes"):
+    holds = raters >= rule.param("min_raters") and (shrunk <= line or disputes >= rule.param("min_disputes"))
+    average = sum(ratings) / len(ratings) if ratings else prior
+    # measured by how far the plain average fell (in hundredths of a star) and the disputes: the
+    # shrunk one falls further with every rating as the prior weighs less, with no news in it
+    now = [round((5 - average) * 100), disputes]
+    if not _standing(state, rule, now if holds else None, [round(HALF_STAR * 100), int(rule.param("min_disputes"))]):
         return []
-    average = sum(ratings) / len(ratings)
     return [
         _signal(
             rule, ev,
             f"{raters} past freelancers rated this client {average:.2f} stars on average over "
-            f"{len(ratings)} contracts ({shrunk:.2f} shrunk towards a typical {prior:g}), with {disputes} disputes",
-            (Counter("freelancers_rating", raters, 0, int(rule.param("min_raters"))),
-             Counter("shrunk_average_stars_x100", round(shrunk * 100), 0, round(rule.param("max_average") * 100)),
-             Counter("disputes_received", disputes, 0, int(rule.param("min_disputes")))),
+            f"{len(ratings)} contracts ({shrunk:.2f} shrunk towards a typical {prior:g}, at or under "
+            f"{line:g} is a risk), with {disputes} disputes",
+            _client_counters(rule, raters, shrunk, disputes),
         )
     ]
+
+
+def _client_counters(rule: DetectorRule, raters: int, shrunk: float, disputes: int) -> tuple[Counter, ...]:
+    """The counters that met their thresholds (an average at or under its line, or enough
+    disputes, with enough distinct raters)."""
+    counters = [Counter("freelancers_rating", raters, 0, int(rule.param("min_raters")))]
+    if shrunk <= rule.param("max_average"):
+        counters.append(Counter("shrunk_average_stars_x100_at_or_under", round(shrunk * 100), 0,
+                                round(rule.param("max_average") * 100)))
+    if disputes >= rule.param("min_disputes"):
+        counters.append(Counter("disputes_received", disputes, 0, int(rule.param("min_disputes"))))
+    return tuple(counters)
 
 
 def _signal(rule: DetectorRule, ev: SubjectEvent, reason: str, counters: tuple[Counter, ...]) -> Signal:

@@ -102,7 +102,10 @@ def harasser(world: World, acc: Account) -> None:
                                               (True, "Thanks, but we went with another freelancer.")])
         nag = [(False, badtext.nagging(rng, hire=True)) for _ in range(rng.randint(7, 11))]
     else:
-        targets = partners(world, "freelancer", 1, world.at(0.2))
+        # a freelancer it has no other work with: an honest contract's chat would answer the nagging
+        talked = {e.value.get("recipient_id") for e in world.events
+                  if e.kind == "messages" and e.value is not None and e.value.get("sender_id") == acc.id}
+        targets = [f for f in partners(world, "freelancer", 8, world.at(0.2)) if f.id not in talked]
         if not targets:
             return
         target = targets[0]

@@ -9,6 +9,7 @@ freelancer's work updates to a quiet client, a traveller, a client rated 5, 5 an
 from __future__ import annotations
 
 from streams.simulator.config import DAY_MS, HOUR_MS, MINUTE_MS
+from streams.simulator.honest import propose
 from streams.simulator.population import COUNTRIES, Account
 from streams.simulator.world import World
 
@@ -46,7 +47,8 @@ def fast_first_hire(world: World) -> None:
 
 
 def busy_client(world: World) -> None:
-    """Thirty freelancers apply overnight; next morning the client writes to each, within the hour."""
+    """Thirty freelancers apply overnight, and go on applying to other jobs; next morning the client
+    writes to each, within the hour."""
     rng = world.rng
     [client] = _pick(world, "client")
     job = world.new_job(client, world.between(0.1, 0.8))
@@ -56,6 +58,11 @@ def busy_client(world: World) -> None:
                        f"Hello {client.first}, I have done similar {job.stack} work; my plan would begin "
                        f"with a short review of what you have, item {rng.randrange(1000)}.", float(job.budget))
     morning = job.posted_ts + 14 * HOUR_MS
+    others = [j for j in world.jobs
+              if j.client_id != client.id and job.posted_ts - DAY_MS < j.posted_ts < morning]
+    for f in applied:  # busy freelancers go on applying elsewhere overnight
+        for other in rng.sample(others, min(len(others), rng.randint(10, 20))):
+            propose(world, other, f, max(other.posted_ts, job.posted_ts) + rng.randrange(10 * MINUTE_MS, 12 * HOUR_MS))
     for i, f in enumerate(applied):
         world.message(morning + i * 90_000, client.id, f.id, "Thanks for applying. Do you have time for a call?")
 

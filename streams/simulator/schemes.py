@@ -23,9 +23,12 @@ SCOPE_CREEP = (
 
 
 def prepare(world: World) -> None:
-    """Shared fingerprints of rings and pairs, and the pairs' fresh client accounts."""
+    """Shared fingerprints of rings and pairs, the pairs' fresh client accounts, and rating rings'
+    members joined in the first days."""
     seen: set[str] = set()
     for acc in world.accounts.values():
+        if acc.kind == "rating_ring":  # joined early enough for one round of the loop to close in the period
+            acc.join_ts = min(acc.join_ts, world.between(0.0, 0.1))
         if acc.kind not in ("duplicate_ring", "friends_family") or acc.id in seen:
             continue
         members = [acc, *(world.accounts[i] for i in acc.group)]
@@ -103,6 +106,8 @@ def poor_client(world: World, acc: Account) -> None:
         if rng.random() < 0.4:
             world.rating(end + rng.randrange(HOUR_MS, DAY_MS), cid, acc, f, 4,
                          chat.rating_comment(rng, 4, False))
+    if rng.random() < 0.5:
+        _other_role_work(world, acc, rng.randint(2, 4))
 
 
 def low_quality(world: World, acc: Account) -> None:
@@ -119,6 +124,8 @@ def low_quality(world: World, acc: Account) -> None:
         stars = rng.choice((1, 2, 2, 3)) if i == len(clients) - 1 else rng.choice((1, 2))
         world.rating(end + rng.randrange(HOUR_MS, DAY_MS), cid, client, acc, stars,
                      badtext.low_comment(rng, about_client=False))
+    if rng.random() < 0.5:
+        _other_role_work(world, acc, rng.randint(3, 4))
 
 
 def rating_ring(world: World, acc: Account) -> None:
@@ -144,6 +151,23 @@ def _ring_job(world: World, client: Account, f: Account, ts: int) -> int:
     world.message(ts + 30 * MINUTE_MS, f.id, client.id, f"On it, the {job.deliverable} will be ready today.", "active")
     end = ts + rng.randrange(2 * HOUR_MS, 6 * HOUR_MS)
     world.contract(end, "end", cid, job, f.id, client.id)
-    world.rating(end + rng.randrange(10 * MINUTE_MS, HOUR_MS), cid, client, f, 5, chat.rating_comment(rng, 5, False))
-    world.rating(end + rng.randrange(HOUR_MS, 2 * HOUR_MS), cid, f, client, 5, chat.rating_comment(rng, 5, True))
+    # now and then a member gives 4 stars on a leg: still a high rating traded in the loop
+    given, back = (4, 5) if rng.random() < 0.2 else (5, 4) if rng.random() < 0.2 else (5, 5)
+    world.rating(end + rng.randrange(10 * MINUTE_MS, HOUR_MS), cid, client, f, given,
+                 chat.rating_comment(rng, given, False), role="client")
+    world.rating(end + rng.randrange(HOUR_MS, 2 * HOUR_MS), cid, f, client, back, chat.rating_comment(rng, back, True))
     return end
+
+
+def _other_role_work(world: World, acc: Account, count: int) -> None:
+    """Contracts on which the account has its other role, rated 5 stars both ways: an account
+    can hire and be hired, and its reputation in one role says nothing of the other."""
+    rng = world.rng
+    role = "client" if acc.role == "freelancer" else "freelancer"
+    for other in partners(world, acc.role, count, world.at(0.5)):
+        client, f = (acc, other) if role == "client" else (other, acc)
+        cid, end, _ = hire_fresh(world, client, f, world.between(0.05, 0.6), [])
+        world.rating(end + rng.randrange(HOUR_MS, DAY_MS), cid, client, f, 5, chat.rating_comment(rng, 5, False),
+                     role="client")
+        world.rating(end + rng.randrange(HOUR_MS, DAY_MS), cid, f, client, 5, chat.rating_comment(rng, 5, True),
+                     role="freelancer")

@@ -104,10 +104,12 @@ class World:
         return self.emit("contracts", actor, value)
 
     def rating(self, ts: int, contract_id: str, sender: Account, to: Account, stars: int,
-               comment: str, direct: bool = False) -> bool:
+               comment: str, direct: bool = False, role: str = "") -> bool:
+        """`role`: the sender's role on this contract, when it is not the account's usual one (an
+        account can hire and be hired)."""
         value = self._base("fbk", ts) | {
             "kind": "rating", "contract_id": contract_id, "from_id": sender.id, "to_id": to.id,
-            "from_role": sender.role, "stars": stars,
+            "from_role": role or sender.role, "stars": stars,
         }
         if comment:
             value["comment"] = comment

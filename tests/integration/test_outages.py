@@ -49,22 +49,10 @@ def undisturbed() -> list[dict]:
     return same(e.to_dict() for e in result.escalations)
 
 
-# Known open defect: a fan-out finding counts the `cold` answers of its first messages' recipients,
-# which come back from other partitions, so which message the finding is made at (its trigger,
-# time, evidence event and hence id) depends on how those answers interleave with the sender's
-# messages. Its account, policies, detectors and counters do not; every other escalation is
-# compared whole.
-ARRIVAL_DEPENDENT = frozenset({"first_message_fanout"})
-
-
 def same(escalations: Iterable[dict]) -> list[dict]:
-    out = []
-    for e in escalations:
-        if {item["detector"] for item in e["evidence"]} <= ARRIVAL_DEPENDENT:
-            e = {"account_id": e["account_id"], "policies": e["policies"], "reasons": e["reasons"],
-                 "counters": [item["counters"] for item in e["evidence"]]}
-        out.append(e)
-    return sorted(out, key=lambda e: (e["account_id"], e.get("escalation_id", "")))
+    """Every escalation whole: a fan-out finding too is made at the message it names, however its
+    recipients' `cold` answers interleave with the sender's messages."""
+    return sorted(escalations, key=lambda e: (e["account_id"], e["escalation_id"]))
 
 
 def ready(worker: Worker) -> tuple[int, dict]:

@@ -122,11 +122,11 @@ def comparable(states: dict[bytes, dict], escalations: dict[str, dict],
     out = {}
     for key, state in states.items():
         account = key.decode()
-        # joined streams: cold first messages (answered by recipients, "fh", and whom they went to,
-        # "cd"), the rating graph
-        # (ratings given and received, "rg"), the newest contract with each counterpart ("pt") and a
-        # link in the words of whichever side saw it first ("k") depend on how partitions interleave
-        kept = {f: v for f, v in state.items() if f not in ("a", "u", "l", "fh", "cd", "rg", "pt", "k")}
+        # joined streams: the rating graph (ratings given and received, "rg"), the newest contract
+        # with each counterpart ("pt") and a link in the words of whichever side saw it first ("k")
+        # depend on how partitions interleave, as do the measures a reputation finding was signalled
+        # at ("sd", like those rules' scores); first messages and their answers ("fm") do not
+        kept = {f: v for f, v in state.items() if f not in ("a", "u", "l", "rg", "pt", "k", "sd")}
         for field in ("s", "e", "b", "v"):
             kept[field] = {p: v for p, v in kept.get(field, {}).items() if (account, p) not in joined}
         out[key] = kept

@@ -9,14 +9,20 @@ does not lean on the text stage.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
 import itertools
+import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from scoring.escalation import Escalation
 from scoring.rules import Rules
+from streams import backtest
 from streams.backtest import run
+from streams.pipeline import Incoming
 from streams.recorded import RecordedEvent
 from streams.rules_file import load_rules
 from streams.settings import DEFAULT_RULES
@@ -28,7 +34,7 @@ DAY_MIN = 24 * 60
 
 
 @functools.cache
-def _rules() -> Rules:
+def default_rules() -> Rules:
     return load_rules(DEFAULT_RULES)
 
 
@@ -98,9 +104,41 @@ class Story:
         self.rating(end + 120, contract, freelancer, client, "freelancer", stars[1], "Clear brief, paid on time.")
         return end
 
-    def replay(self) -> Replayed:
+    def replay(self, rules: Rules | None = None, twice: bool = False) -> Replayed:
+        """The story through the backtest; `twice`: every event delivered a second time, right
+        after the first (at-least-once delivery)."""
         events = sorted(self.events, key=lambda e: e.ts)
-        return Replayed(run(events, _rules()).escalations)
+        if twice:
+            events = [e for ev in events for e in (ev, ev)]
+        return Replayed(run(events, rules or default_rules()).escalations)
+
+    def replay_backlogged(self, seed: int) -> Replayed:
+        """The story read as one backlog: every event in one batch, and the events re-keyed to
+        other accounts (reply notices, their answers) delivered in a shuffled order, as
+        partitions read at different speeds could deliver them."""
+        original, rng = backtest._process, random.Random(seed)
+
+        def shuffling(*args: Any) -> tuple[list[Incoming], int]:
+            forwards, offset = original(*args)
+            rng.shuffle(forwards)
+            first = offset - len(forwards) + 1
+            return [dataclasses.replace(f, offset=first + i) for i, f in enumerate(forwards)], offset
+
+        events = sorted(self.events, key=lambda e: e.ts)
+        with _patched(backtest, _process=shuffling, BATCH_SPAN_MS=events[-1].ts - events[0].ts + 1):
+            return Replayed(run(events, default_rules()).escalations)
+
+
+@contextlib.contextmanager
+def _patched(module: Any, **values: Any) -> Iterator[None]:
+    saved = {name: getattr(module, name) for name in values}
+    for name, value in values.items():
+        setattr(module, name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(module, name, value)
 
 
 def pair(client: str, freelancer: str) -> Story:

@@ -7,11 +7,12 @@ they resemble are in `test_bad_behaviour.py`, so each pair shows where the line 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import pytest
 
-from tests.scenarios.story import DAY_MIN, HOUR_MIN, Story, pair
+from tests.scenarios.story import DAY_MIN, HOUR_MIN, Story, default_rules, pair
 
 
 def household() -> Story:
@@ -60,8 +61,10 @@ def new_client_one_rating() -> Story:
     return s
 
 
-def busy_client_answers_applicants() -> Story:
-    """A client posts a job; forty freelancers apply overnight; next morning it writes to each."""
+def busy_client_answers_applicants(elsewhere: int = 0, answered: int = 40, minutes_apart: int = 1) -> Story:
+    """A client posts a job; forty freelancers apply overnight, each going on to apply to
+    `elsewhere` other jobs, as busy freelancers do; next morning the client writes to `answered`
+    of them."""
     s = Story()
     s.signup(0, "c-busy", "client")
     applicants = [f"f{i:02d}" for i in range(40)]
@@ -69,8 +72,11 @@ def busy_client_answers_applicants() -> Story:
         s.signup(i, f, "freelancer")
         s.proposal(60 + i * 10, f, "c-busy", "job-1", f"I have built {i + 3} dashboards like this one; "
                    f"my approach would start from your data model, number {i}.")
-    for i, f in enumerate(applicants):
-        s.message(DAY_MIN + i, "c-busy", f, "Thanks for applying. Are you available for a call this week?")
+        for j in range(elsewhere):
+            s.proposal(500 + i * 10 + j * 20, f, f"c-other-{i}-{j}", f"job-{i}-{j}",
+                       f"For your shop number {j} I would begin with the product feed, then item {i}.")
+    for i, f in enumerate(applicants[:answered]):
+        s.message(DAY_MIN + i * minutes_apart, "c-busy", f, "Thanks for applying. Are you free for a call this week?")
     return s
 
 
@@ -136,12 +142,33 @@ def why_three_stars() -> Story:
     return s
 
 
-def one_bad_review_among_many() -> Story:
+def both_roles(role: str, as_client: int, as_freelancer: int) -> Story:
+    """One account, x-both (signed up as `role`), hires four freelancers, who rate it `as_client`
+    stars, and works for four clients, who rate it `as_freelancer` stars. An account can be both;
+    its standing in one role says nothing of the other."""
     s = Story()
-    s.signup(0, "f-pro", "freelancer")
-    for i in range(12):
+    s.signup(0, "x-both", role)
+    for i in range(4):
+        s.signup(0, f"f{i}", "freelancer")
+        s.job_done(i * DAY_MIN + 60, f"kc{i}", "x-both", f"f{i}", stars=(5, as_client))
         s.signup(0, f"c{i}", "client")
-        s.job_done(i * DAY_MIN + 60, f"k{i}", f"c{i}", "f-pro", stars=(1 if i == 7 else 5, 5))
+        s.job_done(i * DAY_MIN + 600, f"kf{i}", f"c{i}", "x-both", stars=(as_freelancer, 5))
+    return s
+
+
+def one_low_rating_among_many(rated_as: str) -> Story:
+    """Twelve contracts rated 5 stars but one rated 1: one bad review among many for a freelancer
+    (f-pro), one unhappy freelancer among many for a client (c-big)."""
+    s = Story()
+    me, others = ("f-pro", "c") if rated_as == "freelancer" else ("c-big", "f")
+    s.signup(0, me, rated_as)
+    for i in range(12):
+        other, stars = f"{others}{i}", 1 if i == 7 else 5
+        s.signup(0, other, "client" if others == "c" else "freelancer")
+        if rated_as == "freelancer":
+            s.job_done(i * DAY_MIN + 60, f"k{i}", other, me, stars=(stars, 5))
+        else:
+            s.job_done(i * DAY_MIN + 60, f"k{i}", me, other, stars=(5, stars))
     return s
 
 
@@ -175,6 +202,85 @@ def traveller() -> Story:
     return s
 
 
+def talk(lines: list[tuple[str, str, str]], stage: str = "pre_contract") -> Story:
+    """A client c1 and a freelancer f1 saying `lines` ((sender, recipient, text)), ten minutes apart."""
+    s = pair("c1", "f1")
+    for i, (sender, recipient, text) in enumerate(lines):
+        s.message(60 + i * 10, sender, recipient, text, stage)
+    return s
+
+
+def paypal_api_job() -> Story:
+    """The job is integrating the PayPal API (DOMAIN trap)."""
+    return talk([
+        ("c1", "f1", "Our store needs the PayPal API integrated into checkout, with refunds handled by webhooks."),
+        ("f1", "c1", "I have integrated the PayPal REST API and its webhooks before; I would start with the sandbox."),
+    ])
+
+
+def only_through_the_platform() -> Story:
+    return talk([("f1", "c1", "Happy to start. I only accept payment through Upwork, milestones work well.")])
+
+
+def refusing_an_off_platform_offer(answer: str = "I won't take PayPal, sorry. Please pay through the platform.",
+                                   ) -> Story:
+    """The client asks to pay outside; the freelancer refuses (the freelancer is the trap)."""
+    return talk([
+        ("c1", "f1", "Can I just pay you by PayPal instead? Saves us both the fees."),
+        ("f1", "c1", answer),
+    ])
+
+
+@pytest.mark.xfail(strict=True, reason="the text stage reads this refusal as asking for payment outside "
+                   "(model score 0.81 on 'outside', 'payment'): a negated payment ask it does not yet see")
+def test_a_refusal_that_names_payment_outside_stays_quiet() -> None:
+    refusal = "No thanks, I don't accept payment outside the platform. Let's keep it here."
+    story = refusing_an_off_platform_offer(refusal)
+    assert "f1" not in story.replay().escalated("off_platform_payment")
+
+
+def direct_contract_fee_talk() -> Story:
+    """The platform's own Direct Contracts and conversion fee are not paying outside it."""
+    return talk([
+        ("f1", "c1", "Since you came to me directly, we can use a Direct Contract on the platform."),
+        ("c1", "f1", "Fine. Otherwise we would pay the conversion fee to work outside, right?"),
+        ("f1", "c1", "Yes, the conversion fee is the platform's route for that; the Direct Contract is simpler."),
+    ])
+
+
+def skype_as_a_product() -> Story:
+    return talk([
+        ("c1", "f1", "The tool has to log call durations from Skype for Business and Microsoft Teams."),
+        ("f1", "c1", "I have used the Skype for Business SDK; the call events give start and end times."),
+    ])
+
+
+def contact_form_bug() -> Story:
+    """A bug report about a contact form quotes the address that breaks it (DOMAIN trap)."""
+    return talk([
+        ("c1", "f1", "Bug: our contact form rejects addresses with a plus, e.g. jane+test@example.com fails."),
+        ("f1", "c1", "I see it, the validation regex drops the plus sign. I will fix the pattern and add a test."),
+    ])
+
+
+def allow_listed_client() -> Story:
+    """An enterprise client, allow-listed in the rules, routes vendors to its procurement desk."""
+    s = pair("c-corp", "f1")
+    s.message(60, "c-corp", "f1", "Before we start, email our procurement desk at vendors@bigcorp.example "
+              "or call +1 212 555 0188 to register as a supplier.")
+    return s
+
+
+def quoting_abuse_received() -> Story:
+    return talk([("f1", "c1", "My last client wrote 'you are a useless idiot' when a file was late, so I "
+                  "now agree milestones up front. Would weekly ones suit you?")])
+
+
+def swearing_about_a_tool() -> Story:
+    return talk([("f1", "c1", "This damn build keeps failing on the CI server, fixing it now."),
+                 ("f1", "c1", "Found it, a stupid typo in the config. The build is green.")], "active")
+
+
 def heavy_chatters() -> Story:
     """A client and a freelancer chatting fast for days, every message answered."""
     s = pair("c-talk", "f-talk")
@@ -187,6 +293,22 @@ def heavy_chatters() -> Story:
 
 
 TRAPS: dict[str, tuple[Callable[[], Story], str, tuple[str, ...]]] = {
+    "busy client answers applicants who applied to many other jobs": (
+        lambda: busy_client_answers_applicants(elsewhere=20, answered=30, minutes_apart=2), "spam_scam", ("c-busy",)),
+    "good client who freelances poorly: client risk": (lambda: both_roles("client", 5, 1), "client_risk",
+                                                        ("x-both",)),
+    "good freelancer who is a poor client: low quality": (lambda: both_roles("freelancer", 1, 5), "low_quality",
+                                                          ("x-both",)),
+    "one unhappy freelancer among many": (lambda: one_low_rating_among_many("client"), "client_risk", ("c-big",)),
+    "a job about integrating the PayPal API": (paypal_api_job, "off_platform_payment", ("c1", "f1")),
+    "I only accept payment through Upwork": (only_through_the_platform, "off_platform_payment", ("f1",)),
+    "a freelancer refusing an off-platform offer": (refusing_an_off_platform_offer, "off_platform_payment", ("f1",)),
+    "the platform's Direct Contracts and conversion fee": (direct_contract_fee_talk, "off_platform_payment",
+                                                           ("c1", "f1")),
+    "discussing Skype as a product": (skype_as_a_product, "off_platform_contact", ("c1", "f1")),
+    "a contact-form bug that contains an address": (contact_form_bug, "off_platform_contact", ("c1", "f1")),
+    "quoting abuse received": (quoting_abuse_received, "harassment", ("f1",)),
+    "swearing about a tool": (swearing_about_a_tool, "harassment", ("f1",)),
     "household sharing a home IP and surname": (household, "duplicate_account", ("f-ana", "f-ben", "f-cy")),
     "household member who is a client, no contract": (household, "feedback_manipulation", ("c-mum", "f-ana")),
     "first-time client hires and rates fast (seeds/003)": (first_time_client, "feedback_manipulation",
@@ -201,7 +323,7 @@ TRAPS: dict[str, tuple[Callable[[], Story], str, tuple[str, ...]]] = {
     "one polite feedback reminder": (polite_reminder, "feedback_manipulation", ("f1",)),
     "asking why a rating was 3 stars": (why_three_stars, "feedback_manipulation", ("f1",)),
     "asking why a rating was 3 stars: harassment": (why_three_stars, "harassment", ("f1",)),
-    "one bad review among many": (one_bad_review_among_many, "low_quality", ("f-pro",)),
+    "one bad review among many": (lambda: one_low_rating_among_many("freelancer"), "low_quality", ("f-pro",)),
     "contact shared after the contract starts": (contact_after_contract_starts, "off_platform_contact", ("c1",)),
     "direct contract between relatives": (direct_contract, "feedback_manipulation", ("c-bro", "f-sis")),
     "direct contract: duplicates": (direct_contract, "duplicate_account", ("c-bro", "f-sis")),
@@ -216,3 +338,10 @@ def test_trap_stays_quiet(build: Callable[[], Story], policy: str, accounts: tup
     replayed = build().replay()
     flagged = replayed.escalated(policy) & set(accounts)
     assert not flagged, {a: replayed.reasons(a, policy) for a in flagged}
+
+
+def test_allow_listed_client_stays_quiet() -> None:
+    """DOMAIN: enterprise and allow-listed clients are not escalated for sharing contact details."""
+    rules = default_rules()
+    listed = dataclasses.replace(rules, exempt_accounts=frozenset({"c-corp"}))
+    assert "c-corp" not in allow_listed_client().replay(listed).escalated("off_platform_contact")

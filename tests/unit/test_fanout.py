@@ -1,3 +1,5 @@
+import random
+
 import pytest
 
 from scoring.derive import reply_notice
@@ -96,3 +98,106 @@ def test_a_cold_answer_delivered_twice_counts_once():
         (cold,) = fanout.on_first_message(AccountState(), notice)
         signals += fanout.on_cold(sender, cold, RULE) + fanout.on_cold(sender, cold, RULE)  # re-delivered
     assert signals == []  # LIMIT distinct people: at the limit, not over it
+
+
+def answers(pairs, applicants=()):
+    """The sender's state after its first messages, and the recipients' answers, in order."""
+    sender, out = AccountState(), []
+    for i, (ts, recipient) in enumerate(pairs):
+        msg = message(i, ts, recipient=recipient)
+        notices = reply_notice(sender, msg)
+        fanout.on_message(sender, msg)
+        for notice in notices:
+            state = AccountState()
+            if recipient in applicants:
+                fanout.on_proposal(state, Proposal(f"p-{recipient}", 0, "j1", recipient, "f1", "hello", 50.0))
+            out += fanout.on_first_message(state, notice)
+    return sender, out
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_finding_is_the_same_whatever_order_the_answers_arrive_in(seed):
+    pairs = [(i * 60_000, f"c{i}") for i in range(3 * LIMIT)]
+    found = set()
+    for order in ("in order", "shuffled"):
+        sender, colds = answers(pairs, applicants=[f"c{i}" for i in range(0, 3 * LIMIT, 3)])
+        if order == "shuffled":
+            random.Random(seed).shuffle(colds)
+        found.add(tuple((s.event_id, s.ts, s.reason) for c in colds for s in fanout.on_cold(sender, c, RULE)))
+    assert len(found) == 1 and len(next(iter(found))) == 1
+
+
+def test_a_finding_waits_for_the_answers_of_earlier_messages_in_its_window():
+    sender, colds = answers([(i * 60_000, f"c{i}") for i in range(LIMIT + 2)])
+    first, rest = colds[0], colds[1:]
+    assert [s for c in rest for s in fanout.on_cold(sender, c, RULE)] == []  # c0's answer still awaited
+    (found,) = fanout.on_cold(sender, first, RULE)
+    assert found.event_id == f"m{LIMIT}" and found.ts == LIMIT * 60_000  # the 13th message: c0 was cold
+
+
+def test_an_applicant_who_applied_to_many_jobs_since_still_answers_applied():
+    state = AccountState()
+    fanout.on_proposal(state, Proposal("p0", 0, "j0", "f1", "c-busy", "hello", 50.0))
+    for i in range(200):
+        fanout.on_proposal(state, Proposal(f"p{i + 1}", i, f"j{i + 1}", "f1", f"c{i}", "hello", 50.0))
+    notice = reply_notice(AccountState(), message(0, 0, sender="c-busy", recipient="f1"))[0]
+    assert [a.detail for a in fanout.on_first_message(state, notice)] == [fanout.APPLIED]
+    assert len(state.applied_to) <= 10 * 256
+
+
+def test_a_proposal_read_after_its_question_corrects_the_cold_answer():
+    """The recipient's proposals topic was behind: it answered cold, then read a proposal made
+    before the message. The sender's count ends as if it had been read in time."""
+    sender, recipient = AccountState(), AccountState()
+    msg = message(0, 600_000, sender="c1", recipient="f9")
+    (notice,) = reply_notice(sender, msg)
+    fanout.on_message(sender, msg)
+    (cold,) = fanout.on_first_message(recipient, notice)
+    assert cold.detail == "" and fanout.on_cold(sender, cold, RULE) == []
+    assert sender.firsts["f9"][1] == fanout.COLD
+    late = Proposal("p-late", 60_000, "j1", "f9", "c1", "hello", 50.0)  # made before the message
+    (correction,) = fanout.on_proposal(recipient, late)
+    assert (correction.detail, correction.event_id, correction.subject_id) == (fanout.APPLIED, "m0", "c1")
+    fanout.on_cold(sender, correction, RULE)
+    assert sender.firsts == {}
+    assert fanout.on_proposal(recipient, late) == []  # corrected once
+
+
+def test_a_proposal_made_after_the_first_message_does_not_answer_it():
+    recipient = AccountState()
+    fanout.on_proposal(recipient, Proposal("p1", 900_000, "j1", "f9", "c1", "hello", 50.0))
+    (notice,) = reply_notice(AccountState(), message(0, 600_000, sender="c1", recipient="f9"))
+    assert [a.detail for a in fanout.on_first_message(recipient, notice)] == [""]
+
+
+@pytest.mark.parametrize("late", [False, True])
+def test_the_state_ends_the_same_when_an_answer_comes_days_late(late):
+    """A sender's own messages run a day ahead of the answers (the re-keyed topic behind)."""
+    day = 86_400_000
+    pairs = [(0, "c0"), (60_000, "c1"), (3 * day, "c2")]
+    sender, colds = AccountState(), []
+    for i, (ts, recipient) in enumerate(pairs):
+        msg = message(i, ts, recipient=recipient)
+        notices = reply_notice(sender, msg)
+        fanout.on_message(sender, msg)
+        colds += [c for n in notices for c in fanout.on_first_message(AccountState(), n)]
+        if not late:
+            fanout.on_cold(sender, colds[-1], RULE)
+    if late:
+        for cold in colds:
+            fanout.on_cold(sender, cold, RULE)
+    assert list(sender.firsts) == ["c2"] and sender.first_horizon is None
+
+
+def test_the_cold_ones_kept_are_the_newest_whatever_order_they_were_answered_in():
+    pairs = [(i * 10_000, f"c{i:03d}") for i in range(100)]
+    kept = set()
+    for seed in range(3):
+        sender, colds = answers(pairs)
+        random.Random(seed).shuffle(colds)
+        for cold in colds:
+            fanout.on_cold(sender, cold, RULE)
+        kept.add((tuple(sorted(sender.firsts)), sender.first_horizon))
+    assert len(kept) == 1
+    (names, horizon), = kept
+    assert names == tuple(f"c{i:03d}" for i in range(36, 100)) and horizon == 35 * 10_000

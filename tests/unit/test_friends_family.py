@@ -157,3 +157,20 @@ def test_a_counterpart_that_found_the_link_itself_keeps_one_finding():
     assert [n.subject_id for n in notices] == ["c1"]
     assert friends_family.on_linked(state, notices[0], RULE) == []
     assert len(friends_family.on_contract(state, contract("hire", 2), RULE)) == 1
+
+
+def test_a_client_linked_to_many_freelancers_still_knows_the_first():
+    """Ten freelancers share the client's device; the client hires the first one linked."""
+    state = AccountState()
+    for i in range(10):
+        notice = SubjectEvent(f"n{i}", T0 + i, "linked_counterpart", "c1", "client", "", f"f{i}",
+                              detail="device dev-family")
+        assert friends_family.on_linked(state, notice, RULE) == []
+    (found,) = friends_family.on_contract(state, contract("hire", 2, freelancer="f0"), RULE)
+    assert found.reason.startswith("shares device dev-family with freelancer account f0, and had contract k1")
+
+
+def test_a_link_kept_in_the_words_of_an_older_state_still_reads():
+    state = AccountState(kin={"f1": "shares device d1 with freelancer account f1"})
+    (found,) = friends_family.on_contract(state, contract("hire", 2), RULE)
+    assert found.reason.startswith("shares device d1 with freelancer account f1, and had contract k1")

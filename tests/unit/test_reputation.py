@@ -64,3 +64,30 @@ def test_derived_subject_events():
     dispute = ContractEvent("e3", 9, "dispute", "k1", "j1", "c1", "f1", actor_id="f1")
     assert subject_events(dispute)[0].subject_id == "c1"
     assert subject_events(dispute)[0].subject_role == "client"
+
+
+def test_each_role_reads_only_its_own_ratings():
+    """An account that is both: 5 stars from its freelancers, 1 star from its clients."""
+    as_client = [rated(i, 5, "client", rater=f"f{i}") for i in range(4)]
+    as_freelancer = [rated(10 + i, 1, "freelancer", rater=f"c{i}") for i in range(4)]
+    signals = run([e for pair in zip(as_client, as_freelancer, strict=True) for e in pair])
+    assert {s.policy for s in signals} == {"low_quality"}
+    signals = run([rated(i, 1, "client", rater=f"f{i}") for i in range(4)]
+                  + [rated(10 + i, 5, "freelancer") for i in range(4)])
+    assert {s.policy for s in signals} == {"client_risk"}
+
+
+def test_a_standing_finding_is_signalled_once_and_again_when_materially_worse():
+    poor = [rated(i, 2, "client", rater=f"f{i}") for i in range(8)]
+    assert len(run(poor)) == 1  # not at every rating while it holds
+    worse = [*poor, *(rated(10 + i, 1, "client", rater=f"g{i}") for i in range(8))]
+    assert len(run(worse)) == 2  # the plain average fell from 2.0 to 1.5: half a star
+    recovered = [*poor, *(rated(10 + i, 5, "client", rater=f"g{i}") for i in range(40))]
+    assert len(run(recovered)) == 1
+    again = [*recovered, *(rated(60 + i, 1, "client", rater=f"h{i}") for i in range(12))]
+    assert len(run(again)) == 2  # true, false again (40 good ratings), true again
+
+
+def test_a_rating_received_as_a_client_in_an_older_state_moves_to_its_own_book():
+    state = AccountState.from_dict({"rt": {"k1": 2, "k2": 5}, "rr": {"k1": "f9"}})
+    assert state.ratings == {"k2": 5} and state.client_ratings == {"k1": [2, "f9"]}

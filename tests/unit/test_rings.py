@@ -1,4 +1,5 @@
-"""Rating rings: closed loops of contracts rated 5 stars both ways, found from the rating graph."""
+"""Rating rings: closed loops of contracts rated highly (4 stars or more) both ways, found from the rating
+graph."""
 
 from collections import deque
 
@@ -10,14 +11,15 @@ from scoring.records import Feedback
 from scoring.rules import DetectorRule
 from scoring.state import AccountState
 
-RULE = DetectorRule("rating_ring", "feedback_manipulation", 1.0, {"max_accounts": 5})
+RULE = DetectorRule("rating_ring", "feedback_manipulation", 1.0, {"max_accounts": 5, "min_stars": 4, "window_days": 30})
+DAY = 86_400_000
 
 
-def contract(i, client, freelancer, stars=(5, 5), direct=False):
+def contract(i, client, freelancer, stars=(5, 5), direct=False, day=0):
     """Both ratings of one contract: client -> freelancer, then freelancer -> client."""
-    k = f"k{i}"
-    return [Feedback(f"e{i}a", i * 10, "rating", k, client, freelancer, "client", stars[0], "", direct),
-            Feedback(f"e{i}b", i * 10 + 1, "rating", k, freelancer, client, "freelancer", stars[1], "", direct)]
+    k, ts = f"k{i}", 1_767_225_600_000 + day * DAY + i * 10
+    return [Feedback(f"e{i}a", ts, "rating", k, client, freelancer, "client", stars[0], "", direct),
+            Feedback(f"e{i}b", ts + 1, "rating", k, freelancer, client, "freelancer", stars[1], "", direct)]
 
 
 def replay(contracts, reverse=False):
@@ -53,7 +55,13 @@ LOOP3 = [contract(1, "a", "b"), contract(2, "b", "c"), contract(3, "c", "a")]
         ([contract(1, "c1", "f1"), contract(2, "c1", "f2"), contract(3, "c2", "f1"), contract(4, "c2", "f2")],
          set()),
         ([contract(1, "a", "b"), contract(2, "b", "c")], set()),  # a chain, not a loop
-        ([contract(1, "a", "b"), contract(2, "b", "c"), contract(3, "c", "a", stars=(5, 4))], set()),
+        # one leg rated 4 stars: still high ratings traded in a closed loop
+        ([contract(1, "a", "b"), contract(2, "b", "c"), contract(3, "c", "a", stars=(5, 4))], {"a", "b", "c"}),
+        ([contract(1, "a", "b", stars=(4, 4)), contract(2, "b", "a", stars=(4, 5))], {"a", "b"}),
+        # a leg rated 3 stars is no trade of high ratings
+        ([contract(1, "a", "b"), contract(2, "b", "c"), contract(3, "c", "a", stars=(5, 3))], set()),
+        # a loop whose legs are months apart is outside the window
+        ([contract(1, "a", "b"), contract(2, "b", "c", day=40), contract(3, "c", "a", day=80)], set()),
         ([contract(1, "a", "b"), contract(2, "b", "a", direct=True)], set()),  # direct contracts: exempt
         ([contract(i, f"x{i}", f"x{(i + 1) % 6}") for i in range(6)], set()),  # longer than max_accounts
     ],
@@ -70,14 +78,19 @@ def test_a_ring_names_its_accounts_and_contracts():
     assert sig.detector == "rating_ring" and sig.policy == "feedback_manipulation"
     for part in ("a hired b (k1)", "b hired c (k2)", "c hired a (k3)"):
         assert part in sig.reason
-    assert {c.name: c.value for c in sig.counters} == {"ring_accounts": 3, "ring_contracts": 3}
+    assert "closed loop" in sig.reason
+    assert "4 stars or more both ways, within 30 days of the rating that closed it" in sig.reason
+    # a counter reads as what was met: three contracts in the loop (two make one), within 30 days
+    assert [(c.name, c.value, c.threshold, c.window_s) for c in sig.counters] == [
+        ("loop_contracts_rated_4_plus_both_ways", 3, 2, 30 * 86_400)]
+    assert all(c.value >= c.threshold for c in sig.counters)
 
 
 def test_a_lower_rating_forgets_the_contract():
     state = AccountState()
     rings.on_event(state, contract(1, "a", "b")[0], RULE)
     assert list(state.graph) == ["k1"]
-    rings.on_event(state, contract(1, "a", "b", stars=(3, 5))[0], RULE)
+    rings.on_event(state, contract(1, "a", "b", stars=(3, 5))[0], RULE)  # under 4 stars
     assert state.graph == {}
 
 

@@ -83,3 +83,13 @@ def test_sightings_count_the_day_up_to_each_event_read_in_any_order():
     assert state.sight(("c:JP",), t0 + 4 * day, day) == ["c:JP"]
     assert list(state.sightings) == ["c:JP"]  # two days older than the newest: forgotten
     assert state.sight(("c:US",), t0, day) == ["c:US"]  # read very late: its own country still counts
+
+
+def test_a_state_from_before_hashed_applications_and_first_messages_is_read():
+    """Clients applied to were kept by id, cold first messages as minute buckets and recipients."""
+    old = {"ap": {"c1": 29_000_000, "c2": 29_000_100}, "fh": [[29_000_000, 3]], "cd": {"c9": "m1"}}
+    state = AccountState.from_dict(old)
+    assert state.applied_before("c1", 29_000_000 * 60_000) and state.applied_before("c2", 29_000_100 * 60_000)
+    assert not state.applied_before("c2", 29_000_000 * 60_000) and not state.applied_before("c3", 29_000_100 * 60_000)
+    assert state.firsts == {} and "fh" not in state.to_dict() and "cd" not in state.to_dict()
+    assert decode_state(encode_state(state)) == state

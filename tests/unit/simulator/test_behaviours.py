@@ -116,15 +116,15 @@ def poorly_rated_client(sim: Simulation, acc: str) -> bool:
 
 
 def hires_in_turn(sim: Simulation, acc: str) -> bool:
-    """A loop of contracts rated 5 stars both ways: it hired someone who (through others) hired it."""
+    """A loop of contracts rated 4 stars or more both ways: it hired someone who (through others) hired it."""
     fives: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for f in _values(sim, "feedback"):
-        if f["kind"] == "rating" and f["stars"] == 5:
+        if f["kind"] == "rating" and f["stars"] >= 4:
             pair = (f["from_id"], f["to_id"]) if f["from_role"] == "client" else (f["to_id"], f["from_id"])
             fives[f["contract_id"]].append(pair)
     hired: dict[str, set[str]] = defaultdict(set)
     for pairs in fives.values():
-        if len(pairs) == 2:  # 5 stars both ways
+        if len(pairs) == 2:  # 4 stars or more both ways
             hired[pairs[0][0]].add(pairs[0][1])
     reach, todo = set(), list(hired[acc])
     while todo:
