@@ -41,6 +41,9 @@ class Metrics:
     rule_demoted: Gauge
     rules_demoted: Counter
     dependency_up: Gauge
+    reorder_held: Gauge
+    reorder_late: Counter
+    reorder_forced: Counter
 
     @classmethod
     def create(cls, registry: CollectorRegistry) -> Metrics:
@@ -195,6 +198,22 @@ class Metrics:
                 "1 while the dependency (redis, broker) answered the worker's last request to it, 0 "
                 "while it is unreachable (the worker then consumes nothing new and retries)",
                 ["dependency"],
+                registry=registry,
+            ),
+            reorder_held=Gauge(
+                "riskscorer_reorder_held_events",
+                "Input events delivered but held until every co-partitioned topic has passed their event time",
+                registry=registry,
+            ),
+            reorder_late=Counter(
+                "riskscorer_reorder_late_total",
+                "Events applied after a later event of their partition group: delivered later than the "
+                "reorder window allows (RISKSCORER_REORDER_WINDOW_MS)",
+                registry=registry,
+            ),
+            reorder_forced=Counter(
+                "riskscorer_reorder_forced_total",
+                "Events released before the watermark passed them because RISKSCORER_REORDER_MAX_EVENTS were held",
                 registry=registry,
             ),
         )

@@ -6,8 +6,9 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, replace
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import faust
 import orjson
@@ -22,6 +23,7 @@ from streams.health import BROKER, Health
 from streams.letters import RedisLetterIndex
 from streams.links import LinkIndex
 from streams.metrics import Metrics
+from streams.ordering import Partition, Reorder, event_time
 from streams.pipeline import Incoming, record_metrics
 from streams.profiles import ProfileStore
 from streams.schemas import subjects
@@ -34,18 +36,24 @@ log = logging.getLogger(__name__)
 
 
 def unacknowledged(events: list[EventT[bytes]]) -> None:
-    """Keep a batch that did not finish from being committed.
+    """Keep events from being committed until they are scored (`acknowledge`).
 
-    `take_events` acknowledges the events it yielded when its generator closes,
-    also when the batch body was cancelled (a worker stopping mid-batch): their
-    offsets would be committed although their outputs or states may be missing.
-    A message already marked acknowledged is skipped by Faust's consumer
-    bookkeeping, so its offset is never committed and the batch is replayed by
+    `take_events` acknowledges the events it yielded when its generator goes on,
+    also when the batch body was cancelled (a worker stopping mid-batch), and
+    before held events are scored. A message already marked acknowledged is
+    skipped by Faust's consumer bookkeeping, so its offset is not committed
+    until `acknowledge` and, if the worker stops first, is delivered again to
     whichever worker takes the partition (the offsets in the state make that
     replay exact).
     """
     for event in events:
         event.message.acked = True
+
+
+def acknowledge(consumer: Any, event: EventT[bytes]) -> None:
+    """The event was scored: its offset may be committed."""
+    event.message.acked = False
+    consumer.ack(event.message)
 
 
 def incoming(event: EventT[bytes], kind: str) -> Incoming:
@@ -96,6 +104,15 @@ class ScoreAgent:
     mark_read: Callable[[Hole], Awaitable[None]]
     health: Health
     attempts: int  # tries of a batch failing otherwise than by an outage, before it is split
+    # Event-time order across the co-partitioned topics (`streams.ordering`): the stream partitions
+    # assigned, the broker's end offset of one (None: not known yet), and the acknowledgement of a
+    # Faust event once it is scored (until then its offset is not committed).
+    reorder: Reorder
+    assigned: Callable[[], Iterable[Partition]]
+    highwater: Callable[[Partition], int | None]
+    ack: Callable[[Any], None]
+    tick_s: float = 0.02
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def incoming(self, event: EventT[bytes]) -> Incoming:
         return incoming(event, self.topics.kind_of[event.message.topic])
@@ -109,18 +126,61 @@ class ScoreAgent:
             self.batch_max, within=self.batch_window_s
         )
         self.scoring.start()  # the scoring processes import while the first batch gathers
+        ticker = asyncio.ensure_future(self.tick())
         try:
             async for events in batches:
-                batch = [self.incoming(e) for e in events]
-                holes = self.continuity.holes((i.topic, i.partition, i.offset) for i in batch)
-                try:
-                    await self.settle(batch, holes)
-                except BaseException:
-                    unacknowledged(events)
-                    raise
+                if ticker.done():
+                    ticker.result()  # a release by the clock failed: raise it here
+                # Faust acknowledges a batch's events when the next is asked for: each is marked
+                # acknowledged already, so that only `release` acknowledges it, once scored.
+                unacknowledged(events)
+                async with self.lock:
+                    self.resync()
+                    batch = [self.incoming(e) for e in events]
+                    holes = self.continuity.holes((i.topic, i.partition, i.offset) for i in batch)
+                    for item, event in zip(batch, events, strict=True):
+                        key = (item.topic, item.partition)
+                        ts = event_time(item.value, self.reorder.newest(key))
+                        self.reorder.add(item.topic, item.partition, ts, item, event)
+                    await self.release(holes)
                 yield None
         finally:
+            ticker.cancel()
             self.scoring.close()
+
+    async def tick(self) -> None:
+        """Release held events as the wall clock passes them on partitions read to their end."""
+        while True:
+            await asyncio.sleep(self.tick_s)
+            if self.reorder.held:
+                async with self.lock:
+                    self.resync()
+                    await self.release([])
+
+    def resync(self) -> None:
+        """After a seek (an assignment) held events are delivered again: drop them."""
+        if self.reorder.epoch != self.continuity.epoch:
+            self.reorder.clear()
+            self.reorder.epoch = self.continuity.epoch
+
+    def idle(self, key: Partition) -> bool:
+        """Whether `key` was read up to its end (as the broker last told its end)."""
+        end, next_offset = self.highwater(key), self.continuity.next_offset(key)
+        return end is not None and next_offset is not None and next_offset >= end
+
+    async def release(self, holes: list[Hole]) -> None:
+        """Score what the watermark passed (with the records of `holes`), then acknowledge it."""
+        due = self.reorder.due(self.assigned(), self.idle, int(time.time() * 1000))
+        self.metrics.reorder_held.set(self.reorder.held)
+        if due.late:
+            self.metrics.reorder_late.inc(due.late)
+        if due.forced:
+            self.metrics.reorder_forced.inc(due.forced)
+        if not due.held and not holes:
+            return
+        await self.settle([h.item for h in due.held], holes)
+        for h in due.held:
+            self.ack(h.handle)
 
     async def settle(self, batch: list[Incoming], holes: list[Hole]) -> None:
         """Handle `batch` (with the records of its `holes`): retried through outages, any
