@@ -17,12 +17,16 @@ Each run's escalations topic is read in full (duplicates included) and compared 
 run's: `lost` (ids the live run published that the run did not), `extra` (the reverse),
 `differing duplicates` (one id published with two contents). Escalation ids carry a digest of
 their content, so equal ids are equal escalations; the content is compared as well. Prints one
-line per run and the totals; differences are listed by the detectors of their evidence.
+line per run and the totals; differences are listed by the detectors of their evidence, and
+counted apart for escalations of (account, policy) pairs none of whose escalations in either run
+has evidence from a detector that joins other partitions' events or the Redis indexes (`JOINED`
+in tests/integration/test_replay.py, which compares the same way).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import signal
 import sys
 import tempfile
@@ -35,10 +39,11 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from streams import embedded  # noqa: E402
+from streams import admin, embedded  # noqa: E402
+from streams.settings import load  # noqa: E402
 from streams.simulator import SimConfig, generate  # noqa: E402
 from tests.integration.kafka_client import produce  # noqa: E402
-from tests.integration.test_replay import lagging, read_topic  # noqa: E402
+from tests.integration.test_replay import JOINED, lagging, read_topic  # noqa: E402
 from tests.integration.workers import Worker, scorer_env  # noqa: E402
 
 MID = 0.3  # share of the events scored before a fault
@@ -59,6 +64,12 @@ def detectors(e: dict) -> str:
     return "+".join(sorted({i["detector"] for i in e["evidence"]}))
 
 
+def joined(e: dict) -> bool:
+    """Whether the escalation's evidence comes from a detector that joins other partitions' events
+    or the Redis indexes (tests/integration/test_replay.py names them and why)."""
+    return any(i["detector"].startswith(JOINED) for i in e["evidence"])
+
+
 class Runner:
     def __init__(self, broker: str, redis: str, sim, tmp: Path, rate: float) -> None:
         self.broker, self.redis, self.sim, self.tmp, self.rate = broker, redis, sim, tmp, rate
@@ -72,6 +83,7 @@ class Runner:
         tmp = self.tmp / f"{scenario}-{self.n}"
         tmp.mkdir()
         env = scorer_env(self.broker, self.redis, tmp)
+        asyncio.run(admin.ensure_topics(load({k: v for k, v in env.items() if k.startswith("RISKSCORER_")})))
         items = self.items(env)
         started = time.monotonic()
         workers: list[Worker] = []
@@ -127,6 +139,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=400.0, help="events/s of the live run")
     parser.add_argument("--scenarios", default="backlog,kill9,restart")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the broker, Redis and workers on the way out
     sim = generate(SimConfig(accounts=args.accounts, days=args.days, seed=args.seed, malformed_share=0.0))
     services = embedded.start(True, True)
     try:
@@ -144,17 +157,24 @@ def main() -> None:
                     lost = live.keys() - found.keys()
                     extra = found.keys() - live.keys()
                     changed = sum(1 for k in live.keys() & found.keys() if live[k] != found[k])
-                    totals.update({f"{scenario} lost": len(lost), f"{scenario} extra": len(extra),
+                    pairs = {(e["account_id"], p) for e in [*live.values(), *found.values()] if joined(e)
+                             for p in e["policies"]}
+                    own = sum(1 for e in [*(live[k] for k in lost), *(found[k] for k in extra)]
+                              if not any((e["account_id"], p) in pairs for p in e["policies"]))
+                    totals.update({f"{scenario} own-event differences": own, f"{scenario} lost": len(lost),
+                                   f"{scenario} extra": len(extra),
                                    f"{scenario} differing": differing + changed, f"{scenario} runs": 1,
                                    f"{scenario} equal runs": int(not (lost or extra or differing or changed))})
                     why = Counter(detectors(live[k]) for k in lost) + Counter(detectors(found[k]) for k in extra)
                     print(f"{scenario} {i + 1}: {len(found)} escalations, lost {len(lost)}, extra {len(extra)}, "
-                          f"differing {differing + changed}, {took:.0f} s" + (f"  {dict(why)}" if why else ""),
+                          f"differing {differing + changed}, own-event lost+extra {own}, {took:.0f} s"
+                          + (f"  {dict(why)}" if why else ""),
                           flush=True)
             for scenario in args.scenarios.split(","):
                 print(f"{scenario}: {totals[f'{scenario} equal runs']}/{totals[f'{scenario} runs']} runs equal; "
                       f"lost {totals[f'{scenario} lost']}, extra {totals[f'{scenario} extra']}, differing "
-                      f"{totals[f'{scenario} differing']} in all")
+                      f"{totals[f'{scenario} differing']} in all; lost+extra of escalations with no joined evidence "
+                      f"{totals[f'{scenario} own-event differences']}")
     finally:
         services.stop()
 
