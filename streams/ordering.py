@@ -34,6 +34,8 @@ it count it the same, whenever it comes).
 
 from __future__ import annotations
 
+import heapq
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -45,11 +47,21 @@ Partition = tuple[str, int]
 FAR_PAST = -(2**62)
 
 
+TS = b'"ts":'
+TS_FIELD = re.compile(rb'"ts":(\d{1,18})[,}]')
+
+
 def event_time(value: bytes | None, default: int) -> int:
     """The `ts` of a raw event; `default` for one that does not decode to one (it is dead-lettered
-    when scored, in its partition's order)."""
+    when scored, in its partition's order). The usual compact JSON is read without decoding it
+    all (a quote inside a string is escaped, so `"ts":` only matches a key)."""
+    if not value:
+        return default
+    found = TS_FIELD.search(value)
+    if found is not None and value.find(TS, found.end()) < 0 and value.find(TS, 0, found.start()) < 0:
+        return int(found[1])
     try:
-        ts = orjson.loads(value)["ts"] if value else default
+        ts = orjson.loads(value)["ts"]
     except (orjson.JSONDecodeError, TypeError, KeyError):
         return default
     return ts if type(ts) is int else default
@@ -130,28 +142,30 @@ class Reorder:
 
     def _release(self, number: int, keys: list[Partition], idle: Callable[[Partition], bool], now_ms: int,
                  out: Released, limit: int | None = None) -> None:
-        queues = [(key, self._queues[key]) for key in keys if self._queues.get(key)]
-        if not queues:
+        heads = [(q[0].ts, q[0].rank, i) for i, q in enumerate(self._queues.get(k) for k in keys) if q]
+        if not heads:
             return
-        empty = [key for key in keys if not self._queues.get(key)]
-        bounds = [(self._bound(key, idle, now_ms), self.ranks[key[0]]) for key in empty]
-        floor = min(bounds, default=(2**62, 0))
+        heapq.heapify(heads)
+        floor = min(((self._bound(k, idle, now_ms), self.ranks[k[0]]) for k in keys if not self._queues.get(k)),
+                    default=(2**62, 0))
         last = self._released.get(number, (FAR_PAST, 0))
         released = 0
-        while queues and (limit is None or released < limit):
-            key, queue = min(queues, key=lambda kq: (kq[1][0].ts, kq[1][0].rank))
-            head = queue[0]
-            if (head.ts, head.rank) >= floor and limit is None:
+        while heads and (limit is None or released < limit):
+            ts, rank, i = heads[0]
+            if (ts, rank) >= floor and limit is None:
                 break
-            queue.popleft()
-            self.held -= 1
+            queue = self._queues[keys[i]]
+            head = queue.popleft()
             released += 1
-            if (head.ts, head.rank) < last:
+            if (ts, rank) < last:
                 out.late += 1
             else:
-                last = (head.ts, head.rank)
+                last = (ts, rank)
             out.held.append(head)
-            if not queue:
-                queues = [(k, q) for k, q in queues if q]
-                floor = min(floor, (self._bound(key, idle, now_ms), self.ranks[key[0]]))
+            if queue:
+                heapq.heapreplace(heads, (queue[0].ts, rank, i))
+            else:
+                heapq.heappop(heads)
+                floor = min(floor, (self._bound(keys[i], idle, now_ms), rank))
+        self.held -= released
         self._released[number] = last

@@ -124,7 +124,8 @@ def test_an_event_behind_the_window_is_applied_late_and_counted():
 
 @pytest.mark.parametrize(("value", "ts"), [
     (b'{"ts": 17, "x": 1}', 17), (b'{"ts": "17"}', -1), (b"not json", -1), (None, -1), (b"[1]", -1),
-    (b'{"x": 1}', -1),
+    (b'{"x": 1}', -1), (b'{"text":"say \\"ts\\":5","ts":7}', 7), (b'{"ts":1.5}', -1), (b'{"ts":-3}', -3),
+    (b'{"ts":1,"ts":2}', 2), (b'{"ts":12}', 12), (b'{"ts":99999999999999999999999999}', -1),
 ])
 def test_event_time_of_a_raw_event(value, ts):
     assert event_time(value, -1) == ts
