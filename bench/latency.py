@@ -23,6 +23,7 @@ from pathlib import Path
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from prometheus_client.parser import text_string_to_metric_families
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -133,6 +134,7 @@ def main() -> None:
                 asyncio.run(send(settings, events[:WARMUP], None, {}, args.live_ts))
                 worker.wait_processed(WARMUP, timeout=120)
                 latencies, unmatched = asyncio.run(measure(settings, events[WARMUP:], args.rate, args.live_ts))
+                where = f"{worker.processed()} events scored by then; " + breakdown(worker.scrape() or "")
             finally:
                 worker.stop()
     finally:
@@ -143,6 +145,25 @@ def main() -> None:
     if ms:
         print(f"event-to-escalation latency: p50 {percentile(ms, 0.5):.0f} ms, p90 {percentile(ms, 0.9):.0f} ms, "
               f"p99 {percentile(ms, 0.99):.0f} ms, max {max(ms):.0f} ms, mean {statistics.mean(ms):.0f} ms")
+    print(where)
+
+
+def breakdown(metrics: str) -> str:
+    """Where a worker's time went, from its histograms (warm-up included): mean batch size and
+    duration, mean time from an event's broker timestamp to the end of its batch."""
+    sums: dict[str, float] = {}
+    for family in text_string_to_metric_families(metrics):
+        for sample in family.samples:
+            if sample.name.endswith(("_sum", "_count")) and sample.name.startswith("riskscorer_"):
+                sums[sample.name] = sums.get(sample.name, 0.0) + sample.value
+
+    def mean(name: str) -> float:
+        return sums.get(f"{name}_sum", 0.0) / max(1.0, sums.get(f"{name}_count", 0.0))
+
+    return (f"worker: {sums.get('riskscorer_batch_seconds_count', 0):.0f} batches, mean "
+            f"{mean('riskscorer_batch_events'):.0f} events and {mean('riskscorer_batch_seconds') * 1000:.0f} ms "
+            f"each; broker timestamp to end of batch, mean "
+            f"{mean('riskscorer_processing_latency_seconds') * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

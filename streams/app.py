@@ -150,7 +150,7 @@ def create(settings: Settings, rules: Rules) -> Scorer:
         health=health,
         attempts=settings.batch_attempts,
         reorder=Reorder(settings.reorder_window_ms, {t: rank for rank, t in enumerate(defined.kind_of)},
-                        settings.reorder_max_events),
+                        settings.reorder_max_events, followers=frozenset({settings.topic_subjects})),
         assigned=lambda: [(tp.topic, tp.partition) for tp in app.consumer.assignment()
                           if tp.topic in defined.kind_of],
         highwater=lambda key: app.consumer.highwater(TP(*key)),

@@ -27,9 +27,12 @@ no offset past them: a worker killed or a partition revoked drops them, and
 they are delivered again from the committed offset.
 
 What `Reorder` cannot order is a subject event whose source has not been
-scored yet: it is derived by the worker of another partition, at its own pace.
-It is merged with what is held when it arrives (README: the detectors fed by
-it count it the same, whenever it comes).
+scored yet: it is derived by the worker of some partition (often this one) when
+it scores the source, at its own pace. The subject-events partitions therefore
+hold nothing back (`followers`: waiting for them would make every release wait
+for the worker's own sends to come back); a subject event is merged with what is
+held when it arrives, and the detectors fed by it must count it the same
+whenever it comes (docs/operating.md, "Event order").
 """
 
 from __future__ import annotations
@@ -89,6 +92,9 @@ class Reorder:
     window_ms: int
     ranks: Mapping[str, int]  # consumed topic -> tie-break rank
     max_held: int = 50_000
+    # topics whose empty partitions hold nothing back: the subject events, which the workers derive
+    # from the events they release (waiting for them would wait for our own round trip)
+    followers: frozenset[str] = frozenset()
     _queues: dict[Partition, deque[Held]] = field(default_factory=dict)
     _newest: dict[Partition, int] = field(default_factory=dict)  # newest ts read per partition
     _released: dict[int, tuple[int, int]] = field(default_factory=dict)  # partition number -> last (ts, rank)
@@ -146,8 +152,8 @@ class Reorder:
         if not heads:
             return
         heapq.heapify(heads)
-        floor = min(((self._bound(k, idle, now_ms), self.ranks[k[0]]) for k in keys if not self._queues.get(k)),
-                    default=(2**62, 0))
+        floor = min(((self._bound(k, idle, now_ms), self.ranks[k[0]]) for k in keys
+                     if not self._queues.get(k) and k[0] not in self.followers), default=(2**62, 0))
         last = self._released.get(number, (FAR_PAST, 0))
         released = 0
         while heads and (limit is None or released < limit):
@@ -166,6 +172,7 @@ class Reorder:
                 heapq.heapreplace(heads, (queue[0].ts, rank, i))
             else:
                 heapq.heappop(heads)
-                floor = min(floor, (self._bound(keys[i], idle, now_ms), rank))
+                if keys[i][0] not in self.followers:
+                    floor = min(floor, (self._bound(keys[i], idle, now_ms), rank))
         self.held -= released
         self._released[number] = last

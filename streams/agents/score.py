@@ -178,9 +178,12 @@ class ScoreAgent:
             self.metrics.reorder_forced.inc(due.forced)
         if not due.held and not holes:
             return
-        await self.settle([h.item for h in due.held], holes)
-        for h in due.held:
-            self.ack(h.handle)
+        # What a slow partition held back comes out at once: scored in batches of the usual size.
+        for start in range(0, max(1, len(due.held)), self.batch_max):
+            chunk = due.held[start:start + self.batch_max]
+            await self.settle([h.item for h in chunk], holes if not start else [])
+            for h in chunk:
+                self.ack(h.handle)
 
     async def settle(self, batch: list[Incoming], holes: list[Hole]) -> None:
         """Handle `batch` (with the records of its `holes`): retried through outages, any

@@ -129,3 +129,10 @@ def test_an_event_behind_the_window_is_applied_late_and_counted():
 ])
 def test_event_time_of_a_raw_event(value, ts):
     assert event_time(value, -1) == ts
+
+
+def test_subject_events_hold_nothing_back():
+    reorder = Reorder(0, RANKS, followers=frozenset({"s"}))
+    reorder.add("m", 0, 5, Item("m", 0, 5))
+    assigned = [("m", 0), ("s", 0)]
+    assert len(reorder.due(assigned, lambda key: key[0] == "m", now_ms=10**12).held) == 1  # s not read, not idle
