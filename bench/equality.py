@@ -43,7 +43,7 @@ from streams import admin, embedded  # noqa: E402
 from streams.settings import load  # noqa: E402
 from streams.simulator import SimConfig, generate  # noqa: E402
 from tests.integration.kafka_client import produce  # noqa: E402
-from tests.integration.test_replay import JOINED, lagging, read_topic  # noqa: E402
+from tests.integration.test_replay import JOINED, read_topic, wait_caught_up  # noqa: E402
 from tests.integration.workers import Worker, scorer_env  # noqa: E402
 
 MID = 0.3  # share of the events scored before a fault
@@ -108,10 +108,7 @@ class Runner:
                     for w in workers:
                         w.stop(signal.SIGTERM)
                     workers = [Worker(env, tmp).start(), Worker(env, tmp).start()]
-            deadline = time.monotonic() + 300
-            while lag := lagging(self.broker, env, produced):
-                assert time.monotonic() < deadline, f"workers did not catch up: {lag}"
-                time.sleep(1.0)
+            wait_caught_up(self.broker, env, produced, 300)
         finally:
             for w in workers:
                 w.stop()

@@ -82,6 +82,14 @@ def lagging(broker: str, env: dict[str, str], produced: dict[tuple[str, int], in
             if applied.get(f"{t}:{p}", -1) < o}
 
 
+def wait_caught_up(broker: str, env: dict[str, str], produced: dict[tuple[str, int], int], timeout: float) -> None:
+    """Until every produced input (and every re-keyed subject event) is applied in some state."""
+    deadline = time.monotonic() + timeout
+    while lag := lagging(broker, env, produced):
+        assert time.monotonic() < deadline, f"workers did not catch up: {lag}"
+        time.sleep(1.0)
+
+
 def run(services, tmp: Path, disturb) -> tuple[dict, dict[str, dict], dict[str, str]]:
     env = scorer_env(services.broker_url, services.redis_url, tmp)
     items = [(env[f"RISKSCORER_TOPIC_{e.kind.upper()}"], e.key.encode(), e.payload())
@@ -96,10 +104,7 @@ def run(services, tmp: Path, disturb) -> tuple[dict, dict[str, dict], dict[str, 
         if disturb is not backlog:
             produced = produce(services.broker_url, items)
         workers = disturb(workers, env, tmp)
-        deadline = time.monotonic() + 120
-        while lag := lagging(services.broker_url, env, produced):
-            assert time.monotonic() < deadline, f"workers did not catch up: {lag}"
-            time.sleep(1.0)
+        wait_caught_up(services.broker_url, env, produced, 120)
     finally:
         for w in workers:
             w.stop()
