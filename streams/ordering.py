@@ -121,6 +121,8 @@ class Reorder:
         """Drop everything held (partitions sought again deliver it anew); what was dropped."""
         dropped = [h for queue in self._queues.values() for h in queue]
         self._queues.clear()
+        self._newest.clear()  # read again from the sought positions: not read past anything yet
+        self._released.clear()
         self.held = 0
         return dropped
 

@@ -136,3 +136,13 @@ def test_subject_events_hold_nothing_back():
     reorder.add("m", 0, 5, Item("m", 0, 5))
     assigned = [("m", 0), ("s", 0)]
     assert len(reorder.due(assigned, lambda key: key[0] == "m", now_ms=10**12).held) == 1  # s not read, not idle
+
+
+def test_after_a_seek_a_partition_holds_back_until_read_again():
+    reorder = Reorder(0, RANKS)
+    reorder.add("p", 0, 50, Item("p", 0, 50))
+    assigned = [("m", 0), ("p", 0)]
+    assert len(reorder.due(assigned, lambda key: key[0] == "m", now_ms=10**12).held) == 1
+    reorder.clear()
+    reorder.add("m", 0, 20, Item("m", 0, 20))
+    assert not reorder.due(assigned, lambda key: False, now_ms=0).held  # p sought back: its next may be older
