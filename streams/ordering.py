@@ -100,6 +100,7 @@ class Reorder:
     _released: dict[int, tuple[int, int]] = field(default_factory=dict)  # partition number -> last (ts, rank)
     held: int = 0
     epoch: int = 0  # the consumer's seek count when the queues were last cleared
+    since: float = 0.0  # when they were (monotonic seconds)
 
     def add(self, topic: str, partition: int, ts: int, item: Any, handle: Any = None) -> None:
         key = (topic, partition)

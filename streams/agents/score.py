@@ -30,6 +30,7 @@ from streams.schemas import subjects
 from streams.scoring_process import Scoring
 from streams.topics import Topics
 
+UNKNOWN_END_S = 5.0
 UNPROCESSABLE = "unprocessable"  # dead-letter reason: decoded, but its batch keeps failing on it
 
 log = logging.getLogger(__name__)
@@ -162,11 +163,16 @@ class ScoreAgent:
         if self.reorder.epoch != self.continuity.epoch:
             self.reorder.clear()
             self.reorder.epoch = self.continuity.epoch
+            self.reorder.since = time.monotonic()
 
     def idle(self, key: Partition) -> bool:
-        """Whether `key` was read up to its end (as the broker last told its end)."""
+        """Whether `key` was read up to its end (as the broker last told its end). A partition
+        whose end the consumer has not learnt `UNKNOWN_END_S` after the last seek (not fetched:
+        paused, or its fetches failing) is taken as read, so it cannot hold the others for ever."""
         end, next_offset = self.highwater(key), self.continuity.next_offset(key)
-        return end is not None and next_offset is not None and next_offset >= end
+        if end is None or next_offset is None:
+            return time.monotonic() - self.reorder.since > UNKNOWN_END_S
+        return next_offset >= end
 
     async def release(self, holes: list[Hole]) -> None:
         """Score what the watermark passed (with the records of `holes`), then acknowledge it."""
