@@ -1,6 +1,7 @@
 """Event-to-escalation latency of one worker on the embedded broker, at a steady offered rate.
 
-    python bench/latency.py [--accounts N] [--days D] [--rate EVENTS_PER_S] [--partitions P]
+    python bench/latency.py [--accounts N] [--days D] [--rate EVENTS_PER_S] [--partitions P] [--live-ts]
+                            [--set RISKSCORER_NAME=VALUE ...]
 
 Sends the simulator's mixed stream at `--rate` events/s (as a live marketplace would, not a
 backlog) to one `riskscorer worker` (uvloop, default settings otherwise) and reads the
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from prometheus_client.parser import text_string_to_metric_families
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -35,8 +37,10 @@ from tests.integration.workers import Worker, scorer_env  # noqa: E402
 WARMUP = 500  # events sent and scored before the clock starts: the group join, first imports
 
 
-async def send(settings: Settings, events: list[RecordedEvent], rate: float | None, sent: dict[str, float]) -> None:
-    """Send `events` at `rate` a second (None: at once), noting when each was handed over."""
+async def send(settings: Settings, events: list[RecordedEvent], rate: float | None, sent: dict[str, float],
+               live_ts: bool = False) -> None:
+    """Send `events` at `rate` a second (None: at once), noting when each was handed over; with
+    `live_ts` each event's time is the wall clock's when it is sent, as a live producer's is."""
     producer = AIOKafkaProducer(bootstrap_servers=settings.broker_hosts, linger_ms=1, acks="all")
     await producer.start()
     loop, pending = asyncio.get_running_loop(), []
@@ -49,7 +53,10 @@ async def send(settings: Settings, events: list[RecordedEvent], rate: float | No
                     await asyncio.sleep(ahead)
             if event.value is not None:
                 sent[str(event.value.get("event_id"))] = time.time()
-            pending.append(await producer.send(settings.input_topics[event.kind], event.payload(),
+            payload = event.payload()
+            if live_ts and event.value is not None:
+                payload = orjson.dumps({**event.value, "ts": int(time.time() * 1000)})
+            pending.append(await producer.send(settings.input_topics[event.kind], payload,
                                                key=event.key.encode()))
             if len(pending) >= 1000:
                 await asyncio.gather(*pending)
@@ -83,11 +90,12 @@ async def escalations(settings: Settings, sent: dict[str, float], done: asyncio.
     return latencies, unmatched
 
 
-async def measure(settings: Settings, events: list[RecordedEvent], rate: float) -> tuple[list[float], int]:
+async def measure(settings: Settings, events: list[RecordedEvent], rate: float,
+                  live_ts: bool) -> tuple[list[float], int]:
     sent: dict[str, float] = {}
     done = asyncio.Event()
     reading = asyncio.create_task(escalations(settings, sent, done))
-    await send(settings, events, rate, sent)
+    await send(settings, events, rate, sent, live_ts)
     done.set()
     return await reading
 
@@ -103,6 +111,11 @@ def main() -> None:
     parser.add_argument("--days", type=float, default=3.0)
     parser.add_argument("--rate", type=float, default=3000.0, help="events offered a second")
     parser.add_argument("--partitions", type=int, default=4)
+    parser.add_argument("--live-ts", action="store_true",
+                        help="events carry the wall-clock time they are sent at (the simulator's times otherwise, "
+                             "long past: the reorder window then never waits for the clock)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a worker setting, e.g. --set RISKSCORER_BATCH_WINDOW_MS=10 (repeatable)")
     args = parser.parse_args()
 
     services = embedded.start(True, True)
@@ -111,16 +124,18 @@ def main() -> None:
             tmp = Path(tmpdir)
             env = scorer_env(f"127.0.0.1:{services.broker.port}",  # type: ignore[union-attr]
                              f"redis://127.0.0.1:{services.redis.port}",  # type: ignore[union-attr]
-                             tmp, RISKSCORER_PARTITIONS=str(args.partitions))
+                             tmp, RISKSCORER_PARTITIONS=str(args.partitions),
+                             **dict(kv.split("=", 1) for kv in args.set))
             settings = load({k: v for k, v in env.items() if k.startswith("RISKSCORER_")})
             events = generate(SimConfig(accounts=args.accounts, days=args.days, seed=7)).events
             asyncio.run(admin.ensure_topics(settings))
             worker = Worker(env, tmp, args=("-l", "warn"), loop="uvloop").start()
             try:
                 worker.wait_ready(120)
-                asyncio.run(send(settings, events[:WARMUP], None, {}))
+                asyncio.run(send(settings, events[:WARMUP], None, {}, args.live_ts))
                 worker.wait_processed(WARMUP, timeout=120)
-                latencies, unmatched = asyncio.run(measure(settings, events[WARMUP:], args.rate))
+                latencies, unmatched = asyncio.run(measure(settings, events[WARMUP:], args.rate, args.live_ts))
+                where = f"{worker.processed()} events scored by then; " + breakdown(worker.scrape() or "")
             finally:
                 worker.stop()
     finally:
@@ -131,6 +146,25 @@ def main() -> None:
     if ms:
         print(f"event-to-escalation latency: p50 {percentile(ms, 0.5):.0f} ms, p90 {percentile(ms, 0.9):.0f} ms, "
               f"p99 {percentile(ms, 0.99):.0f} ms, max {max(ms):.0f} ms, mean {statistics.mean(ms):.0f} ms")
+    print(where)
+
+
+def breakdown(metrics: str) -> str:
+    """Where a worker's time went, from its histograms (warm-up included): mean batch size and
+    duration, mean time from an event's broker timestamp to the end of its batch."""
+    sums: dict[str, float] = {}
+    for family in text_string_to_metric_families(metrics):
+        for sample in family.samples:
+            if sample.name.endswith(("_sum", "_count")) and sample.name.startswith("riskscorer_"):
+                sums[sample.name] = sums.get(sample.name, 0.0) + sample.value
+
+    def mean(name: str) -> float:
+        return sums.get(f"{name}_sum", 0.0) / max(1.0, sums.get(f"{name}_count", 0.0))
+
+    return (f"worker: {sums.get('riskscorer_batch_seconds_count', 0):.0f} batches, mean "
+            f"{mean('riskscorer_batch_events'):.0f} events and {mean('riskscorer_batch_seconds') * 1000:.0f} ms "
+            f"each; broker timestamp to end of batch, mean "
+            f"{mean('riskscorer_processing_latency_seconds') * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -9,17 +9,19 @@ from typing import Any
 
 import faust
 from faust.sensors.prometheus import setup_prometheus_sensors
+from faust.types import TP
 from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
 from scoring.rules import Rules
 from streams import faust_tuning, scoring_process, security, tables, topics, web
-from streams.agents.score import ScoreAgent
+from streams.agents.score import ScoreAgent, acknowledge
 from streams.continuity import Continuity, Refetcher
 from streams.health import BROKER, REDIS, Health
 from streams.letters import RedisLetterIndex
 from streams.links import LinkIndex, NoLinkIndex, RedisLinkIndex
 from streams.metrics import Metrics
+from streams.ordering import Reorder
 from streams.pipeline import Processor
 from streams.profiles import ProfileStore
 from streams.reviewer import DecisionsAgent, RuleBoard, VerdictStore
@@ -147,6 +149,12 @@ def create(settings: Settings, rules: Rules) -> Scorer:
         mark_read=lambda h: faust_tuning.mark_read(app, h.topic, h.partition, h.start, h.end),
         health=health,
         attempts=settings.batch_attempts,
+        reorder=Reorder(settings.reorder_window_ms, {t: rank for rank, t in enumerate(defined.kind_of)},
+                        settings.reorder_max_events, followers=frozenset({settings.topic_subjects})),
+        assigned=lambda: [(tp.topic, tp.partition) for tp in app.consumer.assignment()
+                          if tp.topic in defined.kind_of],
+        highwater=lambda key: app.consumer.highwater(TP(*key)),
+        ack=lambda event: acknowledge(app.consumer, event),
     )
     app.agent(defined.inputs, name="score")(agent.run)
     decisions = DecisionsAgent(

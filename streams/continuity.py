@@ -56,6 +56,17 @@ class Continuity:
         self._epoch += 1
         self._sought = dict(positions)
 
+    @property
+    def epoch(self) -> int:
+        """How many times the consumer was sought."""
+        return self._epoch
+
+    def next_offset(self, key: Partition) -> int | None:
+        """The offset `key` delivers next, if known (sought, or seen since)."""
+        if self._seen_epoch.get(key) == self._epoch:
+            return self._next.get(key)
+        return self._sought.get(key)
+
     def holes(self, offsets: Iterable[tuple[str, int, int]]) -> list[Hole]:
         """The holes in front of (topic, partition, offset) triples, in delivery order.
 

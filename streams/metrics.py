@@ -58,6 +58,9 @@ class Metrics:
     rule_demoted: Gauge
     rules_demoted: Counter
     dependency_up: Gauge
+    reorder_held: Gauge
+    reorder_late: Counter
+    reorder_forced: Counter
 
     @classmethod
     def create(cls, registry: CollectorRegistry) -> Metrics:
@@ -223,4 +226,24 @@ _DEPENDENCIES: dict[str, Spec] = {
 }
 
 
-_GROUPS = (_INPUTS, _ESCALATIONS, _BATCHES, _RULES, _RECOVERY, _REVIEWER, _DEPENDENCIES)
+# Events held back to be applied in event-time order (streams/ordering.py).
+_ORDER: dict[str, Spec] = {
+    "reorder_held": Spec(
+        Gauge, "riskscorer_reorder_held_events",
+        "Input events delivered but held until every co-partitioned topic has passed their event time",
+        (),
+    ),
+    "reorder_late": Spec(
+        Counter, "riskscorer_reorder_late_total",
+        "Events applied after a later event of their partition group: delivered later than the "
+        "reorder window allows (RISKSCORER_REORDER_WINDOW_MS)",
+        (),
+    ),
+    "reorder_forced": Spec(
+        Counter, "riskscorer_reorder_forced_total",
+        "Events released before the watermark passed them because RISKSCORER_REORDER_MAX_EVENTS were held",
+        (),
+    ),
+}
+
+_GROUPS = (_INPUTS, _ESCALATIONS, _BATCHES, _RULES, _RECOVERY, _REVIEWER, _DEPENDENCIES, _ORDER)

@@ -53,6 +53,11 @@ class Settings:
     scoring_processes: int = 2
     scoring_timeout_s: float = 30.0  # a batch's scoring processes that take longer are killed; it is retried
     fetch_wait_ms: int = 100
+    # Events are applied in event-time order across the co-partitioned topics; an event waits until
+    # no topic can still deliver an earlier one, assuming producers are at most this late
+    # (streams/ordering.py). 0: no wait beyond what the topics read show.
+    reorder_window_ms: int = 200
+    reorder_max_events: int = 50_000  # held events past which the oldest are released anyway
     # tries of a batch that fails otherwise than by a Redis or broker outage, before it is split to
     # find the events it fails on, which are dead-lettered (`unprocessable`); outages are retried for ever
     batch_attempts: int = 3
@@ -203,6 +208,7 @@ _SPECIAL: dict[str, Callable[[str, str], Any]] = {
     "max_text_chars": _text_limit,
     "scoring_processes": _count,
     "links_shards": _count,
+    "reorder_window_ms": _count,
     "rules_file": _file,
     "text_model_file": _file,
     "broker_security_protocol": _choice("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"),

@@ -115,7 +115,8 @@ _REFUSAL = Rx(
         "only (?:through|via|thru|on|within|inside) (?:the )?(?:upwork|platform|here|site|this)",
         "keep (?:all |everything |the )?(?:\\w+ )?(?:on|within|inside|here)",
         "stay on (?:upwork|the platform)",
-        "(?:i|we) (?:don'?t|do not|won'?t|will not|never) (?:accept|take|work|deal|go)\\w* (?:\\w+ ){0,3}(?:outside|off)",
+        "(?:i|we) (?:don'?t|do not|won'?t|will not|never) (?:accept|take|work|deal|go)\\w* "
+        "(?:\\w+ ){0,3}(?:outside|off)",
         "is it (?:ok|okay|allowed|safe|legal|legit|against|possible|normal)",
         "am i allowed",
         "are we allowed",

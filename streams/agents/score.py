@@ -6,8 +6,9 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, replace
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import faust
 import orjson
@@ -22,30 +23,38 @@ from streams.health import BROKER, Health
 from streams.letters import RedisLetterIndex
 from streams.links import LinkIndex
 from streams.metrics import Metrics
+from streams.ordering import Partition, Reorder, event_time
 from streams.pipeline import Incoming, record_metrics
 from streams.profiles import ProfileStore
 from streams.schemas import subjects
 from streams.scoring_process import Scoring
 from streams.topics import Topics
 
+UNKNOWN_END_S = 5.0
 UNPROCESSABLE = "unprocessable"  # dead-letter reason: decoded, but its batch keeps failing on it
 
 log = logging.getLogger(__name__)
 
 
 def unacknowledged(events: list[EventT[bytes]]) -> None:
-    """Keep a batch that did not finish from being committed.
+    """Keep events from being committed until they are scored (`acknowledge`).
 
-    `take_events` acknowledges the events it yielded when its generator closes,
-    also when the batch body was cancelled (a worker stopping mid-batch): their
-    offsets would be committed although their outputs or states may be missing.
-    A message already marked acknowledged is skipped by Faust's consumer
-    bookkeeping, so its offset is never committed and the batch is replayed by
+    `take_events` acknowledges the events it yielded when its generator goes on,
+    also when the batch body was cancelled (a worker stopping mid-batch), and
+    before held events are scored. A message already marked acknowledged is
+    skipped by Faust's consumer bookkeeping, so its offset is not committed
+    until `acknowledge` and, if the worker stops first, is delivered again to
     whichever worker takes the partition (the offsets in the state make that
     replay exact).
     """
     for event in events:
         event.message.acked = True
+
+
+def acknowledge(consumer: Any, event: EventT[bytes]) -> None:
+    """The event was scored: its offset may be committed."""
+    event.message.acked = False
+    consumer.ack(event.message)
 
 
 def incoming(event: EventT[bytes], kind: str) -> Incoming:
@@ -96,6 +105,15 @@ class ScoreAgent:
     mark_read: Callable[[Hole], Awaitable[None]]
     health: Health
     attempts: int  # tries of a batch failing otherwise than by an outage, before it is split
+    # Event-time order across the co-partitioned topics (`streams.ordering`): the stream partitions
+    # assigned, the broker's end offset of one (None: not known yet), and the acknowledgement of a
+    # Faust event once it is scored (until then its offset is not committed).
+    reorder: Reorder
+    assigned: Callable[[], Iterable[Partition]]
+    highwater: Callable[[Partition], int | None]
+    ack: Callable[[Any], None]
+    tick_s: float = 0.02
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def incoming(self, event: EventT[bytes]) -> Incoming:
         return incoming(event, self.topics.kind_of[event.message.topic])
@@ -109,18 +127,69 @@ class ScoreAgent:
             self.batch_max, within=self.batch_window_s
         )
         self.scoring.start()  # the scoring processes import while the first batch gathers
+        ticker = asyncio.ensure_future(self.tick())
         try:
             async for events in batches:
-                batch = [self.incoming(e) for e in events]
-                holes = self.continuity.holes((i.topic, i.partition, i.offset) for i in batch)
-                try:
-                    await self.settle(batch, holes)
-                except BaseException:
-                    unacknowledged(events)
-                    raise
+                if ticker.done():
+                    ticker.result()  # a release by the clock failed: raise it here
+                # Faust acknowledges a batch's events when the next is asked for: each is marked
+                # acknowledged already, so that only `release` acknowledges it, once scored.
+                unacknowledged(events)
+                async with self.lock:
+                    self.resync()
+                    batch = [self.incoming(e) for e in events]
+                    holes = self.continuity.holes((i.topic, i.partition, i.offset) for i in batch)
+                    for item, event in zip(batch, events, strict=True):
+                        key = (item.topic, item.partition)
+                        ts = event_time(item.value, self.reorder.newest(key))
+                        self.reorder.add(item.topic, item.partition, ts, item, event)
+                    await self.release(holes)
                 yield None
         finally:
+            ticker.cancel()
             self.scoring.close()
+
+    async def tick(self) -> None:
+        """Release held events as the wall clock passes them on partitions read to their end."""
+        while True:
+            await asyncio.sleep(self.tick_s)
+            if self.reorder.held:
+                async with self.lock:
+                    self.resync()
+                    await self.release([])
+
+    def resync(self) -> None:
+        """After a seek (an assignment) held events are delivered again: drop them."""
+        if self.reorder.epoch != self.continuity.epoch:
+            self.reorder.clear()
+            self.reorder.epoch = self.continuity.epoch
+            self.reorder.since = time.monotonic()
+
+    def idle(self, key: Partition) -> bool:
+        """Whether `key` was read up to its end (as the broker last told its end). A partition
+        whose end the consumer has not learnt `UNKNOWN_END_S` after the last seek (not fetched:
+        paused, or its fetches failing) is taken as read, so it cannot hold the others for ever."""
+        end, next_offset = self.highwater(key), self.continuity.next_offset(key)
+        if end is None or next_offset is None:
+            return time.monotonic() - self.reorder.since > UNKNOWN_END_S
+        return next_offset >= end
+
+    async def release(self, holes: list[Hole]) -> None:
+        """Score what the watermark passed (with the records of `holes`), then acknowledge it."""
+        due = self.reorder.due(self.assigned(), self.idle, int(time.time() * 1000))
+        self.metrics.reorder_held.set(self.reorder.held)
+        if due.late:
+            self.metrics.reorder_late.inc(due.late)
+        if due.forced:
+            self.metrics.reorder_forced.inc(due.forced)
+        if not due.held and not holes:
+            return
+        # What a slow partition held back comes out at once: scored in batches of the usual size.
+        for start in range(0, max(1, len(due.held)), self.batch_max):
+            chunk = due.held[start:start + self.batch_max]
+            await self.settle([h.item for h in chunk], holes if not start else [])
+            for h in chunk:
+                self.ack(h.handle)
 
     async def settle(self, batch: list[Incoming], holes: list[Hole]) -> None:
         """Handle `batch` (with the records of its `holes`): retried through outages, any

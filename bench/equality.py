@@ -1,0 +1,180 @@
+"""The same events give the same escalations however they arrive: a live run against backlogs,
+kill -9 and restarts mid-stream, on the embedded broker and Redis.
+
+    python bench/equality.py [--runs 10] [--accounts 120] [--days 3] [--seed 11]
+                             [--scenarios backlog,kill9,restart]
+
+First a live run: two `riskscorer worker` processes are started, then the simulator's events
+are sent in their time order, paced (`--rate` events/s). Then, `--runs` times each, with fresh
+topics, consumer group and Redis keys:
+
+- backlog: every event is sent before the workers start (no fault);
+- kill9: sent at once; once 30% are scored one worker is killed with SIGKILL and a new one
+  started;
+- restart: the same, both workers stopped (SIGTERM) and two new ones started.
+
+Each run's escalations topic is read in full (duplicates included) and compared with the live
+run's: `lost` (ids the live run published that the run did not), `extra` (the reverse),
+`differing duplicates` (one id published with two contents). Escalation ids carry a digest of
+their content, so equal ids are equal escalations; the content is compared as well. Prints one
+line per run and the totals; differences are listed by the detectors of their evidence, and
+counted apart for escalations of (account, policy) pairs none of whose escalations in either run
+has evidence from a detector that joins other partitions' events or the Redis indexes (`JOINED`
+in tests/integration/test_replay.py, which compares the same way).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import orjson
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from streams import admin, embedded  # noqa: E402
+from streams.settings import load  # noqa: E402
+from streams.simulator import SimConfig, generate  # noqa: E402
+from tests.integration.kafka_client import produce  # noqa: E402
+from tests.integration.test_replay import JOINED, read_topic, wait_caught_up  # noqa: E402
+from tests.integration.workers import Worker, scorer_env  # noqa: E402
+
+MID = 0.3  # share of the events scored before a fault
+
+
+def escalations(broker: str, topic: str) -> tuple[dict[str, dict], int]:
+    """Every escalation by id, and how many ids came with differing contents."""
+    found: dict[str, dict] = {}
+    differing = set()
+    for _, value, _, _ in read_topic(broker, topic):
+        record = orjson.loads(value)
+        if found.setdefault(record["escalation_id"], record) != record:
+            differing.add(record["escalation_id"])
+    return found, len(differing)
+
+
+def detectors(e: dict) -> str:
+    return "+".join(sorted({i["detector"] for i in e["evidence"]}))
+
+
+def joined(e: dict) -> bool:
+    """Whether the escalation's evidence comes from a detector that joins other partitions' events
+    or the Redis indexes (tests/integration/test_replay.py names them and why)."""
+    return any(i["detector"].startswith(JOINED) for i in e["evidence"])
+
+
+class Runner:
+    def __init__(self, broker: str, redis: str, sim, tmp: Path, rate: float) -> None:
+        self.broker, self.redis, self.sim, self.tmp, self.rate = broker, redis, sim, tmp, rate
+        self.n = 0
+
+    def items(self, env: dict[str, str]) -> list[tuple[str, bytes, bytes]]:
+        return [(env[f"RISKSCORER_TOPIC_{e.kind.upper()}"], e.key.encode(), e.payload()) for e in self.sim.events]
+
+    def run(self, scenario: str) -> tuple[dict[str, dict], int, float]:
+        self.n += 1
+        tmp = self.tmp / f"{scenario}-{self.n}"
+        tmp.mkdir()
+        env = scorer_env(self.broker, self.redis, tmp)
+        asyncio.run(admin.ensure_topics(load({k: v for k, v in env.items() if k.startswith("RISKSCORER_")})))
+        items = self.items(env)
+        started = time.monotonic()
+        workers: list[Worker] = []
+        try:
+            if scenario == "backlog":
+                produced = produce(self.broker, items)
+                workers = [Worker(env, tmp).start(), Worker(env, tmp).start()]
+            else:
+                workers = [Worker(env, tmp).start(), Worker(env, tmp).start()]
+                for w in workers:
+                    w.wait_ready()
+                produced = self.paced(items) if scenario == "live" else produce(self.broker, items)
+            if scenario in ("kill9", "restart"):
+                deadline = time.monotonic() + 120
+                while sum(w.processed() for w in workers) < MID * len(items):
+                    assert time.monotonic() < deadline, "no progress"
+                    time.sleep(0.1)
+                if scenario == "kill9":
+                    workers[0].stop(signal.SIGKILL)
+                    workers = [workers[1], Worker(env, tmp).start()]
+                else:
+                    for w in workers:
+                        w.stop(signal.SIGTERM)
+                    workers = [Worker(env, tmp).start(), Worker(env, tmp).start()]
+            wait_caught_up(self.broker, env, produced, 300)
+        finally:
+            for w in workers:
+                w.stop()
+        found, differing = escalations(self.broker, env["RISKSCORER_TOPIC_ESCALATIONS"])
+        return found, differing, time.monotonic() - started
+
+    def paced(self, items: list[tuple[str, bytes, bytes]]) -> dict[tuple[str, int], int]:
+        """Send in time order at `rate` events/s, in slices of 50 ms."""
+        chunk = max(1, int(self.rate / 20))
+        last: dict[tuple[str, int], int] = {}
+        for i in range(0, len(items), chunk):
+            t = time.monotonic()
+            for tp, offset in produce(self.broker, items[i:i + chunk]).items():
+                last[tp] = max(last.get(tp, -1), offset)
+            time.sleep(max(0.0, 0.05 - (time.monotonic() - t)))
+        return last
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--accounts", type=int, default=120)
+    parser.add_argument("--days", type=float, default=3)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--rate", type=float, default=400.0, help="events/s of the live run")
+    parser.add_argument("--scenarios", default="backlog,kill9,restart")
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the broker, Redis and workers on the way out
+    sim = generate(SimConfig(accounts=args.accounts, days=args.days, seed=args.seed, malformed_share=0.0))
+    services = embedded.start(True, True)
+    try:
+        with tempfile.TemporaryDirectory(prefix="riskscorer-equality-") as tmp:
+            runner = Runner(f"127.0.0.1:{services.broker.port}",  # type: ignore[union-attr]
+                            f"redis://127.0.0.1:{services.redis.port}", sim, Path(tmp),  # type: ignore[union-attr]
+                            args.rate)
+            live, live_differing, took = runner.run("live")
+            print(f"live: {len(sim.events)} events, {len(live)} escalations, {live_differing} differing "
+                  f"duplicates, {took:.0f} s", flush=True)
+            totals: Counter[str] = Counter()
+            for scenario in args.scenarios.split(","):
+                for i in range(args.runs):
+                    found, differing, took = runner.run(scenario)
+                    lost = live.keys() - found.keys()
+                    extra = found.keys() - live.keys()
+                    changed = sum(1 for k in live.keys() & found.keys() if live[k] != found[k])
+                    pairs = {(e["account_id"], p) for e in [*live.values(), *found.values()] if joined(e)
+                             for p in e["policies"]}
+                    own = sum(1 for e in [*(live[k] for k in lost), *(found[k] for k in extra)]
+                              if not any((e["account_id"], p) in pairs for p in e["policies"]))
+                    totals.update({f"{scenario} own-event differences": own, f"{scenario} lost": len(lost),
+                                   f"{scenario} extra": len(extra),
+                                   f"{scenario} differing": differing + changed, f"{scenario} runs": 1,
+                                   f"{scenario} equal runs": int(not (lost or extra or differing or changed))})
+                    why = Counter(detectors(live[k]) for k in lost) + Counter(detectors(found[k]) for k in extra)
+                    print(f"{scenario} {i + 1}: {len(found)} escalations, lost {len(lost)}, extra {len(extra)}, "
+                          f"differing {differing + changed}, own-event lost+extra {own}, {took:.0f} s"
+                          + (f"  {dict(why)}" if why else ""),
+                          flush=True)
+            for scenario in args.scenarios.split(","):
+                print(f"{scenario}: {totals[f'{scenario} equal runs']}/{totals[f'{scenario} runs']} runs equal; "
+                      f"lost {totals[f'{scenario} lost']}, extra {totals[f'{scenario} extra']}, differing "
+                      f"{totals[f'{scenario} differing']} in all; lost+extra of escalations with no joined evidence "
+                      f"{totals[f'{scenario} own-event differences']}")
+    finally:
+        services.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,181 @@
+"""Each account's events applied in event-time order across topics, however they arrive.
+
+A worker reads an account's messages, proposals, feedback, account and
+contract events, and the subject events re-keyed to it, from six partitions
+with the same number (they are co-partitioned). How those partitions
+interleave in delivery depends on timing: live, one topic's event comes a few
+milliseconds before another's; in a backlog or after a restart the consumer may
+read thousands of one topic's records before the next topic's. The detectors'
+windows, decayed scores and cooldowns depend on the order of an account's
+events, so `Reorder` holds what was delivered and releases it merged by event
+time (`ts`, then the topics' order as a tie-break), each partition's records
+still in offset order (so the source offsets kept in a state keep skipping
+replays).
+
+An event is released once no partition of its group can still deliver an
+earlier one. For a partition with records held, its next is its head. For an
+empty one: when the consumer has read up to its end (known from the broker's
+high watermark) nothing is pending there, and an event may still be produced
+with a time down to the wall clock minus the reorder window; otherwise its
+next record's time is at least the newest time read from it minus the window
+(producers write each topic in about event-time order, within the window). A
+partition not read from at all yet holds everything back. So the same input
+gives the same order live, from a backlog, and after a restart, provided
+producers keep within the window; a record later than that is applied when it
+comes (`late`, counted). Held events are not acknowledged, so Faust commits
+no offset past them: a worker killed or a partition revoked drops them, and
+they are delivered again from the committed offset.
+
+What `Reorder` cannot order is a subject event whose source has not been
+scored yet: it is derived by the worker of some partition (often this one) when
+it scores the source, at its own pace. The subject-events partitions therefore
+hold nothing back (`followers`: waiting for them would make every release wait
+for the worker's own sends to come back); a subject event is merged with what is
+held when it arrives, and the detectors fed by it must count it the same
+whenever it comes (docs/operating.md, "Event order").
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+Partition = tuple[str, int]
+FAR_PAST = -(2**62)
+
+
+TS = b'"ts":'
+TS_FIELD = re.compile(rb'"ts":(\d{1,18})[,}]')
+
+
+def event_time(value: bytes | None, default: int) -> int:
+    """The `ts` of a raw event; `default` for one that does not decode to one (it is dead-lettered
+    when scored, in its partition's order). The usual compact JSON is read without decoding it
+    all (a quote inside a string is escaped, so `"ts":` only matches a key)."""
+    if not value:
+        return default
+    found = TS_FIELD.search(value)
+    if found is not None and value.find(TS, found.end()) < 0 and value.find(TS, 0, found.start()) < 0:
+        return int(found[1])
+    try:
+        ts = orjson.loads(value)["ts"]
+    except (orjson.JSONDecodeError, TypeError, KeyError):
+        return default
+    return ts if type(ts) is int else default
+
+
+@dataclass(slots=True)
+class Held:
+    ts: int
+    rank: int  # the topic's place in the tie-break
+    item: Any  # what the agent scores (an `Incoming`)
+    handle: Any = None  # what it acknowledges once scored (a Faust event)
+
+
+@dataclass(slots=True)
+class Released:
+    held: list[Held] = field(default_factory=list)
+    late: int = 0  # released behind a later event of the same account group (beyond the window)
+    forced: int = 0  # released because too many were held, before the watermark passed them
+
+
+@dataclass(slots=True)
+class Reorder:
+    """Events held per partition until the watermark of their partition number passes them."""
+
+    window_ms: int
+    ranks: Mapping[str, int]  # consumed topic -> tie-break rank
+    max_held: int = 50_000
+    # topics whose empty partitions hold nothing back: the subject events, which the workers derive
+    # from the events they release (waiting for them would wait for our own round trip)
+    followers: frozenset[str] = frozenset()
+    _queues: dict[Partition, deque[Held]] = field(default_factory=dict)
+    _newest: dict[Partition, int] = field(default_factory=dict)  # newest ts read per partition
+    _released: dict[int, tuple[int, int]] = field(default_factory=dict)  # partition number -> last (ts, rank)
+    held: int = 0
+    epoch: int = 0  # the consumer's seek count when the queues were last cleared
+    since: float = 0.0  # when they were (monotonic seconds)
+
+    def add(self, topic: str, partition: int, ts: int, item: Any, handle: Any = None) -> None:
+        key = (topic, partition)
+        queue = self._queues.get(key)
+        if queue is None:
+            queue = self._queues[key] = deque()
+        while queue and queue[-1].item.offset >= item.offset:  # sought back: delivered again from here
+            queue.pop()
+            self.held -= 1
+        queue.append(Held(ts, self.ranks[topic], item, handle))
+        if ts > self._newest.get(key, FAR_PAST):
+            self._newest[key] = ts
+        self.held += 1
+
+    def newest(self, key: Partition) -> int:
+        return self._newest.get(key, FAR_PAST)
+
+    def clear(self) -> list[Held]:
+        """Drop everything held (partitions sought again deliver it anew); what was dropped."""
+        dropped = [h for queue in self._queues.values() for h in queue]
+        self._queues.clear()
+        self._newest.clear()  # read again from the sought positions: not read past anything yet
+        self._released.clear()
+        self.held = 0
+        return dropped
+
+    def due(self, assigned: Iterable[Partition], idle: Callable[[Partition], bool], now_ms: int) -> Released:
+        """What may be applied now, in order: per partition number, merged by (ts, rank)."""
+        groups: dict[int, list[Partition]] = {}
+        for key in assigned:
+            groups.setdefault(key[1], []).append(key)
+        out = Released()
+        for number, keys in groups.items():
+            self._release(number, keys, idle, now_ms, out)
+        while self.held > self.max_held:  # a backlog far ahead on one topic: bound the memory
+            number = max(self._queues, key=lambda k: len(self._queues[k]))[1]
+            before = len(out.held)
+            self._release(number, [k for k in self._queues if k[1] == number], idle, now_ms, out, limit=1)
+            out.forced += len(out.held) - before
+        return out
+
+    def _bound(self, key: Partition, idle: Callable[[Partition], bool], now_ms: int) -> int:
+        """The earliest time an empty partition can still deliver."""
+        if idle(key):
+            return max(now_ms, self.newest(key)) - self.window_ms
+        newest = self._newest.get(key)
+        return FAR_PAST if newest is None else newest - self.window_ms
+
+    def _release(self, number: int, keys: list[Partition], idle: Callable[[Partition], bool], now_ms: int,
+                 out: Released, limit: int | None = None) -> None:
+        heads = [(q[0].ts, q[0].rank, i) for i, q in enumerate(self._queues.get(k) for k in keys) if q]
+        if not heads:
+            return
+        heapq.heapify(heads)
+        floor = min(((self._bound(k, idle, now_ms), self.ranks[k[0]]) for k in keys
+                     if not self._queues.get(k) and k[0] not in self.followers), default=(2**62, 0))
+        last = self._released.get(number, (FAR_PAST, 0))
+        released = 0
+        while heads and (limit is None or released < limit):
+            ts, rank, i = heads[0]
+            if (ts, rank) >= floor and limit is None:
+                break
+            queue = self._queues[keys[i]]
+            head = queue.popleft()
+            released += 1
+            if (ts, rank) < last:
+                out.late += 1
+            else:
+                last = (ts, rank)
+            out.held.append(head)
+            if queue:
+                heapq.heapreplace(heads, (queue[0].ts, rank, i))
+            else:
+                heapq.heappop(heads)
+                if keys[i][0] not in self.followers:
+                    floor = min(floor, (self._bound(keys[i], idle, now_ms), rank))
+        self.held -= released
+        self._released[number] = last

@@ -1,0 +1,148 @@
+"""The reorder buffer: an account group's events in event-time order however topics interleave."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import pytest
+
+from streams.ordering import Reorder, event_time
+
+RANKS = {"m": 0, "p": 1, "s": 2}
+
+
+@dataclass(frozen=True)
+class Item:
+    topic: str
+    offset: int
+    ts: int
+
+
+def stream(topic: str, times: list[int]) -> list[Item]:
+    return [Item(topic, offset, ts) for offset, ts in enumerate(times)]
+
+
+def replay(deliveries: list[list[Item]], window: int, idle_at_end: bool = True) -> list[tuple[str, int]]:
+    """Feed the deliveries (batches) in turn; partitions are idle once everything was delivered."""
+    reorder = Reorder(window, RANKS)
+    ends = {t: sum(1 for b in deliveries for i in b if i.topic == t) for t in RANKS}
+    seen = dict.fromkeys(RANKS, 0)
+    out: list[tuple[str, int]] = []
+    assigned = [(t, 0) for t in RANKS]
+    for batch in deliveries:
+        for item in batch:
+            reorder.add(item.topic, 0, item.ts, item)
+            seen[item.topic] += 1
+        due = reorder.due(assigned, lambda key: seen[key[0]] >= ends[key[0]], now_ms=0)
+        out += [(h.item.topic, h.item.offset) for h in due.held]
+    if idle_at_end:
+        due = reorder.due(assigned, lambda key: True, now_ms=10**12)
+        out += [(h.item.topic, h.item.offset) for h in due.held]
+    assert reorder.held == 0
+    return out
+
+
+TOPICS = {"m": stream("m", [1, 5, 9, 12, 20]), "p": stream("p", [2, 3, 10, 11]), "s": stream("s", [4, 30])}
+IDEAL = [("m", 0), ("p", 0), ("p", 1), ("s", 0), ("m", 1), ("m", 2), ("p", 2), ("p", 3), ("m", 3),
+         ("m", 4), ("s", 1)]
+
+
+@pytest.mark.parametrize("order", [
+    "live",  # interleaved by time
+    "topic_by_topic",  # a backlog read one topic after another
+    "reversed_topics",
+    "one_at_a_time_random",
+])
+def test_any_interleaving_gives_the_event_time_order(order):
+    items = [i for t in TOPICS.values() for i in t]
+    if order == "live":
+        deliveries = [[i] for i in sorted(items, key=lambda i: i.ts)]
+    elif order == "topic_by_topic":
+        deliveries = [TOPICS["m"], TOPICS["p"], TOPICS["s"]]
+    elif order == "reversed_topics":
+        deliveries = [TOPICS["s"], TOPICS["p"], TOPICS["m"]]
+    else:
+        rng = random.Random(5)
+        cursors = {t: list(v) for t, v in TOPICS.items()}
+        deliveries = []
+        while any(cursors.values()):
+            t = rng.choice([t for t, v in cursors.items() if v])
+            deliveries.append([cursors[t].pop(0)])
+    assert replay(deliveries, window=0) == IDEAL
+
+
+def test_a_partition_keeps_its_offset_order_within_the_window():
+    # p's second record is 2 ms earlier than its first: within the window, so still in offset order
+    topics = {"m": stream("m", [1, 6]), "p": stream("p", [5, 3])}
+    got = replay([topics["p"], topics["m"]], window=5)
+    assert got == [("m", 0), ("p", 0), ("p", 1), ("m", 1)]
+
+
+def test_an_unread_partition_holds_everything_back():
+    reorder = Reorder(0, RANKS)
+    reorder.add("m", 0, 5, Item("m", 0, 5))
+    assigned = [("m", 0), ("p", 0)]
+    assert not reorder.due(assigned, lambda key: False, now_ms=10**12).held  # p not read yet
+    assert len(reorder.due(assigned, lambda key: key[0] == "p", now_ms=10**12).held) == 1  # p read to its end
+
+
+def test_a_partition_read_to_its_end_waits_the_window_on_the_wall_clock():
+    reorder = Reorder(100, RANKS)
+    reorder.add("m", 0, 1_000, Item("m", 0, 1_000))
+    assigned = [("m", 0), ("p", 0)]
+    assert not reorder.due(assigned, lambda key: True, now_ms=1_050).held
+    assert len(reorder.due(assigned, lambda key: True, now_ms=1_101).held) == 1
+
+
+def test_records_delivered_again_after_a_seek_replace_the_held_ones():
+    reorder = Reorder(0, RANKS)
+    for offset in (3, 4, 5):
+        reorder.add("m", 0, offset, Item("m", offset, offset))
+    for offset in (4, 5, 6):
+        reorder.add("m", 0, offset, Item("m", offset, offset))
+    due = reorder.due([("m", 0)], lambda key: True, now_ms=10**12)
+    assert [h.item.offset for h in due.held] == [3, 4, 5, 6]
+
+
+def test_too_many_held_releases_the_oldest_and_counts_them():
+    reorder = Reorder(0, RANKS, max_held=2)
+    for offset in range(4):
+        reorder.add("m", 0, offset, Item("m", offset, offset))
+    due = reorder.due([("m", 0), ("p", 0)], lambda key: False, now_ms=0)
+    assert [h.item.offset for h in due.held] == [0, 1] and due.forced == 2 and reorder.held == 2
+
+
+def test_an_event_behind_the_window_is_applied_late_and_counted():
+    reorder = Reorder(0, RANKS)
+    reorder.add("m", 0, 10, Item("m", 0, 10))
+    assert len(reorder.due([("m", 0), ("p", 0)], lambda key: True, now_ms=100).held) == 1
+    reorder.add("p", 0, 5, Item("p", 0, 5))
+    due = reorder.due([("m", 0), ("p", 0)], lambda key: True, now_ms=100)
+    assert len(due.held) == 1 and due.late == 1
+
+
+@pytest.mark.parametrize(("value", "ts"), [
+    (b'{"ts": 17, "x": 1}', 17), (b'{"ts": "17"}', -1), (b"not json", -1), (None, -1), (b"[1]", -1),
+    (b'{"x": 1}', -1), (b'{"text":"say \\"ts\\":5","ts":7}', 7), (b'{"ts":1.5}', -1), (b'{"ts":-3}', -3),
+    (b'{"ts":1,"ts":2}', 2), (b'{"ts":12}', 12), (b'{"ts":99999999999999999999999999}', -1),
+])
+def test_event_time_of_a_raw_event(value, ts):
+    assert event_time(value, -1) == ts
+
+
+def test_subject_events_hold_nothing_back():
+    reorder = Reorder(0, RANKS, followers=frozenset({"s"}))
+    reorder.add("m", 0, 5, Item("m", 0, 5))
+    assigned = [("m", 0), ("s", 0)]
+    assert len(reorder.due(assigned, lambda key: key[0] == "m", now_ms=10**12).held) == 1  # s not read, not idle
+
+
+def test_after_a_seek_a_partition_holds_back_until_read_again():
+    reorder = Reorder(0, RANKS)
+    reorder.add("p", 0, 50, Item("p", 0, 50))
+    assigned = [("m", 0), ("p", 0)]
+    assert len(reorder.due(assigned, lambda key: key[0] == "m", now_ms=10**12).held) == 1
+    reorder.clear()
+    reorder.add("m", 0, 20, Item("m", 0, 20))
+    assert not reorder.due(assigned, lambda key: False, now_ms=0).held  # p sought back: its next may be older
