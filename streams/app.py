@@ -96,43 +96,72 @@ async def _broker_metadata(app: faust.App) -> None:
 
 
 def create(settings: Settings, rules: Rules) -> Scorer:
-    faust_tuning.set_fetch_wait(settings.fetch_wait_ms)
-    faust_tuning.probe_highwaters()
-    faust_tuning.seek_uncommitted_to_start(_on_sought)
-    faust_tuning.no_spinner()
+    _patch_faust(settings)
     app = faust.App(settings.app_id, **_faust_config(settings))
     continuity = _CONTINUITY[app] = Continuity()
-    registry = CollectorRegistry()
-    setup_prometheus_sensors(app, pattern="/metrics", registry=registry, name_prefix="faust")
-    app.monitor = LeanPrometheusMonitor.replacing(app.monitor)  # same metrics, less work per event
-    metrics = Metrics.create(registry)
-    health = Health(metrics.dependency_up)
-    metrics.rules_info.labels(rules.version).set(1)
-    for rule in rules.detectors:
-        metrics.exempt_hits.labels(rule)  # exported at 0: allow-listed accounts may never act
+    registry, metrics, health = _observability(app, rules)
     defined = topics.define(app, settings)
     table = tables.define(app, settings)
-    redis_url = settings.redis_url or "redis://127.0.0.1:1"
-    redis = Redis.from_url(redis_url, **security.redis_options(settings))
+    redis = Redis.from_url(settings.redis_url or "redis://127.0.0.1:1", **security.redis_options(settings))
     profiles = ProfileStore(redis, settings.profile_ttl_s, settings.app_id)
-    links: LinkIndex = NoLinkIndex() if not settings.links_shards else RedisLinkIndex(
-        redis, settings.links_ttl_s, settings.links_max_per_fingerprint,
-        prefix=f"riskscorer:{settings.app_id}:links:v2:", shards=settings.links_shards)
-    letters = RedisLetterIndex(redis, settings.letters_ttl_s, settings.letters_max_per_band,
-                               prefix=f"riskscorer:{settings.app_id}:letters:")
     web.register(app, profiles, settings.api_token)
     web.readiness(app, health)
     processor = Processor(rules, settings.max_event_bytes, settings.max_text_chars)
     verdicts = VerdictStore(redis, settings.app_id)
     reloader = Reloader(redis, settings.app_id, processor, metrics, verdicts.demoted_key)
+    board = RuleBoard(verdicts, metrics, lambda: reloader.published)
+    _timers(app, settings, health, reloader, board)
+    agent = _score_agent(app, settings, processor, defined, table, continuity, profiles, metrics, health, redis)
+    app.agent(defined.inputs, name="score")(agent.run)
+    decisions = DecisionsAgent(
+        topics=defined, profiles=profiles, store=verdicts, board=board,
+        examples=ExampleStore(redis, settings.app_id), metrics=metrics,
+        max_text_chars=settings.max_text_chars, batch_max=settings.batch_max,
+        batch_window_s=settings.batch_window_ms / 1000,
+        producer=lambda: app.producer._ensure_producer(),  # type: ignore[attr-defined]
+        health=health,
+        attempts=settings.batch_attempts,
+    )
+    app.agent(defined.decisions, name="decisions")(decisions.run)
+    return Scorer(app, settings, rules, metrics, registry, defined)
+
+
+def _patch_faust(settings: Settings) -> None:
+    faust_tuning.set_fetch_wait(settings.fetch_wait_ms)
+    faust_tuning.probe_highwaters()
+    faust_tuning.seek_uncommitted_to_start(_on_sought)
+    faust_tuning.no_spinner()
+
+
+def _observability(app: faust.App, rules: Rules) -> tuple[CollectorRegistry, Metrics, Health]:
+    registry = CollectorRegistry()
+    setup_prometheus_sensors(app, pattern="/metrics", registry=registry, name_prefix="faust")
+    app.monitor = LeanPrometheusMonitor.replacing(app.monitor)  # same metrics, less work per event
+    metrics = Metrics.create(registry)
+    metrics.rules_info.labels(rules.version).set(1)
+    for rule in rules.detectors:
+        metrics.exempt_hits.labels(rule)  # exported at 0: allow-listed accounts may never act
+    return registry, metrics, Health(metrics.dependency_up)
+
+
+def _timers(app: faust.App, settings: Settings, health: Health, reloader: Reloader, board: RuleBoard) -> None:
     # Timers end the worker when they raise: an outage of Redis is waited out instead.
     app.timer(settings.rules_poll_s)(health.guarded(reloader.poll, needs=REDIS))
-    board = RuleBoard(verdicts, metrics, lambda: reloader.published)
     app.timer(settings.rules_poll_s)(health.guarded(board.refresh, needs=REDIS))
     # Batches find an outage when there are events; this finds one when there are none.
     app.timer(settings.rules_poll_s, name="broker_probe")(
         health.probe(BROKER, lambda: _broker_metadata(app), BROKER_PROBE_TIMEOUT_S))
-    agent = ScoreAgent(
+
+
+def _score_agent(app: faust.App, settings: Settings, processor: Processor, defined: topics.Topics, table: Any,
+                 continuity: Continuity, profiles: ProfileStore, metrics: Metrics, health: Health,
+                 redis: Redis) -> ScoreAgent:
+    links: LinkIndex = NoLinkIndex() if not settings.links_shards else RedisLinkIndex(
+        redis, settings.links_ttl_s, settings.links_max_per_fingerprint,
+        prefix=f"riskscorer:{settings.app_id}:links:v2:", shards=settings.links_shards)
+    letters = RedisLetterIndex(redis, settings.letters_ttl_s, settings.letters_max_per_band,
+                               prefix=f"riskscorer:{settings.app_id}:letters:")
+    return ScoreAgent(
         topics=defined,
         table=table,
         scoring=scoring_process.create(processor, settings.scoring_processes, settings.scoring_timeout_s),
@@ -156,15 +185,3 @@ def create(settings: Settings, rules: Rules) -> Scorer:
         highwater=lambda key: app.consumer.highwater(TP(*key)),
         ack=lambda event: acknowledge(app.consumer, event),
     )
-    app.agent(defined.inputs, name="score")(agent.run)
-    decisions = DecisionsAgent(
-        topics=defined, profiles=profiles, store=verdicts, board=board,
-        examples=ExampleStore(redis, settings.app_id), metrics=metrics,
-        max_text_chars=settings.max_text_chars, batch_max=settings.batch_max,
-        batch_window_s=settings.batch_window_ms / 1000,
-        producer=lambda: app.producer._ensure_producer(),  # type: ignore[attr-defined]
-        health=health,
-        attempts=settings.batch_attempts,
-    )
-    app.agent(defined.decisions, name="decisions")(decisions.run)
-    return Scorer(app, settings, rules, metrics, registry, defined)

@@ -24,10 +24,10 @@ from streams.letters import RedisLetterIndex
 from streams.links import LinkIndex
 from streams.metrics import Metrics
 from streams.ordering import Partition, Reorder, event_time
-from streams.pipeline import Incoming, record_metrics
+from streams.pipeline import BatchResult, Incoming, record_metrics
 from streams.profiles import ProfileStore
 from streams.schemas import subjects
-from streams.scoring_process import Scoring
+from streams.scoring_process import Prepared, Scoring
 from streams.topics import Topics
 
 UNKNOWN_END_S = 5.0
@@ -230,10 +230,23 @@ class ScoreAgent:
         """One attempt at a batch: outputs sent and states stored, then it is counted (once)."""
         started = time.perf_counter()
         prepared = self.scoring.prepare(batch)
-        # The indexes are updated with every account event and proposal before any is scored (a
-        # replayed event writes the same documents), so each view includes the batch's own links
-        # and letters. The scoring processes sketch the cover letters while the link index is
-        # updated, and the states are loaded while Redis runs the link index's scripts.
+        states, views = await self._index_and_load(prepared)
+        result = await self.scoring.score(batch, prepared, states, views)
+        out = self.producer()
+        sends = await self._send_outputs(out, result)
+        # Delivery of every output is confirmed before the state that records it is stored. The
+        # profiles and escalation records (what reviewers' decisions look up) are written with
+        # the outputs: a batch retried after its states were stored finds only replays. So are the
+        # link index's refreshes of days last seen, which `observe` left running.
+        await asyncio.gather(*sends, self.profiles.write(result.profiles, result.escalations), self.links.flush())
+        await asyncio.gather(*await tables.store_all(self.table, out, result.states))
+        self._count(batch, result, started)
+
+    async def _index_and_load(self, prepared: Prepared) -> tuple[dict[str, bytes | None], dict[str, View]]:
+        """The indexes are updated with every account event and proposal before any is scored (a
+        replayed event writes the same documents), so each view includes the batch's own links
+        and letters. The scoring processes sketch the cover letters while the link index is
+        updated, and the states are loaded while Redis runs the link index's scripts."""
         indexing = asyncio.gather(self.links.observe(prepared.account_events),
                                   self.scoring.sketches(prepared.proposals))
         await asyncio.sleep(0)  # both start: up to their first wait for Redis or the children
@@ -246,9 +259,10 @@ class ScoreAgent:
             raise
         linked, sketches = await indexing
         letters = await self.letters.observe(prepared.proposals, sketches)
-        views: dict[str, View] = {**linked, **letters}
-        result = await self.scoring.score(batch, prepared, states, views)
-        out, t = self.producer(), self.topics
+        return states, {**linked, **letters}
+
+    async def _send_outputs(self, out: Any, result: BatchResult) -> list[Any]:
+        t = self.topics
         sends = [await out.send(t.dead_letters.get_topic_name(), v, key=k) for k, v in result.dead_letters]
         sends += [
             await out.send(t.subjects.get_topic_name(), subjects.encode(f), key=f.subject_id.encode())
@@ -262,18 +276,14 @@ class ScoreAgent:
             await out.send(t.escalations.get_topic_name(), orjson.dumps(e.to_dict()), key=e.account_id.encode())
             for e in result.escalations
         ]
-        # Delivery of every output is confirmed before the state that records it is stored. The
-        # profiles and escalation records (what reviewers' decisions look up) are written with
-        # the outputs: a batch retried after its states were stored finds only replays. So are the
-        # link index's refreshes of days last seen, which `observe` left running.
-        await asyncio.gather(*sends, self.profiles.write(result.profiles, result.escalations), self.links.flush())
+        return sends
+
+    def _count(self, batch: list[Incoming], result: BatchResult, started: float) -> None:
         for output, n in (("deadletter", len(result.dead_letters)), ("subjects", len(result.forwards)),
-                          ("shadow", len(result.shadow)), ("escalations", len(result.escalations))):
+                          ("shadow", len(result.shadow)), ("escalations", len(result.escalations)),
+                          ("changelog", len(result.states))):
             if n:
                 self.metrics.records_sent.labels(output).inc(n)
-        await asyncio.gather(*await tables.store_all(self.table, out, result.states))
-        if result.states:
-            self.metrics.records_sent.labels("changelog").inc(len(result.states))
         record_metrics(self.metrics, result)
         now = time.time()
         for item in batch:
