@@ -114,6 +114,8 @@ class ScoreAgent:
     ack: Callable[[Any], None]
     tick_s: float = 0.02
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # when each partition last delivered a record (monotonic seconds)
+    delivered: dict[Partition, float] = field(default_factory=dict)
 
     def incoming(self, event: EventT[bytes]) -> Incoming:
         return incoming(event, self.topics.kind_of[event.message.topic])
@@ -143,6 +145,7 @@ class ScoreAgent:
                         key = (item.topic, item.partition)
                         ts = event_time(item.value, self.reorder.newest(key))
                         self.reorder.add(item.topic, item.partition, ts, item, event)
+                        self.delivered[key] = time.monotonic()
                     await self.release(holes)
                 yield None
         finally:
@@ -168,11 +171,14 @@ class ScoreAgent:
     def idle(self, key: Partition) -> bool:
         """Whether `key` was read up to its end (as the broker last told its end). A partition
         whose end the consumer has not learnt `UNKNOWN_END_S` after the last seek (not fetched:
-        paused, or its fetches failing) is taken as read, so it cannot hold the others for ever."""
+        paused, or its fetches failing), or that has delivered nothing for as long while its end
+        says more is there (an end the broker reported before records it skipped or compacted),
+        is taken as read, so it cannot hold the others for ever."""
         end, next_offset = self.highwater(key), self.continuity.next_offset(key)
+        quiet_s = time.monotonic() - max(self.reorder.since, self.delivered.get(key, 0.0))
         if end is None or next_offset is None:
-            return time.monotonic() - self.reorder.since > UNKNOWN_END_S
-        return next_offset >= end
+            return quiet_s > UNKNOWN_END_S
+        return next_offset >= end or quiet_s > UNKNOWN_END_S
 
     async def release(self, holes: list[Hole]) -> None:
         """Score what the watermark passed (with the records of `holes`), then acknowledge it."""
