@@ -141,11 +141,12 @@ class ScoreAgent:
                     self.resync()
                     batch = [self.incoming(e) for e in events]
                     holes = self.continuity.holes((i.topic, i.partition, i.offset) for i in batch)
+                    now = time.monotonic()
                     for item, event in zip(batch, events, strict=True):
                         key = (item.topic, item.partition)
                         ts = event_time(item.value, self.reorder.newest(key))
                         self.reorder.add(item.topic, item.partition, ts, item, event)
-                        self.delivered[key] = time.monotonic()
+                        self.delivered[key] = now
                     await self.release(holes)
                 yield None
         finally:
@@ -174,11 +175,10 @@ class ScoreAgent:
         paused, or its fetches failing), or that has delivered nothing for as long while its end
         says more is there (an end the broker reported before records it skipped or compacted),
         is taken as read, so it cannot hold the others for ever."""
+        if time.monotonic() - max(self.reorder.since, self.delivered.get(key, 0.0)) > UNKNOWN_END_S:
+            return True
         end, next_offset = self.highwater(key), self.continuity.next_offset(key)
-        quiet_s = time.monotonic() - max(self.reorder.since, self.delivered.get(key, 0.0))
-        if end is None or next_offset is None:
-            return quiet_s > UNKNOWN_END_S
-        return next_offset >= end or quiet_s > UNKNOWN_END_S
+        return end is not None and next_offset is not None and next_offset >= end
 
     async def release(self, holes: list[Hole]) -> None:
         """Score what the watermark passed (with the records of `holes`), then acknowledge it."""
