@@ -33,7 +33,8 @@ def _hit(doc: Normalized, detector: str, weight: float, start: int, end: int, re
 
 def _tech(norm: str, start: int, end: int) -> bool:
     lo, hi = negation.sentence(norm, start, end)
-    return wording.TECH.test(norm[lo:start]) or wording.TECH.test(norm[end:hi])
+    around = norm[lo:start], norm[end:hi]
+    return any(wording.TECH.test(part) or wording.CODE.test(part) for part in around)
 
 
 def detail_ok(norm: str, detail: Detail) -> bool:

@@ -94,9 +94,22 @@ TECH = Rx(
         "build",
         "develop\\w*",
         "-like",
+        "uri",
+        "uris",
+        "url scheme",
+        "deep links?",
+        "scripts?",
+        "payload",
+        "json",
+        "endpoint",
+        "webhooks?",
+        "cloud api",
+        "number id",
     )
     + r"\b"
 )
+# Code around a detail: a call with a quoted argument, a method arrow, a variable, a scope.
+CODE = Rx(r"\w\(\s*['\"]|->\s*\w|\$[a-z_]\w*|\w::\w|=>")
 INTENT = Rx(
     r"\b"
     + words(
