@@ -143,8 +143,17 @@ def _analyze(text: str, context: TextContext, model: TextModel) -> TextAnalysis:
         feats = features(r.doc, words(r.doc), r.found.names, r.hits, r.cues, context.kind)
         p = model.calibrate(logits)
         decided = (explain.decision(text, model.policies[i], i, p[i], feats, r.hits, model) for i in flagged)
-        hits = tuple(sorted(decided, key=_strongest))
+        hits = tuple(sorted((h for h in decided if _held_to(text, h)), key=_strongest))
     return TextAnalysis(model, logits, hits, tuple(r.hits))
+
+
+def _held_to(text: str, hit: TextHit) -> bool:
+    """A flag on the model's words alone is dropped when every word it quotes is refused or
+    negated where it stands ("No thanks, I don't accept payment outside the platform")."""
+    if not hit.detector.endswith(".model") or not hit.spans:
+        return True
+    low = text.lower()
+    return not all(negation.suppressed(low, start, end) for start, end in hit.spans)
 
 
 def _passage(text: str, start: int, end: int) -> tuple[int, int]:

@@ -231,8 +231,6 @@ def refusing_an_off_platform_offer(answer: str = "I won't take PayPal, sorry. Pl
     ])
 
 
-@pytest.mark.xfail(strict=True, reason="the text stage reads this refusal as asking for payment outside "
-                   "(model score 0.81 on 'outside', 'payment'): a negated payment ask it does not yet see")
 def test_a_refusal_that_names_payment_outside_stays_quiet() -> None:
     refusal = "No thanks, I don't accept payment outside the platform. Let's keep it here."
     story = refusing_an_off_platform_offer(refusal)

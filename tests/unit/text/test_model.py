@@ -73,3 +73,24 @@ def test_the_packaged_model_is_complete():
     assert model.version and set(model.policies) == set(POLICIES)
     assert all(0.0 < t < 1.0 for t in model.thresholds)
     assert len(model.weights) > 1000
+
+
+def word_model(word: str) -> TextModel:
+    """Payment weighs one word heavily: the model alone flags any text with it."""
+    row = tuple(4.0 if i == PAY else 0.0 for i in range(len(POLICIES)))
+    zero = (0.0,) * len(POLICIES)
+    return TextModel("toy-2", POLICIES, (-3.0,) * 5, (1.0,) * 5, zero, (0.5,) * 5, {f"w:{word}": row})
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("Sure, let us settle the barter next week.", True),
+        ("No thanks, I don't accept barter. Let's keep it here.", False),
+        ("I refused the barter he offered.", False),
+        ("I won't take cash. But the barter works for me.", True),
+    ],
+)
+def test_a_flag_on_the_model_alone_needs_a_word_that_is_not_refused(text, flagged):
+    hits = analyze(text, model=word_model("barter")).hits
+    assert ("off_platform_payment" in {h.policy for h in hits}) is flagged
