@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from redis.asyncio import Redis  # noqa: E402
 
+from scoring.detector import At  # noqa: E402
 from scoring.detectors import friends_family, linked  # noqa: E402
 from scoring.records import AccountEvent, ContractEvent, Feedback  # noqa: E402
 from scoring.rules import DetectorRule  # noqa: E402
@@ -99,11 +100,11 @@ def bench_detectors(events: list[AccountEvent], views: dict[str, object]) -> tup
     started, hits = time.perf_counter(), 0
     for ev in events:
         view, state = views.get(ev.event_id), states.setdefault(ev.account_id, AccountState())
-        hits += len(linked.detect(state, ev, view, DUPLICATE))  # type: ignore[arg-type]
+        hits += len(linked.detect(state, ev, DUPLICATE, At(view=view)))
         if view is not None:
-            hits += len(friends_family.on_account(state, ev, view, FRIENDS))  # type: ignore[arg-type]
-            linked.notices(state, ev, view, DUPLICATE)  # type: ignore[arg-type]
-            friends_family.counterpart_notices(state, ev, view, FRIENDS)  # type: ignore[arg-type]
+            hits += len(friends_family.on_account(state, ev, FRIENDS, At(view=view)))
+            linked.notices(state, ev, DUPLICATE, At(view=view))
+            friends_family.counterpart_notices(state, ev, FRIENDS, At(view=view))
     return (time.perf_counter() - started) / len(events) * 1e6, hits
 
 

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from scoring.detector import DetectorRule, Param
+from scoring.registry import REGISTRY
 from scoring.text.families import RULES as TEXT_RULES
 from scoring.text.model import TextModel, packaged
 
@@ -29,20 +31,6 @@ MODES = ("active", "shadow", "off")
 
 class RulesError(ValueError):
     """The rules file is invalid; the message names the rule and field."""
-
-
-@dataclass(frozen=True, slots=True)
-class DetectorRule:
-    name: str
-    policy: str
-    weight: float
-    params: Mapping[str, float]
-    mode: str = "active"  # "shadow": computed and counted, never escalates
-    precision_floor: float | None = None  # overrides the reviewer section's floor for this rule
-    exempt_accounts: frozenset[str] = frozenset()  # accounts this rule never scores
-
-    def param(self, key: str) -> float:
-        return self.params[key]
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,24 +124,6 @@ def below_floor(rules: Rules, rule: str, confirmed: int, dismissed: int) -> bool
     return measured < rules.precision_floor(rule)
 
 
-# Detector name -> parameters it requires (all positive numbers).
-DETECTOR_PARAMS: dict[str, tuple[str, ...]] = {
-    "message_burst": ("per_minute", "per_hour"),
-    "first_message_fanout": ("per_hour", "per_day"),
-    "proposal_rate": ("per_hour", "per_day"),
-    **{name: () for name in TEXT_RULES},
-    "repeated_cover_letter": ("similarity", "min_matches"),
-    "cover_letter_farm": ("similarity", "min_accounts", "window_hours"),
-    "feedback_requests": ("per_contract_per_week",),
-    "low_quality": ("min_low", "min_low_share"),
-    "client_risk": ("min_raters", "prior_mean", "prior_weight", "max_average", "min_disputes"),
-    "unanswered_messages": ("min_messages", "min_days"),
-    "duplicate_account": ("min_countries_24h", "min_devices_24h"),
-    "friends_family": (),
-    "rating_ring": ("max_accounts", "min_stars", "window_days"),
-}
-
-
 def _number(where: str, table: Mapping[str, Any], key: str, positive: bool = True) -> float:
     value = table.get(key)
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -170,20 +140,33 @@ def _table(where: str, value: Any) -> Mapping[str, Any]:
 
 
 def _detector(name: str, raw: Any) -> DetectorRule:
+    """A rule read by its detector's declaration (`scoring.registry`): the policy it declares
+    unless the block names another, and its parameters."""
     where = f"rule 'detectors.{name}'"
     table = _table(where, raw)
-    if name not in DETECTOR_PARAMS:
-        raise RulesError(f"{where}: unknown detector (known: {', '.join(DETECTOR_PARAMS)})")
-    policy = table.get("policy", "")
-    if name not in TEXT_RULES and policy not in POLICIES:
+    detector = REGISTRY.by_rule.get(name)
+    if detector is None:
+        raise RulesError(f"{where}: unknown detector (known: {', '.join(REGISTRY.by_rule)})")
+    policy = table.get("policy", detector.policy)
+    if not detector.family and policy not in POLICIES:
         raise RulesError(f"{where}: field 'policy' must be one of {', '.join(POLICIES)}")
-    params = {k: _number(where, table, k) for k in DETECTOR_PARAMS[name]}
+    params = {p.name: param_value(where, table, p) for p in detector.params}
     mode = table.get("mode", "active")
     if mode not in MODES:
         raise RulesError(f"{where}: field 'mode' must be one of {', '.join(MODES)}")
     floor = _fraction(where, table, "precision_floor") if "precision_floor" in table else None
     exempt = _ids(where, table, "exempt_accounts")
     return DetectorRule(name, str(policy), _number(where, table, "weight"), params, mode, floor, exempt)
+
+
+def param_value(where: str, table: Mapping[str, Any], param: Param) -> float:
+    """The parameter's value in a rule's block, or its default; RulesError when invalid."""
+    if param.default is not None and param.name not in table:
+        return param.default
+    value = _number(where, table, param.name)
+    if param.at_most is not None and value > param.at_most:
+        raise RulesError(f"{where}: field '{param.name}' must be at most {param.at_most:g}")
+    return value
 
 
 def _ids(where: str, table: Mapping[str, Any], key: str) -> frozenset[str]:

@@ -41,6 +41,45 @@ MAX_SIGHTINGS = 32  # countries and devices an account was used from, newest kep
 MAX_SIGHTING_TIMES = 3  # event times kept per country or device (a few, for events read out of order)
 
 
+# Field -> its key in the stored form (short: a state is stored for every account).
+KEYS = {
+    "applied": "a",
+    "msg_minutes": "mm",
+    "msg_recent": "mr",
+    "proposal_buckets": "pb",
+    "contacts": "c",
+    "applied_to": "ap",
+    "firsts": "fm",
+    "first_seen": "fs",
+    "first_horizon": "fz",
+    "first_crossed": "fx",
+    "answered_cold": "ac",
+    "scores": "s",
+    "escalated": "e",
+    "bands": "b",
+    "evidence": "v",
+    "rooms": "r",
+    "proposals": "p",
+    "requests": "q",
+    "ratings": "rt",
+    "disputes": "d",
+    "client_ratings": "rc",
+    "client_disputes": "dc",
+    "standing": "sd",
+    "streaks": "u",
+    "findings": "l",
+    "parties": "pt",
+    "kin": "k",
+    "graph": "rg",
+    "sightings": "g",
+}
+# Fields the core keeps (the position applied, policy scores, escalations, and the findings
+# book every detector notes its findings in); every other field is one detector's (its
+# `Detector.state`).
+CORE = ("applied", "scores", "escalated", "bands", "evidence", "findings")
+
+
+
 @dataclass(slots=True)
 class AccountState:
     applied: dict[str, int] = field(default_factory=dict)
@@ -96,37 +135,7 @@ class AccountState:
     sightings: dict[str, list[int]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "a": self.applied,
-            "mm": self.msg_minutes,
-            "mr": self.msg_recent,
-            "pb": self.proposal_buckets,
-            "c": self.contacts,
-            "ap": self.applied_to,
-            "fm": self.firsts,
-            "fs": self.first_seen,
-            "fz": self.first_horizon,
-            "fx": self.first_crossed,
-            "ac": self.answered_cold,
-            "s": self.scores,
-            "e": self.escalated,
-            "b": self.bands,
-            "v": self.evidence,
-            "r": self.rooms,
-            "p": self.proposals,
-            "q": self.requests,
-            "rt": self.ratings,
-            "d": self.disputes,
-            "rc": self.client_ratings,
-            "dc": self.client_disputes,
-            "sd": self.standing,
-            "u": self.streaks,
-            "l": self.findings,
-            "pt": self.parties,
-            "k": self.kin,
-            "rg": self.graph,
-            "g": self.sightings,
-        }
+        return {key: getattr(self, name) for name, key in KEYS.items()}
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> AccountState:
@@ -134,44 +143,15 @@ class AccountState:
         ratings received as a client, once kept with the others and their raters apart ("rr"),
         are moved to their own book; the cold first messages counted in minute buckets ("fh",
         "cd") are dropped (fan-out counting starts over, a day at most)."""
-        applied_to = raw.get("ap", "")
+        values = {name: raw[key] for name, key in KEYS.items() if key in raw}
+        applied_to = values.get("applied_to", "")
         if isinstance(applied_to, dict):
-            applied_to = "".join(tags.add("", client, minute, 1) for client, minute in applied_to.items())
-        ratings, client_ratings = raw.get("rt", {}), raw.get("rc", {})
+            values["applied_to"] = "".join(tags.add("", client, minute, 1) for client, minute in applied_to.items())
+        ratings, client_ratings = values.setdefault("ratings", {}), values.setdefault("client_ratings", {})
         for contract, rater in raw.get("rr", {}).items():
             if contract in ratings:
                 client_ratings[contract] = [ratings.pop(contract), rater]
-        return cls(
-            applied=raw.get("a", {}),
-            msg_minutes=raw.get("mm", []),
-            msg_recent=raw.get("mr", []),
-            proposal_buckets=raw.get("pb", []),
-            contacts=raw.get("c", {}),
-            applied_to=applied_to,
-            firsts=raw.get("fm", {}),
-            first_seen=raw.get("fs"),
-            first_horizon=raw.get("fz"),
-            first_crossed=raw.get("fx", {}),
-            answered_cold=raw.get("ac", {}),
-            scores=raw.get("s", {}),
-            escalated=raw.get("e", {}),
-            bands=raw.get("b", {}),
-            evidence=raw.get("v", {}),
-            rooms=raw.get("r", {}),
-            proposals=raw.get("p", []),
-            requests=raw.get("q", {}),
-            ratings=ratings,
-            disputes=raw.get("d", {}),
-            client_ratings=client_ratings,
-            client_disputes=raw.get("dc", {}),
-            standing=raw.get("sd", {}),
-            streaks=raw.get("u", {}),
-            findings=raw.get("l", {}),
-            parties=raw.get("pt", {}),
-            kin=raw.get("k", {}),
-            graph=raw.get("rg", {}),
-            sightings=raw.get("g", {}),
-        )
+        return cls(**values)
 
     def remember_contact(self, recipient: str, minute: int) -> bool:
         """Record a message to `recipient`; True when it is the first one remembered."""

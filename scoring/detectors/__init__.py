@@ -1,1 +1,3 @@
-"""Detectors: functions of (state, event, rule) that update the state and return signals."""
+"""Detectors, one module each: a module declares `DETECTORS` (`scoring.detector`) and is found by
+`scoring.registry`. Its handlers are functions of (state, event, rule, at) that update the state
+and return signals, or the subject events the event tells other accounts."""

@@ -8,16 +8,16 @@ buckets kept for an hour, so it slides by the minute.
 from __future__ import annotations
 
 from scoring import windows
+from scoring.detector import NOWHERE, At, Detector, DetectorRule, Param
 from scoring.detectors.rates import HOUR_MS, MINUTE_MS, over_limits
 from scoring.records import Message
-from scoring.rules import DetectorRule
 from scoring.signals import Counter, Signal
 from scoring.state import AccountState
 
 MAX_KEPT = 64  # message times kept for the minute window: a limit above 63 could not be seen
 
 
-def detect(state: AccountState, event: Message, rule: DetectorRule | None) -> list[Signal]:
+def detect(state: AccountState, event: Message, rule: DetectorRule | None, at: At = NOWHERE) -> list[Signal]:
     """Count the message; signal once when a window first goes over its limit."""
     windows.add(state.msg_minutes, event.ts, MINUTE_MS, HOUR_MS)
     limit = min(int(rule.param("per_minute")), MAX_KEPT - 1) if rule is not None else 0
@@ -36,3 +36,9 @@ def detect(state: AccountState, event: Message, rule: DetectorRule | None) -> li
 
 def _reason(count: int, words: str, limit: int) -> str:
     return f"sent {count} messages within {words} (limit {limit})"
+
+
+DETECTORS = (
+    Detector("message_burst", "spam_scam", rank=10, params=(Param("per_minute"), Param("per_hour")),
+             state=("msg_minutes", "msg_recent"), finds={"message": detect}),
+)

@@ -4,14 +4,14 @@ or to letters several other accounts sent (a farm: one letter, many accounts).""
 from __future__ import annotations
 
 from scoring import sketch
+from scoring.detector import NOWHERE, At, Detector, DetectorRule, Param
 from scoring.letters import LetterMatch
 from scoring.records import Proposal
-from scoring.rules import DetectorRule
 from scoring.signals import Counter, Signal
 from scoring.state import AccountState
 
 
-def detect(state: AccountState, event: Proposal, rule: DetectorRule | None) -> list[Signal]:
+def detect(state: AccountState, event: Proposal, rule: DetectorRule | None, at: At = NOWHERE) -> list[Signal]:
     """Compare with the sender's recent proposals to other jobs; remember this one."""
     current = sketch.sketch(event.cover_letter)
     matches = []
@@ -49,10 +49,11 @@ HOUR_MS = 3_600_000
 DAY_MS = 86_400_000
 
 
-def detect_farm(state: AccountState, event: Proposal, matches: tuple[LetterMatch, ...],
-                rule: DetectorRule | None) -> list[Signal]:
-    """Other accounts sent nearly the same letter within the window; signalled at most once a day."""
-    if rule is None:
+def detect_farm(state: AccountState, event: Proposal, rule: DetectorRule | None, at: At) -> list[Signal]:
+    """Other accounts sent nearly the same letter within the window (`at.letters`, the
+    cover-letter index's matches); signalled at most once a day."""
+    matches = at.letters
+    if rule is None or matches is None:
         return []
     floor, window = rule.param("similarity"), rule.param("window_hours") * HOUR_MS
     best: dict[str, LetterMatch] = {}
@@ -76,3 +77,13 @@ def detect_farm(state: AccountState, event: Proposal, matches: tuple[LetterMatch
             counters=(Counter("other_accounts_same_letter", len(best), int(window // 1000), minimum),),
         )
     ]
+
+
+DETECTORS = (
+    Detector("repeated_cover_letter", "spam_scam", rank=30,
+             params=(Param("similarity", at_most=1.0), Param("min_matches")),
+             state=("proposals",), finds={"proposal": detect}),
+    Detector("cover_letter_farm", "spam_scam", rank=50,
+             params=(Param("similarity", at_most=1.0), Param("min_accounts"), Param("window_hours")),
+             finds={"proposal": detect_farm}),
+)

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from scoring.detector import NOWHERE, At, Detector, DetectorRule, Param
 from scoring.detectors.rates import DAY_MS, MINUTE_MS, WINDOWS
 from scoring.records import Message, Proposal, SubjectEvent
-from scoring.rules import DetectorRule
 from scoring.signals import Counter, Signal
 from scoring.state import MAX_AWAITING, MAX_FIRSTS, AccountState
 
@@ -35,16 +35,19 @@ RETAIN_MS = 2 * DAY_MS  # cold first messages kept this long before the newest s
 APPLIED = "applied"  # a first message's answer: the recipient had applied to the sender's jobs
 
 
-def on_message(state: AccountState, event: Message) -> None:
+def on_message(state: AccountState, event: Message, rule: DetectorRule | None = None,
+               at: At = NOWHERE) -> list[Signal]:
     """Remember the recipient; a first message awaits the recipient's answer (its reply notice,
-    derived before this, asked for it)."""
+    derived before this, asked for it). Nothing is found before the answers come."""
     if state.remember_contact(event.recipient_id, event.ts // MINUTE_MS) and event.recipient_id not in state.firsts:
         state.firsts[event.recipient_id] = [event.ts, AWAITING, event.event_id]
         state.first_seen = event.ts if state.first_seen is None else max(state.first_seen, event.ts)
         _forget_old(state)
+    return []
 
 
-def on_proposal(state: AccountState, event: Proposal) -> list[SubjectEvent]:
+def on_proposal(state: AccountState, event: Proposal, rule: DetectorRule | None = None,
+                at: At = NOWHERE) -> list[SubjectEvent]:
     """The freelancer applied to a job of `client_id`: a first message from that client at or after
     this answers it. One answered cold already, though made after this, is corrected."""
     state.remember_application(event.client_id, event.ts)
@@ -55,7 +58,8 @@ def on_proposal(state: AccountState, event: Proposal) -> list[SubjectEvent]:
     return [_answer(answered[1], answered[0], event.client_id, event.freelancer_id, "", APPLIED)]
 
 
-def on_first_message(state: AccountState, event: SubjectEvent) -> list[SubjectEvent]:
+def on_first_message(state: AccountState, event: SubjectEvent, rule: DetectorRule | None = None,
+                     at: At = NOWHERE) -> list[SubjectEvent]:
     """The recipient's side of a first message's reply notice: whether it had applied to the
     sender's jobs by then, back to the sender."""
     if event.detail != "first":
@@ -70,7 +74,7 @@ def _answer(message: str, ts: int, sender: str, recipient: str, room: str, detai
     return SubjectEvent(message, ts, "cold", sender, "unknown", "", recipient, room_id=room, detail=detail)
 
 
-def on_cold(state: AccountState, event: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
+def on_cold(state: AccountState, event: SubjectEvent, rule: DetectorRule | None, at: At = NOWHERE) -> list[Signal]:
     """A recipient's answer to the first message `event_id` (once, however often it is
     delivered), or its correction to "applied"; the limits this completes the count of."""
     entry = state.firsts.get(event.other_id)
@@ -150,3 +154,13 @@ def _forget_old(state: AccountState) -> None:
 def _oldest(state: AccountState) -> int | None:
     """The time at or before which first messages are no longer kept."""
     return None if state.first_seen is None else state.first_seen - RETAIN_MS
+
+
+DETECTORS = (
+    Detector(
+        "first_message_fanout", "spam_scam", rank=20, params=(Param("per_hour"), Param("per_day")),
+        state=("contacts", "applied_to", "firsts", "first_seen", "first_horizon", "first_crossed", "answered_cold"),
+        finds={"message": on_message, "subject.cold": on_cold},
+        tells={"proposal": on_proposal, "subject.replied": on_first_message},
+    ),
+)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from scoring.detector import NOWHERE, At, Detector, DetectorRule, Param
 from scoring.records import Feedback
-from scoring.rules import DetectorRule
 from scoring.signals import Counter, Signal
 from scoring.state import AccountState
 
 WEEK_MS = 7 * 86_400_000
 
 
-def detect(state: AccountState, event: Feedback, rule: DetectorRule | None) -> list[Signal]:
+def detect(state: AccountState, event: Feedback, rule: DetectorRule | None, at: At = NOWHERE) -> list[Signal]:
     """Count a request on its contract; signal when the week's count first goes over the limit."""
     count = state.count_request(event.contract_id, event.ts, WEEK_MS)
     if rule is None:
@@ -32,3 +32,9 @@ def detect(state: AccountState, event: Feedback, rule: DetectorRule | None) -> l
             counters=(Counter("feedback_requests_per_contract", count, WEEK_MS // 1000, limit),),
         )
     ]
+
+
+DETECTORS = (
+    Detector("feedback_requests", "feedback_manipulation", rank=60, params=(Param("per_contract_per_week"),),
+             state=("requests",), finds={"feedback.request": detect}),
+)

@@ -21,10 +21,9 @@ Direct contracts are exempt: they do not feed profile metrics.
 
 from __future__ import annotations
 
+from scoring.detector import NOWHERE, At, Detector, DetectorRule
 from scoring.detectors.linked import fingerprint_words, linked_accounts, notify
-from scoring.links import LinkView
 from scoring.records import AccountEvent, ContractEvent, Feedback, SubjectEvent
-from scoring.rules import DetectorRule
 from scoring.signals import Counter, Signal
 from scoring.state import AccountState
 
@@ -32,11 +31,12 @@ OTHER_ROLE = {"client": "freelancer", "freelancer": "client"}
 CONTRACT_STEPS = ("offer", "hire", "end", "dispute")  # an invite alone is no contract
 
 
-def on_account(state: AccountState, event: AccountEvent, view: LinkView, rule: DetectorRule | None) -> list[Signal]:
-    """Counterparts of the other role linked to the account for the first time; signalled for those
-    it already had a contract with."""
-    other = OTHER_ROLE.get(view.role)
-    if rule is None or other is None:
+def on_account(state: AccountState, event: AccountEvent, rule: DetectorRule | None, at: At) -> list[Signal]:
+    """Counterparts of the other role linked to the account for the first time (`at.links`);
+    signalled for those it already had a contract with."""
+    view = at.links
+    other = None if view is None else OTHER_ROLE.get(view.role)
+    if rule is None or view is None or other is None:
         return []
     links = linked_accounts(view.with_later(), other)
     signals = []
@@ -46,17 +46,18 @@ def on_account(state: AccountState, event: AccountEvent, view: LinkView, rule: D
     return signals
 
 
-def counterpart_notices(state: AccountState, event: AccountEvent, view: LinkView,
-                        rule: DetectorRule | None) -> list[SubjectEvent]:
+def counterpart_notices(state: AccountState, event: AccountEvent, rule: DetectorRule | None,
+                        at: At) -> list[SubjectEvent]:
     """A `linked_counterpart` subject event for each counterpart linked for the first time, so
     that it knows of the link as well."""
-    other = OTHER_ROLE.get(view.role)
-    if rule is None or other is None:
+    view = at.links
+    other = None if view is None else OTHER_ROLE.get(view.role)
+    if rule is None or view is None or other is None:
         return []
     return notify(state, event, view, other, "ffn", "linked_counterpart")
 
 
-def on_linked(state: AccountState, event: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
+def on_linked(state: AccountState, event: SubjectEvent, rule: DetectorRule | None, at: At = NOWHERE) -> list[Signal]:
     """A counterpart's account event linked this account to it."""
     other = OTHER_ROLE.get(event.subject_role)
     if rule is None or other is None or not state.link_kin(event.other_id, event.detail):
@@ -64,7 +65,8 @@ def on_linked(state: AccountState, event: SubjectEvent, rule: DetectorRule | Non
     return _completed(state, event.other_id, event.event_id, event.ts, rule, other)
 
 
-def on_contract(state: AccountState, event: ContractEvent, rule: DetectorRule | None) -> list[Signal]:
+def on_contract(state: AccountState, event: ContractEvent, rule: DetectorRule | None,
+                at: At = NOWHERE) -> list[Signal]:
     """A contract step this account took with its counterpart."""
     if rule is None or event.type not in CONTRACT_STEPS:
         return []
@@ -74,7 +76,8 @@ def on_contract(state: AccountState, event: ContractEvent, rule: DetectorRule | 
                      "freelancer" if hired else "client")
 
 
-def on_rating_given(state: AccountState, event: Feedback, rule: DetectorRule | None) -> list[Signal]:
+def on_rating_given(state: AccountState, event: Feedback, rule: DetectorRule | None,
+                    at: At = NOWHERE) -> list[Signal]:
     """A rating this account gave on a contract (direct contracts excepted)."""
     if rule is None or event.kind != "rating" or event.direct_contract:
         return []
@@ -82,7 +85,8 @@ def on_rating_given(state: AccountState, event: Feedback, rule: DetectorRule | N
                      OTHER_ROLE.get(event.from_role, "counterpart"))
 
 
-def on_rating_received(state: AccountState, event: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
+def on_rating_received(state: AccountState, event: SubjectEvent, rule: DetectorRule | None,
+                       at: At = NOWHERE) -> list[Signal]:
     """A rating this account received (re-keyed from the rater's partition)."""
     if rule is None or event.kind != "rated":
         return []
@@ -108,3 +112,13 @@ def _completed(state: AccountState, other: str, event_id: str, ts: int, rule: De
     reason = f"{link}, and had contract {contract} with it: possible friends-and-family feedback"
     counters = (Counter("linked_counterparts_with_contracts", 1, 0, 1),)
     return [Signal(rule.policy, f"{rule.name}.linked_contract", rule.weight, reason, event_id, ts, counters)]
+
+
+DETECTORS = (
+    Detector(
+        "friends_family", "feedback_manipulation", rank=90, state=("parties", "kin"),
+        finds={"account": on_account, "subject.linked_counterpart": on_linked, "contract": on_contract,
+               "feedback.rating": on_rating_given, "subject.rated": on_rating_received},
+        tells={"account": counterpart_notices},
+    ),
+)

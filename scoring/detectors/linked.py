@@ -25,9 +25,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from scoring.detector import NOWHERE, At, Detector, DetectorRule, Param
 from scoring.links import LinkView, SharedFingerprint
 from scoring.records import AccountEvent, SubjectEvent
-from scoring.rules import DetectorRule
 from scoring.signals import Counter, Signal
 from scoring.state import AccountState
 
@@ -88,12 +88,12 @@ def _accounts(accounts: Iterable[str]) -> str:
     return f"{noun} {', '.join(names[:SHOWN])}{more}"
 
 
-def detect(state: AccountState, event: AccountEvent, view: LinkView | None,
-           rule: DetectorRule | None) -> list[Signal]:
+def detect(state: AccountState, event: AccountEvent, rule: DetectorRule | None, at: At = NOWHERE) -> list[Signal]:
     """Findings are signalled when they are new: a link to an account not named before, a
     spread of logins not signalled in the last day. Each login of a known duplicate would
     otherwise add the same evidence again. The spread comes from the account's own state; links
-    from the view, which the index gives only when the event may reveal one."""
+    from the view (`at.links`), which the index gives only when the event may reveal one."""
+    view = at.links
     if rule is None:
         return []
     used = (f"c:{event.country}" if event.country else "", f"d:{event.device_fp}" if event.device_fp else "")
@@ -105,9 +105,10 @@ def detect(state: AccountState, event: AccountEvent, view: LinkView | None,
     ]
 
 
-def notices(state: AccountState, event: AccountEvent, view: LinkView, rule: DetectorRule | None) -> list[SubjectEvent]:
+def notices(state: AccountState, event: AccountEvent, rule: DetectorRule | None, at: At) -> list[SubjectEvent]:
     """A `linked_duplicate` subject event for each freelancer account linked for the first time."""
-    if rule is None or view.role != "freelancer":
+    view = at.links
+    if rule is None or view is None or view.role != "freelancer":
         return []
     return notify(state, event, view, "freelancer", "dupn", "linked_duplicate", household=False)
 
@@ -126,7 +127,7 @@ def notify(state: AccountState, event: AccountEvent, view: LinkView, role: str, 
     ]
 
 
-def on_notice(state: AccountState, event: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
+def on_notice(state: AccountState, event: SubjectEvent, rule: DetectorRule | None, at: At = NOWHERE) -> list[Signal]:
     """Another freelancer account's event linked this one to it; signalled unless known already."""
     if rule is None or not state.new_links("dup", [event.other_id], event.ts):
         return []
@@ -161,3 +162,12 @@ def _signal(rule: DetectorRule, event: AccountEvent, finding: str, reason: str,
             counters: tuple[Counter, ...]) -> Signal:
     return Signal(rule.policy, f"{rule.name}.{finding}", rule.weight, reason, event.event_id, event.ts,
                   counters)
+
+
+DETECTORS = (
+    Detector(
+        "duplicate_account", "duplicate_account", rank=80,
+        params=(Param("min_countries_24h"), Param("min_devices_24h")), state=("sightings",),
+        finds={"account": detect, "subject.linked_duplicate": on_notice}, tells={"account": notices},
+    ),
+)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from scoring import windows
-from scoring.rules import DetectorRule
+from scoring.detector import Detector, DetectorRule
 from scoring.signals import Counter, Signal
 from scoring.windows import Buckets
 
 MINUTE_MS = 60_000
 HOUR_MS = 3_600_000
 DAY_MS = 86_400_000
+DETECTORS: tuple[Detector, ...] = ()  # helpers of burst, fanout and proposal_rate: no rule of its own
 # window parameter in the rules -> (its length, its name in a reason)
 WINDOWS = {"per_minute": (MINUTE_MS, "1 min"), "per_hour": (HOUR_MS, "an hour"), "per_day": (DAY_MS, "a day")}
 

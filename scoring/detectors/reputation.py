@@ -21,25 +21,28 @@ signals nothing.
 
 from __future__ import annotations
 
+from scoring.detector import NOWHERE, At, Detector, DetectorRule, Param
 from scoring.records import SubjectEvent
-from scoring.rules import DetectorRule
 from scoring.signals import Counter, Signal
 from scoring.state import AccountState
 
 HALF_STAR = 0.5  # a client's shrunk average this much lower than when signalled is signalled again
 
 
-def detect(
-    state: AccountState,
-    event: SubjectEvent,
-    low_quality: DetectorRule | None,
-    client_risk: DetectorRule | None,
-) -> list[Signal]:
-    if not state.record_reputation(event):
+def detect_low_quality(state: AccountState, event: SubjectEvent, rule: DetectorRule | None,
+                       at: At = NOWHERE) -> list[Signal]:
+    """A rating or dispute received other than as a client."""
+    if event.subject_role == "client" or not state.record_reputation(event):
         return []
-    if event.subject_role == "client":
-        return _client_risk(state, event, client_risk)
-    return _low_quality(state, event, low_quality)
+    return _low_quality(state, event, rule)
+
+
+def detect_client_risk(state: AccountState, event: SubjectEvent, rule: DetectorRule | None,
+                       at: At = NOWHERE) -> list[Signal]:
+    """A rating or dispute received as a client."""
+    if event.subject_role != "client" or not state.record_reputation(event):
+        return []
+    return _client_risk(state, event, rule)
 
 
 def _standing(state: AccountState, rule: DetectorRule, now: list[int] | None, step: list[int]) -> bool:
@@ -115,3 +118,15 @@ def _client_counters(rule: DetectorRule, raters: int, shrunk: float, disputes: i
 
 def _signal(rule: DetectorRule, ev: SubjectEvent, reason: str, counters: tuple[Counter, ...]) -> Signal:
     return Signal(rule.policy, rule.name, rule.weight, reason, ev.event_id, ev.ts, counters)
+
+
+RECEIVED = ("subject.rated", "subject.disputed")
+DETECTORS = (
+    Detector("low_quality", "low_quality", rank=70, params=(Param("min_low"), Param("min_low_share", at_most=1.0)),
+             state=("ratings", "disputes", "standing"), finds=dict.fromkeys(RECEIVED, detect_low_quality)),
+    Detector("client_risk", "client_risk", rank=70,
+             params=(Param("min_raters"), Param("prior_mean"), Param("prior_weight"), Param("max_average"),
+                     Param("min_disputes")),
+             state=("client_ratings", "client_disputes", "standing"),
+             finds=dict.fromkeys(RECEIVED, detect_client_risk)),
+)

@@ -22,24 +22,18 @@ have no edge both in and out, and send nothing.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from scoring.detector import NOWHERE, At, Detector, DetectorRule, Found, Param
 from scoring.detectors.rates import DAY_MS
 from scoring.records import Feedback, SubjectEvent
-from scoring.rules import DetectorRule
 from scoring.signals import Counter, Signal
 from scoring.state import AccountState
 
 SEP = "\t"  # between the accounts and contracts of a path (ids hold no control characters)
 
 
-@dataclass(slots=True)
-class Found:
-    signals: list[Signal] = field(default_factory=list)
-    forwards: list[SubjectEvent] = field(default_factory=list)
-
-
-def on_event(state: AccountState, event: object, rule: DetectorRule | None) -> Found:
+def on_event(state: AccountState, event: object, rule: DetectorRule | None, at: At = NOWHERE) -> Found:
     """The rating graph's share of an event: ratings given and received, probes, ring notices."""
     if rule is None:
         return Found()
@@ -130,3 +124,13 @@ def _probe_event(event_id: str, ts: int, to: str, path: list[str]) -> SubjectEve
 def _notice(event_id: str, ts: int, to: str, loop: list[str]) -> SubjectEvent:
     origin = event_id.split("~", 1)[0]
     return SubjectEvent(f"{origin}~ring~{to}", ts, "ring", to, "unknown", "", loop[-2], detail=SEP.join(loop))
+
+
+DETECTORS = (
+    Detector(
+        "rating_ring", "feedback_manipulation", rank=100,
+        params=(Param("max_accounts"), Param("min_stars"), Param("window_days")), state=("graph",),
+        tells={"feedback.rating": on_event, "subject.rated": on_event, "subject.ring_probe": on_event,
+               "subject.ring": on_event},
+    ),
+)

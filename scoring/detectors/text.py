@@ -9,17 +9,19 @@ threshold needs another.
 
 from __future__ import annotations
 
-from scoring.rules import DetectorRule, Rules
+from scoring.detector import At, Detector, DetectorRule, RuleBook
+from scoring.records import AccountEvent, Feedback, Message, Proposal
 from scoring.signals import Signal, Span, TextRef
+from scoring.state import AccountState
 from scoring.text import TextContext, detect_text
 from scoring.text.explain import quote
-from scoring.text.families import PREFIX, WORDING_FAMILY
+from scoring.text.families import PREFIX, RULES, WORDING_FAMILY
 
 MAX_EXAMPLE_CHARS = 500  # of the text kept with the evidence, for reviewers and retraining
 MAX_SPAN_CHARS = 200  # of a span's text quoted in the evidence
 
 
-def _rule(detector: str, policy: str, rules: Rules) -> tuple[str, DetectorRule | None]:
+def _rule(detector: str, policy: str, rules: RuleBook) -> tuple[str, DetectorRule | None]:
     """The rule a hit counts under: its family's, or, when that one is off, its policy's wording
     rule (the model still flagged the text)."""
     family, _, _pattern = detector.partition(".")
@@ -39,7 +41,7 @@ def excerpt(text: str, spans: tuple[tuple[int, int], ...]) -> str:
     return text[lo : lo + MAX_EXAMPLE_CHARS]
 
 
-def detect(text: str, context: TextContext, event_id: str, ts: int, rules: Rules) -> list[Signal]:
+def detect(text: str, context: TextContext, event_id: str, ts: int, rules: RuleBook) -> list[Signal]:
     """Signals for each flagged policy whose family rule runs."""
     if not text or not rules.text_enabled:
         return []
@@ -62,3 +64,42 @@ def detect(text: str, context: TextContext, event_id: str, ts: int, rules: Rules
             text=TextRef(context.kind, excerpt(text, hit.spans), model.version),
         ))
     return signals
+
+
+# The handlers: each event's text, with what is known of it beyond its characters. A family
+# of rules, they get no rule of their own (`at.rules` has them all).
+
+
+def on_message(state: AccountState, event: Message, rule: DetectorRule | None, at: At) -> list[Signal]:
+    """A message, read with the last ones of its room (a detail split across messages); contact
+    details are allowed on an active contract and between accounts the rules relate."""
+    allowed = event.contract_stage == "active" or at.rules.contact_allowed(event.sender_id, event.recipient_id)
+    context = TextContext(kind="message", contact_allowed=allowed, direct_contract=event.direct_contract,
+                          previous=state.room_tail(event.room_id))
+    signals = detect(event.text, context, event.event_id, event.ts, at.rules)
+    state.push_room_text(event.room_id, event.text)
+    return signals
+
+
+def on_proposal(state: AccountState, event: Proposal, rule: DetectorRule | None, at: At) -> list[Signal]:
+    return detect(event.cover_letter, TextContext(kind="proposal"), event.event_id, event.ts, at.rules)
+
+
+def on_feedback(state: AccountState, event: Feedback, rule: DetectorRule | None, at: At) -> list[Signal]:
+    context = TextContext(kind="feedback", direct_contract=event.direct_contract)
+    return detect(event.comment, context, event.event_id, event.ts, at.rules)
+
+
+def on_account(state: AccountState, event: AccountEvent, rule: DetectorRule | None, at: At) -> list[Signal]:
+    if not event.profile_text:
+        return []
+    return detect(event.profile_text, TextContext(kind="profile"), event.event_id, event.ts, at.rules)
+
+
+DETECTORS = (
+    Detector(
+        "text", "", rank=120, family=RULES, state=("rooms",),
+        finds={"message": on_message, "proposal": on_proposal, "feedback.rating": on_feedback,
+               "feedback.request": on_feedback, "account": on_account},
+    ),
+)

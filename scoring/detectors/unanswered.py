@@ -16,8 +16,8 @@ one ended. Work updates on an active contract to a quiet counterpart are the job
 
 from __future__ import annotations
 
+from scoring.detector import NOWHERE, At, Detector, DetectorRule, Param
 from scoring.records import Message, SubjectEvent
-from scoring.rules import DetectorRule
 from scoring.signals import Counter, Signal
 from scoring.state import AccountState
 
@@ -25,7 +25,8 @@ DAY_MS = 86_400_000
 MINUTE_MS = 60_000
 
 
-def on_message(state: AccountState, event: Message, rule: DetectorRule | None) -> list[SubjectEvent]:
+def on_message(state: AccountState, event: Message, rule: DetectorRule | None,
+               at: At = NOWHERE) -> list[SubjectEvent]:
     """Count the message in the streak to its recipient; a streak reaching the thresholds is
     sent to the recipient to check."""
     if event.contract_stage == "active":
@@ -42,7 +43,8 @@ def on_message(state: AccountState, event: Message, rule: DetectorRule | None) -
                          event.sender_id, room_id=event.room_id, count=count, days=days, since_ts=since)]
 
 
-def on_check(state: AccountState, event: SubjectEvent) -> list[SubjectEvent]:
+def on_check(state: AccountState, event: SubjectEvent, rule: DetectorRule | None = None,
+             at: At = NOWHERE) -> list[SubjectEvent]:
     """The recipient's side: unanswered unless it wrote to the sender since the streak began.
     If it did, its answer is a reply notice, which ends the sender's streak (the notice of that
     reply may never have been sent: notices go once per conversational turn)."""
@@ -56,7 +58,8 @@ def on_check(state: AccountState, event: SubjectEvent) -> list[SubjectEvent]:
                          since_ts=event.since_ts)]
 
 
-def on_unanswered(state: AccountState, event: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
+def on_unanswered(state: AccountState, event: SubjectEvent, rule: DetectorRule | None,
+                  at: At = NOWHERE) -> list[Signal]:
     """The sender's side: the recipient confirmed the streak went unanswered. Signals once per
     streak: a copy of the answer (the check or the answer re-delivered, each re-keyed with a new
     offset) finds the streak confirmed already, and a streak that a reply ended meanwhile is not
@@ -80,6 +83,17 @@ def on_unanswered(state: AccountState, event: SubjectEvent, rule: DetectorRule |
     ]
 
 
-def on_reply(state: AccountState, event: SubjectEvent) -> None:
+def on_reply(state: AccountState, event: SubjectEvent, rule: DetectorRule | None = None,
+             at: At = NOWHERE) -> list[Signal]:
     """The recipient (`other_id`) spoke to this account: the streak to them ends."""
     state.end_streak(event.other_id, event.ts)
+    return []
+
+
+DETECTORS = (
+    Detector(
+        "unanswered_messages", "harassment", rank=110, params=(Param("min_messages"), Param("min_days")),
+        state=("streaks",), finds={"subject.replied": on_reply, "subject.unanswered": on_unanswered},
+        tells={"message": on_message, "subject.unanswered_check": on_check},
+    ),
+)

@@ -38,7 +38,6 @@ class TextContext:
     """What the caller knows about the text beyond its characters."""
 
     kind: str = "message"
-    contract_active: bool = False
     contact_allowed: bool = False
     direct_contract: bool = False
     previous: tuple[str, ...] = ()

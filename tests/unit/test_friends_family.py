@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from scoring.detector import At
 from scoring.detectors import friends_family
 from scoring.records import ContractEvent, Feedback, SubjectEvent
 from scoring.rules import DetectorRule
@@ -53,7 +54,7 @@ def run(links, steps, order="link_first"):
         elif isinstance(ev, SubjectEvent):
             signals += friends_family.on_rating_received(state, ev, RULE)
         else:
-            signals += friends_family.on_account(state, ev, view_of(views, ev), RULE)
+            signals += friends_family.on_account(state, ev, RULE, At(view=view_of(views, ev)))
         raw = json.loads(json.dumps(state.to_dict()))
     return signals
 
@@ -93,7 +94,7 @@ def test_a_household_link_counts_between_a_client_and_a_freelancer():
     logins = [dataclasses.replace(ev, family_fp="fam") for ev in logins]
     views = observe(logins)
     state = AccountState()
-    assert friends_family.on_account(state, logins[1], view_of(views, logins[1]), RULE) == []
+    assert friends_family.on_account(state, logins[1], RULE, At(view=view_of(views, logins[1]))) == []
     found = friends_family.on_contract(state, contract("hire", 2), RULE)
     assert len(found) == 1 and "surname and home location" in found[0].reason
 
@@ -101,7 +102,7 @@ def test_a_household_link_counts_between_a_client_and_a_freelancer():
 def test_signals_once_per_pair():
     state = AccountState()
     logins = [login(0, "f1", device="d1"), login(1, "c1", "client", device="d1")]
-    friends_family.on_account(state, logins[1], observe(logins)["c1-1"], RULE)
+    friends_family.on_account(state, logins[1], RULE, At(view=observe(logins)["c1-1"]))
     assert len(friends_family.on_contract(state, contract("hire", 2), RULE)) == 1
     assert friends_family.on_rating_given(state, rating(30), RULE) == []
     assert friends_family.on_contract(state, contract("hire", 2), RULE) == []  # re-delivered
@@ -110,9 +111,10 @@ def test_signals_once_per_pair():
 def test_two_clients_on_one_device_are_not_friends_and_family():
     events = [login(0, "c1", "client", device="d1"), login(1, "c2", "client", device="d1")]
     views = observe(events)
-    assert [s for ev in events for s in friends_family.on_account(AccountState(), ev, view_of(views, ev), RULE)] == []
+    assert [s for ev in events
+            for s in friends_family.on_account(AccountState(), ev, RULE, At(view=view_of(views, ev)))] == []
     assert [n for ev in events
-            for n in friends_family.counterpart_notices(AccountState(), ev, view_of(views, ev), RULE)] == []
+            for n in friends_family.counterpart_notices(AccountState(), ev, RULE, At(view=view_of(views, ev)))] == []
 
 
 def test_without_rule_nothing_happens():
@@ -132,7 +134,7 @@ def test_the_counterpart_learns_of_a_link_only_the_later_signup_reveals():
     views = observe(events)
     states = {"c1": AccountState(), "f1": AccountState()}
     notices = [n for ev in events for n in friends_family.counterpart_notices(
-        states[ev.account_id], ev, view_of(views, ev), RULE)]
+        states[ev.account_id], ev, RULE, At(view=view_of(views, ev)))]
     assert [(n.kind, n.subject_id, n.subject_role, n.other_id) for n in notices] == [
         ("linked_counterpart", "c1", "client", "f1")]  # once, although f1 logs in again
     assert notices[0].detail == "payment instrument pay-1" and notices[0].event_id == "f1-1~linked_counterpart~c1"
@@ -151,9 +153,10 @@ def test_a_counterpart_that_found_the_link_itself_keeps_one_finding():
     f1, c1 = login(1, "f1", device="d1"), login(0, "c1", "client", device="d1")
     assert observe([f1], index=index) == {}
     state = AccountState()
-    friends_family.on_account(state, c1, observe([c1], index=index)[c1.event_id], RULE)
+    friends_family.on_account(state, c1, RULE, At(view=observe([c1], index=index)[c1.event_id]))
     assert list(state.kin) == ["f1"]
-    notices = friends_family.counterpart_notices(AccountState(), f1, observe([f1], index=index)[f1.event_id], RULE)
+    notices = friends_family.counterpart_notices(AccountState(), f1, RULE,
+                                                 At(view=observe([f1], index=index)[f1.event_id]))
     assert [n.subject_id for n in notices] == ["c1"]
     assert friends_family.on_linked(state, notices[0], RULE) == []
     assert len(friends_family.on_contract(state, contract("hire", 2), RULE)) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 from scoring import sketch
+from scoring.detector import At
 from scoring.detectors import cover_letters
 from scoring.letters import LetterMatch
 from scoring.records import Proposal
@@ -78,21 +79,21 @@ def matches(*pairs: tuple[str, float], ts: int = 0) -> tuple[LetterMatch, ...]:
 def test_farm_needs_enough_other_accounts_above_the_floor_within_the_window():
     event = proposal(9, "f9", FARM, ts=10 * HOUR)
     near = matches(("f1", 0.97), ("f2", 0.95), ("f3", 0.93))
-    found = cover_letters.detect_farm(AccountState(), event, near, RULE)
+    found = cover_letters.detect_farm(AccountState(), event, RULE, At(view=near))
     assert len(found) == 1 and "3 other accounts" in found[0].reason and "f1 (q-f1, 0.97)" in found[0].reason
-    assert cover_letters.detect_farm(AccountState(), event, near[:2], RULE) == []
-    assert cover_letters.detect_farm(AccountState(), event, near[:2] + matches(("f4", 0.85)), RULE) == []
+    assert cover_letters.detect_farm(AccountState(), event, RULE, At(view=near[:2])) == []
+    assert cover_letters.detect_farm(AccountState(), event, RULE, At(view=near[:2] + matches(("f4", 0.85)))) == []
     old = event.ts - 200 * HOUR
-    assert cover_letters.detect_farm(AccountState(), event, matches(("f1", 1), ("f2", 1), ("f3", 1), ts=old),
-                                     RULE) == []
-    assert cover_letters.detect_farm(AccountState(), event, near, None) == []
+    assert cover_letters.detect_farm(AccountState(), event, RULE,
+                                     At(view=matches(("f1", 1), ("f2", 1), ("f3", 1), ts=old))) == []
+    assert cover_letters.detect_farm(AccountState(), event, None, At(view=near)) == []
 
 
 def test_farm_is_signalled_once_a_day():
     state, near = AccountState(), matches(("f1", 0.97), ("f2", 0.95), ("f3", 0.93))
-    first = cover_letters.detect_farm(state, proposal(1, "f9", FARM, ts=0), near, RULE)
-    again = cover_letters.detect_farm(state, proposal(2, "f9", FARM, ts=HOUR), near, RULE)
-    later = cover_letters.detect_farm(state, proposal(3, "f9", FARM, ts=25 * HOUR), near, RULE)
+    first = cover_letters.detect_farm(state, proposal(1, "f9", FARM, ts=0), RULE, At(view=near))
+    again = cover_letters.detect_farm(state, proposal(2, "f9", FARM, ts=HOUR), RULE, At(view=near))
+    later = cover_letters.detect_farm(state, proposal(3, "f9", FARM, ts=25 * HOUR), RULE, At(view=near))
     assert (len(first), len(again), len(later)) == (1, 0, 1)
 
 

@@ -5,6 +5,7 @@ import dataclasses
 
 import pytest
 
+from scoring.detector import At
 from scoring.detectors import linked
 from scoring.links import LinkedAccount, LinkView, SharedFingerprint
 from scoring.records import AccountEvent
@@ -54,7 +55,8 @@ def run(events, batch=1000):
     views = observe(events, batch)
     states: dict[str, AccountState] = {}
     return [(ev.account_id, s) for ev in events
-            for s in linked.detect(states.setdefault(ev.account_id, AccountState()), ev, views.get(ev.event_id), RULE)]
+            for s in linked.detect(states.setdefault(ev.account_id, AccountState()), ev, RULE,
+                                   At(view=views.get(ev.event_id)))]
 
 
 FREELANCERS = [f"f{i:05d}" for i in range(12)]
@@ -176,7 +178,7 @@ def test_an_account_read_first_but_first_seen_later_is_told_not_shown():
     view = observe([earlier_signup], 10, index)["f1-0"]
     assert view.shared == ()
     assert [(s.kind, [a.account_id for a in s.accounts]) for s in view.later] == [("payment", ["f2"])]
-    notices = linked.notices(AccountState(), earlier_signup, view, RULE)
+    notices = linked.notices(AccountState(), earlier_signup, RULE, At(view=view))
     assert [(n.subject_id, n.other_id) for n in notices] == [("f2", "f1")]
 
 
@@ -207,7 +209,8 @@ def test_link_forgotten_after_ttl_in_event_time():
 def test_no_rule_no_signal():
     view = LinkView("f1", "freelancer", (SharedFingerprint("device", "d", (LinkedAccount("f2", "freelancer"),)),))
     state = AccountState()
-    assert [linked.detect(state, login(i, "f1", country=c), view, None) for i, c in enumerate("ABCD")] == [[]] * 4
+    found = [linked.detect(state, login(i, "f1", country=c), None, At(view=view)) for i, c in enumerate("ABCD")]
+    assert found == [[]] * 4
 
 
 def test_observe_now_for_the_synchronous_backtest():
@@ -238,7 +241,7 @@ def test_the_first_signup_of_a_ring_hears_of_the_links_its_payment_instrument_ma
     views = observe(events)
     states = {a: AccountState() for a in ("f1", "f2", "f3")}
     notices = [n for ev in events if ev.event_id in views
-               for n in linked.notices(states[ev.account_id], ev, views[ev.event_id], RULE)]
+               for n in linked.notices(states[ev.account_id], ev, RULE, At(view=views[ev.event_id]))]
     assert [(n.subject_id, n.other_id, n.kind) for n in notices] == [
         ("f1", "f2", "linked_duplicate"), ("f1", "f3", "linked_duplicate"), ("f2", "f3", "linked_duplicate")]
     assert events[0].event_id not in views  # alone at signup
@@ -254,7 +257,7 @@ def test_no_duplicate_notice_between_a_client_and_a_freelancer_or_over_an_ip():
               login(2, "f2", ip="home"), login(3, "f3", ip="home")]
     views = observe(events)
     assert [n for ev in events if ev.event_id in views
-            for n in linked.notices(AccountState(), ev, views[ev.event_id], RULE)] == []
+            for n in linked.notices(AccountState(), ev, RULE, At(view=views[ev.event_id]))] == []
 
 
 def test_a_known_sighting_is_written_again_only_after_the_refresh_period():

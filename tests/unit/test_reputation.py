@@ -17,7 +17,7 @@ def rated(i: int, stars: int, role: str, contract: str | None = None, rater: str
 def run(events):
     state, signals = AccountState(), []
     for ev in events:
-        signals += reputation.detect(state, ev, LOW, CLIENT)
+        signals += reputation.detect_low_quality(state, ev, LOW) + reputation.detect_client_risk(state, ev, CLIENT)
     return signals
 
 
