@@ -89,14 +89,16 @@ def revealing(plan: Plan, flags: list[int]) -> list[int]:
     return sorted(i for i in leads if i in strong or may[i] >= 2)
 
 
-def build_views(events: Sequence[AccountEvent], plan: Plan, events_shown: list[int], entries: dict[str, Members],
-                horizon_ms: int) -> dict[str, LinkView]:
+def build_views(events: Sequence[AccountEvent], plan: Plan, flags: list[int], events_shown: list[int],
+                entries: dict[str, Members], horizon_ms: int) -> dict[str, LinkView]:
     """Views of `events_shown`: per fingerprint, the accounts seen with it within the horizon
-    before the event, first seen at or before it (`shared`) or after it and read in an earlier
-    batch (`later`), each with its first sighting, and the event's account's own."""
+    before the event, first seen at or before it (`shared`) or after it (`later`) unless first
+    seen in this batch (that event's own view shows this account), each with its first sighting,
+    and the event's account's own."""
     batch: dict[str, set[str]] = {}
-    for name, account, _, _ in plan.sightings:
-        batch.setdefault(name, set()).add(account)
+    for (name, account, _, _), flag in zip(plan.sightings, flags, strict=True):
+        if flag in (ALONE, SHARED):
+            batch.setdefault(name, set()).add(account)
     known: dict[tuple[str, str, int, str], LinkedAccount] = {}
 
     def linked(items: list[tuple[int, str, str, str]]) -> tuple[LinkedAccount, ...]:
@@ -116,7 +118,7 @@ def build_views(events: Sequence[AccountEvent], plan: Plan, events_shown: list[i
                     continue
                 if first <= ev.ts:
                     before.append((first, account, role, event_id))
-                elif account not in batch[name]:
+                elif account not in batch.get(name, ()):
                     after.append((first, account, role, event_id))
             own = _own_first(members, ev)
             if before:

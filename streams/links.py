@@ -20,7 +20,7 @@ Not followed: an account back after more than the TTL without a fingerprint is n
 sighting, so a link made meanwhile shows only from the other account's side, if at all. A view shows,
 per fingerprint of the event, the accounts seen with it within the TTL before the event:
 those first seen at or before the event's time (`shared`) and, apart (`later`), those first
-seen after it and read in earlier batches. A sighting the index wrote before is written
+seen after it and not in this batch (a first sighting in the batch has its own view). A sighting the index wrote before is written
 again only a week later (`BaseLinkIndex`), after the views are built. Merges are min/max, so
 observing a batch again changes nothing stored and gives the same views (`later` aside: it
 grows with what has been read). `streams.links_memory.MemoryLinkIndex` runs the same merges
@@ -234,7 +234,7 @@ class BaseLinkIndex:
             if needed:
                 fields = await self._read(needed)
                 entries = {name: parse_members(f) for name, f in zip(needed, fields, strict=True)}
-                views = build_views(events, plan, shown, entries, self.ttl_s * 1000)
+                views = build_views(events, plan, flags, shown, entries, self.ttl_s * 1000)
         if due:
             self._write_later(plan, due)
         return views

@@ -234,6 +234,16 @@ def test_the_same_sightings_give_the_same_findings_in_any_order_of_the_accounts(
     assert again == []  # the other side's copy, or a replay's
 
 
+def test_a_later_account_seen_again_in_the_batch_is_still_later():
+    """f2's signup was read in an earlier batch; f1's earlier signup comes in a batch with f2's
+    next login, which is not a first sighting and gets no view: f1's view shows f2 as later."""
+    index = MemoryLinkIndex()
+    observe([login(1, "f2", device="d", kind="signup")], index=index)
+    views = observe([login(0, "f1", device="d", kind="signup"), login(2, "f2", device="d")], index=index)
+    assert list(views) == ["f1-0"]
+    assert [a.account_id for a in views["f1-0"].later[0].accounts] == ["f2"]
+
+
 def test_accounts_of_the_same_batch_are_not_later_they_see_the_earlier_ones():
     views = observe([login(0, "f1", payment="pay-x", kind="signup"), login(1, "f2", payment="pay-x", kind="signup")])
     assert "f1-0" not in views and [a.account_id for a in views["f2-1"].shared[0].accounts] == ["f1"]
