@@ -1,30 +1,30 @@
 """Cross-account link index: which accounts share a device, IP, payment instrument or phone.
 
-A Redis hash per fingerprint, `fp:{kind}:{hash}`: account -> "first seen,day last seen,role,event
-id" (the event id of the sighting that set first seen; entries written before ids were kept have
-three fields and are read as having none),
-bounded to the `max_per_fingerprint` accounts seen on the latest days (then the latest first
-seen), with a TTL renewed when written, merged in the server by a Lua script. (Versions
-before this one also kept a hash per account, `acct:{id}`, for a walk over linked accounts
-that is gone; they are no longer written and expire.)
+A Redis hash per fingerprint, `fp:{kind}:{hash}`: account -> "first seen,day last seen,role,
+event id" (the event id of the sighting that set first seen, so that both accounts of a link
+can name the sighting that made it; entries written before ids were kept have three fields and
+are read as having none), bounded to the `max_per_fingerprint` accounts seen on the latest days
+(then the latest first seen), with a TTL renewed when written, merged in the server by a Lua
+script. (Versions before this one also kept a hash per account, `acct:{id}`, for a walk over
+linked accounts that is gone; they are no longer written and expire.)
 
 A new link shows when an account is first seen with a fingerprint another account holds,
-or, for weak fingerprints, which link only in twos (`scoring.link_plan.WEAK`), at any event carrying two that
-others hold. A batch's sightings are written with one script call per shard (one round
-trip), which answers for each whether it is the account's first with the fingerprint (its
-time is the first seen stored) and whether others hold it, and for weak pairs (probes)
-whether others hold them. Only then, and only when an event needs a view, is there a second
-round trip: the fingerprints of the events that could show a link (a strong fingerprint held
-by others, or two that may be) are read.
+or, for weak fingerprints, which link only in twos (`scoring.link_plan.WEAK`), at any event
+carrying two that others hold. A batch's sightings are written with one script call per shard
+(one round trip), which answers for each whether it is the account's first with the
+fingerprint (its time is the first seen stored) and whether others hold it, and for weak pairs
+(probes) whether others hold them. Only then, and only when an event needs a view, is there a
+second round trip: the fingerprints of the events that could show a link (a strong fingerprint
+held by others, or two that may be) are read.
 Not followed: an account back after more than the TTL without a fingerprint is not a first
-sighting, so a link made meanwhile shows only from the other account's side, if at all. A view shows,
-per fingerprint of the event, the accounts seen with it within the TTL before the event:
+sighting, so a link made meanwhile shows only from the other account's side, if at all. A view
+shows, per fingerprint of the event, the accounts seen with it within the TTL before the event:
 those first seen at or before the event's time (`shared`) and, apart (`later`), those first
-seen after it and not in this batch (a first sighting in the batch has its own view). A sighting the index wrote before is written
-again only a week later (`BaseLinkIndex`), after the views are built. Merges are min/max, so
-observing a batch again changes nothing stored and gives the same views (`later` aside: it
-grows with what has been read). `streams.links_memory.MemoryLinkIndex` runs the same merges
-over dicts.
+seen after it and not first seen in this batch (such a sighting has its own view, which shows
+this account). A sighting the index wrote before is written again only a week later
+(`BaseLinkIndex`), after the views are built. Merges are min/max, so observing a batch again
+changes nothing stored and gives the same views (`later` aside: it grows with what has been
+read). `streams.links_memory.MemoryLinkIndex` runs the same merges over dicts.
 
 Which sightings a batch makes, which events may show a link and the views are worked out
 in `scoring.link_plan` (pure); this module stores and reads.
