@@ -9,6 +9,7 @@ from typing import Any
 
 from scoring.rules import Rules
 from scoring.score import follow_up
+from scoring.signals import Signal
 from scoring.state import AccountState
 
 
@@ -111,3 +112,24 @@ def build(
     buckets = [(p, state.escalated[p]) for p in policies]
     follow_ups = {p: follow_up(state, p) for p in policies}
     return replace(esc, escalation_id=escalation_id(account, buckets, rules.version, follow_ups, content_digest(esc)))
+
+
+def alone(account: str, signals: list[Signal], rules: Rules, ts: int, trigger_event_id: str) -> list[Escalation]:
+    """Escalations of findings scored apart from the account's policy scores, one each when its
+    weight reaches the policy's threshold: its evidence is itself, no cooldown or follow-up
+    joins it to others (`step`: a duplicate-account link, which reaches the account when its
+    notice does, behind or ahead of the account's other events)."""
+    out = []
+    for sig in signals:
+        threshold = rules.thresholds.get(sig.policy)
+        if threshold is None or sig.weight < threshold:
+            continue
+        evidence = (sig.to_dict(),)
+        esc = Escalation(escalation_id="", account_id=account, policies=(sig.policy,), score=round(sig.weight, 3),
+                         scores={sig.policy: round(sig.weight, 3)}, severity=rules.severity_of(sig.weight),
+                         reasons=_reasons(evidence), evidence=evidence, rule_version=rules.version,
+                         model_version=rules.text_model.version, ts=ts, trigger_event_id=trigger_event_id)
+        bucket = [(sig.policy, ts // rules.cooldown_ms)]
+        out.append(replace(esc, escalation_id=escalation_id(account, bucket, rules.version, None,
+                                                            content_digest(esc))))
+    return out

@@ -1,11 +1,14 @@
 """Planning a batch's visit to the cross-account link index, and the views it gives (pure).
 
 The index itself (`streams/links.py`: Redis, or dicts for the backtest) stores, per
-fingerprint, the accounts seen with it ("first seen, day last seen, role"), and answers per
+fingerprint, the accounts seen with it ("first seen, day last seen, role, event id": the event
+that set first seen), and answers per
 sighting whether it is the account's first with the fingerprint and whether others hold it.
 This module says which sightings a batch makes, which of its events may show a new link
 from those answers (so only they get a view), and builds the views the linked-account
-detectors read: per fingerprint, the accounts seen with it within the horizon before the event.
+detectors read: per fingerprint, the accounts seen with it within the horizon before the event,
+each with its first sighting (time and event id) and the event's account's own, so that both
+accounts of a link can tell at which of their sightings it was made.
 """
 
 from __future__ import annotations
@@ -53,13 +56,19 @@ class Plan:
             probes.extend(weak > 1 and sightings[n][0].startswith(WEAK) for n in range(start, len(sightings)))
         return plan
 
+    def event_id(self, n: int) -> str:
+        """The event id of sighting `n`."""
+        return self.events[self.owners[n]].event_id
+
     def named(self, i: int) -> list[tuple[str, str, str]]:
         """(kind, hash, fp name) of each fingerprint of event `i`."""
         ev = self.events[i]
         return [(kind, value, prefix + value) for kind, attr, prefix in _NAMED if (value := getattr(ev, attr))]
 
 
-Members = dict[str, tuple[int, int, str]]  # account -> (first seen, day last seen, role)
+# account -> (first seen, day last seen, role, event id of the first sighting; "" for entries
+# written before ids were kept)
+Members = dict[str, tuple[int, int, str, str]]
 
 
 def revealing(plan: Plan, flags: list[int]) -> list[int]:
@@ -80,18 +89,21 @@ def revealing(plan: Plan, flags: list[int]) -> list[int]:
     return sorted(i for i in leads if i in strong or may[i] >= 2)
 
 
-def build_views(events: Sequence[AccountEvent], plan: Plan, events_shown: list[int], entries: dict[str, Members],
-                horizon_ms: int) -> dict[str, LinkView]:
+def build_views(events: Sequence[AccountEvent], plan: Plan, flags: list[int], events_shown: list[int],
+                entries: dict[str, Members], horizon_ms: int) -> dict[str, LinkView]:
     """Views of `events_shown`: per fingerprint, the accounts seen with it within the horizon
-    before the event, first seen at or before it (`shared`) or after it and read in an earlier
-    batch (`later`)."""
+    before the event, first seen at or before it (`shared`) or after it (`later`) unless first
+    seen in this batch (that event's own view shows this account), each with its first sighting,
+    and the event's account's own."""
     batch: dict[str, set[str]] = {}
-    for name, account, _, _ in plan.sightings:
-        batch.setdefault(name, set()).add(account)
-    known: dict[tuple[str, str], LinkedAccount] = {}
+    for (name, account, _, _), flag in zip(plan.sightings, flags, strict=True):
+        if flag in (ALONE, SHARED):
+            batch.setdefault(name, set()).add(account)
+    known: dict[tuple[str, str, int, str], LinkedAccount] = {}
 
-    def linked(items: list[tuple[int, str, str]]) -> tuple[LinkedAccount, ...]:
-        return tuple(known.get((a, r)) or known.setdefault((a, r), LinkedAccount(a, r)) for _, a, r in sorted(items))
+    def linked(items: list[tuple[int, str, str, str]]) -> tuple[LinkedAccount, ...]:
+        return tuple(known.get((a, r, f, e)) or known.setdefault((a, r, f, e), LinkedAccount(a, r, (f, e)))
+                     for f, a, r, e in sorted(items))
 
     views = {}
     for i in events_shown:
@@ -99,27 +111,38 @@ def build_views(events: Sequence[AccountEvent], plan: Plan, events_shown: list[i
         floor = ev.ts - ev.ts % DAY_MS - horizon_ms
         shared, later = [], []
         for kind, value, name in plan.named(i):
+            members = entries[name]
             before, after = [], []
-            for account, (first, last, role) in entries[name].items():
+            for account, (first, last, role, event_id) in members.items():
                 if last < floor or account == ev.account_id:
                     continue
                 if first <= ev.ts:
-                    before.append((first, account, role))
-                elif account not in batch[name]:
-                    after.append((first, account, role))
+                    before.append((first, account, role, event_id))
+                elif account not in batch.get(name, ()):
+                    after.append((first, account, role, event_id))
+            own = _own_first(members, ev)
             if before:
-                shared.append(SharedFingerprint(kind, value, linked(before)))
+                shared.append(SharedFingerprint(kind, value, linked(before), own))
             if after:
-                later.append(SharedFingerprint(kind, value, linked(after)))
+                later.append(SharedFingerprint(kind, value, linked(after), own))
         if shared or later:
             views[ev.event_id] = LinkView(ev.account_id, ev.role, tuple(shared), tuple(later))
     return views
 
 
+def _own_first(members: Members, ev: AccountEvent) -> tuple[int, str]:
+    """The account's first sighting with a fingerprint: as stored, or this event when the index
+    holds none earlier (trimmed away, or not yet written)."""
+    entry = members.get(ev.account_id)
+    stored = (entry[0], entry[3]) if entry is not None else None
+    return min(stored, (ev.ts, ev.event_id)) if stored is not None else (ev.ts, ev.event_id)
+
+
 def parse_members(fields: dict[str, str]) -> Members:
-    """A fingerprint hash's "first,last,role" values."""
+    """A fingerprint hash's "first,last,role,event id" values ("first,last,role" before ids were kept)."""
     out = {}
     for account, value in fields.items():
-        first, last, role = value.split(",", 2)
-        out[account] = (int(first), int(last), role)
+        first, last, rest = value.split(",", 2)
+        role, _, event_id = rest.partition(",")
+        out[account] = (int(first), int(last), role, event_id)
     return out

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 class LinkedAccount:
     account_id: str
     role: str  # "client" | "freelancer" | "" when unknown
+    # its first sighting with the fingerprint: (time, event id; "" if stored before ids were kept)
+    first: tuple[int, str] = (0, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +23,7 @@ class SharedFingerprint:
     kind: str  # "device" | "ip" | "payment" | "phone"
     fingerprint: str  # the hashed value, as received
     accounts: tuple[LinkedAccount, ...]  # other accounts seen with it (bounded), never this one
+    own: tuple[int, str] = (0, "")  # the view's account's first sighting with it (time, event id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,11 @@ def step(state: AccountState, event: Event, rules: Rules, view: View | None = No
             exempt.append(sig)
         else:
             (shadow if rules.is_shadow(sig.detector) else signals).append(sig)
+    if isinstance(event, SubjectEvent) and event.kind == "linked_duplicate":
+        # A link reaches each account of the pair when its notice does, behind or ahead of the
+        # account's other events and other links: scored apart, it escalates the same either way.
+        alone = escalation.alone(event.actor, signals, rules, event.ts, event.event_id)
+        return Outcome(signals, shadow, exempt, alone, found.forwards)
     at, trigger = _made_at(event, signals)
     touched = score.score(state, signals, rules)
     due = score.decide(state, touched, at, rules)

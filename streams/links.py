@@ -1,28 +1,30 @@
 """Cross-account link index: which accounts share a device, IP, payment instrument or phone.
 
-A Redis hash per fingerprint, `fp:{kind}:{hash}`: account -> "first seen,day last seen,role",
-bounded to the `max_per_fingerprint` accounts seen on the latest days (then the latest first
-seen), with a TTL renewed when written, merged in the server by a Lua script. (Versions
-before this one also kept a hash per account, `acct:{id}`, for a walk over linked accounts
-that is gone; they are no longer written and expire.)
+A Redis hash per fingerprint, `fp:{kind}:{hash}`: account -> "first seen,day last seen,role,
+event id" (the event id of the sighting that set first seen, so that both accounts of a link
+can name the sighting that made it; entries written before ids were kept have three fields and
+are read as having none), bounded to the `max_per_fingerprint` accounts seen on the latest days
+(then the latest first seen), with a TTL renewed when written, merged in the server by a Lua
+script. (Versions before this one also kept a hash per account, `acct:{id}`, for a walk over
+linked accounts that is gone; they are no longer written and expire.)
 
 A new link shows when an account is first seen with a fingerprint another account holds,
-or, for weak fingerprints, which link only in twos (`scoring.link_plan.WEAK`), at any event carrying two that
-others hold. A batch's sightings are written with one script call per shard (one round
-trip), which answers for each whether it is the account's first with the fingerprint (its
-time is the first seen stored) and whether others hold it, and for weak pairs (probes)
-whether others hold them. Only then, and only when an event needs a view, is there a second
-round trip: the fingerprints of the events that could show a link (a strong fingerprint held
-by others, or two that may be) are read.
+or, for weak fingerprints, which link only in twos (`scoring.link_plan.WEAK`), at any event
+carrying two that others hold. A batch's sightings are written with one script call per shard
+(one round trip), which answers for each whether it is the account's first with the
+fingerprint (its time is the first seen stored) and whether others hold it, and for weak pairs
+(probes) whether others hold them. Only then, and only when an event needs a view, is there a
+second round trip: the fingerprints of the events that could show a link (a strong fingerprint
+held by others, or two that may be) are read.
 Not followed: an account back after more than the TTL without a fingerprint is not a first
-sighting, so a link made meanwhile shows only from the other account's side, if at all. A view shows,
-per fingerprint of the event, the accounts seen with it within the TTL before the event:
+sighting, so a link made meanwhile shows only from the other account's side, if at all. A view
+shows, per fingerprint of the event, the accounts seen with it within the TTL before the event:
 those first seen at or before the event's time (`shared`) and, apart (`later`), those first
-seen after it and read in earlier batches. A sighting the index wrote before is written
-again only a week later (`BaseLinkIndex`), after the views are built. Merges are min/max, so
-observing a batch again changes nothing stored and gives the same views (`later` aside: it
-grows with what has been read). `streams.links_memory.MemoryLinkIndex` runs the same merges
-over dicts.
+seen after it and not first seen in this batch (such a sighting has its own view, which shows
+this account). A sighting the index wrote before is written again only a week later
+(`BaseLinkIndex`), after the views are built. Merges are min/max, so observing a batch again
+changes nothing stored and gives the same views (`later` aside: it grows with what has been
+read). `streams.links_memory.MemoryLinkIndex` runs the same merges over dicts.
 
 Which sightings a batch makes, which events may show a link and the views are worked out
 in `scoring.link_plan` (pure); this module stores and reads.
@@ -47,8 +49,8 @@ from streams.redis_index import ShardedKeys, read_hashes, run_scripts
 # share that key's hash tag, hence its slot on Redis Cluster.
 _LUA = """
 local function entry(v)
-  local first, last, role = string.match(v, '^(%d+),(%d+),(.*)$')
-  return tonumber(first), tonumber(last), role
+  local first, last, role, id = string.match(v, '^(%d+),(%d+),([^,]*),?(.*)$')
+  return tonumber(first), tonumber(last), role, id
 end
 local function newest_first(a, b)
   if a[2] ~= b[2] then return a[2] > b[2] end
@@ -57,28 +59,32 @@ local function newest_first(a, b)
 end
 """
 # ARGV: ttl (s), max accounts per fingerprint, sightings
-# ("key\\taccount\\tts\\tday\\tprobe\\trole" lines). Returns a digit per sighting: ALONE / SHARED
-# for a first sighting; AGAIN when the line probes (1) and others hold the fingerprint; else 0.
+# ("key\\taccount\\tts\\tday\\tprobe\\trole\\tevent id" lines). First seen merges by the smaller
+# (ts, event id), byte order (an entry without an id takes the id of a sighting at its time).
+# Returns a digit per sighting: ALONE / SHARED for a first sighting; AGAIN when the line probes
+# (1) and others hold the fingerprint; else 0.
 # Only the keys written have their TTL renewed.
 WRITE = _LUA + """
 local ttl, limit = ARGV[1], tonumber(ARGV[2])
 local written, sightings, firsts, grown, known = {}, {}, {}, {}, {}
-local n, fields = 0, '^([^\\t]+)\\t([^\\t]+)\\t(%d+)\\t(%d+)\\t([01])\\t([^\\t]*)$'
+local n, fields = 0, '^([^\\t]+)\\t([^\\t]+)\\t(%d+)\\t(%d+)\\t([01])\\t([^\\t]*)\\t([^\\t]*)$'
 for line in string.gmatch(ARGV[3], '[^\\n]+') do
-  local k, account, ts, day, probe, role = string.match(line, fields)
+  local k, account, ts, day, probe, role, id = string.match(line, fields)
   n = n + 1
   ts, day = tonumber(ts), tonumber(day)
   local first = ts
-  if redis.call('HSETNX', k, account, string.format('%.0f,%.0f,', ts, day) .. role) == 1 then
+  if redis.call('HSETNX', k, account, string.format('%.0f,%.0f,', ts, day) .. role .. ',' .. id) == 1 then
     written[k], grown[k] = true, true
   else
     local v = redis.call('HGET', k, account)
-    local old_first, last, r = entry(v)
-    first = math.min(old_first, ts)
+    local old_first, last, r, old_id = entry(v)
+    local first_id = old_id
+    first = old_first
+    if ts < old_first or (ts == old_first and (old_id == '' or id < old_id)) then first, first_id = ts, id end
     local new_last, new_role = last, r
     if day > last or (day == last and role > r) then new_last, new_role = day, role end
-    if first ~= old_first or new_last ~= last or new_role ~= r then
-      redis.call('HSET', k, account, string.format('%.0f,%.0f,', first, new_last) .. new_role)
+    if first ~= old_first or first_id ~= old_id or new_last ~= last or new_role ~= r then
+      redis.call('HSET', k, account, string.format('%.0f,%.0f,', first, new_last) .. new_role .. ',' .. first_id)
       written[k] = true
     end
   end
@@ -228,7 +234,7 @@ class BaseLinkIndex:
             if needed:
                 fields = await self._read(needed)
                 entries = {name: parse_members(f) for name, f in zip(needed, fields, strict=True)}
-                views = build_views(events, plan, shown, entries, self.ttl_s * 1000)
+                views = build_views(events, plan, flags, shown, entries, self.ttl_s * 1000)
         if due:
             self._write_later(plan, due)
         return views
@@ -273,7 +279,8 @@ class RedisLinkIndex(BaseLinkIndex):
             shard, key = located(name)
             group = shards.get(shard) or shards.setdefault(shard, ([], []))
             group[0].append(n)
-            group[1].append(f"{key}\t{account}\t{ts}\t{ts - ts % DAY_MS}\t{int(probes[n])}\t{role}")
+            group[1].append(f"{key}\t{account}\t{ts}\t{ts - ts % DAY_MS}\t{int(probes[n])}\t{role}\t"
+                            f"{plan.event_id(n)}")
         calls = [(lines[0].split("\t", 1)[0],
                   [self.ttl_s, self.max_per_fingerprint, "\n".join(lines)])
                  for _, lines in shards.values()]

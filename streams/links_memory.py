@@ -17,18 +17,19 @@ from streams.redis_index import run_now
 
 
 def merge_sightings(docs: dict[str, dict[str, list[Any]]], sightings: list[tuple[str, str, str, int]],
-                    probes: list[bool], limit: int) -> list[int]:
-    """The WRITE script over dicts (account -> [first seen, day last seen, role])."""
+                    event_ids: list[str], probes: list[bool], limit: int) -> list[int]:
+    """The WRITE script over dicts (account -> [first seen, day last seen, role, event id])."""
     grown = set()
-    for name, account, role, ts in sightings:
+    for (name, account, role, ts), event_id in zip(sightings, event_ids, strict=True):
         doc = docs.setdefault(name, {})
         entry = doc.get(account)
         day = ts - ts % DAY_MS
         if entry is None:
-            doc[account] = [ts, day, role]
+            doc[account] = [ts, day, role, event_id]
             grown.add(name)
             continue
-        entry[0] = min(entry[0], ts)
+        if ts < entry[0] or (ts == entry[0] and (not entry[3] or event_id < entry[3])):
+            entry[0], entry[3] = ts, event_id
         if (day, role) > (entry[1], entry[2]):
             entry[1], entry[2] = day, role
     for name in grown:
@@ -59,8 +60,8 @@ class MemoryLinkIndex(BaseLinkIndex):
 
     async def _write(self, plan: Plan, send: list[int]) -> list[int]:
         flags = [0] * len(plan.sightings)
-        sent = merge_sightings(self.fps, [plan.sightings[n] for n in send], [plan.probes[n] for n in send],
-                               self.max_per_fingerprint)
+        sent = merge_sightings(self.fps, [plan.sightings[n] for n in send], [plan.event_id(n) for n in send],
+                               [plan.probes[n] for n in send], self.max_per_fingerprint)
         for n, flag in zip(send, sent, strict=True):
             flags[n] = flag
         return flags
@@ -70,4 +71,5 @@ class MemoryLinkIndex(BaseLinkIndex):
 
     def stored(self, name: str) -> dict[str, str]:
         """A fingerprint's document as the Redis index stores it."""
-        return {a: f"{first},{last},{role}" for a, (first, last, role) in self.fps.get(name, {}).items()}
+        return {a: f"{first},{last},{role},{event_id}"
+                for a, (first, last, role, event_id) in self.fps.get(name, {}).items()}

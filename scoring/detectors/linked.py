@@ -11,19 +11,23 @@ so a duplicate needs a strong fingerprint or weak ones beyond a household's.
 One account used from many countries or devices within a day is a shared or
 sold login, whatever its role.
 
-A fingerprint seen only at signup (a payment instrument) links two accounts
-only at whichever signup is read second, so only that account would signal it.
-Each account linked for the first time hears of it from a `linked_duplicate`
-subject event (`notices`) and signals the same finding from its own side; so
-does an account first seen after the event but read before it, which could
-not see this account when its own event was read. The event's own account
-counts those as links too: the index gives views only to the events that
-could show a new link, so it would not see them at a later login.
+A duplicate link is found at whichever of the two accounts' sightings is read
+second, which depends on how their partitions are read (live, from a backlog,
+after a fault); the finding must not. So it belongs to the pair, made at the
+pair's later first sighting of the fingerprint that links them, by (time,
+event id) (`pair_links`: the index keeps each account's first sighting with a
+fingerprint, its time and event id), and whichever side finds it sends both
+accounts a `linked_duplicate` subject event named after that sighting, at its
+time, saying what both sides can see: the fingerprint and when each account
+was first seen with it (`notices`). Each account signals the finding from the
+first copy it receives (`on_notice`); a copy found again from the other side,
+or on a replay, is the same event and is dropped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from dataclasses import dataclass
 
 from scoring.detector import NOWHERE, At, Detector, DetectorRule, Param
 from scoring.links import LinkView, SharedFingerprint
@@ -36,7 +40,7 @@ STRONG = ("device", "payment", "phone")  # link alone (the link index gives view
 HOUSEHOLD = frozenset(("ip", "family"))  # what relatives under one roof share
 WORDS = {"device": "device", "payment": "payment instrument", "ip": "IP address", "phone": "phone number",
          "family": "surname and home location"}
-SHOWN = 10  # linked accounts named in a reason; the counter has the full number
+SHOWN = 10  # countries or devices named in a reason; the counter has the full number
 
 
 def short(fingerprint: str) -> str:
@@ -62,16 +66,6 @@ def _links(fps: list[SharedFingerprint], household: bool) -> bool:
     return len(kinds if household else kinds - HOUSEHOLD) >= 2
 
 
-def describe(links: dict[str, list[SharedFingerprint]], role: str) -> str:
-    """'shares device a1b2c3d4e5f6 and payment instrument 9f8e7d6c5b4a with freelancer accounts f1, f2'."""
-    groups: dict[tuple[str, ...], list[str]] = {}
-    for fp in sorted({fp for fps in links.values() for fp in fps}, key=lambda f: (f.kind, f.fingerprint)):
-        accounts = tuple(a for a, fps in links.items() if fp in fps)
-        groups.setdefault(accounts, []).append(f"{WORDS.get(fp.kind, fp.kind)} {short(fp.fingerprint)}")
-    clauses = [f"{joined(fps)} with {role} {_accounts(accounts)}" for accounts, fps in groups.items()]
-    return "shares " + "; ".join(clauses)
-
-
 def fingerprint_words(fps: list[SharedFingerprint]) -> str:
     """'device a1b2c3d4e5f6 and IP address 9f8e7d6c5b4a'."""
     return joined([f"{WORDS.get(fp.kind, fp.kind)} {short(fp.fingerprint)}" for fp in fps])
@@ -81,36 +75,90 @@ def joined(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _accounts(accounts: Iterable[str]) -> str:
-    names = list(accounts)
-    more = f" and {len(names) - SHOWN} more" if len(names) > SHOWN else ""
-    noun = "account" if len(names) == 1 else "accounts"
-    return f"{noun} {', '.join(names[:SHOWN])}{more}"
-
-
 def detect(state: AccountState, event: AccountEvent, rule: DetectorRule | None, at: At = NOWHERE) -> list[Signal]:
-    """Findings are signalled when they are new: a link to an account not named before, a
-    spread of logins not signalled in the last day. Each login of a known duplicate would
-    otherwise add the same evidence again. The spread comes from the account's own state; links
-    from the view (`at.links`), which the index gives only when the event may reveal one."""
-    view = at.links
+    """A spread of logins not signalled in the last day, from the account's own state. Links are
+    signalled from the notices the event's view makes (`notices`, `on_notice`), not here."""
     if rule is None:
         return []
     used = (f"c:{event.country}" if event.country else "", f"d:{event.device_fp}" if event.device_fp else "")
     recent = state.sight(tuple(k for k in used if k), event.ts, DAY_S * 1000)
     return [
-        *(_shared_fingerprints(state, event, view, rule) if view is not None else ()),
         *_spread(state, event, tuple(k[2:] for k in recent if k[0] == "c"), "countries", rule),
         *_spread(state, event, tuple(k[2:] for k in recent if k[0] == "d"), "devices", rule),
     ]
 
 
+First = tuple[int, str, str]  # a first sighting: (time, event id, account)
+
+
+@dataclass(frozen=True, slots=True)
+class PairLink:
+    """A link of the view's account to `other`, the same whichever of them computes it: made at
+    `at`, the later first sighting of the pair for the fingerprint(s) that link them (`found`:
+    each with the view's account's first sighting and the other's)."""
+
+    other: str
+    at: First
+    found: tuple[tuple[SharedFingerprint, First, First], ...]
+
+
+def pair_links(view: LinkView, role: str, household: bool = True) -> dict[str, PairLink]:
+    """The accounts of `role` linked to the view's account (`later` ones too), each with the
+    sighting that made the link: the fingerprints they share, in the order of the pair's later
+    first sighting of each (strong ones first on a tie), taken until they link the pair."""
+    shared: dict[str, list[tuple[First, SharedFingerprint, First, First]]] = {}
+    for fp in view.shared + view.later:
+        own = (*fp.own, view.account_id)
+        for other in fp.accounts:
+            if other.role == role:
+                theirs = (*other.first, other.account_id)
+                shared.setdefault(other.account_id, []).append((max(own, theirs), fp, own, theirs))
+    links = {}
+    for account, items in sorted(shared.items()):
+        items.sort(key=lambda x: (x[0], x[1].kind not in STRONG, x[1].kind, x[1].fingerprint))
+        for n in range(len(items)):
+            if _links([fp for _, fp, _, _ in items[:n + 1]], household):
+                links[account] = PairLink(account, items[n][0], tuple((fp, a, b) for _, fp, a, b in items[:n + 1]))
+                break
+    return links
+
+
 def notices(state: AccountState, event: AccountEvent, rule: DetectorRule | None, at: At) -> list[SubjectEvent]:
-    """A `linked_duplicate` subject event for each freelancer account linked for the first time."""
+    """For each freelancer account linked for the first time, a `linked_duplicate` subject event
+    to each account of the pair (this one too), named after the sighting that made the link."""
     view = at.links
     if rule is None or view is None or view.role != "freelancer":
         return []
-    return notify(state, event, view, "freelancer", "dupn", "linked_duplicate", household=False)
+    links = pair_links(view, "freelancer", household=False)
+    fresh = state.new_links("dupn", list(links), event.ts) if links else []
+    return [notice for account in fresh for notice in pair_notices(links[account], view.account_id)]
+
+
+def pair_notices(link: PairLink, account: str) -> list[SubjectEvent]:
+    """The two notices of a link of `account`: both sides of the pair build them alike."""
+    ts, event_id, owner = link.at
+    name = event_id or f"{owner}@{ts}"  # a first sighting stored before ids were kept
+    return [
+        SubjectEvent(event_id=f"{name}~linked_duplicate~{subject}", ts=ts, kind="linked_duplicate",
+                     subject_id=subject, subject_role="freelancer", contract_id="", other_id=other,
+                     detail=_pair_words(link, mine, other))
+        for subject, other, mine in ((account, link.other, True), (link.other, account, False))
+    ]
+
+
+def _pair_words(link: PairLink, mine: bool, other: str) -> str:
+    """'device a1b2c3d4e5f6 (this account since 2026-01-01 10:00:00, f2 since 2026-01-02 08:00:00
+    UTC)', seen from one account of the pair."""
+    words = []
+    for fp, own, theirs in link.found:
+        here, there = (own, theirs) if mine else (theirs, own)
+        words.append(f"{WORDS.get(fp.kind, fp.kind)} {short(fp.fingerprint)} (this account since {_utc(here[0])}, "
+                     f"{other} since {_utc(there[0])} UTC)")
+    return joined(words)
+
+
+def _utc(ts: int) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ts // 1000))
 
 
 def notify(state: AccountState, event: AccountEvent, view: LinkView, role: str, finding: str,
@@ -134,17 +182,6 @@ def on_notice(state: AccountState, event: SubjectEvent, rule: DetectorRule | Non
     reason = f"shares {event.detail} with freelancer account {event.other_id}"
     return [Signal(rule.policy, f"{rule.name}.shared_fingerprint", rule.weight, reason, event.event_id, event.ts,
                    (Counter("linked_freelancer_accounts", 1, 0, 1),))]
-
-
-def _shared_fingerprints(state: AccountState, event: AccountEvent, view: LinkView,
-                         rule: DetectorRule) -> list[Signal]:
-    if view.role != "freelancer":
-        return []
-    links = linked_accounts(view.with_later(), "freelancer", household=False)
-    if not links or not state.new_links("dup", list(links), event.ts):
-        return []
-    counters = (Counter("linked_freelancer_accounts", len(links), 0, 1),)
-    return [_signal(rule, event, "shared_fingerprint", describe(links, "freelancer"), counters)]
 
 
 def _spread(state: AccountState, event: AccountEvent, values: tuple[str, ...], what: str,

@@ -165,7 +165,28 @@ def test_a_refresh_that_fails_is_written_again_with_the_next_batch(services):
             await index.observe([login(2, "f1", device="d1", ts=T0 + week + 60_000)])
             await index.flush()
             stored = (await redis.hget(index.key("fp:device:d1"), "f1")).decode()
-            assert stored == f"{T0},{T0 + week},freelancer"
+            assert stored == f"{T0},{T0 + week},freelancer,f1-0"
+        finally:
+            await redis.aclose()
+
+    asyncio.run(run())
+
+
+def test_entries_written_before_event_ids_were_kept_are_read_and_completed(services):
+    """An entry of three fields has no event id: read as such, left as it is by a later sighting,
+    given the id of a sighting at its first-seen time (a replay of it)."""
+    async def run():
+        redis = Redis.from_url(services.redis_url)
+        index = RedisLinkIndex(redis, MONTH_S, prefix=f"test:{uuid.uuid4().hex}:")
+        key = index.key("fp:device:d1")
+        try:
+            await redis.hset(key, "f1", f"{T0},{T0},freelancer")
+            view = (await index.observe([login(1, "f2", device="d1")]))["f2-1"]
+            assert [(a.account_id, a.first) for a in view.shared[0].accounts] == [("f1", (T0, ""))]
+            await index.observe([login(5, "f1", device="d1", ts=T0 + 3_600_000)])
+            assert (await redis.hget(key, "f1")).decode() == f"{T0},{T0},freelancer"  # nothing to change
+            await index.observe([login(0, "f1", device="d1")])
+            assert (await redis.hget(key, "f1")).decode() == f"{T0},{T0},freelancer,f1-0"
         finally:
             await redis.aclose()
 

@@ -85,8 +85,8 @@ def stop_and_restart(redis: list[embedded.Service]) -> Callable[[], None]:
 
 
 # Events the scorer derives from the scenario (see test_pipeline): reply notices, first messages'
-# `cold` answers, and the duplicate told to f-dup-a.
-DERIVED = 16 + 16 + 1
+# `cold` answers, and the duplicate link told to f-dup-a and f-dup-b.
+DERIVED = 16 + 16 + 2
 
 
 def freeze(redis: list[embedded.Service]) -> Callable[[], None]:

@@ -107,8 +107,8 @@ def test_expected_escalations_and_dead_letters_and_nothing_else(env, worker, ser
 
     # One reply notice per conversation turn is re-keyed to the recipient and scored there; each
     # of the 16 first messages is answered `cold` by its recipient (none applied to the sender's
-    # jobs); and the duplicate found at f-dup-b's signup is told to f-dup-a.
-    derived = 16 + 16 + 1
+    # jobs); and the duplicate link made at f-dup-b's signup is told to both accounts.
+    derived = 16 + 16 + 2
     metrics = worker.wait_processed(len(items) + derived)
     assert metrics["riskscorer_events_total:messages:scored"] == sum(k == "messages" for k, _, _ in scenario())
     assert metrics["riskscorer_events_total:accounts:scored"] == 4
@@ -126,12 +126,17 @@ def test_expected_escalations_and_dead_letters_and_nothing_else(env, worker, ser
     ]
     by_account = {e["account_id"]: e for e in escalations}
     assert len({e["escalation_id"] for e in escalations}) == 5
+    # one finding per account of the pair, made at the later signup, in both accounts' words
     dup = by_account["f-dup-b"]["evidence"][0]
     assert dup["detector"] == "duplicate_account.shared_fingerprint"
-    assert "f-dup-a" in dup["reason"] and "device" in dup["reason"]
+    assert dup["event_id"] == "f-dup-b-a0~linked_duplicate~f-dup-b" and dup["ts"] == T0 + 5 * MIN
+    assert dup["reason"] == ("shares device dev-1a2b3c4d (this account since 2026-01-01 00:05:00, f-dup-a since "
+                             "2026-01-01 00:00:00 UTC) with freelancer account f-dup-a")
     told = by_account["f-dup-a"]["evidence"][0]
     assert told["detector"] == "duplicate_account.shared_fingerprint"
-    assert told["reason"] == "shares device dev-1a2b3c4d with freelancer account f-dup-b"
+    assert told["event_id"] == "f-dup-b-a0~linked_duplicate~f-dup-a" and told["ts"] == T0 + 5 * MIN
+    assert told["reason"] == ("shares device dev-1a2b3c4d (this account since 2026-01-01 00:00:00, f-dup-b since "
+                              "2026-01-01 00:05:00 UTC) with freelancer account f-dup-b")
 
     pay = by_account["f-pay"]
     span = pay["evidence"][0]["spans"][0]

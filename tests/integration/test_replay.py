@@ -128,18 +128,23 @@ JOINED = (
     # the finding is made at the same message whatever order the answers come in, but its score
     # adds to text signals of the same policy in the order the two arrive
     "first_message_fanout",
-    # the link and cover-letter indexes in Redis: what another partition has written by then
-    "duplicate_account.shared_fingerprint", "cover_letter_farm",
+    # the cover-letter index in Redis: what another partition has written by then
+    "cover_letter_farm",
 )
+# Not joined: duplicate-account links. Found through the link index at whichever account's
+# sighting is read second, each is made at the pair's later first sighting, told to both
+# accounts in the same words from either side and escalated apart (scoring.detectors.linked).
 # State fields fed by those: unanswered streaks ("u"), the rating graph ("rg"), the newest
 # contract with each counterpart, a rating received included ("pt"), a link in the words of
 # whichever side saw it first ("k"), the measures a reputation finding was signalled at ("sd",
 # like those rules' scores). First messages and their answers ("fm") are compared.
 JOINED_FIELDS = ("u", "rg", "pt", "k", "sd")
-# Findings signalled once, kept in "l": those of the detectors above (duplicate and
-# friends-and-family links and whom they were told to, rings, letter farms) are left out; the
-# rest (logins from many countries or devices in a day, dismissals applied) are compared.
-JOINED_FINDINGS = ("dup:", "dupn:", "ff:", "ffn:", "ffk:", "ring:", "letter_farm")
+# Findings signalled once, kept in "l": those of the detectors above (friends-and-family links
+# and whom they were told to, rings, letter farms) and whom a duplicate link was told to by the
+# side that found it ("dupn:", which side that is depends on timing) are left out; the rest
+# (duplicate links received, logins from many countries or devices in a day, dismissals
+# applied) are compared.
+JOINED_FINDINGS = ("dupn:", "ff:", "ffn:", "ffk:", "ring:", "letter_farm")
 
 
 def joined_policies(states: dict[bytes, dict], escalations: dict[str, dict]) -> set[tuple[str, str]]:

@@ -2,6 +2,7 @@
 
 import asyncio
 import dataclasses
+import itertools
 
 import pytest
 
@@ -52,11 +53,19 @@ def view_of(views, event):
 
 
 def run(events, batch=1000):
+    """(account, signal) of the events, then of the `linked_duplicate` notices they send, as the
+    subject-events topic brings them back."""
     views = observe(events, batch)
     states: dict[str, AccountState] = {}
-    return [(ev.account_id, s) for ev in events
-            for s in linked.detect(states.setdefault(ev.account_id, AccountState()), ev, RULE,
-                                   At(view=views.get(ev.event_id)))]
+    found, sent = [], []
+    for ev in events:
+        state = states.setdefault(ev.account_id, AccountState())
+        found += [(ev.account_id, s) for s in linked.detect(state, ev, RULE, At(view=views.get(ev.event_id)))]
+        if ev.event_id in views:
+            sent += linked.notices(state, ev, RULE, At(view=views[ev.event_id]))
+    for n in sent:
+        found += [(n.subject_id, s) for s in linked.on_notice(states.setdefault(n.subject_id, AccountState()), n, RULE)]
+    return found
 
 
 FREELANCERS = [f"f{i:05d}" for i in range(12)]
@@ -72,12 +81,11 @@ def devices(n, hours_apart=1):
 
 SCENARIOS = {
     "two freelancers on one device": (
-        people(FREELANCERS[:2], device=DEV_A), {("f00001", "shared_fingerprint")}),
+        people(FREELANCERS[:2], device=DEV_A), {(a, "shared_fingerprint") for a in FREELANCERS[:2]}),
     "two freelancers, one payment instrument": (
-        people(FREELANCERS[:2], payment=PAY_A), {("f00001", "shared_fingerprint")}),
+        people(FREELANCERS[:2], payment=PAY_A), {(a, "shared_fingerprint") for a in FREELANCERS[:2]}),
     "three on one device": (
-        people(FREELANCERS[:3], device=DEV_A),
-        {("f00001", "shared_fingerprint"), ("f00002", "shared_fingerprint")}),
+        people(FREELANCERS[:3], device=DEV_A), {(a, "shared_fingerprint") for a in FREELANCERS[:3]}),
     "household of 3 freelancers sharing an IP": (people(FREELANCERS[:3], ip="home-ip"), set()),
     "office of 10 accounts on one IP": (
         people(FREELANCERS[:5], ip="office") + people([f"c{i}" for i in range(5)], "client", 5, ip="office"),
@@ -86,8 +94,9 @@ SCENARIOS = {
         [login(i, a, device=f"dev-{a}", ip="agency", payment=f"pay-{a}") for i, a in
          enumerate(FREELANCERS[:6] * 3)], set()),
     "IP and phone together": (people(FREELANCERS[:2], ip="home", phone="phone-1"),
-                              {("f00001", "shared_fingerprint")}),
-    "one phone number": (people(FREELANCERS[:2], phone="phone-1"), {("f00001", "shared_fingerprint")}),
+                              {(a, "shared_fingerprint") for a in FREELANCERS[:2]}),
+    "one phone number": (people(FREELANCERS[:2], phone="phone-1"),
+                         {(a, "shared_fingerprint") for a in FREELANCERS[:2]}),
     "household: relatives sharing a home IP and a surname-plus-home": (
         [dataclasses.replace(e, family_fp="fam-home") for e in people(FREELANCERS[:3], ip="home-ip")], set()),
     "client and freelancer on one device (friends and family, not a duplicate)": (
@@ -112,16 +121,21 @@ def test_scenarios(name, batch):
     assert found == expected
 
 
-def test_reason_names_fingerprints_kinds_and_accounts():
+def test_a_link_is_signalled_per_pair_at_the_later_first_sighting_in_both_accounts_words():
+    """Each pair's finding names the fingerprint that linked it (device before payment instrument
+    on a tie) and when each account was first seen with it, at the later one's event and time."""
     events = [login(0, "f00012", device=DEV_A, payment=PAY_A), login(1, "f00044", device=DEV_A, payment=PAY_A),
               login(2, "f00007", device=DEV_A, payment=PAY_A)]
-    (_, sig), (_, sig2) = run(events)
-    assert sig.reason == ("shares device a1b2c3d4e5f6 and payment instrument 9f8e7d6c5b4a "
-                          "with freelancer account f00012")
-    assert sig2.reason == ("shares device a1b2c3d4e5f6 and payment instrument 9f8e7d6c5b4a "
-                           "with freelancer accounts f00012, f00044")
-    assert sig2.counters[0].name == "linked_freelancer_accounts" and sig2.counters[0].value == 2
-    assert sig2.policy == "duplicate_account" and sig2.event_id == "f00007-2"
+    found = {(account, sig.event_id): sig for account, sig in run(events)}
+    assert sorted(found) == sorted([
+        ("f00044", "f00044-1~linked_duplicate~f00044"), ("f00012", "f00044-1~linked_duplicate~f00012"),
+        ("f00007", "f00007-2~linked_duplicate~f00007"), ("f00012", "f00007-2~linked_duplicate~f00012"),
+        ("f00044", "f00007-2~linked_duplicate~f00044")])  # f00007's second link adds no signal: known
+    sig = found["f00012", "f00044-1~linked_duplicate~f00012"]
+    assert sig.reason == ("shares device a1b2c3d4e5f6 (this account since 2026-01-01 00:00:00, f00044 since "
+                          "2026-01-01 00:01:00 UTC) with freelancer account f00044")
+    assert sig.ts == T0 + 60_000 and sig.policy == "duplicate_account"
+    assert sig.counters[0].name == "linked_freelancer_accounts" and sig.counters[0].value == 1
 
 
 def test_countries_counter_and_reason():
@@ -140,15 +154,17 @@ def test_a_spread_is_signalled_again_a_day_later_and_a_known_link_is_not():
 
     events = [login(0, "f1", device="d1"), login(1, "f2", device="d1"), login(2, "f2", device="d1", ts=T0 + HOUR),
               login(3, "f3", device="d1", ts=T0 + 2 * HOUR)]
-    found = [(account, s.counters[0].value) for account, s in run(events)]
-    assert found == [("f2", 1), ("f3", 2)]  # f2's second login links no one new
+    found = [(account, s.event_id.split("~")[0]) for account, s in run(events)]
+    assert sorted(found) == [("f1", "f2-1"), ("f1", "f3-3"), ("f2", "f2-1"), ("f2", "f3-3"), ("f3", "f3-3"),
+                             ("f3", "f3-3")]  # f2's second login links no one new
 
 
 def test_view_sees_earlier_events_of_the_batch_only():
     events = [login(0, "a", device="d"), login(1, "b", device="d"), login(2, "c", device="d")]
     views = observe(events)
     assert "a-0" not in views  # alone with its device: nothing to show
-    assert views["b-1"].shared == (SharedFingerprint("device", "d", (LinkedAccount("a", "freelancer"),)),)
+    assert views["b-1"].shared == (
+        SharedFingerprint("device", "d", (LinkedAccount("a", "freelancer", (T0, "a-0")),), (T0 + 60_000, "b-1")),)
     assert [a.account_id for a in views["c-2"].shared[0].accounts] == ["a", "b"]
 
 
@@ -170,7 +186,7 @@ def test_replay_yields_the_same_views_and_changes_nothing():
 def test_an_account_read_first_but_first_seen_later_is_told_not_shown():
     """Partitions are read at their own pace: f2's signup (later in event time) was read in an
     earlier batch than f1's. f1's view, cut at its own time, cannot show f2, and f2's view did
-    not show f1: f1 tells f2."""
+    not show f1: f1 tells both, naming the link after f2's signup, at its time, as f2 would have."""
     index = MemoryLinkIndex()
     later_signup = login(1, "f2", payment="pay-x", kind="signup")
     earlier_signup = login(0, "f1", payment="pay-x", kind="signup")
@@ -179,7 +195,55 @@ def test_an_account_read_first_but_first_seen_later_is_told_not_shown():
     assert view.shared == ()
     assert [(s.kind, [a.account_id for a in s.accounts]) for s in view.later] == [("payment", ["f2"])]
     notices = linked.notices(AccountState(), earlier_signup, RULE, At(view=view))
-    assert [(n.subject_id, n.other_id) for n in notices] == [("f2", "f1")]
+    assert [(n.event_id, n.ts, n.subject_id, n.other_id) for n in notices] == [
+        ("f2-1~linked_duplicate~f1", later_signup.ts, "f1", "f2"),
+        ("f2-1~linked_duplicate~f2", later_signup.ts, "f2", "f1")]
+
+
+SIGHTINGS = [login(0, "f1", device="d1", payment="p1", kind="signup"),
+             login(1, "f2", device="d2", payment="p2", kind="signup"),
+             login(2, "f1", device="d3"), login(3, "f2", device="d3", ts=T0 + HOUR),
+             login(4, "f3", payment="p1", ts=T0 + 2 * HOUR, kind="signup"),
+             login(5, "f1", device="d3", ts=T0 + 3 * HOUR)]
+
+
+@pytest.mark.parametrize("order", ["time", *("".join(p) for p in itertools.permutations("123"))])
+@pytest.mark.parametrize("batch", [1, 2, 1000])
+def test_the_same_sightings_give_the_same_findings_in_any_order_of_the_accounts(order, batch):
+    """Each account's events in time order (its partition's), the accounts read in any
+    interleaving (`order`: which account's partition is read first): the same notices, named
+    after the later first sighting of each pair, at its time, in the same words, and one finding
+    per account and pair."""
+    events = SIGHTINGS if order == "time" else sorted(SIGHTINGS, key=lambda e: (order.index(e.account_id[1]), e.ts))
+    views = observe(events, batch)
+    states: dict[str, AccountState] = {}
+    notices = {n for ev in events if ev.event_id in views
+               for n in linked.notices(states.setdefault(ev.account_id, AccountState()), ev, RULE,
+                                       At(view=views[ev.event_id]))}
+    assert sorted((n.event_id, n.ts, n.other_id, n.detail) for n in notices) == [
+        ("f2-3~linked_duplicate~f1", T0 + HOUR, "f2",
+         "device d3 (this account since 2026-01-01 00:02:00, f2 since 2026-01-01 01:00:00 UTC)"),
+        ("f2-3~linked_duplicate~f2", T0 + HOUR, "f1",
+         "device d3 (this account since 2026-01-01 01:00:00, f1 since 2026-01-01 00:02:00 UTC)"),
+        ("f3-4~linked_duplicate~f1", T0 + 2 * HOUR, "f3",
+         "payment instrument p1 (this account since 2026-01-01 00:00:00, f3 since 2026-01-01 02:00:00 UTC)"),
+        ("f3-4~linked_duplicate~f3", T0 + 2 * HOUR, "f1",
+         "payment instrument p1 (this account since 2026-01-01 02:00:00, f1 since 2026-01-01 00:00:00 UTC)")]
+    signals = [(n.subject_id, s.event_id) for n in sorted(notices, key=lambda n: n.event_id)
+               for s in linked.on_notice(states.setdefault(n.subject_id, AccountState()), n, RULE)]
+    assert [account for account, _ in signals] == ["f1", "f2", "f1", "f3"]
+    again = [s for n in notices for s in linked.on_notice(states[n.subject_id], n, RULE)]
+    assert again == []  # the other side's copy, or a replay's
+
+
+def test_a_later_account_seen_again_in_the_batch_is_still_later():
+    """f2's signup was read in an earlier batch; f1's earlier signup comes in a batch with f2's
+    next login, which is not a first sighting and gets no view: f1's view shows f2 as later."""
+    index = MemoryLinkIndex()
+    observe([login(1, "f2", device="d", kind="signup")], index=index)
+    views = observe([login(0, "f1", device="d", kind="signup"), login(2, "f2", device="d")], index=index)
+    assert list(views) == ["f1-0"]
+    assert [a.account_id for a in views["f1-0"].later[0].accounts] == ["f2"]
 
 
 def test_accounts_of_the_same_batch_are_not_later_they_see_the_earlier_ones():
@@ -203,7 +267,7 @@ def test_link_forgotten_after_ttl_in_event_time():
     events = [login(0, "a", device="d", ts=T0 + 23 * HOUR), login(1, "b", device="d", ts=T0 + 47 * HOUR)]
     assert [a.account_id for a in observe(events, 1, index)["b-1"].shared[0].accounts] == ["a"]
     assert observe([login(2, "c", device="d", ts=T0 + 49 * HOUR)], 1, index)["c-2"].shared[0].accounts == (
-        LinkedAccount("b", "freelancer"),)
+        LinkedAccount("b", "freelancer", (T0 + 47 * HOUR, "b-1")),)
 
 
 def test_no_rule_no_signal():
@@ -230,26 +294,29 @@ def test_a_household_is_no_duplicate_but_a_device_it_shares_is():
     one_laptop = [with_family(login(0, "f1", ip="ip-home", device="d1")),
                   with_family(login(1, "f2", ip="ip-home", device="d1"))]
     found = run(one_laptop)
-    assert [account for account, _ in found] == ["f2"]
-    assert "surname and home location" in found[0][1].reason and "device d1" in found[0][1].reason
+    assert [account for account, _ in found] == ["f2", "f1"]
+    # the reason names what made the link: the device (the household's two alone do not)
+    assert "device d1" in found[0][1].reason and "surname" not in found[0][1].reason
 
 
 def test_the_first_signup_of_a_ring_hears_of_the_links_its_payment_instrument_makes_later():
     """Only signups carry the payment fingerprint: the ring's first account sees no one at its
-    own; each later signup links it and sends it a `linked_duplicate` notice, read once."""
+    own; each later signup links it and sends it and itself a `linked_duplicate` notice, read once."""
     events = [*people(["f1", "f2", "f3"], payment="pay-ring"), login(9, "f1", device="dev-f1")]
     views = observe(events)
     states = {a: AccountState() for a in ("f1", "f2", "f3")}
     notices = [n for ev in events if ev.event_id in views
                for n in linked.notices(states[ev.account_id], ev, RULE, At(view=views[ev.event_id]))]
     assert [(n.subject_id, n.other_id, n.kind) for n in notices] == [
-        ("f1", "f2", "linked_duplicate"), ("f1", "f3", "linked_duplicate"), ("f2", "f3", "linked_duplicate")]
+        ("f2", "f1", "linked_duplicate"), ("f1", "f2", "linked_duplicate"), ("f3", "f1", "linked_duplicate"),
+        ("f1", "f3", "linked_duplicate"), ("f3", "f2", "linked_duplicate"), ("f2", "f3", "linked_duplicate")]
     assert events[0].event_id not in views  # alone at signup
     first = [s for n in notices if n.subject_id == "f1" for s in linked.on_notice(states["f1"], n, RULE)]
-    assert [s.reason for s in first] == ["shares payment instrument pay-ring with freelancer account f2",
-                                         "shares payment instrument pay-ring with freelancer account f3"]
+    assert [s.reason.split(" (")[0] + " with" + s.reason.split(") with")[1] for s in first] == [
+        "shares payment instrument pay-ring with freelancer account f2",
+        "shares payment instrument pay-ring with freelancer account f3"]
     assert all(s.detector == "duplicate_account.shared_fingerprint" for s in first)
-    assert linked.on_notice(states["f1"], notices[0], RULE) == []  # re-delivered
+    assert linked.on_notice(states["f1"], notices[1], RULE) == []  # re-delivered
 
 
 def test_no_duplicate_notice_between_a_client_and_a_freelancer_or_over_an_ip():
@@ -265,16 +332,16 @@ def test_a_known_sighting_is_written_again_only_after_the_refresh_period():
     day = 24 * HOUR
     observe([login(0, "f1", device="d1", ts=T0)], index=index)
     observe([login(1, "f1", device="d1", ts=T0 + 3 * day)], index=index)
-    assert index.fps["fp:device:d1"]["f1"] == [T0, T0, "freelancer"]  # the day last seen lags
+    assert index.fps["fp:device:d1"]["f1"] == [T0, T0, "freelancer", "f1-0"]  # the day last seen lags
     observe([login(2, "f1", device="d1", ts=T0 + 8 * day)], index=index)
-    assert index.fps["fp:device:d1"]["f1"] == [T0, T0, "freelancer"]  # written while the batch is scored
+    assert index.fps["fp:device:d1"]["f1"] == [T0, T0, "freelancer", "f1-0"]  # written while the batch is scored
     asyncio.run(index.flush())
-    assert index.fps["fp:device:d1"]["f1"] == [T0, T0 + 8 * day, "freelancer"]
+    assert index.fps["fp:device:d1"]["f1"] == [T0, T0 + 8 * day, "freelancer", "f1-0"]
     # An earlier sighting read late is written (it may be the first), and so is a new role.
     observe([login(3, "f1", device="d1", ts=T0 - HOUR), login(4, "f1", "client", device="d1", ts=T0 + 8 * day)],
             index=index)
     asyncio.run(index.flush())
-    assert index.fps["fp:device:d1"]["f1"] == [T0 - HOUR, T0 + 8 * day, "freelancer"]  # roles merge by max
+    assert index.fps["fp:device:d1"]["f1"] == [T0 - HOUR, T0 + 8 * day, "freelancer", "f1-3"]  # roles merge by max
 
 
 def test_a_skipped_sighting_still_shows_in_a_view_of_its_event():

@@ -6,6 +6,7 @@ from __future__ import annotations
 from scoring.records import ContractEvent, Feedback
 from scoring.state import AccountState
 from scoring.step import step
+from streams.links_memory import MemoryLinkIndex
 from streams.rules_file import load_rules
 from streams.settings import DEFAULT_RULES
 from tests.unit.test_linked import login, observe, people
@@ -19,14 +20,30 @@ def stored(state: AccountState) -> AccountState:
     return AccountState.from_dict(state.to_dict())
 
 
-def test_a_second_freelancer_on_the_same_device_is_a_duplicate_account():
+def escalate_pair(events, order):
+    """Step the signups in `order` (each read alone, so the first cannot see the second), then the
+    notices they send; each account's escalations from the notices."""
+    index, states, notices = MemoryLinkIndex(), {e.account_id: AccountState() for e in events}, []
+    for ev in order:
+        out = step(states[ev.account_id], ev, RULES, observe([ev], index=index).get(ev.event_id))
+        assert out.signals == out.escalations == []
+        notices += out.forwards
+    found = {n.subject_id: step(states[n.subject_id], n, RULES).escalations for n in notices}
+    assert all(step(states[n.subject_id], n, RULES).signals == [] for n in notices)  # a second copy
+    return found
+
+
+def test_a_second_freelancer_on_the_same_device_is_a_duplicate_account_whichever_is_read_first():
+    """Whichever account's signup is read second tells both: each escalates once, at the later
+    signup's time, under the same id and content either way."""
     events = people(["f-a", "f-b"], device="dev-shared-1")
-    views = observe(events)
-    first = step(AccountState(), events[0], RULES, views.get(events[0].event_id))
-    second = step(AccountState(), events[1], RULES, views.get(events[1].event_id))
-    assert first.signals == []
-    assert [s.detector for s in second.signals] == ["duplicate_account.shared_fingerprint"]
-    assert "f-a" in second.signals[0].reason
+    found = escalate_pair(events, events)
+    assert escalate_pair(events, events[::-1]) == found
+    for account, other in (("f-a", "f-b"), ("f-b", "f-a")):
+        (esc,) = found[account]
+        assert esc.ts == events[1].ts and esc.policies == ("duplicate_account",)
+        assert [e["event_id"] for e in esc.evidence] == [f"f-b-1~linked_duplicate~{account}"]
+        assert other in esc.evidence[0]["reason"]
 
 
 def test_without_a_link_view_account_events_only_read_profile_text():
