@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from scoring.text import negation
 from scoring.text.normalize import Normalized
-from scoring.text.rx import Rx
+from scoring.text.rx import Rx, words
 from scoring.text.types import SPAM_SCAM, TextContext, TextHit
 
 _MSG = r"(?:telegram|tele\s*gram|whats\s*app|whatsapp|signal|wechat|viber|google\s+chat|hangouts|skype|discord|tg|wa)"
@@ -203,6 +203,22 @@ _HIRE_ME = Rx(
     ("hire me", "give me a", "give me this", "dear"),
 )
 
+# Asking for work without pay: "could you do it for free", "it'll be great exposure", "in exchange
+# for future work". A freelancer offering a free revision ("I'll fix it for free") is not asked.
+_WORK = words("do", "doing", "make", "design", "write", "build", "create", "shoot", "draw", "edit", "translate",
+                "code", "develop", "fix", "finish", "work", "help", "redo", "complete", "film", "photograph",
+                "paint", "record", "produce", "handle", "cover", "take")
+_FREE_WORK = Rx(
+    r"\b(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?|how\s+about\s+(?:you\s+)?|you\s+(?:would|could|can"
+    r"|should)\s+)(?:just\s+)?" + _WORK + r"\s+(?:\w+\s+){0,3}?(?:for\s+free|free\s+of\s+charge"
+    r"|without\s+(?:pay|payment|charging)|for\s+(?:the\s+)?exposure)\b"
+    r"|\b(?:for|get|gain|give\s+you|it'?ll\s+be|it\s+will\s+be|be)\s+(?:great|good|lots\s+of|a\s+lot\s+of"
+    r"|amazing|huge|free)?\s*exposure\b"
+    r"|\bin\s+exchange\s+for\s+(?:the\s+)?(?:exposure|future\s+(?:work|jobs?|projects?|orders?)|(?:us\s+)?hiring)\b"
+    r"|\b(?:we|i)\s+(?:can'?t|cannot|can\s+not|don'?t|do\s+not|won'?t)\s+pay\s+(?:you\s+)?(?:anything|for\s+(?:it|this"
+    r"|that))?\s*(?:,\s*)?but\b"
+)
+
 _PRODUCT = Rx(
     r"\b(?:app|apps|checkout|feature|form|page|website|plugin|api|bot|dashboard|users|customers|transaction"
     r"|transactions|field|upload|export|csv|database|stripe|module|screen|flow)\b"
@@ -216,6 +232,7 @@ _RULES = (
     (_CHECK, "scam_check_overpayment", 0.85, "fake-check or overpayment scheme"),
     (_INCOME, "scam_income_pitch", 0.85, "promises guaranteed income or an investment return"),
     (_HIRE_ME, "scam_hire_me_spam", 0.6, "begging mass-outreach phrasing"),
+    (_FREE_WORK, "scam_free_work", 0.7, "asks for work without pay (for free, for exposure, for future work)"),
 )
 
 

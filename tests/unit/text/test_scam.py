@@ -20,6 +20,10 @@ SCAM = "spam_scam"
         ("guaranteed income of $500 a week working from home", "scam_income_pitch"),
         ("invest in bitcoin with us and double your money", "scam_income_pitch"),
         ("kindly hire me, I am available now", "scam_hire_me_spam"),
+        ("How about you design it for free? Our budget is gone.", "scam_free_work"),
+        ("It'll be great exposure for you, we just can't pay.", "scam_free_work"),
+        ("Translate the first chapter in exchange for future work", "scam_free_work"),
+        ("We can't pay you anything, but your name goes in the credits", "scam_free_work"),
     ],
 )
 def test_fires(text: str, detector: str) -> None:
@@ -37,6 +41,9 @@ def test_fires(text: str, detector: str) -> None:
         "Hire me again anytime, it was great working with you",
         "I've set up the Direct Contract, the processing fee is fine for me.",
         "Upwork's processing fee went up this year.",
+        "I'll fix it for free, that bug was mine.",
+        "The photo's exposure is too dark, can you brighten it?",
+        "We can't pay you before the milestone is funded, but it will be funded today.",
     ],
 )
 def test_quiet(text: str) -> None:
