@@ -219,6 +219,19 @@ _FREE_WORK = Rx(
     r"|that))?\s*(?:,\s*)?but\b"
 )
 
+# Renting or borrowing a freelancer's account: "rent your Upwork account", "lend us your profile",
+# "use your unused Fiverr account when you're not active".
+_PLATFORM_ACCOUNT = (r"(?:your|ur)\s+(?:\w+\s+)?(?:upwork|fiverr|freelancer|freelancing|toptal|guru|peopleperhour"
+                     r"|verified|seller|platform)\s+(?:account|profile|id)s?\b")
+_ACCOUNT_RENT = Rx(
+    r"\b(?:rent|renting|lend|borrow|borrowing|buy|buying|sell|selling)\s+(?:me\s+|us\s+)?(?:\w+\s+){0,2}?"
+    + _PLATFORM_ACCOUNT
+    + r"|\b(?:use|using|work\s+(?:through|from|on))\s+(?:\w+\s+)?(?:your|ur)\s+(?:existing|old|unused|inactive|idle|spare)"
+    r"\s+(?:\w+\s+)?(?:account|profile)s?\b"
+    r"|\b(?:rent|lend)\s+(?:me\s+|us\s+)?(?:your|ur)\s+(?:\w+\s+)?(?:account|profile)s?\b"
+    r"|\b(?:rent|renting|buy|buying|sell|selling)\s+(?:\w+\s+)?(?:upwork|fiverr|freelancer|freelancing)\s+accounts?\b"
+)
+
 _PRODUCT = Rx(
     r"\b(?:app|apps|checkout|feature|form|page|website|plugin|api|bot|dashboard|users|customers|transaction"
     r"|transactions|field|upload|export|csv|database|stripe|module|screen|flow)\b"
@@ -233,6 +246,7 @@ _RULES = (
     (_INCOME, "scam_income_pitch", 0.85, "promises guaranteed income or an investment return"),
     (_HIRE_ME, "scam_hire_me_spam", 0.6, "begging mass-outreach phrasing"),
     (_FREE_WORK, "scam_free_work", 0.7, "asks for work without pay (for free, for exposure, for future work)"),
+    (_ACCOUNT_RENT, "scam_account_rent", 0.85, "asks to rent, buy or work through another freelancer's account"),
 )
 
 

@@ -24,6 +24,9 @@ SCAM = "spam_scam"
         ("It'll be great exposure for you, we just can't pay.", "scam_free_work"),
         ("Translate the first chapter in exchange for future work", "scam_free_work"),
         ("We can't pay you anything, but your name goes in the credits", "scam_free_work"),
+        ("I pay $200 a month to rent your Upwork account", "scam_account_rent"),
+        ("I'd love to use your unused account when you're not active", "scam_account_rent"),
+        ("We are buying verified freelancer accounts, good price", "scam_account_rent"),
     ],
 )
 def test_fires(text: str, detector: str) -> None:
@@ -42,6 +45,8 @@ def test_fires(text: str, detector: str) -> None:
         "I've set up the Direct Contract, the processing fee is fine for me.",
         "Upwork's processing fee went up this year.",
         "I'll fix it for free, that bug was mine.",
+        "I can't access your Upwork profile, can you send the link?",
+        "Please share your Upwork profile link so I can hire you.",
         "The photo's exposure is too dark, can you brighten it?",
         "We can't pay you before the milestone is funded, but it will be funded today.",
     ],
