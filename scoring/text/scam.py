@@ -226,8 +226,8 @@ _PLATFORM_ACCOUNT = (r"(?:your|ur)\s+(?:\w+\s+)?(?:upwork|fiverr|freelancer|free
 _ACCOUNT_RENT = Rx(
     r"\b(?:rent|renting|lend|borrow|borrowing|buy|buying|sell|selling)\s+(?:me\s+|us\s+)?(?:\w+\s+){0,2}?"
     + _PLATFORM_ACCOUNT
-    + r"|\b(?:use|using|work\s+(?:through|from|on))\s+(?:\w+\s+)?(?:your|ur)\s+(?:existing|old|unused|inactive|idle|spare)"
-    r"\s+(?:\w+\s+)?(?:account|profile)s?\b"
+    + r"|\b(?:use|using|work\s+(?:through|from|on))\s+(?:\w+\s+)?(?:your|ur)\s+"
+    r"(?:existing|old|unused|inactive|idle|spare)\s+(?:\w+\s+)?(?:account|profile)s?\b"
     r"|\b(?:rent|lend)\s+(?:me\s+|us\s+)?(?:your|ur)\s+(?:\w+\s+)?(?:account|profile)s?\b"
     r"|\b(?:rent|renting|buy|buying|sell|selling)\s+(?:\w+\s+)?(?:upwork|fiverr|freelancer|freelancing)\s+accounts?\b"
 )
