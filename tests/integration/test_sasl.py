@@ -5,6 +5,8 @@ proxy of the tests (`sasl_proxy`: the embedded broker cannot hold a user), and o
 from __future__ import annotations
 
 import contextlib
+import socket
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,3 +100,34 @@ def test_a_wrong_password_stops_the_worker_and_says_why(services, mechanism, tmp
             assert "SASL authentication failed" in log and "RISKSCORER_BROKER_SASL_PASSWORD" in log, log
         finally:
             worker.stop()
+
+
+def request(sock: socket.socket, api_key: int, version: int, body: bytes = b"") -> bytes:
+    """One Kafka request (header v1, client id "t"); its response, or b"" when the peer closed."""
+    payload = struct.pack(">hhih", api_key, version, 7, 1) + b"t" + body
+    sock.sendall(struct.pack(">i", len(payload)) + payload)
+    head = sock.recv(4)
+    if len(head) < 4:
+        return b""
+    (size,) = struct.unpack(">i", head)
+    return sock.recv(size, socket.MSG_WAITALL)
+
+
+def test_the_sasl_endpoint_serves_nothing_before_a_login():
+    """What the worker's login proves rests on this: a client that skips SASL gets nothing."""
+    with sasl_broker() as broker_url:
+        host, port = broker_url.split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            versions = request(sock, 18, 0)
+            (count,) = struct.unpack_from(">i", versions, 6)
+            entries = [struct.unpack_from(">hhh", versions, 10 + 6 * i) for i in range(count)]
+            keys = {api_key: (low, high) for api_key, low, high in entries}
+            assert keys[17] == (1, 1) and keys[36] == (0, 1)  # the proxy's, not the broker's (36: 0-2)
+            assert 0 in keys and 1 in keys  # the broker's own entries passed on (Produce, Fetch)
+            assert request(sock, 3, 0, struct.pack(">i", 0)) == b""  # Metadata before a login: closed
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            assert request(sock, 17, 1, struct.pack(">h", 5) + b"PLAIN")[:6] == struct.pack(">ih", 7, 0)
+            login = b"\0scorer\0wrong"
+            refused = request(sock, 36, 0, struct.pack(">i", len(login)) + login)
+            assert refused[4:6] == struct.pack(">h", 58)  # SASL_AUTHENTICATION_FAILED
+            assert sock.recv(1) == b""  # and closed
