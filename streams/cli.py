@@ -98,7 +98,7 @@ def _faust_main(settings: Settings, rules: Rules, argv: list[str], command: str 
     if command == "worker" and "--help" not in argv:  # help starts nothing
         try:
             settings = _prepare_worker(settings)
-        except (embedded.EmbeddedError, admin.TopicError) as exc:
+        except (embedded.EmbeddedError, admin.TopicError, admin.BrokerAuthError) as exc:
             _fail(str(exc))
     scorer = app.create(settings, rules)
     commands.register(scorer)

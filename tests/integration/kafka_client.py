@@ -34,14 +34,17 @@ def produce(broker: str, items: list[tuple[str, bytes | None, bytes]],
     return last
 
 
-def read_all(broker: str, topic: str, expected: int, timeout: float = 30.0, settle: float = 1.5) -> list[dict]:
-    """Read `topic` from the start until `expected` records arrived and `settle` seconds pass quiet."""
+def read_all(broker: str, topic: str, expected: int, timeout: float = 30.0, settle: float = 1.5,
+             **config: object) -> list[dict]:
+    """Read `topic` from the start until `expected` records arrived and `settle` seconds pass quiet.
+    `config`: more librdkafka consumer settings."""
     consumer = Consumer(
         {
             "bootstrap.servers": broker,
             "group.id": f"reader-{uuid.uuid4().hex}",
             "auto.offset.reset": "earliest",
             "enable.auto.commit": False,
+            **config,
         }
     )
     # Assigned, not subscribed: reading needs no consumer-group join.

@@ -37,6 +37,16 @@ async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> No
     writer.close()
 
 
+async def open_target(target: int, client_w: asyncio.StreamWriter
+                      ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
+    """A connection to the service behind; None, the client's closed, when it does not answer."""
+    try:
+        return await asyncio.open_connection("127.0.0.1", target)
+    except OSError:
+        client_w.close()
+        return None
+
+
 async def main(listen: int, target: int, cert: str | None, key: str | None) -> None:
     context = None
     if cert and key:
@@ -44,11 +54,9 @@ async def main(listen: int, target: int, cert: str | None, key: str | None) -> N
         context.load_cert_chain(cert, key)
 
     async def serve(client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
-        try:
-            target_r, target_w = await asyncio.open_connection("127.0.0.1", target)
-        except OSError:
-            client_w.close()
+        if (opened := await open_target(target, client_w)) is None:
             return
+        target_r, target_w = opened
         await asyncio.gather(pipe(client_r, target_w), pipe(target_r, client_w))
 
     server = await asyncio.start_server(serve, "127.0.0.1", listen, ssl=context)
