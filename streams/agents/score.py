@@ -81,6 +81,19 @@ async def reject_unprocessable(item: Incoming, exc: Exception, topics: Topics,
     metrics.records_sent.labels("deadletter").inc()
 
 
+class Stages:
+    """A batch's time per stage, into `riskscorer_batch_stage_seconds`."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+        self.started = self.last = time.perf_counter()
+
+    def done(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.metrics.batch_stage.labels(stage).observe(now - self.last)
+        self.last = now
+
+
 def shadow_bytes(account: str, sig: Signal) -> bytes:
     return orjson.dumps({"account_id": account, **sig.to_dict()})
 
@@ -112,8 +125,12 @@ class ScoreAgent:
     assigned: Callable[[], Iterable[Partition]]
     highwater: Callable[[Partition], int | None]
     ack: Callable[[Any], None]
+    # Held events are released as soon as the clock passes them (`Reorder.wake_ms`); this is the
+    # longest wait, for partitions that reach their end without delivering anything.
     tick_s: float = 0.02
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # set when events are added: the clock's next release may be sooner than the timer's wait
+    added: asyncio.Event = field(default_factory=asyncio.Event)
     # when each partition last delivered a record (monotonic seconds)
     delivered: dict[Partition, float] = field(default_factory=dict)
 
@@ -145,9 +162,10 @@ class ScoreAgent:
                     for item, event in zip(batch, events, strict=True):
                         key = (item.topic, item.partition)
                         ts = event_time(item.value, self.reorder.newest(key))
-                        self.reorder.add(item.topic, item.partition, ts, item, event)
+                        self.reorder.add(item.topic, item.partition, ts, item, event, now)
                         self.delivered[key] = now
                     await self.release(holes)
+                    self.added.set()
                 yield None
         finally:
             ticker.cancel()
@@ -156,11 +174,23 @@ class ScoreAgent:
     async def tick(self) -> None:
         """Release held events as the wall clock passes them on partitions read to their end."""
         while True:
-            await asyncio.sleep(self.tick_s)
-            if self.reorder.held:
-                async with self.lock:
-                    self.resync()
-                    await self.release([])
+            try:
+                await asyncio.wait_for(self.added.wait(), self.next_tick())
+            except TimeoutError:
+                if self.reorder.held:
+                    async with self.lock:
+                        self.resync()
+                        await self.release([])
+            else:  # the agent released what was due when it added them: only the wait changes
+                self.added.clear()
+
+    def next_tick(self) -> float:
+        """Seconds until the clock passes the earliest held event (`tick_s` at most)."""
+        wake = self.reorder.wake_ms()
+        if wake is None:
+            return self.tick_s
+        delay = wake / 1000 - time.time()
+        return min(delay, self.tick_s) if delay > 0 else self.tick_s
 
     def resync(self) -> None:
         """After a seek (an assignment) held events are delivered again: drop them."""
@@ -184,6 +214,9 @@ class ScoreAgent:
         """Score what the watermark passed (with the records of `holes`), then acknowledge it."""
         due = self.reorder.due(self.assigned(), self.idle, int(time.time() * 1000))
         self.metrics.reorder_held.set(self.reorder.held)
+        now = time.monotonic()
+        for h in due.held:
+            self.metrics.reorder_hold.observe(now - h.at)
         if due.late:
             self.metrics.reorder_late.inc(due.late)
         if due.forced:
@@ -234,10 +267,12 @@ class ScoreAgent:
 
     async def handle(self, batch: list[Incoming]) -> None:
         """One attempt at a batch: outputs sent and states stored, then it is counted (once)."""
-        started = time.perf_counter()
+        stage = Stages(self.metrics)
         prepared = self.scoring.prepare(batch)
         states, views = await self._index_and_load(prepared)
+        stage.done("index")
         result = await self.scoring.score(batch, prepared, states, views)
+        stage.done("score")
         out = self.producer()
         sends = await self._send_outputs(out, result)
         # Delivery of every output is confirmed before the state that records it is stored. The
@@ -245,8 +280,10 @@ class ScoreAgent:
         # the outputs: a batch retried after its states were stored finds only replays. So are the
         # link index's refreshes of days last seen, which `observe` left running.
         await asyncio.gather(*sends, self.profiles.write(result.profiles, result.escalations), self.links.flush())
+        stage.done("send")
         await asyncio.gather(*await tables.store_all(self.table, out, result.states))
-        self._count(batch, result, started)
+        stage.done("store")
+        self._count(batch, result, stage.started)
 
     async def _index_and_load(self, prepared: Prepared) -> tuple[dict[str, bytes | None], dict[str, View]]:
         """The indexes are updated with every account event and proposal before any is scored (a
@@ -268,8 +305,13 @@ class ScoreAgent:
         return states, {**linked, **letters}
 
     async def _send_outputs(self, out: Any, result: BatchResult) -> list[Any]:
+        """Escalations first: reviewers wait for them, and the producer sends in this order."""
         t = self.topics
-        sends = [await out.send(t.dead_letters.get_topic_name(), v, key=k) for k, v in result.dead_letters]
+        sends = [
+            await out.send(t.escalations.get_topic_name(), orjson.dumps(e.to_dict()), key=e.account_id.encode())
+            for e in result.escalations
+        ]
+        sends += [await out.send(t.dead_letters.get_topic_name(), v, key=k) for k, v in result.dead_letters]
         sends += [
             await out.send(t.subjects.get_topic_name(), subjects.encode(f), key=f.subject_id.encode())
             for f in result.forwards
@@ -277,10 +319,6 @@ class ScoreAgent:
         sends += [
             await out.send(t.shadow.get_topic_name(), shadow_bytes(account, sig), key=account.encode())
             for account, sig in result.shadow
-        ]
-        sends += [
-            await out.send(t.escalations.get_topic_name(), orjson.dumps(e.to_dict()), key=e.account_id.encode())
-            for e in result.escalations
         ]
         return sends
 
