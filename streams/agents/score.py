@@ -1,4 +1,13 @@
-"""The scoring agent: batches of raw events in, escalations and dead letters out."""
+"""The scoring agent: batches of raw events in, escalations and dead letters out.
+
+Two tasks share the work. The agent's stream takes in what Faust delivers,
+holds it for event-time order (`streams.ordering`) and passes on what is due;
+the scorer (`drain`) scores what was passed on, a batch at a time, and
+acknowledges it. Events keep being taken in while a batch is scored (at most
+a batch ahead: then the stream waits), so a partition's fetched records do not
+wait behind the batch to count for the order, and the next batch is ready when
+this one is done.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -23,7 +33,7 @@ from streams.health import BROKER, Health
 from streams.letters import RedisLetterIndex
 from streams.links import LinkIndex
 from streams.metrics import Metrics
-from streams.ordering import Partition, Reorder, event_time
+from streams.ordering import Held, Partition, Reorder, event_time
 from streams.pipeline import BatchResult, Incoming, record_metrics
 from streams.profiles import ProfileStore
 from streams.schemas import subjects
@@ -94,6 +104,15 @@ class Stages:
         self.last = now
 
 
+async def first_of(wait: Awaitable[Any], task: asyncio.Future[Any]) -> None:
+    """Wait for `wait` or for `task` to end, whichever is first."""
+    waiting = asyncio.ensure_future(wait)
+    try:
+        await asyncio.wait([waiting, task], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiting.cancel()
+
+
 def shadow_bytes(account: str, sig: Signal) -> bytes:
     return orjson.dumps({"account_id": account, **sig.to_dict()})
 
@@ -128,9 +147,13 @@ class ScoreAgent:
     # Held events are released as soon as the clock passes them (`Reorder.wake_ms`); this is the
     # longest wait, for partitions that reach their end without delivering anything.
     tick_s: float = 0.02
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    # set when events are added: the clock's next release may be sooner than the timer's wait
-    added: asyncio.Event = field(default_factory=asyncio.Event)
+    # Released events wait here for the scorer (`drain`), which takes them a batch at a time while
+    # the agent takes in what is delivered meanwhile, up to a batch ahead; the records of offset
+    # holes wait with them, to be scored with the next batch.
+    ready: deque[Held] = field(default_factory=deque)
+    holes: list[Hole] = field(default_factory=list)
+    added: asyncio.Event = field(default_factory=asyncio.Event)  # set when events are taken in
+    room: asyncio.Event = field(default_factory=asyncio.Event)  # set when the scorer takes a batch
     # when each partition last delivered a record (monotonic seconds)
     delivered: dict[Partition, float] = field(default_factory=dict)
 
@@ -146,43 +169,55 @@ class ScoreAgent:
             self.batch_max, within=self.batch_window_s
         )
         self.scoring.start()  # the scoring processes import while the first batch gathers
-        ticker = asyncio.ensure_future(self.tick())
+        scorer = asyncio.ensure_future(self.drain())
         try:
             async for events in batches:
-                if ticker.done():
-                    ticker.result()  # a release by the clock failed: raise it here
                 # Faust acknowledges a batch's events when the next is asked for: each is marked
-                # acknowledged already, so that only `release` acknowledges it, once scored.
+                # acknowledged already, so that only `drain` acknowledges it, once scored.
                 unacknowledged(events)
-                async with self.lock:
-                    self.resync()
-                    batch = [self.incoming(e) for e in events]
-                    holes = self.continuity.holes((i.topic, i.partition, i.offset) for i in batch)
-                    now = time.monotonic()
-                    for item, event in zip(batch, events, strict=True):
-                        key = (item.topic, item.partition)
-                        ts = event_time(item.value, self.reorder.newest(key))
-                        self.reorder.add(item.topic, item.partition, ts, item, event, now)
-                        self.delivered[key] = now
-                    await self.release(holes)
-                    self.added.set()
+                self.take_in(events)
+                self.added.set()
+                while len(self.ready) >= self.batch_max and not scorer.done():  # a batch ahead at most
+                    self.room.clear()
+                    await first_of(self.room.wait(), scorer)
+                if scorer.done():
+                    scorer.result()  # scoring failed: raise it here
                 yield None
         finally:
-            ticker.cancel()
+            scorer.cancel()
             self.scoring.close()
 
-    async def tick(self) -> None:
-        """Release held events as the wall clock passes them on partitions read to their end."""
+    def take_in(self, events: list[EventT[bytes]]) -> None:
+        """Hold delivered events for event-time order, and pass on what is due."""
+        self.resync()
+        batch = [self.incoming(e) for e in events]
+        self.holes.extend(self.continuity.holes((i.topic, i.partition, i.offset) for i in batch))
+        now = time.monotonic()
+        for item, event in zip(batch, events, strict=True):
+            key = (item.topic, item.partition)
+            ts = event_time(item.value, self.reorder.newest(key))
+            self.reorder.add(item.topic, item.partition, ts, item, event, now)
+            self.delivered[key] = now
+        self.release()
+
+    async def drain(self) -> None:
+        """Score released events a batch at a time as they come, and those the clock releases
+        on partitions read to their end, then acknowledge them."""
         while True:
-            try:
+            self.resync()
+            self.release()
+            if self.ready or self.holes:
+                chunk = [self.ready.popleft() for _ in range(min(self.batch_max, len(self.ready)))]
+                holes = self.holes[:]
+                self.holes.clear()
+                self.room.set()
+                await self.settle([h.item for h in chunk], holes)
+                for h in chunk:
+                    self.ack(h.handle)
+                continue
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.added.wait(), self.next_tick())
-            except TimeoutError:
-                if self.reorder.held:
-                    async with self.lock:
-                        self.resync()
-                        await self.release([])
-            else:  # the agent released what was due when it added them: only the wait changes
-                self.added.clear()
+            self.added.clear()
 
     def next_tick(self) -> float:
         """Seconds until the clock passes the earliest held event (`tick_s` at most)."""
@@ -196,6 +231,8 @@ class ScoreAgent:
         """After a seek (an assignment) held events are delivered again: drop them."""
         if self.reorder.epoch != self.continuity.epoch:
             self.reorder.clear()
+            self.ready.clear()  # not acknowledged either: delivered again from the sought positions
+            self.holes.clear()  # found again against the new positions
             self.reorder.epoch = self.continuity.epoch
             self.reorder.since = time.monotonic()
 
@@ -210,8 +247,8 @@ class ScoreAgent:
         end, next_offset = self.highwater(key), self.continuity.next_offset(key)
         return end is not None and next_offset is not None and next_offset >= end
 
-    async def release(self, holes: list[Hole]) -> None:
-        """Score what the watermark passed (with the records of `holes`), then acknowledge it."""
+    def release(self) -> None:
+        """Pass what the watermark passed on to the scorer."""
         due = self.reorder.due(self.assigned(), self.idle, int(time.time() * 1000))
         self.metrics.reorder_held.set(self.reorder.held)
         now = time.monotonic()
@@ -221,14 +258,7 @@ class ScoreAgent:
             self.metrics.reorder_late.inc(due.late)
         if due.forced:
             self.metrics.reorder_forced.inc(due.forced)
-        if not due.held and not holes:
-            return
-        # What a slow partition held back comes out at once: scored in batches of the usual size.
-        for start in range(0, max(1, len(due.held)), self.batch_max):
-            chunk = due.held[start:start + self.batch_max]
-            await self.settle([h.item for h in chunk], holes if not start else [])
-            for h in chunk:
-                self.ack(h.handle)
+        self.ready.extend(due.held)
 
     async def settle(self, batch: list[Incoming], holes: list[Hole]) -> None:
         """Handle `batch` (with the records of its `holes`): retried through outages, any
