@@ -104,6 +104,11 @@ class Stages:
         self.last = now
 
 
+def report_stop(scorer: asyncio.Future[None]) -> None:
+    if not scorer.cancelled() and scorer.exception() is not None:
+        log.error("scoring stopped: %r", scorer.exception(), exc_info=scorer.exception())
+
+
 async def first_of(wait: Awaitable[Any], task: asyncio.Future[Any]) -> None:
     """Wait for `wait` or for `task` to end, whichever is first."""
     waiting = asyncio.ensure_future(wait)
@@ -170,6 +175,7 @@ class ScoreAgent:
         )
         self.scoring.start()  # the scoring processes import while the first batch gathers
         scorer = asyncio.ensure_future(self.drain())
+        scorer.add_done_callback(report_stop)  # the stream raises it only at its next delivery
         try:
             async for events in batches:
                 # Faust acknowledges a batch's events when the next is asked for: each is marked
