@@ -8,7 +8,9 @@ backlog) to one `riskscorer worker` (uvloop, default settings otherwise) and rea
 escalations topic meanwhile. An escalation's latency is the broker timestamp of the escalation
 record (set when the worker sends it) minus the time its triggering event was handed to the
 producer; escalations triggered by events the scorer derived itself (linked-account notices)
-have no produce time and are counted apart. Prints p50, p90, p99 and max.
+have no produce time and are counted apart. Prints p50, p90, p99 and max; the same from the
+produce time to when this bench's consumer read the escalation (an upper bound of its arrival,
+by up to the consumer's fetch wait); and where the worker's time went, from its metrics.
 """
 
 from __future__ import annotations
@@ -67,31 +69,34 @@ async def send(settings: Settings, events: list[RecordedEvent], rate: float | No
 
 
 async def escalations(settings: Settings, sent: dict[str, float], done: asyncio.Event,
-                      quiet_s: float = 3.0) -> tuple[list[float], int]:
-    """Latencies (s) of the escalations whose trigger was sent, and how many had no send time."""
+                      quiet_s: float = 3.0) -> tuple[list[float], list[float], int]:
+    """Latencies (s) of the escalations whose trigger was sent, by the escalation's timestamp and
+    by when it was read, and how many had no send time."""
     consumer = AIOKafkaConsumer(settings.topic_escalations, bootstrap_servers=settings.broker_hosts,
                                 auto_offset_reset="earliest", enable_auto_commit=False, group_id=None,
                                 fetch_max_wait_ms=20)
     await consumer.start()
-    latencies, unmatched, last = [], 0, time.monotonic()
+    latencies, read, unmatched, last = [], [], 0, time.monotonic()
     try:
         while not (done.is_set() and time.monotonic() - last > quiet_s):
             batches = await consumer.getmany(timeout_ms=100)
             for records in batches.values():
+                now = time.time()
                 for rec in records:
                     last = time.monotonic()
                     trigger = orjson.loads(rec.value)["trigger_event_id"]
                     if trigger in sent:
                         latencies.append(rec.timestamp / 1000 - sent[trigger])
+                        read.append(now - sent[trigger])
                     else:
                         unmatched += 1
     finally:
         await consumer.stop()
-    return latencies, unmatched
+    return latencies, read, unmatched
 
 
 async def measure(settings: Settings, events: list[RecordedEvent], rate: float,
-                  live_ts: bool) -> tuple[list[float], int]:
+                  live_ts: bool) -> tuple[list[float], list[float], int]:
     sent: dict[str, float] = {}
     done = asyncio.Event()
     reading = asyncio.create_task(escalations(settings, sent, done))
@@ -134,7 +139,7 @@ def main() -> None:
                 worker.wait_ready(120)
                 asyncio.run(send(settings, events[:WARMUP], None, {}, args.live_ts))
                 worker.wait_processed(WARMUP, timeout=120)
-                latencies, unmatched = asyncio.run(measure(settings, events[WARMUP:], args.rate, args.live_ts))
+                latencies, read, unmatched = asyncio.run(measure(settings, events[WARMUP:], args.rate, args.live_ts))
                 where = f"{worker.processed()} events scored by then; " + breakdown(worker.scrape() or "")
             finally:
                 worker.stop()
@@ -144,27 +149,39 @@ def main() -> None:
     print(f"{len(events) - WARMUP} events offered at {args.rate:,.0f}/s; {len(ms)} escalations timed "
           f"({unmatched} triggered by derived events, not timed)")
     if ms:
-        print(f"event-to-escalation latency: p50 {percentile(ms, 0.5):.0f} ms, p90 {percentile(ms, 0.9):.0f} ms, "
-              f"p99 {percentile(ms, 0.99):.0f} ms, max {max(ms):.0f} ms, mean {statistics.mean(ms):.0f} ms")
+        print(f"event-to-escalation latency: {summary(ms)}")
+        print(f"event to escalation read by a consumer: {summary([x * 1000 for x in read])}")
     print(where)
+
+
+def summary(ms: list[float]) -> str:
+    return (f"p50 {percentile(ms, 0.5):.0f} ms, p90 {percentile(ms, 0.9):.0f} ms, p99 {percentile(ms, 0.99):.0f} ms, "
+            f"max {max(ms):.0f} ms, mean {statistics.mean(ms):.0f} ms")
 
 
 def breakdown(metrics: str) -> str:
     """Where a worker's time went, from its histograms (warm-up included): mean batch size and
-    duration, mean time from an event's broker timestamp to the end of its batch."""
+    duration and each stage's share, mean time events were held for event-time order, mean time
+    from an event's broker timestamp to the end of its batch."""
     sums: dict[str, float] = {}
     for family in text_string_to_metric_families(metrics):
         for sample in family.samples:
             if sample.name.endswith(("_sum", "_count")) and sample.name.startswith("riskscorer_"):
-                sums[sample.name] = sums.get(sample.name, 0.0) + sample.value
+                name = sample.name
+                if "stage" in sample.labels:  # riskscorer_batch_stage_seconds{stage="score"}_sum -> ..._score_sum
+                    base, _, end = name.rpartition("_")
+                    name = f"{base}_{sample.labels['stage']}_{end}"
+                sums[name] = sums.get(name, 0.0) + sample.value
 
     def mean(name: str) -> float:
         return sums.get(f"{name}_sum", 0.0) / max(1.0, sums.get(f"{name}_count", 0.0))
 
+    stages = ", ".join(f"{stage} {mean(f'riskscorer_batch_stage_seconds_{stage}') * 1000:.0f}"
+                       for stage in ("index", "score", "send", "store"))
     return (f"worker: {sums.get('riskscorer_batch_seconds_count', 0):.0f} batches, mean "
             f"{mean('riskscorer_batch_events'):.0f} events and {mean('riskscorer_batch_seconds') * 1000:.0f} ms "
-            f"each; broker timestamp to end of batch, mean "
-            f"{mean('riskscorer_processing_latency_seconds') * 1000:.0f} ms")
+            f"each ({stages}); held for event order, mean {mean('riskscorer_reorder_hold_seconds') * 1000:.0f} ms; "
+            f"broker timestamp to end of batch, mean {mean('riskscorer_processing_latency_seconds') * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ class Metrics:
     escalation_score: Histogram
     latency: Histogram
     batch_seconds: Histogram
+    batch_stage: Histogram
     batch_size: Histogram
     records_sent: Counter
     rules_info: Gauge
@@ -59,6 +60,7 @@ class Metrics:
     rules_demoted: Counter
     dependency_up: Gauge
     reorder_held: Gauge
+    reorder_hold: Histogram
     reorder_late: Counter
     reorder_forced: Counter
 
@@ -131,6 +133,13 @@ _BATCHES: dict[str, Spec] = {
         Histogram, "riskscorer_batch_seconds",
         "Time to process one batch (decode, score, send, store)",
         buckets=LATENCY_BUCKETS,
+    ),
+    "batch_stage": Spec(
+        Histogram, "riskscorer_batch_stage_seconds",
+        "Time of each stage of a batch: index (decode, link and cover-letter indexes, states loaded), "
+        "score (the scoring processes), send (outputs acknowledged, profiles written), "
+        "store (states written to the changelog)",
+        ("stage",), buckets=LATENCY_BUCKETS,
     ),
     "batch_size": Spec(
         Histogram, "riskscorer_batch_events",
@@ -232,6 +241,12 @@ _ORDER: dict[str, Spec] = {
         Gauge, "riskscorer_reorder_held_events",
         "Input events delivered but held until every co-partitioned topic has passed their event time",
         (),
+    ),
+    "reorder_hold": Spec(
+        Histogram, "riskscorer_reorder_hold_seconds",
+        "Time from an event's delivery to the scorer to its release in event-time order "
+        "(the reorder window, when event times are live)",
+        buckets=LATENCY_BUCKETS,
     ),
     "reorder_late": Spec(
         Counter, "riskscorer_reorder_late_total",

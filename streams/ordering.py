@@ -76,6 +76,7 @@ class Held:
     rank: int  # the topic's place in the tie-break
     item: Any  # what the agent scores (an `Incoming`)
     handle: Any = None  # what it acknowledges once scored (a Faust event)
+    at: float = 0.0  # when it was delivered (the caller's clock: how long it was held)
 
 
 @dataclass(slots=True)
@@ -102,7 +103,7 @@ class Reorder:
     epoch: int = 0  # the consumer's seek count when the queues were last cleared
     since: float = 0.0  # when they were (monotonic seconds)
 
-    def add(self, topic: str, partition: int, ts: int, item: Any, handle: Any = None) -> None:
+    def add(self, topic: str, partition: int, ts: int, item: Any, handle: Any = None, at: float = 0.0) -> None:
         key = (topic, partition)
         queue = self._queues.get(key)
         if queue is None:
@@ -110,13 +111,21 @@ class Reorder:
         while queue and queue[-1].item.offset >= item.offset:  # sought back: delivered again from here
             queue.pop()
             self.held -= 1
-        queue.append(Held(ts, self.ranks[topic], item, handle))
+        queue.append(Held(ts, self.ranks[topic], item, handle, at))
         if ts > self._newest.get(key, FAR_PAST):
             self._newest[key] = ts
         self.held += 1
 
     def newest(self, key: Partition) -> int:
         return self._newest.get(key, FAR_PAST)
+
+    def wake_ms(self) -> int | None:
+        """The wall-clock time (ms) at which the clock alone can next release a held event: the
+        earliest head's time plus the window, passed (what partitions read to their end wait for).
+        None when nothing is held. A head held by a partition with records still to read waits
+        for their delivery instead, so the time may already be past."""
+        heads = [queue[0].ts for queue in self._queues.values() if queue]
+        return min(heads) + self.window_ms + 1 if heads else None
 
     def clear(self) -> list[Held]:
         """Drop everything held (partitions sought again deliver it anew); what was dropped."""

@@ -48,11 +48,16 @@ class Settings:
     max_event_bytes: int = 65536
     max_text_chars: int = 20000
     batch_max: int = 1000
-    batch_window_ms: int = 50
+    # How long the agent gathers delivered events before taking them in. Live, a partition whose
+    # records are fetched but not taken in yet holds its group's release back (streams/ordering.py),
+    # so this adds to the latency; from a backlog batches fill to batch_max first.
+    batch_window_ms: int = 10
     # child processes that score the worker's batches (split by account); 0 scores in the worker itself
     scoring_processes: int = 2
     scoring_timeout_s: float = 30.0  # a batch's scoring processes that take longer are killed; it is retried
-    fetch_wait_ms: int = 100
+    # Longest wait of an empty fetch. Kafka answers one as soon as records come, but the embedded
+    # broker only when it next looks (up to about half this): the latency of every record then.
+    fetch_wait_ms: int = 20
     # Events are applied in event-time order across the co-partitioned topics; an event waits until
     # no topic can still deliver an earlier one, assuming producers are at most this late
     # (streams/ordering.py). 0: no wait beyond what the topics read show.

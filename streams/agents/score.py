@@ -1,4 +1,13 @@
-"""The scoring agent: batches of raw events in, escalations and dead letters out."""
+"""The scoring agent: batches of raw events in, escalations and dead letters out.
+
+Two tasks share the work. The agent's stream takes in what Faust delivers,
+holds it for event-time order (`streams.ordering`) and passes on what is due;
+the scorer (`drain`) scores what was passed on, a batch at a time, and
+acknowledges it. Events keep being taken in while a batch is scored (at most
+a batch ahead: then the stream waits), so a partition's fetched records do not
+wait behind the batch to count for the order, and the next batch is ready when
+this one is done.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -23,7 +33,7 @@ from streams.health import BROKER, Health
 from streams.letters import RedisLetterIndex
 from streams.links import LinkIndex
 from streams.metrics import Metrics
-from streams.ordering import Partition, Reorder, event_time
+from streams.ordering import Held, Partition, Reorder, event_time
 from streams.pipeline import BatchResult, Incoming, record_metrics
 from streams.profiles import ProfileStore
 from streams.schemas import subjects
@@ -81,6 +91,33 @@ async def reject_unprocessable(item: Incoming, exc: Exception, topics: Topics,
     metrics.records_sent.labels("deadletter").inc()
 
 
+class Stages:
+    """A batch's time per stage, into `riskscorer_batch_stage_seconds`."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+        self.started = self.last = time.perf_counter()
+
+    def done(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.metrics.batch_stage.labels(stage).observe(now - self.last)
+        self.last = now
+
+
+def report_stop(scorer: asyncio.Future[None]) -> None:
+    if not scorer.cancelled() and scorer.exception() is not None:
+        log.error("scoring stopped: %r", scorer.exception(), exc_info=scorer.exception())
+
+
+async def first_of(wait: Awaitable[Any], task: asyncio.Future[Any]) -> None:
+    """Wait for `wait` or for `task` to end, whichever is first."""
+    waiting = asyncio.ensure_future(wait)
+    try:
+        await asyncio.wait([waiting, task], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiting.cancel()
+
+
 def shadow_bytes(account: str, sig: Signal) -> bytes:
     return orjson.dumps({"account_id": account, **sig.to_dict()})
 
@@ -112,8 +149,16 @@ class ScoreAgent:
     assigned: Callable[[], Iterable[Partition]]
     highwater: Callable[[Partition], int | None]
     ack: Callable[[Any], None]
+    # Held events are released as soon as the clock passes them (`Reorder.wake_ms`); this is the
+    # longest wait, for partitions that reach their end without delivering anything.
     tick_s: float = 0.02
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Released events wait here for the scorer (`drain`), which takes them a batch at a time while
+    # the agent takes in what is delivered meanwhile, up to a batch ahead; the records of offset
+    # holes wait with them, to be scored with the next batch.
+    ready: deque[Held] = field(default_factory=deque)
+    holes: list[Hole] = field(default_factory=list)
+    added: asyncio.Event = field(default_factory=asyncio.Event)  # set when events are taken in
+    room: asyncio.Event = field(default_factory=asyncio.Event)  # set when the scorer takes a batch
     # when each partition last delivered a record (monotonic seconds)
     delivered: dict[Partition, float] = field(default_factory=dict)
 
@@ -129,43 +174,71 @@ class ScoreAgent:
             self.batch_max, within=self.batch_window_s
         )
         self.scoring.start()  # the scoring processes import while the first batch gathers
-        ticker = asyncio.ensure_future(self.tick())
+        scorer = asyncio.ensure_future(self.drain())
+        scorer.add_done_callback(report_stop)  # the stream raises it only at its next delivery
         try:
             async for events in batches:
-                if ticker.done():
-                    ticker.result()  # a release by the clock failed: raise it here
                 # Faust acknowledges a batch's events when the next is asked for: each is marked
-                # acknowledged already, so that only `release` acknowledges it, once scored.
+                # acknowledged already, so that only `drain` acknowledges it, once scored.
                 unacknowledged(events)
-                async with self.lock:
-                    self.resync()
-                    batch = [self.incoming(e) for e in events]
-                    holes = self.continuity.holes((i.topic, i.partition, i.offset) for i in batch)
-                    now = time.monotonic()
-                    for item, event in zip(batch, events, strict=True):
-                        key = (item.topic, item.partition)
-                        ts = event_time(item.value, self.reorder.newest(key))
-                        self.reorder.add(item.topic, item.partition, ts, item, event)
-                        self.delivered[key] = now
-                    await self.release(holes)
+                self.take_in(events)
+                self.added.set()
+                while len(self.ready) >= self.batch_max and not scorer.done():  # a batch ahead at most
+                    self.room.clear()
+                    await first_of(self.room.wait(), scorer)
+                if scorer.done():
+                    scorer.result()  # scoring failed: raise it here
                 yield None
         finally:
-            ticker.cancel()
+            scorer.cancel()
             self.scoring.close()
 
-    async def tick(self) -> None:
-        """Release held events as the wall clock passes them on partitions read to their end."""
+    def take_in(self, events: list[EventT[bytes]]) -> None:
+        """Hold delivered events for event-time order, and pass on what is due."""
+        self.resync()
+        batch = [self.incoming(e) for e in events]
+        self.holes.extend(self.continuity.holes((i.topic, i.partition, i.offset) for i in batch))
+        now = time.monotonic()
+        for item, event in zip(batch, events, strict=True):
+            key = (item.topic, item.partition)
+            ts = event_time(item.value, self.reorder.newest(key))
+            self.reorder.add(item.topic, item.partition, ts, item, event, now)
+            self.delivered[key] = now
+        self.release()
+
+    async def drain(self) -> None:
+        """Score released events a batch at a time as they come, and those the clock releases
+        on partitions read to their end, then acknowledge them."""
         while True:
-            await asyncio.sleep(self.tick_s)
-            if self.reorder.held:
-                async with self.lock:
-                    self.resync()
-                    await self.release([])
+            self.resync()
+            self.release()
+            if self.ready or self.holes:
+                chunk = [self.ready.popleft() for _ in range(min(self.batch_max, len(self.ready)))]
+                holes = self.holes[:]
+                self.holes.clear()
+                self.room.set()
+                await self.settle([h.item for h in chunk], holes)
+                for h in chunk:
+                    self.ack(h.handle)
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.added.wait(), self.next_tick())
+            self.added.clear()
+
+    def next_tick(self) -> float:
+        """Seconds until the clock passes the earliest held event (`tick_s` at most)."""
+        wake = self.reorder.wake_ms()
+        if wake is None:
+            return self.tick_s
+        delay = wake / 1000 - time.time()
+        return min(delay, self.tick_s) if delay > 0 else self.tick_s
 
     def resync(self) -> None:
         """After a seek (an assignment) held events are delivered again: drop them."""
         if self.reorder.epoch != self.continuity.epoch:
             self.reorder.clear()
+            self.ready.clear()  # not acknowledged either: delivered again from the sought positions
+            self.holes.clear()  # found again against the new positions
             self.reorder.epoch = self.continuity.epoch
             self.reorder.since = time.monotonic()
 
@@ -180,22 +253,18 @@ class ScoreAgent:
         end, next_offset = self.highwater(key), self.continuity.next_offset(key)
         return end is not None and next_offset is not None and next_offset >= end
 
-    async def release(self, holes: list[Hole]) -> None:
-        """Score what the watermark passed (with the records of `holes`), then acknowledge it."""
+    def release(self) -> None:
+        """Pass what the watermark passed on to the scorer."""
         due = self.reorder.due(self.assigned(), self.idle, int(time.time() * 1000))
         self.metrics.reorder_held.set(self.reorder.held)
+        now = time.monotonic()
+        for h in due.held:
+            self.metrics.reorder_hold.observe(now - h.at)
         if due.late:
             self.metrics.reorder_late.inc(due.late)
         if due.forced:
             self.metrics.reorder_forced.inc(due.forced)
-        if not due.held and not holes:
-            return
-        # What a slow partition held back comes out at once: scored in batches of the usual size.
-        for start in range(0, max(1, len(due.held)), self.batch_max):
-            chunk = due.held[start:start + self.batch_max]
-            await self.settle([h.item for h in chunk], holes if not start else [])
-            for h in chunk:
-                self.ack(h.handle)
+        self.ready.extend(due.held)
 
     async def settle(self, batch: list[Incoming], holes: list[Hole]) -> None:
         """Handle `batch` (with the records of its `holes`): retried through outages, any
@@ -234,10 +303,12 @@ class ScoreAgent:
 
     async def handle(self, batch: list[Incoming]) -> None:
         """One attempt at a batch: outputs sent and states stored, then it is counted (once)."""
-        started = time.perf_counter()
+        stage = Stages(self.metrics)
         prepared = self.scoring.prepare(batch)
         states, views = await self._index_and_load(prepared)
+        stage.done("index")
         result = await self.scoring.score(batch, prepared, states, views)
+        stage.done("score")
         out = self.producer()
         sends = await self._send_outputs(out, result)
         # Delivery of every output is confirmed before the state that records it is stored. The
@@ -245,8 +316,10 @@ class ScoreAgent:
         # the outputs: a batch retried after its states were stored finds only replays. So are the
         # link index's refreshes of days last seen, which `observe` left running.
         await asyncio.gather(*sends, self.profiles.write(result.profiles, result.escalations), self.links.flush())
+        stage.done("send")
         await asyncio.gather(*await tables.store_all(self.table, out, result.states))
-        self._count(batch, result, started)
+        stage.done("store")
+        self._count(batch, result, stage.started)
 
     async def _index_and_load(self, prepared: Prepared) -> tuple[dict[str, bytes | None], dict[str, View]]:
         """The indexes are updated with every account event and proposal before any is scored (a
@@ -268,8 +341,13 @@ class ScoreAgent:
         return states, {**linked, **letters}
 
     async def _send_outputs(self, out: Any, result: BatchResult) -> list[Any]:
+        """Escalations first: reviewers wait for them, and the producer sends in this order."""
         t = self.topics
-        sends = [await out.send(t.dead_letters.get_topic_name(), v, key=k) for k, v in result.dead_letters]
+        sends = [
+            await out.send(t.escalations.get_topic_name(), orjson.dumps(e.to_dict()), key=e.account_id.encode())
+            for e in result.escalations
+        ]
+        sends += [await out.send(t.dead_letters.get_topic_name(), v, key=k) for k, v in result.dead_letters]
         sends += [
             await out.send(t.subjects.get_topic_name(), subjects.encode(f), key=f.subject_id.encode())
             for f in result.forwards
@@ -277,10 +355,6 @@ class ScoreAgent:
         sends += [
             await out.send(t.shadow.get_topic_name(), shadow_bytes(account, sig), key=account.encode())
             for account, sig in result.shadow
-        ]
-        sends += [
-            await out.send(t.escalations.get_topic_name(), orjson.dumps(e.to_dict()), key=e.account_id.encode())
-            for e in result.escalations
         ]
         return sends
 

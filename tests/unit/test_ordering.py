@@ -146,3 +146,17 @@ def test_after_a_seek_a_partition_holds_back_until_read_again():
     reorder.clear()
     reorder.add("m", 0, 20, Item("m", 0, 20))
     assert not reorder.due(assigned, lambda key: False, now_ms=0).held  # p sought back: its next may be older
+
+
+def test_the_clock_releases_the_oldest_head_when_its_time_plus_the_window_has_passed():
+    reorder = Reorder(100, RANKS)
+    assert reorder.wake_ms() is None
+    reorder.add("m", 0, 1_000, Item("m", 0, 1_000))
+    reorder.add("p", 0, 990, Item("p", 0, 990))
+    reorder.add("p", 0, 1_500, Item("p", 1, 1_500))
+    wake = reorder.wake_ms()
+    assigned = [("m", 0), ("p", 0), ("s", 0)]
+    assert wake == 1_091
+    assert not reorder.due(assigned, lambda key: True, now_ms=wake - 2).held  # within the window
+    assert [h.item.offset for h in reorder.due(assigned, lambda key: True, now_ms=wake).held] == [0]
+    assert reorder.wake_ms() == 1_101  # the next head: m's event at 1,000
