@@ -39,9 +39,9 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from streams import admin, embedded  # noqa: E402
-from streams.settings import load  # noqa: E402
-from streams.simulator import SimConfig, generate  # noqa: E402
+from streams.commands import admin, embedded  # noqa: E402
+from streams.devtools.simulator import SimConfig, generate  # noqa: E402
+from streams.worker.settings import load  # noqa: E402
 from tests.integration.kafka_client import produce  # noqa: E402
 from tests.integration.test_replay import JOINED, read_topic, wait_caught_up  # noqa: E402
 from tests.integration.workers import Worker, scorer_env  # noqa: E402

@@ -28,10 +28,10 @@ from prometheus_client.parser import text_string_to_metric_families
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from streams import admin, embedded  # noqa: E402
-from streams.recorded import RecordedEvent  # noqa: E402
-from streams.settings import Settings, load  # noqa: E402
-from streams.simulator import SimConfig, generate  # noqa: E402
+from streams.batch.recorded import RecordedEvent  # noqa: E402
+from streams.commands import admin, embedded  # noqa: E402
+from streams.devtools.simulator import SimConfig, generate  # noqa: E402
+from streams.worker.settings import Settings, load  # noqa: E402
 from tests.integration.workers import Worker, scorer_env  # noqa: E402
 
 WARMUP = 500  # events sent and scored before the clock starts: the group join, first imports

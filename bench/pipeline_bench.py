@@ -26,12 +26,12 @@ from scoring.detectors import burst, fanout  # noqa: E402
 from scoring.records import Message, Proposal  # noqa: E402
 from scoring.state import AccountState  # noqa: E402
 from scoring.text import TextContext, detect_text  # noqa: E402
-from streams import backtest  # noqa: E402
-from streams.rules_file import load_rules  # noqa: E402
-from streams.schemas import INPUT_SCHEMAS  # noqa: E402
-from streams.settings import DEFAULT_RULES  # noqa: E402
-from streams.simulator import SimConfig, generate  # noqa: E402
-from streams.statecodec import decode_state  # noqa: E402
+from streams.batch.rules_file import load_rules  # noqa: E402
+from streams.batch.schemas import INPUT_SCHEMAS  # noqa: E402
+from streams.batch.statecodec import decode_state  # noqa: E402
+from streams.commands import backtest  # noqa: E402
+from streams.devtools.simulator import SimConfig, generate  # noqa: E402
+from streams.worker.settings import DEFAULT_RULES  # noqa: E402
 
 
 def timed(fn, items) -> float:  # noqa: ANN001

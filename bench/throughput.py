@@ -32,10 +32,10 @@ from redis import Redis as SyncRedis
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from streams import admin, embedded, producer  # noqa: E402
-from streams.schemas import INPUT_SCHEMAS, Rejected  # noqa: E402
-from streams.settings import Settings, load  # noqa: E402
-from streams.simulator import SimConfig, generate  # noqa: E402
+from streams.batch.schemas import INPUT_SCHEMAS, Rejected  # noqa: E402
+from streams.commands import admin, embedded, producer  # noqa: E402
+from streams.devtools.simulator import SimConfig, generate  # noqa: E402
+from streams.worker.settings import Settings, load  # noqa: E402
 from tests.integration.workers import Worker, scorer_env  # noqa: E402
 
 

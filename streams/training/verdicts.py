@@ -27,7 +27,7 @@ def examples_key(app_id: str) -> str:
 
 
 def entries(decision: Decision, escalation: dict[str, Any]) -> dict[str, bytes]:
-    """The store's fields for one verdict on one escalation (see `streams.profiles.reviewed`)."""
+    """The store's fields for one verdict on one escalation (see `streams.adapters.profiles.reviewed`)."""
     out = {}
     for text in escalation.get("texts", ()):
         field = f"{decision.escalation_id}:{text['event_id']}:{text['policy']}"
