@@ -95,6 +95,7 @@ def main(argv: list[str] | None = None) -> None:
 def _faust_main(settings: Settings, rules: Rules, argv: list[str], command: str | None) -> None:
     from streams.commands import admin, embedded
     from streams.commands import subcommands as commands
+    from streams.faust_fixes import command_line
     from streams.worker import app
 
     if command == "worker" and "--help" not in argv:  # help starts nothing
@@ -104,5 +105,4 @@ def _faust_main(settings: Settings, rules: Rules, argv: list[str], command: str 
             _fail(str(exc))
     scorer = app.create(settings, rules)
     commands.register(scorer)
-    sys.argv = ["riskscorer", *argv]
-    scorer.app.main()
+    command_line.run(scorer.app, argv)

@@ -15,6 +15,10 @@ straight from the broker (`Refetcher`, a consumer of its own outside the group)
 and scored first, in offset order. Re-reading is safe: a record seen twice is
 skipped by the offsets kept in each account's state, and escalation ids are
 deterministic. Re-reading too much only costs time; missing a record loses it.
+
+Still needed? `riskscorer_offset_holes_total` counts the holes found: while it moves across
+rebalances (workers joining, leaving, killed; `tests/integration/test_replay.py` does all three),
+yes. The positions come from `streams.faust_fixes.seeks`.
 """
 
 from __future__ import annotations

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,18 +13,21 @@ from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
 from scoring.rules import Rules
+from streams import faust_fixes
 from streams.adapters.letters import RedisLetterIndex
 from streams.adapters.links import LinkIndex, NoLinkIndex, RedisLinkIndex
 from streams.adapters.profiles import ProfileStore
 from streams.batch import scoring_process
 from streams.batch.pipeline import Processor
-from streams.faust_fixes import tuning as faust_tuning
+from streams.faust_fixes import seeks
+from streams.faust_fixes.acks import acknowledge
 from streams.faust_fixes.continuity import Continuity, Refetcher
+from streams.faust_fixes.producer import aiokafka_producer, broker_metadata
 from streams.faust_fixes.sensors import LeanPrometheusMonitor
 from streams.training.verdicts import ExampleStore
 from streams.worker import security, tables, topics, web
 from streams.worker.agents.reviewer import DecisionsAgent, RuleBoard, VerdictStore
-from streams.worker.agents.score import ScoreAgent, acknowledge
+from streams.worker.agents.score import ScoreAgent
 from streams.worker.health import BROKER, REDIS, Health
 from streams.worker.metrics import Metrics
 from streams.worker.ordering import Reorder
@@ -79,28 +81,14 @@ def _faust_config(settings: Settings) -> dict[str, Any]:
     }
 
 
-# Each app's record of where its stream partitions were last sought (see streams.faust_fixes.continuity).
-_CONTINUITY: weakref.WeakKeyDictionary[faust.App, Continuity] = weakref.WeakKeyDictionary()
-
-
-def _on_sought(app: faust.App, positions: dict[tuple[str, int], int]) -> None:
-    continuity = _CONTINUITY.get(app)
-    if continuity is not None:
-        continuity.sought(positions)
-
-
 BROKER_PROBE_TIMEOUT_S = 5.0
 
 
-async def _broker_metadata(app: faust.App) -> None:
-    """A metadata request on the producer's connection: cheap, and answered by any broker."""
-    await app.producer._ensure_producer().client.fetch_all_metadata()  # type: ignore[attr-defined]
-
-
 def create(settings: Settings, rules: Rules) -> Scorer:
-    _patch_faust(settings)
+    faust_fixes.install(settings.fetch_wait_ms)
     app = faust.App(settings.app_id, **_faust_config(settings))
-    continuity = _CONTINUITY[app] = Continuity()
+    continuity = Continuity()
+    seeks.follow(app, continuity)
     registry, metrics, health = _observability(app, rules)
     defined = topics.define(app, settings)
     table = tables.define(app, settings)
@@ -120,19 +108,12 @@ def create(settings: Settings, rules: Rules) -> Scorer:
         examples=ExampleStore(redis, settings.app_id), metrics=metrics,
         max_text_chars=settings.max_text_chars, batch_max=settings.batch_max,
         batch_window_s=settings.batch_window_ms / 1000,
-        producer=lambda: app.producer._ensure_producer(),  # type: ignore[attr-defined]
+        producer=lambda: aiokafka_producer(app),
         health=health,
         attempts=settings.batch_attempts,
     )
     app.agent(defined.decisions, name="decisions")(decisions.run)
     return Scorer(app, settings, rules, metrics, registry, defined)
-
-
-def _patch_faust(settings: Settings) -> None:
-    faust_tuning.set_fetch_wait(settings.fetch_wait_ms)
-    faust_tuning.probe_highwaters()
-    faust_tuning.seek_uncommitted_to_start(_on_sought)
-    faust_tuning.no_spinner()
 
 
 def _observability(app: faust.App, rules: Rules) -> tuple[CollectorRegistry, Metrics, Health]:
@@ -152,7 +133,7 @@ def _timers(app: faust.App, settings: Settings, health: Health, reloader: Reload
     app.timer(settings.rules_poll_s)(health.guarded(board.refresh, needs=REDIS))
     # Batches find an outage when there are events; this finds one when there are none.
     app.timer(settings.rules_poll_s, name="broker_probe")(
-        health.probe(BROKER, lambda: _broker_metadata(app), BROKER_PROBE_TIMEOUT_S))
+        health.probe(BROKER, lambda: broker_metadata(app), BROKER_PROBE_TIMEOUT_S))
 
 
 def _score_agent(app: faust.App, settings: Settings, processor: Processor, defined: topics.Topics, table: Any,
@@ -173,11 +154,11 @@ def _score_agent(app: faust.App, settings: Settings, processor: Processor, defin
         metrics=metrics,
         batch_max=settings.batch_max,
         batch_window_s=settings.batch_window_ms / 1000,
-        producer=lambda: app.producer._ensure_producer(),  # type: ignore[attr-defined]
+        producer=lambda: aiokafka_producer(app),
         continuity=continuity,
         refetcher=Refetcher(settings.broker_hosts if settings.broker_url else [],
                             client=security.aiokafka_options(settings)),
-        mark_read=lambda h: faust_tuning.mark_read(app, h.topic, h.partition, h.start, h.end),
+        mark_read=lambda h: seeks.mark_read(app, h.topic, h.partition, h.start, h.end),
         health=health,
         attempts=settings.batch_attempts,
         reorder=Reorder(settings.reorder_window_ms, {t: rank for rank, t in enumerate(defined.kind_of)},

@@ -35,9 +35,10 @@ from streams.adapters.profiles import ProfileStore
 from streams.batch import deadletter
 from streams.batch.pipeline import Incoming
 from streams.batch.schemas import DECISION_SCHEMA, Rejected, subjects
+from streams.faust_fixes.acks import unacknowledged
 from streams.training.verdicts import ExampleStore
 from streams.worker import poison
-from streams.worker.agents.score import incoming, reject_unprocessable, unacknowledged
+from streams.worker.agents.score import incoming, reject_unprocessable
 from streams.worker.health import Health
 from streams.worker.metrics import Metrics
 from streams.worker.topics import Topics

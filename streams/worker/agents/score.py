@@ -24,6 +24,8 @@ from streams.batch import deadletter
 from streams.batch.pipeline import BatchResult, Incoming
 from streams.batch.schemas import subjects
 from streams.batch.scoring_process import Prepared, Scoring
+from streams.faust_fixes import changelog
+from streams.faust_fixes.acks import unacknowledged
 from streams.faust_fixes.continuity import Continuity, Hole, Refetcher, merged
 from streams.worker import poison, tables
 from streams.worker.health import BROKER, Health
@@ -35,27 +37,6 @@ UNKNOWN_END_S = 5.0
 UNPROCESSABLE = "unprocessable"  # dead-letter reason: decoded, but its batch keeps failing on it
 
 log = logging.getLogger(__name__)
-
-
-def unacknowledged(events: list[EventT[bytes]]) -> None:
-    """Keep events from being committed until they are scored (`acknowledge`).
-
-    `take_events` acknowledges the events it yielded when its generator goes on,
-    also when the batch body was cancelled (a worker stopping mid-batch), and
-    before held events are scored. A message already marked acknowledged is
-    skipped by Faust's consumer bookkeeping, so its offset is not committed
-    until `acknowledge` and, if the worker stops first, is delivered again to
-    whichever worker takes the partition (the offsets in the state make that
-    replay exact).
-    """
-    for event in events:
-        event.message.acked = True
-
-
-def acknowledge(consumer: Any, event: EventT[bytes]) -> None:
-    """The event was scored: its offset may be committed."""
-    event.message.acked = False
-    consumer.ack(event.message)
 
 
 def incoming(event: EventT[bytes], kind: str) -> Incoming:
@@ -246,7 +227,7 @@ class ScoreAgent:
         # the outputs: a batch retried after its states were stored finds only replays. So are the
         # link index's refreshes of days last seen, which `observe` left running.
         await asyncio.gather(*sends, self.profiles.write(result.profiles, result.escalations), self.links.flush())
-        await asyncio.gather(*await tables.store_all(self.table, out, result.states))
+        await asyncio.gather(*await changelog.store_all(self.table, out, result.states))
         self._count(batch, result, started)
 
     async def _index_and_load(self, prepared: Prepared) -> tuple[dict[str, bytes | None], dict[str, View]]:
