@@ -105,7 +105,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("--accounts", type=int, default=1000)
     parser.add_argument("--days", type=float, default=3.0)
@@ -116,8 +116,12 @@ def main() -> None:
                              "long past: the reorder window then never waits for the clock)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a worker setting, e.g. --set RISKSCORER_BATCH_WINDOW_MS=10 (repeatable)")
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def run(args: argparse.Namespace) -> tuple[int, list[float], int, str]:
+    """One worker on embedded services: the events offered after the warm-up, the latencies of
+    the escalations timed, those not timed, and where the worker's time went."""
     services = embedded.start(True, True)
     try:
         with tempfile.TemporaryDirectory() as tmpdir:
@@ -140,8 +144,14 @@ def main() -> None:
                 worker.stop()
     finally:
         services.stop()
+    return len(events) - WARMUP, latencies, unmatched, where
+
+
+def main() -> None:
+    args = arguments()
+    offered, latencies, unmatched, where = run(args)
     ms = [x * 1000 for x in latencies]
-    print(f"{len(events) - WARMUP} events offered at {args.rate:,.0f}/s; {len(ms)} escalations timed "
+    print(f"{offered} events offered at {args.rate:,.0f}/s; {len(ms)} escalations timed "
           f"({unmatched} triggered by derived events, not timed)")
     if ms:
         print(f"event-to-escalation latency: p50 {percentile(ms, 0.5):.0f} ms, p90 {percentile(ms, 0.9):.0f} ms, "
