@@ -9,18 +9,11 @@ from redis.asyncio import Redis
 
 from scoring.escalation import Escalation
 from scoring.rules import rule_of
+from streams.adapters import keys
 
-# Every key carries the app id, so a backtest, a replay or a second deployment on the same Redis
-# database never overwrites the live profiles.
-PROFILE_KEY = "riskscorer:{app}:profile:{id}"
-ESCALATIONS_KEY = "riskscorer:{app}:escalations:{id}"
-ESCALATION_KEY = "riskscorer:{app}:escalation:{id}"  # by escalation id: what a reviewer's decision refers to
 # An account's list of escalations (the support lookup) keeps each one's first reasons only: the
 # list holds every escalation of the profile TTL, and the full one is the escalations topic's.
 SUMMARY_REASONS = 5
-# Escalation records written before keys carried the app id: read while they live (the profile TTL),
-# so reviewers' decisions on older escalations still count.
-LEGACY_ESCALATION_KEY = "riskscorer:escalation:{}"
 
 
 class ProfileStore:
@@ -30,7 +23,7 @@ class ProfileStore:
         self.app_id = app_id
 
     def key(self, template: str, id_: str) -> str:
-        return template.format(app=self.app_id, id=id_)
+        return keys.key(template, self.app_id, id_)
 
     async def write(self, profiles: dict[str, dict[str, Any]], escalations: list[Escalation]) -> None:
         """One pipelined round trip for the whole batch."""
@@ -38,36 +31,36 @@ class ProfileStore:
             return
         pipe = self.redis.pipeline(transaction=False)
         for account, profile in profiles.items():
-            key = self.key(PROFILE_KEY, account)
+            key = self.key(keys.PROFILE, account)
             pipe.hset(key, mapping={k: orjson.dumps(v) for k, v in profile.items()})
             pipe.expire(key, self.ttl_s)
         for esc in escalations:
-            key = self.key(PROFILE_KEY, esc.account_id)
+            key = self.key(keys.PROFILE, esc.account_id)
             pipe.hset(key, mapping={"last_escalation": orjson.dumps(esc.to_dict())})
             pipe.expire(key, self.ttl_s)
-            listed = self.key(ESCALATIONS_KEY, esc.account_id)
+            listed = self.key(keys.ESCALATIONS, esc.account_id)
             pipe.hset(listed, esc.escalation_id, orjson.dumps(_summary(esc)))
             pipe.expire(listed, self.ttl_s)
-            pipe.set(self.key(ESCALATION_KEY, esc.escalation_id), orjson.dumps(reviewed(esc)), ex=self.ttl_s)
+            pipe.set(self.key(keys.ESCALATION, esc.escalation_id), orjson.dumps(reviewed(esc)), ex=self.ttl_s)
         await pipe.execute()
 
     async def escalations(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         """What reviewers' decisions need of each known escalation (see `reviewed`)."""
         if not ids:
             return {}
-        raw = await self.redis.mget([self.key(ESCALATION_KEY, i) for i in ids])
+        raw = await self.redis.mget([self.key(keys.ESCALATION, i) for i in ids])
         found = {i: orjson.loads(v) for i, v in zip(ids, raw, strict=True) if v is not None}
         missing = [i for i in ids if i not in found]
         if missing:
-            legacy = await self.redis.mget([LEGACY_ESCALATION_KEY.format(i) for i in missing])
+            legacy = await self.redis.mget([keys.key(keys.LEGACY_ESCALATION, "", i) for i in missing])
             found.update({i: orjson.loads(v) for i, v in zip(missing, legacy, strict=True) if v is not None})
         return found
 
     async def read(self, account: str) -> dict[str, Any] | None:
         """The account's profile, with its escalations still within the profile TTL."""
         pipe = self.redis.pipeline(transaction=False)
-        pipe.hgetall(self.key(PROFILE_KEY, account))
-        pipe.hgetall(self.key(ESCALATIONS_KEY, account))
+        pipe.hgetall(self.key(keys.PROFILE, account))
+        pipe.hgetall(self.key(keys.ESCALATIONS, account))
         raw, listed = await pipe.execute()
         if not raw:
             return None

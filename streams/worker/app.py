@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 
 from scoring.rules import Rules
 from streams import faust_fixes
+from streams.adapters import keys
 from streams.adapters.letters import RedisLetterIndex
 from streams.adapters.links import LinkIndex, NoLinkIndex, RedisLinkIndex
 from streams.adapters.profiles import ProfileStore
@@ -141,9 +142,9 @@ def _score_agent(app: faust.App, settings: Settings, processor: Processor, defin
                  redis: Redis) -> ScoreAgent:
     links: LinkIndex = NoLinkIndex() if not settings.links_shards else RedisLinkIndex(
         redis, settings.links_ttl_s, settings.links_max_per_fingerprint,
-        prefix=f"riskscorer:{settings.app_id}:links:v2:", shards=settings.links_shards)
+        prefix=keys.key(keys.LINKS, settings.app_id), shards=settings.links_shards)
     letters = RedisLetterIndex(redis, settings.letters_ttl_s, settings.letters_max_per_band,
-                               prefix=f"riskscorer:{settings.app_id}:letters:")
+                               prefix=keys.key(keys.LETTERS, settings.app_id))
     return ScoreAgent(
         topics=defined,
         table=table,

@@ -14,15 +14,14 @@ import logging
 from redis.asyncio import Redis
 
 from scoring.rules import Rules, RulesError
+from streams.adapters import keys
 from streams.batch.pipeline import Processor
 from streams.batch.rules_file import parse_text
 from streams.worker.metrics import Metrics
 
-RULES_KEY = "riskscorer:{}:rules"  # per app id: deployments sharing a Redis stay apart
-
 
 def rules_key(app_id: str) -> str:
-    return RULES_KEY.format(app_id)
+    return keys.key(keys.RULES, app_id)
 log = logging.getLogger(__name__)
 
 

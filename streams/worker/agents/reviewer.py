@@ -31,6 +31,7 @@ from redis.asyncio import Redis
 
 from scoring.records import Decision, SubjectEvent
 from scoring.rules import Rules, below_floor, precision
+from streams.adapters import keys
 from streams.adapters.profiles import ProfileStore
 from streams.batch import deadletter
 from streams.batch.pipeline import Incoming
@@ -62,7 +63,7 @@ class VerdictStore:
 
     def __init__(self, redis: Redis, app_id: str) -> None:
         self.redis = redis
-        self.prefix = f"riskscorer:{app_id}:reviewer:"
+        self.prefix = keys.key(keys.REVIEWER, app_id)
         self._record = redis.register_script(RECORD_VERDICT)
 
     def _keys(self, rule: str) -> list[str]:
