@@ -38,7 +38,7 @@ bench: install
 	$(PY) bench/text_bench.py
 
 schemas: install
-	$(PY) -m streams.schemas.publish
+	$(PY) -m streams.batch.schemas.publish
 
 clean:
 	rm -rf $(VENV) riskscorer-demo .riskscorer-data

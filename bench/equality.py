@@ -39,9 +39,9 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from streams import admin, embedded  # noqa: E402
-from streams.settings import load  # noqa: E402
-from streams.simulator import SimConfig, generate  # noqa: E402
+from streams.commands import admin, embedded  # noqa: E402
+from streams.devtools.simulator import SimConfig, generate  # noqa: E402
+from streams.worker.settings import load  # noqa: E402
 from tests.integration.kafka_client import produce  # noqa: E402
 from tests.integration.test_replay import JOINED, read_topic, wait_caught_up  # noqa: E402
 from tests.integration.workers import Worker, scorer_env  # noqa: E402
@@ -127,7 +127,7 @@ class Runner:
         return last
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--accounts", type=int, default=120)
@@ -135,9 +135,43 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--rate", type=float, default=400.0, help="events/s of the live run")
     parser.add_argument("--scenarios", default="backlog,kill9,restart")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def compare(scenario: str, i: int, live: dict[str, dict], found: dict[str, dict], differing: int, took: float,
+            totals: Counter[str]) -> None:
+    """Count and print how one disturbed run's escalations differ from the live run's."""
+    lost = live.keys() - found.keys()
+    extra = found.keys() - live.keys()
+    changed = sum(1 for k in live.keys() & found.keys() if live[k] != found[k])
+    pairs = {(e["account_id"], p) for e in [*live.values(), *found.values()] if joined(e)
+             for p in e["policies"]}
+    own = sum(1 for e in [*(live[k] for k in lost), *(found[k] for k in extra)]
+              if not any((e["account_id"], p) in pairs for p in e["policies"]))
+    totals.update({f"{scenario} own-event differences": own, f"{scenario} lost": len(lost),
+                   f"{scenario} extra": len(extra),
+                   f"{scenario} differing": differing + changed, f"{scenario} runs": 1,
+                   f"{scenario} equal runs": int(not (lost or extra or differing or changed))})
+    why = Counter(detectors(live[k]) for k in lost) + Counter(detectors(found[k]) for k in extra)
+    print(f"{scenario} {i + 1}: {len(found)} escalations, lost {len(lost)}, extra {len(extra)}, "
+          f"differing {differing + changed}, own-event lost+extra {own}, {took:.0f} s"
+          + (f"  {dict(why)}" if why else ""),
+          flush=True)
+
+
+def summary(scenarios: list[str], totals: Counter[str]) -> None:
+    for scenario in scenarios:
+        print(f"{scenario}: {totals[f'{scenario} equal runs']}/{totals[f'{scenario} runs']} runs equal; "
+              f"lost {totals[f'{scenario} lost']}, extra {totals[f'{scenario} extra']}, differing "
+              f"{totals[f'{scenario} differing']} in all; lost+extra of escalations with no joined evidence "
+              f"{totals[f'{scenario} own-event differences']}")
+
+
+def main() -> None:
+    args = arguments()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the broker, Redis and workers on the way out
     sim = generate(SimConfig(accounts=args.accounts, days=args.days, seed=args.seed, malformed_share=0.0))
+    scenarios = args.scenarios.split(",")
     services = embedded.start(True, True)
     try:
         with tempfile.TemporaryDirectory(prefix="riskscorer-equality-") as tmp:
@@ -148,30 +182,11 @@ def main() -> None:
             print(f"live: {len(sim.events)} events, {len(live)} escalations, {live_differing} differing "
                   f"duplicates, {took:.0f} s", flush=True)
             totals: Counter[str] = Counter()
-            for scenario in args.scenarios.split(","):
+            for scenario in scenarios:
                 for i in range(args.runs):
                     found, differing, took = runner.run(scenario)
-                    lost = live.keys() - found.keys()
-                    extra = found.keys() - live.keys()
-                    changed = sum(1 for k in live.keys() & found.keys() if live[k] != found[k])
-                    pairs = {(e["account_id"], p) for e in [*live.values(), *found.values()] if joined(e)
-                             for p in e["policies"]}
-                    own = sum(1 for e in [*(live[k] for k in lost), *(found[k] for k in extra)]
-                              if not any((e["account_id"], p) in pairs for p in e["policies"]))
-                    totals.update({f"{scenario} own-event differences": own, f"{scenario} lost": len(lost),
-                                   f"{scenario} extra": len(extra),
-                                   f"{scenario} differing": differing + changed, f"{scenario} runs": 1,
-                                   f"{scenario} equal runs": int(not (lost or extra or differing or changed))})
-                    why = Counter(detectors(live[k]) for k in lost) + Counter(detectors(found[k]) for k in extra)
-                    print(f"{scenario} {i + 1}: {len(found)} escalations, lost {len(lost)}, extra {len(extra)}, "
-                          f"differing {differing + changed}, own-event lost+extra {own}, {took:.0f} s"
-                          + (f"  {dict(why)}" if why else ""),
-                          flush=True)
-            for scenario in args.scenarios.split(","):
-                print(f"{scenario}: {totals[f'{scenario} equal runs']}/{totals[f'{scenario} runs']} runs equal; "
-                      f"lost {totals[f'{scenario} lost']}, extra {totals[f'{scenario} extra']}, differing "
-                      f"{totals[f'{scenario} differing']} in all; lost+extra of escalations with no joined evidence "
-                      f"{totals[f'{scenario} own-event differences']}")
+                    compare(scenario, i, live, found, differing, took, totals)
+            summary(scenarios, totals)
     finally:
         services.stop()
 

@@ -22,7 +22,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from streams import embedded  # noqa: E402
+from streams.commands import embedded  # noqa: E402
 
 
 async def measure(hosts: str, topic: str, wait_ms: int, records: int) -> list[float]:

@@ -30,10 +30,10 @@ from prometheus_client.parser import text_string_to_metric_families
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from streams import admin, embedded  # noqa: E402
-from streams.recorded import RecordedEvent  # noqa: E402
-from streams.settings import Settings, load  # noqa: E402
-from streams.simulator import SimConfig, generate  # noqa: E402
+from streams.batch.recorded import RecordedEvent  # noqa: E402
+from streams.commands import admin, embedded  # noqa: E402
+from streams.devtools.simulator import SimConfig, generate  # noqa: E402
+from streams.worker.settings import Settings, load  # noqa: E402
 from tests.integration.workers import Worker, scorer_env  # noqa: E402
 
 WARMUP = 500  # events sent and scored before the clock starts: the group join, first imports
@@ -110,7 +110,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("--accounts", type=int, default=1000)
     parser.add_argument("--days", type=float, default=3.0)
@@ -121,8 +121,13 @@ def main() -> None:
                              "long past: the reorder window then never waits for the clock)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a worker setting, e.g. --set RISKSCORER_BATCH_WINDOW_MS=10 (repeatable)")
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def run(args: argparse.Namespace) -> tuple[int, list[float], list[float], int, str]:
+    """One worker on embedded services: the events offered after the warm-up, the latencies of
+    the escalations timed (by their timestamp, by when they were read), those not timed, and
+    where the worker's time went."""
     services = embedded.start(True, True)
     try:
         with tempfile.TemporaryDirectory() as tmpdir:
@@ -145,8 +150,14 @@ def main() -> None:
                 worker.stop()
     finally:
         services.stop()
+    return len(events) - WARMUP, latencies, read, unmatched, where
+
+
+def main() -> None:
+    args = arguments()
+    offered, latencies, read, unmatched, where = run(args)
     ms = [x * 1000 for x in latencies]
-    print(f"{len(events) - WARMUP} events offered at {args.rate:,.0f}/s; {len(ms)} escalations timed "
+    print(f"{offered} events offered at {args.rate:,.0f}/s; {len(ms)} escalations timed "
           f"({unmatched} triggered by derived events, not timed)")
     if ms:
         print(f"event-to-escalation latency: {summary(ms)}")

@@ -3,7 +3,7 @@
     python bench/letters_bench.py [--accounts N] [--days D] [--batch B]
 
 Takes the simulator's proposals (honest letters from templates, pasters, spammers), starts
-its own Redis (streams.embedded), and feeds RedisLetterIndex.observe in batches; prints
+its own Redis (streams.commands.embedded), and feeds RedisLetterIndex.observe in batches; prints
 µs/proposal (with Redis server time), keys and memory, the in-memory index, and the
 cover-letter detectors alone (sketch included) for comparison.
 """
@@ -26,12 +26,12 @@ from scoring import sketch  # noqa: E402
 from scoring.detectors import cover_letters  # noqa: E402
 from scoring.records import Proposal  # noqa: E402
 from scoring.state import AccountState  # noqa: E402
-from streams import embedded  # noqa: E402
-from streams.letters import MemoryLetterIndex, RedisLetterIndex  # noqa: E402
-from streams.rules_file import load_rules  # noqa: E402
-from streams.schemas import INPUT_SCHEMAS  # noqa: E402
-from streams.settings import DEFAULT_RULES  # noqa: E402
-from streams.simulator import SimConfig, generate  # noqa: E402
+from streams.adapters.letters import MemoryLetterIndex, RedisLetterIndex  # noqa: E402
+from streams.batch.rules_file import load_rules  # noqa: E402
+from streams.batch.schemas import INPUT_SCHEMAS  # noqa: E402
+from streams.commands import embedded  # noqa: E402
+from streams.devtools.simulator import SimConfig, generate  # noqa: E402
+from streams.worker.settings import DEFAULT_RULES  # noqa: E402
 
 
 def proposals(accounts: int, days: float) -> list[Proposal]:

@@ -2,7 +2,7 @@
 
     python bench/links_bench.py [--events N] [--accounts A] [--days D] [--batch B] [--uvloop]
 
-Starts its own Redis (streams.embedded), feeds RedisLinkIndex.observe batches of
+Starts its own Redis (streams.commands.embedded), feeds RedisLinkIndex.observe batches of
 account events from a synthetic population (own devices, a few shared ones,
 households, offices and carrier NAT on IPs, payment instruments, phones): every
 account's signup, then logins of random accounts. Prints µs/event of the Redis
@@ -32,12 +32,12 @@ from scoring.records import AccountEvent, ContractEvent, Feedback  # noqa: E402
 from scoring.rules import DetectorRule  # noqa: E402
 from scoring.state import AccountState  # noqa: E402
 from scoring.step import step  # noqa: E402
-from streams import embedded  # noqa: E402
-from streams.links import RedisLinkIndex  # noqa: E402
-from streams.links_memory import MemoryLinkIndex  # noqa: E402
-from streams.rules_file import load_rules  # noqa: E402
-from streams.settings import DEFAULT_RULES  # noqa: E402
-from streams.statecodec import decode_state, encode_state  # noqa: E402
+from streams.adapters.links import RedisLinkIndex  # noqa: E402
+from streams.adapters.links_memory import MemoryLinkIndex  # noqa: E402
+from streams.batch.rules_file import load_rules  # noqa: E402
+from streams.batch.statecodec import decode_state, encode_state  # noqa: E402
+from streams.commands import embedded  # noqa: E402
+from streams.worker.settings import DEFAULT_RULES  # noqa: E402
 
 T0 = 1_767_225_600_000
 DUPLICATE = DetectorRule("duplicate_account", "duplicate_account", 1.0,

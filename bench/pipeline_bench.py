@@ -24,14 +24,16 @@ sys.path.insert(0, str(ROOT))
 from scoring import sketch  # noqa: E402
 from scoring.detectors import burst, fanout  # noqa: E402
 from scoring.records import Message, Proposal  # noqa: E402
+from scoring.rules import Rules  # noqa: E402
 from scoring.state import AccountState  # noqa: E402
 from scoring.text import TextContext, detect_text  # noqa: E402
-from streams import backtest  # noqa: E402
-from streams.rules_file import load_rules  # noqa: E402
-from streams.schemas import INPUT_SCHEMAS  # noqa: E402
-from streams.settings import DEFAULT_RULES  # noqa: E402
-from streams.simulator import SimConfig, generate  # noqa: E402
-from streams.statecodec import decode_state  # noqa: E402
+from streams.batch.recorded import RecordedEvent  # noqa: E402
+from streams.batch.rules_file import load_rules  # noqa: E402
+from streams.batch.schemas import INPUT_SCHEMAS  # noqa: E402
+from streams.batch.statecodec import decode_state  # noqa: E402
+from streams.commands import backtest  # noqa: E402
+from streams.devtools.simulator import SimConfig, generate  # noqa: E402
+from streams.worker.settings import DEFAULT_RULES  # noqa: E402
 
 
 def timed(fn, items) -> float:  # noqa: ANN001
@@ -41,25 +43,18 @@ def timed(fn, items) -> float:  # noqa: ANN001
     return (time.perf_counter() - started) / max(1, len(items)) * 1e6
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--accounts", type=int, default=2000)
-    parser.add_argument("--days", type=float, default=7.0)
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    rules = load_rules(DEFAULT_RULES)
-    sim = generate(SimConfig(accounts=args.accounts, days=args.days, seed=7))
-    events = [e for e in sim.events if e.value is not None]
-    print(f"events: {len(sim.events)}")
-
+def full_path(events: list[RecordedEvent], rules: Rules, runs: int) -> None:
     rates = []
-    for _ in range(args.runs):
-        result = backtest.run(sim.events, rules)
+    for _ in range(runs):
+        result = backtest.run(events, rules)
         rates.append(result.events / result.seconds)
     rate = statistics.median(rates)
-    print(f"full path (decode + detectors + score + state encode), median of {args.runs}: "
+    print(f"full path (decode + detectors + score + state encode), median of {runs}: "
           f"{rate:,.0f} events/s = {1e6 / rate:.1f} µs/event")
 
+
+def stage_costs(events: list[RecordedEvent], rules: Rules) -> None:
+    """The cost of each stage on its own, over the events it reads (those with a value)."""
     decoded = [(e.kind, INPUT_SCHEMAS[e.kind].decode(e.payload(), 20000)) for e in events]
     messages = [r for k, r in decoded if isinstance(r, Message)]
     proposals = [r for k, r in decoded if isinstance(r, Proposal)]
@@ -82,13 +77,29 @@ def main() -> None:
     for name, cost in costs.items():
         print(f"{name:<36}{cost:8.1f}")
 
-    final = backtest.run(sim.events, rules)
-    states = final_states(sim.events, rules)
+
+def state_sizes(events: list[RecordedEvent], rules: Rules) -> None:
+    final = backtest.run(events, rules)
+    states = final_states(events, rules)
     sizes = sorted(len(v) for v in states.values())
     print(f"state bytes per account: median {statistics.median(sizes):.0f}, "
           f"p99 {sizes[int(len(sizes) * 0.99)]}, max {sizes[-1]} over {len(sizes)} accounts")
     print_parts([decode_state(v) for v in states.values()])
     print(f"escalations: {len(final.escalations)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--accounts", type=int, default=2000)
+    parser.add_argument("--days", type=float, default=7.0)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    rules = load_rules(DEFAULT_RULES)
+    sim = generate(SimConfig(accounts=args.accounts, days=args.days, seed=7))
+    print(f"events: {len(sim.events)}")
+    full_path(sim.events, rules, args.runs)
+    stage_costs([e for e in sim.events if e.value is not None], rules)
+    state_sizes(sim.events, rules)
 
 
 # State parts of the behaviour detectors: the sliding minute, applications and first messages

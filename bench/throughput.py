@@ -32,10 +32,10 @@ from redis import Redis as SyncRedis
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from streams import admin, embedded, producer  # noqa: E402
-from streams.schemas import INPUT_SCHEMAS, Rejected  # noqa: E402
-from streams.settings import Settings, load  # noqa: E402
-from streams.simulator import SimConfig, generate  # noqa: E402
+from streams.batch.schemas import INPUT_SCHEMAS, Rejected  # noqa: E402
+from streams.commands import admin, embedded, producer  # noqa: E402
+from streams.devtools.simulator import SimConfig, generate  # noqa: E402
+from streams.worker.settings import Settings, load  # noqa: E402
 from tests.integration.workers import Worker, scorer_env  # noqa: E402
 
 
@@ -128,7 +128,7 @@ def settings_for(env: dict[str, str]) -> Settings:
     return load({k: v for k, v in env.items() if k.startswith("RISKSCORER_")})
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("--accounts", type=int, default=2000)
     parser.add_argument("--days", type=float, default=7.0)
@@ -140,9 +140,60 @@ def main() -> None:
                         help="comma-separated RISKSCORER_LINKS_SHARDS values (0: no link index), each run every round")
     parser.add_argument("--only", choices=["messages", "proposals", "feedback", "accounts", "contracts"],
                         help="keep only the events of this input topic")
-    args = parser.parse_args()
-    variants = [(int(p), int(s)) for p in args.scoring_processes.split(",") for s in args.links_shards.split(",")]
+    return parser.parse_args()
 
+
+def feed(settings: Settings, args: argparse.Namespace) -> int:
+    """The simulated events on the input topics; how many."""
+    sim = generate(SimConfig(accounts=args.accounts, days=args.days, seed=7))
+    events = [ev for ev in sim.events if args.only in (None, ev.kind)]
+    kinds: dict[str, int] = {}
+    for ev in events:
+        kinds[ev.kind] = kinds.get(ev.kind, 0) + 1
+    print(f"events: {len(events)} {kinds}", flush=True)
+    asyncio.run(admin.ensure_topics(settings))
+    asyncio.run(producer.send_events(settings, events))
+    return len(events)
+
+
+Variant = tuple[int, int]
+
+
+def worker_variant(base: dict[str, str], run: int, v: Variant, total: int, tmp: Path) -> tuple[float, float]:
+    """One worker of variant `v` over the whole input: its rate, and its CPU µs per event (worker,
+    scoring processes and Redis)."""
+    env = {**base, "RISKSCORER_APP_ID": f"{base['RISKSCORER_APP_ID']}-{run}-{v[0]}-{v[1]}",
+           "RISKSCORER_SCORING_PROCESSES": str(v[0]), "RISKSCORER_LINKS_SHARDS": str(v[1])}
+    rate, batches = worker_run(env, total, tmp)
+    print(f"run {run}: worker, {named(v)}: {rate:,.0f}/s  "
+          f"({batches['batches']:.0f} batches, mean {batches['mean_batch']:.0f} events, "
+          f"{batches['mean_batch_ms']:.0f} ms each; CPU µs/event: worker {batches['worker_us']:.1f}, "
+          f"scoring processes {batches['scoring_us']:.1f}, Redis {batches['redis_us']:.1f})",
+          flush=True)
+    return rate, batches["worker_us"] + batches["scoring_us"] + batches["redis_us"]
+
+
+def report(raw: list[float], work: dict[Variant, list[float]], cpu: dict[Variant, list[float]],
+           variants: list[Variant]) -> None:
+    r = statistics.median(raw)
+    print(f"median ceiling (aiokafka + decode): {r:,.0f} events/s")
+    for v in variants:
+        w = statistics.median(work[v])
+        print(f"median worker, {named(v)}: {w:,.0f} events/s = {1e6 / w:.1f} µs/event  "
+              f"(worker / ceiling {w / r:.3f}; runs {' / '.join(f'{x:,.0f}' for x in work[v])})")
+    for v in variants:
+        print(f"median CPU, {named(v)}: {statistics.median(cpu[v]):.1f} µs/event "
+              f"(worker, scoring processes and Redis; runs {' / '.join(f'{x:.1f}' for x in cpu[v])})")
+    if len(variants) > 1:
+        first, first_cpu = statistics.median(work[variants[0]]), statistics.median(cpu[variants[0]])
+        for v in variants[1:]:
+            print(f"{named(v)} / {named(variants[0])}: throughput {statistics.median(work[v]) / first:.2f}, "
+                  f"CPU per event {first_cpu / statistics.median(cpu[v]):.2f}")
+
+
+def main() -> None:
+    args = arguments()
+    variants = [(int(p), int(s)) for p in args.scoring_processes.split(",") for s in args.links_shards.split(",")]
     services = embedded.start(True, True)
     try:
         with tempfile.TemporaryDirectory() as tmpdir:
@@ -151,47 +202,18 @@ def main() -> None:
             redis = f"redis://127.0.0.1:{services.redis.port}"  # type: ignore[union-attr]
             base = scorer_env(broker, redis, tmp, RISKSCORER_PARTITIONS=str(args.partitions))
             settings = settings_for(base)
-            sim = generate(SimConfig(accounts=args.accounts, days=args.days, seed=7))
-            events = [ev for ev in sim.events if args.only in (None, ev.kind)]
-            total = len(events)
-            kinds: dict[str, int] = {}
-            for ev in events:
-                kinds[ev.kind] = kinds.get(ev.kind, 0) + 1
-            print(f"events: {total} {kinds}", flush=True)
-            asyncio.run(admin.ensure_topics(settings))
-            asyncio.run(producer.send_events(settings, events))
-
+            total = feed(settings, args)
             raw: list[float] = []
-            work: dict[tuple[int, int], list[float]] = {v: [] for v in variants}
-            cpu: dict[tuple[int, int], list[float]] = {v: [] for v in variants}  # worker + children + Redis
+            work: dict[Variant, list[float]] = {v: [] for v in variants}
+            cpu: dict[Variant, list[float]] = {v: [] for v in variants}  # worker + children + Redis
             for run in range(args.runs):
                 raw.append(asyncio.run(ceiling(settings, total)))
                 print(f"run {run}: ceiling {raw[-1]:,.0f}/s", flush=True)
                 for v in variants:
-                    env = {**base, "RISKSCORER_APP_ID": f"{base['RISKSCORER_APP_ID']}-{run}-{v[0]}-{v[1]}",
-                           "RISKSCORER_SCORING_PROCESSES": str(v[0]), "RISKSCORER_LINKS_SHARDS": str(v[1])}
-                    rate, batches = worker_run(env, total, tmp)
+                    rate, cpu_us = worker_variant(base, run, v, total, tmp)
                     work[v].append(rate)
-                    print(f"run {run}: worker, {named(v)}: {rate:,.0f}/s  "
-                          f"({batches['batches']:.0f} batches, mean {batches['mean_batch']:.0f} events, "
-                          f"{batches['mean_batch_ms']:.0f} ms each; CPU µs/event: worker {batches['worker_us']:.1f}, "
-                          f"scoring processes {batches['scoring_us']:.1f}, Redis {batches['redis_us']:.1f})",
-                          flush=True)
-                    cpu[v].append(batches["worker_us"] + batches["scoring_us"] + batches["redis_us"])
-            r = statistics.median(raw)
-            print(f"median ceiling (aiokafka + decode): {r:,.0f} events/s")
-            for v in variants:
-                w = statistics.median(work[v])
-                print(f"median worker, {named(v)}: {w:,.0f} events/s = {1e6 / w:.1f} µs/event  "
-                      f"(worker / ceiling {w / r:.3f}; runs {' / '.join(f'{x:,.0f}' for x in work[v])})")
-            for v in variants:
-                print(f"median CPU, {named(v)}: {statistics.median(cpu[v]):.1f} µs/event "
-                      f"(worker, scoring processes and Redis; runs {' / '.join(f'{x:.1f}' for x in cpu[v])})")
-            if len(variants) > 1:
-                first, first_cpu = statistics.median(work[variants[0]]), statistics.median(cpu[variants[0]])
-                for v in variants[1:]:
-                    print(f"{named(v)} / {named(variants[0])}: throughput {statistics.median(work[v]) / first:.2f}, "
-                          f"CPU per event {first_cpu / statistics.median(cpu[v]):.2f}")
+                    cpu[v].append(cpu_us)
+            report(raw, work, cpu, variants)
     finally:
         services.stop()
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from streams import embedded
+from streams.commands import embedded
 
 
 @dataclass(frozen=True)

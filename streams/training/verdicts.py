@@ -17,17 +17,16 @@ import orjson
 from redis.asyncio import Redis
 
 from scoring.records import Decision
+from streams.adapters import keys
 from streams.training.examples import Example
-
-EXAMPLES_KEY = "riskscorer:{}:text-examples"
 
 
 def examples_key(app_id: str) -> str:
-    return EXAMPLES_KEY.format(app_id)
+    return keys.key(keys.TEXT_EXAMPLES, app_id)
 
 
 def entries(decision: Decision, escalation: dict[str, Any]) -> dict[str, bytes]:
-    """The store's fields for one verdict on one escalation (see `streams.profiles.reviewed`)."""
+    """The store's fields for one verdict on one escalation (see `streams.adapters.profiles.reviewed`)."""
     out = {}
     for text in escalation.get("texts", ()):
         field = f"{decision.escalation_id}:{text['event_id']}:{text['policy']}"

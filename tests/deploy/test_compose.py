@@ -17,8 +17,8 @@ import jsonschema
 import pytest
 import yaml
 
-from streams import settings as settings_module
-from streams.settings import Settings
+from streams.worker import settings as settings_module
+from streams.worker.settings import Settings
 from tests.deploy import artifacts as a
 
 SCHEMA = Path(__file__).with_name("compose-spec.schema.json")

@@ -1,4 +1,4 @@
-"""Dashboards and rules against the metrics the worker exports (streams/metrics.py and Faust's
+"""Dashboards and rules against the metrics the worker exports (streams/worker/metrics.py and Faust's
 sensors, prefix "faust"): every scorer metric is on a dashboard, and every metric a dashboard
 or rule names exists, is recorded by a rule, or is listed in PENDING."""
 

@@ -50,8 +50,8 @@ def test_the_default_rules_resolve_and_load_outside_the_checkout(wheel, tmp_path
     zipfile.ZipFile(wheel).extractall(site)
     check = (
         "from pathlib import Path; import sys\n"
-        "from streams.rules_file import load_rules\n"
-        "from streams.settings import load\n"
+        "from streams.batch.rules_file import load_rules\n"
+        "from streams.worker.settings import load\n"
         "settings = load()\n"
         "assert settings.rules_file.is_relative_to(Path(sys.argv[1]).resolve()), settings.rules_file\n"
         "print(load_rules(settings.rules_file).version)\n"

@@ -33,8 +33,8 @@ import pytest
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
-from streams.embedded import free_port
-from streams.settings import DEFAULT_RULES
+from streams.commands.embedded import free_port
+from streams.worker.settings import DEFAULT_RULES
 from tests.deploy import artifacts as a
 from tests.deploy.promql import family, selectors
 from tests.integration.kafka_client import produce, read_all
@@ -144,7 +144,7 @@ def prometheus(worker, tmp_path) -> Iterator[Prometheus]:
 
 def simulate(env: dict[str, str], tmp: Path) -> int:
     """The simulator's traffic to the broker; 0 when the simulator is not installed."""
-    if importlib.util.find_spec("streams.simulator") is None:
+    if importlib.util.find_spec("streams.devtools.simulator") is None:
         return 0
     done = subprocess.run(
         [sys.executable, "-m", "streams", "simulate", "--accounts", "60", "--days", "1"],

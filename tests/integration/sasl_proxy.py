@@ -21,7 +21,7 @@ import struct
 import subprocess
 import sys
 
-from streams import embedded
+from streams.commands import embedded
 from tests.integration.sasl_server import API_VERSIONS, Request, SaslServer, patch_api_versions
 from tests.integration.tls_proxy import open_target, pipe
 

@@ -10,10 +10,10 @@ import sys
 import orjson
 import pytest
 
-from streams import backtest
-from streams.commands import read_jsonl
-from streams.rules_file import load_rules
-from streams.settings import DEFAULT_RULES
+from streams.batch.rules_file import load_rules
+from streams.commands import backtest
+from streams.commands.subcommands import read_jsonl
+from streams.worker.settings import DEFAULT_RULES
 
 pytestmark = pytest.mark.integration
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from streams.settings import DEFAULT_RULES
+from streams.worker.settings import DEFAULT_RULES
 from tests.integration.kafka_client import produce, read_all
 from tests.integration.test_rules_reload import T0, burst
 from tests.integration.workers import Worker, scorer_env

@@ -10,7 +10,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from faust.types import TP
 
-from streams.faust_tuning import fetched_ends
+from streams.faust_fixes.highwaters import fetched_ends
 
 pytestmark = pytest.mark.integration
 

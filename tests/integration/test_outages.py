@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable, Iterator
 import orjson
 import pytest
 
-from streams import backtest, embedded
-from streams.recorded import RecordedEvent
-from streams.rules_file import load_rules
-from streams.settings import DEFAULT_RULES
+from streams.batch.recorded import RecordedEvent
+from streams.batch.rules_file import load_rules
+from streams.commands import backtest, embedded
+from streams.worker.settings import DEFAULT_RULES
 from tests.integration import tls_proxy
 from tests.integration.kafka_client import produce, read_all
 from tests.integration.test_pipeline import T0, msg, scenario, topic

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from streams.continuity import Hole, Refetcher
+from streams.faust_fixes.continuity import Hole, Refetcher
 from tests.integration.test_highwaters import produce_batches
 
 pytestmark = pytest.mark.integration

@@ -3,7 +3,7 @@ killing and restarting workers mid-stream leave the same per-account state and t
 escalations (ids and content, none published with two contents) as an undisturbed run.
 
 An account's own events are applied in event-time order across its topics
-(`streams.ordering`), so every detector that reads them is compared whole.
+(`streams.worker.ordering`), so every detector that reads them is compared whole.
 Some detectors decide on what other partitions send or write at their own
 pace (`JOINED`, each with its reason): events re-keyed from the counterpart's
 partition, and the link and cover-letter indexes in Redis. When those arrive
@@ -26,10 +26,10 @@ import orjson
 import pytest
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
-from streams import admin
-from streams.settings import load
-from streams.simulator import SimConfig, generate
-from streams.statecodec import decode_state
+from streams.batch.statecodec import decode_state
+from streams.commands import admin
+from streams.devtools.simulator import SimConfig, generate
+from streams.worker.settings import load
 from tests.integration.kafka_client import produce, read_all
 from tests.integration.workers import TOPIC_KINDS, Worker, scorer_env
 

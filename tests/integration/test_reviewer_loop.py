@@ -9,7 +9,7 @@ import sys
 import orjson
 import pytest
 
-from streams.settings import DEFAULT_RULES
+from streams.worker.settings import DEFAULT_RULES
 from tests.integration.kafka_client import produce, read_all
 from tests.integration.test_replay import final_states
 from tests.integration.test_rules_reload import burst, wait_for

@@ -10,8 +10,8 @@ import orjson
 import pytest
 import redis
 
-from streams.rules_reload import rules_key
-from streams.settings import DEFAULT_RULES
+from streams.worker.rules_reload import rules_key
+from streams.worker.settings import DEFAULT_RULES
 from tests.integration.kafka_client import produce, read_all
 from tests.integration.workers import Worker, scorer_env
 

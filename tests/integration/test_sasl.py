@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from streams import embedded
+from streams.commands import embedded
 from tests.integration import sasl_proxy, tls_proxy
 from tests.integration.kafka_client import produce, read_all
 from tests.integration.test_pipeline import scenario, topic

@@ -15,9 +15,9 @@ from redis.asyncio import Redis
 from scoring.text.detect import analyze
 from scoring.text.model import loads, packaged
 from scoring.text.types import TextContext
-from streams.settings import DEFAULT_RULES
 from streams.training.command import DEFAULT_PUBLIC
 from streams.training.verdicts import ExampleStore
+from streams.worker.settings import DEFAULT_RULES
 from tests.integration.kafka_client import produce, read_all
 from tests.integration.test_reviewer_loop import decision
 from tests.integration.test_rules_reload import T0, wait_for

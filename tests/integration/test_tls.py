@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from streams import embedded
+from streams.commands import embedded
 from tests.integration import tls_proxy
 from tests.integration.kafka_client import produce
 from tests.integration.test_pipeline import scenario, topic

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from streams import embedded
+from streams.commands import embedded
 
 
 def start(listen: int, target: int, cert: tuple[Path, Path] | None) -> embedded.Service:

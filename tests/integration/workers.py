@@ -15,7 +15,7 @@ from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from streams.embedded import free_port
+from streams.commands.embedded import free_port
 
 TOPIC_KINDS = ("messages", "proposals", "feedback", "accounts", "contracts")
 

@@ -2,7 +2,7 @@
 
 A `Story` writes schema-valid events the way the marketplace would send them (JSON values on
 their topics, keyed by the account that acted), in the simulator's JSONL form, so that
-`streams.backtest.run` decodes, indexes, scores and escalates them exactly as it does recorded
+`streams.commands.backtest.run` decodes, indexes, scores and escalates them exactly as it does recorded
 traffic. Times are minutes after the story's start; texts are plain, so a behavioural scenario
 does not lean on the text stage.
 """
@@ -20,12 +20,12 @@ from typing import Any
 
 from scoring.escalation import Escalation
 from scoring.rules import Rules
-from streams import backtest
-from streams.backtest import run
-from streams.pipeline import Incoming
-from streams.recorded import RecordedEvent
-from streams.rules_file import load_rules
-from streams.settings import DEFAULT_RULES
+from streams.batch.pipeline import Incoming
+from streams.batch.recorded import RecordedEvent
+from streams.batch.rules_file import load_rules
+from streams.commands import backtest
+from streams.commands.backtest import run
+from streams.worker.settings import DEFAULT_RULES
 
 T0 = 1_767_225_600_000  # 2026-01-01T00:00:00Z
 MINUTE = 60_000

@@ -2,8 +2,8 @@
 
 from scoring.records import Message
 from scoring.rules import Rules
-from streams.rules_file import load_rules
-from streams.settings import DEFAULT_RULES
+from streams.batch.rules_file import load_rules
+from streams.worker.settings import DEFAULT_RULES
 
 
 def rules() -> Rules:

@@ -2,8 +2,8 @@
 
 import pytest
 
-from streams import backtest
-from streams.pipeline import Incoming
+from streams.batch.pipeline import Incoming
+from streams.commands import backtest
 
 MIN = 60_000
 

@@ -7,9 +7,9 @@ import orjson
 
 from scoring.escalation import Escalation
 from scoring.signals import EXCERPT_MAX, REASON_MAX, SPANS_MAX, Signal, Span
-from streams import bounded
-from streams.pipeline import Incoming, Processor
-from streams.schemas.outputs import ESCALATION_SCHEMA
+from streams.batch import bounded
+from streams.batch.pipeline import Incoming, Processor
+from streams.batch.schemas.outputs import ESCALATION_SCHEMA
 from tests.unit.helpers import rules
 
 T0 = 1_767_225_600_000
@@ -80,7 +80,7 @@ def test_a_profile_over_its_cap_keeps_its_newest_signals():
 
 
 def test_the_lookups_list_of_escalations_keeps_each_ones_first_reasons():
-    from streams import profiles
+    from streams.adapters import profiles
 
     evidence = tuple(Signal("spam_scam", "text.scam", 1.0, f"why {i}", f"e{i}", T0 + i).to_dict() for i in range(9))
     esc = Escalation("x", "a", ("spam_scam",), 9.0, {"spam_scam": 9.0}, "critical",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from streams.cli import command_of
+from streams.commands.cli import command_of
 
 
 @pytest.mark.parametrize(
@@ -37,7 +37,7 @@ def test_classify_runs_without_faust_and_names_the_bad_line() -> None:
 
 HELP = """
 import sys
-from streams import admin, cli, embedded
+from streams.commands import admin, cli, embedded
 
 def refuse(*args, **kwargs):
     raise AssertionError("--help started a service")

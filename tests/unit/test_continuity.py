@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from streams.continuity import Continuity, Hole, merged
+from streams.faust_fixes.continuity import Continuity, Hole, merged
 
 
 def offsets(topic: str, partition: int, *values: int) -> list[tuple[str, int, int]]:

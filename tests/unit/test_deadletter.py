@@ -9,9 +9,9 @@ import jsonschema
 import orjson
 import pytest
 
-from streams import deadletter
-from streams.pipeline import Incoming
-from streams.schemas.outputs import DEAD_LETTER_SCHEMA
+from streams.batch import deadletter
+from streams.batch.pipeline import Incoming
+from streams.batch.schemas.outputs import DEAD_LETTER_SCHEMA
 
 KAFKA_DEFAULT_MAX = 1_048_576  # message.max.bytes and the producers' max_request_size
 

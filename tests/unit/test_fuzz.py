@@ -9,10 +9,10 @@ from collections import Counter
 import jsonschema
 import orjson
 
-from streams.pipeline import Incoming, Processor
-from streams.schemas import Rejected
-from streams.schemas.outputs import DEAD_LETTER_REASONS, DEAD_LETTER_SCHEMA
-from streams.schemas.publish import SCHEMA_DIR
+from streams.batch.pipeline import Incoming, Processor
+from streams.batch.schemas import Rejected
+from streams.batch.schemas.outputs import DEAD_LETTER_REASONS, DEAD_LETTER_SCHEMA
+from streams.batch.schemas.publish import SCHEMA_DIR
 from tests.fuzz_events import ACTOR, events
 from tests.unit.helpers import rules
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from streams.pipeline import Incoming, Processor
-from streams.schemas import Rejected
+from streams.batch.pipeline import Incoming, Processor
+from streams.batch.schemas import Rejected
 from tests.fuzz_events import VALID
 from tests.unit.helpers import rules
 

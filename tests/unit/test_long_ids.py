@@ -4,10 +4,10 @@ is dead-lettered on its way back and lost."""
 from __future__ import annotations
 
 from scoring.records import SubjectEvent
-from streams import backtest
-from streams.recorded import RecordedEvent
-from streams.schemas import subjects
-from streams.schemas.fields import ID_MAX
+from streams.batch.recorded import RecordedEvent
+from streams.batch.schemas import subjects
+from streams.batch.schemas.fields import ID_MAX
+from streams.commands import backtest
 from tests.unit.helpers import rules
 
 T0 = 1_767_225_600_000

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from streams.ordering import Reorder, event_time
+from streams.worker.ordering import Reorder, event_time
 
 RANKS = {"m": 0, "p": 1, "s": 2}
 

@@ -11,9 +11,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import OutOfMemoryError, ReadOnlyError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from streams import poison
-from streams.health import BROKER, REDIS, Health, dependency_of
-from streams.metrics import Metrics
+from streams.worker import poison
+from streams.worker.health import BROKER, REDIS, Health, dependency_of
+from streams.worker.metrics import Metrics
 
 FAST = poison.Backoff(first_s=0.001, max_s=0.003)
 

@@ -18,8 +18,8 @@ from scoring.registry import REGISTRY, build, modules
 from scoring.rules import POLICIES, RulesError, param_value
 from scoring.signals import Signal
 from scoring.state import CORE, KEYS, AccountState
-from streams.rules_file import parse_text
-from streams.settings import DEFAULT_RULES
+from streams.batch.rules_file import parse_text
+from streams.worker.settings import DEFAULT_RULES
 from tests.unit.helpers import message, rules
 
 PACKAGE = Path(__file__).resolve().parents[2] / "scoring" / "detectors"

@@ -10,7 +10,7 @@ from scoring.rules import RulesError, below_floor, parse_rules, precision, rule_
 from scoring.signals import Signal
 from scoring.state import AccountState
 from scoring.step import step
-from streams.schemas import DECISION_SCHEMA, INPUT_SCHEMAS, Rejected, subjects
+from streams.batch.schemas import DECISION_SCHEMA, INPUT_SCHEMAS, Rejected, subjects
 from tests.unit.test_rules import _edit, default_doc
 
 HOUR = 3_600_000

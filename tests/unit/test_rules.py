@@ -4,7 +4,7 @@ import tomllib
 import pytest
 
 from scoring.rules import RulesError, parse_rules
-from streams.settings import DEFAULT_RULES
+from streams.worker.settings import DEFAULT_RULES
 
 
 def default_doc():

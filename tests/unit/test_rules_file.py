@@ -7,11 +7,11 @@ import pytest
 from prometheus_client import CollectorRegistry
 
 from scoring.rules import RulesError
-from streams.metrics import Metrics
-from streams.pipeline import Processor
-from streams.rules_file import load_rules, parse_text
-from streams.rules_reload import Reloader
-from streams.settings import DEFAULT_RULES
+from streams.batch.pipeline import Processor
+from streams.batch.rules_file import load_rules, parse_text
+from streams.worker.metrics import Metrics
+from streams.worker.rules_reload import Reloader
+from streams.worker.settings import DEFAULT_RULES
 
 BASE = DEFAULT_RULES.read_text()
 BURST = "[detectors.message_burst]\n"

@@ -4,8 +4,8 @@ import jsonschema
 import orjson
 import pytest
 
-from streams.schemas import INPUT_SCHEMAS, Rejected
-from streams.schemas.publish import SCHEMA_DIR, documents, render
+from streams.batch.schemas import INPUT_SCHEMAS, Rejected
+from streams.batch.schemas.publish import SCHEMA_DIR, documents, render
 
 VALID = {
     "messages": {"event_id": "e1", "ts": 1, "room_id": "r", "sender_id": "f1",

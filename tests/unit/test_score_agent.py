@@ -9,10 +9,10 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry
 
-from streams.agents.score import ScoreAgent
-from streams.continuity import Continuity
-from streams.metrics import Metrics
-from streams.ordering import Reorder
+from streams.faust_fixes.continuity import Continuity
+from streams.worker.agents.score import ScoreAgent
+from streams.worker.metrics import Metrics
+from streams.worker.ordering import Reorder
 
 PARTS = [("m", 0), ("p", 0)]
 

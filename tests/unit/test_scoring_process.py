@@ -11,15 +11,15 @@ from collections.abc import Awaitable
 import pytest
 
 from scoring import sketch
-from streams import scoring_process
-from streams.backtest import _incoming
-from streams.letters import MemoryLetterIndex
-from streams.links_memory import MemoryLinkIndex
-from streams.pipeline import BatchResult, Incoming, Processor
-from streams.rules_file import load_rules
-from streams.scoring_process import ChildScoring, InlineScoring, Scoring, ScoringTimeout
-from streams.settings import DEFAULT_RULES
-from streams.simulator import SimConfig, generate
+from streams.adapters.letters import MemoryLetterIndex
+from streams.adapters.links_memory import MemoryLinkIndex
+from streams.batch import scoring_process
+from streams.batch.pipeline import BatchResult, Incoming, Processor
+from streams.batch.rules_file import load_rules
+from streams.batch.scoring_process import ChildScoring, InlineScoring, Scoring, ScoringTimeout
+from streams.commands.backtest import _incoming
+from streams.devtools.simulator import SimConfig, generate
+from streams.worker.settings import DEFAULT_RULES
 
 BATCH = 700
 
@@ -186,7 +186,7 @@ def test_a_slow_child_is_named_in_a_warning_and_its_answer_still_taken(events, m
             asyncio.get_running_loop().call_later(0.6, os.kill, pid, signal.SIGCONT)
             return await from_scratch(scoring, batch)
 
-        with caplog.at_level("WARNING", logger="streams.scoring_process"):
+        with caplog.at_level("WARNING", logger="streams.batch.scoring_process"):
             result = asyncio.run(paused())
         assert result.states
         assert f"have not answered for 0 s: pid {pid} (alive, request 2)" in caplog.text

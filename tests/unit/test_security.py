@@ -11,8 +11,8 @@ import faust
 import pytest
 from faust.types.auth import AuthProtocol, SASLMechanism
 
-from streams import security
-from streams.settings import SettingsError, load
+from streams.worker import security
+from streams.worker.settings import SettingsError, load
 
 PREFIX = "RISKSCORER_"
 

@@ -8,7 +8,7 @@ from faust.sensors.prometheus import FaustMetrics, PrometheusMonitor
 from faust.types import TP
 from prometheus_client import CollectorRegistry
 
-from streams.sensors import LeanPrometheusMonitor
+from streams.faust_fixes.sensors import LeanPrometheusMonitor
 
 
 def monitor() -> tuple[LeanPrometheusMonitor, CollectorRegistry]:

@@ -1,6 +1,6 @@
 import pytest
 
-from streams.settings import SettingsError, load
+from streams.worker.settings import SettingsError, load
 
 
 def test_defaults_load_with_empty_environment():

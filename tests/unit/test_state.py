@@ -7,11 +7,11 @@ import pytest
 import zstandard
 
 from scoring.state import AccountState
-from streams import backtest
-from streams.rules_file import load_rules
-from streams.settings import DEFAULT_RULES
-from streams.simulator import SimConfig, generate
-from streams.statecodec import CURRENT, DICT_DIR, ZSTD_MAGIC, StateCodec, codec, decode_state, encode_state, train
+from streams.batch.rules_file import load_rules
+from streams.batch.statecodec import CURRENT, DICT_DIR, ZSTD_MAGIC, StateCodec, codec, decode_state, encode_state, train
+from streams.commands import backtest
+from streams.devtools.simulator import SimConfig, generate
+from streams.worker.settings import DEFAULT_RULES
 
 
 @pytest.fixture(scope="module")

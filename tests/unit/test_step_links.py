@@ -6,9 +6,9 @@ from __future__ import annotations
 from scoring.records import ContractEvent, Feedback
 from scoring.state import AccountState
 from scoring.step import step
-from streams.links_memory import MemoryLinkIndex
-from streams.rules_file import load_rules
-from streams.settings import DEFAULT_RULES
+from streams.adapters.links_memory import MemoryLinkIndex
+from streams.batch.rules_file import load_rules
+from streams.worker.settings import DEFAULT_RULES
 from tests.unit.test_linked import login, observe, people
 
 RULES = load_rules(DEFAULT_RULES)

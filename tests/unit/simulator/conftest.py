@@ -2,7 +2,7 @@
 
 import pytest
 
-from streams.simulator import SimConfig, Simulation, generate
+from streams.devtools.simulator import SimConfig, Simulation, generate
 
 
 @pytest.fixture(scope="session")

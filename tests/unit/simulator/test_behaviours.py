@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from streams.simulator import Simulation
+from streams.devtools.simulator import Simulation
 
 DAY_MS, HOUR_MS = 86_400_000, 3_600_000
 Check = Callable[[Simulation, str], bool]

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from streams.schemas import INPUT_SCHEMAS, Rejected
-from streams.simulator import BAD_KINDS, SimConfig, Simulation, generate, read_jsonl, write_jsonl, write_truth
-from streams.simulator.innocent import MARKERS
+from streams.batch.schemas import INPUT_SCHEMAS, Rejected
+from streams.devtools.simulator import BAD_KINDS, SimConfig, Simulation, generate, read_jsonl, write_jsonl, write_truth
+from streams.devtools.simulator.innocent import MARKERS
 
 ACTOR_FIELD = {
     "messages": "sender_id", "proposals": "freelancer_id", "feedback": "from_id",

@@ -80,7 +80,7 @@ def _lines(texts: list[str]) -> list[bytes]:
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_classify_in_processes_keeps_order_and_numbers_errors(monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
     from scoring.text.model import packaged
-    from streams import classify_pool
+    from streams.commands import classify_pool
 
     monkeypatch.setattr(classify_pool, "CHUNK", 3)
     texts = ["hi", "you are an idiot", "thanks", "see you", "ok", "great", "fine"]
@@ -95,7 +95,7 @@ def test_classify_in_processes_keeps_order_and_numbers_errors(monkeypatch: pytes
 
 def test_classify_in_processes_reads_input_as_it_writes(monkeypatch: pytest.MonkeyPatch) -> None:
     from scoring.text.model import packaged
-    from streams import classify_pool
+    from streams.commands import classify_pool
 
     monkeypatch.setattr(classify_pool, "CHUNK", 10)
     read = 0

@@ -1,0 +1,166 @@
+"""Cross-account cover-letter index: one letter sent by many accounts is a farm.
+
+Each proposal's sketch (`scoring.sketch`, 32 one-byte MinHash bins) is cut into
+8 LSH bands of 4 bins. A band key holds, per account, its latest letter in that
+band: proposal id, time and sketch. A batch reads the band keys of its
+proposals in one pipelined round trip, estimates the similarity of every letter
+found there from the two sketches, and writes its own letters back (one more
+round trip). Letters of the same batch see the earlier ones of the batch. Short
+letters (sketches with empty bins) are not indexed. Keys expire after the
+window; a band key keeps the `max_per_band` accounts that sent the newest
+letters in it (a farm's letter fills it; more accounts add nothing a reviewer
+needs). Re-observing a proposal writes the same values: replays change nothing.
+"""
+
+from __future__ import annotations
+
+import binascii
+from collections.abc import Mapping, Sequence
+
+from redis.asyncio import Redis
+
+from scoring import sketch
+from scoring.letters import LetterMatch
+from scoring.records import Proposal
+from streams.adapters.redis_index import FIELD, LUA_SPLIT, REC, ShardedKeys, read_hashes, run_now, run_scripts
+
+Entries = dict[str, str]  # account -> "proposal id|ts|sketch"
+
+
+# A letter is compared only with letters sharing at least two of its bands: a near copy
+# (Jaccard 0.9) shares about five of eight, a letter from the same popular template (~0.5)
+# rarely more than one, and comparing it with every one of those cost most of the index's time.
+MIN_SHARED_BANDS = 2
+
+
+def _entry(event: Proposal, sk: str) -> str:
+    return f"{event.event_id}|{event.ts}|{sk}"
+
+
+def _sent(value: str) -> int:
+    """When an entry's letter was sent (0 for one that does not parse: it goes first)."""
+    try:
+        return int(value.rsplit("|", 2)[1])
+    except (ValueError, IndexError):
+        return 0
+
+
+def _match(account: str, value: str, sk: str) -> LetterMatch | None:
+    """The match with a stored letter; None for an entry that does not parse (never written
+    by this code: ids with control characters are dead-lettered)."""
+    try:
+        proposal_id, ts, other = value.rsplit("|", 2)
+        return LetterMatch(account, proposal_id, sketch.similarity(sk, other), int(ts))
+    except (ValueError, binascii.Error):
+        return None
+
+
+class _LetterIndex:
+    def __init__(self, ttl_s: int, max_per_band: int) -> None:
+        self.ttl_s = ttl_s
+        self.max_per_band = max_per_band
+
+    async def _read(self, keys: list[str]) -> list[Entries]:
+        raise NotImplementedError
+
+    async def _write(self, writes: dict[str, Entries]) -> None:
+        raise NotImplementedError
+
+    async def observe(self, proposals: Sequence[Proposal],
+                      sketches: Mapping[str, str] | None = None) -> dict[str, tuple[LetterMatch, ...]]:
+        """Per proposal event id, the other accounts' letters sharing a band with it. `sketches`
+        (by event id) are the letters' sketches when the caller has them already."""
+        known = sketches or {}
+        banded = [(p, sk, sketch.bands(sk)) for p in proposals
+                  if (sk := known.get(p.event_id) or sketch.sketch(p.cover_letter))]
+        banded = [(p, sk, keys) for p, sk, keys in banded if keys]
+        if not banded:
+            return {}
+        names = sorted({k for _, _, keys in banded for k in keys})
+        found = dict(zip(names, await self._read(names), strict=True))
+        writes: dict[str, Entries] = {}
+        views: dict[str, tuple[LetterMatch, ...]] = {}
+        for event, sk, keys in banded:
+            shared: dict[str, tuple[int, str]] = {}  # account -> (bands shared, its letter)
+            for key in keys:
+                entries = found[key]
+                for account, value in entries.items():
+                    if account != event.freelancer_id:
+                        shared[account] = (shared.get(account, (0, value))[0] + 1, value)
+                written = writes.setdefault(key, {})
+                if event.freelancer_id not in entries and len(entries) >= self.max_per_band:
+                    oldest = min(entries, key=lambda account: _sent(entries[account]))
+                    del entries[oldest]
+                    written[oldest] = ""  # removed: a full band keeps the newest letters
+                entries[event.freelancer_id] = written[event.freelancer_id] = _entry(event, sk)
+            near = [_match(account, value, sk) for account, (n, value) in shared.items() if n >= MIN_SHARED_BANDS]
+            views[event.event_id] = tuple(sorted((m for m in near if m is not None), key=lambda m: m.account_id))
+        await self._write(writes)
+        return views
+
+
+class MemoryLetterIndex(_LetterIndex):
+    """The same index in a dict, for the backtest and tests (no expiry)."""
+
+    def __init__(self, ttl_s: int = 7 * 86_400, max_per_band: int = 20) -> None:
+        super().__init__(ttl_s, max_per_band)
+        self.bands: dict[str, Entries] = {}
+
+    def observe_now(self, proposals: Sequence[Proposal],
+                    sketches: Mapping[str, str] | None = None) -> dict[str, tuple[LetterMatch, ...]]:
+        """`observe` for synchronous callers (the backtest): this index never waits."""
+        return run_now(self.observe(proposals, sketches))
+
+    async def _read(self, keys: list[str]) -> list[Entries]:
+        return [dict(self.bands.get(k, {})) for k in keys]
+
+    async def _write(self, writes: dict[str, Entries]) -> None:
+        for key, entries in writes.items():
+            band = self.bands.setdefault(key, {})
+            for account, value in entries.items():
+                if value:
+                    band[account] = value
+                else:
+                    band.pop(account, None)
+
+
+# ARGV[1]: ttl; ARGV[2]: records "key US account US value" joined by RS; an empty value removes.
+WRITE_BANDS = LUA_SPLIT + """
+for _, rec in ipairs(split(ARGV[2], '\\30')) do
+  local f = split(rec, '\\31')
+  if f[3] == nil or f[3] == '' then
+    redis.call('HDEL', f[1], f[2])
+  else
+    redis.call('HSET', f[1], f[2], f[3])
+    redis.call('EXPIRE', f[1], ARGV[1])
+  end
+end
+return 1
+"""
+
+
+class RedisLetterIndex(_LetterIndex):
+    """The index in Redis: one hash per band key, expiring with the window. Per batch one read
+    and one write script call per shard (keys carry their shard as a hash tag, so each call
+    stays in one Redis Cluster slot); a pipeline of one command per key costs the client far
+    more than the server."""
+
+    def __init__(self, redis: Redis, ttl_s: int, max_per_band: int = 20,
+                 prefix: str = "riskscorer:letters:", shards: int = 16) -> None:
+        super().__init__(ttl_s, max_per_band)
+        self.redis = redis
+        self.keys = ShardedKeys(prefix, shards)
+        self._shas: dict[str, str] = {}
+
+    def key(self, band: str) -> str:
+        return self.keys.key(band)
+
+    async def _read(self, keys: list[str]) -> list[Entries]:
+        return await read_hashes(self.redis, self._shas, self.keys, keys)
+
+    async def _write(self, writes: dict[str, Entries]) -> None:
+        calls = []
+        for group in self.keys.by_shard(list(writes)):
+            records = REC.join(f"{self.key(b)}{FIELD}{a}{FIELD}{v}" for b in group for a, v in writes[b].items())
+            calls.append((self.key(group[0]), [self.ttl_s, records]))
+        await run_scripts(self.redis, self._shas, WRITE_BANDS, calls)

@@ -1,0 +1,103 @@
+"""Latest risk profile per account in Redis, so support tooling on any worker can read it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from redis.asyncio import Redis
+
+from scoring.escalation import Escalation
+from scoring.rules import rule_of
+from streams.adapters import keys
+
+# An account's list of escalations (the support lookup) keeps each one's first reasons only: the
+# list holds every escalation of the profile TTL, and the full one is the escalations topic's.
+SUMMARY_REASONS = 5
+
+
+class ProfileStore:
+    def __init__(self, redis: Redis, ttl_s: int, app_id: str) -> None:
+        self.redis = redis
+        self.ttl_s = ttl_s
+        self.app_id = app_id
+
+    def key(self, template: str, id_: str) -> str:
+        return keys.key(template, self.app_id, id_)
+
+    async def write(self, profiles: dict[str, dict[str, Any]], escalations: list[Escalation]) -> None:
+        """One pipelined round trip for the whole batch."""
+        if not profiles and not escalations:
+            return
+        pipe = self.redis.pipeline(transaction=False)
+        for account, profile in profiles.items():
+            key = self.key(keys.PROFILE, account)
+            pipe.hset(key, mapping={k: orjson.dumps(v) for k, v in profile.items()})
+            pipe.expire(key, self.ttl_s)
+        for esc in escalations:
+            key = self.key(keys.PROFILE, esc.account_id)
+            pipe.hset(key, mapping={"last_escalation": orjson.dumps(esc.to_dict())})
+            pipe.expire(key, self.ttl_s)
+            listed = self.key(keys.ESCALATIONS, esc.account_id)
+            pipe.hset(listed, esc.escalation_id, orjson.dumps(_summary(esc)))
+            pipe.expire(listed, self.ttl_s)
+            pipe.set(self.key(keys.ESCALATION, esc.escalation_id), orjson.dumps(reviewed(esc)), ex=self.ttl_s)
+        await pipe.execute()
+
+    async def escalations(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        """What reviewers' decisions need of each known escalation (see `reviewed`)."""
+        if not ids:
+            return {}
+        raw = await self.redis.mget([self.key(keys.ESCALATION, i) for i in ids])
+        found = {i: orjson.loads(v) for i, v in zip(ids, raw, strict=True) if v is not None}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            legacy = await self.redis.mget([keys.key(keys.LEGACY_ESCALATION, "", i) for i in missing])
+            found.update({i: orjson.loads(v) for i, v in zip(missing, legacy, strict=True) if v is not None})
+        return found
+
+    async def read(self, account: str) -> dict[str, Any] | None:
+        """The account's profile, with its escalations still within the profile TTL."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.hgetall(self.key(keys.PROFILE, account))
+        pipe.hgetall(self.key(keys.ESCALATIONS, account))
+        raw, listed = await pipe.execute()
+        if not raw:
+            return None
+        profile = {_text(k): orjson.loads(v) for k, v in raw.items()}
+        profile["escalations"] = sorted(
+            (orjson.loads(v) for v in listed.values()), key=lambda e: e["ts"], reverse=True
+        )
+        return profile
+
+
+def _text(key: bytes | str) -> str:
+    return key.decode() if isinstance(key, bytes) else key
+
+
+def reviewed(esc: Escalation) -> dict[str, Any]:
+    """The escalation as its reviewers' decision is applied: the account, the policies, when,
+    the rules whose evidence it carried, and the texts it read (which a verdict labels)."""
+    return {
+        "account_id": esc.account_id,
+        "policies": list(esc.policies),
+        "ts": esc.ts,
+        "rules": sorted({rule_of(item["detector"]) for item in esc.evidence}),
+        "texts": [
+            {"policy": item["policy"], "event_id": item["event_id"], **item["text"]}
+            for item in esc.evidence if "text" in item
+        ],
+    }
+
+
+def _summary(esc: Escalation) -> dict[str, Any]:
+    return {
+        "escalation_id": esc.escalation_id,
+        "policies": list(esc.policies),
+        "severity": esc.severity,
+        "score": esc.score,
+        "reasons": list(esc.reasons[:SUMMARY_REASONS]),
+        "ts": esc.ts,
+        "rule_version": esc.rule_version,
+        "model_version": esc.model_version,
+    }

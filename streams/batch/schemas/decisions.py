@@ -1,0 +1,24 @@
+"""Schema of the decisions topic: reviewers' verdicts on escalations (keyed by `escalation_id`)."""
+
+from scoring.records import DECISIONS, Decision
+from streams.batch.schemas.base import Schema
+from streams.batch.schemas.fields import Field
+
+SCHEMA = Schema(
+    name="decision",
+    description=(
+        "A reviewer's verdict on an escalation, written by the marketplace's support tooling. "
+        "Confirmed and dismissed verdicts measure each rule's precision; a dismissal also takes "
+        "the dismissed evidence out of the account's score. A later verdict on the same "
+        "escalation replaces the earlier one. Kafka key: escalation_id."
+    ),
+    record=Decision,
+    fields=(
+        Field("escalation_id", "id", description="the escalation_id of the escalation reviewed"),
+        Field("decision", "enum", choices=DECISIONS, description="the verdict"),
+        Field("reviewer", "id", description="who decided (an id in the support tool)"),
+        Field("reason", "text", required=False, description="why, in the reviewer's words"),
+        Field("ts", "int", required=False, minimum=0,
+              description="when it was decided, epoch milliseconds"),
+    ),
+)

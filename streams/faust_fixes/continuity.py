@@ -1,0 +1,170 @@
+"""Every offset of every input partition reaches the scorer, also across rebalances.
+
+After a seek (Faust seeks every stream partition to its committed offset when
+partitions are assigned) the first record a partition delivers must be the one
+at the seek position, and after that each record must follow the one before.
+Faust's fetcher does not guarantee it: around an assignment a record it marks
+as read may never reach a stream, and the fetch from the committed offset then
+drops it, so the partition resumes one or more offsets further on. Faust commits
+past such a hole, and no worker would ever see those events.
+
+`Continuity` keeps, per input partition, the offset that must come next: the
+position of the last seek, then one past the last offset seen. A batch's offsets
+are checked against it before the batch is scored, and every hole is read
+straight from the broker (`Refetcher`, a consumer of its own outside the group)
+and scored first, in offset order. Re-reading is safe: a record seen twice is
+skipped by the offsets kept in each account's state, and escalation ids are
+deterministic. Re-reading too much only costs time; missing a record loses it.
+
+Still needed? `riskscorer_offset_holes_total` counts the holes found: while it moves across
+rebalances (workers joining, leaving, killed; `tests/integration/test_replay.py` does all three),
+yes. The positions come from `streams.faust_fixes.seeks`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiokafka
+
+Partition = tuple[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Hole:
+    """Offsets `start` (included) to `end` (excluded) of one partition, never delivered."""
+
+    topic: str
+    partition: int
+    start: int
+    end: int
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(slots=True)
+class Continuity:
+    """The offset that must come next on each partition, and the holes a batch leaves."""
+
+    _sought: dict[Partition, int] = field(default_factory=dict)
+    _epoch: int = 0
+    _seen_epoch: dict[Partition, int] = field(default_factory=dict)
+    _next: dict[Partition, int] = field(default_factory=dict)
+
+    def sought(self, positions: Mapping[Partition, int]) -> None:
+        """The consumer was sought: each partition's next record is the one at its position."""
+        self._epoch += 1
+        self._sought = dict(positions)
+
+    @property
+    def epoch(self) -> int:
+        """How many times the consumer was sought."""
+        return self._epoch
+
+    def next_offset(self, key: Partition) -> int | None:
+        """The offset `key` delivers next, if known (sought, or seen since)."""
+        if self._seen_epoch.get(key) == self._epoch:
+            return self._next.get(key)
+        return self._sought.get(key)
+
+    def holes(self, offsets: Iterable[tuple[str, int, int]]) -> list[Hole]:
+        """The holes in front of (topic, partition, offset) triples, in delivery order.
+
+        Records the offsets as seen: a hole is reported once.
+        """
+        found: list[Hole] = []
+        for topic, partition, offset in offsets:
+            key = (topic, partition)
+            if self._seen_epoch.get(key) != self._epoch:
+                self._seen_epoch[key] = self._epoch
+                if key in self._sought:
+                    self._next[key] = self._sought[key]
+            due = self._next.get(key)
+            if due is not None and offset > due:
+                found.append(Hole(topic, partition, due, offset))
+            self._next[key] = offset + 1 if due is None else max(due, offset + 1)
+        return found
+
+
+class RefetchTimeout(TimeoutError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Refetcher:
+    """Reads given offset ranges from the broker, outside the consumer group."""
+
+    bootstrap: list[str]
+    timeout_s: float = 30.0
+    client: Mapping[str, Any] = field(default_factory=dict)
+
+    async def fetch(self, holes: list[Hole]) -> list[aiokafka.ConsumerRecord]:
+        """The records in `holes`, in offset order per partition. A hole's offsets that the
+        partition does not hold (deleted by retention) are passed over."""
+        if not holes:
+            return []
+        consumer = aiokafka.AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False,
+            auto_offset_reset="earliest", fetch_max_wait_ms=100, **self.client,
+        )
+        await consumer.start()
+        try:
+            return await self._read(consumer, holes)
+        finally:
+            await consumer.stop()
+
+    async def _read(self, consumer: aiokafka.AIOKafkaConsumer, holes: list[Hole]) -> list[aiokafka.ConsumerRecord]:
+        by_partition: dict[aiokafka.TopicPartition, list[Hole]] = {}
+        for hole in holes:
+            by_partition.setdefault(aiokafka.TopicPartition(hole.topic, hole.partition), []).append(hole)
+        consumer.assign(list(by_partition))
+        ends = {}
+        for tp, ranges in by_partition.items():
+            consumer.seek(tp, min(h.start for h in ranges))
+            ends[tp] = max(h.end for h in ranges)
+        out: list[aiokafka.ConsumerRecord] = []
+        pending = set(by_partition)
+        deadline = time.monotonic() + self.timeout_s
+        while pending:
+            if time.monotonic() > deadline:
+                raise RefetchTimeout(f"offsets not read within {self.timeout_s:.0f} s: "
+                                     + ", ".join(f"{tp.topic}:{tp.partition}" for tp in pending))
+            fetched = await consumer.getmany(*pending, timeout_ms=200)
+            for tp, records in fetched.items():
+                out += [r for r in records if any(h.start <= r.offset < h.end for h in by_partition[tp])]
+            for tp in list(pending):
+                if await consumer.position(tp) >= ends[tp]:
+                    pending.discard(tp)
+        return sorted(out, key=lambda r: (r.topic, r.partition, r.offset))
+
+
+def merged(refilled: list[Any], batch: list[Any]) -> list[Any]:
+    """`batch` with the re-read records of its holes, each partition's records in offset order.
+
+    A state skips any record at or below the last offset it applied from that partition, so a
+    hole's records must not come after later records of their partition. The batch's order
+    across partitions is kept; a partition's re-read records take slots just before its first
+    record in the batch. Items have `topic`, `partition` and `offset`.
+    """
+    if not refilled:
+        return batch
+    by_partition: dict[Partition, list[Any]] = {}
+    for item in refilled + batch:
+        by_partition.setdefault((item.topic, item.partition), []).append(item)
+    for items in by_partition.values():
+        items.sort(key=lambda item: item.offset)
+    extra: dict[Partition, int] = {}
+    for item in refilled:
+        extra[(item.topic, item.partition)] = extra.get((item.topic, item.partition), 0) + 1
+    slots: list[Partition] = []
+    for item in batch:
+        key = (item.topic, item.partition)
+        slots += [key] * extra.pop(key, 0)
+        slots.append(key)
+    slots = [key for key, n in extra.items() for _ in range(n)] + slots
+    cursors = {key: iter(items) for key, items in by_partition.items()}
+    return [next(cursors[key]) for key in slots]

@@ -1,0 +1,256 @@
+"""The reviewer loop: verdicts on escalations measure each rule and act on what they measure.
+
+Reviewers' decisions arrive on the decisions topic (`streams.batch.schemas.decisions`).
+Each one is recorded, in Redis so that every worker sees the same figures,
+against every rule whose evidence the escalation carried: one verdict per
+escalation and rule, a later verdict replacing an earlier one, so a decision
+re-delivered after a rebalance counts once. From those counts each worker
+exports each rule's precision, and an active rule whose precision falls under
+its floor over at least the configured number of verdicts is demoted to shadow
+mode on every worker (`Reloader` applies the demotions) until an operator
+reinstates it. A dismissal also travels to the account's own partition (a
+`dismissed` subject event per policy), where the evidence up to the escalation
+stops counting in the account's score. The texts the escalation read are stored with the
+verdict as labelled examples (`streams.training.verdicts`), for `riskscorer train-text`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import faust
+import orjson
+from aiokafka import AIOKafkaProducer
+from faust.types import EventT
+from redis.asyncio import Redis
+
+from scoring.records import Decision, SubjectEvent
+from scoring.rules import Rules, below_floor, precision
+from streams.adapters import keys
+from streams.adapters.profiles import ProfileStore
+from streams.batch import deadletter
+from streams.batch.pipeline import Incoming
+from streams.batch.schemas import DECISION_SCHEMA, Rejected, subjects
+from streams.faust_fixes.acks import unacknowledged
+from streams.training.verdicts import ExampleStore
+from streams.worker import poison
+from streams.worker.agents.score import incoming, reject_unprocessable
+from streams.worker.health import Health
+from streams.worker.metrics import Metrics
+from streams.worker.topics import Topics
+
+log = logging.getLogger(__name__)
+
+# KEYS: the rule's verdicts (escalation id -> decision) and its counts (decision -> n).
+# ARGV: escalation id, decision. Counts change only when the verdict does.
+RECORD_VERDICT = """
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old == ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+if old then redis.call('HINCRBY', KEYS[2], old, -1) end
+return 1
+"""
+
+
+class VerdictStore:
+    """Verdicts per rule, their counts, and the rules demoted by them, in Redis."""
+
+    def __init__(self, redis: Redis, app_id: str) -> None:
+        self.redis = redis
+        self.prefix = keys.key(keys.REVIEWER, app_id)
+        self._record = redis.register_script(RECORD_VERDICT)
+
+    def _keys(self, rule: str) -> list[str]:
+        # One hash tag per rule: both keys of a verdict live on one Redis Cluster slot.
+        return [f"{self.prefix}{{{rule}}}:verdicts", f"{self.prefix}{{{rule}}}:counts"]
+
+    @property
+    def demoted_key(self) -> str:
+        return f"{self.prefix}demoted"
+
+    async def record(self, verdicts: Iterable[tuple[str, str, Iterable[str]]]) -> int:
+        """Record (escalation id, decision, rules) verdicts; the number that changed a count."""
+        pipe = self.redis.pipeline(transaction=False)
+        n = 0
+        for escalation_id, decision, rules in verdicts:
+            for rule in rules:
+                await self._record(keys=self._keys(rule), args=[escalation_id, decision], client=pipe)
+                n += 1
+        if not n:
+            return 0
+        return sum(int(changed) for changed in await pipe.execute())
+
+    async def counts(self, rules: Iterable[str]) -> dict[str, tuple[int, int]]:
+        """Rule -> (confirmed, dismissed)."""
+        names = sorted(rules)
+        pipe = self.redis.pipeline(transaction=False)
+        for rule in names:
+            pipe.hgetall(self._keys(rule)[1])
+        out = {}
+        for rule, raw in zip(names, await pipe.execute(), strict=True):
+            got = {_text(k): int(v) for k, v in raw.items()}
+            out[rule] = (got.get("confirmed", 0), got.get("dismissed", 0))
+        return out
+
+    async def demoted(self) -> dict[str, dict[str, Any]]:
+        raw = await self.redis.hgetall(self.demoted_key)
+        return {_text(k): orjson.loads(v) for k, v in raw.items()}
+
+    async def demote(self, rule: str, why: dict[str, Any]) -> bool:
+        """Demote `rule`; False when it already was (by this or another worker)."""
+        return bool(await self.redis.hsetnx(self.demoted_key, rule, orjson.dumps(why)))
+
+    async def reinstate(self, rule: str) -> None:
+        """Lift the demotion and forget the rule's verdicts: its precision is measured afresh."""
+        pipe = self.redis.pipeline(transaction=False)  # keys of two hash tags: no MULTI on a cluster
+        pipe.hdel(self.demoted_key, rule)
+        pipe.delete(*self._keys(rule))
+        await pipe.execute()
+
+
+def _text(key: bytes | str) -> str:
+    return key.decode() if isinstance(key, bytes) else key
+
+
+def dismissals(decision: Decision, escalation: dict[str, Any]) -> list[SubjectEvent]:
+    """The subject events that take a dismissed escalation's evidence out of its account's score."""
+    if decision.decision != "dismissed":
+        return []
+    return [
+        SubjectEvent(
+            event_id=f"dismissal:{decision.escalation_id}:{policy}",
+            ts=int(escalation["ts"]),
+            kind="dismissed",
+            subject_id=escalation["account_id"],
+            subject_role="unknown",
+            contract_id="",
+            other_id=decision.reviewer,
+            policy=policy,
+        )
+        for policy in escalation["policies"]
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleBoard:
+    """Exports each rule's verdicts and precision, and demotes the rules under their floor."""
+
+    store: VerdictStore
+    metrics: Metrics
+    rules: Callable[[], Rules]  # the rules in force (as published, before demotions)
+
+    async def refresh(self) -> None:
+        rules = self.rules()
+        counts = await self.store.counts(rules.detectors)
+        demoted = await self.store.demoted()
+        m = self.metrics
+        for rule, (confirmed, dismissed) in counts.items():
+            m.rule_decisions.labels(rule, "confirmed").set(confirmed)
+            m.rule_decisions.labels(rule, "dismissed").set(dismissed)
+            m.rule_precision_floor.labels(rule).set(rules.precision_floor(rule))
+            measured = precision(confirmed, dismissed)
+            if measured is not None:
+                m.rule_precision.labels(rule).set(measured)
+            m.rule_demoted.labels(rule).set(1 if rule in demoted else 0)
+            m.rules_demoted.labels(rule)  # exported at 0 until a demotion
+            if rules.detectors[rule].mode != "active" or rule in demoted:
+                continue
+            if below_floor(rules, rule, confirmed, dismissed):
+                await self.demote(rule, rules, confirmed, dismissed)
+
+    async def demote(self, rule: str, rules: Rules, confirmed: int, dismissed: int) -> None:
+        why = {"precision": round(confirmed / (confirmed + dismissed), 4), "confirmed": confirmed,
+               "dismissed": dismissed, "floor": rules.precision_floor(rule), "rules_version": rules.version,
+               "ts": int(time.time() * 1000)}
+        if await self.store.demote(rule, why):
+            self.metrics.rules_demoted.labels(rule).inc()
+            self.metrics.rule_demoted.labels(rule).set(1)
+            log.warning("rule %s demoted to shadow mode: precision %.2f under its floor %.2f over %d verdicts",
+                        rule, why["precision"], why["floor"], confirmed + dismissed)
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionsAgent:
+    topics: Topics
+    profiles: ProfileStore
+    store: VerdictStore
+    board: RuleBoard
+    examples: ExampleStore
+    metrics: Metrics
+    max_text_chars: int
+    batch_max: int
+    batch_window_s: float
+    producer: Callable[[], AIOKafkaProducer]
+    health: Health
+    attempts: int  # tries of a batch failing otherwise than by an outage, before it is split
+
+    async def run(self, stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
+        batches = stream.take_events(self.batch_max, within=self.batch_window_s)  # type: ignore[attr-defined]
+        async for events in batches:
+            batch = [self.incoming(e) for e in events]
+            try:
+                await self.retrier.settle(batch, self.handle, self.reject, self.attempts)
+            except BaseException:
+                unacknowledged(events)
+                raise
+            yield None
+
+    def incoming(self, event: EventT[bytes]) -> Incoming:
+        return incoming(event, "decisions")
+
+    @property
+    def retrier(self) -> poison.Retrier:
+        return poison.Retrier(self.health, self.retrying)
+
+    async def reject(self, item: Incoming, exc: Exception) -> None:
+        await reject_unprocessable(item, exc, self.topics, self.producer, self.metrics, self.retrier)
+
+    def retrying(self, exc: Exception, delay: float) -> None:
+        self.metrics.batch_retries.inc()
+        log.error("decisions batch failed, retrying in %.1f s: %r", delay, exc, exc_info=exc)
+
+    async def handle(self, batch: list[Incoming]) -> None:
+        rejected: list[tuple[Incoming, str, str]] = []
+        decided: list[tuple[Incoming, Decision]] = []
+        for item in batch:
+            try:
+                record = DECISION_SCHEMA.decode(item.value or b"", self.max_text_chars)
+            except Rejected as exc:
+                rejected.append((item, exc.reason, exc.detail))
+                continue
+            assert isinstance(record, Decision)
+            decided.append((item, record))
+        known = await self.profiles.escalations(list({d.escalation_id for _, d in decided}))
+        applied = []
+        for item, d in decided:
+            if d.escalation_id in known:
+                applied.append(d)
+            else:
+                rejected.append((item, "unknown_escalation", f"no escalation {d.escalation_id} (or it expired)"))
+        await self.store.record((d.escalation_id, d.decision, known[d.escalation_id]["rules"]) for d in applied)
+        await self.examples.record((d, known[d.escalation_id]) for d in applied)
+        out, t = self.producer(), self.topics
+        sends = [
+            await out.send(t.dead_letters.get_topic_name(), deadletter.record(item, reason, detail),
+                           key=deadletter.key(item))
+            for item, reason, detail in rejected
+        ]
+        sends += [
+            await out.send(t.subjects.get_topic_name(), subjects.encode(f), key=f.subject_id.encode())
+            for d in applied for f in dismissals(d, known[d.escalation_id])
+        ]
+        await asyncio.gather(*sends)
+        for _, reason, _detail in rejected:
+            self.metrics.dead_letters.labels("decisions", reason).inc()
+            self.metrics.events.labels("decisions", "dead_letter").inc()
+        for d in applied:
+            self.metrics.decisions.labels(d.decision).inc()
+            self.metrics.events.labels("decisions", "applied").inc()
+        if applied:
+            await self.board.refresh()

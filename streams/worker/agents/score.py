@@ -1,0 +1,354 @@
+"""The scoring agent: batches of raw events in, escalations and dead letters out.
+
+Two tasks share the work. The agent's stream takes in what Faust delivers,
+holds it for event-time order (`streams.worker.ordering`) and passes on what is due;
+the scorer (`drain`) scores what was passed on, a batch at a time, and
+acknowledges it. Events keep being taken in while a batch is scored (at most
+a batch ahead: then the stream waits), so a partition's fetched records do not
+wait behind the batch to count for the order, and the next batch is ready when
+this one is done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import faust
+import orjson
+from aiokafka import AIOKafkaProducer
+from faust.types import EventT, TableT
+
+from scoring.signals import Signal
+from scoring.step import View
+from streams.adapters.letters import RedisLetterIndex
+from streams.adapters.links import LinkIndex
+from streams.adapters.profiles import ProfileStore
+from streams.batch import deadletter
+from streams.batch.pipeline import BatchResult, Incoming
+from streams.batch.schemas import subjects
+from streams.batch.scoring_process import Prepared, Scoring
+from streams.faust_fixes import changelog
+from streams.faust_fixes.acks import unacknowledged
+from streams.faust_fixes.continuity import Continuity, Hole, Refetcher, merged
+from streams.worker import poison, tables
+from streams.worker.health import BROKER, Health
+from streams.worker.metrics import Metrics, record_metrics
+from streams.worker.ordering import Held, Partition, Reorder, event_time
+from streams.worker.topics import Topics
+
+UNKNOWN_END_S = 5.0
+UNPROCESSABLE = "unprocessable"  # dead-letter reason: decoded, but its batch keeps failing on it
+
+log = logging.getLogger(__name__)
+
+
+def incoming(event: EventT[bytes], kind: str) -> Incoming:
+    """A Faust event as the pipeline takes it: raw bytes with their source position."""
+    msg = event.message
+    return Incoming(kind=kind, topic=msg.topic, partition=msg.partition, offset=msg.offset,
+                    key=msg.key, value=msg.value, timestamp_ms=int(msg.timestamp * 1000))
+
+
+async def reject_unprocessable(item: Incoming, exc: Exception, topics: Topics,
+                               producer: Callable[[], AIOKafkaProducer], metrics: Metrics,
+                               retrier: poison.Retrier) -> None:
+    """Dead-letter an event its batch keeps failing on, so the partitions go on."""
+    log.error("dead-lettering %s:%d@%d: its batch keeps failing on it: %r", item.topic, item.partition,
+              item.offset, exc, exc_info=exc)
+    record = deadletter.record(item, UNPROCESSABLE, f"{type(exc).__name__}: {exc}")
+
+    async def send() -> None:
+        await (await producer().send(topics.dead_letters.get_topic_name(), record, key=deadletter.key(item)))
+
+    await replace(retrier, needs=(BROKER,)).until_done(send)
+    metrics.dead_letters.labels(item.kind, UNPROCESSABLE).inc()
+    metrics.events.labels(item.kind, "dead_letter").inc()
+    metrics.records_sent.labels("deadletter").inc()
+
+
+class Stages:
+    """A batch's time per stage, into `riskscorer_batch_stage_seconds`."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+        self.started = self.last = time.perf_counter()
+
+    def done(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.metrics.batch_stage.labels(stage).observe(now - self.last)
+        self.last = now
+
+
+def report_stop(scorer: asyncio.Future[None]) -> None:
+    if not scorer.cancelled() and scorer.exception() is not None:
+        log.error("scoring stopped: %r", scorer.exception(), exc_info=scorer.exception())
+
+
+async def first_of(wait: Awaitable[Any], task: asyncio.Future[Any]) -> None:
+    """Wait for `wait` or for `task` to end, whichever is first."""
+    waiting = asyncio.ensure_future(wait)
+    try:
+        await asyncio.wait([waiting, task], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiting.cancel()
+
+
+def shadow_bytes(account: str, sig: Signal) -> bytes:
+    return orjson.dumps({"account_id": account, **sig.to_dict()})
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreAgent:
+    topics: Topics
+    table: TableT[bytes, bytes | None]
+    scoring: Scoring
+    profiles: ProfileStore
+    links: LinkIndex
+    letters: RedisLetterIndex
+    metrics: Metrics
+    batch_max: int
+    batch_window_s: float
+    # The aiokafka producer Faust runs: outputs are sent straight to it (no per-message
+    # trip through Faust's channel and buffer) and their deliveries awaited per batch.
+    producer: Callable[[], AIOKafkaProducer]
+    continuity: Continuity
+    refetcher: Refetcher
+    # Tells Faust's consumer that a re-read hole's offsets are done, so it commits past them.
+    mark_read: Callable[[Hole], Awaitable[None]]
+    health: Health
+    attempts: int  # tries of a batch failing otherwise than by an outage, before it is split
+    # Event-time order across the co-partitioned topics (`streams.worker.ordering`): the stream partitions
+    # assigned, the broker's end offset of one (None: not known yet), and the acknowledgement of a
+    # Faust event once it is scored (until then its offset is not committed).
+    reorder: Reorder
+    assigned: Callable[[], Iterable[Partition]]
+    highwater: Callable[[Partition], int | None]
+    ack: Callable[[Any], None]
+    # Held events are released as soon as the clock passes them (`Reorder.wake_ms`); this is the
+    # longest wait, for partitions that reach their end without delivering anything.
+    tick_s: float = 0.02
+    # Released events wait here for the scorer (`drain`), which takes them a batch at a time while
+    # the agent takes in what is delivered meanwhile, up to a batch ahead; the records of offset
+    # holes wait with them, to be scored with the next batch.
+    ready: deque[Held] = field(default_factory=deque)
+    holes: list[Hole] = field(default_factory=list)
+    added: asyncio.Event = field(default_factory=asyncio.Event)  # set when events are taken in
+    room: asyncio.Event = field(default_factory=asyncio.Event)  # set when the scorer takes a batch
+    # when each partition last delivered a record (monotonic seconds)
+    delivered: dict[Partition, float] = field(default_factory=dict)
+
+    def incoming(self, event: EventT[bytes]) -> Incoming:
+        return incoming(event, self.topics.kind_of[event.message.topic])
+
+    @property
+    def retrier(self) -> poison.Retrier:
+        return poison.Retrier(self.health, self.retrying)
+
+    async def run(self, stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
+        batches = stream.take_events(  # type: ignore[attr-defined]
+            self.batch_max, within=self.batch_window_s
+        )
+        self.scoring.start()  # the scoring processes import while the first batch gathers
+        scorer = asyncio.ensure_future(self.drain())
+        scorer.add_done_callback(report_stop)  # the stream raises it only at its next delivery
+        try:
+            async for events in batches:
+                # Faust acknowledges a batch's events when the next is asked for: each is marked
+                # acknowledged already, so that only `drain` acknowledges it, once scored.
+                unacknowledged(events)
+                self.take_in(events)
+                self.added.set()
+                while len(self.ready) >= self.batch_max and not scorer.done():  # a batch ahead at most
+                    self.room.clear()
+                    await first_of(self.room.wait(), scorer)
+                if scorer.done():
+                    scorer.result()  # scoring failed: raise it here
+                yield None
+        finally:
+            scorer.cancel()
+            self.scoring.close()
+
+    def take_in(self, events: list[EventT[bytes]]) -> None:
+        """Hold delivered events for event-time order, and pass on what is due."""
+        self.resync()
+        batch = [self.incoming(e) for e in events]
+        self.holes.extend(self.continuity.holes((i.topic, i.partition, i.offset) for i in batch))
+        now = time.monotonic()
+        for item, event in zip(batch, events, strict=True):
+            key = (item.topic, item.partition)
+            ts = event_time(item.value, self.reorder.newest(key))
+            self.reorder.add(item.topic, item.partition, ts, item, event, now)
+            self.delivered[key] = now
+        self.release()
+
+    async def drain(self) -> None:
+        """Score released events a batch at a time as they come, and those the clock releases
+        on partitions read to their end, then acknowledge them."""
+        while True:
+            self.resync()
+            self.release()
+            if self.ready or self.holes:
+                chunk = [self.ready.popleft() for _ in range(min(self.batch_max, len(self.ready)))]
+                holes = self.holes[:]
+                self.holes.clear()
+                self.room.set()
+                await self.settle([h.item for h in chunk], holes)
+                for h in chunk:
+                    self.ack(h.handle)
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.added.wait(), self.next_tick())
+            self.added.clear()
+
+    def next_tick(self) -> float:
+        """Seconds until the clock passes the earliest held event (`tick_s` at most)."""
+        wake = self.reorder.wake_ms()
+        if wake is None:
+            return self.tick_s
+        delay = wake / 1000 - time.time()
+        return min(delay, self.tick_s) if delay > 0 else self.tick_s
+
+    def resync(self) -> None:
+        """After a seek (an assignment) held events are delivered again: drop them."""
+        if self.reorder.epoch != self.continuity.epoch:
+            self.reorder.clear()
+            self.ready.clear()  # not acknowledged either: delivered again from the sought positions
+            self.holes.clear()  # found again against the new positions
+            self.reorder.epoch = self.continuity.epoch
+            self.reorder.since = time.monotonic()
+
+    def idle(self, key: Partition) -> bool:
+        """Whether `key` was read up to its end (as the broker last told its end). A partition
+        whose end the consumer has not learnt `UNKNOWN_END_S` after the last seek (not fetched:
+        paused, or its fetches failing), or that has delivered nothing for as long while its end
+        says more is there (an end the broker reported before records it skipped or compacted),
+        is taken as read, so it cannot hold the others for ever."""
+        if time.monotonic() - max(self.reorder.since, self.delivered.get(key, 0.0)) > UNKNOWN_END_S:
+            return True
+        end, next_offset = self.highwater(key), self.continuity.next_offset(key)
+        return end is not None and next_offset is not None and next_offset >= end
+
+    def release(self) -> None:
+        """Pass what the watermark passed on to the scorer."""
+        due = self.reorder.due(self.assigned(), self.idle, int(time.time() * 1000))
+        self.metrics.reorder_held.set(self.reorder.held)
+        now = time.monotonic()
+        for h in due.held:
+            self.metrics.reorder_hold.observe(now - h.at)
+        if due.late:
+            self.metrics.reorder_late.inc(due.late)
+        if due.forced:
+            self.metrics.reorder_forced.inc(due.forced)
+        self.ready.extend(due.held)
+
+    async def settle(self, batch: list[Incoming], holes: list[Hole]) -> None:
+        """Handle `batch` (with the records of its `holes`): retried through outages, any
+        event it keeps failing on dead-lettered (`streams.worker.poison`)."""
+        if holes:
+            refilled: list[Incoming] = []
+
+            async def refill() -> None:
+                refilled[:] = await self.refill(holes)
+
+            await replace(self.retrier, needs=(BROKER,)).until_done(refill)
+            batch = merged(refilled, batch)
+        await self.retrier.settle(batch, self.handle, self.reject, self.attempts)
+        for hole in holes:
+            await self.mark_read(hole)
+
+    async def reject(self, item: Incoming, exc: Exception) -> None:
+        await reject_unprocessable(item, exc, self.topics, self.producer, self.metrics, self.retrier)
+
+    def retrying(self, exc: Exception, delay: float) -> None:
+        self.metrics.batch_retries.inc()
+        log.error("batch failed, retrying in %.1f s: %r", delay, exc, exc_info=exc)
+
+    async def refill(self, holes: list[Hole]) -> list[Incoming]:
+        """The records of `holes`, read from the broker, to be scored before the batch."""
+        records = await self.refetcher.fetch(holes)
+        log.warning("re-read %d records in %d offset holes (%s) that Faust's fetcher skipped", len(records),
+                    len(holes), ", ".join(f"{h.topic}:{h.partition}@{h.start}-{h.end - 1}" for h in holes))
+        self.metrics.holes_refilled.inc(len(holes))
+        self.metrics.records_refetched.inc(len(records))
+        return [
+            Incoming(kind=self.topics.kind_of[r.topic], topic=r.topic, partition=r.partition, offset=r.offset,
+                     key=r.key, value=r.value, timestamp_ms=r.timestamp)
+            for r in records
+        ]
+
+    async def handle(self, batch: list[Incoming]) -> None:
+        """One attempt at a batch: outputs sent and states stored, then it is counted (once)."""
+        stage = Stages(self.metrics)
+        prepared = self.scoring.prepare(batch)
+        states, views = await self._index_and_load(prepared)
+        stage.done("index")
+        result = await self.scoring.score(batch, prepared, states, views)
+        stage.done("score")
+        out = self.producer()
+        sends = await self._send_outputs(out, result)
+        # Delivery of every output is confirmed before the state that records it is stored. The
+        # profiles and escalation records (what reviewers' decisions look up) are written with
+        # the outputs: a batch retried after its states were stored finds only replays. So are the
+        # link index's refreshes of days last seen, which `observe` left running.
+        await asyncio.gather(*sends, self.profiles.write(result.profiles, result.escalations), self.links.flush())
+        stage.done("send")
+        await asyncio.gather(*await changelog.store_all(self.table, out, result.states))
+        stage.done("store")
+        self._count(batch, result, stage.started)
+
+    async def _index_and_load(self, prepared: Prepared) -> tuple[dict[str, bytes | None], dict[str, View]]:
+        """The indexes are updated with every account event and proposal before any is scored (a
+        replayed event writes the same documents), so each view includes the batch's own links
+        and letters. The scoring processes sketch the cover letters while the link index is
+        updated, and the states are loaded while Redis runs the link index's scripts."""
+        indexing = asyncio.gather(self.links.observe(prepared.account_events),
+                                  self.scoring.sketches(prepared.proposals))
+        await asyncio.sleep(0)  # both start: up to their first wait for Redis or the children
+        try:
+            states = {account: tables.load(self.table, account) for account in prepared.accounts}
+        except BaseException:
+            indexing.cancel()  # the retry starts both again; none of their replies is left pending
+            with contextlib.suppress(BaseException):
+                await indexing
+            raise
+        linked, sketches = await indexing
+        letters = await self.letters.observe(prepared.proposals, sketches)
+        return states, {**linked, **letters}
+
+    async def _send_outputs(self, out: Any, result: BatchResult) -> list[Any]:
+        """Escalations first: reviewers wait for them, and the producer sends in this order."""
+        t = self.topics
+        sends = [
+            await out.send(t.escalations.get_topic_name(), orjson.dumps(e.to_dict()), key=e.account_id.encode())
+            for e in result.escalations
+        ]
+        sends += [await out.send(t.dead_letters.get_topic_name(), v, key=k) for k, v in result.dead_letters]
+        sends += [
+            await out.send(t.subjects.get_topic_name(), subjects.encode(f), key=f.subject_id.encode())
+            for f in result.forwards
+        ]
+        sends += [
+            await out.send(t.shadow.get_topic_name(), shadow_bytes(account, sig), key=account.encode())
+            for account, sig in result.shadow
+        ]
+        return sends
+
+    def _count(self, batch: list[Incoming], result: BatchResult, started: float) -> None:
+        for output, n in (("deadletter", len(result.dead_letters)), ("subjects", len(result.forwards)),
+                          ("shadow", len(result.shadow)), ("escalations", len(result.escalations)),
+                          ("changelog", len(result.states))):
+            if n:
+                self.metrics.records_sent.labels(output).inc(n)
+        record_metrics(self.metrics, result)
+        now = time.time()
+        for item in batch:
+            self.metrics.latency.observe(max(0.0, now - item.timestamp_ms / 1000))
+        self.metrics.batch_seconds.observe(time.perf_counter() - started)
+        self.metrics.batch_size.observe(len(batch))

@@ -1,0 +1,276 @@
+"""The one settings object, read once from `RISKSCORER_*` environment variables.
+
+A missing or invalid value raises `SettingsError` naming the variable; the CLI
+turns that into a one-line message and exit status 2 before anything starts.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from scoring.text.normalize import FOLD_LIMIT
+
+PREFIX = "RISKSCORER_"
+DEFAULT_RULES = Path(__file__).resolve().parents[1] / "rules.toml"  # the default rules, shipped in the package
+
+T = TypeVar("T")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or invalid; the message names the variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    broker_url: str | None = None  # comma-separated host:port list; None = start the embedded broker
+    redis_url: str | None = None  # redis://...; None = start the embedded Redis
+    app_id: str = "riskscorer"
+    topic_messages: str = "marketplace.messages"
+    topic_proposals: str = "marketplace.proposals"
+    topic_feedback: str = "marketplace.feedback"
+    topic_accounts: str = "marketplace.accounts"
+    topic_contracts: str = "marketplace.contracts"
+    topic_escalations: str = "riskscorer.escalations"
+    topic_deadletter: str = "riskscorer.deadletter"
+    topic_subjects: str = "riskscorer.subject-events"
+    topic_shadow: str = "riskscorer.shadow"
+    topic_decisions: str = "riskscorer.decisions"
+    partitions: int = 4
+    web_host: str = "127.0.0.1"
+    web_port: int = 6066
+    rules_file: Path = DEFAULT_RULES
+    text_model_file: Path | None = None  # None: the packaged text model (`riskscorer train-text` writes others)
+    data_dir: Path = Path(".riskscorer-data")
+    max_event_bytes: int = 65536
+    max_text_chars: int = 20000
+    batch_max: int = 1000
+    # How long the agent gathers delivered events before taking them in. Live, a partition whose
+    # records are fetched but not taken in yet holds its group's release back (streams/worker/ordering.py),
+    # so this adds to the latency; from a backlog batches fill to batch_max first.
+    batch_window_ms: int = 10
+    # child processes that score the worker's batches (split by account); 0 scores in the worker itself
+    scoring_processes: int = 2
+    scoring_timeout_s: float = 30.0  # a batch's scoring processes that take longer are killed; it is retried
+    # Longest wait of an empty fetch. Kafka answers one as soon as records come, but the embedded
+    # broker only when it next looks (up to about half this): the latency of every record then.
+    fetch_wait_ms: int = 20
+    # Events are applied in event-time order across the co-partitioned topics; an event waits until
+    # no topic can still deliver an earlier one, assuming producers are at most this late
+    # (streams/worker/ordering.py). 0: no wait beyond what the topics read show.
+    reorder_window_ms: int = 200
+    reorder_max_events: int = 50_000  # held events past which the oldest are released anyway
+    # tries of a batch that fails otherwise than by a Redis or broker outage, before it is split to
+    # find the events it fails on, which are dead-lettered (`unprocessable`); outages are retried for ever
+    batch_attempts: int = 3
+    profile_ttl_s: int = 30 * 86400
+    links_ttl_s: int = 30 * 86400  # how long a device / IP / payment / phone fingerprint links accounts
+    links_max_per_fingerprint: int = 50  # accounts remembered per fingerprint (newest kept)
+    links_shards: int = 16  # Redis hash-tag shards of the link index; 0: no link index (no link findings)
+    letters_ttl_s: int = 7 * 86400  # how long a cover letter stays in the cross-account index
+    letters_max_per_band: int = 20  # accounts remembered per LSH band of the cover-letter index
+    session_timeout_s: float = 10.0
+    rules_poll_s: float = 5.0  # how often workers look for published rules in Redis
+    # longest wait for Redis to connect or answer: a frozen Redis is then an outage, retried
+    redis_timeout_s: float = 5.0
+    api_token: str | None = None  # bearer token of the support lookup; unset: endpoint off
+    # Kafka: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL; SASL mechanism PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512
+    broker_security_protocol: str = "PLAINTEXT"
+    broker_sasl_mechanism: str = "PLAIN"
+    broker_sasl_username: str | None = None
+    broker_sasl_password: str | None = None
+    broker_ssl_cafile: Path | None = None  # CA bundle to verify the brokers by (unset: the system's)
+    broker_ssl_certfile: Path | None = None  # client certificate and key, for brokers that ask for one
+    broker_ssl_keyfile: Path | None = None
+    redis_password: str | None = None  # Redis AUTH password (kept out of the URL, which may be logged)
+    # Redis over TLS (a rediss:// URL): CA bundle, and client certificate and key when Redis asks for one
+    redis_ssl_cafile: Path | None = None
+    redis_ssl_certfile: Path | None = None
+    redis_ssl_keyfile: Path | None = None
+
+    @property
+    def input_topics(self) -> dict[str, str]:
+        """Schema name -> topic name, for the five input topics."""
+        return {
+            "messages": self.topic_messages,
+            "proposals": self.topic_proposals,
+            "feedback": self.topic_feedback,
+            "accounts": self.topic_accounts,
+            "contracts": self.topic_contracts,
+        }
+
+    @property
+    def consumed_topics(self) -> dict[str, str]:
+        """Schema name -> topic name for all the worker reads: inputs and subject events."""
+        return {**self.input_topics, "subjects": self.topic_subjects}
+
+    @property
+    def broker_hosts(self) -> list[str]:
+        if self.broker_url is None:
+            raise SettingsError(f"{PREFIX}BROKER_URL is not set")
+        return [h.removeprefix("kafka://") for h in self.broker_url.split(",")]
+
+    def with_services(self, broker_url: str, redis_url: str) -> Settings:
+        return replace(self, broker_url=broker_url, redis_url=redis_url)
+
+
+def _positive_int(name: str, raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name}={raw!r} is not an integer") from None
+    if value <= 0:
+        raise SettingsError(f"{PREFIX}{name}={raw!r} must be positive")
+    return value
+
+
+def _count(name: str, raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name}={raw!r} is not an integer") from None
+    if value < 0:
+        raise SettingsError(f"{PREFIX}{name}={raw!r} must be 0 or more")
+    return value
+
+
+def _positive_float(name: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{PREFIX}{name}={raw!r} is not a number") from None
+    if value <= 0:
+        raise SettingsError(f"{PREFIX}{name}={raw!r} must be positive")
+    return value
+
+
+def _port(name: str, raw: str) -> int:
+    value = _positive_int(name, raw)
+    if value > 65535:
+        raise SettingsError(f"{PREFIX}{name}={raw!r} is not a TCP port")
+    return value
+
+
+def _text_limit(name: str, raw: str) -> int:
+    # Beyond FOLD_LIMIT the text stage stops folding look-alikes, so a longer text could hide them there.
+    value = _positive_int(name, raw)
+    if value > FOLD_LIMIT:
+        raise SettingsError(f"{PREFIX}{name}={raw!r}: texts are folded in full only up to {FOLD_LIMIT} characters")
+    return value
+
+
+def _broker(name: str, raw: str) -> str:
+    for host in raw.split(","):
+        hostport = host.strip().removeprefix("kafka://")
+        h, _, p = hostport.rpartition(":")
+        if not h or not p.isdigit():
+            raise SettingsError(f"{PREFIX}{name}={raw!r}: each broker must be host:port")
+    return raw
+
+
+def _redis(name: str, raw: str) -> str:
+    if not raw.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError(f"{PREFIX}{name}={raw!r} must start with redis://, rediss:// or unix://")
+    return raw
+
+
+def _topic(name: str, raw: str) -> str:
+    if not raw or len(raw) > 249 or not all(c.isalnum() or c in "._-" for c in raw):
+        raise SettingsError(f"{PREFIX}{name}={raw!r} is not a valid topic name")
+    return raw
+
+
+def _choice(*choices: str) -> Callable[[str, str], str]:
+    def parse(name: str, raw: str) -> str:
+        if raw not in choices:
+            raise SettingsError(f"{PREFIX}{name}={raw!r} must be one of {', '.join(choices)}")
+        return raw
+
+    return parse
+
+
+def _file(name: str, raw: str) -> Path:
+    path = Path(raw)
+    if not path.is_file():
+        raise SettingsError(f"{PREFIX}{name}={raw!r}: no such file")
+    return path
+
+
+def _text(name: str, raw: str) -> str:
+    if not raw.strip():
+        raise SettingsError(f"{PREFIX}{name} is empty")
+    return raw
+
+
+_PARSERS: dict[type, Callable[[str, str], Any]] = {int: _positive_int, float: _positive_float}
+_SPECIAL: dict[str, Callable[[str, str], Any]] = {
+    "broker_url": _broker,
+    "redis_url": _redis,
+    "web_port": _port,
+    "max_text_chars": _text_limit,
+    "scoring_processes": _count,
+    "links_shards": _count,
+    "reorder_window_ms": _count,
+    "rules_file": _file,
+    "text_model_file": _file,
+    "broker_security_protocol": _choice("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"),
+    "broker_sasl_mechanism": _choice("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"),
+    **{f"{side}_ssl_{kind}": _file for side in ("broker", "redis") for kind in ("cafile", "certfile", "keyfile")},
+    "data_dir": lambda _n, raw: Path(raw),
+}
+
+
+def _parser(field_name: str, default: Any) -> Callable[[str, str], Any]:
+    if field_name in _SPECIAL:
+        return _SPECIAL[field_name]
+    if field_name.startswith("topic_"):
+        return _topic
+    return _PARSERS.get(type(default), _text)
+
+
+def load(env: Mapping[str, str] | None = None) -> Settings:
+    """Build the settings from the environment; raise `SettingsError` naming a bad variable."""
+    env = os.environ if env is None else env
+    known = {PREFIX + f.name.upper() for f in fields(Settings)}
+    unknown = sorted(k for k in env if k.startswith(PREFIX) and k not in known)
+    if unknown:
+        raise SettingsError(f"{unknown[0]} is not a setting (known: {', '.join(sorted(known))})")
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        name = f.name.upper()
+        raw = env.get(PREFIX + name)
+        if raw is None:
+            continue
+        values[f.name] = _parser(f.name, f.default)(name, raw.strip())
+    settings = Settings(**values)
+    if not settings.rules_file.is_file():
+        raise SettingsError(f"{PREFIX}RULES_FILE={str(settings.rules_file)!r}: no such file")
+    if len(set(settings.consumed_topics.values())) != len(settings.consumed_topics):
+        raise SettingsError(f"{PREFIX}TOPIC_*: the consumed topics must have distinct names")
+    _check_security(settings)
+    return settings
+
+
+def _check_security(s: Settings) -> None:
+    """Settings that are each valid but do not fit together: caught at start, not at first use."""
+    sasl = s.broker_security_protocol.startswith("SASL_")
+    if sasl and not (s.broker_sasl_username and s.broker_sasl_password):
+        raise SettingsError(f"{PREFIX}BROKER_SECURITY_PROTOCOL={s.broker_security_protocol} needs "
+                            f"{PREFIX}BROKER_SASL_USERNAME and {PREFIX}BROKER_SASL_PASSWORD")
+    if not sasl and (s.broker_sasl_username or s.broker_sasl_password):
+        raise SettingsError(f"{PREFIX}BROKER_SASL_USERNAME/PASSWORD are set but {PREFIX}BROKER_SECURITY_PROTOCOL="
+                            f"{s.broker_security_protocol} does not use SASL")
+    tls = s.broker_security_protocol in ("SSL", "SASL_SSL")
+    if not tls and (s.broker_ssl_cafile or s.broker_ssl_certfile or s.broker_ssl_keyfile):
+        raise SettingsError(f"{PREFIX}BROKER_SSL_* are set but {PREFIX}BROKER_SECURITY_PROTOCOL="
+                            f"{s.broker_security_protocol} does not use TLS")
+    rediss = (s.redis_url or "").startswith("rediss://")
+    if not rediss and (s.redis_ssl_cafile or s.redis_ssl_certfile or s.redis_ssl_keyfile):
+        raise SettingsError(f"{PREFIX}REDIS_SSL_* are set but {PREFIX}REDIS_URL is not a rediss:// URL")
+    for side, cert, key in (("BROKER", s.broker_ssl_certfile, s.broker_ssl_keyfile),
+                            ("REDIS", s.redis_ssl_certfile, s.redis_ssl_keyfile)):
+        if (cert is None) != (key is None):
+            raise SettingsError(f"{PREFIX}{side}_SSL_CERTFILE and {PREFIX}{side}_SSL_KEYFILE go together")

@@ -1,0 +1,56 @@
+"""The scorer's pages on the worker's web server.
+
+`GET /accounts/{account}/risk`, the support lookup, answers from Redis, so any
+worker can serve any account. Protected by a bearer token
+(`RISKSCORER_API_TOKEN`); with no token configured the endpoint does not exist.
+
+`GET /ready`, for orchestrators' readiness probes: 200 while Redis and the
+broker answer, 503 naming the unreachable ones otherwise. It tells nothing
+about accounts, so it needs no token.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+import faust
+from faust.web import Request, Response, View
+
+from streams.adapters.profiles import ProfileStore
+from streams.worker.health import Health
+
+
+def readiness(app: faust.App, health: Health) -> None:
+    @app.page("/ready")
+    async def ready(web: View, request: Request) -> Response:
+        down = sorted(health.down)
+        return web.json({"ready": not down, "down": down}, status=503 if down else 200)
+
+
+def register(app: faust.App, profiles: ProfileStore, token: str | None) -> None:
+    if not token:
+        return
+    expected = f"Bearer {token}".encode()
+
+    @app.page("/accounts/{account}/risk")
+    async def account_risk(web: View, request: Request, account: str) -> Response:
+        given = request.headers.get("Authorization", "").encode()
+        if not hmac.compare_digest(given, expected):
+            return web.json({"error": "missing or wrong bearer token"}, status=401)
+        profile = await profiles.read(account)
+        if profile is None:
+            return web.json({"account_id": account, "known": False}, status=404)
+        return web.json(_view(account, profile))
+
+
+def _view(account: str, profile: dict[str, Any]) -> dict[str, Any]:
+    scores = {policy: {"score": value, "updated_ts": int(ts)}
+              for policy, (value, ts) in profile.get("scores", {}).items()}
+    return {
+        "account_id": account,
+        "known": True,
+        "scores": scores,
+        "open_escalations": profile.get("escalations", []),
+        "recent_signals": profile.get("signals", {}),
+    }
