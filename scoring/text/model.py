@@ -11,17 +11,20 @@ from __future__ import annotations
 import gzip
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
-from scoring.text.features import Feature
+from scoring.text.features import Feature, word_names
 from scoring.text.types import POLICIES
 
 FORMAT = 1
 PACKAGED = "text-model.json.gz"
+WORD_CACHE = 1 << 16  # words whose known names a model keeps at hand (chat repeats its words)
+
+Row = tuple[float, ...]
 
 
 class ModelError(ValueError):
@@ -40,6 +43,9 @@ class TextModel:
     # The thresholds as raw logits: calibration is monotone (scale > 0), so a logit at its bar is
     # a score at its threshold, and a text needs no sigmoid unless it is flagged.
     logit_thresholds: tuple[float, ...] = field(init=False, compare=False, repr=False)
+    # word -> its names the model knows, with their rows: a text's words are looked up here, not
+    # each of their names in the whole table (a memory miss each)
+    _known: dict[str, tuple[tuple[str, Row], ...]] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if any(a <= 0 for a in self.scale) or not all(0 < t < 1 for t in self.thresholds):
@@ -54,6 +60,26 @@ class TextModel:
         if not rows:
             return list(self.bias)
         return list(map(sum, zip(self.bias, *rows, strict=True)))
+
+    def text_logits(self, tokens: Sequence[str], others: Iterable[str]) -> list[float]:
+        """The same as `logits` of a text's names (`features.names`), from its shaped words and
+        the names they do not give (word pairs, context): each name still counts once."""
+        known: dict[str, Row] = {}
+        cache = self._known
+        for word in set(tokens):
+            found = cache.get(word)
+            known.update(found if found is not None else self._learn(word))
+        rows = [*known.values(), *filter(None, map(self.weights.get, others))]
+        if not rows:
+            return list(self.bias)
+        return list(map(sum, zip(self.bias, *rows, strict=True)))
+
+    def _learn(self, word: str) -> tuple[tuple[str, Row], ...]:
+        if len(self._known) >= WORD_CACHE:
+            self._known.clear()
+        get = self.weights.get
+        found = self._known[word] = tuple((name, row) for name in word_names(word) if (row := get(name)))
+        return found
 
     def calibrate(self, logits: Iterable[float]) -> list[float]:
         return [_sigmoid(a * z + c) for a, z, c in zip(self.scale, logits, self.shift, strict=True)]

@@ -73,3 +73,23 @@ def test_the_packaged_model_is_complete():
     assert model.version and set(model.policies) == set(POLICIES)
     assert all(0.0 < t < 1.0 for t in model.thresholds)
     assert len(model.weights) > 1000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pay me via paypal, thanks",
+        "reviews reviewed reviewing: leave a review please",  # long words sharing their stem and letter runs
+        "fucking fuckin f**k you, call 9175550123 or 9175550124",
+        "",
+    ],
+)
+def test_logits_from_words_equal_logits_from_names(text):
+    from scoring.text.detect import _read
+    from scoring.text.types import TextContext
+
+    model = packaged()
+    reading = _read(text, TextContext(kind="proposal"))
+    expected = model.logits(reading.names())
+    for _ in range(2):  # the second time from the model's cache of words
+        assert reading.logits(model) == pytest.approx(expected, abs=1e-9)
