@@ -10,7 +10,7 @@ from typing import Any
 
 from scoring.text import contact, explain, feedback, harassment, negation, payment, scam, split
 from scoring.text.contact_details import PHONE_SHAPE, SPELLED_SHAPE
-from scoring.text.features import context_names, features, names, pairs, shaped, words
+from scoring.text.features import context_names, features, names, shaped, words
 from scoring.text.gate import Gate, gate
 from scoring.text.lexicon import (
     FAM_CONTACT,
@@ -92,8 +92,7 @@ class _Reading:
 
     def logits(self, model: TextModel) -> list[float]:
         """The model's logits over `names()`, each word's names looked up once per model."""
-        others = context_names(self.found.names, self.hits, self.cues, self.kind)
-        return model.text_logits(self.tokens, others.union(pairs(self.tokens)))
+        return model.text_logits(self.tokens, context_names(self.found.names, self.hits, self.cues, self.kind))
 
 
 def _read(text: str, context: TextContext) -> _Reading:

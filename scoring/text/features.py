@@ -77,9 +77,14 @@ def word_names(word: str) -> tuple[str, ...]:
 Cue = tuple[str, Span]  # (name, span in the folded text)
 
 
+def pair_name(first: str, second: str) -> str:
+    """The name of a word pair (words hold no spaces: two pairs never share a name)."""
+    return f"b:{first} {second}"
+
+
 def pairs(tokens: list[str]) -> list[str]:
     """The names of the text's word pairs."""
-    return [f"b:{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+    return [pair_name(a, b) for a, b in zip(tokens, tokens[1:], strict=False)]
 
 
 def context_names(

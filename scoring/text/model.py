@@ -17,12 +17,12 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from scoring.text.features import Feature, word_names
+from scoring.text.features import Feature, pair_name, word_names
 from scoring.text.types import POLICIES
 
 FORMAT = 1
 PACKAGED = "text-model.json.gz"
-WORD_CACHE = 1 << 16  # words whose known names a model keeps at hand (chat repeats its words)
+WORD_CACHE = 1 << 16  # words, and word pairs, whose rows a model keeps at hand (chat repeats them)
 
 Row = tuple[float, ...]
 
@@ -43,9 +43,11 @@ class TextModel:
     # The thresholds as raw logits: calibration is monotone (scale > 0), so a logit at its bar is
     # a score at its threshold, and a text needs no sigmoid unless it is flagged.
     logit_thresholds: tuple[float, ...] = field(init=False, compare=False, repr=False)
-    # word -> its names the model knows, with their rows: a text's words are looked up here, not
-    # each of their names in the whole table (a memory miss each)
+    # word -> its names the model knows, with their rows; word pair -> its row (empty: unknown).
+    # A text's words and pairs are looked up here, not each of their names in the whole table
+    # (a memory miss each).
     _known: dict[str, tuple[tuple[str, Row], ...]] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _pairs: dict[tuple[str, str], Row] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if any(a <= 0 for a in self.scale) or not all(0 < t < 1 for t in self.thresholds):
@@ -63,13 +65,20 @@ class TextModel:
 
     def text_logits(self, tokens: Sequence[str], others: Iterable[str]) -> list[float]:
         """The same as `logits` of a text's names (`features.names`), from its shaped words and
-        the names they do not give (word pairs, context): each name still counts once."""
+        the names neither they nor their pairs give: each name still counts once."""
         known: dict[str, Row] = {}
-        cache = self._known
+        words = self._known
         for word in set(tokens):
-            found = cache.get(word)
+            found = words.get(word)
             known.update(found if found is not None else self._learn(word))
         rows = [*known.values(), *filter(None, map(self.weights.get, others))]
+        pairs = self._pairs
+        for pair in set(zip(tokens, tokens[1:], strict=False)):
+            row = pairs.get(pair)
+            if row is None:
+                row = self._learn_pair(pair)
+            if row:
+                rows.append(row)
         if not rows:
             return list(self.bias)
         return list(map(sum, zip(self.bias, *rows, strict=True)))
@@ -80,6 +89,12 @@ class TextModel:
         get = self.weights.get
         found = self._known[word] = tuple((name, row) for name in word_names(word) if (row := get(name)))
         return found
+
+    def _learn_pair(self, pair: tuple[str, str]) -> Row:
+        if len(self._pairs) >= WORD_CACHE:
+            self._pairs.clear()
+        row = self._pairs[pair] = self.weights.get(pair_name(*pair), ())
+        return row
 
     def calibrate(self, logits: Iterable[float]) -> list[float]:
         return [_sigmoid(a * z + c) for a, z, c in zip(self.scale, logits, self.shift, strict=True)]
