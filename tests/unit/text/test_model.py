@@ -93,3 +93,13 @@ def test_logits_from_words_equal_logits_from_names(text):
     expected = model.logits(reading.names())
     for _ in range(2):  # the second time from the model's cache of words
         assert reading.logits(model) == pytest.approx(expected, abs=1e-9)
+
+
+def test_a_model_crosses_to_a_scoring_process():
+    import pickle
+
+    model = packaged()
+    analyze("pay me via paypal", model=model)  # its caches filled
+    copy = pickle.loads(pickle.dumps(model))
+    assert copy == model and copy.logit_thresholds == model.logit_thresholds
+    assert analyze("pay me via paypal", model=copy).logits == analyze("pay me via paypal", model=model).logits
