@@ -10,7 +10,7 @@ from typing import Any
 
 from scoring.text import contact, explain, feedback, harassment, negation, payment, scam, split
 from scoring.text.contact_details import PHONE_SHAPE, SPELLED_SHAPE
-from scoring.text.features import features, names, shaped, words
+from scoring.text.features import context_names, features, names, shaped, words
 from scoring.text.gate import Gate, gate
 from scoring.text.lexicon import (
     FAM_CONTACT,
@@ -83,7 +83,16 @@ class _Reading:
     found: Gate
     hits: list[TextHit]
     cues: list[tuple[str, Span]]
-    names: set[str]  # the model's input
+    tokens: list[str]  # the shaped words
+    kind: str
+
+    def names(self) -> set[str]:
+        """The model's input."""
+        return names(self.tokens, self.found.names, self.hits, self.cues, self.kind)
+
+    def logits(self, model: TextModel) -> list[float]:
+        """The model's logits over `names()`, each word's names looked up once per model."""
+        return model.text_logits(self.tokens, context_names(self.found.names, self.hits, self.cues, self.kind))
 
 
 def _read(text: str, context: TextContext) -> _Reading:
@@ -91,15 +100,14 @@ def _read(text: str, context: TextContext) -> _Reading:
     doc = normalize(text)
     found = gate(doc)
     hits = patterns(doc, found, text, context)
-    cues = negation.cues(doc.norm)
-    return _Reading(doc, found, hits, cues, names(shaped(doc), found.names, hits, cues, context.kind))
+    return _Reading(doc, found, hits, negation.cues(doc.norm), shaped(doc), context.kind)
 
 
 def read(text: str, context: TextContext = _DEFAULT) -> tuple[list[TextHit], set[str]]:
     """The pattern hits of a text and its feature names (the model's input, training included)."""
     _check_kind(context)
     reading = _read(text, context)
-    return reading.hits, reading.names
+    return reading.hits, reading.names()
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +144,7 @@ def analyze(text: str, context: TextContext = _DEFAULT, model: TextModel | None 
 
 def _analyze(text: str, context: TextContext, model: TextModel) -> TextAnalysis:
     r = _read(text, context)
-    logits = model.logits(r.names)
+    logits = r.logits(model)
     flagged = _flagged(model, logits, r.hits, context)
     hits: tuple[TextHit, ...] = ()
     if flagged:

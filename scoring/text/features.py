@@ -66,7 +66,7 @@ def _grams(word: str) -> list[str]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _word_names(word: str) -> tuple[str, ...]:
+def word_names(word: str) -> tuple[str, ...]:
     """The feature names one word gives: itself, and when long its stem and letter runs (cached:
     chat repeats its words)."""
     if len(word) <= STEM:
@@ -77,14 +77,21 @@ def _word_names(word: str) -> tuple[str, ...]:
 Cue = tuple[str, Span]  # (name, span in the folded text)
 
 
-def names(
-    tokens: list[str], found: Iterable[NameHit], hits: Iterable[TextHit], cues: Iterable[Cue] = (), kind: str = ""
+def pair_name(first: str, second: str) -> str:
+    """The name of a word pair (words hold no spaces: two pairs never share a name)."""
+    return f"b:{first} {second}"
+
+
+def pairs(tokens: list[str]) -> list[str]:
+    """The names of the text's word pairs."""
+    return [pair_name(a, b) for a, b in zip(tokens, tokens[1:], strict=False)]
+
+
+def context_names(
+    found: Iterable[NameHit], hits: Iterable[TextHit], cues: Iterable[Cue] = (), kind: str = ""
 ) -> set[str]:
-    """The distinct feature names of a text: all a model reads (`kind`: message, proposal...)."""
-    out = set(chain.from_iterable(map(_word_names, tokens)))
-    if kind:
-        out.add("k:" + kind)
-    out.update([f"b:{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)])
+    """The names a text's words alone do not give: its kind, the names found, pattern hits, cues."""
+    out = {"k:" + kind} if kind else set()
     for n in found:
         out.add("n:" + n.kind)
         if n.obfuscated:
@@ -94,17 +101,24 @@ def names(
     return out
 
 
+def names(
+    tokens: list[str], found: Iterable[NameHit], hits: Iterable[TextHit], cues: Iterable[Cue] = (), kind: str = ""
+) -> set[str]:
+    """The distinct feature names of a text: all a model reads (`kind`: message, proposal...)."""
+    out = set(chain.from_iterable(map(word_names, tokens)))
+    out.update(pairs(tokens))
+    return out | context_names(found, hits, cues, kind)
+
+
 def features(
     doc: Normalized, tokens: list[Token], found: Iterable[NameHit], hits: Iterable[TextHit], cues: Iterable[Cue] = (),
     kind: str = "",
 ) -> list[Feature]:
     """Every feature of a text with the span that carried it (a name may repeat): what explains
     a score. The kind has no span: it is the text's own."""
-    out: list[Feature] = [("w:" + w, span) for w, span in tokens]
+    out: list[Feature] = [(name, span) for w, span in tokens for name in word_names(w)]
     if kind:
         out.append(("k:" + kind, (0, 0)))
-    out += [("s:" + w[:STEM], span) for w, span in tokens if len(w) > STEM]
-    out += [("c:" + g, span) for w, span in tokens if len(w) > STEM for g in _grams(w)]
     out += [(f"b:{a} {b}", (sa[0], sb[1])) for (a, sa), (b, sb) in zip(tokens, tokens[1:], strict=False)]
     for n in found:
         out.append(("n:" + n.kind, doc.orig_span(n.start, n.end)))

@@ -11,17 +11,23 @@ from __future__ import annotations
 import gzip
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from itertools import chain
+from typing import Any, TypeVar
 
-from scoring.text.features import Feature
+from scoring.text.features import Feature, pair_name, word_names
 from scoring.text.types import POLICIES
 
 FORMAT = 1
 PACKAGED = "text-model.json.gz"
+WORD_CACHE = 1 << 16  # words, and word pairs, whose rows a model keeps at hand (chat repeats them)
+
+Row = tuple[float, ...]
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 class ModelError(ValueError):
@@ -40,6 +46,11 @@ class TextModel:
     # The thresholds as raw logits: calibration is monotone (scale > 0), so a logit at its bar is
     # a score at its threshold, and a text needs no sigmoid unless it is flagged.
     logit_thresholds: tuple[float, ...] = field(init=False, compare=False, repr=False)
+    # word -> its names the model knows, with their rows; word pair -> its row (empty: unknown).
+    # A text's words and pairs are looked up here, not each of their names in the whole table
+    # (a memory miss each).
+    _words: _Cache[str, tuple[tuple[str, Row], ...]] = field(init=False, compare=False, repr=False)
+    _pairs: _Cache[tuple[str, str], Row] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if any(a <= 0 for a in self.scale) or not all(0 < t < 1 for t in self.thresholds):
@@ -47,10 +58,32 @@ class TextModel:
         bars = tuple((math.log(t / (1 - t)) - c) / a for t, a, c in zip(self.thresholds, self.scale, self.shift,
                                                                           strict=True))
         object.__setattr__(self, "logit_thresholds", bars)
+        get = self.weights.get
+        object.__setattr__(self, "_words", _Cache(lambda word: tuple(
+            (name, row) for name in word_names(word) if (row := get(name)))))
+        object.__setattr__(self, "_pairs", _Cache(lambda pair: get(pair_name(*pair), ())))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (to the scoring processes) without its caches, which hold functions."""
+        return (TextModel, (self.version, self.policies, self.bias, self.scale, self.shift, self.thresholds,
+                            self.weights))
 
     def logits(self, names: Iterable[str]) -> list[float]:
         """Raw logit per policy of a text with these distinct feature names."""
         rows = list(filter(None, map(self.weights.get, names)))
+        if not rows:
+            return list(self.bias)
+        return list(map(sum, zip(self.bias, *rows, strict=True)))
+
+    def text_logits(self, tokens: Sequence[str], others: Iterable[str]) -> list[float]:
+        """The same as `logits` of a text's names (`features.names`), from its shaped words and
+        the names neither they nor their pairs give: each name still counts once."""
+        known = dict(chain.from_iterable(map(self._words.__getitem__, set(tokens))))  # one row per name
+        rows = [
+            *known.values(),
+            *filter(None, map(self._pairs.__getitem__, set(zip(tokens, tokens[1:], strict=False)))),
+            *filter(None, map(self.weights.get, others)),
+        ]
         if not rows:
             return list(self.bias)
         return list(map(sum, zip(self.bias, *rows, strict=True)))
@@ -65,6 +98,21 @@ class TextModel:
             seen.setdefault(name, span)
         parts = [(row[policy], name, span) for name, span in seen.items() if (row := self.weights.get(name))]
         return sorted(parts, key=lambda p: (-p[0], p[2], p[1]))
+
+
+class _Cache(dict[K, V]):
+    """A bounded memo that the lookups of a text read at C speed (`__getitem__`), computing what it
+    lacks; when full it starts over (what chat repeats is soon back)."""
+
+    def __init__(self, compute: Callable[[K], V]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, key: K) -> V:
+        if len(self) >= WORD_CACHE:
+            self.clear()
+        value = self[key] = self._compute(key)
+        return value
 
 
 def _sigmoid(x: float) -> float:

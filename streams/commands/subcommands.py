@@ -119,9 +119,12 @@ def _train_text(scorer: Scorer) -> None:
                help="reviewers' verdicts exported as JSONL (default: the store in RISKSCORER_REDIS_URL)"),
         option("--version", "version", default=None, help="model version (default: a hash of what it learns from)"),
         option("--c", "c", type=float, default=2.0, show_default=True, help="inverse regularisation strength"),
+        option("--min-count", "min_count", type=int, default=2, show_default=True,
+               help="drop features seen in fewer examples (higher: a smaller, faster model)"),
     )
     async def train_text(
-        self: Any, out: str, public: str | None, examples: str | None, version: str | None, c: float
+        self: Any, out: str, public: str | None, examples: str | None, version: str | None, c: float,
+        min_count: int,
     ) -> None:
         """Train the text model on the seed set, the public sets and reviewers' verdicts."""
         from streams.training import command
@@ -131,7 +134,7 @@ def _train_text(scorer: Scorer) -> None:
             raise SystemExit(f"riskscorer: no public labelled sets at {folder} (give --public)")
         verdicts = await command.verdict_examples(
             settings.redis_url, settings.app_id, Path(examples) if examples else None)
-        command.train_to_file(command.gather(folder, verdicts), Path(out), version, c)
+        command.train_to_file(command.gather(folder, verdicts), Path(out), version, c, min_count)
 
 
 def _publish_rules(scorer: Scorer) -> None:

@@ -50,12 +50,13 @@ def version_of(model: TextModel) -> str:
     return "text-" + hashlib.sha256(dumps(replace(model, version="-"))).hexdigest()[:12]
 
 
-def train_to_file(examples: list[ex.Example], out: Path, version: str | None, c: float) -> str:
+def train_to_file(examples: list[ex.Example], out: Path, version: str | None, c: float, min_count: int = 2) -> str:
+    """Train, write the model file, return its version (`min_count`: see `fit.Options`)."""
     from streams.training.fit import Options, train  # needs the 'train' extra
 
     counts = Counter(e.source for e in examples)
     _say(", ".join(f"{source} {n}" for source, n in sorted(counts.items())))
-    model = train(examples, "-", Options(c=c), progress=_say)
+    model = train(examples, "-", Options(c=c, min_count=min_count), progress=_say)
     version = version or version_of(model)
     out.write_bytes(dumps(replace(model, version=version)))
     _say(f"wrote {out} ({out.stat().st_size} bytes), version {version}")

@@ -26,7 +26,7 @@ except ImportError as exc:  # pragma: no cover - depends on the install
     raise ImportError("training the text model needs the 'train' extra: pip install 'riskscorer[train]'") from exc
 
 FOLDS = 5
-MIN_COUNT = 2  # a feature seen in fewer examples is dropped
+MIN_COUNT = 2  # a feature seen in fewer examples is dropped (default of `Options.min_count`)
 DIGITS = 4  # weights are rounded to this many decimals
 # How much one example of each source counts. Marketplace text outweighs the public sets,
 # whose registers (SMS, tweets, support questions) only resemble it; a reviewer's verdict
@@ -64,6 +64,7 @@ MIN_THRESHOLD = 0.5  # never flag a text the model reads as more likely innocent
 class Options:
     c: float = 2.0  # inverse regularisation strength
     folds: int = FOLDS
+    min_count: int = MIN_COUNT  # a feature seen in fewer examples is dropped: the higher, the smaller the model
 
 
 def _weight(ex: Example) -> float:
@@ -82,9 +83,9 @@ def _fold(text: str, folds: int) -> int:
 class _Design:
     """The examples as a sparse binary matrix over a sorted vocabulary."""
 
-    def __init__(self, feats: list[set[str]]) -> None:
+    def __init__(self, feats: list[set[str]], min_count: int = MIN_COUNT) -> None:
         counts = Counter(name for names in feats for name in names)
-        self.vocab = sorted(name for name, n in counts.items() if n >= MIN_COUNT)
+        self.vocab = sorted(name for name, n in counts.items() if n >= min_count)
         index = {name: i for i, name in enumerate(self.vocab)}
         cols: list[int] = []
         rows = [0]
@@ -172,8 +173,8 @@ def _data(examples: Sequence[Example], options: Options) -> _Data:
     market = np.isin(sources, MARKET)
     innocent = market & np.array([not ex.positive for ex in examples])
     groups = [(np.isin(sources, names), limit) for names, limit in QUIET] + [(innocent, MAX_INNOCENT_FLAGGED)]
-    return _Data(_Design(featurize(examples)), sources, np.array([_weight(ex) for ex in examples]), market, groups,
-                 np.array([_fold(ex.text, options.folds) for ex in examples]))
+    return _Data(_Design(featurize(examples), options.min_count), sources, np.array([_weight(ex) for ex in examples]),
+                 market, groups, np.array([_fold(ex.text, options.folds) for ex in examples]))
 
 
 def _policy(examples: Sequence[Example], policy: str, d: _Data, options: Options,

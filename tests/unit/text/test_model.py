@@ -94,3 +94,33 @@ def word_model(word: str) -> TextModel:
 def test_a_flag_on_the_model_alone_needs_a_word_that_is_not_refused(text, flagged):
     hits = analyze(text, model=word_model("barter")).hits
     assert ("off_platform_payment" in {h.policy for h in hits}) is flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pay me via paypal, thanks",
+        "reviews reviewed reviewing: leave a review please",  # long words sharing their stem and letter runs
+        "fucking fuckin f**k you, call 9175550123 or 9175550124",
+        "",
+    ],
+)
+def test_logits_from_words_equal_logits_from_names(text):
+    from scoring.text.detect import _read
+    from scoring.text.types import TextContext
+
+    model = packaged()
+    reading = _read(text, TextContext(kind="proposal"))
+    expected = model.logits(reading.names())
+    for _ in range(2):  # the second time from the model's cache of words
+        assert reading.logits(model) == pytest.approx(expected, abs=1e-9)
+
+
+def test_a_model_crosses_to_a_scoring_process():
+    import pickle
+
+    model = packaged()
+    analyze("pay me via paypal", model=model)  # its caches filled
+    copy = pickle.loads(pickle.dumps(model))
+    assert copy == model and copy.logit_thresholds == model.logit_thresholds
+    assert analyze("pay me via paypal", model=copy).logits == analyze("pay me via paypal", model=model).logits

@@ -27,3 +27,12 @@ def test_it_learns_the_policy_it_was_shown():
     model = train(examples(), "v", Options(folds=3))
     assert [h.policy for h in analyze("please pay me with paypal", model=model).hits] == PAY
     assert analyze("the draft is ready", model=model).hits == ()
+
+
+def test_a_higher_min_count_keeps_only_the_common_features():
+    full = train(examples(), "v", Options(folds=3))
+    pruned = train(examples(), "v", Options(folds=3, min_count=4))
+    assert set(pruned.weights) < set(full.weights)
+    # every feature kept is one at least four examples show
+    assert "w:paypal" in pruned.weights
+    assert "b:pay me" in full.weights and "b:pay me" not in pruned.weights  # three examples show it
