@@ -26,7 +26,7 @@ from scoring import sketch  # noqa: E402
 from scoring.detectors import cover_letters  # noqa: E402
 from scoring.records import Proposal  # noqa: E402
 from scoring.state import AccountState  # noqa: E402
-from streams.adapters.letters import MemoryLetterIndex, RedisLetterIndex  # noqa: E402
+from streams.adapters.letter_index import MemoryLetterIndex, RedisLetterIndex  # noqa: E402
 from streams.batch.rules_file import load_rules  # noqa: E402
 from streams.batch.schemas import INPUT_SCHEMAS  # noqa: E402
 from streams.commands import embedded  # noqa: E402

@@ -32,8 +32,8 @@ from scoring.records import AccountEvent, ContractEvent, Feedback  # noqa: E402
 from scoring.rules import DetectorRule  # noqa: E402
 from scoring.state import AccountState  # noqa: E402
 from scoring.step import step  # noqa: E402
-from streams.adapters.links import RedisLinkIndex  # noqa: E402
-from streams.adapters.links_memory import MemoryLinkIndex  # noqa: E402
+from streams.adapters.link_index import RedisLinkIndex  # noqa: E402
+from streams.adapters.link_index_memory import MemoryLinkIndex  # noqa: E402
 from streams.batch.rules_file import load_rules  # noqa: E402
 from streams.batch.statecodec import decode_state, encode_state  # noqa: E402
 from streams.commands import embedded  # noqa: E402

@@ -1,6 +1,6 @@
 """Planning a batch's visit to the cross-account link index, and the views it gives (pure).
 
-The index itself (`streams/adapters/links.py`: Redis, or dicts for the backtest) stores, per
+The index itself (`streams/adapters/link_index.py`: Redis, or dicts for the backtest) stores, per
 fingerprint, the accounts seen with it ("first seen, day last seen, role, event id": the event
 that set first seen), and answers per
 sighting whether it is the account's first with the fingerprint and whether others hold it.

@@ -1,4 +1,4 @@
-"""What the cross-account indexes in Redis (`streams.adapters.links`, `streams.adapters.letters`) share.
+"""What the cross-account indexes in Redis (`streams.adapters.link_index`, `streams.adapters.letter_index`) share.
 
 Keys sharded by a hash tag, so that on Redis Cluster one script call stays in one slot;
 scripts run once per shard in one pipeline; the Lua helpers the scripts start with; reading

@@ -21,8 +21,8 @@ from scoring.escalation import Escalation
 from scoring.evaluate import per_policy
 from scoring.rules import Rules
 from scoring.step import View
-from streams.adapters.letters import MemoryLetterIndex
-from streams.adapters.links_memory import MemoryLinkIndex
+from streams.adapters.letter_index import MemoryLetterIndex
+from streams.adapters.link_index_memory import MemoryLinkIndex
 from streams.batch.pipeline import Incoming, Processor, account_events, proposals
 from streams.batch.recorded import RecordedEvent
 from streams.batch.schemas import subjects

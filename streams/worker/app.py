@@ -15,8 +15,8 @@ from redis.asyncio import Redis
 from scoring.rules import Rules
 from streams import faust_fixes
 from streams.adapters import keys
-from streams.adapters.letters import RedisLetterIndex
-from streams.adapters.links import LinkIndex, NoLinkIndex, RedisLinkIndex
+from streams.adapters.letter_index import RedisLetterIndex
+from streams.adapters.link_index import LinkIndex, NoLinkIndex, RedisLinkIndex
 from streams.adapters.profiles import ProfileStore
 from streams.batch import scoring_process
 from streams.batch.pipeline import Processor

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from redis.asyncio import Redis
 
-from streams.adapters.letters import MemoryLetterIndex, RedisLetterIndex
+from streams.adapters.letter_index import MemoryLetterIndex, RedisLetterIndex
 from tests.unit.test_letter_farm import FARM, proposal, tailored
 
 pytestmark = pytest.mark.integration

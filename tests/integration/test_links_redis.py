@@ -8,8 +8,8 @@ import pytest
 from redis.asyncio import Redis
 
 from scoring.records import AccountEvent
-from streams.adapters.links import RedisLinkIndex
-from streams.adapters.links_memory import MemoryLinkIndex
+from streams.adapters.link_index import RedisLinkIndex
+from streams.adapters.link_index_memory import MemoryLinkIndex
 from tests.unit.test_linked import SCENARIOS, T0, login
 
 pytestmark = pytest.mark.integration

@@ -10,7 +10,7 @@ from scoring.detectors import friends_family
 from scoring.records import ContractEvent, Feedback, SubjectEvent
 from scoring.rules import DetectorRule
 from scoring.state import AccountState
-from streams.adapters.links_memory import MemoryLinkIndex
+from streams.adapters.link_index_memory import MemoryLinkIndex
 from tests.unit.test_linked import login, observe, view_of
 
 RULE = DetectorRule("friends_family", "feedback_manipulation", 1.0, {})

@@ -11,7 +11,7 @@ from scoring.letters import LetterMatch
 from scoring.records import Proposal
 from scoring.rules import DetectorRule
 from scoring.state import AccountState
-from streams.adapters.letters import MemoryLetterIndex
+from streams.adapters.letter_index import MemoryLetterIndex
 
 RULE = DetectorRule("cover_letter_farm", "spam_scam", 1.0,
                     {"similarity": 0.9, "min_accounts": 3, "window_hours": 168})

@@ -12,7 +12,7 @@ from scoring.links import LinkedAccount, LinkView, SharedFingerprint
 from scoring.records import AccountEvent
 from scoring.rules import DetectorRule
 from scoring.state import AccountState
-from streams.adapters.links_memory import MemoryLinkIndex
+from streams.adapters.link_index_memory import MemoryLinkIndex
 
 RULE = DetectorRule("duplicate_account", "duplicate_account", 1.0,
                     {"min_countries_24h": 3, "min_devices_24h": 4})

@@ -11,8 +11,8 @@ from collections.abc import Awaitable
 import pytest
 
 from scoring import sketch
-from streams.adapters.letters import MemoryLetterIndex
-from streams.adapters.links_memory import MemoryLinkIndex
+from streams.adapters.letter_index import MemoryLetterIndex
+from streams.adapters.link_index_memory import MemoryLinkIndex
 from streams.batch import scoring_process
 from streams.batch.pipeline import BatchResult, Incoming, Processor
 from streams.batch.rules_file import load_rules

@@ -6,7 +6,7 @@ from __future__ import annotations
 from scoring.records import ContractEvent, Feedback
 from scoring.state import AccountState
 from scoring.step import step
-from streams.adapters.links_memory import MemoryLinkIndex
+from streams.adapters.link_index_memory import MemoryLinkIndex
 from streams.batch.rules_file import load_rules
 from streams.worker.settings import DEFAULT_RULES
 from tests.unit.test_linked import login, observe, people

@@ -27,8 +27,8 @@ from faust.types import EventT, TableT
 
 from scoring.signals import Signal
 from scoring.step import View
-from streams.adapters.letters import RedisLetterIndex
-from streams.adapters.links import LinkIndex
+from streams.adapters.letter_index import RedisLetterIndex
+from streams.adapters.link_index import LinkIndex
 from streams.adapters.profiles import ProfileStore
 from streams.batch import deadletter
 from streams.batch.pipeline import BatchResult, Incoming

@@ -1,6 +1,6 @@
 """The link index in memory, for the backtest and tests: the Lua script's merges over dicts.
 
-Same sightings, merges and views as `streams.adapters.links.RedisLinkIndex` (the integration tests
+Same sightings, merges and views as `streams.adapters.link_index.RedisLinkIndex` (the integration tests
 compare the two, document by document); nothing expires.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 from scoring.link_plan import AGAIN, ALONE, DAY_MS, SHARED, Plan
 from scoring.links import LinkView
 from scoring.records import AccountEvent
-from streams.adapters.links import BaseLinkIndex
+from streams.adapters.link_index import BaseLinkIndex
 from streams.adapters.redis_index import run_now
 
 

@@ -24,7 +24,7 @@ seen after it and not first seen in this batch (such a sighting has its own view
 this account). A sighting the index wrote before is written again only a week later
 (`BaseLinkIndex`), after the views are built. Merges are min/max, so observing a batch again
 changes nothing stored and gives the same views (`later` aside: it grows with what has been
-read). `streams.adapters.links_memory.MemoryLinkIndex` runs the same merges over dicts.
+read). `streams.adapters.link_index_memory.MemoryLinkIndex` runs the same merges over dicts.
 
 Which sightings a batch makes, which events may show a link and the views are worked out
 in `scoring.link_plan` (pure); this module stores and reads.
