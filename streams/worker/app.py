@@ -18,7 +18,7 @@ from streams.adapters import keys
 from streams.adapters.letter_index import RedisLetterIndex
 from streams.adapters.link_index import LinkIndex, NoLinkIndex, RedisLinkIndex
 from streams.adapters.profiles import ProfileStore
-from streams.batch import scoring_process
+from streams.batch import processes
 from streams.batch.pipeline import Processor
 from streams.faust_fixes import seeks
 from streams.faust_fixes.acks import acknowledge
@@ -148,7 +148,7 @@ def _score_agent(app: faust.App, settings: Settings, processor: Processor, defin
     return ScoreAgent(
         topics=defined,
         table=table,
-        scoring=scoring_process.create(processor, settings.scoring_processes, settings.scoring_timeout_s),
+        scoring=processes.create(processor, settings.scoring_processes, settings.scoring_timeout_s),
         profiles=profiles,
         links=links,
         letters=letters,

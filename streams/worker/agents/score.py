@@ -32,8 +32,8 @@ from streams.adapters.link_index import LinkIndex
 from streams.adapters.profiles import ProfileStore
 from streams.batch import deadletter
 from streams.batch.pipeline import BatchResult, Incoming
+from streams.batch.processes import Pool, Prepared
 from streams.batch.schemas import subjects
-from streams.batch.scoring_process import Prepared, Scoring
 from streams.faust_fixes import changelog
 from streams.faust_fixes.acks import unacknowledged
 from streams.faust_fixes.continuity import Continuity, Hole, Refetcher, merged
@@ -108,7 +108,7 @@ def shadow_bytes(account: str, sig: Signal) -> bytes:
 class ScoreAgent:
     topics: Topics
     table: TableT[bytes, bytes | None]
-    scoring: Scoring
+    scoring: Pool
     profiles: ProfileStore
     links: LinkIndex
     letters: RedisLetterIndex

@@ -52,7 +52,10 @@ class Prepared:
     owners: list[str] | None = None  # each event's account when not decoded ("" when rejected)
 
 
-class Scoring(Protocol):
+class Pool(Protocol):
+    """What scores a worker's batches: the worker's own process (`InlinePool`) or its children
+    (`ChildPool`)."""
+
     processor: Processor
 
     def start(self) -> None: ...
@@ -67,7 +70,7 @@ class Scoring(Protocol):
     def close(self) -> None: ...
 
 
-class InlineScoring:
+class InlinePool:
     """Scores in the worker's own process (`RISKSCORER_SCORING_PROCESSES=0`)."""
 
     def __init__(self, processor: Processor) -> None:
@@ -169,11 +172,11 @@ class Child:
             self.process.join(timeout=5)
 
 
-class ScoringTimeout(RuntimeError):
+class PoolTimeout(RuntimeError):
     pass
 
 
-class ChildScoring:
+class ChildPool:
     """Scores in child processes, each batch split between them by account.
 
     The worker decodes only what it needs first. An event's key names its
@@ -262,7 +265,7 @@ class ChildScoring:
             return await asyncio.wait_for(self._replies(pending), self.timeout_s)
         except TimeoutError:  # before OSError, of which it is a subclass
             self.close(kill=True)
-            raise ScoringTimeout(f"no answer from the scoring processes in {self.timeout_s:g} s: "
+            raise PoolTimeout(f"no answer from the scoring processes in {self.timeout_s:g} s: "
                                  "killed; the batch is retried with new ones") from None
         except (EOFError, OSError) as exc:
             self.close(kill=True)
@@ -326,5 +329,5 @@ def serve(conn: Connection, max_event_bytes: int, max_text_chars: int) -> None:
             return
 
 
-def create(processor: Processor, processes: int, timeout_s: float) -> Scoring:
-    return ChildScoring(processor, processes, timeout_s) if processes else InlineScoring(processor)
+def create(processor: Processor, processes: int, timeout_s: float) -> Pool:
+    return ChildPool(processor, processes, timeout_s) if processes else InlinePool(processor)

@@ -13,10 +13,10 @@ import pytest
 from scoring import sketch
 from streams.adapters.letter_index import MemoryLetterIndex
 from streams.adapters.link_index_memory import MemoryLinkIndex
-from streams.batch import scoring_process
+from streams.batch import processes
 from streams.batch.pipeline import BatchResult, Incoming, Processor
+from streams.batch.processes import ChildPool, InlinePool, Pool, PoolTimeout
 from streams.batch.rules_file import load_rules
-from streams.batch.scoring_process import ChildScoring, InlineScoring, Scoring, ScoringTimeout
 from streams.commands.backtest import _incoming
 from streams.devtools.simulator import SimConfig, generate
 from streams.worker.settings import DEFAULT_RULES
@@ -36,13 +36,13 @@ def processor() -> Processor:
     return Processor(load_rules(DEFAULT_RULES), 65536, 20000)
 
 
-async def from_scratch(scoring: Scoring, batch: list[Incoming]) -> BatchResult:
+async def from_scratch(scoring: Pool, batch: list[Incoming]) -> BatchResult:
     """The batch scored with no state yet for any of its accounts."""
     prepared = scoring.prepare(batch)
     return await scoring.score(batch, prepared, dict.fromkeys(prepared.accounts), {})
 
 
-async def run(scoring: Scoring, items: list[Incoming]) -> tuple[dict[str, bytes], list[BatchResult]]:
+async def run(scoring: Pool, items: list[Incoming]) -> tuple[dict[str, bytes], list[BatchResult]]:
     """The items in batches, states kept between them as the table keeps them."""
     links, letters = MemoryLinkIndex(), MemoryLetterIndex()
     table: dict[str, bytes] = {}
@@ -68,8 +68,8 @@ def summary(results: list[BatchResult]) -> tuple:
 
 
 def test_two_children_score_exactly_as_the_worker_itself(events):
-    inline_table, inline = asyncio.run(run(InlineScoring(processor()), events))
-    scoring = ChildScoring(processor(), 2)
+    inline_table, inline = asyncio.run(run(InlinePool(processor()), events))
+    scoring = ChildPool(processor(), 2)
     try:
         child_table, children = asyncio.run(run(scoring, events))
     finally:
@@ -81,7 +81,7 @@ def test_two_children_score_exactly_as_the_worker_itself(events):
 
 
 def test_the_children_sketch_the_cover_letters_they_will_score(events):
-    scoring = ChildScoring(processor(), 2)
+    scoring = ChildPool(processor(), 2)
     try:
         proposals = scoring.prepare(events[:BATCH]).proposals
         assert len(proposals) > 10
@@ -93,7 +93,7 @@ def test_the_children_sketch_the_cover_letters_they_will_score(events):
 
 
 def test_a_child_killed_mid_batch_fails_it_and_the_retry_starts_new_ones(events):
-    scoring = ChildScoring(processor(), 2)
+    scoring = ChildPool(processor(), 2)
     try:
         batch = events[:BATCH]
 
@@ -115,7 +115,7 @@ def test_a_child_killed_mid_batch_fails_it_and_the_retry_starts_new_ones(events)
 
 
 def test_a_failure_in_a_child_comes_back_with_its_traceback(events):
-    scoring = ChildScoring(processor(), 1)
+    scoring = ChildPool(processor(), 1)
     try:
         batch = events[:50]
         prepared = scoring.prepare(batch)
@@ -130,7 +130,7 @@ def test_a_failure_in_a_child_comes_back_with_its_traceback(events):
 
 
 def test_a_dead_child_is_replaced_before_the_next_batch(events):
-    scoring = ChildScoring(processor(), 2)
+    scoring = ChildPool(processor(), 2)
     try:
         batch = events[:BATCH]
         prepared = scoring.prepare(batch)
@@ -146,7 +146,7 @@ def test_a_dead_child_is_replaced_before_the_next_batch(events):
 
 
 def test_a_child_exits_when_the_worker_is_gone(events):
-    scoring = ChildScoring(processor(), 1)
+    scoring = ChildPool(processor(), 1)
     asyncio.run(from_scratch(scoring, events[:10]))
     child = scoring._children[0]
     child.conn.close()  # what the kernel does to the worker's end when the worker dies
@@ -158,13 +158,13 @@ def test_a_child_exits_when_the_worker_is_gone(events):
 
 
 def test_children_that_do_not_answer_in_time_are_killed_and_replaced(events):
-    scoring = ChildScoring(processor(), 1, timeout_s=0.5)
+    scoring = ChildPool(processor(), 1, timeout_s=0.5)
     try:
         batch = events[:20]
         asyncio.run(from_scratch(scoring, batch))
         stuck = scoring._children[0].process
         os.kill(stuck.pid, signal.SIGSTOP)  # alive, never answering
-        with pytest.raises(ScoringTimeout, match="no answer from the scoring processes in 0.5 s"):
+        with pytest.raises(PoolTimeout, match="no answer from the scoring processes in 0.5 s"):
             asyncio.run(from_scratch(scoring, batch))
         assert not stuck.is_alive() and scoring._children == []
         scoring.timeout_s = 30.0  # a new child's start-up (imports, model) may take longer than 0.5 s on a busy machine
@@ -174,8 +174,8 @@ def test_children_that_do_not_answer_in_time_are_killed_and_replaced(events):
 
 
 def test_a_slow_child_is_named_in_a_warning_and_its_answer_still_taken(events, monkeypatch, caplog):
-    monkeypatch.setattr(scoring_process, "SLOW_S", 0.2)
-    scoring = ChildScoring(processor(), 1)
+    monkeypatch.setattr(processes, "SLOW_S", 0.2)
+    scoring = ChildPool(processor(), 1)
     try:
         batch = events[:20]
         asyncio.run(from_scratch(scoring, batch))
@@ -186,7 +186,7 @@ def test_a_slow_child_is_named_in_a_warning_and_its_answer_still_taken(events, m
             asyncio.get_running_loop().call_later(0.6, os.kill, pid, signal.SIGCONT)
             return await from_scratch(scoring, batch)
 
-        with caplog.at_level("WARNING", logger="streams.batch.scoring_process"):
+        with caplog.at_level("WARNING", logger="streams.batch.processes"):
             result = asyncio.run(paused())
         assert result.states
         assert f"have not answered for 0 s: pid {pid} (alive, request 2)" in caplog.text
@@ -198,7 +198,7 @@ def test_after_a_lost_child_the_new_pipes_are_watched_on_the_same_event_loop(eve
     """The worker's event loop lives on: the surviving child's reply must be taken off it before
     its pipe is closed, or the new pipe reusing the descriptor is never watched (a batch that
     hangs until the timeout)."""
-    scoring = ChildScoring(processor(), 2, timeout_s=15)  # a reply never noticed times out
+    scoring = ChildPool(processor(), 2, timeout_s=15)  # a reply never noticed times out
     batch = events[:BATCH]
 
     def score() -> Awaitable[BatchResult]:
@@ -214,7 +214,7 @@ def test_after_a_lost_child_the_new_pipes_are_watched_on_the_same_event_loop(eve
             try:
                 await task
                 outcomes.append("scored")
-            except ScoringTimeout:
+            except PoolTimeout:
                 outcomes.append("timeout")
             except RuntimeError:
                 outcomes.append("lost")
@@ -239,7 +239,7 @@ def test_a_stale_registration_on_a_reused_descriptor_does_not_hide_the_replies(e
         loop.add_reader(read_end, lambda: None)
         os.close(read_end)  # without remove_reader
         os.close(write_end)
-        scoring = ChildScoring(processor(), 1, timeout_s=15)  # a reply never noticed times out
+        scoring = ChildPool(processor(), 1, timeout_s=15)  # a reply never noticed times out
         try:
             scoring.start()
             reused = scoring._children[0].conn.fileno() == read_end
