@@ -15,6 +15,8 @@ from scoring.state import AccountState
 
 __all__ = ["Outcome", "View", "detect", "step"]
 
+APART = frozenset({"friends_family.linked_contract"})  # findings escalated apart from the policy's score
+
 
 def detect(state: AccountState, event: Event, rules: Rules, view: View | None = None) -> Found:
     """Signals of one event, and the subject events it derives for other accounts; updates the
@@ -61,13 +63,18 @@ def step(state: AccountState, event: Event, rules: Rules, view: View | None = No
         # account's other events and other links: scored apart, it escalates the same either way.
         alone = escalation.alone(event.actor, signals, rules, event.ts, event.event_id)
         return Outcome(signals, shadow, exempt, alone, found.forwards)
-    at, trigger = _made_at(event, signals)
-    touched = score.score(state, signals, rules)
+    # A pair's friends-and-family finding is made at the later of its two halves, whichever
+    # arrived second: scored with the account's others, it would take their decay at its arrival.
+    apart = [esc for sig in signals if sig.detector in APART
+             for esc in escalation.alone(event.actor, [sig], rules, sig.ts, sig.event_id)]
+    scored = [sig for sig in signals if sig.detector not in APART]
+    at, trigger = _made_at(event, scored)
+    touched = score.score(state, scored, rules)
     due = score.decide(state, touched, at, rules)
     if not due:
-        return Outcome(signals, shadow, exempt, [], found.forwards)
+        return Outcome(signals, shadow, exempt, apart, found.forwards)
     esc = escalation.build(event.actor, due, touched, state, rules, at, trigger)
-    return Outcome(signals, shadow, exempt, [esc], found.forwards)
+    return Outcome(signals, shadow, exempt, [*apart, esc], found.forwards)
 
 
 def _made_at(event: Event, signals: list[Signal]) -> tuple[int, str]:

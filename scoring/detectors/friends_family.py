@@ -7,62 +7,55 @@ a contract). Either alone is innocent: relatives under one roof who never hire
 each other, and a first-time client who invites, hires and rates within hours
 (`seeds/003`: the client a bot blocked with a cryptic message; DOMAIN.md).
 
-Each account keeps the counterparts it is linked to (`kin`, with the
-fingerprints in words) and those it had contracts with (`parties`, with the
-contract); whichever half arrives second completes the finding, once per pair,
-on each side. The kept links are themselves the memory of whom the account is
-linked to (a client on a family or office device can be linked to a dozen
-freelancers before it hires one of them), so no separate record of links
-already seen can disagree with them. Links come from the account's own events, or a `linked_counterpart`
-subject event when the counterpart's event revealed the link; contracts from
-its own contract events and ratings given, and ratings received (re-keyed).
-Direct contracts are exempt: they do not feed profile metrics.
+Each account keeps the counterparts it is linked to (`kin`) and those it had contracts
+with (`parties`), each half with the (time, event id) it was first known at. The link is the
+pair's: whichever account's event reveals it (`pair_links`, the later first sighting of the
+pair for the fingerprints that link them) sends both accounts a `linked_counterpart` notice
+named after that sighting, at its time, in words both sides can build; a second copy (from the
+other side, or a replay) is dropped. Contracts come from the account's own contract events and
+ratings given, and ratings received (re-keyed); the earliest known is kept. The finding is made
+once per pair, when both halves are known, at the later of the two halves' (time, event id),
+whichever arrived second, so the order the halves arrive in does not show in it; it is
+escalated apart from the policy's score (`step`). Direct contracts are exempt: they do not feed
+profile metrics.
 """
 
 from __future__ import annotations
 
 from scoring.detector import NOWHERE, At, Detector, DetectorRule
-from scoring.detectors.linked import fingerprint_words, linked_accounts, notify
+from scoring.detectors.linked import pair_links, pair_notices
 from scoring.records import AccountEvent, ContractEvent, Feedback, SubjectEvent
 from scoring.signals import Counter, Signal
 from scoring.state import AccountState
 
 OTHER_ROLE = {"client": "freelancer", "freelancer": "client"}
 CONTRACT_STEPS = ("offer", "hire", "end", "dispute")  # an invite alone is no contract
-
-
-def on_account(state: AccountState, event: AccountEvent, rule: DetectorRule | None, at: At) -> list[Signal]:
-    """Counterparts of the other role linked to the account for the first time (`at.links`);
-    signalled for those it already had a contract with."""
-    view = at.links
-    other = None if view is None else OTHER_ROLE.get(view.role)
-    if rule is None or view is None or other is None:
-        return []
-    links = linked_accounts(view.with_later(), other)
-    signals = []
-    for account, fps in links.items():
-        if state.link_kin(account, fingerprint_words(fps)):
-            signals += _completed(state, account, event.event_id, event.ts, rule, other)
-    return signals
+SEP = "\x1f"  # between a kept half's time, event id and words (ids are printable: never in one)
+Half = tuple[int, str, str]  # (time, event id, words) a link or a contract was first known at
 
 
 def counterpart_notices(state: AccountState, event: AccountEvent, rule: DetectorRule | None,
                         at: At) -> list[SubjectEvent]:
-    """A `linked_counterpart` subject event for each counterpart linked for the first time, so
-    that it knows of the link as well."""
+    """For each counterpart of the other role linked for the first time, a `linked_counterpart`
+    notice to each account of the pair (this one too), named after the sighting that made the
+    link."""
     view = at.links
     other = None if view is None else OTHER_ROLE.get(view.role)
     if rule is None or view is None or other is None:
         return []
-    return notify(state, event, view, other, "ffn", "linked_counterpart")
+    links = pair_links(view, other)
+    fresh = state.new_links("ffp", list(links), event.ts) if links else []
+    return [notice for account in fresh
+            for notice in pair_notices(links[account], view.account_id, "linked_counterpart", (view.role, other))]
 
 
 def on_linked(state: AccountState, event: SubjectEvent, rule: DetectorRule | None, at: At = NOWHERE) -> list[Signal]:
-    """A counterpart's account event linked this account to it."""
+    """The pair's link reached this account (from either side): kept at the notice's time."""
     other = OTHER_ROLE.get(event.subject_role)
-    if rule is None or other is None or not state.link_kin(event.other_id, event.detail):
+    if rule is None or other is None or not state.link_kin(event.other_id, _keep(event.ts, event.event_id,
+                                                                                 event.detail)):
         return []
-    return _completed(state, event.other_id, event.event_id, event.ts, rule, other)
+    return _completed(state, event.other_id, (event.ts, event.event_id), rule, other)
 
 
 def on_contract(state: AccountState, event: ContractEvent, rule: DetectorRule | None,
@@ -72,7 +65,7 @@ def on_contract(state: AccountState, event: ContractEvent, rule: DetectorRule | 
         return []
     hired = event.actor_id == event.client_id
     other = event.freelancer_id if hired else event.client_id
-    return _contract(state, other, event.contract_id, event.event_id, event.ts, rule,
+    return _contract(state, other, (event.ts, event.event_id, event.contract_id), rule,
                      "freelancer" if hired else "client")
 
 
@@ -81,7 +74,7 @@ def on_rating_given(state: AccountState, event: Feedback, rule: DetectorRule | N
     """A rating this account gave on a contract (direct contracts excepted)."""
     if rule is None or event.kind != "rating" or event.direct_contract:
         return []
-    return _contract(state, event.to_id, event.contract_id, event.event_id, event.ts, rule,
+    return _contract(state, event.to_id, (event.ts, event.event_id, event.contract_id), rule,
                      OTHER_ROLE.get(event.from_role, "counterpart"))
 
 
@@ -90,26 +83,41 @@ def on_rating_received(state: AccountState, event: SubjectEvent, rule: DetectorR
     """A rating this account received (re-keyed from the rater's partition)."""
     if rule is None or event.kind != "rated":
         return []
-    return _contract(state, event.other_id, event.contract_id, event.event_id, event.ts, rule,
+    return _contract(state, event.other_id, (event.ts, event.event_id, event.contract_id), rule,
                      OTHER_ROLE.get(event.subject_role, "counterpart"))
 
 
-def _contract(state: AccountState, other: str, contract: str, event_id: str, ts: int,
-              rule: DetectorRule, role: str) -> list[Signal]:
-    state.remember_party(other, contract)
-    return _completed(state, other, event_id, ts, rule, role)
+def _contract(state: AccountState, other: str, half: Half, rule: DetectorRule, role: str) -> list[Signal]:
+    """Keeps the earliest contract event known with `other`, whatever order they arrive in."""
+    kept = state.parties.get(other)
+    state.remember_party(other, _keep(*min(half, _half(kept, half))) if kept is not None else _keep(*half))
+    return _completed(state, other, half[:2], rule, role)
 
 
-def _completed(state: AccountState, other: str, event_id: str, ts: int, rule: DetectorRule,
+def _keep(ts: int, event_id: str, words: str) -> str:
+    return f"{ts}{SEP}{event_id}{SEP}{words}"
+
+
+def _half(kept: str, now: tuple[int, str] | Half) -> Half:
+    """A kept half; one kept by an older state (words alone) reads as known at `now`."""
+    parts = kept.split(SEP, 2)
+    return (int(parts[0]), parts[1], parts[2]) if len(parts) == 3 else (now[0], now[1], kept)
+
+
+def _completed(state: AccountState, other: str, now: tuple[int, str], rule: DetectorRule,
                role: str) -> list[Signal]:
     """Signals once per counterpart, when the account is both linked to it and had a contract
-    with it."""
-    detail, contract = state.kin.get(other), state.parties.get(other)
-    if detail is None or contract is None or not state.once(f"ffk:{other}", ts):
+    with it, at the later half's time and event."""
+    link, party = state.kin.get(other), state.parties.get(other)
+    if link is None or party is None:
+        return []
+    (lts, lid, words), (cts, cid, contract) = _half(link, now), _half(party, now)
+    ts, event_id = max((lts, lid), (cts, cid))
+    if not state.once(f"ffk:{other}", ts):
         return []
     # a state written before kept the whole sentence
-    link = detail if detail.startswith("shares ") else f"shares {detail} with {role} account {other}"
-    reason = f"{link}, and had contract {contract} with it: possible friends-and-family feedback"
+    linked = words if words.startswith("shares ") else f"shares {words} with {role} account {other}"
+    reason = f"{linked}, and had contract {contract} with it: possible friends-and-family feedback"
     counters = (Counter("linked_counterparts_with_contracts", 1, 0, 1),)
     return [Signal(rule.policy, f"{rule.name}.linked_contract", rule.weight, reason, event_id, ts, counters)]
 
@@ -117,7 +125,7 @@ def _completed(state: AccountState, other: str, event_id: str, ts: int, rule: De
 DETECTORS = (
     Detector(
         "friends_family", "feedback_manipulation", rank=90, state=("parties", "kin"),
-        finds={"account": on_account, "subject.linked_counterpart": on_linked, "contract": on_contract,
+        finds={"subject.linked_counterpart": on_linked, "contract": on_contract,
                "feedback.rating": on_rating_given, "subject.rated": on_rating_received},
         tells={"account": counterpart_notices},
     ),

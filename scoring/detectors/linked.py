@@ -66,11 +66,6 @@ def _links(fps: list[SharedFingerprint], household: bool) -> bool:
     return len(kinds if household else kinds - HOUSEHOLD) >= 2
 
 
-def fingerprint_words(fps: list[SharedFingerprint]) -> str:
-    """'device a1b2c3d4e5f6 and IP address 9f8e7d6c5b4a'."""
-    return joined([f"{WORDS.get(fp.kind, fp.kind)} {short(fp.fingerprint)}" for fp in fps])
-
-
 def joined(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -134,15 +129,18 @@ def notices(state: AccountState, event: AccountEvent, rule: DetectorRule | None,
     return [notice for account in fresh for notice in pair_notices(links[account], view.account_id)]
 
 
-def pair_notices(link: PairLink, account: str) -> list[SubjectEvent]:
-    """The two notices of a link of `account`: both sides of the pair build them alike."""
+def pair_notices(link: PairLink, account: str, kind: str = "linked_duplicate",
+                 roles: tuple[str, str] = ("freelancer", "freelancer")) -> list[SubjectEvent]:
+    """The two `kind` notices of a link of `account` (of `roles[0]`) to `link.other` (of
+    `roles[1]`): both sides of the pair build them alike."""
     ts, event_id, owner = link.at
     name = event_id or f"{owner}@{ts}"  # a first sighting stored before ids were kept
     return [
-        SubjectEvent(event_id=f"{name}~linked_duplicate~{subject}", ts=ts, kind="linked_duplicate",
-                     subject_id=subject, subject_role="freelancer", contract_id="", other_id=other,
+        SubjectEvent(event_id=f"{name}~{kind}~{subject}", ts=ts, kind=kind,
+                     subject_id=subject, subject_role=role, contract_id="", other_id=other,
                      detail=_pair_words(link, mine, other))
-        for subject, other, mine in ((account, link.other, True), (link.other, account, False))
+        for subject, role, other, mine in ((account, roles[0], link.other, True),
+                                           (link.other, roles[1], account, False))
     ]
 
 
@@ -159,20 +157,6 @@ def _pair_words(link: PairLink, mine: bool, other: str) -> str:
 
 def _utc(ts: int) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ts // 1000))
-
-
-def notify(state: AccountState, event: AccountEvent, view: LinkView, role: str, finding: str,
-           kind: str, household: bool = True) -> list[SubjectEvent]:
-    """A `kind` subject event for each account of `role` linked to the event's account, shown in
-    the view or held by the index as first seen later, not yet told (`finding` remembers whom)."""
-    links = linked_accounts(view.with_later(), role, household)
-    fresh = state.new_links(finding, list(links), event.ts) if links else []
-    return [
-        SubjectEvent(event_id=f"{event.event_id}~{kind}~{account}", ts=event.ts, kind=kind, subject_id=account,
-                     subject_role=role, contract_id="", other_id=event.account_id,
-                     detail=fingerprint_words(links[account]))
-        for account in fresh
-    ]
 
 
 def on_notice(state: AccountState, event: SubjectEvent, rule: DetectorRule | None, at: At = NOWHERE) -> list[Signal]:

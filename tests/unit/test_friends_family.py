@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from scoring import derive
 from scoring.detector import At
 from scoring.detectors import friends_family
 from scoring.records import ContractEvent, Feedback, SubjectEvent
@@ -40,7 +41,8 @@ def client_events(links, steps):
 
 
 def run(links, steps, order="link_first"):
-    """Signals of the client's state; state round-trips through JSON between events."""
+    """Signals of the client's state; state round-trips through JSON between events. A login
+    tells the pair of a link it reveals; the client's copy is applied next (the other is f1's)."""
     logins, steps = client_events(links, steps)
     views = observe(logins) if logins else {}
     events = logins[1:] + steps if order == "link_first" else steps + logins[1:]
@@ -54,9 +56,16 @@ def run(links, steps, order="link_first"):
         elif isinstance(ev, SubjectEvent):
             signals += friends_family.on_rating_received(state, ev, RULE)
         else:
-            signals += friends_family.on_account(state, ev, RULE, At(view=view_of(views, ev)))
+            signals += [s for n in friends_family.counterpart_notices(state, ev, RULE, At(view=view_of(views, ev)))
+                        if n.subject_id == "c1" for s in friends_family.on_linked(state, n, RULE)]
         raw = json.loads(json.dumps(state.to_dict()))
     return signals
+
+
+def linked_by(state, ev, views):
+    """The signals of the notices `ev` sends that are addressed to its own account."""
+    return [s for n in friends_family.counterpart_notices(state, ev, RULE, At(view=view_of(views, ev)))
+            if n.subject_id == ev.account_id for s in friends_family.on_linked(state, n, RULE)]
 
 
 HIRED = [contract("invite", 0), contract("hire", 2), contract("end", 20), rating(30)]
@@ -80,12 +89,14 @@ HOUSEHOLD = {"ip": "home"}
     ],
 )
 def test_a_link_and_a_contract_make_the_finding(links, steps, fires):
-    for order in ("link_first", "contract_first"):
-        signals = run(links, steps, order)
+    found = {order: run(links, steps, order) for order in ("link_first", "contract_first")}
+    for order, signals in found.items():
         assert len(signals) == (1 if fires else 0), order
         if fires:
             assert signals[0].detector == "friends_family.linked_contract"
             assert "with freelancer account f1" in signals[0].reason and "contract k" in signals[0].reason
+    # the same finding whichever half arrived second: at the later half's time and event
+    assert found["link_first"] == found["contract_first"]
 
 
 def test_a_household_link_counts_between_a_client_and_a_freelancer():
@@ -94,7 +105,7 @@ def test_a_household_link_counts_between_a_client_and_a_freelancer():
     logins = [dataclasses.replace(ev, family_fp="fam") for ev in logins]
     views = observe(logins)
     state = AccountState()
-    assert friends_family.on_account(state, logins[1], RULE, At(view=view_of(views, logins[1]))) == []
+    assert linked_by(state, logins[1], views) == []
     found = friends_family.on_contract(state, contract("hire", 2), RULE)
     assert len(found) == 1 and "surname and home location" in found[0].reason
 
@@ -102,7 +113,7 @@ def test_a_household_link_counts_between_a_client_and_a_freelancer():
 def test_signals_once_per_pair():
     state = AccountState()
     logins = [login(0, "f1", device="d1"), login(1, "c1", "client", device="d1")]
-    friends_family.on_account(state, logins[1], RULE, At(view=observe(logins)["c1-1"]))
+    assert linked_by(state, logins[1], observe(logins)) == []
     assert len(friends_family.on_contract(state, contract("hire", 2), RULE)) == 1
     assert friends_family.on_rating_given(state, rating(30), RULE) == []
     assert friends_family.on_contract(state, contract("hire", 2), RULE) == []  # re-delivered
@@ -111,8 +122,6 @@ def test_signals_once_per_pair():
 def test_two_clients_on_one_device_are_not_friends_and_family():
     events = [login(0, "c1", "client", device="d1"), login(1, "c2", "client", device="d1")]
     views = observe(events)
-    assert [s for ev in events
-            for s in friends_family.on_account(AccountState(), ev, RULE, At(view=view_of(views, ev)))] == []
     assert [n for ev in events
             for n in friends_family.counterpart_notices(AccountState(), ev, RULE, At(view=view_of(views, ev)))] == []
 
@@ -126,8 +135,8 @@ def test_without_rule_nothing_happens():
 
 def test_the_counterpart_learns_of_a_link_only_the_later_signup_reveals():
     """Signups are the only events with a payment fingerprint: the client's, read first, sees no
-    one; the freelancer's links both. The client hears of it from a `linked_counterpart` subject
-    event, and signals once it also had a contract with the freelancer."""
+    one; the freelancer's links both, and tells both with `linked_counterpart` subject events
+    named after its sighting. The client signals once it also had a contract with the freelancer."""
     events = [login(0, "c1", "client", device="dc", payment="pay-1", kind="signup"),
               login(1, "f1", device="df", payment="pay-1", kind="signup"),
               login(2, "c1", "client", device="dc"), login(3, "f1", device="df")]
@@ -135,30 +144,36 @@ def test_the_counterpart_learns_of_a_link_only_the_later_signup_reveals():
     states = {"c1": AccountState(), "f1": AccountState()}
     notices = [n for ev in events for n in friends_family.counterpart_notices(
         states[ev.account_id], ev, RULE, At(view=view_of(views, ev)))]
-    assert [(n.kind, n.subject_id, n.subject_role, n.other_id) for n in notices] == [
-        ("linked_counterpart", "c1", "client", "f1")]  # once, although f1 logs in again
-    assert notices[0].detail == "payment instrument pay-1" and notices[0].event_id == "f1-1~linked_counterpart~c1"
-    assert friends_family.on_linked(states["c1"], notices[0], RULE) == []  # a link alone
+    assert [(n.event_id, n.subject_id, n.subject_role, n.other_id) for n in notices] == [
+        ("f1-1~linked_counterpart~f1", "f1", "freelancer", "c1"),
+        ("f1-1~linked_counterpart~c1", "c1", "client", "f1")]  # once, although f1 logs in again
+    assert notices[1].detail == ("payment instrument pay-1 (this account since 2026-01-01 00:00:00, "
+                                 "f1 since 2026-01-01 00:01:00 UTC)")
+    assert friends_family.on_linked(states["c1"], notices[1], RULE) == []  # a link alone
     found = friends_family.on_contract(states["c1"], contract("hire", 2), RULE)
-    assert [s.reason for s in found] == [
-        "shares payment instrument pay-1 with freelancer account f1, and had contract k1 with it: "
-        "possible friends-and-family feedback"]
-    assert friends_family.on_linked(states["c1"], notices[0], RULE) == []  # a re-delivered notice
+    assert [(s.reason, s.event_id, s.ts) for s in found] == [(
+        "shares payment instrument pay-1 (this account since 2026-01-01 00:00:00, f1 since 2026-01-01 "
+        "00:01:00 UTC) with freelancer account f1, and had contract k1 with it: possible friends-and-family "
+        "feedback", "hire-f1-2", T0 + 2 * HOUR)]
+    assert friends_family.on_linked(states["c1"], notices[1], RULE) == []  # a re-delivered notice
 
 
-def test_a_counterpart_that_found_the_link_itself_keeps_one_finding():
+def test_both_sides_of_a_link_send_the_same_notices():
     """f1's login (later in event time) was read first; c1's, read next, counts f1 among the
-    accounts first seen after it. When f1's event tells c1 as well, c1 keeps the one link."""
+    accounts first seen after it. Both build the same two notices: each copy is dropped when
+    seen again, and the client keeps one link."""
     index = MemoryLinkIndex()
     f1, c1 = login(1, "f1", device="d1"), login(0, "c1", "client", device="d1")
     assert observe([f1], index=index) == {}
-    state = AccountState()
-    friends_family.on_account(state, c1, RULE, At(view=observe([c1], index=index)[c1.event_id]))
-    assert list(state.kin) == ["f1"]
-    notices = friends_family.counterpart_notices(AccountState(), f1, RULE,
+    from_c1 = friends_family.counterpart_notices(AccountState(), c1, RULE,
+                                                 At(view=observe([c1], index=index)[c1.event_id]))
+    from_f1 = friends_family.counterpart_notices(AccountState(), f1, RULE,
                                                  At(view=observe([f1], index=index)[f1.event_id]))
-    assert [n.subject_id for n in notices] == ["c1"]
-    assert friends_family.on_linked(state, notices[0], RULE) == []
+    assert from_c1 == from_f1[::-1] and [n.event_id for n in from_c1] == ["f1-1~linked_counterpart~c1",
+                                                                           "f1-1~linked_counterpart~f1"]
+    state = AccountState()
+    assert friends_family.on_linked(state, from_c1[0], RULE) == []
+    assert friends_family.on_linked(state, from_f1[1], RULE) == [] and list(state.kin) == ["f1"]
     assert len(friends_family.on_contract(state, contract("hire", 2), RULE)) == 1
 
 
@@ -177,3 +192,72 @@ def test_a_link_kept_in_the_words_of_an_older_state_still_reads():
     state = AccountState(kin={"f1": "shares device d1 with freelancer account f1"})
     (found,) = friends_family.on_contract(state, contract("hire", 2), RULE)
     assert found.reason.startswith("shares device d1 with freelancer account f1, and had contract k1")
+
+
+def rated_by(rater, to, role, hours):
+    return Feedback(f"fb-{rater}-{hours}", T0 + int(hours * HOUR), "rating", "k1", rater, to, role, 5, "great", False)
+
+
+# c1 signs up on d1 and hires f1; f1 is first seen on d1 after the hire, ends the contract, and
+# they rate each other. Each account's own events are in event time (its partitions', merged).
+STORY = {"c1": [login(0, "c1", "client", device="d1", kind="signup"), contract("hire", 2),
+                rated_by("c1", "f1", "client", 30)],
+         "f1": [login(1, "f1", device="d1", ts=T0 + 3 * HOUR), contract("end", 20, actor="f1"),
+                rated_by("f1", "c1", "freelancer", 31)]}
+
+
+def handle(state, ev, views):
+    """The detector's handlers of one event: (signals, subject events for other accounts)."""
+    if isinstance(ev, ContractEvent):
+        return friends_family.on_contract(state, ev, RULE), []
+    if isinstance(ev, Feedback):
+        return friends_family.on_rating_given(state, ev, RULE), derive.subject_events(ev)
+    if isinstance(ev, SubjectEvent):
+        handler = friends_family.on_linked if ev.kind == "linked_counterpart" else friends_family.on_rating_received
+        return handler(state, ev, RULE), []
+    return [], friends_family.counterpart_notices(state, ev, RULE, At(view=view_of(views, ev)))
+
+
+@pytest.mark.parametrize("first", ["c1", "f1"])
+@pytest.mark.parametrize("batch", [1, 2, 3])
+@pytest.mark.parametrize("subjects", ["soon", "late"])
+def test_the_same_findings_in_any_order_of_the_accounts_and_halves(first, batch, subjects):
+    """The accounts' partitions read in either order, in batches of any size; subject events
+    (link notices from either side, ratings received) delivered after each batch or after all,
+    never ahead of the account's own earlier events (the merge by event time holds a subject
+    event until the account's partitions are read up to its time), but late behind any:
+    each account makes the same one finding, at the later of its halves, in the same words."""
+    index, states = MemoryLinkIndex(), {"c1": AccountState(), "f1": AccountState()}
+    own = STORY[first] + STORY["f1" if first == "c1" else "c1"]
+    found, pending, done = set(), [], set()
+    for start in range(0, len(own), batch):
+        events = own[start:start + batch]
+        views = observe([ev for ev in events if not isinstance(ev, ContractEvent | Feedback)], index=index)
+        for ev in events:
+            signals, sent = handle(states[ev.actor], ev, views)
+            found |= {(ev.actor, s.event_id, s.ts, s.reason) for s in signals}
+            pending += sent
+            done.add(ev.event_id)
+        if subjects == "soon":
+            pending = deliver(pending, states, found, done)
+    done = {ev.event_id for events in STORY.values() for ev in events}
+    assert deliver(pending, states, found, done) == []
+    deliver(pending, states, found, done)  # each copy again: a redelivery, or the other side's copy
+    assert sorted(found) == [
+        ("c1", "f1-1~linked_counterpart~c1", T0 + 3 * HOUR,
+         "shares device d1 (this account since 2026-01-01 00:00:00, f1 since 2026-01-01 03:00:00 UTC) with "
+         "freelancer account f1, and had contract k1 with it: possible friends-and-family feedback"),
+        ("f1", "end-f1-20", T0 + 20 * HOUR,
+         "shares device d1 (this account since 2026-01-01 03:00:00, c1 since 2026-01-01 00:00:00 UTC) with "
+         "client account c1, and had contract k1 with it: possible friends-and-family feedback")]
+
+
+def deliver(pending, states, found, done):
+    """Applies the subject events whose account's own earlier events are applied; the rest wait."""
+    waiting = []
+    for ev in pending:
+        if all(own.event_id in done for own in STORY[ev.actor] if own.ts < ev.ts):
+            found |= {(ev.actor, s.event_id, s.ts, s.reason) for s in handle(states[ev.actor], ev, {})[0]}
+        else:
+            waiting.append(ev)
+    return waiting

@@ -65,10 +65,15 @@ def test_a_client_linked_to_a_freelancer_signals_only_with_a_contract_between_th
     events = [*people(["f-x"], device="dev-x"), login(5, "c-x", role="client", device="dev-x", kind="signup")]
     views = observe(events)
     state = AccountState()
-    assert step(state, events[1], RULES, views.get(events[1].event_id)).signals == []
+    signup = step(state, events[1], RULES, views.get(events[1].event_id))
+    assert signup.signals == [] and [n.subject_id for n in signup.forwards] == ["c-x", "f-x"]
+    assert step(state, signup.forwards[0], RULES).signals == []  # the link told to the client: alone
     out = step(stored(state), contract(1, "hire", T0, "c-x", "f-x"), RULES)
     assert [s.detector for s in out.signals] == ["friends_family.linked_contract"]
     assert out.signals[0].policy == "feedback_manipulation"
+    # escalated apart, at the later half (the link, found at the client's signup after the hire)
+    assert [(e.policies, e.ts, e.trigger_event_id, e.follow_up) for e in out.escalations] == [
+        (("feedback_manipulation",), signup.forwards[0].ts, signup.forwards[0].event_id, 0)]
 
 
 def test_a_new_clients_fast_first_hire_and_five_stars_alone_do_not_signal():
