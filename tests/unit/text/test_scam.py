@@ -27,6 +27,8 @@ SCAM = "spam_scam"
         ("I pay $200 a month to rent your Upwork account", "scam_account_rent"),
         ("I'd love to use your unused account when you're not active", "scam_account_rent"),
         ("We are buying verified freelancer accounts, good price", "scam_account_rent"),
+        ("Could you build it without payment? It's a small job", "scam_free_work"),
+        ("We could sell your Fiverr profile for you and split it", "scam_account_rent"),
     ],
 )
 def test_fires(text: str, detector: str) -> None:
