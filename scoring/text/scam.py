@@ -216,7 +216,8 @@ _FREE_WORK = Rx(
     r"|amazing|huge|free)?\s*exposure\b"
     r"|\bin\s+exchange\s+for\s+(?:the\s+)?(?:exposure|future\s+(?:work|jobs?|projects?|orders?)|(?:us\s+)?hiring)\b"
     r"|\b(?:we|i)\s+(?:can'?t|cannot|can\s+not|don'?t|do\s+not|won'?t)\s+pay\s+(?:you\s+)?(?:anything|for\s+(?:it|this"
-    r"|that))?\s*(?:,\s*)?but\b"
+    r"|that))?\s*(?:,\s*)?but\b",
+    ("free", "exposure", "exchange", "pay"),
 )
 
 # Renting or borrowing a freelancer's account: "rent your Upwork account", "lend us your profile",
@@ -229,7 +230,10 @@ _ACCOUNT_RENT = Rx(
     + r"|\b(?:use|using|work\s+(?:through|from|on))\s+(?:\w+\s+)?(?:your|ur)\s+"
     r"(?:existing|old|unused|inactive|idle|spare)\s+(?:\w+\s+)?(?:account|profile)s?\b"
     r"|\b(?:rent|lend)\s+(?:me\s+|us\s+)?(?:your|ur)\s+(?:\w+\s+)?(?:account|profile)s?\b"
-    r"|\b(?:rent|renting|buy|buying|sell|selling)\s+(?:\w+\s+)?(?:upwork|fiverr|freelancer|freelancing)\s+accounts?\b"
+    r"|\b(?:rent|renting|buy|buying|sell|selling)\s+(?:\w+\s+)?(?:upwork|fiverr|freelancer|freelancing)\s+accounts?\b",
+    ("account", "profile", "upwork", "fiverr", "freelanc", "toptal", "guru", "peopleperhour", "verified", "seller",
+     "platform"),
+    ("rent", "lend", "borrow", "buy", "sell", "use", "using", "work"),
 )
 
 _PRODUCT = Rx(
