@@ -55,13 +55,15 @@ def _run(doc: Normalized, found: Gate, context: TextContext) -> list[TextHit]:
     return hits
 
 
-def _split_worth_trying(norm: str, context: TextContext) -> bool:
+def _may_end_split(norm: str) -> bool:
     """Whether the start of a text (folded: full-width digits count) could end a detail begun
     in the sender's earlier messages: a digit, an at sign, a dot or "at"."""
-    if not context.previous:
-        return False
     head = norm[:64]
     return not _SPLIT_MARKS.isdisjoint(head) or " at " in f" {head}" or "dot" in head or "." in head
+
+
+def _split_worth_trying(norm: str, context: TextContext) -> bool:
+    return bool(context.previous) and _may_end_split(norm)
 
 
 def patterns(doc: Normalized, found: Gate, text: str, context: TextContext) -> list[TextHit]:
@@ -133,13 +135,21 @@ class TextAnalysis:
 def analyze(text: str, context: TextContext = _DEFAULT, model: TextModel | None = None) -> TextAnalysis:
     """Both stages over one text; `model` defaults to the packaged one. In a long text, the
     sentence around each pattern hit is also read on its own, so that a request in a long cover
-    letter or profile is not drowned by the rest of it."""
+    letter or profile is not drowned by the rest of it. A text read before in the same context
+    is answered from the model's memo of recent readings."""
     _check_kind(context)
     model = model or packaged()
+    key = (text, context.kind, context.contact_allowed, context.direct_contract)
+    known: tuple[TextAnalysis, bool] | None = model.recent.get(key)
+    if known is not None and not (context.previous and known[1]):
+        return known[0]  # read before, and this room's earlier messages cannot change the reading
     whole = _analyze(text, context, model)
-    if len(text) <= 2 * WINDOW or not whole.patterns:
-        return whole
-    return _with_passages(text, context, model, whole)
+    if len(text) > 2 * WINDOW and whole.patterns:
+        whole = _with_passages(text, context, model, whole)
+    reads_previous = _may_end_split(normalize(text).norm)
+    if not (context.previous and reads_previous):
+        model.recent.keep(key, (whole, reads_previous))
+    return whole
 
 
 def _analyze(text: str, context: TextContext, model: TextModel) -> TextAnalysis:

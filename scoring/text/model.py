@@ -24,6 +24,8 @@ from scoring.text.types import POLICIES
 FORMAT = 1
 PACKAGED = "text-model.json.gz"
 WORD_CACHE = 1 << 16  # words, and word pairs, whose rows a model keeps at hand (chat repeats them)
+RECENT_TEXTS = 4096  # texts whose readings a model keeps (greetings, thanks, a spammer's one letter)
+RECENT_MAX_CHARS = 2000  # longer texts are not kept: the memo stays under ~8 MB
 
 Row = tuple[float, ...]
 K = TypeVar("K")
@@ -51,6 +53,9 @@ class TextModel:
     # (a memory miss each).
     _words: _Cache[str, tuple[tuple[str, Row], ...]] = field(init=False, compare=False, repr=False)
     _pairs: _Cache[tuple[str, str], Row] = field(init=False, compare=False, repr=False)
+    # Readings of recent texts by the text and what it depends on (`scoring.text.detect`): an
+    # analysis is a function of the model, the text and its context, and chat repeats its lines.
+    recent: Recent = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if any(a <= 0 for a in self.scale) or not all(0 < t < 1 for t in self.thresholds):
@@ -62,6 +67,7 @@ class TextModel:
         object.__setattr__(self, "_words", _Cache(lambda word: tuple(
             (name, row) for name in word_names(word) if (row := get(name)))))
         object.__setattr__(self, "_pairs", _Cache(lambda pair: get(pair_name(*pair), ())))
+        object.__setattr__(self, "recent", Recent())
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled (to the scoring processes) without its caches, which hold functions."""
@@ -113,6 +119,18 @@ class _Cache(dict[K, V]):
             self.clear()
         value = self[key] = self._compute(key)
         return value
+
+
+class Recent(dict[tuple[Any, ...], Any]):
+    """A bounded memo of whole readings, keyed by a tuple whose first item is the text; when full
+    it starts over."""
+
+    def keep(self, key: tuple[Any, ...], value: Any) -> None:
+        if len(key[0]) > RECENT_MAX_CHARS:
+            return
+        if len(self) >= RECENT_TEXTS:
+            self.clear()
+        self[key] = value
 
 
 def _sigmoid(x: float) -> float:
