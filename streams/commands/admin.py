@@ -7,17 +7,10 @@ import contextlib
 import logging
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.conn import create_conn
-from aiokafka.errors import (
-    KafkaConnectionError,
-    KafkaError,
-    SaslAuthenticationFailed,
-    TopicAlreadyExistsError,
-    UnsupportedSaslMechanismError,
-)
+from aiokafka.errors import KafkaConnectionError, TopicAlreadyExistsError
 
 from streams.worker import security
-from streams.worker.settings import PREFIX, Settings
+from streams.worker.settings import Settings
 from streams.worker.topics import all_topic_names, changelog_topic_name
 
 log = logging.getLogger(__name__)
@@ -25,28 +18,6 @@ log = logging.getLogger(__name__)
 
 class TopicError(RuntimeError):
     """A topic is missing or has the wrong partition count."""
-
-
-class BrokerAuthError(RuntimeError):
-    """The broker refused the SASL credentials or mechanism: retrying cannot help."""
-
-
-async def _check_credentials(settings: Settings) -> None:
-    """Raise `BrokerAuthError` when the first broker refuses our SASL login. aiokafka's bootstrap
-    only logs that refusal and then reports "Unable to bootstrap", like an unreachable broker."""
-    if settings.broker_security_protocol not in security.SASL_PROTOCOLS:
-        return
-    host, _, port = settings.broker_hosts[0].rpartition(":")
-    try:
-        conn = await create_conn(host, int(port), **security.aiokafka_options(settings))
-    except (SaslAuthenticationFailed, UnsupportedSaslMechanismError) as exc:
-        raise BrokerAuthError(
-            f"SASL authentication failed: the broker at {host}:{port} refused {PREFIX}BROKER_SASL_USERNAME / "
-            f"{PREFIX}BROKER_SASL_PASSWORD with {PREFIX}BROKER_SASL_MECHANISM={settings.broker_sasl_mechanism}: "
-            f"{exc}") from None
-    except (OSError, KafkaError):  # TimeoutError included
-        return  # not a refusal: the caller retries
-    conn.close()
 
 
 async def _admin(settings: Settings, attempts: int = 40) -> AIOKafkaAdminClient:
@@ -57,7 +28,7 @@ async def _admin(settings: Settings, attempts: int = 40) -> AIOKafkaAdminClient:
             return admin
         except KafkaConnectionError:
             await admin.close()
-            await _check_credentials(settings)
+            await security.check_login(settings)  # a refusal stops the start: no retry helps
             if attempt == attempts - 1:
                 raise
             await asyncio.sleep(0.25)

@@ -96,12 +96,12 @@ def _faust_main(settings: Settings, rules: Rules, argv: list[str], command: str 
     from streams.commands import admin, embedded
     from streams.commands import subcommands as commands
     from streams.faust_fixes import command_line
-    from streams.worker import app
+    from streams.worker import app, security
 
     if command == "worker" and "--help" not in argv:  # help starts nothing
         try:
             settings = _prepare_worker(settings)
-        except (embedded.EmbeddedError, admin.TopicError, admin.BrokerAuthError) as exc:
+        except (embedded.EmbeddedError, admin.TopicError, security.BrokerAuthError) as exc:
             _fail(str(exc))
     scorer = app.create(settings, rules)
     commands.register(scorer)

@@ -8,7 +8,8 @@ Patches of Faust's classes, installed by `install` before an app is built:
 - `highwaters`: table recovery reads each changelog partition to its true end (a fetch probes it);
 - `seeks`: a stream partition with no committed offset starts at its beginning, and each app's
   `Continuity` learns every position its partitions are sought to;
-- `spinner`: no terminal spinner, so the root logger stays at the chosen level.
+- `spinner`: no terminal spinner, so the root logger stays at the chosen level;
+- `log_storm`: aiokafka's errors repeated on every retry logged once per message a while.
 
 Private parts or flags used in place:
 
@@ -23,7 +24,7 @@ Private parts or flags used in place:
 
 from __future__ import annotations
 
-from streams.faust_fixes import fetch_wait, highwaters, seeks, spinner
+from streams.faust_fixes import fetch_wait, highwaters, log_storm, seeks, spinner
 
 
 def install(fetch_wait_ms: int) -> None:
@@ -32,3 +33,4 @@ def install(fetch_wait_ms: int) -> None:
     highwaters.probe_highwaters()
     seeks.seek_uncommitted_to_start()
     spinner.no_spinner()
+    log_storm.quieten()

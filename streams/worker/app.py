@@ -29,7 +29,7 @@ from streams.training.verdicts import ExampleStore
 from streams.worker import security, tables, topics, web
 from streams.worker.agents.reviewer import DecisionsAgent, RuleBoard, VerdictStore
 from streams.worker.agents.score import ScoreAgent
-from streams.worker.health import BROKER, REDIS, Health
+from streams.worker.health import BROKER, REDIS, Health, broker_request
 from streams.worker.metrics import Metrics
 from streams.worker.ordering import Reorder
 from streams.worker.rules_reload import Reloader
@@ -134,7 +134,7 @@ def _timers(app: faust.App, settings: Settings, health: Health, reloader: Reload
     app.timer(settings.rules_poll_s)(health.guarded(board.refresh, needs=REDIS))
     # Batches find an outage when there are events; this finds one when there are none.
     app.timer(settings.rules_poll_s, name="broker_probe")(
-        health.probe(BROKER, lambda: broker_metadata(app), BROKER_PROBE_TIMEOUT_S))
+        health.probe(BROKER, broker_request(settings, lambda: broker_metadata(app)), BROKER_PROBE_TIMEOUT_S))
 
 
 def _score_agent(app: faust.App, settings: Settings, processor: Processor, defined: topics.Topics, table: Any,

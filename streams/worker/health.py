@@ -21,6 +21,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from streams.faust_fixes.continuity import RefetchTimeout
+from streams.worker.security import BrokerAuthError, check_login
+from streams.worker.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ def dependency_of(exc: BaseException) -> str | None:
     if isinstance(exc, RedisConnectionError | RedisTimeoutError | OutOfMemoryError | ReadOnlyError | TryAgainError
                   | ClusterDownError):
         return REDIS
-    if isinstance(exc, KafkaTimeoutError | RefetchTimeout):
+    if isinstance(exc, KafkaTimeoutError | RefetchTimeout | BrokerAuthError):
         return BROKER
     if isinstance(exc, KafkaError) and exc.retriable:  # connection, leadership, request timeouts
         return BROKER
@@ -50,6 +52,7 @@ class Health:
     def __init__(self, gauge: Gauge) -> None:
         self.gauge = gauge
         self.down: set[str] = set()
+        self.why: dict[str, type[BaseException]] = {}  # the kind of failure each is down by
         for name in DEPENDENCIES:
             gauge.labels(name).set(1)
 
@@ -75,7 +78,7 @@ class Health:
         async def probe_tick() -> None:
             try:
                 await asyncio.wait_for(request(), timeout_s)
-            except (KafkaError, RedisError, OSError) as exc:  # TimeoutError is an OSError
+            except (KafkaError, RedisError, OSError, BrokerAuthError) as exc:  # TimeoutError is an OSError
                 self.down_by(name, exc)
             else:
                 self.ok(name)
@@ -83,10 +86,17 @@ class Health:
         return probe_tick
 
     def down_by(self, name: str, exc: BaseException) -> None:
-        if name not in self.down:
+        """Record `name` down; said once, and again when the kind of failure changes (a broker
+        unreachable, then refusing the login)."""
+        if name in self.down and self.why.get(name) is type(exc):
+            return
+        self.why[name] = type(exc)
+        if isinstance(exc, BrokerAuthError):
+            log.error("%s: consuming nothing new, retrying until the login is accepted", exc)
+        else:
             log.warning("%s unreachable (%r): consuming nothing new, retrying until it is back", name, exc)
-            self.down.add(name)
-            self.gauge.labels(name).set(0)
+        self.down.add(name)
+        self.gauge.labels(name).set(0)
 
     def guarded(self, tick: Callable[[], Awaitable[None]], needs: str) -> Callable[[], Awaitable[None]]:
         """`tick` for a Faust timer, which ends the worker when it raises: an outage of `needs`
@@ -108,3 +118,17 @@ class Health:
     @property
     def ready(self) -> bool:
         return not self.down
+
+
+def broker_request(settings: Settings, request: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[None]]:
+    """`request` to the broker, for the broker's probe; when it fails, whether the broker refuses
+    the login (`BrokerAuthError`, naming the settings) rather than cannot be reached."""
+
+    async def asked() -> None:
+        try:
+            await request()
+        except (KafkaError, OSError):
+            await check_login(settings)
+            raise
+
+    return asked

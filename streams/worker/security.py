@@ -12,9 +12,11 @@ import ssl
 from typing import Any
 
 import faust
+from aiokafka.conn import create_conn
+from aiokafka.errors import KafkaError, SaslAuthenticationFailed, UnsupportedSaslMechanismError
 from aiokafka.helpers import create_ssl_context
 
-from streams.worker.settings import Settings
+from streams.worker.settings import PREFIX, Settings
 
 SASL_PROTOCOLS = ("SASL_PLAINTEXT", "SASL_SSL")
 TLS_PROTOCOLS = ("SSL", "SASL_SSL")
@@ -69,3 +71,27 @@ def redis_options(settings: Settings) -> dict[str, Any]:
         if path is not None:
             options[name] = str(path)
     return options
+
+
+class BrokerAuthError(RuntimeError):
+    """The broker refused the SASL credentials or mechanism: retrying with them cannot help until
+    they are changed on one side or the other."""
+
+
+async def check_login(settings: Settings) -> None:
+    """Raise `BrokerAuthError`, naming the settings, when the first broker refuses our SASL login.
+    Nothing when it accepts it, cannot be reached, or SASL is off: aiokafka itself only logs a
+    refusal and then reports the broker unreachable."""
+    if settings.broker_security_protocol not in SASL_PROTOCOLS:
+        return
+    host, _, port = settings.broker_hosts[0].rpartition(":")
+    try:
+        conn = await create_conn(host, int(port), **aiokafka_options(settings))
+    except (SaslAuthenticationFailed, UnsupportedSaslMechanismError) as exc:
+        raise BrokerAuthError(
+            f"SASL authentication failed: the broker at {host}:{port} refused {PREFIX}BROKER_SASL_USERNAME / "
+            f"{PREFIX}BROKER_SASL_PASSWORD with {PREFIX}BROKER_SASL_MECHANISM={settings.broker_sasl_mechanism}: "
+            f"{exc}") from None
+    except (OSError, KafkaError):  # TimeoutError included
+        return  # not a refusal
+    conn.close()

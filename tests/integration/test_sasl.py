@@ -7,7 +7,8 @@ from __future__ import annotations
 import contextlib
 import socket
 import struct
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ import pytest
 from streams.commands import embedded
 from tests.integration import sasl_proxy, tls_proxy
 from tests.integration.kafka_client import produce, read_all
-from tests.integration.test_pipeline import scenario, topic
+from tests.integration.test_outages import DERIVED, OUTAGE_S, ready, same, undisturbed, wait_for
+from tests.integration.test_pipeline import T0, msg, scenario, topic
 from tests.integration.test_tls import cert  # noqa: F401 (a fixture)
 from tests.integration.workers import Worker, scorer_env
 
@@ -132,3 +134,60 @@ def test_the_sasl_endpoint_serves_nothing_before_a_login():
             refused = request(sock, 36, 0, struct.pack(">i", len(login)) + login)
             assert refused[4:6] == struct.pack(">h", 58)  # SASL_AUTHENTICATION_FAILED
             assert sock.recv(1) == b""  # and closed
+
+
+@contextlib.contextmanager
+def rotating_sasl_broker() -> Iterator[tuple[str, Callable[[dict[str, str]], None]]]:
+    """A broker behind the SASL proxy, and a way to replace the proxy's users (the proxy is started
+    again on the same port: every connection drops and must log in again, as when credentials are
+    revoked and the broker closes their sessions)."""
+    port = embedded.free_port()
+    broker = embedded.start_broker(advertised_port=port)
+    proxies = [sasl_proxy.start(port, broker.port, {USER: PASSWORD})]
+
+    def users(new: dict[str, str]) -> None:
+        proxies[-1].stop()
+        proxies.append(sasl_proxy.start(port, broker.port, new))
+
+    try:
+        yield f"127.0.0.1:{port}", users
+    finally:
+        proxies[-1].stop()
+        broker.stop()
+
+
+def test_revoked_credentials_hold_the_worker_back_until_they_are_accepted_again(services, tmp_path):
+    """Credentials revoked while the worker runs: it stays up, consumes nothing, says the broker
+    refuses its login and which settings those are, and resumes once they are accepted again,
+    losing and repeating nothing."""
+    with rotating_sasl_broker() as (broker_url, users):
+        env = sasl_env(broker_url, services.redis_url, tmp_path, "SCRAM-SHA-256", RISKSCORER_RULES_POLL_S="0.5")
+        worker = Worker(env, tmp_path).start()
+        try:
+            worker.wait_ready()
+            warmup = [(topic(env, "messages"), k, v) for _, k, v in (msg(i, T0 + i, "f-warm", "c-0", "hi")
+                                                                     for i in range(5))]
+            produce(broker_url, warmup, **client_config("SCRAM-SHA-256"))
+            warm = len(warmup) + 2  # and the reply notice of their turn, and the first's `cold` answer
+            worker.wait_processed(warm)
+
+            users({USER: "rotated-" + PASSWORD})
+            items = [(topic(env, k), key, value) for k, key, value in scenario()]
+            produce(broker_url, items, **{**client_config("SCRAM-SHA-256"), "sasl.password": "rotated-" + PASSWORD})
+            wait_for(lambda: ready(worker)[0] == 503, 20, worker)
+            assert ready(worker)[1] == {"ready": False, "down": ["broker"]}
+            held = worker.processed()
+            time.sleep(OUTAGE_S)
+            assert worker.processed() == held == warm, "events went on with refused credentials"
+            log = worker.log_text()
+            assert "refused" in log and "RISKSCORER_BROKER_SASL_PASSWORD" in log, log
+
+            users({USER: PASSWORD})
+            metrics = worker.wait_processed(warm + len(items) + DERIVED, timeout=60)
+            wait_for(lambda: ready(worker)[0] == 200, 20, worker)
+            assert metrics["riskscorer_events_total:scored"] == warm + len(items) + DERIVED
+            escalations = read_all(broker_url, topic(env, "escalations"), expected=5,
+                                   **client_config("SCRAM-SHA-256"))
+            assert same(escalations) == undisturbed()
+        finally:
+            worker.stop()
