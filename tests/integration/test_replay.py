@@ -140,12 +140,13 @@ JOINED = (
 # like those rules' scores). First messages and their answers ("fm") are compared.
 JOINED_FIELDS = ("u", "rg", "pt", "k", "sd")
 # Findings signalled once, kept in "l": those of the detectors above (friends-and-family links
-# and whom they were told to, rings, letter farms) and whom a duplicate or friends-and-family link
+# and whom they were told to, rings and whom they were told to, poor records, letter farms) and
+# whom a duplicate or friends-and-family link
 # was told to by the side that found it ("dupn:", "ffp:": which side that is depends on timing)
 # are left out; the rest
 # (duplicate links received, logins from many countries or devices in a day, dismissals
 # applied) are compared.
-JOINED_FINDINGS = ("dupn:", "ff:", "ffn:", "ffp:", "ffk:", "ring:", "letter_farm")
+JOINED_FINDINGS = ("dupn:", "ff:", "ffn:", "ffp:", "ffk:", "ring:", "ringn:", "lq:", "letter_farm")
 
 
 def joined_policies(states: dict[bytes, dict], escalations: dict[str, dict]) -> set[tuple[str, str]]:
