@@ -38,8 +38,8 @@ MAX_EDGES = 12  # contracts rated highly either way, newest kept (rating rings)
 # device can link a client to a dozen freelancers before it hires one of them.
 MAX_KIN = 32
 MAX_SIGHTINGS = 32  # countries and devices an account was used from, newest kept
-DAY_MS = 86_400_000
 MAX_SIGHTING_TIMES = 3  # event times kept per country or device (a few, for events read out of order)
+DAY_MS = 86_400_000  # a rating-graph entry of an older state kept a day
 
 
 # Field -> its key in the stored form (short: a state is stored for every account).
@@ -229,7 +229,7 @@ class AccountState:
     def received(self) -> list[tuple[tuple[int, str], int | None]]:
         """The ratings (stars) and disputes (None) received as a freelancer, by (time, event id)."""
         items: list[tuple[tuple[int, str], int | None]] = [(received_at(v), stars_of(v)) for v in self.ratings.values()]
-        items += [(received_at(v) if isinstance(v, list) else (int(v), ""), None) for v in self.disputes.values()]
+        items += [(received_at(v), None) for v in self.disputes.values()]
         return sorted(items, key=lambda x: x[0])
 
     def extend_streak(self, recipient: str, ts: int, day_ms: int) -> tuple[int, int, bool]:
@@ -351,8 +351,8 @@ class AccountState:
 
 def received_at(value: Any) -> tuple[int, str]:
     """When a rating ([stars, time, id]) or dispute ([time, id]) was received as a freelancer:
-    its time and event id. An older state kept a rating's stars alone (read as the earliest) and
-    a dispute's time alone."""
+    its time and event id. An older state kept a rating's stars or a dispute's time alone: read as
+    the earliest."""
     if isinstance(value, list):
         return int(value[-2]), str(value[-1])
     return 0, ""
