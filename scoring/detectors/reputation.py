@@ -17,6 +17,12 @@ grows materially worse (for a client, a plain average a further half star down o
 `min_disputes` more disputes; for a freelancer, another `min_low` bad outcomes), not at every
 rating received while it holds. The measures signalled are kept, so a rating delivered again
 signals nothing.
+
+Ratings received come from the raters' partitions, each at its own pace, so a freelancer's
+arrive in any order. Its ratings and disputes are kept with their time and event id and read in
+event time at each one received: the finding is made at the rating or dispute that makes the
+record poor by event time, named after it, at its time, whichever arrived last (docs/operating.md,
+"Rating rings and a freelancer's poor record"), and escalated on its own (`step.APART`).
 """
 
 from __future__ import annotations

@@ -124,7 +124,9 @@ def _rated(state: AccountState, edge: Edge, at: Key, rule: DetectorRule,
     me, other, days = edge.me, edge.other, int(rule.param("window_days"))
     if not state.rate_edge(edge.contract, other, edge.role, stars, int(rule.param("min_stars")), at):
         return Found()
-    (new,) = [leg for leg in _legs(state, edge.role, rule) if leg.contract == edge.contract]
+    new = next((leg for leg in _legs(state, edge.role, rule) if leg.contract == edge.contract), None)
+    if new is None:  # the contract was kept with the other role: a rating that contradicts it
+        return Found()
     if edge.role == "c":  # a new edge out, to `other`: paths from each edge in continue to it
         sends = [(other, _start(leg.other, leg).then(me, new, days))
                  for leg in _legs(state, "f", rule) if leg.other != other]
