@@ -159,3 +159,12 @@ def test_the_same_rings_in_any_order_of_the_accounts_and_batches(order, batch, s
     assert sorted(found) == sorted(
         [(m, f"{three.event_id}~ring~{m}", three.ts, words) for m in "abc"]
         + [(m, f"{two.event_id}~ring~{m}", two.ts, pair) for m in "ad"])
+
+
+def test_a_rating_that_contradicts_the_role_of_its_contract_sends_nothing():
+    from scoring.records import SubjectEvent
+
+    state = AccountState()
+    rings.on_event(state, contract(1, "a", "b")[0], RULE)  # a rated b as its client on k1
+    received = SubjectEvent("x", 1_767_225_600_100, "rated", "a", "freelancer", "k1", "b", 5)  # a as freelancer?
+    assert rings.on_event(state, received, RULE).forwards == []
