@@ -39,6 +39,7 @@ MAX_EDGES = 12  # contracts rated highly either way, newest kept (rating rings)
 MAX_KIN = 32
 MAX_SIGHTINGS = 32  # countries and devices an account was used from, newest kept
 MAX_SIGHTING_TIMES = 3  # event times kept per country or device (a few, for events read out of order)
+DAY_MS = 86_400_000  # a rating-graph entry of an older state kept a day
 
 
 # Field -> its key in the stored form (short: a state is stored for every account).
@@ -111,8 +112,10 @@ class AccountState:
     proposals: list[list[str]] = field(default_factory=list)  # [event id, job id, sketch]
     requests: dict[str, list[int]] = field(default_factory=dict)  # contract -> [count, first ts]
     # Reputation, by the role the account had on the contract (an account can be both)
-    ratings: dict[str, int] = field(default_factory=dict)  # contract -> stars received as a freelancer
-    disputes: dict[str, int] = field(default_factory=dict)  # contract -> ts of a dispute against us as one
+    # contract -> [stars, ts, event id] received as a freelancer (stars alone in older states)
+    ratings: dict[str, Any] = field(default_factory=dict)
+    # contract -> [ts, event id] of a dispute against us as one (ts alone in older states)
+    disputes: dict[str, Any] = field(default_factory=dict)
     client_ratings: dict[str, list[Any]] = field(default_factory=dict)  # contract -> [stars, rater] as a client
     client_disputes: dict[str, int] = field(default_factory=dict)  # contract -> ts of a dispute against us as one
     # rule -> measures of the standing finding last signalled (low_quality, client_risk): signalled
@@ -128,7 +131,7 @@ class AccountState:
     parties: dict[str, str] = field(default_factory=dict)
     kin: dict[str, str] = field(default_factory=dict)
     # rating rings: contract rated highly -> [counterpart, "c" | "f" (this account's role),
-    # stars given, stars received (0: not yet), day of the latest rating]
+    # stars given, stars received (0: not yet), time and event id of the latest rating]
     graph: dict[str, list[Any]] = field(default_factory=dict)
     # countries and devices the account was used from ("c:FR", "d:<hash>") -> sorted event times,
     # within two days of the newest: a shared or sold login shows as many in one day
@@ -201,19 +204,33 @@ class AccountState:
 
     def record_reputation(self, event: SubjectEvent) -> bool:
         """Keep a rating or dispute received, in the book of the role the account had on the
-        contract; False when this contract's is already known."""
+        contract; False when this contract's is already known. As a freelancer, each with its
+        time and event id, the latest by those kept (they arrive in any order)."""
         book: dict[str, Any]
         value: Any
         as_client = event.subject_role == "client"
-        if event.kind == "rated":
-            stars = int(event.stars or 0)
-            book, value = (self.client_ratings, [stars, event.other_id]) if as_client else (self.ratings, stars)
+        if as_client:
+            rated = [int(event.stars or 0), event.other_id]
+            book, value = (self.client_ratings, rated) if event.kind == "rated" else (self.client_disputes, event.ts)
+        elif event.kind == "rated":
+            book, value = self.ratings, [int(event.stars or 0), event.ts, event.event_id]
         else:
-            book, value = self.client_disputes if as_client else self.disputes, event.ts
+            book, value = self.disputes, [event.ts, event.event_id]
         if book.get(event.contract_id) == value:
             return False
-        _push(book, event.contract_id, value, MAX_RATINGS)
-        return True
+        if as_client:
+            _push(book, event.contract_id, value, MAX_RATINGS)
+            return True
+        book[event.contract_id] = value
+        if len(book) > MAX_RATINGS:
+            del book[min(book, key=lambda k: received_at(book[k]))]
+        return event.contract_id in book
+
+    def received(self) -> list[tuple[tuple[int, str], int | None]]:
+        """The ratings (stars) and disputes (None) received as a freelancer, by (time, event id)."""
+        items: list[tuple[tuple[int, str], int | None]] = [(received_at(v), stars_of(v)) for v in self.ratings.values()]
+        items += [(received_at(v), None) for v in self.disputes.values()]
+        return sorted(items, key=lambda x: x[0])
 
     def extend_streak(self, recipient: str, ts: int, day_ms: int) -> tuple[int, int, bool]:
         """Count a message in the unanswered streak to `recipient`.
@@ -259,10 +276,11 @@ class AccountState:
         return True
 
     def rate_edge(self, contract: str, other: str, role: str, stars: tuple[int | None, int | None],
-                  high: int, day: int) -> bool:
+                  high: int, at: tuple[int, str]) -> bool:
         """A rating given or received on `contract` (`stars`: (given, received), one of them
-        known); True when it makes the contract rated `high` or more both ways for the first
-        time. A contract rated under `high` either way is forgotten."""
+        known) at `at` (its time and event id); True when it makes the contract rated `high` or
+        more both ways for the first time. A contract rated under `high` either way is forgotten.
+        The entry keeps its latest rating by (time, event id), whatever order they arrive in."""
         gave, got = stars
         value = gave if gave is not None else got
         if value is None or value < high:
@@ -271,16 +289,16 @@ class AccountState:
         entry = self.graph.pop(contract, None) or [other, role, 0, 0]
         before = min(entry[2], entry[3]) >= high
         entry[2 if gave is not None else 3] = value
-        entry[4:] = [day]
+        entry[4:] = list(max(at, _rated_at(entry)) if len(entry) > 4 else at)
         _push(self.graph, contract, entry, MAX_EDGES)
         return not before and min(entry[2], entry[3]) >= high
 
-    def edges(self, role: str, high: int, day: int, days: int) -> list[tuple[str, str]]:
-        """(contract, counterpart) of the contracts rated `high` or more both ways, the latest
-        rating within `days` of `day` (either side: ratings arrive in any order), on which this
-        account had `role` ("c": it hired the counterpart)."""
-        return [(k, e[0]) for k, e in self.graph.items()
-                if e[1] == role and min(e[2], e[3]) >= high and (len(e) < 5 or abs(e[4] - day) <= days)]
+    def edges(self, role: str, high: int) -> list[tuple[str, str, tuple[int, str]]]:
+        """(contract, counterpart, (time, event id) of its latest rating) of the contracts rated
+        `high` or more both ways on which this account had `role` ("c": it hired the
+        counterpart), by that latest rating."""
+        found = [(k, e[0], _rated_at(e)) for k, e in self.graph.items() if e[1] == role and min(e[2], e[3]) >= high]
+        return sorted(found, key=lambda x: (x[2], x[0]))
 
     def due_again(self, finding: str, ts: int, after_ms: int) -> bool:
         """Whether `finding` was not signalled within `after_ms` of `ts` (either side: events of
@@ -329,6 +347,27 @@ class AccountState:
         streak = self.streaks.get(recipient)
         if streak is not None and reply_ts >= streak[1]:  # a reply from before the streak began answers none of it
             del self.streaks[recipient]
+
+
+def received_at(value: Any) -> tuple[int, str]:
+    """When a rating ([stars, time, id]) or dispute ([time, id]) was received as a freelancer:
+    its time and event id. An older state kept a rating's stars or a dispute's time alone: read as
+    the earliest."""
+    if isinstance(value, list):
+        return int(value[-2]), str(value[-1])
+    return 0, ""
+
+
+def stars_of(value: Any) -> int:
+    return int(value[0]) if isinstance(value, list) else int(value)
+
+
+def _rated_at(entry: list[Any]) -> tuple[int, str]:
+    """A rating-graph entry's latest rating; one written before, with the day of its latest
+    rating alone, reads as that day's start."""
+    if len(entry) >= 6:
+        return int(entry[4]), str(entry[5])
+    return (int(entry[4]) * DAY_MS if len(entry) > 4 else 0), ""
 
 
 def _within(times: list[int], after: int, upto: int) -> bool:

@@ -15,7 +15,10 @@ from scoring.state import AccountState
 
 __all__ = ["Outcome", "View", "detect", "step"]
 
-APART = frozenset({"friends_family.linked_contract"})  # findings escalated apart from the policy's score
+# Findings escalated apart from the policy's score: each is made at the event that decides it by
+# event time (a pair's later half, a loop's latest rating, the rating that makes a freelancer's
+# record poor), which can reach the account behind its later events.
+APART = frozenset({"friends_family.linked_contract", "rating_ring", "low_quality"})
 
 
 def detect(state: AccountState, event: Event, rules: Rules, view: View | None = None) -> Found:
@@ -63,8 +66,8 @@ def step(state: AccountState, event: Event, rules: Rules, view: View | None = No
         # account's other events and other links: scored apart, it escalates the same either way.
         alone = escalation.alone(event.actor, signals, rules, event.ts, event.event_id)
         return Outcome(signals, shadow, exempt, alone, found.forwards)
-    # A pair's friends-and-family finding is made at the later of its two halves, whichever
-    # arrived second: scored with the account's others, it would take their decay at its arrival.
+    # A finding decided by event time (APART) is made at that event, whichever arrived last:
+    # scored with the account's others, it would take their decay at its arrival.
     apart = [esc for sig in signals if sig.detector in APART
              for esc in escalation.alone(event.actor, [sig], rules, sig.ts, sig.event_id)]
     scored = [sig for sig in signals if sig.detector not in APART]

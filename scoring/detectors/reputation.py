@@ -17,6 +17,12 @@ grows materially worse (for a client, a plain average a further half star down o
 `min_disputes` more disputes; for a freelancer, another `min_low` bad outcomes), not at every
 rating received while it holds. The measures signalled are kept, so a rating delivered again
 signals nothing.
+
+Ratings received come from the raters' partitions, each at its own pace, so a freelancer's
+arrive in any order. Its ratings and disputes are kept with their time and event id and read in
+event time at each one received: the finding is made at the rating or dispute that makes the
+record poor by event time, named after it, at its time, whichever arrived last (docs/operating.md,
+"Rating rings and a freelancer's poor record"), and escalated on its own (`step.APART`).
 """
 
 from __future__ import annotations
@@ -60,22 +66,33 @@ def _standing(state: AccountState, rule: DetectorRule, now: list[int] | None, st
 
 
 def _low_quality(state: AccountState, ev: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
-    ratings = list(state.ratings.values())
-    low = sum(1 for stars in ratings if stars <= 2)
-    disputes = len(state.disputes)
+    """The findings made, reading what the freelancer received in event time, at the ratings and
+    disputes from this one on (those before it read as they did): one received late is read in
+    its place, so a finding is made at the same rating whatever order they arrive in."""
     if rule is None:
         return []
-    bad, step = low + disputes, int(rule.param("min_low"))
-    holds = bad >= step and ratings and low / len(ratings) >= rule.param("min_low_share")
-    if not _standing(state, rule, [bad] if holds else None, [step]):
-        return []
-    return [
-        _signal(
-            rule, ev,
-            f"received {low} ratings of 1-2 stars out of {len(ratings)} as a freelancer and {disputes} disputes",
-            (Counter("low_ratings_and_disputes_received", low + disputes, 0, int(rule.param("min_low"))),),
-        )
-    ]
+    step, share, at = int(rule.param("min_low")), rule.param("min_low_share"), (ev.ts, ev.event_id)
+    low = rated = disputes = 0
+    last: int | None = None  # the bad outcomes the standing finding was last made at
+    signals = []
+    for key, stars in state.received():
+        rated, low, disputes = rated + (stars is not None), low + (stars is not None and stars <= 2), \
+            disputes + (stars is None)
+        bad = low + disputes
+        if not (bad >= step and rated and low / rated >= share):
+            last = None
+            continue
+        if last is not None and bad < last + step:
+            continue
+        last = bad
+        if key >= at and state.once(f"lq:{key[1]}", key[0]):
+            # in words of the bad outcomes alone: a good rating from before it, received late,
+            # leaves the finding as it is unless it takes the share under the line
+            reason = (f"received {low} ratings of 1-2 stars and {disputes} disputes as a freelancer, "
+                      f"{share:.0%} or more of the ratings it had received")
+            signals.append(Signal(rule.policy, rule.name, rule.weight, reason, key[1], key[0],
+                                  (Counter("low_ratings_and_disputes_received", bad, 0, step),)))
+    return signals
 
 
 def _client_risk(state: AccountState, ev: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:

@@ -17,12 +17,21 @@ that hired the path's first account closes the loop, and tells the other members
 not passes the path on along its own edges out, up to `max_accounts` accounts (how far the
 search goes, not a threshold of the finding). Accounts with one role on every contract (most)
 have no edge both in and out, and send nothing.
+
+Which account closes a loop, and at which event, depends on how the members' partitions are
+read; the finding must not. So it is the loop's: each edge keeps its latest rating by (time,
+event id), the same at both ends (a rating given is the rating received, one event); a path
+carries the latest and earliest of its edges' latest ratings; the loop is closed at its latest
+rating, the contracts all rated within `window_days` of it. Whoever closes it sends every member
+(itself too) a `ring` notice named after that rating, at its time, with the loop written from
+its least account: any closer sends the same notices, and a member signals the first copy.
 """
 
 from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from scoring.detector import NOWHERE, At, Detector, DetectorRule, Found, Param
 from scoring.detectors.rates import DAY_MS
@@ -31,6 +40,7 @@ from scoring.signals import Counter, Signal
 from scoring.state import AccountState
 
 SEP = "\t"  # between the accounts and contracts of a path (ids hold no control characters)
+Key = tuple[int, str]  # a rating's (time, event id)
 
 
 def on_event(state: AccountState, event: object, rule: DetectorRule | None, at: At = NOWHERE) -> Found:
@@ -39,17 +49,18 @@ def on_event(state: AccountState, event: object, rule: DetectorRule | None, at: 
         return Found()
     if isinstance(event, Feedback) and event.kind == "rating" and not event.direct_contract:
         edge = Edge(event.from_id, event.contract_id, event.to_id, "c" if event.from_role == "client" else "f")
-        return _rated(state, edge, event.event_id, event.ts, rule, (event.stars, None))
+        return _rated(state, edge, (event.ts, event.event_id), rule, (event.stars, None))
     if not isinstance(event, SubjectEvent):
         return Found()
     if event.kind == "rated":
         edge = Edge(event.subject_id, event.contract_id, event.other_id,
                     "f" if event.subject_role == "freelancer" else "c")
-        return _rated(state, edge, event.event_id, event.ts, rule, (None, event.stars))
+        return _rated(state, edge, (event.ts, event.event_id), rule, (None, event.stars))
     if event.kind == "ring_probe":
-        return _probe(state, event.subject_id, event.detail.split(SEP), event.event_id, event.ts, rule)
+        path = Path.read(event.detail)
+        return Found() if path is None else _probe(state, event.subject_id, path, event.event_id, event.ts, rule)
     if event.kind == "ring":
-        return Found(_signal(state, event.detail.split(SEP), event.event_id, event.ts, rule))
+        return Found(_signal(state, event, rule))
     return Found()
 
 
@@ -61,50 +72,118 @@ class Edge:
     role: str  # "c": `me` was the client (an edge out, to `other`); "f": the freelancer (in)
 
 
-def _edges(state: AccountState, role: str, ts: int, rule: DetectorRule) -> list[tuple[str, str]]:
-    return state.edges(role, int(rule.param("min_stars")), ts // DAY_MS, int(rule.param("window_days")))
+class Leg(NamedTuple):
+    """A contract of the account's rated highly both ways: with `other`, its latest rating `at`
+    (as `AccountState.edges` gives them)."""
+
+    contract: str
+    other: str
+    at: Key
 
 
-def _rated(state: AccountState, edge: Edge, event_id: str, ts: int, rule: DetectorRule,
+@dataclass(frozen=True, slots=True)
+class Path:
+    """A0 k0 A1 k1 ... An kn (`hops`), each account hiring the next on its contract; `last`: the
+    latest of the contracts' latest ratings, `first`: the earliest of their times."""
+
+    hops: tuple[str, ...]
+    last: Key
+    first: int
+
+    @classmethod
+    def read(cls, detail: str) -> Path | None:
+        parts = detail.split(SEP)
+        if len(parts) < 7 or len(parts) % 2 == 0 or not parts[-3].isdigit() or not parts[-1].isdigit():
+            return None  # not a path written by `text` (or one written before it carried times)
+        return cls(tuple(parts[:-3]), (int(parts[-3]), parts[-2]), int(parts[-1]))
+
+    def text(self) -> str:
+        return SEP.join((*self.hops, str(self.last[0]), self.last[1], str(self.first)))
+
+    def then(self, me: str, leg: Leg, days: int) -> Path | None:
+        """The path going on from its last account to `me`, then along `leg` (`me` hiring
+        `leg.other`); None when its contracts' latest ratings would span more than `days`."""
+        last, first = max(self.last, leg.at), min(self.first, leg.at[0])
+        if last[0] // DAY_MS - first // DAY_MS > days:
+            return None
+        return Path((*self.hops, me, leg.contract), last, first)
+
+
+def _start(me: str, leg: Leg) -> Path:
+    return Path((me, leg.contract), leg.at, leg.at[0])
+
+
+def _legs(state: AccountState, role: str, rule: DetectorRule) -> list[Leg]:
+    return [Leg(*edge) for edge in state.edges(role, int(rule.param("min_stars")))]
+
+
+def _rated(state: AccountState, edge: Edge, at: Key, rule: DetectorRule,
            stars: tuple[int | None, int | None]) -> Found:
-    me, other, contract = edge.me, edge.other, edge.contract
-    if not state.rate_edge(contract, other, edge.role, stars, int(rule.param("min_stars")), ts // DAY_MS):
+    """A rating given or received (`at`: its time and event id); when it makes a contract rated
+    highly both ways, the paths through it are sent on, and a loop of two is closed."""
+    me, other, days = edge.me, edge.other, int(rule.param("window_days"))
+    if not state.rate_edge(edge.contract, other, edge.role, stars, int(rule.param("min_stars")), at):
+        return Found()
+    new = next((leg for leg in _legs(state, edge.role, rule) if leg.contract == edge.contract), None)
+    if new is None:  # the contract was kept with the other role: a rating that contradicts it
         return Found()
     if edge.role == "c":  # a new edge out, to `other`: paths from each edge in continue to it
-        sends = [(other, [w, k, me, contract]) for k, w in _edges(state, "f", ts, rule) if w != other]
+        sends = [(other, _start(leg.other, leg).then(me, new, days))
+                 for leg in _legs(state, "f", rule) if leg.other != other]
     else:  # a new edge in, from `other`: the path from it continues along each edge out
-        sends = [(y, [other, contract, me, k]) for k, y in _edges(state, "c", ts, rule) if y != other]
-    found = Found(forwards=[_probe_event(event_id, ts, to, path) for to, path in sends])
-    back = [k for k, w in _edges(state, "f" if edge.role == "c" else "c", ts, rule) if w == other]
-    if back:  # each hired the other: a loop of two
-        loop = [me, contract, other, back[0]] if edge.role == "c" else [me, back[0], other, contract]
-        found.signals += _signal(state, loop, event_id, ts, rule)
+        sends = [(leg.other, _start(other, new).then(me, leg, days))
+                 for leg in _legs(state, "c", rule) if leg.other != other]
+    found = Found(forwards=[_probe_event(at[1], at[0], to, path) for to, path in sends if path is not None])
+    for back in [leg for leg in _legs(state, "f" if edge.role == "c" else "c", rule) if leg.other == other]:
+        # each hired the other: a loop of two
+        loop = _start(me, new).then(other, back, days) if edge.role == "c" else _start(me, back).then(other, new, days)
+        if loop is not None:
+            found.forwards += _notices(state, loop)
+            break
     return found
 
 
-def _probe(state: AccountState, me: str, path: list[str], event_id: str, ts: int, rule: DetectorRule) -> Found:
+def _probe(state: AccountState, me: str, path: Path, event_id: str, ts: int, rule: DetectorRule) -> Found:
     """A path A0 k0 A1 k1 ... An kn ending here: closed if this account hired A0, else passed on."""
-    if len(path) < 4 or len(path) % 2:
-        return Found()
-    accounts = path[0::2]
-    closing = [k for k, y in _edges(state, "c", ts, rule) if y == path[0]]
-    if closing:
-        loop = [*path, me, closing[0]]
-        notices = [_notice(event_id, ts, a, loop) for a in accounts]
-        return Found(_signal(state, loop, event_id, ts, rule), notices)
+    accounts, days = path.hops[0::2], int(rule.param("window_days"))
+    out = _legs(state, "c", rule)
+    for leg in [leg for leg in out if leg.other == path.hops[0]]:
+        loop = path.then(me, leg, days)
+        if loop is not None:
+            return Found(forwards=_notices(state, loop))
     if len(accounts) + 1 >= rule.param("max_accounts"):
         return Found()
-    onward = [(k, y) for k, y in _edges(state, "c", ts, rule) if y not in accounts and y != me]
-    return Found(forwards=[_probe_event(event_id, ts, y, [*path, me, k]) for k, y in onward])
+    onward = [(leg.other, path.then(me, leg, days)) for leg in out if leg.other not in accounts and leg.other != me]
+    return Found(forwards=[_probe_event(event_id, ts, to, p) for to, p in onward if p is not None])
 
 
-def _signal(state: AccountState, loop: list[str], event_id: str, ts: int, rule: DetectorRule) -> list[Signal]:
-    """Once per loop: `loop` is A0 k0 A1 k1 ... An kn, each A hiring the next (An hiring A0)."""
+def _notices(state: AccountState, loop: Path) -> list[SubjectEvent]:
+    """A `ring` notice to each member of a closed loop, itself too, once: named after the
+    loop's latest rating, at its time, the loop written from its least account, so that whoever
+    closes it sends the same."""
+    accounts = loop.hops[0::2]
+    least = accounts.index(min(accounts))
+    hops = (*loop.hops[2 * least:], *loop.hops[:2 * least])
+    if not state.once(f"ringn:{_ring_key(accounts)}", loop.last[0]):
+        return []
+    ts, name = loop.last
+    return [SubjectEvent(f"{name}~ring~{to}", ts, "ring", to, "unknown", "", hops[(2 * i + 2) % len(hops)],
+                         detail=SEP.join(hops))
+            for i, to in enumerate(hops[0::2])]
+
+
+def _ring_key(accounts: tuple[str, ...] | list[str]) -> str:
+    return f"{zlib.crc32(SEP.join(sorted(accounts)).encode()):08x}"
+
+
+def _signal(state: AccountState, event: SubjectEvent, rule: DetectorRule) -> list[Signal]:
+    """Once per loop: its notice's `detail` is A0 k0 A1 k1 ... An kn, each A hiring the next (An
+    hiring A0)."""
+    loop = event.detail.split(SEP)
     if len(loop) < 4 or len(loop) % 2 or not all(loop):
         return []  # not a loop of accounts and contracts: nothing to say
     accounts, contracts = loop[0::2], loop[1::2]
-    key = zlib.crc32(SEP.join(sorted(accounts)).encode())
-    if not state.once(f"ring:{key:08x}", ts):
+    if not state.once(f"ring:{_ring_key(accounts)}", event.ts):
         return []
     steps = ", ".join(f"{a} hired {accounts[(i + 1) % len(accounts)]} ({contracts[i]})" for i, a in enumerate(accounts))
     high, days = int(rule.param("min_stars")), int(rule.param("window_days"))
@@ -112,18 +191,13 @@ def _signal(state: AccountState, loop: list[str], event_id: str, ts: int, rule: 
               f"contract rated {high} stars or more both ways, within {days} days of the rating that closed it")
     # A loop is two contracts or more; each of them is rated highly both ways.
     counters = (Counter(f"loop_contracts_rated_{high}_plus_both_ways", len(contracts), days * DAY_MS // 1000, 2),)
-    return [Signal(rule.policy, rule.name, rule.weight, reason, event_id, ts, counters)]
+    return [Signal(rule.policy, rule.name, rule.weight, reason, event.event_id, event.ts, counters)]
 
 
-def _probe_event(event_id: str, ts: int, to: str, path: list[str]) -> SubjectEvent:
+def _probe_event(event_id: str, ts: int, to: str, path: Path) -> SubjectEvent:
     origin = event_id.split("~", 1)[0]  # probes passed on keep their ids short
-    return SubjectEvent(f"{origin}~ring_probe~{len(path) // 2}~{to}", ts, "ring_probe", to, "unknown", "", path[-2],
-                        detail=SEP.join(path))
-
-
-def _notice(event_id: str, ts: int, to: str, loop: list[str]) -> SubjectEvent:
-    origin = event_id.split("~", 1)[0]
-    return SubjectEvent(f"{origin}~ring~{to}", ts, "ring", to, "unknown", "", loop[-2], detail=SEP.join(loop))
+    return SubjectEvent(f"{origin}~ring_probe~{len(path.hops) // 2}~{to}", ts, "ring_probe", to, "unknown", "",
+                        path.hops[-2], detail=path.text())
 
 
 DETECTORS = (

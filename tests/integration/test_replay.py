@@ -123,8 +123,10 @@ def run(services, tmp: Path, disturb) -> tuple[dict, dict[str, dict], dict[str, 
 # both runs, for the reason given; everything else is compared whole.
 JOINED = (
     # subject events re-keyed from the counterpart's partition: replies end a streak, ratings and
-    # disputes received make reputation, a rating received closes a ring or a contract link
-    "unanswered_messages", "low_quality", "client_risk", "rating_ring", "friends_family.linked_contract",
+    # disputes received make reputation (a freelancer's poor record is read in event time, but a
+    # bad outcome received after a later finding adds one), a rating received completes a
+    # contract link
+    "unanswered_messages", "low_quality", "client_risk", "friends_family.linked_contract",
     # the finding is made at the same message whatever order the answers come in, but its score
     # adds to text signals of the same policy in the order the two arrive
     "first_message_fanout",
@@ -134,18 +136,22 @@ JOINED = (
 # Not joined: duplicate-account links. Found through the link index at whichever account's
 # sighting is read second, each is made at the pair's later first sighting, told to both
 # accounts in the same words from either side and escalated apart (scoring.detectors.linked).
+# Nor rating rings: closed at the loop's latest rating whichever member closes it, told to every
+# member in the same words and escalated apart (scoring.detectors.rings).
 # State fields fed by those: unanswered streaks ("u"), the rating graph ("rg"), the newest
 # contract with each counterpart, a rating received included ("pt"), a link in the words of
 # whichever side saw it first ("k"), the measures a reputation finding was signalled at ("sd",
 # like those rules' scores). First messages and their answers ("fm") are compared.
 JOINED_FIELDS = ("u", "rg", "pt", "k", "sd")
 # Findings signalled once, kept in "l": those of the detectors above (friends-and-family links
-# and whom they were told to, rings, letter farms) and whom a duplicate or friends-and-family link
+# and whom they were told to, poor records, letter farms), rings (which member closed one, and so
+# keeps "ringn:", depends on timing; the rings signalled are compared by their escalations) and
+# whom a duplicate or friends-and-family link
 # was told to by the side that found it ("dupn:", "ffp:": which side that is depends on timing)
 # are left out; the rest
 # (duplicate links received, logins from many countries or devices in a day, dismissals
 # applied) are compared.
-JOINED_FINDINGS = ("dupn:", "ff:", "ffn:", "ffp:", "ffk:", "ring:", "letter_farm")
+JOINED_FINDINGS = ("dupn:", "ff:", "ffn:", "ffp:", "ffk:", "ring:", "ringn:", "lq:", "letter_farm")
 
 
 def joined_policies(states: dict[bytes, dict], escalations: dict[str, dict]) -> set[tuple[str, str]]:

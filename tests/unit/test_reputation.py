@@ -91,3 +91,30 @@ def test_a_standing_finding_is_signalled_once_and_again_when_materially_worse():
 def test_a_rating_received_as_a_client_in_an_older_state_moves_to_its_own_book():
     state = AccountState.from_dict({"rt": {"k1": 2, "k2": 5}, "rr": {"k1": "f9"}})
     assert state.ratings == {"k2": 5} and state.client_ratings == {"k1": [2, "f9"]}
+
+
+def test_a_poor_record_is_found_at_its_rating_by_event_time():
+    """Ratings received in any order are read in event time: the record turns poor at the third
+    bad outcome by time, whichever arrived third; a good rating from before it, received late,
+    changes nothing."""
+    late = run([rated(3, 2, "freelancer"), rated(5, 5, "freelancer"), rated(1, 1, "freelancer"),
+                rated(2, 1, "freelancer"), rated(0, 5, "freelancer")])
+    assert [(s.event_id, s.ts) for s in late] == [("r3", 3)]  # made when r2 arrived, and only then
+    assert late[0].reason == ("received 3 ratings of 1-2 stars and 0 disputes as a freelancer, 30% or more of the "
+                              "ratings it had received")
+
+
+def test_a_bad_outcome_received_after_a_later_finding_adds_the_one_by_event_time():
+    """The limit: a finding made cannot be taken back. Bad outcomes at 2, 3 and 4 arrive, the
+    record turns poor at 4; the one at 1 arrives last: by event time the record turned poor at 3,
+    and that finding is made too (the one at 4 stays)."""
+    state = AccountState()
+    made = [[s.event_id for s in reputation.detect_low_quality(state, rated(i, 1, "freelancer"), LOW)]
+            for i in (2, 3, 4, 1)]
+    assert made == [[], [], ["r4"], ["r3"]]
+
+
+def test_ratings_kept_by_an_older_state_read_as_the_earliest():
+    state = AccountState.from_dict({"rt": {"k1": 1, "k2": 5}, "d": {"k9": 5}})  # stars and a time alone
+    assert [s.event_id for s in reputation.detect_low_quality(state, rated(7, 2, "freelancer"), LOW)] == ["r7"]
+    assert reputation.detect_low_quality(state, rated(8, 1, "freelancer"), LOW) == []  # 4 bad: not 3 more

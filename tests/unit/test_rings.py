@@ -100,3 +100,71 @@ def test_a_malformed_ring_notice_is_ignored(detail):
 
     event = SubjectEvent("x", 1_767_225_600_000, "ring", "A", "unknown", "", "B", detail=detail)
     assert rings.on_event(AccountState(), event, RULE).signals == []
+
+
+# A loop of three and a loop of two sharing an account, each contract's ratings days apart; the
+# loop of three's latest rating is c's of k2 (closed at none of the loop's own last hire), the
+# loop of two's d's of k4.
+STORY = [contract(1, "a", "b", day=1), contract(2, "b", "c", day=3), contract(3, "c", "a", day=2),
+         contract(4, "a", "d", day=1), contract(5, "d", "a", day=0)]
+
+
+def own_events(order):
+    """Each account's ratings given, in event time (its partitions', merged), the accounts' partitions
+    read one after the other in `order`."""
+    ratings = sorted((ev for pair in STORY for ev in pair), key=lambda ev: ev.ts)
+    return [ev for account in order for ev in ratings if ev.actor == account]
+
+
+def deliver(pending, states, found, reverse):
+    """Applies subject events (ratings received, probes, notices) in the order sent or the reverse,
+    and what they send in turn, until none is left."""
+    while pending:
+        batch, pending = (pending[::-1] if reverse else pending), []
+        for ev in batch:
+            pending += apply(states, ev, found)
+
+
+def apply(states, ev, found):
+    result = rings.on_event(states.setdefault(ev.actor, AccountState()), ev, RULE)
+    found |= {(ev.actor, s.event_id, s.ts, s.reason) for s in result.signals}
+    return result.forwards + subject_events(ev)
+
+
+@pytest.mark.parametrize("order", ["abcd", "dcba", "cadb", "bdac"])
+@pytest.mark.parametrize("batch", [1, 2, 5])
+@pytest.mark.parametrize("subjects", ["soon", "late", "late-reversed"])
+def test_the_same_rings_in_any_order_of_the_accounts_and_batches(order, batch, subjects):
+    """The accounts' partitions read in any order, in batches of any size; the ratings received,
+    probes and notices delivered after each batch or after all, in the order sent or the reverse:
+    each member signals each loop once, named after the loop's latest rating, at its time, in the
+    same words whichever account closed it."""
+    states: dict[str, AccountState] = {}
+    found: set = set()
+    pending: list = []
+    own = own_events(order)
+    for start in range(0, len(own), batch):
+        for ev in own[start:start + batch]:
+            pending += apply(states, ev, found)
+        if subjects == "soon":
+            deliver(pending, states, found, reverse=False)
+            pending = []
+    deliver(pending, states, found, reverse=subjects == "late-reversed")
+    three, two = STORY[1][1], STORY[3][1]  # the loops' latest ratings: c's of k2, d's of k4
+    words = ("rating ring of 3 accounts hiring one another in a closed loop: a hired b (k1), b hired c (k2), "
+             "c hired a (k3); every contract rated 4 stars or more both ways, within 30 days of the rating "
+             "that closed it")
+    pair = ("rating ring of 2 accounts hiring one another in a closed loop: a hired d (k4), d hired a (k5); "
+            "every contract rated 4 stars or more both ways, within 30 days of the rating that closed it")
+    assert sorted(found) == sorted(
+        [(m, f"{three.event_id}~ring~{m}", three.ts, words) for m in "abc"]
+        + [(m, f"{two.event_id}~ring~{m}", two.ts, pair) for m in "ad"])
+
+
+def test_a_rating_that_contradicts_the_role_of_its_contract_sends_nothing():
+    from scoring.records import SubjectEvent
+
+    state = AccountState()
+    rings.on_event(state, contract(1, "a", "b")[0], RULE)  # a rated b as its client on k1
+    received = SubjectEvent("x", 1_767_225_600_100, "rated", "a", "freelancer", "k1", "b", 5)  # a as freelancer?
+    assert rings.on_event(state, received, RULE).forwards == []
