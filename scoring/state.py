@@ -66,7 +66,6 @@ KEYS = {
     "disputes": "d",
     "client_ratings": "rc",
     "client_disputes": "dc",
-    "standing": "sd",
     "streaks": "u",
     "findings": "l",
     "parties": "pt",
@@ -116,11 +115,8 @@ class AccountState:
     ratings: dict[str, Any] = field(default_factory=dict)
     # contract -> [ts, event id] of a dispute against us as one (ts alone in older states)
     disputes: dict[str, Any] = field(default_factory=dict)
-    client_ratings: dict[str, list[Any]] = field(default_factory=dict)  # contract -> [stars, rater] as a client
-    client_disputes: dict[str, int] = field(default_factory=dict)  # contract -> ts of a dispute against us as one
-    # rule -> measures of the standing finding last signalled (low_quality, client_risk): signalled
-    # when it becomes true and when it grows materially worse, not again at every rating
-    standing: dict[str, list[int]] = field(default_factory=dict)
+    client_ratings: dict[str, list[Any]] = field(default_factory=dict)  # contract -> [stars, rater, ts, id] as a client
+    client_disputes: dict[str, Any] = field(default_factory=dict)  # contract -> [ts, id] of a dispute against us as one
     # recipient -> [messages, first ts, last day, days, signalled, last reply ts]
     streaks: dict[str, list[int]] = field(default_factory=dict)
     # findings already signalled, to signal each once ("dup:<account>", "ff:<account>",
@@ -204,32 +200,37 @@ class AccountState:
 
     def record_reputation(self, event: SubjectEvent) -> bool:
         """Keep a rating or dispute received, in the book of the role the account had on the
-        contract; False when this contract's is already known. As a freelancer, each with its
-        time and event id, the latest by those kept (they arrive in any order)."""
+        contract, with its time and event id; False when this contract's is already known. The
+        latest by time are kept (they arrive in any order)."""
         book: dict[str, Any]
         value: Any
-        as_client = event.subject_role == "client"
-        if as_client:
-            rated = [int(event.stars or 0), event.other_id]
-            book, value = (self.client_ratings, rated) if event.kind == "rated" else (self.client_disputes, event.ts)
+        if event.subject_role == "client":
+            rated = [int(event.stars or 0), event.other_id, event.ts, event.event_id]
+            book, value = ((self.client_ratings, rated) if event.kind == "rated"
+                           else (self.client_disputes, [event.ts, event.event_id]))
         elif event.kind == "rated":
             book, value = self.ratings, [int(event.stars or 0), event.ts, event.event_id]
         else:
             book, value = self.disputes, [event.ts, event.event_id]
         if book.get(event.contract_id) == value:
             return False
-        if as_client:
-            _push(book, event.contract_id, value, MAX_RATINGS)
-            return True
         book[event.contract_id] = value
         if len(book) > MAX_RATINGS:
-            del book[min(book, key=lambda k: received_at(book[k]))]
+            when = client_rated_at if book is self.client_ratings else received_at
+            del book[min(book, key=lambda k: when(book[k]))]
         return event.contract_id in book
 
     def received(self) -> list[tuple[tuple[int, str], int | None]]:
         """The ratings (stars) and disputes (None) received as a freelancer, by (time, event id)."""
         items: list[tuple[tuple[int, str], int | None]] = [(received_at(v), stars_of(v)) for v in self.ratings.values()]
         items += [(received_at(v), None) for v in self.disputes.values()]
+        return sorted(items, key=lambda x: x[0])
+
+    def received_as_client(self) -> list[tuple[tuple[int, str], int | None, str]]:
+        """The ratings (stars, rater) and disputes (None, "") received as a client, by (time, event id)."""
+        items: list[tuple[tuple[int, str], int | None, str]] = [
+            (client_rated_at(v), int(v[0]), str(v[1])) for v in self.client_ratings.values()]
+        items += [(received_at(v), None, "") for v in self.client_disputes.values()]
         return sorted(items, key=lambda x: x[0])
 
     def extend_streak(self, recipient: str, ts: int, day_ms: int) -> tuple[int, int, bool]:
@@ -356,6 +357,12 @@ def received_at(value: Any) -> tuple[int, str]:
     if isinstance(value, list):
         return int(value[-2]), str(value[-1])
     return 0, ""
+
+
+def client_rated_at(value: list[Any]) -> tuple[int, str]:
+    """When a rating ([stars, rater, time, id]) was received as a client; one an older state kept
+    as [stars, rater] reads as the earliest."""
+    return (int(value[2]), str(value[3])) if len(value) >= 4 else (0, "")
 
 
 def stars_of(value: Any) -> int:

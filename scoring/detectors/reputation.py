@@ -15,14 +15,14 @@ and one freelancer rating many small contracts is one opinion.
 Both are standing findings: signalled when the condition becomes true, and again only when it
 grows materially worse (for a client, a plain average a further half star down or
 `min_disputes` more disputes; for a freelancer, another `min_low` bad outcomes), not at every
-rating received while it holds. The measures signalled are kept, so a rating delivered again
-signals nothing.
+rating received while it holds. A rating delivered again signals nothing.
 
-Ratings received come from the raters' partitions, each at its own pace, so a freelancer's
-arrive in any order. Its ratings and disputes are kept with their time and event id and read in
-event time at each one received: the finding is made at the rating or dispute that makes the
-record poor by event time, named after it, at its time, whichever arrived last (docs/operating.md,
-"Rating rings and a freelancer's poor record"), and escalated on its own (`step.APART`).
+Ratings received come from the raters' partitions, each at its own pace, so they arrive in any
+order. An account's ratings and disputes are kept, in each role, with their time and event id and
+read in event time at each one received: a finding is made at the rating or dispute that makes
+the record poor (or materially worse) by event time, named after it, at its time, whichever
+arrived last (docs/operating.md, "Rating rings and a freelancer's poor record"), and escalated on
+its own (`step.APART`).
 """
 
 from __future__ import annotations
@@ -49,20 +49,6 @@ def detect_client_risk(state: AccountState, event: SubjectEvent, rule: DetectorR
     if event.subject_role != "client" or not state.record_reputation(event):
         return []
     return _client_risk(state, event, rule)
-
-
-def _standing(state: AccountState, rule: DetectorRule, now: list[int] | None, step: list[int]) -> bool:
-    """Whether a standing finding measured `now` (None: the condition does not hold) is to be
-    signalled: it has just become true, or one of its measures grew by its `step` or more since
-    it was signalled (the measures go up as it gets worse)."""
-    last = state.standing.get(rule.name)
-    if now is None:
-        state.standing.pop(rule.name, None)
-        return False
-    if last is not None and len(last) == len(now) and all(n < b + d for n, b, d in zip(now, last, step, strict=True)):
-        return False
-    state.standing[rule.name] = now
-    return True
 
 
 def _low_quality(state: AccountState, ev: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
@@ -96,29 +82,50 @@ def _low_quality(state: AccountState, ev: SubjectEvent, rule: DetectorRule | Non
 
 
 def _client_risk(state: AccountState, ev: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
-    ratings = [int(stars) for stars, _ in state.client_ratings.values()]
-    raters = len({rater for _, rater in state.client_ratings.values()})
-    disputes = len(state.client_disputes)
+    """The findings made, reading what the client received in event time, at the ratings and
+    disputes from this one on, as `_low_quality` does: signalled when the risk begins, and again
+    when its plain average falls a further half star or `min_disputes` more disputes come."""
     if rule is None:
         return []
+    at, step = (ev.ts, ev.event_id), (round(HALF_STAR * 100), int(rule.param("min_disputes")))
+    stars: list[int] = []
+    raters: set[str] = set()
+    disputes = 0
+    last: tuple[int, int] | None = None  # the measures the standing finding was last made at
+    signals = []
+    for key, rated, rater in state.received_as_client():
+        if rated is None:
+            disputes += 1
+        else:
+            stars.append(rated)
+            raters.add(rater)
+        measured = _client_measures(rule, stars, len(raters), disputes)
+        if measured is None:
+            last = None
+            continue
+        now, reason, counters = measured
+        if last is not None and all(n < b + d for n, b, d in zip(now, last, step, strict=True)):
+            continue
+        last = now
+        if key >= at and state.once(f"cr:{key[1]}", key[0]):
+            signals.append(Signal(rule.policy, rule.name, rule.weight, reason, key[1], key[0], counters))
+    return signals
+
+
+def _client_measures(rule: DetectorRule, stars: list[int], raters: int,
+                     disputes: int) -> tuple[tuple[int, int], str, tuple[Counter, ...]] | None:
+    """A client's risk from what it received so far: its measures (how far the plain average fell,
+    in hundredths of a star, and the disputes: the shrunk average falls with every rating as the
+    prior weighs less, with no news in it), reason and counters; None when there is none."""
     prior, weight, line = rule.param("prior_mean"), rule.param("prior_weight"), rule.param("max_average")
-    shrunk = (prior * weight + sum(ratings)) / (weight + len(ratings))
-    holds = raters >= rule.param("min_raters") and (shrunk <= line or disputes >= rule.param("min_disputes"))
-    average = sum(ratings) / len(ratings) if ratings else prior
-    # measured by how far the plain average fell (in hundredths of a star) and the disputes: the
-    # shrunk one falls further with every rating as the prior weighs less, with no news in it
-    now = [round((5 - average) * 100), disputes]
-    if not _standing(state, rule, now if holds else None, [round(HALF_STAR * 100), int(rule.param("min_disputes"))]):
-        return []
-    return [
-        _signal(
-            rule, ev,
-            f"{raters} past freelancers rated this client {average:.2f} stars on average over "
-            f"{len(ratings)} contracts ({shrunk:.2f} shrunk towards a typical {prior:g}, at or under "
-            f"{line:g} is a risk), with {disputes} disputes",
-            _client_counters(rule, raters, shrunk, disputes),
-        )
-    ]
+    shrunk = (prior * weight + sum(stars)) / (weight + len(stars))
+    if raters < rule.param("min_raters") or not (shrunk <= line or disputes >= rule.param("min_disputes")):
+        return None
+    average = sum(stars) / len(stars) if stars else prior
+    reason = (f"{raters} past freelancers rated this client {average:.2f} stars on average over "
+              f"{len(stars)} contracts ({shrunk:.2f} shrunk towards a typical {prior:g}, at or under "
+              f"{line:g} is a risk), with {disputes} disputes")
+    return (round((5 - average) * 100), disputes), reason, _client_counters(rule, raters, shrunk, disputes)
 
 
 def _client_counters(rule: DetectorRule, raters: int, shrunk: float, disputes: int) -> tuple[Counter, ...]:
@@ -133,17 +140,13 @@ def _client_counters(rule: DetectorRule, raters: int, shrunk: float, disputes: i
     return tuple(counters)
 
 
-def _signal(rule: DetectorRule, ev: SubjectEvent, reason: str, counters: tuple[Counter, ...]) -> Signal:
-    return Signal(rule.policy, rule.name, rule.weight, reason, ev.event_id, ev.ts, counters)
-
-
 RECEIVED = ("subject.rated", "subject.disputed")
 DETECTORS = (
     Detector("low_quality", "low_quality", rank=70, params=(Param("min_low"), Param("min_low_share", at_most=1.0)),
-             state=("ratings", "disputes", "standing"), finds=dict.fromkeys(RECEIVED, detect_low_quality)),
+             state=("ratings", "disputes"), finds=dict.fromkeys(RECEIVED, detect_low_quality)),
     Detector("client_risk", "client_risk", rank=70,
              params=(Param("min_raters"), Param("prior_mean"), Param("prior_weight"), Param("max_average"),
                      Param("min_disputes")),
-             state=("client_ratings", "client_disputes", "standing"),
+             state=("client_ratings", "client_disputes"),
              finds=dict.fromkeys(RECEIVED, detect_client_risk)),
 )

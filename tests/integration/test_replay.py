@@ -140,18 +140,17 @@ JOINED = (
 # member in the same words and escalated apart (scoring.detectors.rings).
 # State fields fed by those: unanswered streaks ("u"), the rating graph ("rg"), the newest
 # contract with each counterpart, a rating received included ("pt"), a link in the words of
-# whichever side saw it first ("k"), the measures a reputation finding was signalled at ("sd",
-# like those rules' scores). First messages and their answers ("fm") are compared.
-JOINED_FIELDS = ("u", "rg", "pt", "k", "sd")
+# whichever side saw it first ("k"). First messages and their answers ("fm") are compared.
+JOINED_FIELDS = ("u", "rg", "pt", "k")
 # Findings signalled once, kept in "l": those of the detectors above (friends-and-family links
-# and whom they were told to, poor records, letter farms), rings (which member closed one, and so
+# and whom they were told to, poor records, risky clients, letter farms), rings (which member closed one, and so
 # keeps "ringn:", depends on timing; the rings signalled are compared by their escalations) and
 # whom a duplicate or friends-and-family link
 # was told to by the side that found it ("dupn:", "ffp:": which side that is depends on timing)
 # are left out; the rest
 # (duplicate links received, logins from many countries or devices in a day, dismissals
 # applied) are compared.
-JOINED_FINDINGS = ("dupn:", "ff:", "ffn:", "ffp:", "ffk:", "ring:", "ringn:", "lq:", "letter_farm")
+JOINED_FINDINGS = ("dupn:", "ff:", "ffn:", "ffp:", "ffk:", "ring:", "ringn:", "lq:", "cr:", "letter_farm")
 
 
 def joined_policies(states: dict[bytes, dict], escalations: dict[str, dict]) -> set[tuple[str, str]]:

@@ -1,7 +1,8 @@
-"""Rating rings and a freelancer's poor record from ratings received: findings joined from other
-accounts' partitions, made at the event that decides them by event time, so that the accounts'
-partitions read in any order, in batches of any size, with the subject events between them
-delivered soon or late, give the same escalations (ids and content)."""
+"""Rating rings, a freelancer's poor record and a risky client, from ratings received: findings
+joined from other accounts' partitions, made at the event that decides them by event time, so
+that the accounts' partitions read in any order, in batches of any size, with the subject events
+between them delivered soon or late, give the same escalations (ids and content); a client's
+risk, which any three freelancers' ratings can start, where its ratings come in event time."""
 
 import itertools
 
@@ -97,3 +98,38 @@ def test_a_poor_record_escalates_the_same_in_any_order(batch, subjects):
                               "ratings it had received"]
     for order in itertools.permutations(["c1", "c2", "c3", "c4", "c5", "c6"]):
         assert run(POOR, order, batch, subjects) == expected, order
+
+
+# c1's freelancers rate it (2, 5, 1, 2 stars) and one opens a dispute against it: the third
+# distinct freelancer's rating (f3, hour 3) makes it a risk; the later ones do not make it
+# materially worse.
+CLIENT_STARS = {"f1": 2, "f2": 5, "f3": 1, "f4": 2}
+RISKY = [*(rating(f[1], int(f[1]), f"q{f[1]}", f, "c1", "freelancer", s) for f, s in CLIENT_STARS.items()),
+         ContractEvent("d5", T0 + 5 * HOUR, "dispute", "q5", "j5", "c1", "f5", "f5")]
+
+
+@pytest.mark.parametrize("batch", [1, 2, 5])
+@pytest.mark.parametrize("subjects", ["soon", "late"])
+def test_a_risky_client_escalates_the_same_however_its_ratings_are_batched(batch, subjects):
+    """The ratings received in event time (as the worker's reorder window delivers them), in
+    batches of any size, sent on soon or late."""
+    expected = in_time_order(RISKY)
+    (esc,) = expected.values()
+    assert (esc["account_id"], esc["policies"], esc["trigger_event_id"], esc["ts"]) == (
+        "c1", ["client_risk"], "fb3", T0 + 3 * HOUR)
+    assert esc["reasons"] == ["3 past freelancers rated this client 2.67 stars on average over 3 contracts (3.40 "
+                              "shrunk towards a typical 4.5, at or under 3.9 is a risk), with 0 disputes"]
+    assert run(RISKY, ["f1", "f2", "f3", "f4", "f5"], batch, subjects) == expected
+
+
+@pytest.mark.parametrize("batch", [1, 2, 5])
+@pytest.mark.parametrize("subjects", ["soon", "late", "late-reversed"])
+def test_a_rating_received_late_adds_the_finding_it_decides_and_loses_none(batch, subjects):
+    """Out of event time, a finding made before an earlier rating arrived stays (a finding is not
+    taken back), and the one that rating decides is added: the live run's is never lost, and no
+    id carries two contents (`run` checks)."""
+    (live,) = in_time_order(RISKY).items()
+    for order in itertools.permutations(["f1", "f2", "f3", "f4", "f5"]):
+        got = run(RISKY, order, batch, subjects)
+        assert got[live[0]] == live[1], order
+        assert all((e["account_id"], e["policies"]) == ("c1", ["client_risk"]) for e in got.values()), order
