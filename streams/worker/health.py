@@ -52,7 +52,7 @@ class Health:
     def __init__(self, gauge: Gauge) -> None:
         self.gauge = gauge
         self.down: set[str] = set()
-        self.why: dict[str, type[BaseException]] = {}  # the kind of failure each is down by
+        self.why: dict[str, str] = {}  # each one's kind of failure: unreachable, or a refused login
         for name in DEPENDENCIES:
             gauge.labels(name).set(1)
 
@@ -88,10 +88,12 @@ class Health:
     def down_by(self, name: str, exc: BaseException) -> None:
         """Record `name` down; said once, and again when the kind of failure changes (a broker
         unreachable, then refusing the login)."""
-        if name in self.down and self.why.get(name) is type(exc):
+        refused = isinstance(exc, BrokerAuthError)
+        kind = "refused" if refused else "unreachable"
+        if name in self.down and self.why.get(name) == kind:
             return
-        self.why[name] = type(exc)
-        if isinstance(exc, BrokerAuthError):
+        self.why[name] = kind
+        if refused:
             log.error("%s: consuming nothing new, retrying until the login is accepted", exc)
         else:
             log.warning("%s unreachable (%r): consuming nothing new, retrying until it is back", name, exc)

@@ -7,7 +7,7 @@ import asyncio
 import logging
 
 import pytest
-from aiokafka.errors import KafkaConnectionError
+from aiokafka.errors import KafkaConnectionError, KafkaTimeoutError
 from prometheus_client import CollectorRegistry
 
 from streams.faust_fixes.log_storm import OncePerWhile
@@ -35,6 +35,7 @@ def test_the_log_says_an_outage_once_and_again_when_its_kind_changes(caplog):
     with caplog.at_level(logging.WARNING, logger="streams.worker.health"):
         for _ in range(3):
             h.down_by(BROKER, KafkaConnectionError("closed"))
+            h.down_by(BROKER, KafkaTimeoutError())  # another error, the same kind: unreachable
         for _ in range(3):
             h.down_by(BROKER, REFUSED)
         h.ok(BROKER)
