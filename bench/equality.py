@@ -2,7 +2,7 @@
 kill -9 and restarts mid-stream, on the embedded broker and Redis.
 
     python bench/equality.py [--runs 10] [--accounts 120] [--days 3] [--seed 11]
-                             [--scenarios backlog,kill9,restart]
+                             [--scenarios backlog,kill9,restart] [--keep DIR]
 
 First a live run: two `riskscorer worker` processes are started, then the simulator's events
 are sent in their time order, paced (`--rate` events/s). Then, `--runs` times each, with fresh
@@ -135,7 +135,16 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--rate", type=float, default=400.0, help="events/s of the live run")
     parser.add_argument("--scenarios", default="backlog,kill9,restart")
+    parser.add_argument("--keep", type=Path, help="write each run's escalations here (live.jsonl, backlog-1.jsonl, "
+                        "...), one per line by id, to see what differs")
     return parser.parse_args()
+
+
+def keep(folder: Path | None, name: str, escalations: dict[str, dict]) -> None:
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.jsonl").write_bytes(b"".join(orjson.dumps(escalations[k]) + b"\n"
+                                                        for k in sorted(escalations)))
 
 
 def compare(scenario: str, i: int, live: dict[str, dict], found: dict[str, dict], differing: int, took: float,
@@ -179,12 +188,14 @@ def main() -> None:
                             f"redis://127.0.0.1:{services.redis.port}", sim, Path(tmp),  # type: ignore[union-attr]
                             args.rate)
             live, live_differing, took = runner.run("live")
+            keep(args.keep, "live", live)
             print(f"live: {len(sim.events)} events, {len(live)} escalations, {live_differing} differing "
                   f"duplicates, {took:.0f} s", flush=True)
             totals: Counter[str] = Counter()
             for scenario in scenarios:
                 for i in range(args.runs):
                     found, differing, took = runner.run(scenario)
+                    keep(args.keep, f"{scenario}-{i + 1}", found)
                     compare(scenario, i, live, found, differing, took, totals)
             summary(scenarios, totals)
     finally:
