@@ -39,9 +39,10 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from streams.commands import admin, embedded  # noqa: E402
+from streams.batch.rules_file import load_rules  # noqa: E402
+from streams.commands import admin, backtest, embedded  # noqa: E402
 from streams.devtools.simulator import SimConfig, generate  # noqa: E402
-from streams.worker.settings import load  # noqa: E402
+from streams.worker.settings import DEFAULT_RULES, load  # noqa: E402
 from tests.integration.kafka_client import produce  # noqa: E402
 from tests.integration.test_replay import JOINED, read_topic, wait_caught_up  # noqa: E402
 from tests.integration.workers import Worker, scorer_env  # noqa: E402
@@ -135,6 +136,10 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--rate", type=float, default=400.0, help="events/s of the live run")
     parser.add_argument("--scenarios", default="backlog,kill9,restart")
+    parser.add_argument("--reference", choices=("live", "backtest"), default="live",
+                        help="what every run is compared with: the live run, or the backtest of the same events "
+                        "(the worker's code in one process, every event in event-time order: the live run is "
+                        "compared with it too)")
     parser.add_argument("--keep", type=Path, help="write each run's escalations here (live.jsonl, backlog-1.jsonl, "
                         "...), one per line by id, to see what differs")
     return parser.parse_args()
@@ -192,12 +197,19 @@ def main() -> None:
             print(f"live: {len(sim.events)} events, {len(live)} escalations, {live_differing} differing "
                   f"duplicates, {took:.0f} s", flush=True)
             totals: Counter[str] = Counter()
+            if args.reference == "backtest":
+                reference = {e.escalation_id: e.to_dict()
+                             for e in backtest.run(sim.events, load_rules(DEFAULT_RULES)).escalations}
+                keep(args.keep, "backtest", reference)
+                print(f"backtest: {len(reference)} escalations; every run compared with it", flush=True)
+                compare("live", 0, reference, live, live_differing, took, totals)
+                live = reference
             for scenario in scenarios:
                 for i in range(args.runs):
                     found, differing, took = runner.run(scenario)
                     keep(args.keep, f"{scenario}-{i + 1}", found)
                     compare(scenario, i, live, found, differing, took, totals)
-            summary(scenarios, totals)
+            summary(["live", *scenarios] if args.reference == "backtest" else scenarios, totals)
     finally:
         services.stop()
 
