@@ -20,7 +20,11 @@ def score(state: AccountState, signals: Iterable[Signal], rules: Rules) -> dict[
     touched: dict[str, float] = {}
     for sig in signals:
         value, last_ts = state.scores.get(sig.policy, (0.0, sig.ts))
-        new = decayed(value, sig.ts - int(last_ts), rules.half_life_ms) + sig.weight
+        if sig.ts >= last_ts:
+            new = decayed(value, sig.ts - int(last_ts), rules.half_life_ms) + sig.weight
+        else:  # a signal from before the score's time (from another partition, told late): decayed to it,
+            # so the score is the same sum whatever order its signals come in
+            new = value + decayed(sig.weight, int(last_ts) - sig.ts, rules.half_life_ms)
         state.scores[sig.policy] = [round(new, 6), max(sig.ts, int(last_ts))]
         touched[sig.policy] = new
         state.add_evidence(sig.policy, sig.to_dict())

@@ -21,6 +21,20 @@ def test_scores_decay_by_half_life():
     assert touched["harassment"] == pytest.approx(0.5)
 
 
+def test_a_score_is_the_same_whatever_order_its_signals_come_in():
+    """A signal from before the score's time (told late from another partition) counts decayed to
+    it: the sum is the same as in event time."""
+    signals = [sig("spam_scam", w, t) for w, t in ((1.0, 0), (0.7, DAY // 3), (1.3, DAY), (0.4, 2 * DAY))]
+    exact = sum(s.weight * 0.5 ** ((2 * DAY - s.ts) / RULES.half_life_ms) for s in signals)
+    for order in ([0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1], [1, 3, 0, 2]):
+        state = AccountState()
+        for i in order:
+            score.score(state, [signals[i]], RULES)
+        value, at = state.scores["spam_scam"]
+        assert at == 2 * DAY
+        assert value == pytest.approx(exact, abs=1e-5), order  # kept to 6 decimals at each step
+
+
 @pytest.mark.parametrize(("weight", "due"), [(0.5, []), (1.0, ["harassment"])])
 def test_decide_against_threshold(weight, due):
     state = AccountState()
