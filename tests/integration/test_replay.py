@@ -140,8 +140,10 @@ JOINED = (
 # member in the same words and escalated apart (scoring.detectors.rings).
 # State fields fed by those: unanswered streaks ("u"), the rating graph ("rg"), the newest
 # contract with each counterpart, a rating received included ("pt"), a link in the words of
-# whichever side saw it first ("k"). First messages and their answers ("fm") are compared.
-JOINED_FIELDS = ("u", "rg", "pt", "k")
+# whichever side saw it first ("k"), the first-message fan-out's crossing marks ("fx": whether a run
+# has found a window's crossing depends on when the recipients' answers come, as its findings above).
+# First messages and their answers ("fm") are compared.
+JOINED_FIELDS = ("u", "rg", "pt", "k", "fx")
 # Findings signalled once, kept in "l": those of the detectors above (friends-and-family links
 # and whom they were told to, poor records, risky clients, letter farms), rings (which member closed one, and so
 # keeps "ringn:", depends on timing; the rings signalled are compared by their escalations) and
