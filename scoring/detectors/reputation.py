@@ -27,6 +27,9 @@ its own (`step.APART`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from scoring.detector import NOWHERE, At, Detector, DetectorRule, Param
 from scoring.records import SubjectEvent
 from scoring.signals import Counter, Signal
@@ -51,55 +54,22 @@ def detect_client_risk(state: AccountState, event: SubjectEvent, rule: DetectorR
     return _client_risk(state, event, rule)
 
 
-def _low_quality(state: AccountState, ev: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
-    """The findings made, reading what the freelancer received in event time, at the ratings and
-    disputes from this one on (those before it read as they did): one received late is read in
-    its place, so a finding is made at the same rating whatever order they arrive in."""
-    if rule is None:
-        return []
-    step, share, at = int(rule.param("min_low")), rule.param("min_low_share"), (ev.ts, ev.event_id)
-    low = rated = disputes = 0
-    last: int | None = None  # the bad outcomes the standing finding was last made at
-    signals = []
-    for key, stars in state.received():
-        rated, low, disputes = rated + (stars is not None), low + (stars is not None and stars <= 2), \
-            disputes + (stars is None)
-        bad = low + disputes
-        if not (bad >= step and rated and low / rated >= share):
-            last = None
-            continue
-        if last is not None and bad < last + step:
-            continue
-        last = bad
-        if key >= at and state.once(f"lq:{key[1]}", key[0]):
-            # in words of the bad outcomes alone: a good rating from before it, received late,
-            # leaves the finding as it is unless it takes the share under the line
-            reason = (f"received {low} ratings of 1-2 stars and {disputes} disputes as a freelancer, "
-                      f"{share:.0%} or more of the ratings it had received")
-            signals.append(Signal(rule.policy, rule.name, rule.weight, reason, key[1], key[0],
-                                  (Counter("low_ratings_and_disputes_received", bad, 0, step),)))
-    return signals
+Measured = tuple[tuple[int, ...], str, tuple[Counter, ...]]  # measures, reason, counters
 
 
-def _client_risk(state: AccountState, ev: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
-    """The findings made, reading what the client received in event time, at the ratings and
-    disputes from this one on, as `_low_quality` does: signalled when the risk begins, and again
-    when its plain average falls a further half star or `min_disputes` more disputes come."""
-    if rule is None:
-        return []
-    at, step = (ev.ts, ev.event_id), (round(HALF_STAR * 100), int(rule.param("min_disputes")))
-    stars: list[int] = []
-    raters: set[str] = set()
-    disputes = 0
-    last: tuple[int, int] | None = None  # the measures the standing finding was last made at
+def _standing(state: AccountState, ev: SubjectEvent, rule: DetectorRule, received: list[tuple[tuple[int, str], Any]],
+              measure: Callable[[Any], Measured | None], step: tuple[int, ...], mark: str) -> list[Signal]:
+    """The findings made, reading what the account received in event time (`received`, by
+    (time, event id)), at the ratings and disputes from this one on (those before it read as they
+    did): one received late is read in its place, so a finding is made at the same rating whatever
+    order they arrive in. `measure` takes each item in turn and gives the finding's measures
+    there (None: it does not hold); it is made where it begins and again where a measure grew by
+    its `step`, once per deciding item (`mark`)."""
+    at = (ev.ts, ev.event_id)
+    last: tuple[int, ...] | None = None  # the measures the standing finding was last made at
     signals = []
-    for key, rated, rater in state.received_as_client():
-        if rated is None:
-            disputes += 1
-        else:
-            stars.append(rated)
-            raters.add(rater)
-        measured = _client_measures(rule, stars, len(raters), disputes)
+    for key, item in received:
+        measured = measure(item)
         if measured is None:
             last = None
             continue
@@ -107,13 +77,60 @@ def _client_risk(state: AccountState, ev: SubjectEvent, rule: DetectorRule | Non
         if last is not None and all(n < b + d for n, b, d in zip(now, last, step, strict=True)):
             continue
         last = now
-        if key >= at and state.once(f"cr:{key[1]}", key[0]):
+        if key >= at and state.once(f"{mark}:{key[1]}", key[0]):
             signals.append(Signal(rule.policy, rule.name, rule.weight, reason, key[1], key[0], counters))
     return signals
 
 
-def _client_measures(rule: DetectorRule, stars: list[int], raters: int,
-                     disputes: int) -> tuple[tuple[int, int], str, tuple[Counter, ...]] | None:
+def _low_quality(state: AccountState, ev: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
+    """A freelancer's poor record: `min_low` bad outcomes (1-2 stars, disputes), with `min_low_share`
+    of its ratings low."""
+    if rule is None:
+        return []
+    step, share = int(rule.param("min_low")), rule.param("min_low_share")
+    low = rated = disputes = 0
+
+    def measure(stars: int | None) -> Measured | None:
+        nonlocal low, rated, disputes
+        rated, low, disputes = rated + (stars is not None), low + (stars is not None and stars <= 2), \
+            disputes + (stars is None)
+        bad = low + disputes
+        if not (bad >= step and rated and low / rated >= share):
+            return None
+        # in words of the bad outcomes alone: a good rating from before it, received late,
+        # leaves the finding as it is unless it takes the share under the line
+        reason = (f"received {low} ratings of 1-2 stars and {disputes} disputes as a freelancer, "
+                  f"{share:.0%} or more of the ratings it had received")
+        return (bad,), reason, (Counter("low_ratings_and_disputes_received", bad, 0, step),)
+
+    return _standing(state, ev, rule, state.received(), measure, (step,), "lq")
+
+
+def _client_risk(state: AccountState, ev: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
+    """A risky client: signalled when the risk begins, and again when its plain average falls a
+    further half star or `min_disputes` more disputes come."""
+    if rule is None:
+        return []
+    stars: list[int] = []
+    raters: set[str] = set()
+    disputes = 0
+
+    def measure(item: tuple[int | None, str]) -> Measured | None:
+        nonlocal disputes
+        rated, rater = item
+        if rated is None:
+            disputes += 1
+        else:
+            stars.append(rated)
+            raters.add(rater)
+        return _client_measures(rule, stars, len(raters), disputes)
+
+    received = [(key, (rated, rater)) for key, rated, rater in state.received_as_client()]
+    step = (round(HALF_STAR * 100), int(rule.param("min_disputes")))
+    return _standing(state, ev, rule, received, measure, step, "cr")
+
+
+def _client_measures(rule: DetectorRule, stars: list[int], raters: int, disputes: int) -> Measured | None:
     """A client's risk from what it received so far: its measures (how far the plain average fell,
     in hundredths of a star, and the disputes: the shrunk average falls with every rating as the
     prior weighs less, with no news in it), reason and counters; None when there is none."""
