@@ -55,10 +55,28 @@ class Continuity:
     _seen_epoch: dict[Partition, int] = field(default_factory=dict)
     _next: dict[Partition, int] = field(default_factory=dict)
 
-    def sought(self, positions: Mapping[Partition, int]) -> None:
-        """The consumer was sought: each partition's next record is the one at its position."""
+    _seeking: bool = False
+
+    def seeking(self) -> None:
+        """A seek begins: what is delivered from now on is of a new epoch.
+
+        Called before the consumer moves, so that everything delivered before is known to come
+        again from the sought positions; what is delivered while the seek runs (from before it
+        or after it) is checked from its own first offset until the positions are told."""
         self._epoch += 1
+        self._sought = {}
+        self._seeking = True
+
+    def sought(self, positions: Mapping[Partition, int]) -> None:
+        """The consumer was sought: each partition's next record is the one at its position
+        (or further on, if the partition delivered past it while the seek ran)."""
+        if not self._seeking:
+            self._epoch += 1
+        self._seeking = False
         self._sought = dict(positions)
+        for key, start in self._sought.items():
+            if self._seen_epoch.get(key) == self._epoch:
+                self._next[key] = max(self._next.get(key, start), start)
 
     @property
     def epoch(self) -> int:
@@ -83,6 +101,8 @@ class Continuity:
                 self._seen_epoch[key] = self._epoch
                 if key in self._sought:
                     self._next[key] = self._sought[key]
+                else:
+                    self._next.pop(key, None)
             due = self._next.get(key)
             if due is not None and offset > due:
                 found.append(Hole(topic, partition, due, offset))

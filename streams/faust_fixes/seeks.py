@@ -13,7 +13,9 @@ Works around two behaviours of Faust with aiokafka, on any broker:
    the next fetch from the committed offset drops it (`streams.faust_fixes.continuity`). The
    patched seek hands each stream partition's position after the seek to the app's `Continuity`
    (registered with `follow`), which finds the holes this leaves for the agent to re-read;
-   `mark_read` then lets Faust commit past them.
+   `mark_read` then lets Faust commit past them. The seek is announced before the consumer moves
+   (`Continuity.seeking`): Faust's flow runs on during it, and records delivered once the
+   consumer has moved are not delivered again, so they must not be dropped as if they would be.
 
 Still needed? For 1: `aiokafka/consumer/consumer.py`, `seek_to_committed`: while it seeks only
 `if offset and offset > 0`, yes. For 2: `riskscorer_offset_holes_total` counts the holes found;
@@ -45,6 +47,12 @@ def follow(app: Any, continuity: Continuity) -> None:
     _FOLLOWERS[app] = continuity
 
 
+def _on_seeking(app: Any) -> None:
+    continuity = _FOLLOWERS.get(app)
+    if continuity is not None:
+        continuity.seeking()
+
+
 def _on_sought(app: Any, positions: dict[tuple[str, int], int]) -> None:
     continuity = _FOLLOWERS.get(app)
     if continuity is not None:
@@ -65,6 +73,9 @@ def seek_uncommitted_to_start() -> None:
             return await _original_seek(self)
         # Stream topics only: changelog partitions are positioned by table recovery.
         streamed = self.app.topics.acks_enabled_for
+        # Before the consumer moves: records delivered until now come again from the sought
+        # positions, while those delivered once it has moved (the flow runs on meanwhile) do not.
+        _on_seeking(self.app)
         committed: Mapping[TP, int] = await self.call_thread(_seek, self._ensure_consumer(), streamed)
         _on_sought(self.app, {(tp.topic, tp.partition): offset or 0
                               for tp, offset in committed.items() if streamed(tp.topic)})

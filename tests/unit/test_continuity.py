@@ -104,3 +104,33 @@ def test_every_partition_ascends_and_nothing_is_lost_or_added():
 def test_without_holes_the_batch_is_unchanged():
     batch = [item("m", 0, 3), item("m", 0, 1)]  # a redelivery out of order stays as it came
     assert merged([], batch) is batch
+
+
+def test_records_delivered_while_a_seek_runs_are_of_the_new_epoch():
+    c = Continuity()
+    c.sought({("m", 0): 0})
+    assert c.holes(offsets("m", 0, *range(16))) == []
+    c.seeking()  # the consumer moves to 16 and delivers 16-31 before the positions are told
+    assert c.holes(offsets("m", 0, *range(16, 32))) == []
+    c.sought({("m", 0): 16})
+    assert c.next_offset(("m", 0)) == 32  # not expected again from 16: they will not come again
+    assert c.holes(offsets("m", 0, 32)) == []
+
+
+def test_a_seek_counts_once_whether_or_not_its_start_was_told():
+    c = Continuity()
+    c.seeking()
+    c.sought({("m", 0): 5})
+    assert c.epoch == 1
+    c.sought({("m", 0): 5})
+    assert c.epoch == 2
+
+
+def test_records_from_before_the_seek_delivered_while_it_runs_do_not_move_its_position_back():
+    c = Continuity()
+    c.sought({("m", 0): 0})
+    assert c.holes(offsets("m", 0, 0, 1, 2)) == []
+    c.seeking()
+    assert c.holes(offsets("m", 0, 3)) == []  # fetched before the consumer moved
+    c.sought({("m", 0): 16})  # another worker went on meanwhile
+    assert c.holes(offsets("m", 0, 17)) == [Hole("m", 0, 16, 17)]

@@ -68,3 +68,25 @@ def test_deliveries_are_taken_in_and_released_in_order_while_a_batch_is_scored()
     assert released == [("p", 0), ("m", 1), ("m", 2)]
     assert scored == [[("m", 0)], [("p", 0), ("m", 1)], [("m", 2)]]  # batches of at most batch_max
     assert acked == [("m", 0), ("p", 0), ("m", 1), ("m", 2)]
+
+
+def test_events_taken_in_while_a_seek_runs_are_scored_and_those_from_before_it_are_dropped():
+    async def run() -> tuple[list[Any], list[Any]]:
+        ends = {("m", 0): 4, ("p", 0): 0}
+        acked: list[tuple[str, int]] = []
+        scored: list[list[tuple[str, int]]] = []
+        gate = asyncio.Event()
+        gate.set()
+        scorer = agent(ends, acked, scored, gate)
+        scorer.take_in([event("m", 0, 10), event("m", 1, 20)])  # delivered again after the seek
+        scorer.continuity.seeking()
+        scorer.take_in([event("m", 2, 30), event("m", 3, 40)])  # delivered once the consumer moved
+        scorer.continuity.sought({("m", 0): 2, ("p", 0): 0})
+        draining = asyncio.ensure_future(scorer.drain())
+        await asyncio.sleep(0.05)
+        draining.cancel()
+        return scored, acked
+
+    scored, acked = asyncio.run(run())
+    assert [offset for batch in scored for _, offset in batch] == [2, 3]
+    assert acked == [("m", 2), ("m", 3)]
