@@ -59,8 +59,9 @@ def detect_farm(state: AccountState, event: Proposal, rule: DetectorRule | None,
     best: dict[str, LetterMatch] = {}
     for m in matches:
         relevant = m.account_id != event.freelancer_id and m.similarity >= floor and 0 <= event.ts - m.ts <= window
-        if relevant and (m.account_id not in best or m.similarity > best[m.account_id].similarity):
-            best[m.account_id] = m
+        if relevant and (m.account_id not in best or (m.similarity, m.ts) > (best[m.account_id].similarity,
+                                                                              best[m.account_id].ts)):
+            best[m.account_id] = m  # the closest letter, the latest of equals (as a live run has it)
     minimum = int(rule.param("min_accounts"))
     if len(best) < minimum or not state.due_again("letter_farm", event.ts, DAY_MS):
         return []

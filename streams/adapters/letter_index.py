@@ -1,15 +1,19 @@
 """Cross-account cover-letter index: one letter sent by many accounts is a farm.
 
 Each proposal's sketch (`scoring.sketch`, 32 one-byte MinHash bins) is cut into
-8 LSH bands of 4 bins. A band key holds, per account, its latest letter in that
-band: proposal id, time and sketch. A batch reads the band keys of its
-proposals in one pipelined round trip, estimates the similarity of every letter
-found there from the two sketches, and writes its own letters back (one more
-round trip). Letters of the same batch see the earlier ones of the batch. Short
-letters (sketches with empty bins) are not indexed. Keys expire after the
-window; a band key keeps the `max_per_band` accounts that sent the newest
-letters in it (a farm's letter fills it; more accounts add nothing a reviewer
-needs). Re-observing a proposal writes the same values: replays change nothing.
+8 LSH bands of 4 bins. A band key holds, per account, its `LETTERS_PER_ACCOUNT`
+latest letters in that band by the time they were sent: proposal id, time and
+sketch each. A proposal is compared only with letters sent no later than itself,
+so one whose partition is read behind another's (a backlog, a restart) still
+finds the earlier letters of accounts read ahead of it. A batch reads the band
+keys of its proposals in one pipelined round trip, estimates the similarity of
+every letter found there from the two sketches, and writes its own letters back
+(one more round trip). Letters of the same batch see the earlier ones of the
+batch. Short letters (sketches with empty bins) are not indexed. Keys expire
+after the window; a band key keeps the `max_per_band` accounts that sent the
+newest letters in it (a farm's letter fills it; more accounts add nothing a
+reviewer needs). Re-observing a proposal writes the same values: replays change
+nothing.
 """
 
 from __future__ import annotations
@@ -24,8 +28,12 @@ from scoring.letters import LetterMatch
 from scoring.records import Proposal
 from streams.adapters.redis_index import FIELD, LUA_SPLIT, REC, ShardedKeys, read_hashes, run_now, run_scripts
 
-Entries = dict[str, str]  # account -> "proposal id|ts|sketch"
+Entries = dict[str, str]  # account -> its letters, each "proposal id|ts|sketch", joined by LETTER_SEP
 
+LETTER_SEP = "\x1d"  # between an account's letters (ids with control characters are dead-lettered)
+# An account's letters kept per band: enough for a proposal read hours behind the account's
+# partition to find the letters it sent before (a farm account sends its letter several times a day).
+LETTERS_PER_ACCOUNT = 8
 
 # A letter is compared only with letters sharing at least two of its bands: a near copy
 # (Jaccard 0.9) shares about five of eight, a letter from the same popular template (~0.5)
@@ -37,22 +45,53 @@ def _entry(event: Proposal, sk: str) -> str:
     return f"{event.event_id}|{event.ts}|{sk}"
 
 
-def _sent(value: str) -> int:
-    """When an entry's letter was sent (0 for one that does not parse: it goes first)."""
+def _sent(letter: str) -> int:
+    """When a letter was sent (0 for one that does not parse: it goes first)."""
     try:
-        return int(value.rsplit("|", 2)[1])
+        return int(letter.rsplit("|", 2)[1])
     except (ValueError, IndexError):
         return 0
 
 
-def _match(account: str, value: str, sk: str) -> LetterMatch | None:
+def _latest(value: str) -> int:
+    """When an account last sent a letter in a band."""
+    return max(map(_sent, value.split(LETTER_SEP)))
+
+
+def _with(value: str | None, event: Proposal, letter: str) -> str:
+    """An account's letters with `letter` in (in place of an earlier reading of the same proposal),
+    the newest `LETTERS_PER_ACCOUNT` by when they were sent, oldest first."""
+    kept = [old for old in value.split(LETTER_SEP) if not old.startswith(f"{event.event_id}|")] if value else []
+    kept.append(letter)
+    kept.sort(key=lambda v: (_sent(v), v))
+    return LETTER_SEP.join(kept[-LETTERS_PER_ACCOUNT:])
+
+
+def _match(account: str, letter: str, sk: str) -> LetterMatch | None:
     """The match with a stored letter; None for an entry that does not parse (never written
     by this code: ids with control characters are dead-lettered)."""
     try:
-        proposal_id, ts, other = value.rsplit("|", 2)
+        proposal_id, ts, other = letter.rsplit("|", 2)
         return LetterMatch(account, proposal_id, sketch.similarity(sk, other), int(ts))
     except (ValueError, binascii.Error):
         return None
+
+
+def _near(event: Proposal, sk: str, shared: Mapping[str, list[str]]) -> tuple[LetterMatch, ...]:
+    """The matches with the letters other accounts sent no later than `event`, among the accounts
+    sharing at least `MIN_SHARED_BANDS` of its bands (`shared`: account -> its value in each)."""
+    out: list[LetterMatch] = []
+    for account, values in shared.items():
+        if len(values) < MIN_SHARED_BANDS:
+            continue
+        bands_of: dict[str, int] = {}
+        for value in values:
+            for letter in value.split(LETTER_SEP):
+                bands_of[letter] = bands_of.get(letter, 0) + 1
+        for letter, n in bands_of.items():
+            if n >= MIN_SHARED_BANDS and _sent(letter) <= event.ts and (m := _match(account, letter, sk)):
+                out.append(m)
+    return tuple(sorted(out, key=lambda m: (m.account_id, m.ts, m.proposal_id)))
 
 
 class _LetterIndex:
@@ -81,20 +120,20 @@ class _LetterIndex:
         writes: dict[str, Entries] = {}
         views: dict[str, tuple[LetterMatch, ...]] = {}
         for event, sk, keys in banded:
-            shared: dict[str, tuple[int, str]] = {}  # account -> (bands shared, its letter)
+            shared: dict[str, list[str]] = {}  # account -> its letters in each band shared
             for key in keys:
                 entries = found[key]
                 for account, value in entries.items():
                     if account != event.freelancer_id:
-                        shared[account] = (shared.get(account, (0, value))[0] + 1, value)
+                        shared.setdefault(account, []).append(value)
                 written = writes.setdefault(key, {})
                 if event.freelancer_id not in entries and len(entries) >= self.max_per_band:
-                    oldest = min(entries, key=lambda account: _sent(entries[account]))
+                    oldest = min(entries, key=lambda account: _latest(entries[account]))
                     del entries[oldest]
                     written[oldest] = ""  # removed: a full band keeps the newest letters
-                entries[event.freelancer_id] = written[event.freelancer_id] = _entry(event, sk)
-            near = [_match(account, value, sk) for account, (n, value) in shared.items() if n >= MIN_SHARED_BANDS]
-            views[event.event_id] = tuple(sorted((m for m in near if m is not None), key=lambda m: m.account_id))
+                value = _with(entries.get(event.freelancer_id), event, _entry(event, sk))
+                entries[event.freelancer_id] = written[event.freelancer_id] = value
+            views[event.event_id] = _near(event, sk, shared)
         await self._write(writes)
         return views
 

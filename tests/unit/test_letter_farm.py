@@ -11,6 +11,7 @@ from scoring.letters import LetterMatch
 from scoring.records import Proposal
 from scoring.rules import DetectorRule
 from scoring.state import AccountState
+from streams.adapters import letter_index
 from streams.adapters.letter_index import MemoryLetterIndex
 
 RULE = DetectorRule("cover_letter_farm", "spam_scam", 1.0,
@@ -112,3 +113,31 @@ def test_a_full_band_keeps_the_newest_letters_so_a_new_farm_is_still_seen():
     views = index.observe_now([proposal(10 + i, f"new{i}", FARM, ts=100 * HOUR) for i in range(4)])
     assert {m.account_id for m in views["p13"]} == {"new0", "new1", "new2"}
     assert all(set(entries) == {"new1", "new2", "new3"} for entries in index.bands.values())
+
+
+def test_a_proposal_read_behind_an_account_still_finds_the_letters_it_sent_before():
+    index = MemoryLetterIndex()
+    # f0's partition is read ahead: its letters of hours 1 and 10 are indexed before f1's of hour 5.
+    index.observe_now([proposal(0, "f0", FARM, ts=HOUR), proposal(1, "f0", FARM, ts=10 * HOUR)])
+    views = index.observe_now([proposal(2, "f1", FARM, ts=5 * HOUR)])
+    assert [(m.account_id, m.proposal_id) for m in views["p2"]] == [("f0", "p0")]  # not the later p1
+
+
+def test_an_account_keeps_its_newest_letters_by_when_they_were_sent():
+    index = MemoryLetterIndex()
+    sent = [proposal(i, "f0", FARM, ts=(20 - i) * HOUR) for i in range(letter_index.LETTERS_PER_ACCOUNT + 3)]
+    index.observe_now(sent)  # read newest first
+    kept = {v.split("|")[0] for entries in index.bands.values()
+            for v in entries["f0"].split(letter_index.LETTER_SEP)}
+    assert kept == {p.event_id for p in sent[:letter_index.LETTERS_PER_ACCOUNT]}
+    late = index.observe_now([proposal(99, "f1", FARM, ts=30 * HOUR)])["p99"]
+    assert [m.proposal_id for m in late] == sorted((p.event_id for p in sent[:letter_index.LETTERS_PER_ACCOUNT]),
+                                                   key=lambda i: int(i[1:]), reverse=True)  # oldest sent first
+
+
+def test_farm_names_the_latest_of_equally_close_letters():
+    event = proposal(9, "f9", FARM, ts=10 * HOUR)
+    near = (LetterMatch("f1", "q-early", 0.95, HOUR), LetterMatch("f1", "q-late", 0.95, 5 * HOUR),
+            *matches(("f2", 0.95), ("f3", 0.93)))
+    (found,) = cover_letters.detect_farm(AccountState(), event, RULE, At(view=near))
+    assert "f1 (q-late, 0.95)" in found.reason
