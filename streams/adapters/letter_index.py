@@ -1,8 +1,8 @@
 """Cross-account cover-letter index: one letter sent by many accounts is a farm.
 
 Each proposal's sketch (`scoring.sketch`, 32 one-byte MinHash bins) is cut into
-8 LSH bands of 4 bins. A band key holds, per account, its `LETTERS_PER_ACCOUNT`
-latest letters in that band by the time they were sent: proposal id, time and
+8 LSH bands of 4 bins. A band key holds, per account, the first letter it sent
+in that band on each of its latest `DAYS_PER_ACCOUNT` days: proposal id, time and
 sketch each. A proposal is compared only with letters sent no later than itself,
 so one whose partition is read behind another's (a backlog, a restart) still
 finds the earlier letters of accounts read ahead of it. A batch reads the band
@@ -31,9 +31,11 @@ from streams.adapters.redis_index import FIELD, LUA_SPLIT, REC, ShardedKeys, rea
 Entries = dict[str, str]  # account -> its letters, each "proposal id|ts|sketch", joined by LETTER_SEP
 
 LETTER_SEP = "\x1d"  # between an account's letters (ids with control characters are dead-lettered)
-# An account's letters kept per band: enough for a proposal read hours behind the account's
-# partition to find the letters it sent before (a farm account sends its letter several times a day).
-LETTERS_PER_ACCOUNT = 8
+DAY_MS = 86_400_000
+# Days an account's letters are kept for, per band (its first letter of each): the farm's window
+# of a week and the day it ends in, so that a proposal read behind the account's partition still
+# finds a letter the account sent within its window before it, whatever the account sent since.
+DAYS_PER_ACCOUNT = 8
 
 # A letter is compared only with letters sharing at least two of its bands: a near copy
 # (Jaccard 0.9) shares about five of eight, a letter from the same popular template (~0.5)
@@ -58,13 +60,17 @@ def _latest(value: str) -> int:
     return max(map(_sent, value.split(LETTER_SEP)))
 
 
-def _with(value: str | None, event: Proposal, letter: str) -> str:
-    """An account's letters with `letter` in (in place of an earlier reading of the same proposal),
-    the newest `LETTERS_PER_ACCOUNT` by when they were sent, oldest first."""
-    kept = [old for old in value.split(LETTER_SEP) if not old.startswith(f"{event.event_id}|")] if value else []
-    kept.append(letter)
-    kept.sort(key=lambda v: (_sent(v), v))
-    return LETTER_SEP.join(kept[-LETTERS_PER_ACCOUNT:])
+def _with(value: str | None, letter: str) -> str:
+    """An account's letters in a band with `letter` in: the first it sent on each day (by time,
+    then id), for its latest `DAYS_PER_ACCOUNT` days, oldest first. Which letters are kept
+    depends on which were sent, not on the order they are read in; re-reading one changes nothing."""
+    first: dict[int, tuple[int, str]] = {}
+    for kept in [*(value.split(LETTER_SEP) if value else ()), letter]:
+        key = (_sent(kept), kept)
+        day = key[0] // DAY_MS
+        if day not in first or key < first[day]:
+            first[day] = key
+    return LETTER_SEP.join(first[day][1] for day in sorted(first)[-DAYS_PER_ACCOUNT:])
 
 
 def _match(account: str, letter: str, sk: str) -> LetterMatch | None:
@@ -131,7 +137,7 @@ class _LetterIndex:
                     oldest = min(entries, key=lambda account: _latest(entries[account]))
                     del entries[oldest]
                     written[oldest] = ""  # removed: a full band keeps the newest letters
-                value = _with(entries.get(event.freelancer_id), event, _entry(event, sk))
+                value = _with(entries.get(event.freelancer_id), _entry(event, sk))
                 entries[event.freelancer_id] = written[event.freelancer_id] = value
             views[event.event_id] = _near(event, sk, shared)
         await self._write(writes)

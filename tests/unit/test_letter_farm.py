@@ -123,16 +123,19 @@ def test_a_proposal_read_behind_an_account_still_finds_the_letters_it_sent_befor
     assert [(m.account_id, m.proposal_id) for m in views["p2"]] == [("f0", "p0")]  # not the later p1
 
 
-def test_an_account_keeps_its_newest_letters_by_when_they_were_sent():
-    index = MemoryLetterIndex()
-    sent = [proposal(i, "f0", FARM, ts=(20 - i) * HOUR) for i in range(letter_index.LETTERS_PER_ACCOUNT + 3)]
-    index.observe_now(sent)  # read newest first
-    kept = {v.split("|")[0] for entries in index.bands.values()
-            for v in entries["f0"].split(letter_index.LETTER_SEP)}
-    assert kept == {p.event_id for p in sent[:letter_index.LETTERS_PER_ACCOUNT]}
-    late = index.observe_now([proposal(99, "f1", FARM, ts=30 * HOUR)])["p99"]
-    assert [m.proposal_id for m in late] == sorted((p.event_id for p in sent[:letter_index.LETTERS_PER_ACCOUNT]),
-                                                   key=lambda i: int(i[1:]), reverse=True)  # oldest sent first
+def test_an_account_keeps_its_first_letter_of_each_of_its_latest_days_whatever_the_order_read():
+    days = letter_index.DAYS_PER_ACCOUNT + 2
+    sent = [proposal(10 * d + i, "f0", FARM, ts=d * 24 * HOUR + i * HOUR) for d in range(days) for i in range(3)]
+    firsts = {f"p{10 * d}" for d in range(2, days)}  # the first of each day, the latest days
+    for order in (sent, sent[::-1]):
+        index = MemoryLetterIndex()
+        index.observe_now(order)
+        index.observe_now(order[:4])  # read again
+        kept = {v.split("|")[0] for entries in index.bands.values()
+                for v in entries["f0"].split(letter_index.LETTER_SEP)}
+        assert kept == firsts
+    late = index.observe_now([proposal(999, "f1", FARM, ts=(days - 1) * 24 * HOUR + 30 * 60_000)])["p999"]
+    assert [m.ts // HOUR for m in late] == [24 * d for d in range(2, days)]  # sent before it, oldest first
 
 
 def test_farm_names_the_latest_of_equally_close_letters():
