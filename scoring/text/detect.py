@@ -143,16 +143,21 @@ def analyze(text: str, context: TextContext = _DEFAULT, model: TextModel | None 
     known: tuple[TextAnalysis, bool] | None = model.recent.get(key)
     if known is not None and not (context.previous and known[1]):
         return known[0]  # read before, and this room's earlier messages cannot change the reading
-    whole = _analyze(text, context, model)
+    whole, norm = _analyze_text(text, context, model)
     if len(text) > 2 * WINDOW and whole.patterns:
         whole = _with_passages(text, context, model, whole)
-    reads_previous = _may_end_split(normalize(text).norm)
+    reads_previous = _may_end_split(norm)
     if not (context.previous and reads_previous):
         model.recent.keep(key, (whole, reads_previous))
     return whole
 
 
 def _analyze(text: str, context: TextContext, model: TextModel) -> TextAnalysis:
+    return _analyze_text(text, context, model)[0]
+
+
+def _analyze_text(text: str, context: TextContext, model: TextModel) -> tuple[TextAnalysis, str]:
+    """The analysis of a text, and its normalised form."""
     r = _read(text, context)
     logits = r.logits(model)
     flagged = _flagged(model, logits, r.hits, context)
@@ -162,7 +167,7 @@ def _analyze(text: str, context: TextContext, model: TextModel) -> TextAnalysis:
         p = model.calibrate(logits)
         decided = (explain.decision(text, model.policies[i], i, p[i], feats, r.hits, model) for i in flagged)
         hits = tuple(sorted((h for h in decided if _held_to(text, h)), key=_strongest))
-    return TextAnalysis(model, logits, hits, tuple(r.hits))
+    return TextAnalysis(model, logits, hits, tuple(r.hits)), r.doc.norm
 
 
 def _held_to(text: str, hit: TextHit) -> bool:
