@@ -8,12 +8,14 @@ each other, and a first-time client who invites, hires and rates within hours
 (`seeds/003`: the client a bot blocked with a cryptic message; DOMAIN.md).
 
 Each account keeps the counterparts it is linked to (`kin`) and those it had contracts
-with (`parties`), each half with the (time, event id) it was first known at. The link is the
+with (`parties`), each half with the (time, event id) it was first known at. A freelancer's
+contract half comes from its own contract steps and the ratings it received, not from the ratings
+it gave (those race the client's rating of it, re-keyed). The link is the
 pair's: whichever account's event reveals it (`pair_links`, the later first sighting of the
 pair for the fingerprints that link them) sends both accounts a `linked_counterpart` notice
 named after that sighting, at its time, in words both sides can build; a second copy (from the
-other side, or a replay) is dropped. Contracts come from the account's own contract events and
-ratings given, and ratings received (re-keyed); the earliest known is kept. The finding is made
+other side, or a replay) is dropped. Contracts come from the account's own contract events, the
+ratings it gave as a client, and ratings received (re-keyed); the earliest known is kept. The finding is made
 once per pair, when both halves are known, at the later of the two halves' (time, event id),
 whichever arrived second, so the order the halves arrive in does not show in it; it is
 escalated apart from the policy's score (`step`). Direct contracts are exempt: they do not feed
@@ -71,8 +73,10 @@ def on_contract(state: AccountState, event: ContractEvent, rule: DetectorRule | 
 
 def on_rating_given(state: AccountState, event: Feedback, rule: DetectorRule | None,
                     at: At = NOWHERE) -> list[Signal]:
-    """A rating this account gave on a contract (direct contracts excepted)."""
-    if rule is None or event.kind != "rating" or event.direct_contract:
+    """A rating a client gave on a contract (direct contracts excepted). A freelancer's rating of
+    its client is not a half: the client's rating of it, which it learns re-keyed, may be earlier
+    and come later, and the finding would then be made at whichever was read first."""
+    if rule is None or event.kind != "rating" or event.direct_contract or event.from_role != "client":
         return []
     return _contract(state, event.to_id, (event.ts, event.event_id, event.contract_id), rule,
                      OTHER_ROLE.get(event.from_role, "counterpart"))

@@ -261,3 +261,22 @@ def deliver(pending, states, found, done):
         else:
             waiting.append(ev)
     return waiting
+
+
+def test_a_freelancers_finding_is_at_its_clients_rating_whichever_rating_is_read_first():
+    """f1 took no contract step: its half is the rating c1 gave it (re-keyed, so it may come after
+    f1's own later rating of c1). The finding is the same in both orders."""
+    events = [login(0, "c1", "client", device="d1", kind="signup"), login(1, "f1", device="d1", kind="signup")]
+    views = observe(events)
+    (received_,) = [e for e in derive.subject_events(rated_by("c1", "f1", "client", 30)) if e.kind == "rated"]
+    given = rated_by("f1", "c1", "freelancer", 31)
+    found = []
+    for received_first in (True, False):
+        state = AccountState()
+        assert linked_by(state, events[1], views) == []  # the link alone
+        first, second = (received_, given) if received_first else (given, received_)
+        signals = [s for ev in (first, second) for s in (
+            friends_family.on_rating_received(state, ev, RULE) if isinstance(ev, SubjectEvent)
+            else friends_family.on_rating_given(state, ev, RULE))]
+        found.append([(s.event_id, s.ts) for s in signals])
+    assert found[0] == found[1] == [(received_.event_id, T0 + 30 * HOUR)]
