@@ -180,8 +180,12 @@ class AccountState:
             del self.rooms[next(iter(self.rooms))]
 
     def add_evidence(self, policy: str, item: dict[str, Any]) -> None:
+        """Keep a signal as evidence of `policy`: the newest `MAX_EVIDENCE` by when they were
+        made, in that order, whatever order they come in (a signal told late from another
+        partition takes its place by time)."""
         items = self.evidence.setdefault(policy, [])
         items.append(item)
+        items.sort(key=_evidence_order)
         del items[:-MAX_EVIDENCE]
 
     def remember_proposal(self, event_id: str, job_id: str, sketch: str) -> None:
@@ -348,6 +352,11 @@ class AccountState:
         streak = self.streaks.get(recipient)
         if streak is not None and reply_ts >= streak[1]:  # a reply from before the streak began answers none of it
             del self.streaks[recipient]
+
+
+def _evidence_order(item: dict[str, Any]) -> tuple[int, str, str, str]:
+    return int(item.get("ts", 0)), str(item.get("event_id", "")), str(item.get("detector", "")), \
+        str(item.get("reason", ""))
 
 
 def received_at(value: Any) -> tuple[int, str]:

@@ -6,7 +6,7 @@ import orjson
 import pytest
 import zstandard
 
-from scoring.state import AccountState
+from scoring.state import MAX_EVIDENCE, AccountState
 from streams.batch.rules_file import load_rules
 from streams.batch.statecodec import CURRENT, DICT_DIR, ZSTD_MAGIC, StateCodec, codec, decode_state, encode_state, train
 from streams.commands import backtest
@@ -93,3 +93,14 @@ def test_a_state_from_before_hashed_applications_and_first_messages_is_read():
     assert not state.applied_before("c2", 29_000_000 * 60_000) and not state.applied_before("c3", 29_000_100 * 60_000)
     assert state.firsts == {} and "fh" not in state.to_dict() and "cd" not in state.to_dict()
     assert decode_state(encode_state(state)) == state
+
+
+def test_evidence_is_kept_newest_first_by_time_whatever_order_it_comes_in():
+    items = [{"ts": ts, "event_id": f"e{ts}", "detector": "d", "reason": "r"} for ts in range(MAX_EVIDENCE + 2)]
+    kept = []
+    for order in (items, items[::-1], items[2:] + items[:2]):
+        state = AccountState()
+        for item in order:
+            state.add_evidence("p", item)
+        kept.append([item["ts"] for item in state.evidence["p"]])
+    assert kept == [list(range(2, MAX_EVIDENCE + 2))] * 3
