@@ -26,6 +26,7 @@ import orjson
 import pytest
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
+from scoring.detectors import cover_letters, fanout, unanswered
 from streams.batch.statecodec import decode_state
 from streams.commands import admin
 from streams.devtools.simulator import SimConfig, generate
@@ -156,10 +157,26 @@ JOINED_FIELDS = ("u", "rg", "pt", "k", "fx")
 JOINED_FINDINGS = ("dupn:", "ff:", "ffn:", "ffp:", "ffk:", "ring:", "ringn:", "lq:", "cr:", "letter_farm")
 
 
+def marked(state: dict) -> set[str]:
+    """The policies of the joined findings an account's state marks as made. Evidence keeps the
+    newest five signals by time, so a finding told late can have moved an escalation and no
+    longer show in the evidence."""
+    out = set()
+    if state.get("fx"):  # a fan-out window found crossed
+        out.add(fanout.DETECTORS[0].policy)
+    if any(len(streak) > 4 and streak[4] for streak in state.get("u", {}).values()):  # a streak checked
+        out.add(unanswered.DETECTORS[0].policy)
+    if any(k.startswith("letter_farm") for k in state.get("l", {})):
+        out.add(cover_letters.DETECTORS[1].policy)
+    return out
+
+
 def joined_policies(states: dict[bytes, dict], escalations: dict[str, dict]) -> set[tuple[str, str]]:
-    """(account, policy) pairs with evidence from the stream-joining detector."""
+    """(account, policy) pairs with evidence from the stream-joining detector, or whose state marks
+    one of its findings."""
     out = {(k.decode(), p) for k, s in states.items() for p, items in s.get("v", {}).items()
            if any(i["detector"].startswith(JOINED) for i in items)}
+    out |= {(k.decode(), p) for k, s in states.items() for p in marked(s)}
     out |= {(e["account_id"], p) for e in escalations.values() for p in e["policies"]
             if any(i["detector"].startswith(JOINED) for i in e["evidence"])}
     return out
