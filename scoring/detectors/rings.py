@@ -127,14 +127,13 @@ def _rated(state: AccountState, edge: Edge, at: Key, rule: DetectorRule,
     new = next((leg for leg in _legs(state, edge.role, rule) if leg.contract == edge.contract), None)
     if new is None:  # the contract was kept with the other role: a rating that contradicts it
         return Found()
+    opposite = _legs(state, "f" if edge.role == "c" else "c", rule)  # the account's edges the other way
     if edge.role == "c":  # a new edge out, to `other`: paths from each edge in continue to it
-        sends = [(other, _start(leg.other, leg).then(me, new, days))
-                 for leg in _legs(state, "f", rule) if leg.other != other]
+        sends = [(other, _start(leg.other, leg).then(me, new, days)) for leg in opposite if leg.other != other]
     else:  # a new edge in, from `other`: the path from it continues along each edge out
-        sends = [(leg.other, _start(other, new).then(me, leg, days))
-                 for leg in _legs(state, "c", rule) if leg.other != other]
+        sends = [(leg.other, _start(other, new).then(me, leg, days)) for leg in opposite if leg.other != other]
     found = Found(forwards=[_probe_event(at[1], at[0], to, path) for to, path in sends if path is not None])
-    for back in [leg for leg in _legs(state, "f" if edge.role == "c" else "c", rule) if leg.other == other]:
+    for back in [leg for leg in opposite if leg.other == other]:
         # each hired the other: a loop of two
         loop = _start(me, new).then(other, back, days) if edge.role == "c" else _start(me, back).then(other, new, days)
         if loop is not None:

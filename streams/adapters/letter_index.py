@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from redis.asyncio import Redis
 
 from scoring import sketch
+from scoring.detectors.cover_letters import DAY_MS
 from scoring.letters import LetterMatch
 from scoring.records import Proposal
 from streams.adapters.redis_index import FIELD, LUA_SPLIT, REC, ShardedKeys, read_hashes, run_now, run_scripts
@@ -31,7 +32,6 @@ from streams.adapters.redis_index import FIELD, LUA_SPLIT, REC, ShardedKeys, rea
 Entries = dict[str, str]  # account -> its letters, each "proposal id|ts|sketch", joined by LETTER_SEP
 
 LETTER_SEP = "\x1d"  # between an account's letters (ids with control characters are dead-lettered)
-DAY_MS = 86_400_000
 # Days an account's letters are kept for, per band (its first letter of each): the farm's window
 # of a week and the day it ends in, so that a proposal read behind the account's partition still
 # finds a letter the account sent within its window before it, whatever the account sent since.
