@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scoring.records import ContractEvent, Event, Feedback, Message, SubjectEvent
 from scoring.state import AccountState
+from scoring.units import MINUTE_MS
 
 TURN_GAP_MIN = 30  # a message after this much silence to the same person starts a new turn
 
@@ -41,7 +42,7 @@ def reply_notice(state: AccountState, event: Message) -> list[SubjectEvent]:
     it was cold outreach (first-message fan-out).
     """
     last_minute = state.contacts.get(event.recipient_id)
-    if last_minute is not None and event.ts // 60_000 - last_minute < TURN_GAP_MIN:
+    if last_minute is not None and event.ts // MINUTE_MS - last_minute < TURN_GAP_MIN:
         return []
     return [
         SubjectEvent(event.event_id, event.ts, "replied", event.recipient_id,

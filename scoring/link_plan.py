@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from scoring.detectors.linked import STRONG
 from scoring.links import LinkedAccount, LinkView, SharedFingerprint
 from scoring.records import AccountEvent
+from scoring.units import DAY_MS
 
 KINDS = (("device", "device_fp"), ("ip", "ip_fp"), ("payment", "payment_fp"), ("phone", "phone_fp"),
          ("family", "family_fp"))
-DAY_MS = 86_400_000  # last sightings are kept to the day
 ALONE, SHARED = 1, 2  # a first sighting of an account with a fingerprint: no other account holds it / others do
 AGAIN = 3  # not a first sighting, but others hold the fingerprint and the event may show a link
 WEAK = ("fp:ip:", "fp:phone:", "fp:family:")  # links only in twos: an event with two of them probes them

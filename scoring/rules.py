@@ -14,6 +14,7 @@ from scoring.detector import DetectorRule, Param
 from scoring.registry import REGISTRY
 from scoring.text.families import RULES as TEXT_RULES
 from scoring.text.model import TextModel, packaged
+from scoring.units import HOUR_MS
 
 POLICIES = (
     "off_platform_payment",
@@ -236,8 +237,8 @@ def parse_rules(raw: Mapping[str, Any], text_model: TextModel | None = None) -> 
     exempt, relationships = _exemptions(raw.get("exemptions"))
     return Rules(
         version=version,
-        half_life_ms=int(_number("rule 'scoring'", scoring, "half_life_hours") * 3_600_000),
-        cooldown_ms=int(_number("rule 'scoring'", scoring, "cooldown_hours") * 3_600_000),
+        half_life_ms=int(_number("rule 'scoring'", scoring, "half_life_hours") * HOUR_MS),
+        cooldown_ms=int(_number("rule 'scoring'", scoring, "cooldown_hours") * HOUR_MS),
         thresholds=_thresholds(raw.get("thresholds")),
         severity=_severity(raw.get("severity")),
         detectors={name: _detector(name, value) for name, value in detectors.items()},

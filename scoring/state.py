@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from scoring import tags
 from scoring.records import SubjectEvent
+from scoring.units import DAY_MS, MINUTE_MS
 from scoring.windows import Buckets
 
 MAX_CONTACTS = 400  # distinct recipients remembered for "first message" detection
@@ -39,7 +40,6 @@ MAX_EDGES = 12  # contracts rated highly either way, newest kept (rating rings)
 MAX_KIN = 32
 MAX_SIGHTINGS = 32  # countries and devices an account was used from, newest kept
 MAX_SIGHTING_TIMES = 3  # event times kept per country or device (a few, for events read out of order)
-DAY_MS = 86_400_000  # a rating-graph entry of an older state kept a day
 
 
 # Field -> its key in the stored form (short: a state is stored for every account).
@@ -159,12 +159,12 @@ class AccountState:
         return first
 
     def remember_application(self, client: str, ts: int) -> None:
-        self.applied_to = tags.add(self.applied_to, client, ts // 60_000, MAX_APPLIED_TO)
+        self.applied_to = tags.add(self.applied_to, client, ts // MINUTE_MS, MAX_APPLIED_TO)
 
     def applied_before(self, client: str, ts: int) -> bool:
         """Whether the account applied to a job of `client` by the minute of `ts`."""
         first = tags.first_time(self.applied_to, client)
-        return first is not None and first <= ts // 60_000
+        return first is not None and first <= ts // MINUTE_MS
 
     def answer_cold(self, sender: str, ts: int, message: str) -> None:
         _push(self.answered_cold, sender, [ts, message], MAX_ANSWERED_COLD)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from scoring import windows
 from scoring.detector import NOWHERE, At, Detector, DetectorRule, Param
-from scoring.detectors.rates import HOUR_MS, MINUTE_MS, over_limits
+from scoring.detectors.rates import over_limits
 from scoring.records import Message
 from scoring.signals import Counter, Signal
 from scoring.state import AccountState
+from scoring.units import HOUR_MS, MINUTE_MS
 
 MAX_KEPT = 64  # message times kept for the minute window: a limit above 63 could not be seen
 

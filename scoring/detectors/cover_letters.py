@@ -9,6 +9,7 @@ from scoring.letters import LetterMatch
 from scoring.records import Proposal
 from scoring.signals import Counter, Signal
 from scoring.state import AccountState
+from scoring.units import DAY_MS, HOUR_MS
 
 
 def detect(state: AccountState, event: Proposal, rule: DetectorRule | None, at: At = NOWHERE) -> list[Signal]:
@@ -45,8 +46,6 @@ def detect(state: AccountState, event: Proposal, rule: DetectorRule | None, at: 
     ]
 
 
-HOUR_MS = 3_600_000
-DAY_MS = 86_400_000
 
 
 def detect_farm(state: AccountState, event: Proposal, rule: DetectorRule | None, at: At) -> list[Signal]:

@@ -25,10 +25,11 @@ from __future__ import annotations
 from typing import Any
 
 from scoring.detector import NOWHERE, At, Detector, DetectorRule, Param
-from scoring.detectors.rates import DAY_MS, MINUTE_MS, WINDOWS
+from scoring.detectors.rates import WINDOWS
 from scoring.records import Message, Proposal, SubjectEvent
 from scoring.signals import Counter, Signal
 from scoring.state import MAX_AWAITING, MAX_FIRSTS, AccountState
+from scoring.units import DAY_MS, MINUTE_MS
 
 AWAITING, COLD = 0, 1
 RETAIN_MS = 2 * DAY_MS  # cold first messages kept this long before the newest sent

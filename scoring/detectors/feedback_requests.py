@@ -6,8 +6,7 @@ from scoring.detector import NOWHERE, At, Detector, DetectorRule, Param
 from scoring.records import Feedback
 from scoring.signals import Counter, Signal
 from scoring.state import AccountState
-
-WEEK_MS = 7 * 86_400_000
+from scoring.units import WEEK_MS
 
 
 def detect(state: AccountState, event: Feedback, rule: DetectorRule | None, at: At = NOWHERE) -> list[Signal]:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from scoring import windows
 from scoring.detector import NOWHERE, At, Detector, DetectorRule, Param
-from scoring.detectors.rates import DAY_MS, over_limits
+from scoring.detectors.rates import over_limits
 from scoring.records import Proposal
 from scoring.signals import Signal
 from scoring.state import AccountState
+from scoring.units import DAY_MS
 
 BUCKET_MS = 600_000
 

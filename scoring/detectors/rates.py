@@ -7,11 +7,9 @@ from collections.abc import Callable
 from scoring import windows
 from scoring.detector import Detector, DetectorRule
 from scoring.signals import Counter, Signal
+from scoring.units import DAY_MS, HOUR_MS, MINUTE_MS
 from scoring.windows import Buckets
 
-MINUTE_MS = 60_000
-HOUR_MS = 3_600_000
-DAY_MS = 86_400_000
 DETECTORS: tuple[Detector, ...] = ()  # helpers of burst, fanout and proposal_rate: no rule of its own
 # window parameter in the rules -> (its length, its name in a reason)
 WINDOWS = {"per_minute": (MINUTE_MS, "1 min"), "per_hour": (HOUR_MS, "an hour"), "per_day": (DAY_MS, "a day")}

@@ -34,10 +34,10 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from scoring.detector import NOWHERE, At, Detector, DetectorRule, Found, Param
-from scoring.detectors.rates import DAY_MS
 from scoring.records import Feedback, SubjectEvent
 from scoring.signals import Counter, Signal
 from scoring.state import AccountState
+from scoring.units import DAY_MS
 
 SEP = "\t"  # between the accounts and contracts of a path (ids hold no control characters)
 Key = tuple[int, str]  # a rating's (time, event id)

@@ -20,9 +20,7 @@ from scoring.detector import NOWHERE, At, Detector, DetectorRule, Param
 from scoring.records import Message, SubjectEvent
 from scoring.signals import Counter, Signal
 from scoring.state import AccountState
-
-DAY_MS = 86_400_000
-MINUTE_MS = 60_000
+from scoring.units import DAY_MS, MINUTE_MS
 
 
 def on_message(state: AccountState, event: Message, rule: DetectorRule | None,

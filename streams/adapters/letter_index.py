@@ -24,9 +24,9 @@ from collections.abc import Mapping, Sequence
 from redis.asyncio import Redis
 
 from scoring import sketch
-from scoring.detectors.cover_letters import DAY_MS
 from scoring.letters import LetterMatch
 from scoring.records import Proposal
+from scoring.units import DAY_MS
 from streams.adapters.redis_index import FIELD, LUA_SPLIT, REC, ShardedKeys, read_hashes, run_now, run_scripts
 
 Entries = dict[str, str]  # account -> its letters, each "proposal id|ts|sketch", joined by LETTER_SEP

@@ -38,9 +38,10 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
-from scoring.link_plan import ALONE, DAY_MS, SHARED, Plan, build_views, parse_members, revealing
+from scoring.link_plan import ALONE, SHARED, Plan, build_views, parse_members, revealing
 from scoring.links import LinkView
 from scoring.records import AccountEvent
+from scoring.units import DAY_MS
 from streams.adapters.redis_index import ShardedKeys, read_hashes, run_scripts
 
 # Helpers of the script. Names and values travel as lines of tab-separated fields (ids and

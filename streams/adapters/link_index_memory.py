@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from scoring.link_plan import AGAIN, ALONE, DAY_MS, SHARED, Plan
+from scoring.link_plan import AGAIN, ALONE, SHARED, Plan
 from scoring.links import LinkView
 from scoring.records import AccountEvent
+from scoring.units import DAY_MS
 from streams.adapters.link_index import BaseLinkIndex
 from streams.adapters.redis_index import run_now
 
