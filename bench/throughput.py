@@ -106,17 +106,26 @@ def redis_cpu(redis: SyncRedis) -> float:
     return sum(float(cpu[k]) for k in ("used_cpu_sys", "used_cpu_user"))
 
 
+STAGES = ("index", "score", "send", "store")  # `riskscorer_batch_stage_seconds`, in a batch's order
+
+
 def batch_stats(text: str) -> dict[str, float]:
-    """Mean batch size and mean batch processing time, from the worker's histograms."""
+    """Mean batch size, mean batch processing time and each stage's mean time, from the worker's
+    histograms."""
     sums: dict[str, float] = {}
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
-            if sample.name.startswith(("riskscorer_batch_events_", "riskscorer_batch_seconds_")) and \
-                    sample.name.endswith(("_sum", "_count")):
+            if sample.name.startswith(("riskscorer_batch_events_", "riskscorer_batch_seconds_",
+                                       "riskscorer_batch_stage_seconds_")) and sample.name.endswith("_sum"):
+                name = sample.name + sample.labels.get("stage", "")
+                sums[name] = sums.get(name, 0.0) + sample.value
+            elif sample.name == "riskscorer_batch_events_count":
                 sums[sample.name] = sums.get(sample.name, 0.0) + sample.value
     n = sums.get("riskscorer_batch_events_count", 0.0) or 1.0
+    stages = {f"{stage}_ms": 1000 * sums.get(f"riskscorer_batch_stage_seconds_sum{stage}", 0.0) / n
+              for stage in STAGES}
     return {"batches": n, "mean_batch": sums.get("riskscorer_batch_events_sum", 0.0) / n,
-            "mean_batch_ms": 1000 * sums.get("riskscorer_batch_seconds_sum", 0.0) / n}
+            "mean_batch_ms": 1000 * sums.get("riskscorer_batch_seconds_sum", 0.0) / n, **stages}
 
 
 def named(variant: tuple[int, int]) -> str:
@@ -167,7 +176,9 @@ def worker_variant(base: dict[str, str], run: int, v: Variant, total: int, tmp: 
     rate, batches = worker_run(env, total, tmp)
     print(f"run {run}: worker, {named(v)}: {rate:,.0f}/s  "
           f"({batches['batches']:.0f} batches, mean {batches['mean_batch']:.0f} events, "
-          f"{batches['mean_batch_ms']:.0f} ms each; CPU µs/event: worker {batches['worker_us']:.1f}, "
+          f"{batches['mean_batch_ms']:.0f} ms each: "
+          + ", ".join(f"{stage} {batches[stage + '_ms']:.0f}" for stage in STAGES)
+          + f"; CPU µs/event: worker {batches['worker_us']:.1f}, "
           f"scoring processes {batches['scoring_us']:.1f}, Redis {batches['redis_us']:.1f})",
           flush=True)
     return rate, batches["worker_us"] + batches["scoring_us"] + batches["redis_us"]
