@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -89,10 +90,14 @@ def build(
     rules: Rules,
     ts: int,
     trigger_event_id: str,
+    causes: Sequence[Signal] = (),
 ) -> Escalation:
+    """The escalation of `policies`, made at `ts` on the signals `causes`: its evidence is each
+    policy's kept evidence, always with the causes in it."""
     scores = {p: round(touched[p], 3) for p in policies}
     top = max(scores.values())
-    evidence = tuple(item for p in policies for item in state.evidence.get(p, ()))
+    evidence = tuple(item for p in policies
+                     for item in state.evidence_with(p, [c.to_dict() for c in causes if c.policy == p]))
     reasons = _reasons(evidence)
     esc = Escalation(
         escalation_id="",

@@ -188,6 +188,17 @@ class AccountState:
         items.sort(key=_evidence_order)
         del items[:-MAX_EVIDENCE]
 
+    def evidence_with(self, policy: str, causes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The kept evidence of `policy`, with `causes` (the signals an escalation is made on) in
+        it: a finding told late can be older than the newest kept, and an escalation made on it
+        must still show it. The newest others fill the rest, `MAX_EVIDENCE` in all, by time."""
+        kept = self.evidence.get(policy, [])
+        missing = [c for c in causes if c not in kept][-MAX_EVIDENCE:]
+        if not missing:
+            return list(kept)
+        room = MAX_EVIDENCE - len(missing)
+        return sorted([*missing, *(kept[-room:] if room else [])], key=_evidence_order)
+
     def remember_proposal(self, event_id: str, job_id: str, sketch: str) -> None:
         self.proposals.append([event_id, job_id, sketch])
         del self.proposals[:-MAX_PROPOSALS]

@@ -76,7 +76,7 @@ def step(state: AccountState, event: Event, rules: Rules, view: View | None = No
     due = score.decide(state, touched, at, rules)
     if not due:
         return Outcome(signals, shadow, exempt, apart, found.forwards)
-    esc = escalation.build(event.actor, due, touched, state, rules, at, trigger)
+    esc = escalation.build(event.actor, due, touched, state, rules, at, trigger, scored)
     return Outcome(signals, shadow, exempt, [*apart, esc], found.forwards)
 
 

@@ -32,3 +32,31 @@ def test_a_different_decision_in_the_same_period_never_shares_its_id():
     assert (weak["follow_up"], strong["follow_up"]) == (0, 0)
     assert weak["severity"] != strong["severity"]
     assert weak["escalation_id"] != strong["escalation_id"]
+
+
+def _late_finding_escalation() -> dict:
+    """Five signals kept, then a finding told late, older than all of them, that makes the
+    escalation (as a fan-out crossing does when its last answer arrives)."""
+    state = AccountState()
+    newer = [Signal("spam_scam", "test", 0.1, f"newer {i}", f"n{i}", 100 + i) for i in range(5)]
+    score.score(state, newer, RULES)
+    late = Signal("spam_scam", "late_finding", 9.0, "the late finding", "old", 50)
+    touched = score.score(state, [late], RULES)
+    due = score.decide(state, touched, late.ts, RULES)
+    assert due == ["spam_scam"]
+    return build("f1", due, touched, state, RULES, late.ts, late.event_id, [late]).to_dict()
+
+
+def test_an_escalation_shows_the_finding_it_is_made_on_even_when_told_late():
+    esc = _late_finding_escalation()
+    assert [e["event_id"] for e in esc["evidence"]] == ["old", "n1", "n2", "n3", "n4"]
+    assert "the late finding" in esc["reasons"]
+
+
+def test_the_kept_evidence_is_unchanged_when_it_holds_the_cause():
+    state = AccountState()
+    signals = [Signal("spam_scam", "test", 2.0, f"why {i}", f"e{i}", i) for i in range(7)]
+    touched = score.score(state, signals, RULES)
+    due = score.decide(state, touched, 6, RULES)
+    esc = build("f1", due, touched, state, RULES, 6, "e6", signals[-1:]).to_dict()
+    assert [e["event_id"] for e in esc["evidence"]] == ["e2", "e3", "e4", "e5", "e6"]
