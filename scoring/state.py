@@ -25,6 +25,7 @@ MAX_PROPOSALS = 6  # recent proposal sketches kept for repeated-cover-letter det
 MAX_CONTRACTS = 16  # contracts whose feedback requests are counted
 MAX_RATINGS = 40  # most recent ratings received kept for reputation
 MAX_STREAKS = 8  # recipients whose unanswered-message streaks are kept
+MAX_STREAK_MESSAGES = 16  # a streak's newest messages kept (a rule counts at most this many)
 MAX_FINDINGS = 32  # findings signalled and dismissals applied, newest kept
 MAX_FIRSTS = 64  # cold first messages of the last two days, newest kept (over the day's limit)
 MAX_AWAITING = 256  # first messages awaiting their answer (a backlog's worth), newest kept
@@ -66,7 +67,7 @@ KEYS = {
     "disputes": "d",
     "client_ratings": "rc",
     "client_disputes": "dc",
-    "streaks": "u",
+    "streaks": "us",  # "u" held a count alone: an older state's streaks start again
     "findings": "l",
     "parties": "pt",
     "kin": "k",
@@ -117,8 +118,9 @@ class AccountState:
     disputes: dict[str, Any] = field(default_factory=dict)
     client_ratings: dict[str, list[Any]] = field(default_factory=dict)  # contract -> [stars, rater, ts, id] as a client
     client_disputes: dict[str, Any] = field(default_factory=dict)  # contract -> [ts, id] of a dispute against us as one
-    # recipient -> [messages, first ts, last day, days, signalled, last reply ts]
-    streaks: dict[str, list[int]] = field(default_factory=dict)
+    # recipient -> [last reply known (ts, -1: none), checked (0: no, 1: sent to check, 2: confirmed),
+    # since (the first message after that reply), then each message's ts and id, oldest first]
+    streaks: dict[str, list[Any]] = field(default_factory=dict)
     # findings already signalled, to signal each once ("dup:<account>", "ff:<account>",
     # "swap:<account>", "countries_24h", "letter_farm") and dismissals applied -> event time
     findings: dict[str, int] = field(default_factory=dict)
@@ -248,23 +250,25 @@ class AccountState:
         items += [(received_at(v), None, "") for v in self.client_disputes.values()]
         return sorted(items, key=lambda x: x[0])
 
-    def extend_streak(self, recipient: str, ts: int, day_ms: int) -> tuple[int, int, bool]:
-        """Count a message in the unanswered streak to `recipient`.
-
-        Returns (messages, distinct days, not yet signalled). A message older
-        than the recipient's last reply is part of an answered conversation.
-        """
-        streak = self.streaks.pop(recipient, None) or [0, ts, -1, 0, 0, -1]
+    def extend_streak(self, recipient: str, ts: int, event_id: str) -> list[tuple[int, str]] | None:
+        """Count a message in the unanswered streak to `recipient`: the streak's messages, oldest
+        first, or None when the recipient's last known reply came after it (it was answered)."""
+        streak = self.streaks.pop(recipient, None) or [-1, 0, ts]
         self.streaks[recipient] = streak
         if len(self.streaks) > MAX_STREAKS:
             del self.streaks[next(iter(self.streaks))]
-        if ts <= streak[5]:
-            return streak[0], streak[3], False
-        day = ts // day_ms
-        streak[0] += 1
-        if day != streak[2]:
-            streak[2], streak[3] = day, streak[3] + 1
-        return streak[0], streak[3], not streak[4]
+        if ts <= streak[0]:
+            return None
+        messages = _streak_messages(streak)
+        if (ts, event_id) not in messages:
+            bisect.insort(messages, (ts, event_id))
+            del messages[:-MAX_STREAK_MESSAGES]
+        streak[2:] = [min(streak[2], ts), *(x for m in messages for x in m)]
+        return messages
+
+    def streak_checked(self, recipient: str) -> bool:
+        streak = self.streaks.get(recipient)
+        return streak is not None and streak[1] != 0
 
     def new_links(self, finding: str, accounts: list[str], ts: int) -> list[str]:
         """Which of `accounts` this finding has not named before; remembers them (newest kept)."""
@@ -347,22 +351,37 @@ class AccountState:
 
     def mark_streak_signalled(self, recipient: str) -> None:
         """The streak was sent to the recipient to check (1); `confirm_streak` makes it 2."""
-        self.streaks[recipient][4] = 1
+        self.streaks[recipient][1] = 1
 
     def confirm_streak(self, recipient: str, since_ts: int) -> bool:
         """True the first time the recipient confirms this streak (the one begun at `since_ts`)."""
         streak = self.streaks.get(recipient)
-        if streak is None or streak[1] != since_ts or streak[4] != 1:
+        if streak is None or streak[2] != since_ts or streak[1] != 1:
             return False
-        streak[4] = 2
+        streak[1] = 2
         return True
 
-    def end_streak(self, recipient: str, reply_ts: int) -> None:
-        """The recipient replied: the streak to them ends (a reply notice arriving before the
-        messages it answered cannot undo their count; the recipient's own check vetoes those)."""
+    def end_streak(self, recipient: str, reply_ts: int) -> list[tuple[int, str]] | None:
+        """The recipient replied at `reply_ts`: the messages sent until then were answered. A
+        reply told late (its notice travels behind the sender's later messages) leaves the ones
+        sent after it as a new streak, not yet checked; returns that streak's messages (None
+        when nothing changed or nothing is left)."""
         streak = self.streaks.get(recipient)
-        if streak is not None and reply_ts >= streak[1]:  # a reply from before the streak began answers none of it
+        if streak is None or reply_ts <= streak[0]:
+            return None
+        streak[0] = reply_ts
+        if reply_ts < streak[2]:  # a reply from before the streak began answers none of it
+            return None
+        messages = [m for m in _streak_messages(streak) if m[0] > reply_ts]
+        if not messages:
             del self.streaks[recipient]
+            return None
+        self.streaks[recipient] = [reply_ts, 0, messages[0][0], *(x for m in messages for x in m)]
+        return messages
+
+def _streak_messages(streak: list[Any]) -> list[tuple[int, str]]:
+    """A streak's kept messages, (ts, event id) oldest first."""
+    return [(int(ts), str(event_id)) for ts, event_id in zip(streak[3::2], streak[4::2], strict=True)]
 
 
 def _evidence_order(item: dict[str, Any]) -> tuple[int, str, str, str]:

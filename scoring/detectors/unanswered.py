@@ -8,7 +8,10 @@ sender's streak alone would count messages that were in fact answered. A streak
 that reaches the thresholds is therefore checked by the recipient, whose own
 messages are in its own partition: an `unanswered_check` goes to the recipient,
 which answers with `unanswered` only if it has not written to the sender since
-the streak began, and the sender's state signals on that answer.
+the streak began, and the sender's state signals on that answer. The streak keeps
+its messages (the newest `MAX_STREAK_MESSAGES`), so a reply told late ends it only
+up to the reply: the messages sent after the reply are a streak of their own, and
+reach the thresholds at the same message as they would had the reply come in time.
 
 Only messages outside an active contract count: "hire me" before a contract, pleading after
 one ended. Work updates on an active contract to a quiet counterpart are the job, not a streak.
@@ -19,8 +22,32 @@ from __future__ import annotations
 from scoring.detector import NOWHERE, At, Detector, DetectorRule, Param
 from scoring.records import Message, SubjectEvent
 from scoring.signals import Counter, Signal
-from scoring.state import AccountState
+from scoring.state import MAX_STREAK_MESSAGES, AccountState
 from scoring.units import DAY_MS, MINUTE_MS
+
+
+def crossing(messages: list[tuple[int, str]], min_messages: int, min_days: int) -> int | None:
+    """The index of the first message at which a streak reaches both thresholds, if any."""
+    days: set[int] = set()
+    for i, (ts, _) in enumerate(messages):
+        days.add(ts // DAY_MS)
+        if i + 1 >= min_messages and len(days) >= min_days:
+            return i
+    return None
+
+
+def _check(state: AccountState, recipient: str, sender: str, room: str, messages: list[tuple[int, str]],
+           rule: DetectorRule) -> list[SubjectEvent]:
+    """The streak sent to the recipient to check, made at the message that reached the thresholds
+    (the one it is told at, unless a reply told late has just restarted it)."""
+    i = crossing(messages, int(rule.param("min_messages")), int(rule.param("min_days")))
+    if i is None:
+        return []
+    state.mark_streak_signalled(recipient)
+    ts, event_id = messages[i]
+    days = len({t // DAY_MS for t, _ in messages[:i + 1]})
+    return [SubjectEvent(event_id, ts, "unanswered_check", recipient, "unknown", "", sender, room_id=room,
+                         count=i + 1, days=days, since_ts=messages[0][0])]
 
 
 def on_message(state: AccountState, event: Message, rule: DetectorRule | None,
@@ -29,16 +56,10 @@ def on_message(state: AccountState, event: Message, rule: DetectorRule | None,
     sent to the recipient to check."""
     if event.contract_stage == "active":
         return []
-    count, days, newly = state.extend_streak(event.recipient_id, event.ts, DAY_MS)
-    if rule is None or not newly:
+    messages = state.extend_streak(event.recipient_id, event.ts, event.event_id)
+    if rule is None or messages is None or state.streak_checked(event.recipient_id):
         return []
-    min_messages, min_days = int(rule.param("min_messages")), int(rule.param("min_days"))
-    if count < min_messages or days < min_days:
-        return []
-    state.mark_streak_signalled(event.recipient_id)
-    since = state.streaks[event.recipient_id][1]
-    return [SubjectEvent(event.event_id, event.ts, "unanswered_check", event.recipient_id, "unknown", "",
-                         event.sender_id, room_id=event.room_id, count=count, days=days, since_ts=since)]
+    return _check(state, event.recipient_id, event.sender_id, event.room_id, messages, rule)
 
 
 def on_check(state: AccountState, event: SubjectEvent, rule: DetectorRule | None = None,
@@ -82,16 +103,21 @@ def on_unanswered(state: AccountState, event: SubjectEvent, rule: DetectorRule |
 
 
 def on_reply(state: AccountState, event: SubjectEvent, rule: DetectorRule | None = None,
-             at: At = NOWHERE) -> list[Signal]:
-    """The recipient (`other_id`) spoke to this account: the streak to them ends."""
-    state.end_streak(event.other_id, event.ts)
-    return []
+             at: At = NOWHERE) -> list[SubjectEvent]:
+    """The recipient (`other_id`) spoke to this account: the streak to them ends there. The
+    messages sent after a reply told late are a streak of their own, checked again if they
+    reach the thresholds: the same check, at the same message, as had the reply come in time."""
+    messages = state.end_streak(event.other_id, event.ts)
+    if rule is None or messages is None:
+        return []
+    return _check(state, event.other_id, event.subject_id, event.room_id, messages, rule)
 
 
 DETECTORS = (
     Detector(
-        "unanswered_messages", "harassment", rank=110, params=(Param("min_messages"), Param("min_days")),
-        state=("streaks",), finds={"subject.replied": on_reply, "subject.unanswered": on_unanswered},
-        tells={"message": on_message, "subject.unanswered_check": on_check},
+        "unanswered_messages", "harassment", rank=110,
+        params=(Param("min_messages", at_most=MAX_STREAK_MESSAGES), Param("min_days")),
+        state=("streaks",), finds={"subject.unanswered": on_unanswered},
+        tells={"message": on_message, "subject.unanswered_check": on_check, "subject.replied": on_reply},
     ),
 )

@@ -140,12 +140,12 @@ JOINED = (
 # accounts in the same words from either side and escalated apart (scoring.detectors.linked).
 # Nor rating rings: closed at the loop's latest rating whichever member closes it, told to every
 # member in the same words and escalated apart (scoring.detectors.rings).
-# State fields fed by those: unanswered streaks ("u"), the rating graph ("rg"), the newest
+# State fields fed by those: unanswered streaks ("us"), the rating graph ("rg"), the newest
 # contract with each counterpart, a rating received included ("pt"), a link in the words of
 # whichever side saw it first ("k"), the first-message fan-out's crossing marks ("fx": whether a run
 # has found a window's crossing depends on when the recipients' answers come, as its findings above).
 # First messages and their answers ("fm") are compared.
-JOINED_FIELDS = ("u", "rg", "pt", "k", "fx")
+JOINED_FIELDS = ("us", "rg", "pt", "k", "fx")
 # Findings signalled once, kept in "l": those of the detectors above (friends-and-family links
 # and whom they were told to, poor records, risky clients, letter farms), rings (which member closed one, and so
 # keeps "ringn:", depends on timing; the rings signalled are compared by their escalations) and
@@ -164,7 +164,7 @@ def marked(state: dict) -> set[str]:
     out = set()
     if state.get("fx"):  # a fan-out window found crossed
         out.add(fanout.DETECTORS[0].policy)
-    if any(len(streak) > 4 and streak[4] for streak in state.get("u", {}).values()):  # a streak checked
+    if any(streak[1] for streak in state.get("us", {}).values()):  # a streak checked
         out.add(unanswered.DETECTORS[0].policy)
     if any(k.startswith("letter_farm") for k in state.get("l", {})):
         out.add(cover_letters.DETECTORS[1].policy)

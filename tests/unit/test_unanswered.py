@@ -3,7 +3,7 @@ import pytest
 from scoring.derive import reply_notice
 from scoring.detectors import unanswered
 from scoring.records import SubjectEvent
-from scoring.state import AccountState
+from scoring.state import MAX_STREAK_MESSAGES, AccountState
 from tests.unit.helpers import message, rules
 
 RULE = rules().detector("unanswered_messages")
@@ -124,3 +124,64 @@ def test_a_vetoed_streak_ends_so_a_later_one_is_checked_again():
                 else:
                     signals += unanswered.on_unanswered(state, answer, RULE)
     assert len(signals) == 1 and signals[0].ts >= 20 * DAY
+
+
+def settle(state: AccountState, recipient: AccountState, checks: list[SubjectEvent]) -> list:
+    """The recipient answers each check; a reply answer restarts the streak, which may be checked
+    again. The signals f1 gets."""
+    signals = []
+    while checks:
+        for answer in unanswered.on_check(recipient, checks.pop(0)):
+            if answer.kind == "replied":
+                checks += unanswered.on_reply(state, answer, RULE)
+            else:
+                signals += unanswered.on_unanswered(state, answer, RULE)
+    return signals
+
+
+def in_order(events, recipient: AccountState, notice_at: int | None = None) -> list:
+    """events: ("m", ts) messages f1 -> c1 and ("r", ts) replies of c1 (c1's state knows them);
+    `notice_at`: the index from which reply notices are told (None: at once); the rest are
+    told after every message."""
+    state, signals, late = AccountState(), [], []
+    for i, (what, ts) in enumerate(events):
+        if what == "r":
+            recipient.remember_contact("f1", ts // 60_000)
+            if notice_at is not None and i >= notice_at:
+                late.append(reply(ts))
+                continue
+            signals += settle(state, recipient, unanswered.on_reply(state, reply(ts), RULE))
+        else:
+            signals += settle(state, recipient, unanswered.on_message(state, message(i, ts, stage="ended"), RULE))
+    for notice in late:
+        signals += settle(state, recipient, unanswered.on_reply(state, notice, RULE))
+    return [(s.event_id, s.ts, s.counters) for s in signals]
+
+
+def test_a_reply_told_late_leaves_the_later_messages_a_streak_found_at_the_same_message():
+    # One message, the recipient's reply an hour later, then a streak of 2 * DAYS messages; the
+    # reply's notice reaches f1 only after all of them (a backlog).
+    events = [("m", 0), ("r", HOUR)] + daily(2 * DAYS, start=2 * HOUR)
+    on_time = in_order(events, AccountState())
+    late = in_order(events, AccountState(), notice_at=1)
+    assert len(on_time) == 1 and late == on_time
+    assert on_time[0][0] == f"m{1 + N}"  # the streak's Nth message after the reply
+
+
+def test_a_streak_answered_in_full_is_not_found_again():
+    events = daily(2 * DAYS) + [("r", 2 * DAYS * DAY)]
+    assert in_order(events, AccountState(), notice_at=len(events) - 1) == in_order(events, AccountState())
+
+
+def test_a_streak_keeps_its_newest_messages():
+    state = AccountState()
+    for i in range(3 * MAX_STREAK_MESSAGES):
+        state.extend_streak("c1", i * HOUR, f"m{i}")
+    kept = state.streaks["c1"]
+    assert len(kept) == 3 + 2 * MAX_STREAK_MESSAGES and kept[2] == 0  # since: the first message
+    assert kept[-1] == f"m{3 * MAX_STREAK_MESSAGES - 1}"
+
+
+def test_an_older_states_streaks_start_again():
+    old = AccountState.from_dict({"u": {"c1": [5, 0, 0, 2, 1, -1]}})
+    assert old.streaks == {}
