@@ -71,7 +71,9 @@ ESCALATION_SCHEMA: dict[str, Any] = {
         "scores": {"type": "object", "additionalProperties": {"type": "number"}},
         "severity": {"enum": list(SEVERITIES)},
         "reasons": {"type": "array", "items": _STR, "description": "plain words"},
-        "evidence": {"type": "array", "items": _EVIDENCE},
+        "evidence": {"type": "array", "items": _EVIDENCE,
+                     "description": "per policy, the newest five signals by time, always with the ones the "
+                                    "escalation was made on (a finding told late can be older than the others)"},
         "rule_version": _STR,
         "model_version": {"type": "string", "description": "version of the text model in force"},
         "ts": {"type": "integer", "description": "event time of the triggering event (epoch ms)"},
