@@ -3,9 +3,13 @@ import pytest
 from scoring.derive import reply_notice
 from scoring.detectors import unanswered
 from scoring.records import SubjectEvent
+from scoring.rules import RulesError
 from scoring.state import MAX_STREAK_MESSAGES, AccountState
+from streams.batch.rules_file import parse_text
+from streams.worker.settings import DEFAULT_RULES
 from tests.unit.helpers import message, rules
 
+SHIPPED = DEFAULT_RULES.read_text()
 RULE = rules().detector("unanswered_messages")
 N, DAYS = int(RULE.param("min_messages")), int(RULE.param("min_days"))
 DAY, HOUR = 86_400_000, 3_600_000
@@ -185,3 +189,10 @@ def test_a_streak_keeps_its_newest_messages():
 def test_an_older_states_streaks_start_again():
     old = AccountState.from_dict({"u": {"c1": [5, 0, 0, 2, 1, -1]}})
     assert old.streaks == {}
+
+
+def test_a_rules_file_cannot_count_more_messages_than_a_streak_keeps():
+    text = SHIPPED.replace("min_messages = 6\n", f"min_messages = {MAX_STREAK_MESSAGES + 1}\n")
+    assert text != SHIPPED
+    with pytest.raises(RulesError, match=f"unanswered_messages.*'min_messages' must be at most {MAX_STREAK_MESSAGES}"):
+        parse_text(text)
