@@ -25,7 +25,7 @@ MAX_PROPOSALS = 6  # recent proposal sketches kept for repeated-cover-letter det
 MAX_CONTRACTS = 16  # contracts whose feedback requests are counted
 MAX_RATINGS = 40  # most recent ratings received kept for reputation
 MAX_STREAKS = 8  # recipients whose unanswered-message streaks are kept
-MAX_STREAK_MESSAGES = 16  # a streak's newest messages kept (a rule counts at most this many)
+MAX_STREAK_MESSAGES = 16  # a streak's newest messages kept, to restart it after a reply told late
 MAX_FINDINGS = 32  # findings signalled and dismissals applied, newest kept
 MAX_FIRSTS = 64  # cold first messages of the last two days, newest kept (over the day's limit)
 MAX_AWAITING = 256  # first messages awaiting their answer (a backlog's worth), newest kept
@@ -119,7 +119,8 @@ class AccountState:
     client_ratings: dict[str, list[Any]] = field(default_factory=dict)  # contract -> [stars, rater, ts, id] as a client
     client_disputes: dict[str, Any] = field(default_factory=dict)  # contract -> [ts, id] of a dispute against us as one
     # recipient -> [last reply known (ts, -1: none), checked (0: no, 1: sent to check, 2: confirmed),
-    # since (the first message after that reply), then each message's ts and id, oldest first]
+    # since (the first message after that reply), messages, distinct days, last day, then the
+    # newest messages' ts and id, oldest first]
     streaks: dict[str, list[Any]] = field(default_factory=dict)
     # findings already signalled, to signal each once ("dup:<account>", "ff:<account>",
     # "swap:<account>", "countries_24h", "letter_farm") and dismissals applied -> event time
@@ -195,11 +196,16 @@ class AccountState:
         it: a finding told late can be older than the newest kept, and an escalation made on it
         must still show it. The newest others fill the rest, `MAX_EVIDENCE` in all, by time."""
         kept = self.evidence.get(policy, [])
-        missing = [c for c in causes if c not in kept][-MAX_EVIDENCE:]
-        if not missing:
+        if all(c in kept for c in causes):
             return list(kept)
-        room = MAX_EVIDENCE - len(missing)
-        return sorted([*missing, *(kept[-room:] if room else [])], key=_evidence_order)
+        chosen: list[dict[str, Any]] = []
+        for cause in sorted(causes, key=_evidence_order):
+            if cause not in chosen:
+                chosen.append(cause)
+        del chosen[:-MAX_EVIDENCE]
+        others = [k for k in kept if k not in chosen]
+        room = MAX_EVIDENCE - len(chosen)
+        return sorted([*chosen, *(others[-room:] if room else [])], key=_evidence_order)
 
     def remember_proposal(self, event_id: str, job_id: str, sketch: str) -> None:
         self.proposals.append([event_id, job_id, sketch])
@@ -250,21 +256,26 @@ class AccountState:
         items += [(received_at(v), None, "") for v in self.client_disputes.values()]
         return sorted(items, key=lambda x: x[0])
 
-    def extend_streak(self, recipient: str, ts: int, event_id: str) -> list[tuple[int, str]] | None:
-        """Count a message in the unanswered streak to `recipient`: the streak's messages, oldest
-        first, or None when the recipient's last known reply came after it (it was answered)."""
-        streak = self.streaks.pop(recipient, None) or [-1, 0, ts]
+    def extend_streak(self, recipient: str, ts: int, event_id: str) -> tuple[int, int] | None:
+        """Count a message in the unanswered streak to `recipient`: the streak's messages and
+        distinct days, or None when the recipient's last known reply came after it (answered)."""
+        streak = self.streaks.pop(recipient, None) or [-1, 0, ts, 0, 0, -1]
         self.streaks[recipient] = streak
         if len(self.streaks) > MAX_STREAKS:
             del self.streaks[next(iter(self.streaks))]
         if ts <= streak[0]:
             return None
         messages = _streak_messages(streak)
-        if (ts, event_id) not in messages:
+        if (ts, event_id) not in messages:  # a copy counts once
+            streak[3] += 1
+            if ts // DAY_MS != streak[5]:
+                streak[4], streak[5] = streak[4] + 1, ts // DAY_MS
             bisect.insort(messages, (ts, event_id))
-            del messages[:-MAX_STREAK_MESSAGES]
-        streak[2:] = [min(streak[2], ts), *(x for m in messages for x in m)]
-        return messages
+            streak[6:] = [x for m in messages[-MAX_STREAK_MESSAGES:] for x in m]
+        return streak[3], streak[4]
+
+    def streak_since(self, recipient: str) -> int:
+        return int(self.streaks[recipient][2])
 
     def streak_checked(self, recipient: str) -> bool:
         streak = self.streaks.get(recipient)
@@ -364,24 +375,28 @@ class AccountState:
     def end_streak(self, recipient: str, reply_ts: int) -> list[tuple[int, str]] | None:
         """The recipient replied at `reply_ts`: the messages sent until then were answered. A
         reply told late (its notice travels behind the sender's later messages) leaves the ones
-        sent after it as a new streak, not yet checked; returns that streak's messages (None
-        when nothing changed or nothing is left)."""
+        sent after it as a new streak, not yet checked, when they are all among those kept;
+        returns that streak's messages (None when nothing changed, or the streak ended)."""
         streak = self.streaks.get(recipient)
         if streak is None or reply_ts <= streak[0]:
             return None
         streak[0] = reply_ts
         if reply_ts < streak[2]:  # a reply from before the streak began answers none of it
             return None
-        messages = [m for m in _streak_messages(streak) if m[0] > reply_ts]
-        if not messages:
+        messages = _streak_messages(streak)
+        after = [m for m in messages if m[0] > reply_ts]
+        every_one = streak[3] == len(messages) or (bool(messages) and messages[0][0] <= reply_ts)
+        if not after or not every_one:
             del self.streaks[recipient]
             return None
-        self.streaks[recipient] = [reply_ts, 0, messages[0][0], *(x for m in messages for x in m)]
-        return messages
+        days = len({ts // DAY_MS for ts, _ in after})
+        self.streaks[recipient] = [reply_ts, 0, after[0][0], len(after), days, after[-1][0] // DAY_MS,
+                                   *(x for m in after for x in m)]
+        return after
 
 def _streak_messages(streak: list[Any]) -> list[tuple[int, str]]:
     """A streak's kept messages, (ts, event id) oldest first."""
-    return [(int(ts), str(event_id)) for ts, event_id in zip(streak[3::2], streak[4::2], strict=True)]
+    return [(int(ts), str(event_id)) for ts, event_id in zip(streak[6::2], streak[7::2], strict=True)]
 
 
 def _evidence_order(item: dict[str, Any]) -> tuple[int, str, str, str]:

@@ -9,9 +9,10 @@ that reaches the thresholds is therefore checked by the recipient, whose own
 messages are in its own partition: an `unanswered_check` goes to the recipient,
 which answers with `unanswered` only if it has not written to the sender since
 the streak began, and the sender's state signals on that answer. The streak keeps
-its messages (the newest `MAX_STREAK_MESSAGES`), so a reply told late ends it only
-up to the reply: the messages sent after the reply are a streak of their own, and
-reach the thresholds at the same message as they would had the reply come in time.
+its count, its days and its newest `MAX_STREAK_MESSAGES` messages, so a reply told
+late ends it only up to the reply: when every message sent after the reply is among
+those kept, they are a streak of their own, and reach the thresholds at the same
+message as they would had the reply come in time (a longer one ends as before).
 
 Only messages outside an active contract count: "hire me" before a contract, pleading after
 one ended. Work updates on an active contract to a quiet counterpart are the job, not a streak.
@@ -22,7 +23,7 @@ from __future__ import annotations
 from scoring.detector import NOWHERE, At, Detector, DetectorRule, Param
 from scoring.records import Message, SubjectEvent
 from scoring.signals import Counter, Signal
-from scoring.state import MAX_STREAK_MESSAGES, AccountState
+from scoring.state import AccountState
 from scoring.units import DAY_MS, MINUTE_MS
 
 
@@ -36,18 +37,12 @@ def crossing(messages: list[tuple[int, str]], min_messages: int, min_days: int) 
     return None
 
 
-def _check(state: AccountState, recipient: str, sender: str, room: str, messages: list[tuple[int, str]],
-           rule: DetectorRule) -> list[SubjectEvent]:
-    """The streak sent to the recipient to check, made at the message that reached the thresholds
-    (the one it is told at, unless a reply told late has just restarted it)."""
-    i = crossing(messages, int(rule.param("min_messages")), int(rule.param("min_days")))
-    if i is None:
-        return []
+def _check(state: AccountState, recipient: str, sender: str, room: str, at: tuple[int, str], count: int,
+           days: int) -> list[SubjectEvent]:
+    """The streak sent to the recipient to check, made at message `at` (ts, id)."""
     state.mark_streak_signalled(recipient)
-    ts, event_id = messages[i]
-    days = len({t // DAY_MS for t, _ in messages[:i + 1]})
-    return [SubjectEvent(event_id, ts, "unanswered_check", recipient, "unknown", "", sender, room_id=room,
-                         count=i + 1, days=days, since_ts=messages[0][0])]
+    return [SubjectEvent(at[1], at[0], "unanswered_check", recipient, "unknown", "", sender, room_id=room,
+                         count=count, days=days, since_ts=state.streak_since(recipient))]
 
 
 def on_message(state: AccountState, event: Message, rule: DetectorRule | None,
@@ -56,10 +51,13 @@ def on_message(state: AccountState, event: Message, rule: DetectorRule | None,
     sent to the recipient to check."""
     if event.contract_stage == "active":
         return []
-    messages = state.extend_streak(event.recipient_id, event.ts, event.event_id)
-    if rule is None or messages is None or state.streak_checked(event.recipient_id):
+    counted = state.extend_streak(event.recipient_id, event.ts, event.event_id)
+    if rule is None or counted is None or state.streak_checked(event.recipient_id):
         return []
-    return _check(state, event.recipient_id, event.sender_id, event.room_id, messages, rule)
+    count, days = counted
+    if count < int(rule.param("min_messages")) or days < int(rule.param("min_days")):
+        return []
+    return _check(state, event.recipient_id, event.sender_id, event.room_id, (event.ts, event.event_id), count, days)
 
 
 def on_check(state: AccountState, event: SubjectEvent, rule: DetectorRule | None = None,
@@ -105,18 +103,23 @@ def on_unanswered(state: AccountState, event: SubjectEvent, rule: DetectorRule |
 def on_reply(state: AccountState, event: SubjectEvent, rule: DetectorRule | None = None,
              at: At = NOWHERE) -> list[SubjectEvent]:
     """The recipient (`other_id`) spoke to this account: the streak to them ends there. The
-    messages sent after a reply told late are a streak of their own, checked again if they
-    reach the thresholds: the same check, at the same message, as had the reply come in time."""
+    messages sent after a reply told late are a streak of their own, checked again at the
+    message where they reach the thresholds: the same check, at the same message, as had the
+    reply come in time."""
     messages = state.end_streak(event.other_id, event.ts)
     if rule is None or messages is None:
         return []
-    return _check(state, event.other_id, event.subject_id, event.room_id, messages, rule)
+    i = crossing(messages, int(rule.param("min_messages")), int(rule.param("min_days")))
+    if i is None:
+        return []
+    days = len({ts // DAY_MS for ts, _ in messages[:i + 1]})
+    return _check(state, event.other_id, event.subject_id, event.room_id, messages[i], i + 1, days)
 
 
 DETECTORS = (
     Detector(
         "unanswered_messages", "harassment", rank=110,
-        params=(Param("min_messages", at_most=MAX_STREAK_MESSAGES), Param("min_days")),
+        params=(Param("min_messages"), Param("min_days")),
         state=("streaks",), finds={"subject.unanswered": on_unanswered},
         tells={"message": on_message, "subject.unanswered_check": on_check, "subject.replied": on_reply},
     ),

@@ -60,3 +60,14 @@ def test_the_kept_evidence_is_unchanged_when_it_holds_the_cause():
     due = score.decide(state, touched, 6, RULES)
     esc = build("f1", due, touched, state, RULES, 6, "e6", signals[-1:]).to_dict()
     assert [e["event_id"] for e in esc["evidence"]] == ["e2", "e3", "e4", "e5", "e6"]
+
+
+def test_every_cause_shows_when_several_are_told_late_at_once():
+    state = AccountState()
+    newer = [Signal("spam_scam", "test", 0.1, f"newer {i}", f"n{i}", 100 + i) for i in range(4)]
+    score.score(state, newer, RULES)
+    late = [Signal("spam_scam", "late", 4.5, f"late {i}", f"old{i}", 50 + 10 * i) for i in range(2)]
+    touched = score.score(state, late, RULES)
+    due = score.decide(state, touched, 60, RULES)
+    esc = build("f1", due, touched, state, RULES, 60, "old1", late).to_dict()
+    assert [e["event_id"] for e in esc["evidence"]] == ["old0", "old1", "n1", "n2", "n3"]

@@ -3,13 +3,9 @@ import pytest
 from scoring.derive import reply_notice
 from scoring.detectors import unanswered
 from scoring.records import SubjectEvent
-from scoring.rules import RulesError
 from scoring.state import MAX_STREAK_MESSAGES, AccountState
-from streams.batch.rules_file import parse_text
-from streams.worker.settings import DEFAULT_RULES
 from tests.unit.helpers import message, rules
 
-SHIPPED = DEFAULT_RULES.read_text()
 RULE = rules().detector("unanswered_messages")
 N, DAYS = int(RULE.param("min_messages")), int(RULE.param("min_days"))
 DAY, HOUR = 86_400_000, 3_600_000
@@ -177,22 +173,33 @@ def test_a_streak_answered_in_full_is_not_found_again():
     assert in_order(events, AccountState(), notice_at=len(events) - 1) == in_order(events, AccountState())
 
 
-def test_a_streak_keeps_its_newest_messages():
+def test_a_streak_keeps_its_count_and_its_newest_messages():
     state = AccountState()
     for i in range(3 * MAX_STREAK_MESSAGES):
         state.extend_streak("c1", i * HOUR, f"m{i}")
     kept = state.streaks["c1"]
-    assert len(kept) == 3 + 2 * MAX_STREAK_MESSAGES and kept[2] == 0  # since: the first message
-    assert kept[-1] == f"m{3 * MAX_STREAK_MESSAGES - 1}"
+    assert kept[2:5] == [0, 3 * MAX_STREAK_MESSAGES, 2]  # since the first message; messages; days
+    assert len(kept) == 6 + 2 * MAX_STREAK_MESSAGES and kept[-1] == f"m{3 * MAX_STREAK_MESSAGES - 1}"
+
+
+def test_a_streak_longer_than_the_messages_kept_is_found_and_confirmed():
+    # 10 messages on each of two days, then one on the third: found at that one.
+    events = [("m", d * DAY + i * HOUR) for d in range(2) for i in range(10)] + [("m", 2 * DAY)]
+    assert [s[:2] for s in in_order(events, AccountState())] == [("m20", 2 * DAY)]
+
+
+def test_a_heavy_streak_is_found_when_it_spans_the_days():
+    events = [("m", d * DAY + i * HOUR) for d in range(6) for i in range(20)]
+    assert [s[0] for s in in_order(events, AccountState())] == ["m40"]
+
+
+def test_a_reply_told_late_after_more_messages_than_kept_ends_the_streak():
+    # Only the newest messages are kept: the streak after a reply told this late cannot be
+    # rebuilt, so it ends, as it did before streaks kept messages; the next ones start anew.
+    events = [("m", 0), ("r", HOUR)] + [("m", 2 * HOUR + i * HOUR) for i in range(MAX_STREAK_MESSAGES + 4)]
+    assert in_order(events, AccountState(), notice_at=1) == []
 
 
 def test_an_older_states_streaks_start_again():
     old = AccountState.from_dict({"u": {"c1": [5, 0, 0, 2, 1, -1]}})
     assert old.streaks == {}
-
-
-def test_a_rules_file_cannot_count_more_messages_than_a_streak_keeps():
-    text = SHIPPED.replace("min_messages = 6\n", f"min_messages = {MAX_STREAK_MESSAGES + 1}\n")
-    assert text != SHIPPED
-    with pytest.raises(RulesError, match=f"unanswered_messages.*'min_messages' must be at most {MAX_STREAK_MESSAGES}"):
-        parse_text(text)
