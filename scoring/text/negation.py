@@ -78,6 +78,12 @@ _NOT_A_NEGATION = Rx(
         "no matter",
         "not sure",
         "why not",
+        "why don't you",
+        "why dont you",
+        "why won't you",
+        "why wont you",
+        "why can't you",
+        "why cant you",
         "no rush",
         "don't want to pay the fee",
         "don't want to lose",
@@ -110,9 +116,11 @@ _REFUSAL = Rx(
         "get (?:me )?banned",
         "get (?:my account )?suspended",
         "terms of service",
-        "only (?:accept|work|take|get paid|communicate|talk|chat|use)\\w* (?:\\w+ ){0,3}(?:through"
-        "|via|on|within|inside|here|thru)",
+        "only (?:accept|work|take|get paid|communicate|talk|chat|use)\\w* (?:\\w+ ){0,3}(?:here|(?:through"
+        "|via|on|within|inside|thru) (?:the |this )?(?:upwork|fiverr|freelancer|platform|site|app|escrow|chat"
+        "|messages?|milestones?))",
         "only (?:through|via|thru|on|within|inside) (?:the )?(?:upwork|platform|here|site|this)",
+        "only (?:\\w+ ){1,2}(?:through|via|thru|on|within|inside) (?:the )?(?:upwork|fiverr|platform|site|escrow)",
         "keep (?:all |everything |the )?(?:\\w+ )?(?:on|within|inside|here)",
         "stay on (?:upwork|the platform)",
         "(?:i|we) (?:don'?t|do not|won'?t|will not|never) (?:accept|take|work|deal|go)\\w* "

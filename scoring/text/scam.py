@@ -210,8 +210,11 @@ _WORK = words("do", "doing", "make", "design", "write", "build", "create", "shoo
                 "paint", "record", "produce", "handle", "cover", "take")
 _FREE_WORK = Rx(
     r"\b(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?|how\s+about\s+(?:you\s+)?|you\s+(?:would|could|can"
-    r"|should)\s+)(?:just\s+)?" + _WORK + r"\s+(?:\w+\s+){0,3}?(?:for\s+free|free\s+of\s+charge"
+    r"|should)\s+|why\s+(?:don'?t|not)\s+(?:you\s+)?)(?:be\s+(?:willing|able|happy|open)\s+to\s+)?(?:just\s+)?"
+    + _WORK + r"\s+(?:\w+\s+){0,3}?(?:for\s+free|free\s+of\s+charge"
     r"|without\s+(?:pay|payment|charging)|for\s+(?:the\s+)?exposure)\b"
+    r"|\b(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:just\s+)?" + _WORK
+    + r"\s+(?:an?\s+|the\s+|some\s+)?(?:unpaid|free)\s+(?:test|sample|trial|draft|mock-?up|version|pilot)\b"
     r"|\b(?:for|get|gain|give\s+you|it'?ll\s+be|it\s+will\s+be|be)\s+(?:great|good|lots\s+of|a\s+lot\s+of"
     r"|amazing|huge|free)?\s*exposure\b"
     r"|\bin\s+exchange\s+for\s+(?:the\s+)?(?:exposure|future\s+(?:work|jobs?|projects?|orders?)|(?:us\s+)?hiring)\b"

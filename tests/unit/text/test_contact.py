@@ -28,6 +28,7 @@ CONTACT = "off_platform_contact"
         "let's continue this conversation outside upwork",
         "j o h n . s m i t h at g m a i l dot c o m",
         "mail me: b o b @ g m a i l . c o m",
+        "I only communicate on WhatsApp, add me +1 555 123 4567",
     ],
 )
 def test_fires(text: str) -> None:

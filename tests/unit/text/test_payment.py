@@ -27,6 +27,10 @@ PAY = "off_platform_payment"
         "I'll send you the rest directly",
         "send the balance in USDT to my wallet",
         "bank transfer is easier for me, here is my IBAN",
+        # "only ... through/via" refuses when it names the platform, not when it names a provider
+        "I only accept payment via PayPal.",
+        "I only take payments via Wise.",
+        "Why don't you just send it to my PayPal?",  # a suggestion, not a negation
     ],
 )
 def test_fires(text: str) -> None:
@@ -39,6 +43,8 @@ def test_fires(text: str) -> None:
         "We need to integrate the PayPal API into the checkout",
         "the Payoneer webhook fails in sandbox",
         "I only accept payment through Upwork",
+        "I don't accept PayPal, only payments through the platform.",
+        "No PayPal please, only milestones on Upwork.",
         "I don't work outside Upwork",
         "The client asked me to pay via PayPal but I refused",
         "I withdraw my earnings to Payoneer",

@@ -29,6 +29,9 @@ SCAM = "spam_scam"
         ("We are buying verified freelancer accounts, good price", "scam_account_rent"),
         ("Could you build it without payment? It's a small job", "scam_free_work"),
         ("We could sell your Fiverr profile for you and split it", "scam_account_rent"),
+        ("Would you be willing to work for free for the first month?", "scam_free_work"),
+        ("Why don't you do the logo for free and we'll pay for the next one", "scam_free_work"),
+        ("Could you do a free test of 500 words before we decide?", "scam_free_work"),
     ],
 )
 def test_fires(text: str, detector: str) -> None:
