@@ -91,6 +91,12 @@ _NOT_A_NEGATION = Rx(
     )
     + r"\b"
 )
+# Contact put off until a contract starts, which the policy allows then.
+_ONCE_CONTRACTED = (
+    "after (?:the |a )?contract (?:starts|is signed|begins|is active)",
+    "once (?:the |a )?contract (?:starts|is signed|begins|is active|is in place|is open)",
+)
+_LATER = Rx(r"\b" + words(*_ONCE_CONTRACTED) + r"\b", ("contract",))
 _REFUSAL = Rx(
     r"\b"
     + words(
@@ -121,7 +127,8 @@ _REFUSAL = Rx(
         "|messages?|milestones?))",
         "only (?:through|via|thru|on|within|inside) (?:the )?(?:upwork|platform|here|site|this)",
         "only (?:\\w+ ){1,2}(?:through|via|thru|on|within|inside) (?:the )?(?:upwork|fiverr|platform|site|escrow)",
-        "keep (?:all |everything |the )?(?:\\w+ )?(?:on|within|inside|here)",
+        "keep (?:all |everything |it |this |the )?(?:\\w+ )?(?:here|(?:on|within|inside) (?:the |this )?(?:upwork"
+        "|fiverr|platform|site|app|chat))",
         "stay on (?:upwork|the platform)",
         "(?:i|we) (?:don'?t|do not|won'?t|will not|never) (?:accept|take|work|deal|go)\\w* "
         "(?:\\w+ ){0,3}(?:outside|off)",
@@ -135,15 +142,21 @@ _REFUSAL = Rx(
         "be careful",
         "beware",
         "watch out",
-        "never (?:share|give|send|pay)",
+        "never (?:share|give|send)",
+        "never pay (?:\\w+ )?(?:outside|off|upfront|up front|in advance|before|anyone|strangers)",
         "not comfortable",
         "i'm not comfortable",
-        "before (?:a |the )?contract (?:starts|is signed|begins)",
-        "until (?:a |the )?contract",
-        "after (?:the |a )?contract (?:starts|is signed|begins|is active)",
-        "once (?:the |a )?contract",
+        *_ONCE_CONTRACTED,
     )
     + r"\b"
+)
+# One party asking the other: "pay me", "send you", "add me", "email me" (a refusal or a rule
+# question does not ask; a warning that goes on to ask does).
+_DIRECT_ASK = Rx(
+    r"\b(?:pay|paying|send|sending|transfer|wire|contact|email|e-mail|mail|text|call|message|add|reach|whatsapp"
+    r"|telegram|skype|dm|ping)\s+(?:me|you)\b",
+    ("pay", "send", "transfer", "wire", "contact", "mail", "text", "call", "message", "add", "reach", "whatsapp",
+     "telegram", "skype", "dm", "ping"),
 )
 _REPORTED = Rx(
     r"\b"
@@ -198,10 +211,13 @@ def negated_before(text: str, start: int, end: int) -> bool:
 
 
 def refused(text: str, start: int, end: int) -> bool:
-    """The sentence refuses, reports, quotes a third party, or asks about the rules."""
+    """The sentence refuses, reports, quotes a third party, or asks about the rules. A sentence
+    that asks the other party itself ("is it ok if I pay you through Wise?", "be careful with
+    fees, pay me on PayPal") is not a refusal, whatever words of one it holds, unless it puts
+    the contact off until a contract starts."""
     lo, hi = sentence(text, start, end)
     window = text[lo:hi]
-    return _REFUSAL.test(window) or _REPORTED.test(window)
+    return (_REFUSAL.test(window) and not _DIRECT_ASK.test(window)) or _LATER.test(window) or _REPORTED.test(window)
 
 
 def quoted(text: str, start: int, end: int) -> bool:

@@ -29,6 +29,9 @@ CONTACT = "off_platform_contact"
         "j o h n . s m i t h at g m a i l dot c o m",
         "mail me: b o b @ g m a i l . c o m",
         "I only communicate on WhatsApp, add me +1 555 123 4567",
+        "Let's keep the conversation on WhatsApp, it's easier: +44 7700 900123",
+        "Send me your email before the contract starts so we can discuss details.",
+        "Let's chat on Telegram until the contract is ready, my handle is @dev_mike",
     ],
 )
 def test_fires(text: str) -> None:
@@ -46,6 +49,9 @@ def test_fires(text: str) -> None:
         "I need someone to write email templates",
         "the price is 12,500 for the full build",
         "ticket #4471236 is reopened",
+        "I'll send you my WhatsApp after the contract starts.",
+        "I can share my number once the contract starts.",
+        "Let's keep everything here on Upwork, thanks.",
     ],
 )
 def test_quiet(text: str) -> None:

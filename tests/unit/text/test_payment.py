@@ -31,6 +31,10 @@ PAY = "off_platform_payment"
         "I only accept payment via PayPal.",
         "I only take payments via Wise.",
         "Why don't you just send it to my PayPal?",  # a suggestion, not a negation
+        # words of a refusal or a warning in a sentence that asks all the same
+        "Is it possible to pay you via PayPal instead?",
+        "Be careful with fees, pay me on PayPal instead.",
+        "Once the contract ends, pay me directly via PayPal.",
     ],
 )
 def test_fires(text: str) -> None:
@@ -45,6 +49,7 @@ def test_fires(text: str) -> None:
         "I only accept payment through Upwork",
         "I don't accept PayPal, only payments through the platform.",
         "No PayPal please, only milestones on Upwork.",
+        "Never share your password or pay anyone outside the platform.",
         "I don't work outside Upwork",
         "The client asked me to pay via PayPal but I refused",
         "I withdraw my earnings to Payoneer",
