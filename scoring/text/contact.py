@@ -32,6 +32,9 @@ def _hit(doc: Normalized, detector: str, weight: float, start: int, end: int, re
 
 
 def _tech(norm: str, start: int, end: int) -> bool:
+    """Technical talk around the detail, which is not the speaker's own given as such."""
+    if wording.OWN_DETAIL.search(norm, max(0, start - 40), start):
+        return False
     lo, hi = negation.sentence(norm, start, end)
     around = norm[lo:start], norm[end:hi]
     return any(wording.TECH.test(part) or wording.CODE.test(part) for part in around)

@@ -3,6 +3,8 @@ euphemisms, requests to move the conversation, personal sites."""
 
 from __future__ import annotations
 
+import re
+
 from scoring.text.rx import Rx, words
 
 TECH = Rx(
@@ -110,6 +112,13 @@ TECH = Rx(
 )
 # Code around a detail: a call with a quoted argument, a method arrow, a variable, a scope.
 CODE = Rx(r"\w\(\s*['\"]|->\s*\w|\$[a-z_]\w*|\w::\w|=>")
+# The speaker giving its own detail ("my WhatsApp is", "my email:"), just before it: never an
+# example in technical talk around it.
+OWN_DETAIL = re.compile(
+    r"\bmy\s+(?:personal\s+|private\s+|direct\s+|work\s+)?(?:whats\s?app|number|phone|cell|mobile|e-?mail"
+    r"|skype|telegram|discord|signal|wechat|handle|contact)(?:\s+(?:number|no\.?|id|address|handle))?"
+    r"\s*(?:is|:|=|-)?\s*$"
+)
 INTENT = Rx(
     r"\b"
     + words(

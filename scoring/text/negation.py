@@ -158,32 +158,35 @@ _DIRECT_ASK = Rx(
     ("pay", "send", "transfer", "wire", "contact", "mail", "text", "call", "message", "add", "reach", "whatsapp",
      "telegram", "skype", "dm", "ping"),
 )
-_REPORTED = Rx(
-    r"\b"
-    + words(
-        "(?:the |my |a |this |one |that )?(?:client|freelancer|buyer|seller|guy|person|someone"
-        "|somebody|recruiter|he|she|they|people)"
-        " (?:keeps? |kept |has |had |was |is |just )?(?:asked|asking|asks|ask|wants|wanted|told"
-        "|offered|offering|suggested"
-        "|insisted|insists|want|tried|trying|sent|said|wrote|messaged|requested|requesting|called|proposed|demanded|invited)",
-        "asked me (?:to|for|if)",
-        "ask(?:ed|ing)? (?:a|the|my) (?:client|freelancer) (?:to|for|if)",
-        "(?:got|received|get) (?:a |an |this |these )?(?:message|messages|invite|invitation|offer|email|proposal|dm)s?",
-        "someone on upwork",
-        "what should i do",
-        "what do i do",
-        "how do i",
-        "anyone else",
-        "has anyone",
-        "does anyone",
-        "did anyone",
-        "in the seed",
-        "for example",
-        "e\\.g\\.",
-        "such as",
-    )
-    + r"\b"
+_THIRD_PARTY = (
+    "(?:the |my |a |this |one |that )?(?:client|freelancer|buyer|seller|guy|person|someone"
+    "|somebody|recruiter|he|she|they|people)"
+    " (?:keeps? |kept |has |had |was |is |just )?(?:asked|asking|asks|ask|wants|wanted|told"
+    "|offered|offering|suggested"
+    "|insisted|insists|want|tried|trying|sent|said|wrote|messaged|requested|requesting|called|proposed|demanded|invited)",
+    "asked me (?:to|for|if)",
+    "ask(?:ed|ing)? (?:a|the|my) (?:client|freelancer) (?:to|for|if)",
+    "(?:got|received|get) (?:a |an |this |these )?(?:message|messages|invite|invitation|offer|email|proposal|dm)s?",
+    "someone on upwork",
 )
+# Asides of a question or an example: they report no ask of the speaker's, unless the sentence
+# makes one ("for example, you can pay me via PayPal").
+_ASIDES = (
+    "what should i do",
+    "what do i do",
+    "how do i",
+    "anyone else",
+    "has anyone",
+    "does anyone",
+    "did anyone",
+    "in the seed",
+    "for example",
+    "e\\.g\\.",
+    "such as",
+)
+_REPORTED = Rx(r"\b" + words(*_THIRD_PARTY) + r"\b")
+_ASIDE = Rx(r"\b" + words(*_ASIDES) + r"\b")
+_REPORTED_CUE = Rx(r"\b" + words(*_THIRD_PARTY, *_ASIDES) + r"\b")  # either: what the model weighs
 
 
 def _bounds(text: str, start: int, end: int, last: re.Pattern[str], first: re.Pattern[str]) -> tuple[int, int]:
@@ -217,7 +220,9 @@ def refused(text: str, start: int, end: int) -> bool:
     the contact off until a contract starts."""
     lo, hi = sentence(text, start, end)
     window = text[lo:hi]
-    return (_REFUSAL.test(window) and not _DIRECT_ASK.test(window)) or _LATER.test(window) or _REPORTED.test(window)
+    asks = _DIRECT_ASK.test(window)
+    return ((_REFUSAL.test(window) or _ASIDE.test(window)) and not asks) or _LATER.test(window) \
+        or _REPORTED.test(window)
 
 
 def quoted(text: str, start: int, end: int) -> bool:
@@ -232,7 +237,7 @@ def suppressed(text: str, start: int, end: int) -> bool:
     return negated_before(text, start, end) or refused(text, start, end)
 
 
-_CUES = (("refusal", _REFUSAL), ("reported", _REPORTED))
+_CUES = (("refusal", _REFUSAL), ("reported", _REPORTED_CUE))
 
 
 def cues(norm: str) -> list[tuple[str, tuple[int, int]]]:

@@ -32,6 +32,8 @@ CONTACT = "off_platform_contact"
         "Let's keep the conversation on WhatsApp, it's easier: +44 7700 900123",
         "Send me your email before the contract starts so we can discuss details.",
         "Let's chat on Telegram until the contract is ready, my handle is @dev_mike",
+        "Anyone else on your team can email me at mike.dev@gmail.com",  # an aside that asks
+        "The API docs are here, and my WhatsApp is +44 7700 900456 if you need anything.",  # their own
     ],
 )
 def test_fires(text: str) -> None:
@@ -52,6 +54,8 @@ def test_fires(text: str) -> None:
         "I'll send you my WhatsApp after the contract starts.",
         "I can share my number once the contract starts.",
         "Let's keep everything here on Upwork, thanks.",
+        "For example, the regex should accept +1 917 555 0134 and reject 555-0134.",
+        "What should I do if a client asks me to email them?",
     ],
 )
 def test_quiet(text: str) -> None:

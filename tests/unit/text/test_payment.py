@@ -35,6 +35,7 @@ PAY = "off_platform_payment"
         "Is it possible to pay you via PayPal instead?",
         "Be careful with fees, pay me on PayPal instead.",
         "Once the contract ends, pay me directly via PayPal.",
+        "For example, you can pay me via PayPal and save the fee.",
     ],
 )
 def test_fires(text: str) -> None:
@@ -50,6 +51,7 @@ def test_fires(text: str) -> None:
         "I don't accept PayPal, only payments through the platform.",
         "No PayPal please, only milestones on Upwork.",
         "Never share your password or pay anyone outside the platform.",
+        "Has anyone else had a client ask for their PayPal?",
         "I don't work outside Upwork",
         "The client asked me to pay via PayPal but I refused",
         "I withdraw my earnings to Payoneer",
