@@ -213,6 +213,11 @@ def negated_before(text: str, start: int, end: int) -> bool:
     return _NEGATOR.test(before) and not _NOT_A_NEGATION.test(before)
 
 
+def asks(window: str) -> bool:
+    """One party asks the other in `window` ("pay me", "send you", "add me")."""
+    return _DIRECT_ASK.test(window)
+
+
 def refused(text: str, start: int, end: int) -> bool:
     """The sentence refuses, reports, quotes a third party, or asks about the rules. A sentence
     that asks the other party itself ("is it ok if I pay you through Wise?", "be careful with
@@ -220,8 +225,7 @@ def refused(text: str, start: int, end: int) -> bool:
     the contact off until a contract starts."""
     lo, hi = sentence(text, start, end)
     window = text[lo:hi]
-    asks = _DIRECT_ASK.test(window)
-    return ((_REFUSAL.test(window) or _ASIDE.test(window)) and not asks) or _LATER.test(window) \
+    return ((_REFUSAL.test(window) or _ASIDE.test(window)) and not asks(window)) or _LATER.test(window) \
         or _REPORTED.test(window)
 
 

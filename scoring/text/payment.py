@@ -25,7 +25,7 @@ def _innocent_context(norm: str, start: int, end: int) -> bool:
     if wording.TECH.test(norm[max(lo, start - 60) : start]) or wording.TECH.test(norm[end : min(hi, end + 60)]):
         return True
     found = wording.PLATFORM_WITHDRAW.search(norm[lo:hi])
-    if found is None:
+    if found is None or negation.asks(norm[lo:hi]):  # "5 years on Upwork, but pay me via PayPal"
         return False
     return not wording.NOT_PLATFORM.test(norm[max(lo, lo + found.start - 14) : lo + found.start])
 

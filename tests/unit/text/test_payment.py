@@ -36,6 +36,7 @@ PAY = "off_platform_payment"
         "Be careful with fees, pay me on PayPal instead.",
         "Once the contract ends, pay me directly via PayPal.",
         "For example, you can pay me via PayPal and save the fee.",
+        "I've had 5 years on Upwork, but pay me via PayPal for this one.",
     ],
 )
 def test_fires(text: str) -> None:
@@ -52,6 +53,7 @@ def test_fires(text: str) -> None:
         "No PayPal please, only milestones on Upwork.",
         "Never share your password or pay anyone outside the platform.",
         "Has anyone else had a client ask for their PayPal?",
+        "Upwork pays me to my Payoneer every week.",
         "I don't work outside Upwork",
         "The client asked me to pay via PayPal but I refused",
         "I withdraw my earnings to Payoneer",
