@@ -150,13 +150,13 @@ _REFUSAL = Rx(
     )
     + r"\b"
 )
-# One party asking the other: "pay me", "send you", "add me", "email me" (a refusal or a rule
-# question does not ask; a warning that goes on to ask does).
+# One party asking or offering the other: "pay me", "send you", "add me", "leave me", "give you"
+# (a refusal or a rule question does not ask; a warning that goes on to ask does).
 _DIRECT_ASK = Rx(
     r"\b(?:pay|paying|send|sending|transfer|wire|contact|email|e-mail|mail|text|call|message|add|reach|whatsapp"
-    r"|telegram|skype|dm|ping)\s+(?:me|you)\b",
+    r"|telegram|skype|dm|ping|give|giving|leave|rate|refund|tip|offer)\s+(?:me|you)\b",
     ("pay", "send", "transfer", "wire", "contact", "mail", "text", "call", "message", "add", "reach", "whatsapp",
-     "telegram", "skype", "dm", "ping"),
+     "telegram", "skype", "dm", "ping", "give", "leave", "rate", "refund", "tip", "offer"),
 )
 _THIRD_PARTY = (
     "(?:the |my |a |this |one |that )?(?:client|freelancer|buyer|seller|guy|person|someone"

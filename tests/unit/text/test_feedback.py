@@ -33,10 +33,25 @@ def test_fires(text: str, detector: str) -> None:
         "Please review the attached mockups",
         "I'll do free revisions until you're happy with the logo",
         "5-star rated designer with 300+ reviews",
+        "The client offered me a refund for a 5 star review, I refused.",
+        "Is it against the rules to ask a client for a review?",
     ],
 )
 def test_quiet(text: str) -> None:
     assert FEEDBACK not in policies(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "For example, if you leave 5 stars I'll give you a 20% discount next time.",
+        "Be careful: unless you leave me 5 stars I won't send the source files.",
+        "Is it ok if I give you a bonus for a 5 star review?",
+        "I know it's against the rules, but I'll refund $20 if you rate me 5 stars.",
+    ],
+)
+def test_words_of_a_refusal_do_not_hide_the_deal(text: str) -> None:
+    assert FEEDBACK in policies(text)
 
 
 def test_repeated_request_fires_only_with_history() -> None:
