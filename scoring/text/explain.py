@@ -13,7 +13,7 @@ from scoring.text.types import Span, TextHit
 # Patterns that flag by themselves: what they see spans the sender's earlier messages (a detail
 # split across them, a request repeated, unanswered pestering), which no single text the model
 # was trained on can show.
-EXACT = frozenset({"contact_split", "feedback_repeat_request", "harassment_pestering"})
+EXACT = frozenset({"contact_split", "feedback_repeat_request", "harassment_pestering", "scam_phishing"})
 TOP_WORDS = 3
 MAX_QUOTE = 60  # characters quoted per span in a reason
 MAX_PATTERN_REASON = 200

@@ -49,6 +49,7 @@ PATTERN_FAMILY: dict[str, str] = {
     "harassment_disguised_insult": "insult",
     "harassment_pestering": "insult",
     "scam_account_rent": "scam_script",
+    "scam_phishing": "scam_script",
     "scam_check_overpayment": "scam_script",
     "scam_free_work": "scam_script",
     "scam_hire_me_spam": "scam_script",

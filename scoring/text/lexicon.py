@@ -328,6 +328,18 @@ STEMS: dict[int, tuple[str, ...]] = {
         "commission",
         "like",
         "scam",
+        # phishing (`scam._PHISH`)
+        "verify your",
+        "confirm your",
+        "validate your",
+        "reactivate your",
+        "unlock your",
+        "claim your",
+        "redeem your",
+        "update your",
+        "verify ur",
+        "confirm ur",
+        "claim ur",
         # work asked for free (`scam._FREE_WORK`): each of its alternatives holds one of these
         "for free",
         "free of charge",

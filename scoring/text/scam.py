@@ -8,6 +8,8 @@ begging "hire me" outreach. Warnings about scams and reported offers do not fire
 
 from __future__ import annotations
 
+import re
+
 from scoring.text import negation
 from scoring.text.normalize import Normalized
 from scoring.text.rx import Rx, words
@@ -239,6 +241,29 @@ _ACCOUNT_RENT = Rx(
     ("rent", "lend", "borrow", "buy", "sell", "use", "using", "work"),
 )
 
+# Phishing: an account, payment or prize to verify or claim at a link ("verify your account here:
+# bit.ly/...", "claim your bonus at upw-rewards.top"). One user asking another to do so through
+# a link is never the platform's own notice.
+_PHISH = Rx(
+    r"\b(?:verify|confirm|validate|reactivate|unlock|claim|redeem|update)\s+(?:your|ur)\s+(?:\w+\s+){0,2}?"
+    r"(?:account|identity|id|payment\s+(?:details|info|information|method)|bonus|prize|reward|funds|gift(?:\s*card)?"
+    r"|winnings|payout)s?\b[^\n]{0,60}?(?:https?://|www\.|bit\.ly|tinyurl|t\.co/|\b[a-z0-9-]+\.(?:com|net|org|io"
+    r"|co|xyz|top|info|link|site|online|click)\b|click\s+here|\bhere\s*:)",
+    ("verify", "confirm", "validate", "reactivate", "unlock", "claim", "redeem", "update"),
+    ("account", "identity", " id", "payment", "bonus", "prize", "reward", "funds", "gift", "winnings", "payout"),
+)
+
+_LINK = re.compile(r"https?://\S+|www\.\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|co|xyz|top|info|link|site"
+                   r"|online|click|ly)\b\S*")
+_PLATFORM_LINK = re.compile(r"^(?:https?://)?(?:www\.)?(?:upwork|fiverr|freelancer)\.com(?:[/:?#]|$)")
+
+
+def _platform_links_only(sentence: str) -> bool:
+    """Whether every link of a sentence is to the platform's own site."""
+    links = _LINK.findall(sentence)
+    return bool(links) and all(_PLATFORM_LINK.match(link) for link in links)
+
+
 _PRODUCT = Rx(
     r"\b(?:app|apps|checkout|feature|form|page|website|plugin|api|bot|dashboard|users|customers|transaction"
     r"|transactions|field|upload|export|csv|database|stripe|module|screen|flow)\b"
@@ -254,6 +279,7 @@ _RULES = (
     (_HIRE_ME, "scam_hire_me_spam", 0.6, "begging mass-outreach phrasing"),
     (_FREE_WORK, "scam_free_work", 0.7, "asks for work without pay (for free, for exposure, for future work)"),
     (_ACCOUNT_RENT, "scam_account_rent", 0.85, "asks to rent, buy or work through another freelancer's account"),
+    (_PHISH, "scam_phishing", 0.9, "asks to verify or claim an account, payment or prize at a link"),
 )
 
 
@@ -271,6 +297,8 @@ def detect(doc: Normalized, context: TextContext) -> list[TextHit]:
                 continue
             if detector == "scam_upfront_fee" and (context.direct_contract or not _FEE_ASK.test(doc.norm[lo:hi])):
                 continue  # a direct contract's fee is the platform's; a fee nobody is asked to pay
+            if detector == "scam_phishing" and _platform_links_only(doc.norm[lo:hi]):
+                continue  # a link to the platform's own pages
             shown = doc.text[slice(*doc.orig_span(match.start, match.end))]
             hits.append(
                 TextHit(SPAM_SCAM, detector, weight, (doc.orig_span(match.start, match.end),), f"{reason}: '{shown}'")

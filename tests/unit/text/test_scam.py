@@ -32,6 +32,9 @@ SCAM = "spam_scam"
         ("Would you be willing to work for free for the first month?", "scam_free_work"),
         ("Why don't you do the logo for free and we'll pay for the next one", "scam_free_work"),
         ("Could you do a free test of 500 words before we decide?", "scam_free_work"),
+        ("You have been selected for a bonus. Verify your account here: bit.ly/upw-bonus", "scam_phishing"),
+        ("Claim your reward at upwork-rewards.top before it expires.", "scam_phishing"),
+        ("Verify your account at upwork.com.verify-id.top/login now.", "scam_phishing"),
     ],
 )
 def test_fires(text: str, detector: str) -> None:
@@ -54,6 +57,9 @@ def test_fires(text: str, detector: str) -> None:
         "Please share your Upwork profile link so I can hire you.",
         "The photo's exposure is too dark, can you brighten it?",
         "We can't pay you before the milestone is funded, but it will be funded today.",
+        "Update your payment method here: https://www.upwork.com/ab/payments",
+        "How do I verify my account? The link in the email says bit.ly/xyz",
+        "Please verify your account in Settings > Identity to get paid.",
     ],
 )
 def test_quiet(text: str) -> None:
