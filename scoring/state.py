@@ -394,6 +394,7 @@ class AccountState:
                                    *(x for m in after for x in m)]
         return after
 
+
 def _streak_messages(streak: list[Any]) -> list[tuple[int, str]]:
     """A streak's kept messages, (ts, event id) oldest first."""
     return [(int(ts), str(event_id)) for ts, event_id in zip(streak[6::2], streak[7::2], strict=True)]

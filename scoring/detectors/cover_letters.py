@@ -46,8 +46,6 @@ def detect(state: AccountState, event: Proposal, rule: DetectorRule | None, at: 
     ]
 
 
-
-
 def detect_farm(state: AccountState, event: Proposal, rule: DetectorRule | None, at: At) -> list[Signal]:
     """Other accounts sent nearly the same letter within the window (`at.letters`, the
     cover-letter index's matches); signalled at most once a day."""

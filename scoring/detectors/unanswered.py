@@ -27,13 +27,14 @@ from scoring.state import AccountState
 from scoring.units import DAY_MS, MINUTE_MS
 
 
-def crossing(messages: list[tuple[int, str]], min_messages: int, min_days: int) -> int | None:
-    """The index of the first message at which a streak reaches both thresholds, if any."""
+def crossing(messages: list[tuple[int, str]], min_messages: int, min_days: int) -> tuple[int, int] | None:
+    """The index of the first message at which a streak reaches both thresholds, and the distinct
+    days up to it, if any."""
     days: set[int] = set()
     for i, (ts, _) in enumerate(messages):
         days.add(ts // DAY_MS)
         if i + 1 >= min_messages and len(days) >= min_days:
-            return i
+            return i, len(days)
     return None
 
 
@@ -109,10 +110,10 @@ def on_reply(state: AccountState, event: SubjectEvent, rule: DetectorRule | None
     messages = state.end_streak(event.other_id, event.ts)
     if rule is None or messages is None:
         return []
-    i = crossing(messages, int(rule.param("min_messages")), int(rule.param("min_days")))
-    if i is None:
+    found = crossing(messages, int(rule.param("min_messages")), int(rule.param("min_days")))
+    if found is None:
         return []
-    days = len({ts // DAY_MS for ts, _ in messages[:i + 1]})
+    i, days = found
     return _check(state, event.other_id, event.subject_id, event.room_id, messages[i], i + 1, days)
 
 
