@@ -149,6 +149,8 @@ def arguments() -> argparse.Namespace:
                         help="comma-separated RISKSCORER_LINKS_SHARDS values (0: no link index), each run every round")
     parser.add_argument("--only", choices=["messages", "proposals", "feedback", "accounts", "contracts"],
                         help="keep only the events of this input topic")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a worker setting, e.g. --set RISKSCORER_REORDER_SCOPE=partition (repeatable)")
     return parser.parse_args()
 
 
@@ -211,7 +213,8 @@ def main() -> None:
             tmp = Path(tmpdir)
             broker = f"127.0.0.1:{services.broker.port}"  # type: ignore[union-attr]
             redis = f"redis://127.0.0.1:{services.redis.port}"  # type: ignore[union-attr]
-            base = scorer_env(broker, redis, tmp, RISKSCORER_PARTITIONS=str(args.partitions))
+            base = scorer_env(broker, redis, tmp, RISKSCORER_PARTITIONS=str(args.partitions),
+                              **dict(kv.split("=", 1) for kv in args.set))
             settings = settings_for(base)
             total = feed(settings, args)
             raw: list[float] = []

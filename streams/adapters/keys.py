@@ -15,6 +15,7 @@ REVIEWER = APP + "reviewer:"  # verdicts and counts per rule, demotions
 TEXT_EXAMPLES = APP + "text-examples"  # reviewers' verdicts as labelled texts
 LINKS = APP + "links:v2:"  # the cross-account link index
 LETTERS = APP + "letters:"  # the cover-letter index
+FLOORS = APP + "floors"  # how far each partition number's proposals are in the cover-letter index
 PROFILE = APP + "profile:{id}"  # an account's risk profile (the support lookup)
 ESCALATIONS = APP + "escalations:{id}"  # an account's escalations, summarised
 ESCALATION = APP + "escalation:{id}"  # by escalation id: what a reviewer's decision refers to

@@ -12,8 +12,9 @@ every letter found there from the two sketches, and writes its own letters back
 batch. Short letters (sketches with empty bins) are not indexed. Keys expire
 after the window; a band key keeps the `max_per_band` accounts that sent the
 newest letters in it (a farm's letter fills it; more accounts add nothing a
-reviewer needs). Re-observing a proposal writes the same values: replays change
-nothing.
+reviewer needs), whatever order they are read in: a letter older than every one
+a full band keeps is not added. Re-observing a proposal writes the same values:
+replays change nothing.
 """
 
 from __future__ import annotations
@@ -134,7 +135,9 @@ class _LetterIndex:
                         shared.setdefault(account, []).append(value)
                 written = writes.setdefault(key, {})
                 if event.freelancer_id not in entries and len(entries) >= self.max_per_band:
-                    oldest = min(entries, key=lambda account: _latest(entries[account]))
+                    oldest = min(entries, key=lambda account: (_latest(entries[account]), account))
+                    if (event.ts, event.freelancer_id) < (_latest(entries[oldest]), oldest):
+                        continue  # older than every letter kept: a full band keeps the newest
                     del entries[oldest]
                     written[oldest] = ""  # removed: a full band keeps the newest letters
                 value = _with(entries.get(event.freelancer_id), _entry(event, sk))

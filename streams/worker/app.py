@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 from scoring.rules import Rules
 from streams import faust_fixes
 from streams.adapters import keys
+from streams.adapters.floors import Floors
 from streams.adapters.letter_index import RedisLetterIndex
 from streams.adapters.link_index import LinkIndex, NoLinkIndex, RedisLinkIndex
 from streams.adapters.profiles import ProfileStore
@@ -145,6 +146,7 @@ def _score_agent(app: faust.App, settings: Settings, processor: Processor, defin
         prefix=keys.key(keys.LINKS, settings.app_id), shards=settings.links_shards)
     letters = RedisLetterIndex(redis, settings.letters_ttl_s, settings.letters_max_per_band,
                                prefix=keys.key(keys.LETTERS, settings.app_id))
+    across = settings.reorder_scope == "all"
     return ScoreAgent(
         topics=defined,
         table=table,
@@ -163,7 +165,10 @@ def _score_agent(app: faust.App, settings: Settings, processor: Processor, defin
         health=health,
         attempts=settings.batch_attempts,
         reorder=Reorder(settings.reorder_window_ms, {t: rank for rank, t in enumerate(defined.kind_of)},
-                        settings.reorder_max_events, followers=frozenset({settings.topic_subjects})),
+                        settings.reorder_max_events, followers=frozenset({settings.topic_subjects}),
+                        gated=settings.topic_proposals, numbers=settings.partitions if across else 0),
+        floors=Floors(redis, keys.key(keys.FLOORS, settings.app_id), settings.letters_ttl_s) if across else None,
+        gate_max_s=settings.reorder_gate_max_ms / 1000,
         assigned=lambda: [(tp.topic, tp.partition) for tp in app.consumer.assignment()
                           if tp.topic in defined.kind_of],
         highwater=lambda key: app.consumer.highwater(TP(*key)),

@@ -33,12 +33,24 @@ hold nothing back (`followers`: waiting for them would make every release wait
 for the worker's own sends to come back); a subject event is merged with what is
 held when it arrives, and the detectors fed by it must count it the same
 whenever it comes (docs/operating.md, "Event order").
+
+Across partition numbers (`numbers` set): the cover-letter index joins every
+partition's proposals, and a proposal is compared with the letters sent before
+it. Proposals are put in the index as they are read, before they are held here.
+A number's floor is the earliest time a proposal of it not read yet can have,
+found as above for its proposals partition; workers share theirs through Redis
+(`streams.adapters.floors`). A proposal (the `gated` topic) is released only
+once it is earlier than every other number's floor, this worker's own or another's
+(`remote`): every letter sent up to its time is then in the index. Floors only
+rise: what a floor covers stays in the index, so one written before a restart
+stays true.
 """
 
 from __future__ import annotations
 
 import heapq
 import re
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -71,6 +83,32 @@ def event_time(value: bytes | None, default: int) -> int:
 
 
 @dataclass(slots=True)
+class Clock:
+    """The time a partition read to its end is held to (its next event can be no earlier than it,
+    less the window). The wall clock, while producers stamp events with about the time they
+    write them: the newest record read had an event time within the window of its write time.
+    Otherwise the stream is read behind the clock (a backlog of older events, a replay), and the
+    newest event time read stands for it: no producer writes an event more than the window before
+    one it wrote earlier. To release a stream's last events (`local`), the wall clock is also
+    taken once nothing was delivered for the window; floors shared with other workers never
+    take it then (a pause in a replay is not its end)."""
+
+    window_ms: int
+    live: bool = False
+    delivered: float = 0.0  # when a record was last delivered (monotonic seconds)
+
+    def saw(self, ts: int, written_ms: int, at: float) -> None:
+        self.live = ts >= written_ms - self.window_ms
+        self.delivered = at
+
+    def now_ms(self, latest: int, local: bool) -> int:
+        wall = int(time.time() * 1000)
+        if self.live or (local and time.monotonic() - self.delivered >= self.window_ms / 1000):
+            return wall
+        return latest
+
+
+@dataclass(slots=True)
 class Held:
     ts: int
     rank: int  # the topic's place in the tie-break
@@ -99,9 +137,18 @@ class Reorder:
     _queues: dict[Partition, deque[Held]] = field(default_factory=dict)
     _newest: dict[Partition, int] = field(default_factory=dict)  # newest ts read per partition
     _released: dict[int, tuple[int, int]] = field(default_factory=dict)  # partition number -> last (ts, rank)
+    # the topic whose events wait for every partition number's floor (the proposals), the numbers
+    # 0..numbers-1 (0: none waits), and the floors of the numbers held elsewhere as last shared
+    gated: str = ""
+    numbers: int = 0
+    remote: dict[int, int] = field(default_factory=dict)
+    clock: Clock = field(init=False)
     held: int = 0
     epoch: int = 0  # the consumer's seek count when the queues were last cleared
     since: float = 0.0  # when they were (monotonic seconds)
+
+    def __post_init__(self) -> None:
+        self.clock = Clock(self.window_ms)
 
     def add(self, topic: str, partition: int, ts: int, item: Any, handle: Any = None, at: float = 0.0) -> None:
         key = (topic, partition)
@@ -118,6 +165,14 @@ class Reorder:
 
     def newest(self, key: Partition) -> int:
         return self._newest.get(key, FAR_PAST)
+
+    def latest(self) -> int:
+        """The newest time read from any partition."""
+        return max(self._newest.values(), default=FAR_PAST)
+
+    def now_ms(self, local: bool) -> int:
+        """The time partitions read to their end are held to (`Clock`)."""
+        return self.clock.now_ms(self.latest(), local)
 
     def wake_ms(self) -> int | None:
         """The wall-clock time (ms) at which the clock alone can next release a held event: the
@@ -136,14 +191,20 @@ class Reorder:
         self.held = 0
         return dropped
 
-    def due(self, assigned: Iterable[Partition], idle: Callable[[Partition], bool], now_ms: int) -> Released:
-        """What may be applied now, in order: per partition number, merged by (ts, rank)."""
+    def due(self, assigned: Iterable[Partition], idle: Callable[[Partition], bool], now_ms: int,
+            floor_ms: int | None = None, overdue: float = 0.0) -> Released:
+        """What may be applied now, in order: per partition number, merged by (ts, rank). With
+        proposals gated: the numbers' floors are found at `floor_ms` (default `now_ms`), and a
+        proposal delivered before `overdue` (monotonic) passes the gate anyway (`forced`)."""
         groups: dict[int, list[Partition]] = {}
         for key in assigned:
             groups.setdefault(key[1], []).append(key)
         out = Released()
+        local = self.floors((k for keys in groups.values() for k in keys), idle,
+                            now_ms if floor_ms is None else floor_ms) if self.numbers else {}
         for number, keys in groups.items():
-            self._release(number, keys, idle, now_ms, out)
+            gate = (self._gate(number, local), overdue) if self.numbers else None
+            self._release(number, keys, idle, now_ms, out, gate=gate)
         while self.held > self.max_held:  # a backlog far ahead on one topic: bound the memory
             number = max(self._queues, key=lambda k: len(self._queues[k]))[1]
             before = len(out.held)
@@ -158,8 +219,18 @@ class Reorder:
         newest = self._newest.get(key)
         return FAR_PAST if newest is None else newest - self.window_ms
 
+    def floors(self, assigned: Iterable[Partition], idle: Callable[[Partition], bool], now_ms: int) -> dict[int, int]:
+        """Per partition number assigned, the earliest time a proposal not read yet can have (what
+        is read is in the cover-letter index already)."""
+        return {key[1]: self._bound(key, idle, now_ms) for key in assigned if key[0] == self.gated}
+
+    def _gate(self, number: int, local: Mapping[int, int]) -> int:
+        """A proposal of `number` waits until it is earlier than every other number's floor."""
+        return min((local[n] if n in local else self.remote.get(n, FAR_PAST)
+                    for n in range(self.numbers) if n != number), default=2**62)
+
     def _release(self, number: int, keys: list[Partition], idle: Callable[[Partition], bool], now_ms: int,
-                 out: Released, limit: int | None = None) -> None:
+                 out: Released, limit: int | None = None, gate: tuple[int, float] | None = None) -> None:
         heads = [(q[0].ts, q[0].rank, i) for i, q in enumerate(self._queues.get(k) for k in keys) if q]
         if not heads:
             return
@@ -170,9 +241,13 @@ class Reorder:
         released = 0
         while heads and (limit is None or released < limit):
             ts, rank, i = heads[0]
-            if (ts, rank) >= floor and limit is None:
-                break
             queue = self._queues[keys[i]]
+            if limit is None and (ts, rank) >= floor:
+                break
+            if limit is None and gate is not None and keys[i][0] == self.gated and ts >= gate[0]:
+                if queue[0].at >= gate[1]:
+                    break
+                out.forced += 1  # waited its longest for the other numbers' letters
             head = queue.popleft()
             released += 1
             if (ts, rank) < last:
@@ -188,3 +263,4 @@ class Reorder:
                     floor = min(floor, (self._bound(keys[i], idle, now_ms), rank))
         self.held -= released
         self._released[number] = last
+

@@ -63,6 +63,13 @@ class Settings:
     # (streams/worker/ordering.py). 0: no wait beyond what the topics read show.
     reorder_window_ms: int = 200
     reorder_max_events: int = 50_000  # held events past which the oldest are released anyway
+    # "all": one order over every partition number, shared between workers through Redis, so that a
+    # proposal is compared with every letter sent before it (the cover-letter index); "partition":
+    # each partition number in its own order (no wait on the other workers, letter farms inexact)
+    reorder_scope: str = "all"
+    # with "all", the longest a proposal waits for the other workers' letters (a worker gone, until
+    # its partitions are taken over); past it, it is scored without them (riskscorer_reorder_forced_total)
+    reorder_gate_max_ms: int = 30_000
     # tries of a batch that fails otherwise than by a Redis or broker outage, before it is split to
     # find the events it fails on, which are dead-lettered (`unprocessable`); outages are retried for ever
     batch_attempts: int = 3
@@ -216,6 +223,7 @@ _SPECIAL: dict[str, Callable[[str, str], Any]] = {
     "reorder_window_ms": _count,
     "rules_file": _file,
     "text_model_file": _file,
+    "reorder_scope": _choice("all", "partition"),
     "broker_security_protocol": _choice("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"),
     "broker_sasl_mechanism": _choice("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"),
     **{f"{side}_ssl_{kind}": _file for side in ("broker", "redis") for kind in ("cafile", "certfile", "keyfile")},

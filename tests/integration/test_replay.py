@@ -6,7 +6,7 @@ An account's own events are applied in event-time order across its topics
 (`streams.worker.ordering`), so every detector that reads them is compared whole.
 Some detectors decide on what other partitions send or write at their own
 pace (`JOINED`, each with its reason): events re-keyed from the counterpart's
-partition, and the link and cover-letter indexes in Redis. When those arrive
+partition. When those arrive
 depends on timing, not on replay, and so does the event at which such a
 decision trips; their (account, policy) scores, evidence and escalations and
 the state fields they feed are left out, in both runs. Everything else must
@@ -26,7 +26,7 @@ import orjson
 import pytest
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
-from scoring.detectors import cover_letters, fanout, unanswered
+from scoring.detectors import fanout, unanswered
 from streams.batch.statecodec import decode_state
 from streams.commands import admin
 from streams.devtools.simulator import SimConfig, generate
@@ -132,12 +132,12 @@ JOINED = (
     # the finding is made at the same message whatever order the answers come in, but its score
     # adds to text signals of the same policy in the order the two arrive
     "first_message_fanout",
-    # the cover-letter index in Redis: what another partition has written by then
-    "cover_letter_farm",
 )
 # Not joined: duplicate-account links. Found through the link index at whichever account's
 # sighting is read second, each is made at the pair's later first sighting, told to both
 # accounts in the same words from either side and escalated apart (scoring.detectors.linked).
+# Nor letter farms: a proposal is released only once every partition's proposals up to its time
+# are in the cover-letter index (streams.worker.ordering, `gated`).
 # Nor rating rings: closed at the loop's latest rating whichever member closes it, told to every
 # member in the same words and escalated apart (scoring.detectors.rings).
 # State fields fed by those: unanswered streaks ("us"), the rating graph ("rg"), the newest
@@ -147,14 +147,14 @@ JOINED = (
 # First messages and their answers ("fm") are compared.
 JOINED_FIELDS = ("us", "rg", "pt", "k", "fx")
 # Findings signalled once, kept in "l": those of the detectors above (friends-and-family links
-# and whom they were told to, poor records, risky clients, letter farms), rings (which member closed one, and so
+# and whom they were told to, poor records, risky clients), rings (which member closed one, and so
 # keeps "ringn:", depends on timing; the rings signalled are compared by their escalations) and
 # whom a duplicate or friends-and-family link
 # was told to by the side that found it ("dupn:", "ffp:": which side that is depends on timing)
 # are left out; the rest
 # (duplicate links received, logins from many countries or devices in a day, dismissals
 # applied) are compared.
-JOINED_FINDINGS = ("dupn:", "ff:", "ffn:", "ffp:", "ffk:", "ring:", "ringn:", "lq:", "cr:", "letter_farm")
+JOINED_FINDINGS = ("dupn:", "ff:", "ffn:", "ffp:", "ffk:", "ring:", "ringn:", "lq:", "cr:")
 
 
 def marked(state: dict) -> set[str]:
@@ -166,8 +166,6 @@ def marked(state: dict) -> set[str]:
         out.add(fanout.DETECTORS[0].policy)
     if any(streak[1] for streak in state.get("us", {}).values()):  # a streak checked
         out.add(unanswered.DETECTORS[0].policy)
-    if any(k.startswith("letter_farm") for k in state.get("l", {})):
-        out.add(cover_letters.DETECTORS[1].policy)
     return out
 
 

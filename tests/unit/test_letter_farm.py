@@ -144,3 +144,14 @@ def test_farm_names_the_latest_of_equally_close_letters():
             *matches(("f2", 0.95), ("f3", 0.93)))
     (found,) = cover_letters.detect_farm(AccountState(), event, RULE, At(view=near))
     assert "f1 (q-late, 0.95)" in found.reason
+
+
+def test_a_full_band_keeps_the_newest_accounts_whatever_order_letters_are_read_in():
+    letters = [proposal(i, f"f{i}", FARM) for i in range(8)]
+    in_order, reversed_ = MemoryLetterIndex(max_per_band=3), MemoryLetterIndex(max_per_band=3)
+    for p in letters:
+        in_order.observe_now([p])
+    for p in reversed(letters):
+        reversed_.observe_now([p])
+    assert in_order.bands == reversed_.bands
+    assert all(set(band) == {"f5", "f6", "f7"} for band in in_order.bands.values())

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass
 
 import pytest
 
-from streams.worker.ordering import Reorder, event_time
+from streams.worker.ordering import FAR_PAST, Clock, Reorder, event_time
 
 RANKS = {"m": 0, "p": 1, "s": 2}
 
@@ -160,3 +161,75 @@ def test_the_clock_releases_the_oldest_head_when_its_time_plus_the_window_has_pa
     assert not reorder.due(assigned, lambda key: True, now_ms=wake - 2).held  # within the window
     assert [h.item.offset for h in reorder.due(assigned, lambda key: True, now_ms=wake).held] == [0]
     assert reorder.wake_ms() == 1_101  # the next head: m's event at 1,000
+
+
+
+def gated(numbers: int = 2, **kw) -> Reorder:
+    return Reorder(0, RANKS, gated="p", numbers=numbers, **kw)
+
+
+def test_a_proposal_waits_until_every_other_numbers_proposals_are_read_past_it():
+    reorder = gated()
+    reorder.add("m", 0, 10, Item("m", 0, 10))
+    reorder.add("p", 0, 25, Item("p", 0, 25))
+    reorder.add("m", 0, 30, Item("m", 1, 30))
+    reorder.add("p", 1, 20, Item("p", 0, 20))
+    assigned = [("m", 0), ("p", 0), ("m", 1), ("p", 1)]
+    due = reorder.due(assigned, lambda key: key[0] == "m", now_ms=10**6)  # p of 1 read up to 20, not to its end
+    assert [(h.item.topic, h.ts) for h in due.held] == [("m", 10), ("p", 20)]  # 25 and what follows it wait
+    reorder.add("p", 1, 26, Item("p", 1, 26))
+    due = reorder.due(assigned, lambda key: key[0] == "m", now_ms=10**6)
+    assert [(h.item.topic, h.ts) for h in due.held] == [("p", 25)]  # m 30: p of 0 may still deliver from 25
+
+
+def test_apart_a_proposal_waits_for_its_own_numbers_topics_only():
+    reorder = Reorder(0, RANKS)
+    reorder.add("p", 0, 25, Item("p", 0, 25))
+    due = reorder.due([("m", 0), ("p", 0), ("m", 1), ("p", 1)], lambda key: key[1] == 0, now_ms=10**6)
+    assert [h.ts for h in due.held] == [25]
+
+
+def test_a_number_held_elsewhere_binds_proposals_by_its_shared_floor():
+    reorder = gated(3)
+    reorder.add("p", 0, 5, Item("p", 0, 5))
+    reorder.add("p", 0, 15, Item("p", 1, 15))
+    assigned = [("p", 0)]
+    assert not reorder.due(assigned, lambda key: True, now_ms=0).held  # 1 and 2: no floor shared yet
+    reorder.remote = {1: 12, 2: 11}
+    assert [h.ts for h in reorder.due(assigned, lambda key: True, now_ms=0).held] == [5]
+    reorder.remote = {0: -1, 1: 100, 2: 16}  # its own number's shared floor does not bind it
+    assert [h.ts for h in reorder.due(assigned, lambda key: True, now_ms=0).held] == [15]
+
+
+def test_floors_are_the_earliest_time_a_proposal_not_read_yet_can_have():
+    reorder = Reorder(100, RANKS, gated="p", numbers=3)
+    reorder.add("p", 0, 500, Item("p", 0, 500))
+    reorder.add("p", 2, 300, Item("p", 0, 300))
+    assigned = [("m", 0), ("p", 0), ("p", 1), ("p", 2)]
+    floors = reorder.floors(assigned, lambda key: key[1] == 2, now_ms=450)
+    # 0: read up to 500, more to come; 1: never read; 2: read to its end, may still get one from 450 - 100
+    assert floors == {0: 400, 1: FAR_PAST, 2: 350}
+
+
+def test_the_clock_is_the_wall_clock_while_event_times_are_live_else_the_newest_read():
+    clock = Clock(200)
+    wall = int(time.time() * 1000)
+    assert clock.now_ms(latest=5_000, local=False) == 5_000  # nothing seen live yet
+    clock.saw(ts=1_000_000, written_ms=wall, at=time.monotonic())  # a replay: old events written now
+    assert clock.now_ms(latest=1_000_000, local=False) == 1_000_000
+    assert clock.now_ms(latest=1_000_000, local=True) == 1_000_000  # delivered just now
+    clock.delivered -= 0.2  # nothing delivered for the window: the stream's last events may go
+    assert clock.now_ms(latest=1_000_000, local=True) >= wall
+    assert clock.now_ms(latest=1_000_000, local=False) == 1_000_000  # but no floor is shared on it
+    clock.saw(ts=wall - 150, written_ms=wall, at=time.monotonic())  # stamped within the window
+    assert clock.now_ms(latest=wall - 150, local=False) >= wall
+
+
+def test_a_proposal_passes_the_gate_after_waiting_its_longest():
+    reorder = gated()
+    reorder.add("p", 0, 25, Item("p", 0, 25), at=10.0)
+    reorder.add("p", 0, 26, Item("p", 1, 26), at=12.0)
+    assigned = [("p", 0)]
+    assert not reorder.due(assigned, lambda key: True, now_ms=10**6, overdue=10.0).held  # number 1: no floor
+    due = reorder.due(assigned, lambda key: True, now_ms=10**6, overdue=11.0)
+    assert [h.ts for h in due.held] == [25] and due.forced == 1

@@ -90,3 +90,4 @@ def test_events_taken_in_while_a_seek_runs_are_scored_and_those_from_before_it_a
     scored, acked = asyncio.run(run())
     assert [offset for batch in scored for _, offset in batch] == [2, 3]
     assert acked == [("m", 2), ("m", 3)]
+

@@ -7,6 +7,11 @@ acknowledges it. Events keep being taken in while a batch is scored (at most
 a batch ahead: then the stream waits), so a partition's fetched records do not
 wait behind the batch to count for the order, and the next batch is ready when
 this one is done.
+
+With proposals ordered across partition numbers (`Reorder.gated`), delivered
+proposals are put in the cover-letter index before they are taken in, and this
+worker's floors are shared through Redis then and whenever the scorer waits,
+the other workers' read (`streams.adapters.floors`).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from faust.types import EventT, TableT
 
 from scoring.signals import Signal
 from scoring.step import View
+from streams.adapters.floors import Floors
 from streams.adapters.letter_index import RedisLetterIndex
 from streams.adapters.link_index import LinkIndex
 from streams.adapters.profiles import ProfileStore
@@ -134,6 +140,8 @@ class ScoreAgent:
     # Held events are released as soon as the clock passes them (`Reorder.wake_ms`); this is the
     # longest wait, for partitions that reach their end without delivering anything.
     tick_s: float = 0.02
+    # the longest a proposal waits for the other partition numbers' letters (a worker gone)
+    gate_max_s: float = 30.0
     # Released events wait here for the scorer (`drain`), which takes them a batch at a time while
     # the agent takes in what is delivered meanwhile, up to a batch ahead; the records of offset
     # holes wait with them, to be scored with the next batch.
@@ -143,6 +151,8 @@ class ScoreAgent:
     room: asyncio.Event = field(default_factory=asyncio.Event)  # set when the scorer takes a batch
     # when each partition last delivered a record (monotonic seconds)
     delivered: dict[Partition, float] = field(default_factory=dict)
+    # the floors shared with the other workers (None: each partition number ordered apart)
+    floors: Floors | None = None
 
     def incoming(self, event: EventT[bytes]) -> Incoming:
         return incoming(event, self.topics.kind_of[event.message.topic])
@@ -163,7 +173,9 @@ class ScoreAgent:
                 # Faust acknowledges a batch's events when the next is asked for: each is marked
                 # acknowledged already, so that only `drain` acknowledges it, once scored.
                 unacknowledged(events)
+                await self.index_letters(events)
                 self.take_in(events)
+                await self.share()
                 self.added.set()
                 while len(self.ready) >= self.batch_max and not scorer.done():  # a batch ahead at most
                     self.room.clear()
@@ -185,6 +197,7 @@ class ScoreAgent:
             key = (item.topic, item.partition)
             ts = event_time(item.value, self.reorder.newest(key))
             self.reorder.add(item.topic, item.partition, ts, item, event, now)
+            self.reorder.clock.saw(ts, item.timestamp_ms, now)
             self.delivered[key] = now
         self.release()
 
@@ -203,6 +216,7 @@ class ScoreAgent:
                 for h in chunk:
                     self.ack(h.handle)
                 continue
+            await self.share()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.added.wait(), self.next_tick())
             self.added.clear()
@@ -237,7 +251,8 @@ class ScoreAgent:
 
     def release(self) -> None:
         """Pass what the watermark passed on to the scorer."""
-        due = self.reorder.due(self.assigned(), self.idle, int(time.time() * 1000))
+        due = self.reorder.due(self.assigned(), self.idle, self.reorder.now_ms(local=True),
+                               self.reorder.now_ms(local=False), time.monotonic() - self.gate_max_s)
         self.metrics.reorder_held.set(self.reorder.held)
         now = time.monotonic()
         for h in due.held:
@@ -247,6 +262,35 @@ class ScoreAgent:
         if due.forced:
             self.metrics.reorder_forced.inc(due.forced)
         self.ready.extend(due.held)
+
+    async def index_letters(self, events: list[EventT[bytes]]) -> None:
+        """Put the delivered proposals in the cover-letter index before they are held. What cannot
+        be indexed now is indexed when scored, where a failing event is dead-lettered."""
+        if self.floors is None:
+            return
+        items = [i for i in map(self.incoming, events) if i.topic == self.reorder.gated]
+        proposals = self.scoring.prepare(items).proposals if items else []
+        if not proposals:
+            return
+
+        async def index() -> None:
+            await self.letters.observe(proposals, await self.scoring.sketches(proposals))
+
+        failure = await self.retrier.attempt(index, self.attempts)
+        if failure is not None:
+            log.warning("proposals not indexed as read (%r): indexed when scored", failure)
+
+    async def share(self) -> None:
+        """Write this worker's floors and read every worker's. Through an outage of Redis the
+        floors stay as last read: proposals wait."""
+        if self.floors is None:
+            return
+        own = self.reorder.floors(self.assigned(), self.idle, self.reorder.now_ms(local=False))
+        try:
+            self.reorder.remote = await self.floors.exchange(own)
+        except Exception as exc:
+            if self.health.failed(exc) is None:
+                raise
 
     async def settle(self, batch: list[Incoming], holes: list[Hole]) -> None:
         """Handle `batch` (with the records of its `holes`): retried through outages, any
