@@ -116,35 +116,60 @@ class _LetterIndex:
                       sketches: Mapping[str, str] | None = None) -> dict[str, tuple[LetterMatch, ...]]:
         """Per proposal event id, the other accounts' letters sharing a band with it. `sketches`
         (by event id) are the letters' sketches when the caller has them already."""
-        known = sketches or {}
-        banded = [(p, sk, sketch.bands(sk)) for p in proposals
-                  if (sk := known.get(p.event_id) or sketch.sketch(p.cover_letter))]
-        banded = [(p, sk, keys) for p, sk, keys in banded if keys]
+        banded = _banded(proposals, sketches or {})
         if not banded:
             return {}
-        names = sorted({k for _, _, keys in banded for k in keys})
-        found = dict(zip(names, await self._read(names), strict=True))
+        found = await self._found(banded)
         writes: dict[str, Entries] = {}
         views: dict[str, tuple[LetterMatch, ...]] = {}
         for event, sk, keys in banded:
-            shared: dict[str, list[str]] = {}  # account -> its letters in each band shared
+            views[event.event_id] = _near(event, sk, _shared(event, keys, found))
             for key in keys:
-                entries = found[key]
-                for account, value in entries.items():
-                    if account != event.freelancer_id:
-                        shared.setdefault(account, []).append(value)
-                written = writes.setdefault(key, {})
-                if event.freelancer_id not in entries and len(entries) >= self.max_per_band:
-                    oldest = min(entries, key=lambda account: (_latest(entries[account]), account))
-                    if (event.ts, event.freelancer_id) < (_latest(entries[oldest]), oldest):
-                        continue  # older than every letter kept: a full band keeps the newest
-                    del entries[oldest]
-                    written[oldest] = ""  # removed: a full band keeps the newest letters
-                value = _with(entries.get(event.freelancer_id), _entry(event, sk))
-                entries[event.freelancer_id] = written[event.freelancer_id] = value
-            views[event.event_id] = _near(event, sk, shared)
+                self._add(event, sk, found[key], writes.setdefault(key, {}))
         await self._write(writes)
         return views
+
+    async def view(self, proposals: Sequence[Proposal],
+                   sketches: Mapping[str, str]) -> dict[str, tuple[LetterMatch, ...]]:
+        """`observe`'s views of proposals already in the index (put there as they were read),
+        without writing them again."""
+        banded = _banded(proposals, sketches)
+        if not banded:
+            return {}
+        found = await self._found(banded)
+        return {event.event_id: _near(event, sk, _shared(event, keys, found)) for event, sk, keys in banded}
+
+    async def _found(self, banded: list[tuple[Proposal, str, list[str]]]) -> dict[str, Entries]:
+        names = sorted({k for _, _, keys in banded for k in keys})
+        return dict(zip(names, await self._read(names), strict=True))
+
+    def _add(self, event: Proposal, sk: str, entries: Entries, written: Entries) -> None:
+        """`event`'s letter into a band's entries, and what that writes."""
+        if event.freelancer_id not in entries and len(entries) >= self.max_per_band:
+            oldest = min(entries, key=lambda account: (_latest(entries[account]), account))
+            if (event.ts, event.freelancer_id) < (_latest(entries[oldest]), oldest):
+                return  # older than every letter kept: a full band keeps the newest
+            del entries[oldest]
+            written[oldest] = ""  # removed: a full band keeps the newest letters
+        value = _with(entries.get(event.freelancer_id), _entry(event, sk))
+        entries[event.freelancer_id] = written[event.freelancer_id] = value
+
+
+def _banded(proposals: Sequence[Proposal], sketches: Mapping[str, str]) -> list[tuple[Proposal, str, list[str]]]:
+    """Each proposal with its sketch and band keys; short letters (no full band) left out."""
+    banded = [(p, sk, sketch.bands(sk)) for p in proposals
+              if (sk := sketches.get(p.event_id) or sketch.sketch(p.cover_letter))]
+    return [(p, sk, keys) for p, sk, keys in banded if keys]
+
+
+def _shared(event: Proposal, keys: list[str], found: Mapping[str, Entries]) -> dict[str, list[str]]:
+    """Other accounts -> their letters in each band `event` shares with them."""
+    shared: dict[str, list[str]] = {}
+    for key in keys:
+        for account, value in found[key].items():
+            if account != event.freelancer_id:
+                shared.setdefault(account, []).append(value)
+    return shared
 
 
 class MemoryLetterIndex(_LetterIndex):

@@ -153,6 +153,9 @@ class ScoreAgent:
     delivered: dict[Partition, float] = field(default_factory=dict)
     # the floors shared with the other workers (None: each partition number ordered apart)
     floors: Floors | None = None
+    # the sketches of the proposals put in the cover-letter index as they were read, by event id,
+    # until they are scored (those scored without, offset holes, are indexed then)
+    indexed: dict[str, str] = field(default_factory=dict)
 
     def incoming(self, event: EventT[bytes]) -> Incoming:
         return incoming(event, self.topics.kind_of[event.message.topic])
@@ -235,6 +238,7 @@ class ScoreAgent:
             self.reorder.clear()
             self.ready.clear()  # not acknowledged either: delivered again from the sought positions
             self.holes.clear()  # found again against the new positions
+            self.indexed.clear()  # indexed again as they are delivered again
             self.reorder.epoch = self.continuity.epoch
             self.reorder.since = time.monotonic()
 
@@ -274,7 +278,9 @@ class ScoreAgent:
             return
 
         async def index() -> None:
-            await self.letters.observe(proposals, await self.scoring.sketches(proposals))
+            sketches = await self.scoring.sketches(proposals)
+            await self.letters.observe(proposals, sketches)
+            self.indexed.update(sketches)
 
         failure = await self.retrier.attempt(index, self.attempts)
         if failure is not None:
@@ -350,10 +356,12 @@ class ScoreAgent:
     async def _index_and_load(self, prepared: Prepared) -> tuple[dict[str, bytes | None], dict[str, View]]:
         """The indexes are updated with every account event and proposal before any is scored (a
         replayed event writes the same documents), so each view includes the batch's own links
-        and letters. The scoring processes sketch the cover letters while the link index is
-        updated, and the states are loaded while Redis runs the link index's scripts."""
-        indexing = asyncio.gather(self.links.observe(prepared.account_events),
-                                  self.scoring.sketches(prepared.proposals))
+        and letters (proposals put in the cover-letter index as they were read are only looked up).
+        The scoring processes sketch the other cover letters while the link index is updated, and
+        the states are loaded while Redis runs the link index's scripts."""
+        known = {p.event_id: sk for p in prepared.proposals if (sk := self.indexed.pop(p.event_id, None))}
+        fresh = [p for p in prepared.proposals if p.event_id not in known]
+        indexing = asyncio.gather(self.links.observe(prepared.account_events), self.scoring.sketches(fresh))
         await asyncio.sleep(0)  # both start: up to their first wait for Redis or the children
         try:
             states = {account: tables.load(self.table, account) for account in prepared.accounts}
@@ -363,7 +371,8 @@ class ScoreAgent:
                 await indexing
             raise
         linked, sketches = await indexing
-        letters = await self.letters.observe(prepared.proposals, sketches)
+        letters = await self.letters.observe(fresh, sketches)
+        letters.update(await self.letters.view([p for p in prepared.proposals if p.event_id in known], known))
         return states, {**linked, **letters}
 
     async def _send_outputs(self, out: Any, result: BatchResult) -> list[Any]:
