@@ -116,18 +116,26 @@ class _LetterIndex:
                       sketches: Mapping[str, str] | None = None) -> dict[str, tuple[LetterMatch, ...]]:
         """Per proposal event id, the other accounts' letters sharing a band with it. `sketches`
         (by event id) are the letters' sketches when the caller has them already."""
-        banded = _banded(proposals, sketches or {})
+        return await self._index(_banded(proposals, sketches or {}), views=True)
+
+    async def index(self, proposals: Sequence[Proposal], sketches: Mapping[str, str]) -> None:
+        """Put the proposals' letters in the index (`observe` without the views)."""
+        await self._index(_banded(proposals, sketches), views=False)
+
+    async def _index(self, banded: list[tuple[Proposal, str, list[str]]],
+                     views: bool) -> dict[str, tuple[LetterMatch, ...]]:
         if not banded:
             return {}
         found = await self._found(banded)
         writes: dict[str, Entries] = {}
-        views: dict[str, tuple[LetterMatch, ...]] = {}
+        out: dict[str, tuple[LetterMatch, ...]] = {}
         for event, sk, keys in banded:
-            views[event.event_id] = _near(event, sk, _shared(event, keys, found))
+            if views:
+                out[event.event_id] = _near(event, sk, _shared(event, keys, found))
             for key in keys:
                 self._add(event, sk, found[key], writes.setdefault(key, {}))
         await self._write(writes)
-        return views
+        return out
 
     async def view(self, proposals: Sequence[Proposal],
                    sketches: Mapping[str, str]) -> dict[str, tuple[LetterMatch, ...]]:

@@ -279,7 +279,7 @@ class ScoreAgent:
 
         async def index() -> None:
             sketches = await self.scoring.sketches(proposals)
-            await self.letters.observe(proposals, sketches)
+            await self.letters.index(proposals, sketches)
             self.indexed.update(sketches)
 
         failure = await self.retrier.attempt(index, self.attempts)
