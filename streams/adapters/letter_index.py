@@ -13,8 +13,9 @@ batch. Short letters (sketches with empty bins) are not indexed. Keys expire
 after the window; a band key keeps the `max_per_band` accounts that sent the
 newest letters in it (a farm's letter fills it; more accounts add nothing a
 reviewer needs), whatever order they are read in: a letter older than every one
-a full band keeps is not added. Re-observing a proposal writes the same values:
-replays change nothing.
+a full band keeps is not added. Which letters such an account keeps can still
+depend on the order: one pushed out and back keeps only those sent since.
+Re-observing a proposal writes the same values: replays change nothing.
 """
 
 from __future__ import annotations

@@ -155,3 +155,17 @@ def test_a_full_band_keeps_the_newest_accounts_whatever_order_letters_are_read_i
         reversed_.observe_now([p])
     assert in_order.bands == reversed_.bands
     assert all(set(band) == {"f5", "f6", "f7"} for band in in_order.bands.values())
+
+
+def test_letters_indexed_as_read_give_each_proposal_the_view_it_has_in_time_order():
+    # Bands within their cap: past it, which letter an account evicted and back keeps depends on order.
+    letters = [proposal(i, f"f{i % 12}", FARM if i % 12 < 5 else tailored(i), ts=i * 1_000) for i in range(60)]
+    in_order = MemoryLetterIndex(max_per_band=5)
+    expected = {}
+    for p in letters:
+        expected.update(in_order.observe_now([p]))
+    read_ahead = MemoryLetterIndex(max_per_band=5)
+    sketches = {p.event_id: sketch.sketch(p.cover_letter) for p in letters}
+    letter_index.run_now(read_ahead.index(list(reversed(letters)), sketches))
+    assert letter_index.run_now(read_ahead.view(letters, sketches)) == expected
+    assert any(expected.values())
