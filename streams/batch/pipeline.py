@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scoring.escalation import Escalation
-from scoring.records import AccountEvent, Event, Proposal, SubjectEvent
+from scoring.records import AccountEvent, Event, Proposal, SubjectEvent, pickled_as_arguments
 from scoring.rules import Rules, rule_of
 from scoring.signals import Signal
 from scoring.state import AccountState
@@ -24,6 +24,7 @@ from streams.batch.schemas import INPUT_SCHEMAS, Rejected
 from streams.batch.statecodec import decode_state, encode_state
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class Incoming:
     kind: str  # schema name of the source topic
