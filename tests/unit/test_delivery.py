@@ -4,7 +4,6 @@
 import asyncio
 
 from mode import Service
-from mode.utils.locks import Event
 
 from streams.faust_fixes.delivery import eager_wait_first
 
@@ -12,7 +11,7 @@ from streams.faust_fixes.delivery import eager_wait_first
 class Consumer(Service):
     def __init__(self) -> None:
         super().__init__()
-        self.suspend_flow = Event()
+        self.suspend_flow = asyncio.Event()  # as Faust's consumer has it
 
 
 async def delivered(log: list[str], wait: asyncio.Future[None] | None = None) -> str:
@@ -85,5 +84,50 @@ def test_an_error_in_the_callback_is_raised():
             assert str(exc) == "bad record"
         else:
             raise AssertionError("no error")
+
+    asyncio.run(main())
+
+
+def test_a_waiting_callback_is_cancelled_when_the_consumer_stops():
+    async def main() -> None:
+        consumer, log = Consumer(), []
+        room: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        asyncio.get_running_loop().call_later(0.01, consumer._stopped.set)
+        result = await eager_wait_first(consumer, delivered(log, room), consumer.suspend_flow.wait())
+        await asyncio.sleep(0)
+        assert result.stopped and log == ["started"] and room.cancelled()
+        assert not consumer._stopped._waiters and not consumer.suspend_flow._waiters
+
+    asyncio.run(main())
+
+
+def test_an_error_after_waiting_is_raised():
+    async def failing_later(wait: asyncio.Future[None]) -> None:
+        await wait
+        raise ValueError("bad record")
+
+    async def main() -> None:
+        consumer = Consumer()
+        room: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        asyncio.get_running_loop().call_later(0.01, room.set_result, None)
+        try:
+            await eager_wait_first(consumer, failing_later(room), consumer.suspend_flow.wait())
+        except ValueError as exc:
+            assert str(exc) == "bad record"
+        else:
+            raise AssertionError("no error")
+
+    asyncio.run(main())
+
+
+def test_the_events_keep_their_waiters_where_the_hand_over_joins_them():
+    async def main() -> None:
+        consumer = Consumer()
+        for event in (consumer.suspend_flow, consumer._stopped, consumer._crashed):
+            waiting = asyncio.ensure_future(event.wait())
+            await asyncio.sleep(0)
+            assert len(event._waiters) == 1
+            event.set()
+            await waiting
 
     asyncio.run(main())
