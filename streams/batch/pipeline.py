@@ -14,16 +14,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scoring.escalation import Escalation
-from scoring.records import AccountEvent, Event, Proposal, SubjectEvent
+from scoring.records import AccountEvent, Event, Proposal, SubjectEvent, pickled_as_arguments
 from scoring.rules import Rules, rule_of
 from scoring.signals import Signal
 from scoring.state import AccountState
 from scoring.step import View, step
 from streams.batch import bounded, deadletter
+from streams.batch.kept_states import KeptStates
 from streams.batch.schemas import INPUT_SCHEMAS, Rejected
 from streams.batch.statecodec import decode_state, encode_state
 
 
+@pickled_as_arguments
 @dataclass(frozen=True, slots=True)
 class Incoming:
     kind: str  # schema name of the source topic
@@ -91,6 +93,7 @@ class Processor:
         self.rules = rules
         self.max_event_bytes = max_event_bytes
         self.max_text_chars = max_text_chars
+        self.kept = KeptStates()
 
     def decode(self, item: Incoming) -> Event:
         """Decode one raw event; raise `Rejected` when it is not a valid event of its topic."""
@@ -147,7 +150,7 @@ class Processor:
         result: BatchResult,
         views: Mapping[str, View],
     ) -> None:
-        state = AccountState() if raw_state is None else decode_state(raw_state)
+        state = self._state(account, raw_state)
         applied = 0
         scores_before = dict(state.scores)
         for item, record in items:
@@ -170,6 +173,16 @@ class Processor:
             result.outcomes[(item.kind, "scored")] += 1
             result.escalations += [bounded.escalation(e) for e in outcome.escalations]
         if applied:
-            result.states[account] = (items[-1][0].partition, encode_state(state))
+            raw_state = encode_state(state)
+            result.states[account] = (items[-1][0].partition, raw_state)
             if state.scores != scores_before:
                 result.profiles[account] = bounded.profile(state.scores, state.evidence)
+        if raw_state is not None:  # as stored: encoded now, or as it came when every event was a replay
+            self.kept.keep(account, raw_state, state)
+
+    def _state(self, account: str, raw_state: bytes | None) -> AccountState:
+        """The account's state as stored: new, kept from its last batch, or decoded."""
+        if raw_state is None:
+            return AccountState()
+        kept = self.kept.take(account, raw_state)
+        return kept if kept is not None else decode_state(raw_state)

@@ -9,6 +9,7 @@ Patches of Faust's classes, installed by `install` before an app is built:
 - `seeks`: a stream partition with no committed offset starts at its beginning, and each app's
   `Continuity` learns every position its partitions are sought to;
 - `spinner`: no terminal spinner, so the root logger stays at the chosen level;
+- `delivery`: a fetched record handed to its stream without four tasks when that does not wait;
 - `log_storm`: aiokafka's errors repeated on every retry logged once per message a while.
 
 Private parts or flags used in place:
@@ -24,7 +25,7 @@ Private parts or flags used in place:
 
 from __future__ import annotations
 
-from streams.faust_fixes import fetch_wait, highwaters, log_storm, seeks, spinner
+from streams.faust_fixes import delivery, fetch_wait, highwaters, log_storm, seeks, spinner
 
 
 def install(fetch_wait_ms: int) -> None:
@@ -33,4 +34,5 @@ def install(fetch_wait_ms: int) -> None:
     highwaters.probe_highwaters()
     seeks.seek_uncommitted_to_start()
     spinner.no_spinner()
+    delivery.eager_hand_over()
     log_storm.quieten()

@@ -23,6 +23,8 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 from faust.types import TableT
 
+from streams.faust_fixes.producer import send_batches
+
 
 def changelog_name(table: TableT[bytes, bytes | None]) -> str:
     return table.changelog_topic.get_topic_name()
@@ -41,12 +43,5 @@ async def store_all(
         by_partition.setdefault(partition, []).append((key, value))
     deliveries: list[asyncio.Future[Any]] = []
     for partition, records in by_partition.items():
-        batch = out.create_batch()
-        for key, value in records:
-            if batch.append(key=key, value=value, timestamp=None) is None:  # full: send it, start another
-                deliveries.append(await out.send_batch(batch, topic, partition=partition))
-                batch = out.create_batch()
-                if batch.append(key=key, value=value, timestamp=None) is None:
-                    raise ValueError(f"a state of {len(value)} bytes does not fit a record batch")
-        deliveries.append(await out.send_batch(batch, topic, partition=partition))
+        deliveries += await send_batches(out, topic, partition, records)
     return deliveries

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import pickle
 import signal
 import time
 from collections.abc import Awaitable
@@ -11,6 +12,7 @@ from collections.abc import Awaitable
 import pytest
 
 from scoring import sketch
+from scoring.records import SubjectEvent
 from streams.adapters.letter_index import MemoryLetterIndex
 from streams.adapters.link_index_memory import MemoryLinkIndex
 from streams.batch import processes
@@ -249,3 +251,12 @@ def test_a_stale_registration_on_a_reused_descriptor_does_not_hide_the_replies(e
             scoring.close()
 
     assert asyncio.run(scenario()), "the new pipe did not get the stale descriptor number"
+
+
+def test_records_crossing_to_the_children_pickle_as_their_arguments():
+    item = Incoming("messages", "t.messages", 3, 17, b"f001", b'{"x": 1}', 1_700_000_000_000)
+    subject = SubjectEvent("e1", 5, "unanswered", "f002", "freelancer", "", "f001", count=4, days=2, since_ts=1)
+    for record in (item, subject):
+        copy = pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+        assert copy == record and type(copy) is type(record)
+        assert record.__reduce__()[1] == tuple(getattr(record, name) for name in type(record).__slots__)

@@ -43,6 +43,7 @@ from streams.batch.schemas import subjects
 from streams.faust_fixes import changelog
 from streams.faust_fixes.acks import unacknowledged
 from streams.faust_fixes.continuity import Continuity, Hole, Refetcher, merged
+from streams.faust_fixes.producer import send_keyed
 from streams.worker import poison, tables
 from streams.worker.health import BROKER, Health
 from streams.worker.metrics import Metrics, record_metrics
@@ -376,21 +377,16 @@ class ScoreAgent:
         return states, {**linked, **letters}
 
     async def _send_outputs(self, out: Any, result: BatchResult) -> list[Any]:
-        """Escalations first: reviewers wait for them, and the producer sends in this order."""
+        """Escalations first: reviewers wait for them, and the producer sends in this order. Each
+        record goes to the partition of its key, as `send` would put it, in record batches."""
         t = self.topics
-        sends = [
-            await out.send(t.escalations.get_topic_name(), orjson.dumps(e.to_dict()), key=e.account_id.encode())
-            for e in result.escalations
-        ]
-        sends += [await out.send(t.dead_letters.get_topic_name(), v, key=k) for k, v in result.dead_letters]
-        sends += [
-            await out.send(t.subjects.get_topic_name(), subjects.encode(f), key=f.subject_id.encode())
-            for f in result.forwards
-        ]
-        sends += [
-            await out.send(t.shadow.get_topic_name(), shadow_bytes(account, sig), key=account.encode())
-            for account, sig in result.shadow
-        ]
+        sends = await send_keyed(out, t.escalations.get_topic_name(),
+                                 [(e.account_id.encode(), orjson.dumps(e.to_dict())) for e in result.escalations])
+        sends += await send_keyed(out, t.dead_letters.get_topic_name(), result.dead_letters)
+        sends += await send_keyed(out, t.subjects.get_topic_name(),
+                                  [(f.subject_id.encode(), subjects.encode(f)) for f in result.forwards])
+        sends += await send_keyed(out, t.shadow.get_topic_name(),
+                                  [(account.encode(), shadow_bytes(account, sig)) for account, sig in result.shadow])
         return sends
 
     def _count(self, batch: list[Incoming], result: BatchResult, started: float) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from scoring.text.features import features, names, shaped, words
+from scoring.text.features import _ASCII_WORD, _WORD, features, names, shaped, words
 from scoring.text.gate import gate
 from scoring.text.normalize import normalize
 from scoring.text.types import TextHit
@@ -20,6 +20,19 @@ from scoring.text.types import TextHit
 )
 def test_shapes(text, expected):
     assert shaped(normalize(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "don't f**k it up, mail bob.smith@gmail.com or j_doe@x.io; 5star.. a'b' c*** d'' 'e",
+        "snake_case __init__ a.b.c a..b a@@b ***x x*y** 3.14 v2.0-beta it's o'neil",
+        "\t tabs\nnew lines ~!#$%^&()-+=[]{}|\\:;\"<>,?/` 007 0x1F",
+    ],
+)
+def test_ascii_texts_have_the_same_words_either_way(text):
+    assert text.isascii()
+    assert [m.span() for m in _ASCII_WORD.finditer(text)] == [m.span() for m in _WORD.finditer(text)]
 
 
 def test_spans_point_at_the_original_through_look_alikes():
