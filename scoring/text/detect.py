@@ -146,7 +146,7 @@ def analyze(text: str, context: TextContext = _DEFAULT, model: TextModel | None 
     whole, norm = _analyze_text(text, context, model)
     if len(text) > 2 * WINDOW and whole.patterns:
         whole = _with_passages(text, context, model, whole)
-    reads_previous = _may_end_split(norm)
+    reads_previous = _may_end_split(norm) or feedback.may_repeat(norm) or harassment.may_pester(norm)
     if not (context.previous and reads_previous):
         model.recent.keep(key, (whole, reads_previous))
     return whole

@@ -231,6 +231,11 @@ def _withhold(doc: Normalized) -> list[TextHit]:
     return hits
 
 
+def may_repeat(norm: str) -> bool:
+    """Whether a text's reading can depend on the room's earlier messages (a repeated request)."""
+    return _REQUEST.test(norm)
+
+
 def _repeated(doc: Normalized, context: TextContext) -> list[TextHit]:
     if not context.previous or context.kind != "message":
         return []

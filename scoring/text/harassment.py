@@ -213,6 +213,11 @@ def _rules(doc: Normalized) -> list[TextHit]:
     return hits
 
 
+def may_pester(norm: str) -> bool:
+    """Whether a text's reading can depend on the room's earlier messages (a demand for an answer)."""
+    return _PESTER.test(norm)
+
+
 def _pestering(doc: Normalized, context: TextContext) -> list[TextHit]:
     """Demands for an answer after several earlier messages count as pestering."""
     if len(context.previous) < 2:

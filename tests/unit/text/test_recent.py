@@ -53,3 +53,16 @@ def test_the_memo_is_bounded_in_texts_and_length():
     for i in range(RECENT_TEXTS + 5):
         analyze(f"thanks {i}", TextContext(), model)
     assert 0 < len(model.recent) <= RECENT_TEXTS
+
+
+def test_earlier_messages_are_read_where_the_text_repeats_a_request_or_a_demand():
+    model = fresh()
+    for text, previous, detector in (
+        ("Can you please leave feedback for me?", ("Please leave feedback", "Could you leave me feedback?"),
+         "feedback_repeat_request"),
+        ("Answer me now!", ("hello?", "are you there?", "answer me"), "harassment_pestering"),
+    ):
+        alone = analyze(text, TextContext(), model)
+        after = analyze(text, TextContext(previous=previous), model)
+        assert detector not in {h.detector for h in alone.patterns}
+        assert detector in {h.detector for h in after.patterns}, text
