@@ -30,6 +30,7 @@ import orjson
 from aiokafka import AIOKafkaProducer
 from faust.types import EventT, TableT
 
+from scoring import sketch
 from scoring.signals import Signal
 from scoring.step import View
 from streams.adapters.floors import Floors
@@ -278,8 +279,11 @@ class ScoreAgent:
         if not proposals:
             return
 
+        # Sketched here: the scoring processes are busy with the batch being scored, and waiting
+        # for them would take in one delivery per batch.
+        sketches = {p.event_id: sketch.sketch(p.cover_letter) for p in proposals}
+
         async def index() -> None:
-            sketches = await self.scoring.sketches(proposals)
             await self.letters.index(proposals, sketches)
             self.indexed.update(sketches)
 
