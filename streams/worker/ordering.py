@@ -90,8 +90,9 @@ class Clock:
     Otherwise the stream is read behind the clock (a backlog of older events, a replay), and the
     newest event time read stands for it: no producer writes an event more than the window before
     one it wrote earlier. To release a stream's last events (`local`), the wall clock is also
-    taken once nothing was delivered for the window; floors shared with other workers never
-    take it then (a pause in a replay is not its end)."""
+    taken once nothing was delivered for the window; floors shared with other workers take it
+    then only when every partition is read up to the end the broker gave (a pause in a replay,
+    a rebalance, is not the stream's end)."""
 
     window_ms: int
     live: bool = False
@@ -101,11 +102,11 @@ class Clock:
         self.live = ts >= written_ms - self.window_ms
         self.delivered = at
 
-    def now_ms(self, latest: int, local: bool) -> int:
+    def now_ms(self, latest: int, local: bool, ended: bool = False) -> int:
+        """`ended`: every partition is read up to the end the broker gave (not a pause)."""
         wall = int(time.time() * 1000)
-        if self.live or (local and time.monotonic() - self.delivered >= self.window_ms / 1000):
-            return wall
-        return latest
+        quiet = time.monotonic() - self.delivered >= self.window_ms / 1000
+        return wall if self.live or (quiet and (local or ended)) else latest
 
 
 @dataclass(slots=True)
@@ -170,9 +171,9 @@ class Reorder:
         """The newest time read from any partition."""
         return max(self._newest.values(), default=FAR_PAST)
 
-    def now_ms(self, local: bool) -> int:
+    def now_ms(self, local: bool, ended: bool = False) -> int:
         """The time partitions read to their end are held to (`Clock`)."""
-        return self.clock.now_ms(self.latest(), local)
+        return self.clock.now_ms(self.latest(), local, ended)
 
     def wake_ms(self) -> int | None:
         """The wall-clock time (ms) at which the clock alone can next release a held event: the

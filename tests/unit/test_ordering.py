@@ -221,6 +221,7 @@ def test_the_clock_is_the_wall_clock_while_event_times_are_live_else_the_newest_
     clock.delivered -= 0.2  # nothing delivered for the window: the stream's last events may go
     assert clock.now_ms(latest=1_000_000, local=True) >= wall
     assert clock.now_ms(latest=1_000_000, local=False) == 1_000_000  # but no floor is shared on it
+    assert clock.now_ms(latest=1_000_000, local=False, ended=True) >= wall  # unless all is read to its end
     clock.saw(ts=wall - 150, written_ms=wall, at=time.monotonic())  # stamped within the window
     assert clock.now_ms(latest=wall - 150, local=False) >= wall
 

@@ -252,13 +252,22 @@ class ScoreAgent:
         is taken as read, so it cannot hold the others for ever."""
         if time.monotonic() - max(self.reorder.since, self.delivered.get(key, 0.0)) > UNKNOWN_END_S:
             return True
+        return self.at_end(key)
+
+    def at_end(self, key: Partition) -> bool:
+        """Whether `key` was read up to the end the broker last gave."""
         end, next_offset = self.highwater(key), self.continuity.next_offset(key)
         return end is not None and next_offset is not None and next_offset >= end
+
+    def floor_ms(self) -> int:
+        """The clock the floors are found at: the wall clock after a pause only at the stream's end."""
+        ended = all(self.at_end(key) for key in self.assigned() if key[0] not in self.reorder.followers)
+        return self.reorder.now_ms(local=False, ended=ended)
 
     def release(self) -> None:
         """Pass what the watermark passed on to the scorer."""
         due = self.reorder.due(self.assigned(), self.idle, self.reorder.now_ms(local=True),
-                               self.reorder.now_ms(local=False), time.monotonic() - self.gate_max_s)
+                               self.floor_ms(), time.monotonic() - self.gate_max_s)
         self.metrics.reorder_held.set(self.reorder.held)
         now = time.monotonic()
         for h in due.held:
@@ -296,7 +305,7 @@ class ScoreAgent:
         floors stay as last read: proposals wait."""
         if self.floors is None:
             return
-        own = self.reorder.floors(self.assigned(), self.idle, self.reorder.now_ms(local=False))
+        own = self.reorder.floors(self.assigned(), self.idle, self.floor_ms())
         try:
             self.reorder.remote = await self.floors.exchange(own)
         except Exception as exc:
