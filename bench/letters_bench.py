@@ -61,7 +61,7 @@ def bench_detectors(letters: list[Proposal]) -> float:
     rules = load_rules(DEFAULT_RULES)
     repeated = rules.detector("repeated_cover_letter")
     states: dict[str, AccountState] = {}
-    sketch.sketch.cache_clear()
+    sketch.make.cache_clear()
     started = time.perf_counter()
     for p in letters:
         cover_letters.detect(states.setdefault(p.freelancer_id, AccountState()), p, repeated)
@@ -77,7 +77,7 @@ async def main(args: argparse.Namespace) -> None:
         redis = Redis.from_url(f"redis://127.0.0.1:{services.redis.port}")  # type: ignore[union-attr]
         index = RedisLetterIndex(redis, 7 * 86_400, args.max_per_band)
         await redis.config_resetstat()
-        sketch.sketch.cache_clear()
+        sketch.make.cache_clear()
         us, per_batch = await bench_index(index, letters, args.batch)
         stats = await redis.info("commandstats")
         server_us = sum(v["usec"] for v in stats.values()) / len(letters)
@@ -90,7 +90,7 @@ async def main(args: argparse.Namespace) -> None:
           f"{statistics.median(per_batch):.1f} ms; {keys} keys, {info['used_memory_human']} in all, "
           f"{info['used_memory'] / len(letters):.0f} B/proposal")
     print(f"  of which Redis server time {server_us:.1f} µs/proposal (HGETALL, HSET, EXPIRE)")
-    sketch.sketch.cache_clear()
+    sketch.make.cache_clear()
     mem_us, _ = await bench_index(MemoryLetterIndex(max_per_band=args.max_per_band), letters, args.batch)
     print(f"MemoryLetterIndex.observe: {mem_us:.1f} µs/proposal (sketch included)")
     print(f"repeated_cover_letter detector alone (sketch included): {bench_detectors(letters):.1f} µs/proposal")

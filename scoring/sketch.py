@@ -33,10 +33,25 @@ def _shingle_hashes(text: str) -> set[int]:
     return {zlib.crc32(f"{x} {y} {z}".encode()) for x, y, z in zip(words, words[1:], words[2:], strict=False)}
 
 
-@lru_cache(maxsize=16384)  # the letter index and the detector sketch the same letter (read ahead: up to
-# ~50,000 events held, a third of them proposals, split between the scoring processes; ~0.5 KB each)
+_given: dict[str, str] = {}  # sketches made elsewhere, by text (`given`)
+
+
+def given(sketches: dict[str, str]) -> None:
+    """Sketches another process made of these texts (the worker, of the letters it read): `sketch`
+    answers them without making them again, until the next call."""
+    global _given  # noqa: PLW0603 - one table per process, replaced whole
+    _given = sketches
+
+
 def sketch(text: str) -> str:
     """The text's sketch: base64 of the bins' low bytes, then of a bitmask of empty bins if any."""
+    return _given.get(text) or make(text)
+
+
+@lru_cache(maxsize=16384)  # the letter index and the detector sketch the same letter (read ahead: up to
+# ~50,000 events held, a third of them proposals, split between the scoring processes; ~0.5 KB each)
+def make(text: str) -> str:
+    """`sketch`, made."""
     mins = [_EMPTY_MIN] * BINS
     for h in _shingle_hashes(text):
         b = h & (BINS - 1)

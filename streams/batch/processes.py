@@ -26,7 +26,7 @@ import pickle
 import signal
 import traceback
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
@@ -50,6 +50,7 @@ class Prepared:
     proposals: list[Proposal]
     decoded: list[tuple[Incoming, Event | Rejected]] | None = None  # the whole batch, when decoded
     owners: list[str] | None = None  # each event's account when not decoded ("" when rejected)
+    sketches: dict[str, str] = field(default_factory=dict)  # proposals' sketches made already, by event id
 
 
 class Pool(Protocol):
@@ -124,8 +125,8 @@ class Child:
         return self.seq
 
     def send(self, rules: Rules, batch: list[Incoming], states: dict[str, bytes | None],
-             views: dict[str, View]) -> int:
-        seq = self._request(SCORE, None if rules is self.rules_sent else rules, batch, states, views)
+             views: dict[str, View], sketches: dict[str, str]) -> int:
+        seq = self._request(SCORE, None if rules is self.rules_sent else rules, batch, states, views, sketches)
         self.rules_sent = rules
         return seq
 
@@ -265,10 +266,13 @@ class ChildPool:
         for record in indexed:
             if record.event_id in views:
                 parts_views[part_of[record.actor]][record.event_id] = views[record.event_id]
+        parts_sketches: list[dict[str, str]] = [{} for _ in range(n)]
+        for p in prepared.proposals:
+            if p.event_id in prepared.sketches:
+                parts_sketches[part_of[p.actor]][p.cover_letter] = prepared.sketches[p.event_id]
         rules = self.processor.rules
-        pending = [(child, child.send(rules, b, st, v))
-                   for child, b, st, v in zip(self._children, batches, parts_states, parts_views, strict=True)
-                   if b]
+        pending = [(child, child.send(rules, b, st, v, sk)) for child, b, st, v, sk
+                   in zip(self._children, batches, parts_states, parts_views, parts_sketches, strict=True) if b]
         return BatchResult.merged(await self._guarded(pending))
 
     async def _guarded(self, pending: list[tuple[Child, int]]) -> list[Any]:
@@ -328,7 +332,8 @@ def serve(conn: Connection, max_event_bytes: int, max_text_chars: int) -> None:
             if kind == SKETCH:
                 reply: tuple[int, bool, Any] = (seq, True, {i: sketch.sketch(text) for i, text in args[0]})
             else:
-                rules, batch, states, views = args
+                rules, batch, states, views, sketches = args
+                sketch.given(sketches)  # the worker's, of the letters it read: not made again
                 if rules is not None:
                     processor = Processor(rules, max_event_bytes, max_text_chars)
                 assert processor is not None, "first request without rules"

@@ -351,7 +351,7 @@ class ScoreAgent:
         """One attempt at a batch: outputs sent and states stored, then it is counted (once)."""
         stage = Stages(self.metrics)
         prepared = self.scoring.prepare(batch)
-        states, views = await self._index_and_load(prepared)
+        states, views = await self._index_and_load(prepared)  # fills prepared.sketches
         stage.done("index")
         result = await self.scoring.score(batch, prepared, states, views)
         stage.done("score")
@@ -373,7 +373,8 @@ class ScoreAgent:
         and letters (proposals put in the cover-letter index as they were read are only looked up).
         The scoring processes sketch the other cover letters while the link index is updated, and
         the states are loaded while Redis runs the link index's scripts."""
-        known = {p.event_id: sk for p in prepared.proposals if (sk := self.indexed.pop(p.event_id, None))}
+        known = prepared.sketches
+        known.update((p.event_id, sk) for p in prepared.proposals if (sk := self.indexed.pop(p.event_id, None)))
         fresh = [p for p in prepared.proposals if p.event_id not in known]
         indexing = asyncio.gather(self.links.observe(prepared.account_events), self.scoring.sketches(fresh))
         await asyncio.sleep(0)  # both start: up to their first wait for Redis or the children
