@@ -25,7 +25,6 @@ return redis.call('HGETALL', KEYS[1])
 
 class Floors:
     def __init__(self, redis: Redis, key: str, ttl_s: int) -> None:
-        self.redis = redis
         self.key = key
         self.ttl_s = ttl_s
         self._script = redis.register_script(EXCHANGE)

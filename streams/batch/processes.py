@@ -192,9 +192,6 @@ class ChildPool:
         self.processes = processes
         self.timeout_s = timeout_s  # a child that takes longer is killed and the batch retried
         self._children: list[Child] = []
-        # One request at a time to the children, whichever task asks (the scorer, or the agent
-        # indexing what it reads): a pipe has one reader, and a reply taken by another waiter is lost.
-        self._turn = asyncio.Lock()
 
     def prepare(self, batch: list[Incoming]) -> Prepared:
         owners: list[str] = []
@@ -230,10 +227,6 @@ class ChildPool:
         (each keeps them cached for its detector) while the worker updates the link index."""
         if not proposals:
             return {}
-        async with self._turn:
-            return await self._sketches(proposals)
-
-    async def _sketches(self, proposals: list[Proposal]) -> dict[str, str]:
         self.start()
         parts: list[list[tuple[str, str]]] = [[] for _ in self._children]
         for p in proposals:
@@ -247,11 +240,6 @@ class ChildPool:
 
     async def score(self, batch: list[Incoming], prepared: Prepared, states: dict[str, bytes | None],
                     views: dict[str, View]) -> BatchResult:
-        async with self._turn:
-            return await self._score(batch, prepared, states, views)
-
-    async def _score(self, batch: list[Incoming], prepared: Prepared, states: dict[str, bytes | None],
-                     views: dict[str, View]) -> BatchResult:
         self.start()
         n = len(self._children)
         part_of = {account: self._part(account) for account in prepared.accounts}

@@ -264,4 +264,3 @@ class Reorder:
                     floor = min(floor, (self._bound(keys[i], idle, now_ms), rank))
         self.held -= released
         self._released[number] = last
-

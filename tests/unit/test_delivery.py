@@ -3,6 +3,7 @@
 
 import asyncio
 
+import pytest
 from mode import Service
 
 from streams.faust_fixes.delivery import eager_wait_first
@@ -78,12 +79,8 @@ def test_an_error_in_the_callback_is_raised():
 
     async def main() -> None:
         consumer = Consumer()
-        try:
+        with pytest.raises(ValueError, match="^bad record$"):
             await eager_wait_first(consumer, failing(), consumer.suspend_flow.wait())
-        except ValueError as exc:
-            assert str(exc) == "bad record"
-        else:
-            raise AssertionError("no error")
 
     asyncio.run(main())
 
@@ -110,12 +107,8 @@ def test_an_error_after_waiting_is_raised():
         consumer = Consumer()
         room: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         asyncio.get_running_loop().call_later(0.01, room.set_result, None)
-        try:
+        with pytest.raises(ValueError, match="^bad record$"):
             await eager_wait_first(consumer, failing_later(room), consumer.suspend_flow.wait())
-        except ValueError as exc:
-            assert str(exc) == "bad record"
-        else:
-            raise AssertionError("no error")
 
     asyncio.run(main())
 

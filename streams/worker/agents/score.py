@@ -283,7 +283,7 @@ class ScoreAgent:
         be indexed now is indexed when scored, where a failing event is dead-lettered."""
         if self.floors is None:
             return
-        items = [i for i in map(self.incoming, events) if i.topic == self.reorder.gated]
+        items = [self.incoming(e) for e in events if e.message.topic == self.reorder.gated]
         proposals = self.scoring.prepare(items).proposals if items else []
         if not proposals:
             return
