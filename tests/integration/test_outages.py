@@ -136,8 +136,8 @@ def test_the_worker_survives_a_redis_outage_and_loses_and_repeats_nothing(servic
         metrics = worker.wait_processed(warm + len(items) + derived, timeout=60)
         wait_for(lambda: ready(worker)[0] == 200, 10, worker)
         assert redis_up(worker) == 1
-        # A batch whose escalations went out before its Redis writes failed sends them again when
-        # retried: the same ids with the same content, which consumers drop (at least once).
+        # Redis is written before a batch's outputs are sent, so an outage of Redis re-sends none;
+        # were an id sent twice (at least once), both copies must carry the same content.
         escalations = distinct(read_all(services.broker_url, topic(env, "escalations"), expected=5))
         # The undisturbed run's escalations (test_pipeline), ids and content.
         assert sorted((e["account_id"], tuple(e["policies"])) for e in escalations) == [

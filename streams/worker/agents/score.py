@@ -355,13 +355,15 @@ class ScoreAgent:
         stage.done("index")
         result = await self.scoring.score(batch, prepared, states, views)
         stage.done("score")
+        # Redis is written before anything is sent: the profiles and escalation records (what
+        # reviewers' decisions look up), and the link index's refreshes of days last seen, which
+        # `observe` left running. A Redis outage then fails a batch before any output: its retry
+        # sends no subject event a second time, which would be scored again as a new record.
+        await asyncio.gather(self.profiles.write(result.profiles, result.escalations), self.links.flush())
+        # Delivery of every output is confirmed before the state that records it is stored: a
+        # batch retried after its states were stored finds only replays.
         out = self.producer()
-        sends = await self._send_outputs(out, result)
-        # Delivery of every output is confirmed before the state that records it is stored. The
-        # profiles and escalation records (what reviewers' decisions look up) are written with
-        # the outputs: a batch retried after its states were stored finds only replays. So are the
-        # link index's refreshes of days last seen, which `observe` left running.
-        await asyncio.gather(*sends, self.profiles.write(result.profiles, result.escalations), self.links.flush())
+        await asyncio.gather(*await self._send_outputs(out, result))
         stage.done("send")
         await asyncio.gather(*await changelog.store_all(self.table, out, result.states))
         stage.done("store")
