@@ -17,8 +17,10 @@ __all__ = ["Outcome", "View", "detect", "step"]
 
 # Findings escalated apart from the policy's score: each is made at the event that decides it by
 # event time (a pair's later half, a loop's latest rating, the rating that makes a freelancer's
-# record poor), which can reach the account behind its later events.
-APART = frozenset({"friends_family.linked_contract", "rating_ring", "low_quality", "client_risk"})
+# record poor, the message a recipient confirmed unanswered), which can reach the account behind
+# its later events.
+APART = frozenset({"friends_family.linked_contract", "rating_ring", "low_quality", "client_risk",
+                    "unanswered_messages"})
 
 
 def detect(state: AccountState, event: Event, rules: Rules, view: View | None = None) -> Found:

@@ -12,7 +12,9 @@ the streak began, and the sender's state signals on that answer. The streak keep
 its count, its days and its newest `MAX_STREAK_MESSAGES` messages, so a reply told
 late ends it only up to the reply: when every message sent after the reply is among
 those kept, they are a streak of their own, and reach the thresholds at the same
-message as they would had the reply come in time (a longer one ends as before).
+message as they would had the reply come in time (a longer one ends as before). The
+confirmation reaches the sender behind its later messages as well: the finding is escalated
+apart from the harassment score (`step.APART`), which it would otherwise join at its arrival.
 
 Only messages outside an active contract count: "hire me" before a contract, pleading after
 one ended. Work updates on an active contract to a quiet counterpart are the job, not a streak.

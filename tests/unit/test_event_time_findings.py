@@ -1,4 +1,4 @@
-"""Rating rings, a freelancer's poor record and a risky client, from ratings received: findings
+"""Rating rings, a freelancer's poor record, a risky client and an unanswered streak: findings
 joined from other accounts' partitions, made at the event that decides them by event time, so
 that the accounts' partitions read in any order, in batches of any size, with the subject events
 between them delivered soon or late, give the same escalations (ids and content); a client's
@@ -12,7 +12,7 @@ import pytest
 from scoring.records import ContractEvent, Feedback
 from scoring.state import AccountState
 from scoring.step import step
-from tests.unit.helpers import rules
+from tests.unit.helpers import message, rules
 
 RULES = rules()
 T0, HOUR = 1_767_225_600_000, 3_600_000
@@ -133,3 +133,27 @@ def test_a_rating_received_late_adds_the_finding_it_decides_and_loses_none(batch
         got = run(RISKY, order, batch, subjects)
         assert got[live[0]] == live[1], order
         assert all((e["account_id"], e["policies"]) == ("c1", ["client_risk"]) for e in got.values()), order
+
+
+# c1 writes to f1, who answers an hour later; after their contract ended c1 writes twice a day
+# for four days, insults among pleas, and f1 never answers again.
+PLEAS = ["answer me", "You are a useless idiot.", "why are you ignoring me?", "Hello??"]
+PESTER = [message(0, T0, "c1", "f1", "Thanks for applying, when can you start?"),
+          message(1, T0 + HOUR, "f1", "c1", "Tomorrow morning works for me."),
+          *(message(2 + i, T0 + 2 * HOUR + i * 12 * HOUR, "c1", "f1", PLEAS[i % 4], stage="ended")
+            for i in range(8))]
+
+
+@pytest.mark.parametrize("batch", [1, 3, 10])
+@pytest.mark.parametrize(("order", "subjects"), [(["f1", "c1"], "soon"), (["f1", "c1"], "late"),
+                                                 (["c1", "f1"], "late"), (["c1", "f1"], "late-reversed")])
+def test_an_unanswered_streak_escalates_the_same_however_the_reply_is_told(batch, order, subjects):
+    """The reply's notice before or after c1's later messages: the streak is found at the same
+    message, and it is escalated apart, so c1's harassment escalations for the insults do not
+    change with when it arrives. (The recipient itself is read before the check reaches it, as
+    the worker's reorder delivers a partition's subject events behind its own earlier events.)"""
+    expected = in_time_order(PESTER)
+    streak = [e for e in expected.values() if e["evidence"][0]["detector"] == "unanswered_messages"]
+    assert [(e["account_id"], len(e["evidence"]), e["trigger_event_id"]) for e in streak] == [("c1", 1, "m7")]
+    assert len(expected) > 1  # and the insults' own
+    assert run(PESTER, order, batch, subjects) == expected

@@ -178,7 +178,8 @@ def test_a_streak_keeps_its_count_and_its_newest_messages():
     for i in range(3 * MAX_STREAK_MESSAGES):
         state.extend_streak("c1", i * HOUR, f"m{i}")
     kept = state.streaks["c1"]
-    assert kept[2:5] == [0, 3 * MAX_STREAK_MESSAGES, 2]  # since the first message; messages; days
+    days = (3 * MAX_STREAK_MESSAGES - 1) * HOUR // DAY + 1
+    assert kept[2:5] == [0, 3 * MAX_STREAK_MESSAGES, days]  # since the first message; messages; days
     assert len(kept) == 6 + 2 * MAX_STREAK_MESSAGES and kept[-1] == f"m{3 * MAX_STREAK_MESSAGES - 1}"
 
 
@@ -196,7 +197,10 @@ def test_a_heavy_streak_is_found_when_it_spans_the_days():
 def test_a_reply_told_late_after_more_messages_than_kept_ends_the_streak():
     # Only the newest messages are kept: the streak after a reply told this late cannot be
     # rebuilt, so it ends, as it did before streaks kept messages; the next ones start anew.
-    events = [("m", 0), ("r", HOUR)] + [("m", 2 * HOUR + i * HOUR) for i in range(MAX_STREAK_MESSAGES + 4)]
+    ten_minutes = 600_000
+    events = ([("m", 0), ("r", HOUR)] + [("m", 2 * HOUR + i * ten_minutes) for i in range(MAX_STREAK_MESSAGES + 4)]
+              + [("m", DAY + HOUR), ("m", 2 * DAY + HOUR)])
+    assert in_order(events, AccountState()) != []  # told in time: found on the third day
     assert in_order(events, AccountState(), notice_at=1) == []
 
 
