@@ -52,9 +52,9 @@ KEYS = {
     "contacts": "c",
     "applied_to": "ap",
     "firsts": "fm",
-    "first_seen": "fs",
     "first_horizon": "fz",
     "first_crossed": "fx",
+    "first_decided": "fd",
     "answered_cold": "ac",
     "scores": "s",
     "escalated": "e",
@@ -91,15 +91,16 @@ class AccountState:
     # clients whose jobs the account applied to, with the minute it first did (`scoring.tags`)
     applied_to: str = ""
     # Fan-out, the sender's side: recipient -> [time, status, message id] of the account's first
-    # messages of the last two days, status 0 while the recipient's answer is awaited, 1 cold (answered
-    # "applied" ones are dropped); `first_seen`: the newest one's time; `first_horizon`: the
-    # newest time of one dropped for room (a window reaching back to it is no
-    # longer whole); `first_crossed`: window -> time of the message its limit was last found
-    # crossed at.
+    # messages of the two days before the last decided, and after it, status 0 while the
+    # recipient's answer is awaited, 1 cold (answered "applied" ones are dropped);
+    # `first_horizon`: the newest time of one dropped for room (a window
+    # reaching back to it is no longer whole); `first_crossed`: window -> time of the message
+    # its limit was last found crossed at; `first_decided`: the time up to which every first
+    # message is answered and its crossings decided.
     firsts: dict[str, list[Any]] = field(default_factory=dict)
-    first_seen: int | None = None
     first_horizon: int | None = None
     first_crossed: dict[str, int] = field(default_factory=dict)
+    first_decided: int | None = None
     # the recipient's side: sender -> [time, id] of a first message answered cold, to correct
     # should a proposal made before it be read only after
     answered_cold: dict[str, list[Any]] = field(default_factory=dict)

@@ -17,10 +17,10 @@ __all__ = ["Outcome", "View", "detect", "step"]
 
 # Findings escalated apart from the policy's score: each is made at the event that decides it by
 # event time (a pair's later half, a loop's latest rating, the rating that makes a freelancer's
-# record poor, the message a recipient confirmed unanswered), which can reach the account behind
-# its later events.
+# record poor, the message a recipient confirmed unanswered, the first message that crossed a
+# fan-out limit), which can reach the account behind its later events.
 APART = frozenset({"friends_family.linked_contract", "rating_ring", "low_quality", "client_risk",
-                    "unanswered_messages"})
+                    "unanswered_messages", "first_message_fanout"})
 
 
 def detect(state: AccountState, event: Event, rules: Rules, view: View | None = None) -> Found:

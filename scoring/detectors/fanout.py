@@ -12,12 +12,16 @@ kilobytes, enough for a freelancer who applies to many jobs before a client answ
 read after it was asked about (its topic behind the re-keyed one after a restart) corrects the
 cold answer it should have changed, with an "applied" one.
 
-The answers come back from the recipients' partitions in any order. The decision does not
-depend on it: the sender keeps its first messages of the last two days (`firsts`: awaiting, cold), and
-a window's limit is found crossed at the first message that is the limit + 1st cold one within
-the window ending at it, only once every first message of that window has been answered; the
-finding is made at that message (its id and time), whichever answer completed it. A window
-found crossed at a message is not found crossed again within its length of it.
+The answers come back from the recipients' partitions in any order, and behind the sender's
+later messages. The decision does not depend on it: the sender keeps its first messages
+(`firsts`: awaiting, cold), and a window's limit is found crossed at the first message that is
+the limit + 1st cold one within the window ending at it. Crossings are decided in the order of
+the messages, at a message only once every first message up to it has been answered; the
+finding is made at that message (its id and time), whichever answer completed it, and none is
+made within a day after the last one (either window). Cold first messages are kept until two
+days before the last decided one, so a window still to decide is whole however late its
+answers come. The finding is escalated apart from the spam score (`step.APART`), which it
+would otherwise join at its arrival, behind the sender's later messages.
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ from scoring.state import MAX_AWAITING, MAX_FIRSTS, AccountState
 from scoring.units import DAY_MS, MINUTE_MS
 
 AWAITING, COLD = 0, 1
-RETAIN_MS = 2 * DAY_MS  # cold first messages kept this long before the newest sent
+RETAIN_MS = 2 * DAY_MS  # cold first messages kept this long before the last decided one
+QUIET_MS = DAY_MS  # no finding within this long after the last (either window)
+LIMITS = ("per_hour", "per_day")  # the windows whose limits are checked, in this order at one message
 APPLIED = "applied"  # a first message's answer: the recipient had applied to the sender's jobs
 
 
@@ -42,7 +48,6 @@ def on_message(state: AccountState, event: Message, rule: DetectorRule | None = 
     derived before this, asked for it). Nothing is found before the answers come."""
     if state.remember_contact(event.recipient_id, event.ts // MINUTE_MS) and event.recipient_id not in state.firsts:
         state.firsts[event.recipient_id] = [event.ts, AWAITING, event.event_id]
-        state.first_seen = event.ts if state.first_seen is None else max(state.first_seen, event.ts)
         _forget_old(state)
     return []
 
@@ -77,7 +82,7 @@ def _answer(message: str, ts: int, sender: str, recipient: str, room: str, detai
 
 def on_cold(state: AccountState, event: SubjectEvent, rule: DetectorRule | None, at: At = NOWHERE) -> list[Signal]:
     """A recipient's answer to the first message `event_id` (once, however often it is
-    delivered), or its correction to "applied"; the limits this completes the count of."""
+    delivered), or its correction to "applied"; the crossings this lets be decided."""
     entry = state.firsts.get(event.other_id)
     if entry is None or entry[2] != event.event_id:
         return []
@@ -87,80 +92,87 @@ def on_cold(state: AccountState, event: SubjectEvent, rule: DetectorRule | None,
         entry[1] = COLD
     else:
         return []
+    signals = [] if rule is None else _decide(state, rule)
     _forget_old(state)
-    return [] if rule is None else [sig for name in ("per_hour", "per_day") for sig in _crossed(state, rule, name)]
-
-
-def _crossed(state: AccountState, rule: DetectorRule, name: str) -> list[Signal]:
-    """Signals for the messages of `firsts` at which window `name` goes over its limit, now that
-    every first message of their window has been answered, not within the window's length of
-    the message it was last found crossed at."""
-    window_ms, words = WINDOWS[name]
-    limit = int(rule.param(name))
-    signals = []
-    for recipient, entry in _crossings(state, window_ms, limit):
-        last = state.first_crossed.get(name)
-        if last is not None and abs(entry[0] - last) < window_ms:
-            continue
-        state.first_crossed[name] = entry[0]
-        counted = limit + 1
-        reason = (f"first messages to {counted} different people who had not applied to its jobs within {words} "
-                  f"(limit {limit}), the last to {recipient}")
-        signals.append(Signal(rule.policy, rule.name, rule.weight, reason, entry[2], entry[0],
-                              (Counter(f"first_messages_{name}", counted, window_ms // 1000, limit),)))
     return signals
 
 
-def _crossings(state: AccountState, window_ms: int, limit: int) -> list[tuple[str, list[Any]]]:
-    """The cold first messages at which the window ending there first holds `limit` + 1 cold
-    ones (it held at most `limit` at the cold one before), whose whole window is kept and
-    answered."""
+def _decide(state: AccountState, rule: DetectorRule) -> list[Signal]:
+    """Signals for the crossings at the messages answered up to the first one still awaited,
+    in their order, none within `QUIET_MS` after the last found; those messages are decided."""
     ordered = sorted(state.firsts.items(), key=lambda item: (item[1][0], item[0]))
-    cold = [(r, e) for r, e in ordered if e[1] == COLD]
-    waiting = [e[0] for _, e in ordered if e[1] == AWAITING]
-    oldest = _oldest(state)
+    answered = next((i for i, (_, e) in enumerate(ordered) if e[1] == AWAITING), len(ordered))
+    if answered == 0:
+        return []
+    cold = [(r, e) for r, e in ordered[:answered] if e[1] == COLD]
+    decided = state.first_decided
+    found = sorted((entry[0], LIMITS.index(name), name, recipient, entry) for name in LIMITS
+                   for recipient, entry in _crossings(state, cold, name, rule)
+                   if decided is None or entry[0] > decided)
+    newest = ordered[answered - 1][1][0]
+    awaited = ordered[answered][1][0] if answered < len(ordered) else None
+    state.first_decided = newest if awaited is None or awaited > newest else newest - 1
+    signals = []
+    for ts, _, name, recipient, entry in found:
+        last = max(state.first_crossed.values(), default=None)
+        if last is not None and ts - last < QUIET_MS:
+            continue
+        state.first_crossed[name] = ts
+        signals.append(_signal(rule, name, recipient, entry))
+    return signals
+
+
+def _signal(rule: DetectorRule, name: str, recipient: str, entry: list[Any]) -> Signal:
+    window_ms, words = WINDOWS[name]
+    limit = int(rule.param(name))
+    counted = limit + 1
+    reason = (f"first messages to {counted} different people who had not applied to its jobs within {words} "
+              f"(limit {limit}), the last to {recipient}")
+    return Signal(rule.policy, rule.name, rule.weight, reason, entry[2], entry[0],
+                  (Counter(f"first_messages_{name}", counted, window_ms // 1000, limit),))
+
+
+def _crossings(state: AccountState, cold: list[tuple[str, list[Any]]], name: str,
+               rule: DetectorRule) -> list[tuple[str, list[Any]]]:
+    """The cold first messages (answered ones, in time order) at which the window `name` ending
+    there first holds its limit + 1 cold ones (it held at most the limit at the cold one before),
+    whose whole window is kept."""
+    window_ms, limit = WINDOWS[name][0], int(rule.param(name))
     out, start, before = [], 0, 0
     for i, (recipient, entry) in enumerate(cold):
         while cold[start][1][0] <= entry[0] - window_ms:
             start += 1
         count = i - start + 1
-        whole = all(edge is None or entry[0] - window_ms >= edge for edge in (state.first_horizon, oldest))
-        answered = not any(entry[0] - window_ms < t <= entry[0] for t in waiting)
-        if count == limit + 1 and before <= limit and whole and answered:
+        whole = state.first_horizon is None or entry[0] - window_ms >= state.first_horizon
+        if count == limit + 1 and before <= limit and whole:
             out.append((recipient, entry))
         before = count
     return out
 
 
 def _forget_old(state: AccountState) -> None:
-    """Drop the cold first messages older than two days before the newest one sent (a day's
-    window ending in the last day stays whole), and the oldest cold ones over the room kept: the
-    same ones however the answers interleave. One still awaiting its answer stays until answered
-    (its answer may come days late in event time, when the re-keyed topic is behind), unless far
-    more are awaited than ever are. Only what is dropped for room moves the horizon: what age
-    drops is known from the newest message alone."""
-    if state.first_seen is None:
-        return
+    """Drop the cold first messages two days or more before the last decided one (no window
+    still to decide reaches them), and the oldest over the room kept: the same ones however the
+    answers interleave. One still awaiting its answer stays until answered (its answer may come
+    days late in event time, when the re-keyed topic is behind), unless far more are awaited
+    than ever are. Only what is dropped for room moves the horizon."""
     by_age = sorted(state.firsts, key=lambda r: (state.firsts[r][0], r))
     cold = [r for r in by_age if state.firsts[r][1] == COLD]
     awaiting = [r for r in by_age if state.firsts[r][1] == AWAITING]
-    for recipient in [r for r in cold if state.firsts[r][0] <= state.first_seen - RETAIN_MS]:
-        del state.firsts[recipient]
-    cold = [r for r in cold if r in state.firsts]
+    if state.first_decided is not None:
+        for recipient in [r for r in cold if state.firsts[r][0] <= state.first_decided - RETAIN_MS]:
+            del state.firsts[recipient]
+        cold = [r for r in cold if r in state.firsts]
     for recipient in (cold[: max(0, len(cold) - MAX_FIRSTS)] + awaiting[: max(0, len(awaiting) - MAX_AWAITING)]):
         ts = state.firsts.pop(recipient)[0]
         state.first_horizon = ts if state.first_horizon is None else max(state.first_horizon, ts)
 
 
-def _oldest(state: AccountState) -> int | None:
-    """The time at or before which first messages are no longer kept."""
-    return None if state.first_seen is None else state.first_seen - RETAIN_MS
-
-
 DETECTORS = (
     Detector(
         "first_message_fanout", "spam_scam", rank=20, params=(Param("per_hour"), Param("per_day")),
-        state=("contacts", "applied_to", "firsts", "first_seen", "first_horizon", "first_crossed", "answered_cold"),
+        state=("contacts", "applied_to", "firsts", "first_horizon", "first_crossed", "first_decided",
+               "answered_cold"),
         finds={"message": on_message, "subject.cold": on_cold},
         tells={"proposal": on_proposal, "subject.replied": on_first_message},
     ),

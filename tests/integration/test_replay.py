@@ -26,7 +26,6 @@ import orjson
 import pytest
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
-from scoring.detectors import fanout, unanswered
 from streams.batch.statecodec import decode_state
 from streams.commands import admin
 from streams.devtools.simulator import SimConfig, generate
@@ -128,10 +127,7 @@ JOINED = (
     # disputes received make reputation (a freelancer's poor record is read in event time, but a
     # bad outcome received after a later finding adds one), a rating received completes a
     # contract link
-    "unanswered_messages", "low_quality", "client_risk", "friends_family.linked_contract",
-    # the finding is made at the same message whatever order the answers come in, but its score
-    # adds to text signals of the same policy in the order the two arrive
-    "first_message_fanout",
+    "low_quality", "client_risk", "friends_family.linked_contract",
 )
 # Not joined: duplicate-account links. Found through the link index at whichever account's
 # sighting is read second, each is made at the pair's later first sighting, told to both
@@ -140,12 +136,14 @@ JOINED = (
 # are in the cover-letter index (streams.worker.ordering, `gated`).
 # Nor rating rings: closed at the loop's latest rating whichever member closes it, told to every
 # member in the same words and escalated apart (scoring.detectors.rings).
-# State fields fed by those: unanswered streaks ("us"), the rating graph ("rg"), the newest
-# contract with each counterpart, a rating received included ("pt"), a link in the words of
-# whichever side saw it first ("k"), the first-message fan-out's crossing marks ("fx": whether a run
-# has found a window's crossing depends on when the recipients' answers come, as its findings above).
-# First messages and their answers ("fm") are compared.
-JOINED_FIELDS = ("us", "rg", "pt", "k", "fx")
+# Nor unanswered streaks and fan-out crossings: found at the same message whenever the replies
+# and answers come, and escalated apart (scoring.detectors.unanswered, scoring.detectors.fanout).
+# State fields fed by other partitions' events as they come: unanswered streaks ("us": what a
+# streak keeps after a reply told late differs from what it would have kept), the rating graph
+# ("rg"), the newest contract with each counterpart, a rating received included ("pt"), a link in
+# the words of whichever side saw it first ("k"). First messages, their answers and the
+# fan-out's crossing marks ("fm", "fx", "fd") are compared.
+JOINED_FIELDS = ("us", "rg", "pt", "k")
 # Findings signalled once, kept in "l": those of the detectors above (friends-and-family links
 # and whom they were told to, poor records, risky clients), rings (which member closed one, and so
 # keeps "ringn:", depends on timing; the rings signalled are compared by their escalations) and
@@ -157,24 +155,10 @@ JOINED_FIELDS = ("us", "rg", "pt", "k", "fx")
 JOINED_FINDINGS = ("dupn:", "ff:", "ffn:", "ffp:", "ffk:", "ring:", "ringn:", "lq:", "cr:")
 
 
-def marked(state: dict) -> set[str]:
-    """The policies of the joined findings an account's state marks as made. Evidence keeps the
-    newest five signals by time, so a finding told late can have moved an escalation and no
-    longer show in the evidence."""
-    out = set()
-    if state.get("fx"):  # a fan-out window found crossed
-        out.add(fanout.DETECTORS[0].policy)
-    if any(streak[1] for streak in state.get("us", {}).values()):  # a streak checked
-        out.add(unanswered.DETECTORS[0].policy)
-    return out
-
-
 def joined_policies(states: dict[bytes, dict], escalations: dict[str, dict]) -> set[tuple[str, str]]:
-    """(account, policy) pairs with evidence from the stream-joining detector, or whose state marks
-    one of its findings."""
+    """(account, policy) pairs with evidence from a stream-joining detector."""
     out = {(k.decode(), p) for k, s in states.items() for p, items in s.get("v", {}).items()
            if any(i["detector"].startswith(JOINED) for i in items)}
-    out |= {(k.decode(), p) for k, s in states.items() for p in marked(s)}
     out |= {(e["account_id"], p) for e in escalations.values() for p in e["policies"]
             if any(i["detector"].startswith(JOINED) for i in e["evidence"])}
     return out

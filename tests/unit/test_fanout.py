@@ -201,3 +201,34 @@ def test_the_cold_ones_kept_are_the_newest_whatever_order_they_were_answered_in(
     assert len(kept) == 1
     (names, horizon), = kept
     assert names == tuple(f"c{i:03d}" for i in range(36, 100)) and horizon == 35 * 10_000
+
+
+def crossings(pairs, late: bool) -> list[tuple[str, int]]:
+    """The findings of first messages `pairs`, each answered cold at once or all after the last."""
+    sender, held, signals = AccountState(), [], []
+    for i, (ts, recipient) in enumerate(pairs):
+        msg = message(i, ts, recipient=recipient)
+        notices = reply_notice(sender, msg)
+        fanout.on_message(sender, msg)
+        held += [c for n in notices for c in fanout.on_first_message(AccountState(), n)]
+        if not late:
+            signals += [s for c in held for s in fanout.on_cold(sender, c, RULE)]
+            held = []
+    signals += [s for c in held for s in fanout.on_cold(sender, c, RULE)]
+    return [(s.event_id, s.ts) for s in signals]
+
+
+def test_a_crossing_is_found_when_the_answers_come_days_behind_the_senders_messages():
+    day = 86_400_000
+    pairs = [(i * 60_000, f"c{i}") for i in range(LIMIT + 1)] + [(d * day, f"d{d}") for d in range(1, 5)]
+    assert crossings(pairs, late=True) == crossings(pairs, late=False) == [(f"m{LIMIT}", LIMIT * 60_000)]
+
+
+def test_no_second_finding_within_a_day_of_the_last():
+    hour = 3_600_000
+    burst = [(i * 60_000, f"a{i}") for i in range(LIMIT + 1)]
+    again = [(2 * hour + i * 60_000, f"b{i}") for i in range(LIMIT + 1)]
+    next_day = [(26 * hour + i * 60_000, f"n{i}") for i in range(LIMIT + 1)]
+    found = crossings(burst + again + next_day, late=False)
+    assert found == crossings(burst + again + next_day, late=True)
+    assert found == [(f"m{LIMIT}", LIMIT * 60_000), (f"m{3 * LIMIT + 2}", 26 * hour + LIMIT * 60_000)]
