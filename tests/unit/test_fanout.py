@@ -174,18 +174,7 @@ def test_a_proposal_made_after_the_first_message_does_not_answer_it():
 def test_the_state_ends_the_same_when_an_answer_comes_days_late(late):
     """A sender's own messages run a day ahead of the answers (the re-keyed topic behind)."""
     day = 86_400_000
-    pairs = [(0, "c0"), (60_000, "c1"), (3 * day, "c2")]
-    sender, colds = AccountState(), []
-    for i, (ts, recipient) in enumerate(pairs):
-        msg = message(i, ts, recipient=recipient)
-        notices = reply_notice(sender, msg)
-        fanout.on_message(sender, msg)
-        colds += [c for n in notices for c in fanout.on_first_message(AccountState(), n)]
-        if not late:
-            fanout.on_cold(sender, colds[-1], RULE)
-    if late:
-        for cold in colds:
-            fanout.on_cold(sender, cold, RULE)
+    sender, _ = told([(0, "c0"), (60_000, "c1"), (3 * day, "c2")], late)
     assert list(sender.firsts) == ["c2"] and sender.first_horizon is None
 
 
@@ -203,8 +192,9 @@ def test_the_cold_ones_kept_are_the_newest_whatever_order_they_were_answered_in(
     assert names == tuple(f"c{i:03d}" for i in range(36, 100)) and horizon == 35 * 10_000
 
 
-def crossings(pairs, late: bool) -> list[tuple[str, int]]:
-    """The findings of first messages `pairs`, each answered cold at once or all after the last."""
+def told(pairs, late: bool) -> tuple[AccountState, list]:
+    """The sender of first messages `pairs`, each answered cold at once or all after the last,
+    and its signals."""
     sender, held, signals = AccountState(), [], []
     for i, (ts, recipient) in enumerate(pairs):
         msg = message(i, ts, recipient=recipient)
@@ -215,7 +205,11 @@ def crossings(pairs, late: bool) -> list[tuple[str, int]]:
             signals += [s for c in held for s in fanout.on_cold(sender, c, RULE)]
             held = []
     signals += [s for c in held for s in fanout.on_cold(sender, c, RULE)]
-    return [(s.event_id, s.ts) for s in signals]
+    return sender, signals
+
+
+def crossings(pairs, late: bool) -> list[tuple[str, int]]:
+    return [(s.event_id, s.ts) for s in told(pairs, late)[1]]
 
 
 def test_a_crossing_is_found_when_the_answers_come_days_behind_the_senders_messages():
