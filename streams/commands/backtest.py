@@ -42,7 +42,8 @@ class Backtest:
         return {(e.account_id, p) for e in self.escalations for p in e.policies}
 
 
-def _incoming(events: Iterable[RecordedEvent]) -> Iterator[Incoming]:
+def incoming(events: Iterable[RecordedEvent]) -> Iterator[Incoming]:
+    """Recorded events as the worker takes them in: one partition per topic, offsets in order."""
     offsets: dict[str, int] = {}
     for ev in events:
         offset = offsets[ev.kind] = offsets.get(ev.kind, -1) + 1
@@ -77,7 +78,7 @@ def run(
     pending: list[Incoming] = []
     subject_offset = -1
     reported = 0
-    for batch in batches(_incoming(events)):
+    for batch in batches(incoming(events)):
         pending, subject_offset = _process(processor, indexes, pending + batch, states, out, subject_offset)
         if progress and out.events - reported >= BATCH:
             reported = out.events

@@ -9,7 +9,7 @@ from scoring.state import AccountState
 from streams.batch.kept_states import KeptStates
 from streams.batch.pipeline import Incoming, Processor
 from streams.batch.rules_file import load_rules
-from streams.commands.backtest import _incoming
+from streams.commands.backtest import incoming
 from streams.devtools.simulator import SimConfig, generate
 from streams.worker.settings import DEFAULT_RULES
 
@@ -37,7 +37,7 @@ def test_the_least_recently_kept_go_first():
 
 @pytest.fixture(scope="module")
 def events() -> list[Incoming]:
-    return list(_incoming(generate(SimConfig(accounts=60, days=3, seed=5)).events))
+    return list(incoming(generate(SimConfig(accounts=60, days=3, seed=5)).events))
 
 
 def processor() -> Processor:

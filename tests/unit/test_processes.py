@@ -19,7 +19,7 @@ from streams.batch import processes
 from streams.batch.pipeline import BatchResult, Incoming, Processor
 from streams.batch.processes import ChildPool, InlinePool, Pool, PoolTimeout
 from streams.batch.rules_file import load_rules
-from streams.commands.backtest import _incoming
+from streams.commands.backtest import incoming
 from streams.devtools.simulator import SimConfig, generate
 from streams.worker.settings import DEFAULT_RULES
 
@@ -28,7 +28,7 @@ BATCH = 700
 
 @pytest.fixture(scope="module")
 def events() -> list[Incoming]:
-    items = list(_incoming(generate(SimConfig(accounts=80, days=3, seed=3)).events))
+    items = list(incoming(generate(SimConfig(accounts=80, days=3, seed=3)).events))
     # An event the scorer must reject, unkeyed so the worker decodes it before splitting.
     bad = Incoming("messages", "messages", 0, 10**6, None, b'{"not": "a message"}', 0)
     return [*items[:100], bad, *items[100:]]
