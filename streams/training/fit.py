@@ -30,11 +30,14 @@ MIN_COUNT = 2  # a feature seen in fewer examples is dropped (default of `Option
 DIGITS = 4  # weights are rounded to this many decimals
 # How much one example of each source counts. Marketplace text outweighs the public sets,
 # whose registers (SMS, tweets, support questions) only resemble it; a reviewer's verdict
-# counts most, being the marketplace's own judgement of its own traffic.
+# counts most, being the marketplace's own judgement of its own traffic. The seed set counts three
+# times its first weight against the public sets (dev and verdicts keep their ratio to it): trained
+# without dev, the model then ranks dev better on every policy (mean average precision 0.85 -> 0.87)
+# and flags fewer innocent texts of the project's held-out corpus.
 SOURCE_WEIGHT = {
-    "seed": 1.0,
-    "marketplace_quotes:dev": 8.0,
-    "verdict": 50.0,
+    "seed": 3.0,
+    "marketplace_quotes:dev": 24.0,
+    "verdict": 150.0,
     "sms_spam_uci": 0.1,
     "smishing_mendeley": 0.1,
     "youtube_spam_uci": 0.2,
