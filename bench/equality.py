@@ -2,7 +2,7 @@
 kill -9 and restarts mid-stream, on the embedded broker and Redis.
 
     python bench/equality.py [--runs 10] [--accounts 120] [--days 3] [--seed 11]
-                             [--scenarios backlog,kill9,restart] [--keep DIR]
+                             [--scenarios backlog,kill9,restart] [--keep DIR] [--logs DIR]
 
 First a live run: two `riskscorer worker` processes are started, then the simulator's events
 are sent in their time order, paced (`--rate` events/s). Then, `--runs` times each, with fresh
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import signal
 import sys
 import tempfile
@@ -142,6 +143,8 @@ def arguments() -> argparse.Namespace:
                         "compared with it too)")
     parser.add_argument("--keep", type=Path, help="write each run's escalations here (live.jsonl, backlog-1.jsonl, "
                         "...), one per line by id, to see what differs")
+    parser.add_argument("--logs", type=Path, help="keep each run's worker logs and data here (a folder per run) "
+                        "instead of a temporary folder, to see why a run stalled")
     return parser.parse_args()
 
 
@@ -188,7 +191,11 @@ def main() -> None:
     scenarios = args.scenarios.split(",")
     services = embedded.start(True, True)
     try:
-        with tempfile.TemporaryDirectory(prefix="riskscorer-equality-") as tmp:
+        with contextlib.ExitStack() as stack:
+            if args.logs is not None:
+                args.logs.mkdir(parents=True, exist_ok=True)
+            tmp = str(args.logs) if args.logs is not None else stack.enter_context(
+                tempfile.TemporaryDirectory(prefix="riskscorer-equality-"))
             runner = Runner(f"127.0.0.1:{services.broker.port}",  # type: ignore[union-attr]
                             f"redis://127.0.0.1:{services.redis.port}", sim, Path(tmp),  # type: ignore[union-attr]
                             args.rate)

@@ -16,6 +16,10 @@ and scored first, in offset order. Re-reading is safe: a record seen twice is
 skipped by the offsets kept in each account's state, and escalation ids are
 deterministic. Re-reading too much only costs time; missing a record loses it.
 
+A skipped tail (the partition's last records, none delivered after them) has no later record
+to show it: a partition that delivered nothing for `TAIL_HOLE_S` while the worker was idle and
+its end says more is there is read from the broker the same way.
+
 Still needed? `riskscorer_offset_holes_total` counts the holes found: while it moves across
 rebalances (workers joining, leaving, killed; `tests/integration/test_replay.py` does all three),
 yes. The positions come from `streams.faust_fixes.seeks`.
@@ -88,6 +92,16 @@ class Continuity:
         if self._seen_epoch.get(key) == self._epoch:
             return self._next.get(key)
         return self._sought.get(key)
+
+    def tail(self, key: Partition, end: int) -> Hole | None:
+        """The offsets from the one `key` delivers next up to `end` (excluded), as a hole, once:
+        a tail the fetcher skipped after a seek has no later record to show it."""
+        due = self.next_offset(key)
+        if due is None or due >= end:
+            return None
+        self._seen_epoch[key] = self._epoch
+        self._next[key] = end
+        return Hole(key[0], key[1], due, end)
 
     def holes(self, offsets: Iterable[tuple[str, int, int]]) -> list[Hole]:
         """The holes in front of (topic, partition, offset) triples, in delivery order.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 from aiokafka.errors import KafkaError, KafkaTimeoutError
@@ -53,6 +54,7 @@ class Health:
         self.gauge = gauge
         self.down: set[str] = set()
         self.why: dict[str, str] = {}  # each one's kind of failure: unreachable, or a refused login
+        self.up_since = 0.0  # since when every dependency has been up again (monotonic seconds)
         for name in DEPENDENCIES:
             gauge.labels(name).set(1)
 
@@ -69,6 +71,8 @@ class Health:
                 log.warning("%s reachable again: resuming", name)
                 self.down.discard(name)
                 self.gauge.labels(name).set(1)
+                if not self.down:
+                    self.up_since = time.monotonic()
 
     def probe(self, name: str, request: Callable[[], Awaitable[object]],
               timeout_s: float) -> Callable[[], Awaitable[None]]:

@@ -134,3 +134,13 @@ def test_records_from_before_the_seek_delivered_while_it_runs_do_not_move_its_po
     assert c.holes(offsets("m", 0, 3)) == []  # fetched before the consumer moved
     c.sought({("m", 0): 16})  # another worker went on meanwhile
     assert c.holes(offsets("m", 0, 17)) == [Hole("m", 0, 16, 17)]
+
+
+def test_a_tail_not_delivered_is_a_hole_once():
+    c = Continuity()
+    c.sought({("m", 0): 10})
+    assert c.tail(("m", 0), 10) is None  # nothing past the seek position
+    assert c.tail(("m", 0), 14) == Hole("m", 0, 10, 14)
+    assert c.tail(("m", 0), 14) is None  # reported once
+    assert c.holes(offsets("m", 0, 14, 15)) == []  # the partition goes on from its end
+    assert c.tail(("m", 1), 3) is None  # not sought, nothing seen: the next offset is unknown

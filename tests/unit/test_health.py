@@ -30,6 +30,17 @@ def test_a_refused_login_puts_the_broker_down():
     assert h.down == {BROKER} and not h.ready
 
 
+def test_up_since_is_when_the_last_dependency_down_came_back():
+    h = health()
+    assert h.up_since == 0.0
+    h.down_by(BROKER, KafkaConnectionError())
+    h.down_by("redis", ConnectionError())
+    h.ok(BROKER)
+    assert h.up_since == 0.0  # Redis still down
+    h.ok("redis")
+    assert h.up_since > 0.0 and not h.down
+
+
 def test_the_log_says_an_outage_once_and_again_when_its_kind_changes(caplog):
     h = health()
     with caplog.at_level(logging.WARNING, logger="streams.worker.health"):

@@ -4,12 +4,14 @@ only once it is scored."""
 from __future__ import annotations
 
 import asyncio
+import time
 from types import SimpleNamespace
 from typing import Any
 
 from prometheus_client import CollectorRegistry
 
-from streams.faust_fixes.continuity import Continuity
+from streams.faust_fixes.continuity import Continuity, Hole
+from streams.worker.agents import score
 from streams.worker.agents.score import ScoreAgent
 from streams.worker.metrics import Metrics
 from streams.worker.ordering import Reorder
@@ -24,12 +26,15 @@ def event(topic: str, offset: int, ts: int) -> Any:
 
 
 def agent(ends: dict[tuple[str, int], int], acked: list[tuple[str, int]],
-          scored: list[list[tuple[str, int]]], gate: asyncio.Event) -> ScoreAgent:
+          scored: list[list[tuple[str, int]]], gate: asyncio.Event, holes: list[Hole] | None = None) -> ScoreAgent:
     class Gated(ScoreAgent):
-        """Scores by recording the batch's offsets, each batch held until `gate` opens."""
+        """Scores by recording the batch's offsets (and the holes to re-read), each batch held
+        until `gate` opens."""
 
-        async def settle(self, batch: list[Any], holes: list[Any]) -> None:
+        async def settle(self, batch: list[Any], found: list[Hole]) -> None:
             scored.append([(i.topic, i.offset) for i in batch])
+            if holes is not None:
+                holes.extend(found)
             await gate.wait()
 
     continuity = Continuity()
@@ -38,8 +43,8 @@ def agent(ends: dict[tuple[str, int], int], acked: list[tuple[str, int]],
         topics=SimpleNamespace(kind_of={"m": "messages", "p": "proposals"}), table=None, scoring=None,
         profiles=None, links=None, letters=None, metrics=Metrics.create(CollectorRegistry()), batch_max=2,
         batch_window_s=0.01, producer=None, continuity=continuity, refetcher=None, mark_read=None,
-        health=None, attempts=1, reorder=Reorder(0, {"m": 0, "p": 1}), assigned=lambda: PARTS,
-        highwater=ends.get, ack=lambda e: acked.append((e.message.topic, e.message.offset)),
+        health=SimpleNamespace(down=set(), up_since=0.0), attempts=1, reorder=Reorder(0, {"m": 0, "p": 1}),
+        assigned=lambda: PARTS, highwater=ends.get, ack=lambda e: acked.append((e.message.topic, e.message.offset)),
     )
     made.reorder.epoch = continuity.epoch
     return made
@@ -91,3 +96,43 @@ def test_events_taken_in_while_a_seek_runs_are_scored_and_those_from_before_it_a
     assert [offset for batch in scored for _, offset in batch] == [2, 3]
     assert acked == [("m", 2), ("m", 3)]
 
+
+
+def test_a_partition_that_stops_short_of_its_end_has_its_tail_read_anew(monkeypatch):
+    """After a seek, Faust's fetcher can skip a partition's last records: no later record shows
+    the hole, so a partition that delivers nothing for long while its end says more is there is
+    read from the broker (once)."""
+    monkeypatch.setattr(score, "TAIL_HOLE_S", 0.02)
+
+    async def run() -> tuple[list[Any], list[Hole]]:
+        ends = {("m", 0): 5, ("p", 0): 0}
+        scored: list[list[tuple[str, int]]] = []
+        holes: list[Hole] = []
+        gate = asyncio.Event()
+        gate.set()
+        scorer = agent(ends, [], scored, gate, holes)
+        scorer.take_in([event("m", 0, 10), event("m", 1, 20)])  # then nothing more from m
+        draining = asyncio.ensure_future(scorer.drain())
+        await asyncio.sleep(0.2)
+        draining.cancel()
+        return scored, holes
+
+    scored, holes = asyncio.run(run())
+    assert holes == [Hole("m", 0, 2, 5)]
+    assert [offset for batch in scored for _, offset in batch] == [0, 1]
+
+
+def test_no_tail_is_read_while_a_dependency_is_down_nor_soon_after(monkeypatch):
+    """Nothing is taken in through an outage: what was fetched meanwhile waits in Faust's buffer."""
+    monkeypatch.setattr(score, "TAIL_HOLE_S", 60.0)
+    scorer = agent({("m", 0): 5, ("p", 0): 0}, [], [], asyncio.Event())
+    scorer.health.down.add("redis")
+    scorer.find_tails()
+    assert scorer.holes == []
+    scorer.health.down.clear()
+    scorer.health.up_since = time.monotonic()  # back a moment ago
+    scorer.find_tails()
+    assert scorer.holes == []
+    scorer.health.up_since = time.monotonic() - 61
+    scorer.find_tails()
+    assert scorer.holes == [Hole("m", 0, 0, 5)]

@@ -52,6 +52,9 @@ from streams.worker.ordering import Held, Partition, Reorder, event_time
 from streams.worker.topics import Topics
 
 UNKNOWN_END_S = 5.0
+# A partition whose end says more is there but that delivered nothing for this long, while the
+# scorer was idle and no dependency down, had its tail skipped by Faust's fetcher: read it anew.
+TAIL_HOLE_S = 15.0
 UNPROCESSABLE = "unprocessable"  # dead-letter reason: decoded, but its batch keeps failing on it
 
 log = logging.getLogger(__name__)
@@ -222,9 +225,32 @@ class ScoreAgent:
                     self.ack(h.handle)
                 continue
             await self.share()
+            self.find_tails()
+            if self.holes:
+                continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.added.wait(), self.next_tick())
             self.added.clear()
+
+    def find_tails(self) -> None:
+        """Holes at the end of partitions that stopped delivering short of their end
+        (`TAIL_HOLE_S`): after a seek the fetcher can skip a partition's last records, which no
+        later record then shows. Not while a dependency is down, nor for as long after (nothing is
+        taken in then: the fetched records wait in Faust's buffer)."""
+        if self.health.down:
+            return
+        now = time.monotonic()
+        for key in self.assigned():
+            end = self.highwater(key)
+            quiet = now - max(self.reorder.since, self.health.up_since, self.delivered.get(key, 0.0))
+            if end is None or quiet < TAIL_HOLE_S:
+                continue
+            hole = self.continuity.tail(key, end)
+            if hole is not None:
+                log.warning("%s:%d delivered nothing for %.0f s short of its end: re-reading offsets %d-%d",
+                            hole.topic, hole.partition, TAIL_HOLE_S, hole.start, hole.end - 1)
+                self.holes.append(hole)
+                self.delivered[key] = now
 
     def next_tick(self) -> float:
         """Seconds until the clock passes the earliest held event (`tick_s` at most)."""
