@@ -73,19 +73,10 @@ def step(state: AccountState, event: Event, rules: Rules, view: View | None = No
     apart = [esc for sig in signals if sig.detector in APART
              for esc in escalation.alone(event.actor, [sig], rules, sig.ts, sig.event_id)]
     scored = [sig for sig in signals if sig.detector not in APART]
-    at, trigger = _made_at(event, scored)
     touched = score.score(state, scored, rules)
-    due = score.decide(state, touched, at, rules)
+    due = score.decide(state, touched, event.ts, rules)
     if not due:
         return Outcome(signals, shadow, exempt, apart, found.forwards)
-    esc = escalation.build(event.actor, due, touched, state, rules, at, trigger, scored)
+    esc = escalation.build(event.actor, due, touched, state, rules, event.ts, event.event_id, scored)
     return Outcome(signals, shadow, exempt, [*apart, esc], found.forwards)
 
-
-def _made_at(event: Event, signals: list[Signal]) -> tuple[int, str]:
-    """The time and event an escalation is made at: the event's own, but a fan-out finding's is
-    the first message it names, whichever recipient's answer completed it (they arrive in any
-    order)."""
-    if isinstance(event, SubjectEvent) and event.kind == "cold" and signals:
-        return max((sig.ts, sig.event_id) for sig in signals)
-    return event.ts, event.event_id

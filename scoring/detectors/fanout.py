@@ -20,8 +20,9 @@ the messages, at a message only once every first message up to it has been answe
 finding is made at that message (its id and time), whichever answer completed it, and none is
 made within a day after the last one (either window). Cold first messages are kept until two
 days before the last decided one, so a window still to decide is whole however late its
-answers come. The finding is escalated apart from the spam score (`step.APART`), which it
-would otherwise join at its arrival, behind the sender's later messages.
+answers come; an answer still awaited three days behind the newest first message is given up.
+The finding is escalated apart from the spam score (`step.APART`), which it would otherwise
+join at its arrival, behind the sender's later messages.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ from scoring.units import DAY_MS, MINUTE_MS
 AWAITING, COLD = 0, 1
 RETAIN_MS = 2 * DAY_MS  # cold first messages kept this long before the last decided one
 QUIET_MS = DAY_MS  # no finding within this long after the last (either window)
+# an answer still awaited this long behind the newest first message is given up (lost): longer
+# than partition numbers drift apart, which the proposals' wait for every number's floor bounds
+AWAIT_MS = 3 * DAY_MS
 LIMITS = ("per_hour", "per_day")  # the windows whose limits are checked, in this order at one message
 APPLIED = "applied"  # a first message's answer: the recipient had applied to the sender's jobs
 
@@ -92,6 +96,7 @@ def on_cold(state: AccountState, event: SubjectEvent, rule: DetectorRule | None,
         entry[1] = COLD
     else:
         return []
+    _forget_old(state)
     signals = [] if rule is None else _decide(state, rule)
     _forget_old(state)
     return signals
@@ -151,19 +156,29 @@ def _crossings(state: AccountState, cold: list[tuple[str, list[Any]]], name: str
 
 
 def _forget_old(state: AccountState) -> None:
-    """Drop the cold first messages two days or more before the last decided one (no window
-    still to decide reaches them), and the oldest over the room kept: the same ones however the
-    answers interleave. One still awaiting its answer stays until answered (its answer may come
-    days late in event time, when the re-keyed topic is behind), unless far more are awaited
-    than ever are. Only what is dropped for room moves the horizon."""
+    """Drop the decided cold first messages two days or more before the last decided one (no
+    window still to decide reaches them), and the oldest decided ones over `MAX_FIRSTS`. Those
+    still to decide (awaited, or cold after one awaited) stay, up to `MAX_AWAITING`: an answer may
+    come days late in event time, when the re-keyed topic is behind. One awaited `AWAIT_MS`
+    behind the newest first message is given up (its answer lost), so that the crossings after
+    it can be decided. Only what is dropped for room or given up moves the horizon."""
+    decided = state.first_decided
+
+    def settled(recipient: str) -> bool:
+        entry = state.firsts[recipient]
+        return entry[1] == COLD and decided is not None and entry[0] <= decided
+
     by_age = sorted(state.firsts, key=lambda r: (state.firsts[r][0], r))
-    cold = [r for r in by_age if state.firsts[r][1] == COLD]
-    awaiting = [r for r in by_age if state.firsts[r][1] == AWAITING]
-    if state.first_decided is not None:
-        for recipient in [r for r in cold if state.firsts[r][0] <= state.first_decided - RETAIN_MS]:
+    if decided is not None:
+        for recipient in [r for r in by_age if settled(r) and state.firsts[r][0] <= decided - RETAIN_MS]:
             del state.firsts[recipient]
-        cold = [r for r in cold if r in state.firsts]
-    for recipient in (cold[: max(0, len(cold) - MAX_FIRSTS)] + awaiting[: max(0, len(awaiting) - MAX_AWAITING)]):
+        by_age = [r for r in by_age if r in state.firsts]
+    newest = max((state.firsts[r][0] for r in by_age), default=0)
+    lost = [r for r in by_age if state.firsts[r][1] == AWAITING and state.firsts[r][0] <= newest - AWAIT_MS]
+    kept = [r for r in by_age if r not in lost]
+    done = [r for r in kept if settled(r)]
+    open_ = [r for r in kept if not settled(r)]
+    for recipient in lost + done[: max(0, len(done) - MAX_FIRSTS)] + open_[: max(0, len(open_) - MAX_AWAITING)]:
         ts = state.firsts.pop(recipient)[0]
         state.first_horizon = ts if state.first_horizon is None else max(state.first_horizon, ts)
 

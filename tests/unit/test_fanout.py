@@ -174,7 +174,7 @@ def test_a_proposal_made_after_the_first_message_does_not_answer_it():
 def test_the_state_ends_the_same_when_an_answer_comes_days_late(late):
     """A sender's own messages run a day ahead of the answers (the re-keyed topic behind)."""
     day = 86_400_000
-    sender, _ = told([(0, "c0"), (60_000, "c1"), (3 * day, "c2")], late)
+    sender, _ = told([(0, "c0"), (60_000, "c1"), (5 * day // 2, "c2")], late)
     assert list(sender.firsts) == ["c2"] and sender.first_horizon is None
 
 
@@ -214,8 +214,29 @@ def crossings(pairs, late: bool) -> list[tuple[str, int]]:
 
 def test_a_crossing_is_found_when_the_answers_come_days_behind_the_senders_messages():
     day = 86_400_000
-    pairs = [(i * 60_000, f"c{i}") for i in range(LIMIT + 1)] + [(d * day, f"d{d}") for d in range(1, 5)]
+    pairs = [(i * 60_000, f"c{i}") for i in range(LIMIT + 1)] + [(d * day // 2, f"d{d}") for d in range(1, 6)]
     assert crossings(pairs, late=True) == crossings(pairs, late=False) == [(f"m{LIMIT}", LIMIT * 60_000)]
+
+
+def test_an_answer_never_coming_is_given_up_and_the_crossings_after_it_are_decided():
+    """One recipient's answer is lost: the crossings after its message wait for it, up to
+    `AWAIT_MS` behind the newest first message, then are decided as if it never was."""
+    hour = 3_600_000
+    sender, signals = AccountState(), []
+    pairs = ([(0, "lost")] + [(10 * hour + i * 60_000, f"a{i}") for i in range(LIMIT + 1)]
+             + [(40 * hour + i * 60_000, f"b{i}") for i in range(LIMIT + 1)])
+    for i, (ts, recipient) in enumerate(pairs + [(fanout.AWAIT_MS + hour, "later")]):
+        msg = message(i, ts, recipient=recipient)
+        notices = reply_notice(sender, msg)
+        fanout.on_message(sender, msg)
+        if recipient != "lost":
+            signals += [s for n in notices for c in fanout.on_first_message(AccountState(), n)
+                        for s in fanout.on_cold(sender, c, RULE)]
+        if i == len(pairs) - 1:
+            assert signals == []  # waiting for the lost answer
+    assert [(s.event_id, s.ts) for s in signals] == [
+        (f"m{LIMIT + 1}", 10 * hour + LIMIT * 60_000), (f"m{2 * LIMIT + 2}", 40 * hour + LIMIT * 60_000)]
+    assert "lost" not in sender.firsts and sender.first_horizon == 0
 
 
 def test_no_second_finding_within_a_day_of_the_last():
@@ -226,3 +247,24 @@ def test_no_second_finding_within_a_day_of_the_last():
     found = crossings(burst + again + next_day, late=False)
     assert found == crossings(burst + again + next_day, late=True)
     assert found == [(f"m{LIMIT}", LIMIT * 60_000), (f"m{3 * LIMIT + 2}", 26 * hour + LIMIT * 60_000)]
+
+
+def test_answered_messages_waiting_behind_a_late_answer_are_not_dropped_for_room():
+    """More cold first messages than `MAX_FIRSTS` pile up behind one late answer: they are kept
+    until decided, so the crossings are those of the answers told in time."""
+    hour = 3_600_000
+    bursts = [(start * hour + i * 60_000, f"r{start}-{i}") for start in (10, 40, 70) for i in range(30)]
+    pairs = [(0, "first")] + bursts
+    in_time = crossings(pairs, late=False)
+    sender, signals, late = AccountState(), [], []
+    for i, (ts, recipient) in enumerate(pairs):
+        msg = message(i, ts, recipient=recipient)
+        notices = reply_notice(sender, msg)
+        fanout.on_message(sender, msg)
+        answers = [c for n in notices for c in fanout.on_first_message(AccountState(), n)]
+        if recipient == "first":
+            late += answers
+        else:
+            signals += [s for c in answers for s in fanout.on_cold(sender, c, RULE)]
+    signals += [s for c in late for s in fanout.on_cold(sender, c, RULE)]
+    assert [(s.event_id, s.ts) for s in signals] == in_time and len(in_time) == 3

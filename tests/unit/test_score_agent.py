@@ -136,3 +136,12 @@ def test_no_tail_is_read_while_a_dependency_is_down_nor_soon_after(monkeypatch):
     scorer.health.up_since = time.monotonic() - 61
     scorer.find_tails()
     assert scorer.holes == [Hole("m", 0, 0, 5)]
+
+
+def test_a_long_tail_is_read_a_part_at_a_time(monkeypatch):
+    monkeypatch.setattr(score, "TAIL_HOLE_S", 0.0)
+    monkeypatch.setattr(score, "TAIL_HOLE_MAX", 3)
+    scorer = agent({("m", 0): 5, ("p", 0): 0}, [], [], asyncio.Event())
+    scorer.find_tails()
+    scorer.find_tails()
+    assert scorer.holes == [Hole("m", 0, 0, 3), Hole("m", 0, 3, 5)]

@@ -55,6 +55,7 @@ UNKNOWN_END_S = 5.0
 # A partition whose end says more is there but that delivered nothing for this long, while the
 # scorer was idle and no dependency down, had its tail skipped by Faust's fetcher: read it anew.
 TAIL_HOLE_S = 15.0
+TAIL_HOLE_MAX = 5_000  # offsets of such a tail read at a time (a read has a deadline)
 UNPROCESSABLE = "unprocessable"  # dead-letter reason: decoded, but its batch keeps failing on it
 
 log = logging.getLogger(__name__)
@@ -245,7 +246,7 @@ class ScoreAgent:
             quiet = now - max(self.reorder.since, self.health.up_since, self.delivered.get(key, 0.0))
             if end is None or quiet < TAIL_HOLE_S:
                 continue
-            hole = self.continuity.tail(key, end)
+            hole = self.continuity.tail(key, min(end, (self.continuity.next_offset(key) or 0) + TAIL_HOLE_MAX))
             if hole is not None:
                 log.warning("%s:%d delivered nothing for %.0f s short of its end: re-reading offsets %d-%d",
                             hole.topic, hole.partition, TAIL_HOLE_S, hole.start, hole.end - 1)
