@@ -128,7 +128,7 @@ def test_the_worker_survives_a_redis_outage_and_loses_and_repeats_nothing(servic
         # outage is noticed; once it is, nothing more is taken in until Redis is back.
         held = worker.processed()
         time.sleep(OUTAGE_S)
-        assert worker.processed() == held, "events went on without Redis"
+        assert worker.processed() == held, f"events went on without Redis\n{worker.log_text()}"
         assert held < warm + len(items), "the outage held nothing back"
         restore()
 
@@ -145,8 +145,9 @@ def test_the_worker_survives_a_redis_outage_and_loses_and_repeats_nothing(servic
             ("f-fan", ("spam_scam",)), ("f-pay", ("off_platform_payment",)),
         ]
         assert same(escalations) == undisturbed()
-        assert metrics["riskscorer_events_total:scored"] == warm + len(items) + derived
-        assert metrics.get("riskscorer_events_total:replayed", 0) == 0
+        counts = f"{metrics}\n{worker.log_text()}"  # what was counted, and the worker's log, should it fail
+        assert metrics["riskscorer_events_total:scored"] == warm + len(items) + derived, counts
+        assert metrics.get("riskscorer_events_total:replayed", 0) == 0, counts
         assert metrics["riskscorer_batch_retries_total"] >= 1
     finally:
         worker.stop()
