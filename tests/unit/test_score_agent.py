@@ -145,3 +145,24 @@ def test_a_long_tail_is_read_a_part_at_a_time(monkeypatch):
     scorer.find_tails()
     scorer.find_tails()
     assert scorer.holes == [Hole("m", 0, 0, 3), Hole("m", 0, 3, 5)]
+
+
+def test_nothing_is_scored_while_a_dependency_is_down():
+    """Not even a batch that needs no Redis: the outage holds everything taken in."""
+    async def run() -> tuple[list[Any], list[Any]]:
+        scored: list[list[tuple[str, int]]] = []
+        gate = asyncio.Event()
+        gate.set()
+        scorer = agent({("m", 0): 1, ("p", 0): 0}, [], scored, gate)
+        scorer.health.down.add("redis")
+        scorer.take_in([event("m", 0, 10)])
+        draining = asyncio.ensure_future(scorer.drain())
+        await asyncio.sleep(0.3)
+        during = list(scored)
+        scorer.health.down.clear()
+        await asyncio.sleep(0.3)
+        draining.cancel()
+        return during, scored
+
+    during, after = asyncio.run(run())
+    assert during == [] and after == [[("m", 0)]]

@@ -56,6 +56,7 @@ UNKNOWN_END_S = 5.0
 # scorer was idle and no dependency down, had its tail skipped by Faust's fetcher: read it anew.
 TAIL_HOLE_S = 15.0
 TAIL_HOLE_MAX = 5_000  # offsets of such a tail read at a time (a read has a deadline)
+OUTAGE_POLL_S = 0.1  # how often the scorer looks whether an outage is over
 UNPROCESSABLE = "unprocessable"  # dead-letter reason: decoded, but its batch keeps failing on it
 
 log = logging.getLogger(__name__)
@@ -212,8 +213,13 @@ class ScoreAgent:
 
     async def drain(self) -> None:
         """Score released events a batch at a time as they come, and those the clock releases
-        on partitions read to their end, then acknowledge them."""
+        on partitions read to their end, then acknowledge them; none while a dependency is down."""
         while True:
+            if self.health.down:
+                # Nothing is scored through an outage, not even a batch that needs no Redis: what
+                # was taken in waits, and the timers' probes say when the dependency is back.
+                await asyncio.sleep(OUTAGE_POLL_S)
+                continue
             self.resync()
             self.release()
             if self.ready or self.holes:
