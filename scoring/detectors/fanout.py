@@ -175,7 +175,8 @@ def _forget_old(state: AccountState) -> None:
         by_age = [r for r in by_age if r in state.firsts]
     newest = max((state.firsts[r][0] for r in by_age), default=0)
     lost = [r for r in by_age if state.firsts[r][1] == AWAITING and state.firsts[r][0] <= newest - AWAIT_MS]
-    kept = [r for r in by_age if r not in lost]
+    given_up = set(lost)
+    kept = [r for r in by_age if r not in given_up]
     done = [r for r in kept if settled(r)]
     open_ = [r for r in kept if not settled(r)]
     for recipient in lost + done[: max(0, len(done) - MAX_FIRSTS)] + open_[: max(0, len(open_) - MAX_AWAITING)]:

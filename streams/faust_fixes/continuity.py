@@ -93,12 +93,14 @@ class Continuity:
             return self._next.get(key)
         return self._sought.get(key)
 
-    def tail(self, key: Partition, end: int) -> Hole | None:
-        """The offsets from the one `key` delivers next up to `end` (excluded), as a hole, once:
-        a tail the fetcher skipped after a seek has no later record to show it."""
+    def tail(self, key: Partition, end: int, most: int | None = None) -> Hole | None:
+        """The offsets from the one `key` delivers next up to `end` (excluded; `most` of them at
+        most), as a hole, once: a tail the fetcher skipped after a seek has no later record to
+        show it."""
         due = self.next_offset(key)
         if due is None or due >= end:
             return None
+        end = end if most is None else min(end, due + most)
         self._seen_epoch[key] = self._epoch
         self._next[key] = end
         return Hole(key[0], key[1], due, end)

@@ -249,10 +249,9 @@ class ScoreAgent:
         now = time.monotonic()
         for key in self.assigned():
             end = self.highwater(key)
-            quiet = now - max(self.reorder.since, self.health.up_since, self.delivered.get(key, 0.0))
-            if end is None or quiet < TAIL_HOLE_S:
+            if end is None or min(self.quiet_s(key), now - self.health.up_since) < TAIL_HOLE_S:
                 continue
-            hole = self.continuity.tail(key, min(end, (self.continuity.next_offset(key) or 0) + TAIL_HOLE_MAX))
+            hole = self.continuity.tail(key, end, most=TAIL_HOLE_MAX)
             if hole is not None:
                 log.warning("%s:%d delivered nothing for %.0f s short of its end: re-reading offsets %d-%d",
                             hole.topic, hole.partition, TAIL_HOLE_S, hole.start, hole.end - 1)
@@ -283,9 +282,13 @@ class ScoreAgent:
         paused, or its fetches failing), or that has delivered nothing for as long while its end
         says more is there (an end the broker reported before records it skipped or compacted),
         is taken as read, so it cannot hold the others for ever."""
-        if time.monotonic() - max(self.reorder.since, self.delivered.get(key, 0.0)) > UNKNOWN_END_S:
+        if self.quiet_s(key) > UNKNOWN_END_S:
             return True
         return self.at_end(key)
+
+    def quiet_s(self, key: Partition) -> float:
+        """Seconds since `key` last delivered a record, or since the last seek if later."""
+        return time.monotonic() - max(self.reorder.since, self.delivered.get(key, 0.0))
 
     def at_end(self, key: Partition) -> bool:
         """Whether `key` was read up to the end the broker last gave."""
