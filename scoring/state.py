@@ -294,6 +294,17 @@ class AccountState:
         _trim(self.findings, MAX_FINDINGS)
         return True
 
+    def earliest(self, key: str, ts: int) -> bool:
+        """True when `key` is new, or was seen only at a later time (remembered among the newest
+        findings at the earliest): a finding named after the earliest event that decides it is
+        made again when that event arrives behind a later one that decided it first."""
+        last = self.findings.get(key)
+        if last is not None and last <= ts:
+            return False
+        self.findings[key] = ts
+        _trim(self.findings, MAX_FINDINGS)
+        return True
+
     def remember_party(self, account: str, contract: str) -> None:
         """A contract with `account` (the newest kept)."""
         _push(self.parties, account, contract, MAX_PARTIES)

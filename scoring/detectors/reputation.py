@@ -22,11 +22,13 @@ order. An account's ratings and disputes are kept, in each role, with their time
 read in event time at each one received: a finding is made at the rating or dispute that makes
 the record poor (or materially worse) by event time, named after it, at its time, whichever
 arrived last (docs/operating.md, "Rating rings and a freelancer's poor record"), and escalated on
-its own (`step.APART`).
+its own (`step.APART`). A finding is remembered by its rating and what it says: one made before
+earlier ratings arrived is made again with its true measures when they do.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -77,7 +79,9 @@ def _standing(state: AccountState, ev: SubjectEvent, rule: DetectorRule, receive
         if last is not None and all(n < b + d for n, b, d in zip(now, last, step, strict=True)):
             continue
         last = now
-        if key >= at and state.once(f"{mark}:{key[1]}", key[0]):
+        # named after its rating and what it says: a rating from before it received late makes
+        # it again with its true measures (the one made first stays)
+        if key >= at and state.once(f"{mark}:{key[1]}:{zlib.crc32(reason.encode()):08x}", key[0]):
             signals.append(Signal(rule.policy, rule.name, rule.weight, reason, key[1], key[0], counters))
     return signals
 

@@ -24,7 +24,9 @@ event id), the same at both ends (a rating given is the rating received, one eve
 carries the latest and earliest of its edges' latest ratings; the loop is closed at its latest
 rating, the contracts all rated within `window_days` of it. Whoever closes it sends every member
 (itself too) a `ring` notice named after that rating, at its time, with the loop written from
-its least account: any closer sends the same notices, and a member signals the first copy.
+its least account: any closer sends the same notices, and a member signals the first copy. A
+loop closed again at an earlier latest rating (another contract between two members, whose
+ratings came late) is sent and signalled again, named after it: the live run's is never lost.
 """
 
 from __future__ import annotations
@@ -157,13 +159,13 @@ def _probe(state: AccountState, me: str, path: Path, event_id: str, ts: int, rul
 
 
 def _notices(state: AccountState, loop: Path) -> list[SubjectEvent]:
-    """A `ring` notice to each member of a closed loop, itself too, once: named after the
-    loop's latest rating, at its time, the loop written from its least account, so that whoever
-    closes it sends the same."""
+    """A `ring` notice to each member of a closed loop, itself too, once (and again at an earlier
+    latest rating): named after the loop's latest rating, at its time, the loop written from its
+    least account, so that whoever closes it sends the same."""
     accounts = loop.hops[0::2]
     least = accounts.index(min(accounts))
     hops = (*loop.hops[2 * least:], *loop.hops[:2 * least])
-    if not state.once(f"ringn:{_ring_key(accounts)}", loop.last[0]):
+    if not state.earliest(f"ringn:{_ring_key(accounts)}", loop.last[0]):
         return []
     ts, name = loop.last
     return [SubjectEvent(f"{name}~ring~{to}", ts, "ring", to, "unknown", "", hops[(2 * i + 2) % len(hops)],
@@ -176,13 +178,13 @@ def _ring_key(accounts: tuple[str, ...] | list[str]) -> str:
 
 
 def _signal(state: AccountState, event: SubjectEvent, rule: DetectorRule) -> list[Signal]:
-    """Once per loop: its notice's `detail` is A0 k0 A1 k1 ... An kn, each A hiring the next (An
-    hiring A0)."""
+    """Once per loop, and again at an earlier latest rating: its notice's `detail` is A0 k0 A1 k1
+    ... An kn, each A hiring the next (An hiring A0)."""
     loop = event.detail.split(SEP)
     if len(loop) < 4 or len(loop) % 2 or not all(loop):
         return []  # not a loop of accounts and contracts: nothing to say
     accounts, contracts = loop[0::2], loop[1::2]
-    if not state.once(f"ring:{_ring_key(accounts)}", event.ts):
+    if not state.earliest(f"ring:{_ring_key(accounts)}", event.ts):
         return []
     steps = ", ".join(f"{a} hired {accounts[(i + 1) % len(accounts)]} ({contracts[i]})" for i, a in enumerate(accounts))
     high, days = int(rule.param("min_stars")), int(rule.param("window_days"))

@@ -87,6 +87,25 @@ def test_a_ring_escalates_the_same_in_any_order(batch, subjects):
         assert run(RING, order, batch, subjects) == expected, order
 
 
+# the ring above, and a hired b again (k4) after it closed: the loop through k4 is the same loop,
+# decided later
+TWICE = [*RING, *both_ways(4, 40, "a", "b")]
+
+
+@pytest.mark.parametrize("batch", [1, 2, 6])
+@pytest.mark.parametrize("subjects", ["soon", "late", "late-reversed"])
+def test_a_ring_closed_first_through_a_later_contract_is_also_named_after_its_earliest(batch, subjects):
+    """A pair that hired each other twice: where k4's ratings reach the members before k1's, the
+    loop is found through k4 first, and then again through k1 at its earlier rating. That one,
+    the live run's, is never lost (the one through k4 stays: a finding is not taken back)."""
+    live = in_time_order(TWICE)
+    assert sorted((e["account_id"], e["trigger_event_id"]) for e in live.values()) == [
+        (m, "fb2b~ring~" + m) for m in "abc"]
+    for order in itertools.permutations("abc"):
+        got = run(TWICE, list(order), batch, subjects)
+        assert {i: got.get(i) for i in live} == live, order
+
+
 @pytest.mark.parametrize("batch", [1, 2, 6])
 @pytest.mark.parametrize("subjects", ["soon", "late", "late-reversed"])
 def test_a_poor_record_escalates_the_same_in_any_order(batch, subjects):

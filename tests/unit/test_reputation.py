@@ -118,3 +118,13 @@ def test_ratings_kept_by_an_older_state_read_as_the_earliest():
     state = AccountState.from_dict({"rt": {"k1": 1, "k2": 5}, "d": {"k9": 5}})  # stars and a time alone
     assert [s.event_id for s in reputation.detect_low_quality(state, rated(7, 2, "freelancer"), LOW)] == ["r7"]
     assert reputation.detect_low_quality(state, rated(8, 1, "freelancer"), LOW) == []  # 4 bad: not 3 more
+
+
+def test_a_finding_made_before_earlier_outcomes_arrived_is_made_again_with_its_true_measures():
+    """In event time the record turns poor at 3 bad outcomes (r3) and worse at 6 (r6). r6
+    arrives third and makes a finding of 3; r3 arrives and makes its own; r4 and r5 arrive, and
+    at r6 the record now holds 6: that finding is made too, though one at r6 was made before."""
+    state = AccountState()
+    made = [[(s.event_id, s.reason.split(" ratings")[0]) for s in
+             reputation.detect_low_quality(state, rated(i, 1, "freelancer"), LOW)] for i in (1, 2, 6, 3, 4, 5)]
+    assert made == [[], [], [("r6", "received 3")], [("r3", "received 3")], [], [("r6", "received 6")]]

@@ -104,3 +104,9 @@ def test_evidence_is_kept_newest_first_by_time_whatever_order_it_comes_in():
             state.add_evidence("p", item)
         kept.append([item["ts"] for item in state.evidence["p"]])
     assert kept == [list(range(2, MAX_EVIDENCE + 2))] * 3
+
+
+def test_a_finding_named_at_its_earliest_time_is_made_again_only_earlier():
+    state = AccountState()
+    assert [state.earliest("ring:x", ts) for ts in (50, 50, 70, 20, 30)] == [True, False, False, True, False]
+    assert state.findings["ring:x"] == 20
