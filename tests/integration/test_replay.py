@@ -144,6 +144,8 @@ JOINED = (
 # the words of whichever side saw it first ("k"). First messages, their answers and the
 # fan-out's crossing marks ("fm", "fx", "fd") are compared.
 JOINED_FIELDS = ("us", "rg", "pt", "k")
+# Of those, never lost: the undisturbed run's findings are all made (extras may come too).
+NEVER_LOST = ("low_quality", "client_risk")
 # Findings signalled once, kept in "l": those of the detectors above (friends-and-family links
 # and whom they were told to, poor records, risky clients), rings (which member closed one, and so
 # keeps "ringn:", depends on timing; the rings signalled are compared by their escalations) and
@@ -264,6 +266,12 @@ def test_disturbed_run_equals_undisturbed(services, tmp_path, baseline, disturb)
     def brief(e: dict) -> tuple:
         return e["account_id"], e["policies"], e["ts"], [i["detector"] for i in e["evidence"]]
     assert all(run_escalations[i] == base_escalations[i] for i in escalation_ids & base_ids)
+    # Poor records and risky clients: one made before an earlier rating arrived stays (an extra),
+    # but none of the undisturbed run's is lost, and each says the same.
+    reputation = {i: e for i, e in base_escalations.items()
+                  if any(item["detector"] in NEVER_LOST for item in e["evidence"])}
+    assert reputation, "the scenario must make a poor record or a risky client"
+    assert {i: run_escalations.get(i) for i in reputation} == reputation
     assert escalation_ids == base_ids, (
         [brief(run_escalations[i]) for i in escalation_ids - base_ids],
         [brief(base_escalations[i]) for i in base_ids - escalation_ids])
