@@ -25,7 +25,7 @@ from scoring.text.lexicon import (
 )
 from scoring.text.model import TextModel, packaged
 from scoring.text.normalize import Normalized, normalize
-from scoring.text.types import KINDS, OFF_PLATFORM_CONTACT, OFF_PLATFORM_PAYMENT, Span, TextContext, TextHit
+from scoring.text.types import KINDS, OFF_PLATFORM_CONTACT, OFF_PLATFORM_PAYMENT, SPAM_SCAM, Span, TextContext, TextHit
 
 _DEFAULT = TextContext()
 WINDOW = 300  # a text longer than twice this is also read by the sentences of its pattern hits
@@ -166,8 +166,21 @@ def _analyze_text(text: str, context: TextContext, model: TextModel) -> tuple[Te
         feats = features(r.doc, words(r.doc), r.found.names, r.hits, r.cues, context.kind)
         p = model.calibrate(logits)
         decided = (explain.decision(text, model.policies[i], i, p[i], feats, r.hits, model) for i in flagged)
-        hits = tuple(sorted((h for h in decided if _held_to(text, h)), key=_strongest))
+        kept = [h for h in decided if _held_to(text, h)]
+        hits = tuple(sorted([*kept, *_scam_contact(kept, r.hits, context)], key=_strongest))
     return TextAnalysis(model, logits, hits, tuple(r.hits)), r.doc.norm
+
+
+def _scam_contact(hits: list[TextHit], patterns: list[TextHit], context: TextContext) -> list[TextHit]:
+    """A text flagged as a scam that gives or asks for contact off the platform is flagged for
+    contact too, where contact is not allowed, when the contact model did not flag it itself."""
+    scam = next((h for h in hits if h.policy == SPAM_SCAM), None)
+    if scam is None or context.contact_allowed or context.direct_contract:
+        return []
+    if any(h.policy == OFF_PLATFORM_CONTACT for h in hits):
+        return []
+    details = [h for h in patterns if h.detector in explain.SCAM_CONTACT_PATTERNS]
+    return [explain.scam_contact(scam, max(details, key=lambda h: h.weight))] if details else []
 
 
 def _held_to(text: str, hit: TextHit) -> bool:

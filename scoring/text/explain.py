@@ -5,15 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scoring.text.families import MEANING, PATTERN_FAMILY, WORDING_FAMILY
+from scoring.text.families import MEANING, PATTERN_FAMILY, SCAM_CONTACT, WORDING_FAMILY
 from scoring.text.features import Feature
 from scoring.text.model import TextModel
-from scoring.text.types import Span, TextHit
+from scoring.text.types import OFF_PLATFORM_CONTACT, Span, TextHit
 
 # Patterns that flag by themselves: what they see spans the sender's earlier messages (a detail
 # split across them, a request repeated, unanswered pestering), which no single text the model
 # was trained on can show.
 EXACT = frozenset({"contact_split", "feedback_repeat_request", "harassment_pestering", "scam_phishing"})
+# Contact patterns that, in a text read as a scam, make it a contact move as well: an address,
+# number, handle or messenger link given, a messenger named to move to, contact asked for.
+SCAM_CONTACT_PATTERNS = frozenset({
+    "contact_email", "contact_email_spelled", "contact_phone", "contact_phone_spelled", "contact_handle",
+    "contact_link", "contact_messenger", "contact_messenger_obfuscated", "contact_request",
+})
 TOP_WORDS = 3
 MAX_QUOTE = 60  # characters quoted per span in a reason
 MAX_PATTERN_REASON = 200
@@ -63,3 +69,11 @@ def decision(
     if words:
         reason += "; words that weighed most: " + ", ".join(f"'{quote(text, s)}'" for s in words)
     return TextHit(policy, detector, round(p, 4), spans, reason)
+
+
+def scam_contact(scam: TextHit, detail: TextHit) -> TextHit:
+    """The contact move of a text flagged as a scam (`scam`) that gives or asks for contact off
+    the platform (`detail`, a pattern hit): the detail's spans, the scam's score."""
+    reason = f"{MEANING[OFF_PLATFORM_CONTACT]}: read as a scam (model score {scam.weight:.2f}) that gives or asks for"
+    reason += " contact off the platform: " + quote(detail.reason, (0, MAX_PATTERN_REASON), MAX_PATTERN_REASON)
+    return TextHit(OFF_PLATFORM_CONTACT, f"{SCAM_CONTACT}.{detail.detector}", scam.weight, detail.spans, reason)

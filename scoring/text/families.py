@@ -59,6 +59,11 @@ PATTERN_FAMILY: dict[str, str] = {
     "scam_upfront_fee": "scam_script",
 }
 
+# A text read as a scam that gives or asks for a contact detail off the platform is also an
+# off-platform contact move (a scam pushing a messenger or an e-mail shows both policies); the
+# contact flag it adds is this family's, so that it is measured and demoted apart.
+SCAM_CONTACT = "scam_contact"
+
 # policy -> the family of a flag that words alone carried
 WORDING_FAMILY: dict[str, str] = {
     OFF_PLATFORM_PAYMENT: "payment_wording",
@@ -77,7 +82,7 @@ MEANING: dict[str, str] = {
     SPAM_SCAM: "reads like spam or a scam script",
 }
 
-FAMILIES: tuple[str, ...] = tuple(dict.fromkeys([*PATTERN_FAMILY.values(), *WORDING_FAMILY.values()]))
+FAMILIES: tuple[str, ...] = tuple(dict.fromkeys([*PATTERN_FAMILY.values(), SCAM_CONTACT, *WORDING_FAMILY.values()]))
 RULES: tuple[str, ...] = tuple(PREFIX + f for f in FAMILIES)
 
 

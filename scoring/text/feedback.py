@@ -136,6 +136,18 @@ _RECIPROCAL = Rx(
     ),
     ("5", "five", "good", "positive", "great", "top", "mutual"),
 )
+# Stars or reviews swapped one for one, with no rating named: "if I star your repo, can you star
+# mine", "review for review", "star mine and I'll star yours".
+_SWAP = Rx(
+    r"\bif\s+(?:i|we)\s+(?:star|rate|review|upvote)\s+(?:your|ur)\b[^.!?\n]{0,40}?\b(?:you|u)\s+(?:star|rate"
+    r"|review|upvote)\s+(?:mine|ours)\b"
+    r"|\b(?:star|rate|review|upvote)\s+(?:mine|ours|my\s+\w+)\s+and\s+(?:i'?ll|i\s+will|we'?ll|we\s+will)\s+"
+    r"(?:star|rate|review|upvote)\s+(?:yours|your)\b"
+    r"|\b(?:star|review|rating)s?\s+for\s+(?:star|review|rating)s?\b"
+    r"|\b(?:star|review|rating)\s+(?:swap|exchange)s?\b",
+    _RATING_STEMS,
+    ("mine", "ours", "your", " for ", "swap", "exchange"),
+)
 _FAKE = Rx(
     r"\b(?:buy|sell|purchase|paid|fake|trade|exchange)\s+(?:\w+\s+)?(?:reviews|review|feedbacks?|ratings?"
     r"|5[\s-]*star\s+reviews?)\b"
@@ -199,6 +211,7 @@ _RULES = (
     (_ASK, "feedback_rating_request", 0.8, "asks for a specific top rating"),
     (_BARGAIN, "feedback_bargain", 0.9, "offers something in exchange for a rating"),
     (_RECIPROCAL, "feedback_reciprocal", 0.85, "proposes a reciprocal rating deal"),
+    (_SWAP, "feedback_reciprocal", 0.85, "proposes to swap stars or reviews"),
     (_FAKE, "feedback_fake_review", 0.9, "arranges bought or fake feedback"),
     (_THREAT, "feedback_threat", 0.8, "ties a rating to a demand"),
 )

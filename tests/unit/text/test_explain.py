@@ -1,10 +1,20 @@
 """A flagged policy names the family that carried it, points at the words, and says why."""
 
+import pytest
+
 from scoring.text.detect import analyze
 from scoring.text.explain import MAX_QUOTE, quote
-from scoring.text.families import FAMILIES, PATTERN_FAMILY, RULES, WORDING_FAMILY
-from scoring.text.types import POLICIES, TextContext
+from scoring.text.families import FAMILIES, PATTERN_FAMILY, RULES, SCAM_CONTACT, WORDING_FAMILY
+from scoring.text.model import TextModel
+from scoring.text.types import POLICIES, SPAM_SCAM, TextContext
 from tests.unit.text.test_model import toy
+
+
+def scam_toy() -> TextModel:
+    """Spam weighs 'winner'; nothing else weighs anything, contact included."""
+    zero = (0.0,) * len(POLICIES)
+    row = tuple(4.0 if p == SPAM_SCAM else 0.0 for p in POLICIES)
+    return TextModel("toy-scam", POLICIES, (-3.0,) * 5, (1.0,) * 5, zero, (0.5,) * 5, {"w:winner": row})
 
 
 def test_a_pattern_that_weighed_names_the_family():
@@ -34,7 +44,7 @@ def test_quotes_are_bounded():
 
 def test_every_pattern_and_policy_has_a_family_rule():
     assert set(WORDING_FAMILY) == set(POLICIES)
-    assert set(PATTERN_FAMILY.values()) | set(WORDING_FAMILY.values()) == set(FAMILIES)
+    assert set(PATTERN_FAMILY.values()) | {SCAM_CONTACT} | set(WORDING_FAMILY.values()) == set(FAMILIES)
     assert all(rule.startswith("text_") for rule in RULES)
 
 
@@ -47,3 +57,30 @@ def test_a_request_late_in_a_long_text_is_read_in_its_own_sentence():
     assert hit.policy == "off_platform_payment"
     assert any(text[s:e] == "p@yp@l" for s, e in hit.spans)
     assert analyze(filler * 8, model=toy()).hits == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "contact"),
+    [
+        ("You are a winner! Text our agent on WhatsApp +1 415 555 0143 to claim.", TextContext(), "+1 415 555 0143"),
+        ("winner of the draw, email me at claims.desk@gmail.com today", TextContext(), "claims.desk@gmail.com"),
+        ("winner winner, add me on telegram @prize_desk", TextContext(), "telegram @prize_desk"),
+        ("You are a winner! Reply here to claim.", TextContext(), None),
+        ("You are a winner! Text our agent on WhatsApp +1 415 555 0143.", TextContext(contact_allowed=True), None),
+        ("You are a winner! Text our agent on WhatsApp +1 415 555 0143.", TextContext(direct_contract=True), None),
+    ],
+)
+def test_a_scam_giving_contact_off_the_platform_is_a_contact_move_too(text, context, contact):
+    hits = {h.policy: h for h in analyze(text, context, scam_toy()).hits}
+    assert SPAM_SCAM in hits
+    move = hits.get("off_platform_contact")
+    if contact is None:
+        assert move is None
+        return
+    assert move is not None and move.detector.startswith(SCAM_CONTACT + ".")
+    assert any(contact in text[s:e] for s, e in move.spans)
+    assert "read as a scam" in move.reason and move.weight == hits[SPAM_SCAM].weight
+
+
+def test_a_scam_read_without_contact_words_adds_no_contact_move():
+    assert [h.policy for h in analyze("winner", model=scam_toy()).hits] == [SPAM_SCAM]

@@ -16,6 +16,9 @@ FEEDBACK = "feedback_manipulation"
         ("I will give you a discount for a 5 star review", "feedback_bargain"),
         ("I'll send the final files after you leave the review", "feedback_withhold"),
         ("I'll give you 5 stars if you give me 5", "feedback_reciprocal"),
+        ("if we star your plugin, could you star ours too?", "feedback_reciprocal"),
+        ("rate my app and I'll rate yours", "feedback_reciprocal"),
+        ("anyone up for a review swap this week?", "feedback_reciprocal"),
         ("I can hire you for a quick $5 job so you can leave me a review", "feedback_fake_review"),
         ("I'll leave you a 1 star review unless you redo it for free", "feedback_threat"),
     ],
@@ -35,6 +38,8 @@ def test_fires(text: str, detector: str) -> None:
         "5-star rated designer with 300+ reviews",
         "The client offered me a refund for a 5 star review, I refused.",
         "Is it against the rules to ask a client for a review?",
+        "If I star your repo I get notified of new releases.",
+        "Thanks for your review of my pull request, I'll review yours tomorrow.",
     ],
 )
 def test_quiet(text: str) -> None:
