@@ -136,8 +136,8 @@ _RECIPROCAL = Rx(
     ),
     ("5", "five", "good", "positive", "great", "top", "mutual"),
 )
-# Stars or reviews swapped one for one, with no rating named: "if I star your repo, can you star
-# mine", "review for review", "star mine and I'll star yours".
+# Stars or reviews swapped one for one, with no rating named: "rate my app and I'll rate yours",
+# "if we star your plugin, could you star ours", "anyone up for a review swap".
 _SWAP = Rx(
     r"\bif\s+(?:i|we)\s+(?:star|rate|review|upvote)\s+(?:your|ur)\b[^.!?\n]{0,40}?\b(?:you|u)\s+(?:star|rate"
     r"|review|upvote)\s+(?:mine|ours)\b"

@@ -38,7 +38,7 @@ def test_fires(text: str, detector: str) -> None:
         "5-star rated designer with 300+ reviews",
         "The client offered me a refund for a 5 star review, I refused.",
         "Is it against the rules to ask a client for a review?",
-        "If I star your repo I get notified of new releases.",
+        "When I star a repo I get notified of its new releases.",
         "Thanks for your review of my pull request, I'll review yours tomorrow.",
     ],
 )
