@@ -66,7 +66,7 @@ def _standing(state: AccountState, ev: SubjectEvent, rule: DetectorRule, receive
     did): one received late is read in its place, so a finding is made at the same rating whatever
     order they arrive in. `measure` takes each item in turn and gives the finding's measures
     there (None: it does not hold); it is made where it begins and again where a measure grew by
-    its `step`, once per deciding item (`mark`)."""
+    its `step`, once per deciding item and what it says (`mark`, `_new`)."""
     at = (ev.ts, ev.event_id)
     last: tuple[int, ...] | None = None  # the measures the standing finding was last made at
     signals = []
@@ -79,11 +79,20 @@ def _standing(state: AccountState, ev: SubjectEvent, rule: DetectorRule, receive
         if last is not None and all(n < b + d for n, b, d in zip(now, last, step, strict=True)):
             continue
         last = now
-        # named after its rating and what it says: a rating from before it received late makes
-        # it again with its true measures (the one made first stays)
-        if key >= at and state.once(f"{mark}:{key[1]}:{zlib.crc32(reason.encode()):08x}", key[0]):
+        if key >= at and _new(state, mark, key, key != at and key[0] == at[0], reason):
             signals.append(Signal(rule.policy, rule.name, rule.weight, reason, key[1], key[0], counters))
     return signals
+
+
+def _new(state: AccountState, mark: str, key: tuple[int, str], tied: bool, reason: str) -> bool:
+    """Whether the finding `mark` at the rating `key` saying `reason` is to be made: the first at
+    its rating, or one a rating from strictly before it, received late, changed (the one made
+    first stays). Ratings of one time (`tied`) are read as they came; a finding an older state
+    kept by its rating alone stays as it was."""
+    made = f"{mark}:{key[1]}"
+    if made in state.findings or (tied and any(k.startswith(made + ":") for k in state.findings)):
+        return False
+    return state.once(f"{made}:{zlib.crc32(reason.encode()):08x}", key[0])
 
 
 def _low_quality(state: AccountState, ev: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:

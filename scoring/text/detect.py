@@ -167,20 +167,27 @@ def _analyze_text(text: str, context: TextContext, model: TextModel) -> tuple[Te
         p = model.calibrate(logits)
         decided = (explain.decision(text, model.policies[i], i, p[i], feats, r.hits, model) for i in flagged)
         kept = [h for h in decided if _held_to(text, h)]
-        hits = tuple(sorted([*kept, *_scam_contact(kept, r.hits, context)], key=_strongest))
+        hits = tuple(sorted([*kept, *_scam_contact(kept, r.hits, context, model)], key=_strongest))
     return TextAnalysis(model, logits, hits, tuple(r.hits)), r.doc.norm
 
 
-def _scam_contact(hits: list[TextHit], patterns: list[TextHit], context: TextContext) -> list[TextHit]:
+def _scam_contact(hits: list[TextHit], patterns: list[TextHit], context: TextContext,
+                  model: TextModel) -> list[TextHit]:
     """A text flagged as a scam that gives or asks for contact off the platform is flagged for
-    contact too, where contact is not allowed, when the contact model did not flag it itself."""
+    contact too, where contact is not allowed, when the contact model did not flag it itself: as
+    far over the contact threshold as the scam's score is over the scam threshold."""
     scam = next((h for h in hits if h.policy == SPAM_SCAM), None)
     if scam is None or context.contact_allowed or context.direct_contract:
         return []
     if any(h.policy == OFF_PLATFORM_CONTACT for h in hits):
         return []
     details = [h for h in patterns if h.detector in explain.SCAM_CONTACT_PATTERNS]
-    return [explain.scam_contact(scam, max(details, key=lambda h: h.weight))] if details else []
+    if not details:
+        return []
+    scam_bar = model.thresholds[model.policies.index(SPAM_SCAM)]
+    bar = model.thresholds[model.policies.index(OFF_PLATFORM_CONTACT)]
+    weight = bar + (scam.weight - scam_bar) * (1.0 - bar) / max(1.0 - scam_bar, 1e-6)
+    return [explain.scam_contact(scam, max(details, key=lambda h: h.weight), weight)]
 
 
 def _held_to(text: str, hit: TextHit) -> bool:

@@ -71,9 +71,10 @@ def decision(
     return TextHit(policy, detector, round(p, 4), spans, reason)
 
 
-def scam_contact(scam: TextHit, detail: TextHit) -> TextHit:
+def scam_contact(scam: TextHit, detail: TextHit, weight: float) -> TextHit:
     """The contact move of a text flagged as a scam (`scam`) that gives or asks for contact off
-    the platform (`detail`, a pattern hit): the detail's spans, the scam's score."""
+    the platform (`detail`, a pattern hit): the detail's spans, the scam's score (`weight`: on
+    the contact scale)."""
     reason = f"{MEANING[OFF_PLATFORM_CONTACT]}: read as a scam (model score {scam.weight:.2f}) that gives or asks for"
     reason += " contact off the platform: " + quote(detail.reason, (0, MAX_PATTERN_REASON), MAX_PATTERN_REASON)
-    return TextHit(OFF_PLATFORM_CONTACT, f"{SCAM_CONTACT}.{detail.detector}", scam.weight, detail.spans, reason)
+    return TextHit(OFF_PLATFORM_CONTACT, f"{SCAM_CONTACT}.{detail.detector}", weight, detail.spans, reason)

@@ -40,6 +40,7 @@ PATTERN_FAMILY: dict[str, str] = {
     "feedback_rating_request": "rating_bribe",
     "feedback_fake_review": "rating_bribe",
     "feedback_reciprocal": "rating_bribe",
+    "feedback_swap": "rating_bribe",
     "feedback_threat": "review_extortion",
     "feedback_withhold": "review_extortion",
     "feedback_repeat_request": "rating_bribe",

@@ -137,7 +137,9 @@ _RECIPROCAL = Rx(
     ("5", "five", "good", "positive", "great", "top", "mutual"),
 )
 # Stars or reviews swapped one for one, with no rating named: "rate my app and I'll rate yours",
-# "if we star your plugin, could you star ours", "anyone up for a review swap".
+# "if we star your plugin, could you star ours", "anyone up for a review swap". A review for a
+# review in a sentence about code ("review my pull request and I'll review yours") is a code
+# review (`_swaps`).
 _SWAP = Rx(
     r"\bif\s+(?:i|we)\s+(?:star|rate|review|upvote)\s+(?:your|ur)\b[^.!?\n]{0,40}?\b(?:you|u)\s+(?:star|rate"
     r"|review|upvote)\s+(?:mine|ours)\b"
@@ -148,6 +150,7 @@ _SWAP = Rx(
     _RATING_STEMS,
     ("mine", "ours", "your", " for ", "swap", "exchange"),
 )
+_CODE = Rx(r"\b(?:pull\s+requests?|prs?|code|commits?|patch(?:es)?|diffs?|merge\s+requests?|branch(?:es)?)\b")
 _FAKE = Rx(
     r"\b(?:buy|sell|purchase|paid|fake|trade|exchange)\s+(?:\w+\s+)?(?:reviews|review|feedbacks?|ratings?"
     r"|5[\s-]*star\s+reviews?)\b"
@@ -211,7 +214,6 @@ _RULES = (
     (_ASK, "feedback_rating_request", 0.8, "asks for a specific top rating"),
     (_BARGAIN, "feedback_bargain", 0.9, "offers something in exchange for a rating"),
     (_RECIPROCAL, "feedback_reciprocal", 0.85, "proposes a reciprocal rating deal"),
-    (_SWAP, "feedback_reciprocal", 0.85, "proposes to swap stars or reviews"),
     (_FAKE, "feedback_fake_review", 0.9, "arranges bought or fake feedback"),
     (_THREAT, "feedback_threat", 0.8, "ties a rating to a demand"),
 )
@@ -229,6 +231,17 @@ def _rules(doc: Normalized) -> list[TextHit]:
                 doc.norm, match.start, match.end
             ):
                 hits.append(_hit(doc, detector, weight, match.start, match.end, reason))
+    return hits
+
+
+def _swaps(doc: Normalized) -> list[TextHit]:
+    hits: list[TextHit] = []
+    for match in _SWAP.scan(doc.norm, doc.triggers):
+        lo, hi = negation.sentence(doc.norm, match.start, match.end)
+        if _CODE.test(doc.norm[lo:hi]) or negation.suppressed(doc.norm, match.start, match.end) \
+                or negation.quoted(doc.norm, match.start, match.end):
+            continue
+        hits.append(_hit(doc, "feedback_swap", 0.85, match.start, match.end, "proposes to swap stars or reviews"))
     return hits
 
 
@@ -272,4 +285,4 @@ def _repeated(doc: Normalized, context: TextContext) -> list[TextHit]:
 
 def detect(doc: Normalized, context: TextContext) -> list[TextHit]:
     """Feedback-manipulation hits for one text."""
-    return _rules(doc) + _withhold(doc) + _repeated(doc, context)
+    return _rules(doc) + _swaps(doc) + _withhold(doc) + _repeated(doc, context)

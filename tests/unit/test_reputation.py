@@ -128,3 +128,23 @@ def test_a_finding_made_before_earlier_outcomes_arrived_is_made_again_with_its_t
     made = [[(s.event_id, s.reason.split(" ratings")[0]) for s in
              reputation.detect_low_quality(state, rated(i, 1, "freelancer"), LOW)] for i in (1, 2, 6, 3, 4, 5)]
     assert made == [[], [], [("r6", "received 3")], [("r3", "received 3")], [], [("r6", "received 6")]]
+
+
+def test_ratings_of_one_time_are_read_as_they_came():
+    """r3a and r3b have one time: r3b came first and the risk began there; r3a, before it by id,
+    changes its average but not the finding made (as before findings carried their measures)."""
+    state, made = AccountState(), []
+    for ev in [rated(1, 2, "client", rater="o1"), rated(2, 2, "client", rater="o2"),
+               SubjectEvent("r3b", 3, "rated", "acct", "client", "k3b", "o3", 2),
+               SubjectEvent("r3a", 3, "rated", "acct", "client", "k3a", "o1", 5)]:
+        made += [(s.event_id, s.reason.split(" stars")[0]) for s in reputation.detect_client_risk(state, ev, CLIENT)]
+    assert made == [("r3b", "3 past freelancers rated this client 2.00")]
+
+
+def test_a_finding_an_older_state_kept_by_its_rating_alone_is_not_made_again():
+    state = AccountState()
+    for i in (1, 2, 3):
+        reputation.detect_low_quality(state, rated(i, 1, "freelancer"), LOW)
+    (key,) = [k for k in state.findings if k.startswith("lq:r3:")]
+    state.findings["lq:r3"] = state.findings.pop(key)  # as an older release kept it
+    assert reputation.detect_low_quality(state, rated(0, 5, "freelancer"), LOW) == []

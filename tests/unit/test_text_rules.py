@@ -8,6 +8,7 @@ from scoring.rules import parse_rules, rule_of
 from scoring.text import TextContext
 from scoring.text.families import RULES
 from tests.unit.test_rules import default_doc
+from tests.unit.text.test_explain import scam_toy
 from tests.unit.text.test_model import toy
 
 TEXT = "please pay me via p@yp@l"
@@ -62,3 +63,18 @@ def test_the_text_kept_is_the_part_around_the_evidence():
     long = "Hi, following up on the project. " * 20 + TEXT
     (sig,) = text.detect(long, TextContext(), "e1", 5, rules_with())
     assert sig.text is not None and "p@yp@l" in sig.text.body and len(sig.text.body) == text.MAX_EXAMPLE_CHARS
+
+
+def test_a_contact_move_read_from_a_scam_switched_off_is_not_left_to_the_contact_wording_rule():
+    """The contact model did not flag the text: with its family off, the move is dropped."""
+    scam = "You are a winner! Text our agent on WhatsApp +1 415 555 0143 to claim."
+
+    def contact_rules(**modes: str) -> list[str]:
+        doc = copy.deepcopy(default_doc())
+        for name, mode in modes.items():
+            doc["detectors"][name]["mode"] = mode
+        signals = text.detect(scam, TextContext(), "e1", 5, parse_rules(doc, scam_toy()))
+        return [rule_of(s.detector) for s in signals if s.policy == "off_platform_contact"]
+
+    assert contact_rules() == ["text_scam_contact"]
+    assert contact_rules(text_scam_contact="off") == []

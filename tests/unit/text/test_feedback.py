@@ -16,9 +16,10 @@ FEEDBACK = "feedback_manipulation"
         ("I will give you a discount for a 5 star review", "feedback_bargain"),
         ("I'll send the final files after you leave the review", "feedback_withhold"),
         ("I'll give you 5 stars if you give me 5", "feedback_reciprocal"),
-        ("if we star your plugin, could you star ours too?", "feedback_reciprocal"),
-        ("rate my app and I'll rate yours", "feedback_reciprocal"),
-        ("anyone up for a review swap this week?", "feedback_reciprocal"),
+        ("if we star your plugin, could you star ours too?", "feedback_swap"),
+        ("rate my app and I'll rate yours", "feedback_swap"),
+        ("anyone up for a review swap this week?", "feedback_swap"),
+        ("review my gig and I'll review yours", "feedback_swap"),
         ("I can hire you for a quick $5 job so you can leave me a review", "feedback_fake_review"),
         ("I'll leave you a 1 star review unless you redo it for free", "feedback_threat"),
     ],
@@ -40,6 +41,9 @@ def test_fires(text: str, detector: str) -> None:
         "Is it against the rules to ask a client for a review?",
         "When I star a repo I get notified of its new releases.",
         "Thanks for your review of my pull request, I'll review yours tomorrow.",
+        "Review my PR and I'll review yours after lunch.",
+        "If I review your pull request today, could you review mine on Monday?",
+        "We could set up a code review exchange between the two teams.",
     ],
 )
 def test_quiet(text: str) -> None:
