@@ -58,6 +58,8 @@ PATTERN_FAMILY: dict[str, str] = {
     "scam_messenger_interview": "scam_script",
     "scam_sensitive_data": "scam_script",
     "scam_upfront_fee": "scam_script",
+    "scam_paid_task": "paid_task",
+    "scam_remote_account": "remote_account",
 }
 
 # A text read as a scam that gives or asks for a contact detail off the platform is also an

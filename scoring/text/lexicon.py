@@ -370,6 +370,17 @@ STEMS: dict[int, tuple[str, ...]] = {
         "manager",
         "upfront",
         "advance",
+        # paid rating tasks and remote-controlled accounts (`scam._PAID_TASK`, `scam._REMOTE_ACCOUNT`)
+        "paid",
+        "pays",
+        "per rat",
+        "per review",
+        "per like",
+        "teamviewer",
+        "team viewer",
+        "anydesk",
+        "any desk",
+        "remote",
     ),
     FAM_DIGITWORDS: (
         " zero",

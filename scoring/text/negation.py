@@ -213,6 +213,15 @@ def negated_before(text: str, start: int, end: int) -> bool:
     return _NEGATOR.test(before) and not _NOT_A_NEGATION.test(before)
 
 
+def negated_just_before(text: str, start: int, words_before: int = 3) -> bool:
+    """A negator among the few words right before a match: for a match that holds its own verb
+    ("you could build it for free"), a negator further back belongs to another verb ("as you are
+    not busy this week, I thought you could build it for free")."""
+    lo, _ = clause(text, start, start)
+    before = " ".join(text[lo:start].split()[-words_before:])
+    return _NEGATOR.test(before) and not _NOT_A_NEGATION.test(before)
+
+
 def asks(window: str) -> bool:
     """One party asks the other in `window` ("pay me", "send you", "add me")."""
     return _DIRECT_ASK.test(window)

@@ -253,6 +253,32 @@ _PHISH = Rx(
     ("account", "identity", " id", "payment", "bonus", "prize", "reward", "funds", "gift", "winnings", "payout"),
 )
 
+# A paid rating or liking task, the opening of a task scam: stars, reviews or likes for hotels,
+# products, apps or videos, paid per piece or per day ("rate our hotel, paid per rating").
+_RATED = r"(?:hotels?|restaurants?|products?|apps?|videos?|pages?|shops?|stores?|listings?|places|businesses)"
+_PAID_TASK = Rx(
+    r"\b(?:rate|rating|review|reviewing|like|liking|follow|boost|give\s+(?:\d|five)\s*stars?\s+to)\s+"
+    r"(?:\w+\s+){0,2}?" + _RATED + r"\b[^\n]{0,100}?(?:\b(?:paid|pays?|earn\w*|commission|salary|per\s+(?:day"
+    r"|task|rate|rating|review|hotel|like|order)|usdt)\b|\$\s?\d|\d\s*(?:usd|dollars|pounds|euros?)\b)"
+    r"|\b(?:paid|pays?|earn|commission)\b[^.!?\n]{0,40}?\b(?:per|for\s+(?:each|every))\s+(?:\d+\s+)?"
+    + _RATED + r"?\s*(?:ratings?|reviews?|likes?|rates?|stars?)\b",
+    ("rat", "review", "lik", "follow", "boost", "star", "paid", "pay", "earn", "commission"),
+    ("hotel", "restaurant", "product", "app", "video", "page", "shop", "store", "listing", "place", "business",
+     "review", "like", "rating", "rates", "star"),
+)
+
+# Another freelancer's platform account worked through a remote-control tool: "I'd access your
+# Upwork account from your computer with AnyDesk".
+_REMOTE_TOOL = r"(?:team\s*viewer|any\s*desk|remote\s+(?:desktop|access|control|tools?|connection)|chrome\s+remote)"
+_PLATFORM_PROFILE = (r"(?:upwork|fiverr|freelancer|freelancing|toptal|peopleperhour|guru)\s+(?:\w+\s+)?"
+                     r"(?:accounts?|profiles?)")
+_REMOTE_ACCOUNT = Rx(
+    r"\b" + _REMOTE_TOOL + r"\b[^\n]{0,200}?\b" + _PLATFORM_PROFILE + r"\b"
+    r"|\b" + _PLATFORM_PROFILE + r"\b[^\n]{0,200}?\b" + _REMOTE_TOOL + r"\b",
+    ("teamviewer", "team viewer", "anydesk", "any desk", "remote"),
+    ("upwork", "fiverr", "freelanc", "toptal", "peopleperhour", "guru"),
+)
+
 _LINK = re.compile(r"https?://\S+|www\.\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|co|xyz|top|info|link|site"
                    r"|online|click|ly)\b\S*")
 _PLATFORM_LINK = re.compile(r"^(?:https?://)?(?:www\.)?(?:upwork|fiverr|freelancer)\.com(?:[/:?#]|$)")
@@ -269,6 +295,11 @@ _PRODUCT = Rx(
     r"|transactions|field|upload|export|csv|database|stripe|module|screen|flow)\b"
 )
 _MOVES_ONLY = "scam_messenger_interview"
+# Scripts read whatever product words the sentence holds (a task scam's app, a remote tool).
+_ANY_SENTENCE = frozenset({_MOVES_ONLY, "scam_paid_task", "scam_remote_account", "scam_free_work"})
+# Work asked for free, or a task paid per rating, names what is made ("could you build the page for
+# free"); only a sentence about what a product does for its users is about a product.
+_BUILT_ONLY = frozenset({"scam_paid_task", "scam_free_work"})
 
 _RULES = (
     (_MOVE, "scam_messenger_interview", 0.85, "moves a job interview or onboarding to an outside messenger"),
@@ -280,7 +311,24 @@ _RULES = (
     (_FREE_WORK, "scam_free_work", 0.7, "asks for work without pay (for free, for exposure, for future work)"),
     (_ACCOUNT_RENT, "scam_account_rent", 0.85, "asks to rent, buy or work through another freelancer's account"),
     (_PHISH, "scam_phishing", 0.9, "asks to verify or claim an account, payment or prize at a link"),
+    (_PAID_TASK, "scam_paid_task", 0.85, "offers pay per rating, review or like (a task scam)"),
+    (_REMOTE_ACCOUNT, "scam_remote_account", 0.85, "works another's platform account by remote control"),
 )
+
+
+# What is being built: a product that lets its users rate or like things is no task scam.
+_BUILT = Rx(r"\b(?:users|feature|features|checkout|api|plugin|dashboard|module|database|spec|loyalty)\b")
+# Scripts that hold their own ask ("you could build it for free"): only a negator right before
+# them takes the ask back.
+_OWN_ASK = "scam_free_work"
+
+
+def _suppressed(norm: str, start: int, end: int, detector: str) -> bool:
+    if detector == _OWN_ASK:
+        negated = negation.negated_just_before(norm, start) or negation.refused(norm, start, end)
+    else:
+        negated = negation.suppressed(norm, start, end)
+    return negated or negation.quoted(norm, start, end)
 
 
 def detect(doc: Normalized, context: TextContext) -> list[TextHit]:
@@ -288,12 +336,12 @@ def detect(doc: Normalized, context: TextContext) -> list[TextHit]:
     hits: list[TextHit] = []
     for rx, detector, weight, reason in _RULES:
         for match in rx.scan(doc.norm, doc.triggers):
-            if negation.suppressed(doc.norm, match.start, match.end) or negation.quoted(
-                doc.norm, match.start, match.end
-            ):
+            if _suppressed(doc.norm, match.start, match.end, detector):
                 continue
             lo, hi = negation.sentence(doc.norm, match.start, match.end)
-            if detector != _MOVES_ONLY and _PRODUCT.test(doc.norm[lo:hi]):
+            if detector not in _ANY_SENTENCE and _PRODUCT.test(doc.norm[lo:hi]):
+                continue
+            if detector in _BUILT_ONLY and _BUILT.test(doc.norm[lo:hi]):
                 continue
             if detector == "scam_upfront_fee" and (context.direct_contract or not _FEE_ASK.test(doc.norm[lo:hi])):
                 continue  # a direct contract's fee is the platform's; a fee nobody is asked to pay
