@@ -36,7 +36,7 @@ SCAM = "spam_scam"
         ("Could you build the landing page for free? We have no budget yet.", "scam_free_work"),
         ("Give five stars to our restaurant on the map app, paid 4 dollars per rating.", "scam_paid_task"),
         ("We pay $3 for every product review you post, up to 30 a day.", "scam_paid_task"),
-        ("Leave your Fiverr account idle and I'll log in to it through AnyDesk from your laptop.", "scam_remote_account"),
+        ("Leave your Fiverr account idle, I'll log in to it through AnyDesk on your laptop.", "scam_remote_account"),
         ("I install TeamViewer on your PC and bid from your Upwork profile, you get a share.", "scam_remote_account"),
         ("You have been selected for a bonus. Verify your account here: bit.ly/upw-bonus", "scam_phishing"),
         ("Claim your reward at upwork-rewards.top before it expires.", "scam_phishing"),
