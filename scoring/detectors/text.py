@@ -15,7 +15,7 @@ from scoring.signals import Signal, Span, TextRef
 from scoring.state import AccountState
 from scoring.text import TextContext, detect_text
 from scoring.text.explain import quote
-from scoring.text.families import PREFIX, RULES, SCAM_CONTACT, WORDING_FAMILY
+from scoring.text.families import DERIVED, PREFIX, RULES, WORDING_FAMILY
 
 MAX_EXAMPLE_CHARS = 500  # of the text kept with the evidence, for reviewers and retraining
 MAX_SPAN_CHARS = 200  # of a span's text quoted in the evidence
@@ -23,11 +23,11 @@ MAX_SPAN_CHARS = 200  # of a span's text quoted in the evidence
 
 def _rule(detector: str, policy: str, rules: RuleBook) -> tuple[str, DetectorRule | None]:
     """The rule a hit counts under: its family's, or, when that one is off, its policy's wording
-    rule (the model still flagged the text). A contact move read from a scam has none: the
-    contact model did not flag the text."""
+    rule (the model still flagged the text). A flag read from another policy's has none
+    (`DERIVED`): its own policy's model did not flag the text."""
     family, _, _pattern = detector.partition(".")
     rule = rules.detector(PREFIX + family)
-    if rule is not None or family == SCAM_CONTACT:
+    if rule is not None or family in DERIVED:
         return detector, rule
     wording = WORDING_FAMILY[policy]
     return f"{wording}.model", rules.detector(PREFIX + wording)

@@ -25,6 +25,7 @@ from scoring.text.lexicon import (
 )
 from scoring.text.model import TextModel, packaged
 from scoring.text.normalize import Normalized, normalize
+from scoring.text.rx import Rx
 from scoring.text.types import KINDS, OFF_PLATFORM_CONTACT, OFF_PLATFORM_PAYMENT, SPAM_SCAM, Span, TextContext, TextHit
 
 _DEFAULT = TextContext()
@@ -167,27 +168,43 @@ def _analyze_text(text: str, context: TextContext, model: TextModel) -> tuple[Te
         p = model.calibrate(logits)
         decided = (explain.decision(text, model.policies[i], i, p[i], feats, r.hits, model) for i in flagged)
         kept = [h for h in decided if _held_to(text, h)]
-        hits = tuple(sorted([*kept, *_scam_contact(kept, r.hits, context, model)], key=_strongest))
+        hits = tuple(sorted([*kept, *_joined(kept, r, context, model)], key=_strongest))
     return TextAnalysis(model, logits, hits, tuple(r.hits)), r.doc.norm
 
 
-def _scam_contact(hits: list[TextHit], patterns: list[TextHit], context: TextContext,
-                  model: TextModel) -> list[TextHit]:
-    """A text flagged as a scam that gives or asks for contact off the platform is flagged for
-    contact too, where contact is not allowed, when the contact model did not flag it itself: as
-    far over the contact threshold as the scam's score is over the scam threshold."""
-    scam = next((h for h in hits if h.policy == SPAM_SCAM), None)
-    if scam is None or context.contact_allowed or context.direct_contract:
+def _joined(hits: list[TextHit], r: _Reading, context: TextContext, model: TextModel) -> list[TextHit]:
+    """Flags read from others where contact is not allowed: a scam giving contact is a contact
+    move, a contact move offering to pay offers payment outside (each when its own policy's model
+    did not flag the text)."""
+    if context.contact_allowed or context.direct_contract:
         return []
-    if any(h.policy == OFF_PLATFORM_CONTACT for h in hits):
-        return []
-    details = [h for h in patterns if h.detector in explain.SCAM_CONTACT_PATTERNS]
+    details = [h for h in r.hits if h.detector in explain.SCAM_CONTACT_PATTERNS]
     if not details:
         return []
-    scam_bar = model.thresholds[model.policies.index(SPAM_SCAM)]
-    bar = model.thresholds[model.policies.index(OFF_PLATFORM_CONTACT)]
-    weight = bar + (scam.weight - scam_bar) * (1.0 - bar) / max(1.0 - scam_bar, 1e-6)
-    return [explain.scam_contact(scam, max(details, key=lambda h: h.weight), weight)]
+    detail = max(details, key=lambda h: h.weight)
+    flagged = {h.policy: h for h in hits}
+    out = []
+    scam, move = flagged.get(SPAM_SCAM), flagged.get(OFF_PLATFORM_CONTACT)
+    if scam is not None and move is None:
+        out.append(explain.scam_contact(scam, detail, _on_scale(model, scam.weight, SPAM_SCAM, OFF_PLATFORM_CONTACT)))
+    promise = _PAY_PROMISE.search(r.doc.norm) if move is not None and OFF_PLATFORM_PAYMENT not in flagged else None
+    if move is not None and promise is not None:
+        weight = _on_scale(model, move.weight, OFF_PLATFORM_CONTACT, OFF_PLATFORM_PAYMENT)
+        span = r.doc.orig_span(promise.start, promise.end)
+        out.append(explain.contact_payment(detail, span, r.doc.text[span[0]:span[1]], weight))
+    return out
+
+
+# An offer to pay: "I'll pay you", "we can pay", "payment is no problem".
+_PAY_PROMISE = Rx(r"\b(?:i|we)(?:'?ll|\s+will|\s+can|\s+could|\s+would|'?d|\s+am\s+going\s+to|'?m\s+going\s+to)?"
+                  r"\s+pay\b|\bpayment\s+is\s+(?:no|not\s+a)\s+problem\b")
+
+
+def _on_scale(model: TextModel, weight: float, source: str, target: str) -> float:
+    """A score over `source`'s threshold, as far over `target`'s."""
+    was = model.thresholds[model.policies.index(source)]
+    bar = model.thresholds[model.policies.index(target)]
+    return bar + (weight - was) * (1.0 - bar) / max(1.0 - was, 1e-6)
 
 
 def _held_to(text: str, hit: TextHit) -> bool:

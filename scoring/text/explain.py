@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scoring.text.families import MEANING, PATTERN_FAMILY, SCAM_CONTACT, WORDING_FAMILY
+from scoring.text.families import CONTACT_PAYMENT, MEANING, PATTERN_FAMILY, SCAM_CONTACT, WORDING_FAMILY
 from scoring.text.features import Feature
 from scoring.text.model import TextModel
-from scoring.text.types import OFF_PLATFORM_CONTACT, Span, TextHit
+from scoring.text.types import OFF_PLATFORM_CONTACT, OFF_PLATFORM_PAYMENT, Span, TextHit
 
 # Patterns that flag by themselves: what they see spans the sender's earlier messages (a detail
 # split across them, a request repeated, unanswered pestering), which no single text the model
@@ -78,3 +78,14 @@ def scam_contact(scam: TextHit, detail: TextHit, weight: float) -> TextHit:
     reason = f"{MEANING[OFF_PLATFORM_CONTACT]}: read as a scam (model score {scam.weight:.2f}) that gives or asks for"
     reason += " contact off the platform: " + quote(detail.reason, (0, MAX_PATTERN_REASON), MAX_PATTERN_REASON)
     return TextHit(OFF_PLATFORM_CONTACT, f"{SCAM_CONTACT}.{detail.detector}", weight, detail.spans, reason)
+
+
+
+def contact_payment(detail: TextHit, promise: Span, said: str, weight: float) -> TextHit:
+    """The payment offered outside the platform of a text that moves the conversation off it
+    (`detail`, a contact pattern hit) and offers to pay (`promise`, its span; `said`, its words):
+    both spans; `weight` on the payment scale."""
+    reason = (f"{MEANING[OFF_PLATFORM_PAYMENT]}: offers to pay (\"{said[:MAX_QUOTE]}\") while moving the "
+              "conversation off the platform: " + quote(detail.reason, (0, MAX_PATTERN_REASON), MAX_PATTERN_REASON))
+    return TextHit(OFF_PLATFORM_PAYMENT, f"{CONTACT_PAYMENT}.{detail.detector}", weight, (*detail.spans, promise),
+                   reason)

@@ -66,6 +66,13 @@ PATTERN_FAMILY: dict[str, str] = {
 # off-platform contact move (a scam pushing a messenger or an e-mail shows both policies); the
 # contact flag it adds is this family's, so that it is measured and demoted apart.
 SCAM_CONTACT = "scam_contact"
+# A text that moves the conversation off the platform and offers to pay in the same breath
+# ("add me on WhatsApp, I'll pay you there") offers payment outside it too: its payment flag is
+# this family's.
+CONTACT_PAYMENT = "contact_payment"
+# Families of flags read from another policy's flag: with their rule off, they are dropped (the
+# policy's own model did not flag the text, so there is no wording rule to fall back on).
+DERIVED = frozenset({SCAM_CONTACT, CONTACT_PAYMENT})
 
 # policy -> the family of a flag that words alone carried
 WORDING_FAMILY: dict[str, str] = {
@@ -85,7 +92,8 @@ MEANING: dict[str, str] = {
     SPAM_SCAM: "reads like spam or a scam script",
 }
 
-FAMILIES: tuple[str, ...] = tuple(dict.fromkeys([*PATTERN_FAMILY.values(), SCAM_CONTACT, *WORDING_FAMILY.values()]))
+FAMILIES: tuple[str, ...] = tuple(dict.fromkeys([*PATTERN_FAMILY.values(), SCAM_CONTACT, CONTACT_PAYMENT,
+                                                *WORDING_FAMILY.values()]))
 RULES: tuple[str, ...] = tuple(PREFIX + f for f in FAMILIES)
 
 

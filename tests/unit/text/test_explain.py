@@ -4,7 +4,15 @@ import pytest
 
 from scoring.text.detect import analyze
 from scoring.text.explain import MAX_QUOTE, quote
-from scoring.text.families import FAMILIES, PATTERN_FAMILY, RULES, SCAM_CONTACT, WORDING_FAMILY
+from scoring.text.families import (
+    CONTACT_PAYMENT,
+    DERIVED,
+    FAMILIES,
+    PATTERN_FAMILY,
+    RULES,
+    SCAM_CONTACT,
+    WORDING_FAMILY,
+)
 from scoring.text.model import TextModel
 from scoring.text.types import POLICIES, SPAM_SCAM, TextContext
 from tests.unit.text.test_model import toy
@@ -44,7 +52,7 @@ def test_quotes_are_bounded():
 
 def test_every_pattern_and_policy_has_a_family_rule():
     assert set(WORDING_FAMILY) == set(POLICIES)
-    assert set(PATTERN_FAMILY.values()) | {SCAM_CONTACT} | set(WORDING_FAMILY.values()) == set(FAMILIES)
+    assert set(PATTERN_FAMILY.values()) | DERIVED | set(WORDING_FAMILY.values()) == set(FAMILIES)
     assert all(rule.startswith("text_") for rule in RULES)
 
 
@@ -84,3 +92,24 @@ def test_a_scam_giving_contact_off_the_platform_is_a_contact_move_too(text, cont
 
 def test_a_scam_read_without_contact_words_adds_no_contact_move():
     assert [h.policy for h in analyze("winner", model=scam_toy()).hits] == [SPAM_SCAM]
+
+
+@pytest.mark.parametrize(
+    ("text", "context", "promise"),
+    [
+        ("Message me on WhatsApp +1 415 555 0100, I'll pay you well for it.", TextContext(), "I'll pay"),
+        ("send me your skype id, payment is no problem", TextContext(), "payment is no problem"),
+        ("I'll pay you for the logo once it's approved here", TextContext(), None),  # no contact move
+        ("My WhatsApp is +1 415 555 0100, please read the brief", TextContext(), None),  # no offer to pay
+        ("Message me on WhatsApp +1 415 555 0100, I'll pay you well.", TextContext(contact_allowed=True), None),
+    ],
+)
+def test_a_contact_move_offering_to_pay_offers_payment_outside(text, context, promise):
+    hits = {h.policy: h for h in analyze(text, context).hits}
+    paid = hits.get("off_platform_payment")
+    if promise is None:
+        assert paid is None or not paid.detector.startswith(CONTACT_PAYMENT)
+        return
+    assert paid is not None and paid.detector.startswith(CONTACT_PAYMENT + ".")
+    assert promise in [text[s:e] for s, e in paid.spans]
+    assert "offers to pay" in paid.reason and "off the platform" in paid.reason
