@@ -31,7 +31,7 @@ def _innocent_context(norm: str, start: int, end: int) -> bool:
 
 
 def _asks_for_theirs(norm: str, start: int) -> bool:
-    """ "send me your bank details" is a scam pattern, not a request to be paid off-platform."""
+    """ "send me your PayPal details": the other party's account, to pay or be paid outside."""
     return wording.YOURS.test(norm[max(0, start - 30) : start])
 
 
@@ -44,10 +44,13 @@ def _intent(norm: str, start: int, end: int, lo: int, hi: int) -> bool:
 def _provider_hit(doc: Normalized, name: str, start: int, end: int, obfuscated: bool) -> TextHit | None:
     norm = doc.norm
     # Cheapest first: integration talk is the usual innocent reason to name a provider.
-    if _innocent_context(norm, start, end) or _asks_for_theirs(norm, start) or negation.suppressed(norm, start, end):
+    if _innocent_context(norm, start, end) or negation.suppressed(norm, start, end):
         return None
     lo, hi = negation.sentence(norm, start, end)
     shown = doc.text[slice(*doc.orig_span(start, end))]
+    if _asks_for_theirs(norm, start):
+        return _hit(doc, "payment_provider_intent", 0.8, start, end,
+                    f"asks for the other party's {name} details, to pay or be paid outside the platform")
     if _intent(norm, start, end, lo, hi):
         extra = f" (obfuscated as '{shown}')" if obfuscated else ""
         weight = 0.9 if obfuscated else 0.8

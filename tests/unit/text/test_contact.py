@@ -34,6 +34,8 @@ CONTACT = "off_platform_contact"
         "Let's chat on Telegram until the contract is ready, my handle is @dev_mike",
         "Anyone else on your team can email me at mike.dev@gmail.com",  # an aside that asks
         "The API docs are here, and my WhatsApp is +44 7700 900456 if you need anything.",  # their own
+        "can you give me email address so we talk there",  # no "your"
+        "pls send me ur skype id",
     ],
 )
 def test_fires(text: str) -> None:
@@ -56,6 +58,8 @@ def test_fires(text: str) -> None:
         "Let's keep everything here on Upwork, thanks.",
         "For example, the regex should accept +1 917 555 0134 and reject 555-0134.",
         "What should I do if a client asks me to email them?",
+        "Give me the number of revisions you want in the package.",
+        "Tell me which email subject line you prefer for the campaign.",
     ],
 )
 def test_quiet(text: str) -> None:

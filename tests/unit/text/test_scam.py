@@ -85,5 +85,8 @@ def test_a_fee_in_a_direct_contract_is_the_platforms() -> None:
     assert "scam_upfront_fee" not in {h.detector for h in patterns(text, TextContext(direct_contract=True))}
 
 
-def test_scam_bank_request_is_not_payment() -> None:
-    assert policies("send me your bank account details") == {SCAM}
+def test_a_request_for_the_other_partys_account_details_is_a_scam_and_payment_outside() -> None:
+    """Asking for the other party's bank or PayPal details shows both policies (MANIFEST.md's
+    labelling: payment asked for or offered outside the platform)."""
+    assert policies("send me your bank account details") == {SCAM, "off_platform_payment"}
+    assert "off_platform_payment" in policies("please send me your PayPal information so I can pay")
