@@ -187,10 +187,24 @@ _REPORTED = Rx(
     r"(?:sound|seem)\b|\bnot\s+(?:stupid|dumb|an\s+idiot)\b"
 )
 
+# Legal intimidation aimed at the other party: "I will sue you", "we'll take you to court", "my
+# lawyer will contact you", "see you in court".
+_LEGAL = Rx(
+    r"\b(?:i|we)\s*(?:'ll|will|shall|am\s+going\s+to|'m\s+going\s+to|are\s+going\s+to|'re\s+going\s+to|gonna"
+    r"|(?:'ll|will)\s+be\s+forced\s+to|(?:'d|would)\s+be\s+forced\s+to)\s+(?:sue\s+(?:you|u)\b"
+    r"|take\s+(?:you|u|this|it)\s+to\s+court\b|take\s+legal\s+action\b|press\s+charges\b"
+    r"|(?:report|turn)\s+(?:you|u)\s+(?:in\s+)?to\s+the\s+police\b|call\s+the\s+police\s+on\s+(?:you|u)\b)"
+    r"|\bmy\s+(?:lawyers?|attorneys?|solicitors?|legal\s+team)\s+(?:will|is\s+going\s+to|are\s+going\s+to)\s+"
+    r"(?:contact|call|be\s+in\s+touch\s+with|hear\s+from|sue|deal\s+with)\s+(?:you|u)\b"
+    r"|\bsee\s+you\s+in\s+court\b",
+    ("sue", "court", "legal action", "charges", "police", "lawyer", "attorney", "solicitor", "legal team"),
+)
+
 _RULES = (
     (_AT_YOU, "harassment_insult", 0.85, "insults the other party"),
     (_CURSE, "harassment_curse", 0.85, "curses at the other party"),
     (_THREAT, "harassment_threat", 0.9, "threatens the other party"),
+    (_LEGAL, "harassment_legal_threat", 0.85, "threatens the other party with the law"),
 )
 
 

@@ -19,6 +19,9 @@ HARASSMENT = "harassment"
         "u r a 1d10t",
         "I know where you live",
         "go to hell",
+        "Contact my customers behind my back again and I will sue you.",
+        "we'll take you to court if the files are not back by Friday",
+        "My attorney will contact you about the damages.",
     ],
 )
 def test_fires(text: str) -> None:
@@ -35,6 +38,10 @@ def test_fires(text: str) -> None:
         "I feel like an idiot for missing that bug",
         'He wrote "you are an idiot" and closed the contract',
         "I'll report you to Upwork support if nothing arrives",
+        "The client said he will sue me, what should I do?",
+        "I would never sue you over a late delivery.",
+        "Our legal team will review the contract terms.",
+        "The court date for my visa is on Monday, so I'm out that day.",
     ],
 )
 def test_quiet(text: str) -> None:
