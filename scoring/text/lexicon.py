@@ -220,6 +220,8 @@ STEMS: dict[int, tuple[str, ...]] = {
         "fuck",
         "f*ck",
         "f**k",
+        "f**",  # masked further: "f***k you"
+        "f*c",
         "shit",
         "crap",
         "regret",

@@ -20,6 +20,7 @@ HARASSMENT = "harassment"
         "I know where you live",
         "go to hell",
         "Contact my customers behind my back again and I will sue you.",
+        "f***k you and your endless revisions",
         "we'll take you to court if the files are not back by Friday",
         "My attorney will contact you about the damages.",
     ],
