@@ -36,6 +36,8 @@ CONTACT = "off_platform_contact"
         "The API docs are here, and my WhatsApp is +44 7700 900456 if you need anything.",  # their own
         "can you give me email address so we talk there",  # no "your"
         "pls send me ur skype id",
+        "portfolio questions: jane@janedoe.design",  # a portfolio's own top-level domain
+        "escríbeme: pedro.gomez@correo.es",
     ],
 )
 def test_fires(text: str) -> None:
@@ -60,6 +62,8 @@ def test_fires(text: str) -> None:
         "What should I do if a client asks me to email them?",
         "Give me the number of revisions you want in the package.",
         "Tell me which email subject line you prefer for the campaign.",
+        "The retina icon report@2x.png is missing from the build.",
+        "I'm at the studio. design is done, I'll mail the invoice through Upwork",
     ],
 )
 def test_quiet(text: str) -> None:
