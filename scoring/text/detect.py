@@ -140,16 +140,31 @@ def analyze(text: str, context: TextContext = _DEFAULT, model: TextModel | None 
     _check_kind(context)
     model = model or packaged()
     key = (text, context.kind, context.contact_allowed, context.direct_contract)
-    known: tuple[TextAnalysis, bool] | None = model.recent.get(key)
-    if known is not None and not (context.previous and known[1]):
-        return known[0]  # read before, and this room's earlier messages cannot change the reading
+    # (reading, whether this room's earlier messages can change it: None until a text with
+    # earlier messages asks, as most texts are read without any)
+    known: tuple[TextAnalysis, bool | None] | None = model.recent.get(key)
+    if known is not None:
+        whole, reads = known
+        if not context.previous:
+            return whole
+        if reads is None:
+            reads = _reads_previous(normalize(text).norm)
+            model.recent[key] = (whole, reads)
+        if not reads:
+            return whole  # read before, and the earlier messages cannot change the reading
     whole, norm = _analyze_text(text, context, model)
     if len(text) > 2 * WINDOW and whole.patterns:
         whole = _with_passages(text, context, model, whole)
-    reads_previous = _may_end_split(norm) or feedback.may_repeat(norm) or harassment.may_pester(norm)
-    if not (context.previous and reads_previous):
-        model.recent.keep(key, (whole, reads_previous))
+    if not context.previous:
+        model.recent.keep(key, (whole, None))
+    elif not _reads_previous(norm):
+        model.recent.keep(key, (whole, False))
     return whole
+
+
+def _reads_previous(norm: str) -> bool:
+    """Whether a text's reading can depend on the room's earlier messages."""
+    return _may_end_split(norm) or feedback.may_repeat(norm) or harassment.may_pester(norm)
 
 
 def _analyze(text: str, context: TextContext, model: TextModel) -> TextAnalysis:
