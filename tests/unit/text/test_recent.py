@@ -1,5 +1,5 @@
 """A model keeps the readings of recent texts: a text read again gives the same reading, unless
-what it depends on differs (kind, contact allowed, a direct contract, earlier messages it could end)."""
+what it depends on differs (kind, contact allowed, a direct contract, earlier messages that add a hit)."""
 
 from scoring.text.detect import analyze
 from scoring.text.model import RECENT_MAX_CHARS, RECENT_TEXTS, from_document, packaged, to_document
@@ -44,6 +44,14 @@ def test_a_text_that_cannot_end_a_detail_is_kept_whatever_came_before():
     with_room = analyze("thanks, talk soon", TextContext(previous=SPLIT_START), model)
     assert analyze("thanks, talk soon", TextContext(), model) is with_room
     assert analyze("thanks, talk soon", TextContext(previous=("other", "words")), model) is with_room
+
+
+def test_a_text_whose_earlier_messages_add_nothing_is_answered_from_the_memo():
+    model = fresh()
+    text = "Sent the files at 5. Let me know what you think?"  # could end a detail, or be a demand
+    first = analyze(text, TextContext(previous=("hi", "how is it going?")), model)
+    assert analyze(text, TextContext(previous=("other", "words", "here")), model) is first
+    assert analyze(text, TextContext(), model) is first
 
 
 def test_the_memo_is_bounded_in_texts_and_length():
