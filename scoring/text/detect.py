@@ -143,14 +143,15 @@ def analyze(text: str, context: TextContext = _DEFAULT, model: TextModel | None 
     _check_kind(context)
     model = model or packaged()
     key = (text, context.kind, context.contact_allowed, context.direct_contract)
-    known: TextAnalysis | None = model.recent.get(key)  # the reading with no earlier messages
+    memo = model.recent_letters if context.kind == "proposal" else model.recent
+    known: TextAnalysis | None = memo.get(key)  # the reading with no earlier messages
     if known is not None and not (context.previous and _previous_adds(text, context)):
         return known
     whole = _analyze(text, context, model)
     if len(text) > 2 * WINDOW and whole.patterns:
         whole = _with_passages(text, context, model, whole)
     if BY_PREVIOUS.isdisjoint(h.detector for h in whole.patterns):
-        model.recent.keep(key, whole)  # the earlier messages added nothing: read as without them
+        memo.keep(key, whole)  # the earlier messages added nothing: read as without them
     return whole
 
 

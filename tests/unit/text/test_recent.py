@@ -63,6 +63,15 @@ def test_the_memo_is_bounded_in_texts_and_length():
     assert 0 < len(model.recent) <= RECENT_TEXTS
 
 
+def test_cover_letters_do_not_push_the_chat_out_of_the_memo():
+    model = fresh()
+    first = analyze("thanks, talk soon", TextContext(), model)
+    for i in range(RECENT_TEXTS + 5):
+        analyze(f"I can build your app, order {i}", TextContext(kind="proposal"), model)
+    assert analyze("thanks, talk soon", TextContext(), model) is first
+    assert 0 < len(model.recent_letters) <= RECENT_TEXTS
+
+
 def test_earlier_messages_are_read_where_the_text_repeats_a_request_or_a_demand():
     model = fresh()
     for text, previous, detector in (
