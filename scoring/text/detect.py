@@ -32,6 +32,9 @@ _DEFAULT = TextContext()
 WINDOW = 300  # a text longer than twice this is also read by the sentences of its pattern hits
 MAX_PASSAGES = 8  # passages read per text, whatever its length
 _SPLIT_MARKS = frozenset("0123456789@")
+# The hits that read the room's earlier messages: a detail split across them, a repeated request
+# for feedback, a demand for an answer after several messages.
+BY_PREVIOUS = frozenset({"contact_split", "feedback_repeat_request", "harassment_pestering"})
 _HAS_DIGIT = re.compile(r"\d")
 
 
@@ -141,24 +144,29 @@ def analyze(text: str, context: TextContext = _DEFAULT, model: TextModel | None 
     _check_kind(context)
     model = model or packaged()
     key = (text, context.kind, context.contact_allowed, context.direct_contract)
-    known: tuple[TextAnalysis, bool] | None = model.recent.get(key)
-    if known is not None and not (context.previous and known[1]):
-        return known[0]  # read before, and this room's earlier messages cannot change the reading
-    whole, norm = _analyze_text(text, context, model)
+    memo = model.recent_letters if context.kind == "proposal" else model.recent
+    known: TextAnalysis | None = memo.get(key)  # the reading with no earlier messages
+    if known is not None and not (context.previous and _previous_adds(text, context)):
+        return known
+    whole = _analyze(text, context, model)
     if len(text) > 2 * WINDOW and whole.patterns:
         whole = _with_passages(text, context, model, whole)
-    reads_previous = _may_end_split(norm) or feedback.may_repeat(norm) or harassment.may_pester(norm)
-    if not (context.previous and reads_previous):
-        model.recent.keep(key, (whole, reads_previous))
+    if BY_PREVIOUS.isdisjoint(h.detector for h in whole.patterns):
+        memo.keep(key, whole)  # the earlier messages added nothing: read as without them
     return whole
 
 
+def _previous_adds(text: str, context: TextContext) -> bool:
+    """Whether the room's earlier messages add a hit to a text's reading. Without such a hit the
+    reading is the one with no earlier messages. Checked more widely than the pattern stage
+    does (whatever the gate found), so a hit found only here costs a full reading, never a miss."""
+    doc = normalize(text)
+    return bool(feedback.repeated(doc, context) or harassment.pestering(doc, context)
+                or (_split_worth_trying(doc.norm, context) and split.detect(text, context)))
+
+
 def _analyze(text: str, context: TextContext, model: TextModel) -> TextAnalysis:
-    return _analyze_text(text, context, model)[0]
-
-
-def _analyze_text(text: str, context: TextContext, model: TextModel) -> tuple[TextAnalysis, str]:
-    """The analysis of a text, and its normalised form."""
+    """The analysis of a text (without the passages of a long one)."""
     r = _read(text, context)
     logits = r.logits(model)
     flagged = _flagged(model, logits, r.hits, context)
@@ -169,7 +177,7 @@ def _analyze_text(text: str, context: TextContext, model: TextModel) -> tuple[Te
         decided = (explain.decision(text, model.policies[i], i, p[i], feats, r.hits, model) for i in flagged)
         kept = [h for h in decided if _held_to(text, h)]
         hits = tuple(sorted([*kept, *_joined(kept, r, context, model)], key=_strongest))
-    return TextAnalysis(model, logits, hits, tuple(r.hits)), r.doc.norm
+    return TextAnalysis(model, logits, hits, tuple(r.hits))
 
 
 def _joined(hits: list[TextHit], r: _Reading, context: TextContext, model: TextModel) -> list[TextHit]:

@@ -257,12 +257,8 @@ def _withhold(doc: Normalized) -> list[TextHit]:
     return hits
 
 
-def may_repeat(norm: str) -> bool:
-    """Whether a text's reading can depend on the room's earlier messages (a repeated request)."""
-    return _REQUEST.test(norm)
-
-
-def _repeated(doc: Normalized, context: TextContext) -> list[TextHit]:
+def repeated(doc: Normalized, context: TextContext) -> list[TextHit]:
+    """A request for feedback made again in the room: the one hit that reads earlier messages."""
     if not context.previous or context.kind != "message":
         return []
     match = _REQUEST.search(doc.norm)
@@ -285,4 +281,4 @@ def _repeated(doc: Normalized, context: TextContext) -> list[TextHit]:
 
 def detect(doc: Normalized, context: TextContext) -> list[TextHit]:
     """Feedback-manipulation hits for one text."""
-    return _rules(doc) + _swaps(doc) + _withhold(doc) + _repeated(doc, context)
+    return _rules(doc) + _swaps(doc) + _withhold(doc) + repeated(doc, context)

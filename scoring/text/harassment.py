@@ -227,13 +227,9 @@ def _rules(doc: Normalized) -> list[TextHit]:
     return hits
 
 
-def may_pester(norm: str) -> bool:
-    """Whether a text's reading can depend on the room's earlier messages (a demand for an answer)."""
-    return _PESTER.test(norm)
-
-
-def _pestering(doc: Normalized, context: TextContext) -> list[TextHit]:
-    """Demands for an answer after several earlier messages count as pestering."""
+def pestering(doc: Normalized, context: TextContext) -> list[TextHit]:
+    """Demands for an answer after several earlier messages count as pestering (the one hit that
+    reads earlier messages)."""
     if len(context.previous) < 2:
         return []
     match = _PESTER.search(doc.norm)
@@ -277,4 +273,4 @@ def _disguised(doc: Normalized, gate: Gate) -> list[TextHit]:
 
 def detect(doc: Normalized, gate: Gate, context: TextContext) -> list[TextHit]:
     """Harassment hits for one text."""
-    return _rules(doc) + _disguised(doc, gate) + _pestering(doc, context)
+    return _rules(doc) + _disguised(doc, gate) + pestering(doc, context)

@@ -56,6 +56,9 @@ class TextModel:
     # Readings of recent texts by the text and what it depends on (`scoring.text.detect`): an
     # analysis is a function of the model, the text and its context, and chat repeats its lines.
     recent: Recent = field(init=False, compare=False, repr=False)
+    # Cover letters are kept apart: each is long and most are new, and in one memo with the chat
+    # they would push out the lines chat repeats.
+    recent_letters: Recent = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if any(a <= 0 for a in self.scale) or not all(0 < t < 1 for t in self.thresholds):
@@ -68,6 +71,7 @@ class TextModel:
             (name, row) for name in word_names(word) if (row := get(name)))))
         object.__setattr__(self, "_pairs", _Cache(lambda pair: get(pair_name(*pair), ())))
         object.__setattr__(self, "recent", Recent())
+        object.__setattr__(self, "recent_letters", Recent())
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled (to the scoring processes) without its caches, which hold functions."""

@@ -24,6 +24,8 @@ from streams.batch.kept_states import KeptStates
 from streams.batch.schemas import INPUT_SCHEMAS, Rejected
 from streams.batch.statecodec import decode_state, encode_state
 
+Where = tuple[str, int, int]  # a record's topic, partition and offset
+
 
 @pickled_as_arguments
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,10 @@ class Incoming:
     @property
     def position(self) -> str:
         return f"{self.topic}:{self.partition}"
+
+    @property
+    def where(self) -> Where:
+        return (self.topic, self.partition, self.offset)
 
 
 @dataclass(slots=True)
@@ -108,12 +114,19 @@ class Processor:
             raise Rejected("key_mismatch", f"key must be the acting account {record.actor!r}")
         return record
 
-    def decode_all(self, batch: list[Incoming]) -> list[tuple[Incoming, Event | Rejected]]:
-        """Each raw event with its record, or why it was rejected."""
+    def decode_once(self, item: Incoming, read: dict[Where, Event] | None) -> Event:
+        """`decode`, or the record decoded before from the same place, taken out of `read`."""
+        record = read.pop(item.where, None) if read else None
+        return self.decode(item) if record is None else record
+
+    def decode_all(
+        self, batch: list[Incoming], read: dict[Where, Event] | None = None
+    ) -> list[tuple[Incoming, Event | Rejected]]:
+        """Each raw event with its record, or why it was rejected; `read`: records decoded before."""
         out: list[tuple[Incoming, Event | Rejected]] = []
         for item in batch:
             try:
-                out.append((item, self.decode(item)))
+                out.append((item, self.decode_once(item, read)))
             except Rejected as rej:
                 out.append((item, rej))
         return out

@@ -34,7 +34,7 @@ from scoring import sketch
 from scoring.records import AccountEvent, Event, Proposal
 from scoring.rules import Rules
 from scoring.step import View
-from streams.batch.pipeline import BatchResult, Incoming, Processor, account_events, proposals
+from streams.batch.pipeline import BatchResult, Incoming, Processor, Where, account_events, proposals
 from streams.batch.schemas import Rejected
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,9 @@ class Pool(Protocol):
 
     def start(self) -> None: ...
 
-    def prepare(self, batch: list[Incoming]) -> Prepared: ...
+    def prepare(self, batch: list[Incoming], read: dict[Where, Event] | None = None) -> Prepared:
+        """What to load and index before `batch` is scored; `read`: records decoded before (taken
+        out as used)."""
 
     async def sketches(self, proposals: list[Proposal]) -> dict[str, str]: ...
 
@@ -80,8 +82,8 @@ class InlinePool:
     def start(self) -> None:
         pass
 
-    def prepare(self, batch: list[Incoming]) -> Prepared:
-        decoded = self.processor.decode_all(batch)
+    def prepare(self, batch: list[Incoming], read: dict[Where, Event] | None = None) -> Prepared:
+        decoded = self.processor.decode_all(batch, read)
         accounts = {record.actor for _, record in decoded if not isinstance(record, Rejected)}
         return Prepared(accounts, account_events(decoded), proposals(decoded), decoded)
 
@@ -193,7 +195,7 @@ class ChildPool:
         self.timeout_s = timeout_s  # a child that takes longer is killed and the batch retried
         self._children: list[Child] = []
 
-    def prepare(self, batch: list[Incoming]) -> Prepared:
+    def prepare(self, batch: list[Incoming], read: dict[Where, Event] | None = None) -> Prepared:
         owners: list[str] = []
         linked: list[AccountEvent] = []
         letters: list[Proposal] = []
@@ -202,7 +204,7 @@ class ChildPool:
                 owners.append(item.key.decode("utf-8", "replace"))
                 continue
             try:
-                record = self.processor.decode(item)
+                record = self.processor.decode_once(item, read)
             except Rejected:
                 owners.append("")  # scored as a dead letter, by the first child
                 continue

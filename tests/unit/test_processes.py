@@ -12,7 +12,7 @@ from collections.abc import Awaitable
 import pytest
 
 from scoring import sketch
-from scoring.records import SubjectEvent
+from scoring.records import Proposal, SubjectEvent
 from streams.adapters.letter_index import MemoryLetterIndex
 from streams.adapters.link_index_memory import MemoryLinkIndex
 from streams.batch import processes
@@ -92,6 +92,21 @@ def test_the_children_sketch_the_cover_letters_they_will_score(events):
         assert asyncio.run(scoring.sketches([])) == {}
     finally:
         scoring.close()
+
+
+@pytest.mark.parametrize("pool", [InlinePool, lambda p: ChildPool(p, 2)], ids=["inline", "children"])
+def test_records_decoded_as_read_are_taken_instead_of_decoded_again(events, pool):
+    scoring = pool(processor())
+    batch = events[:BATCH]
+    read = {item.where: record for item, record in scoring.processor.decode_all(batch)
+            if isinstance(record, Proposal)}
+    given = {id(record) for record in read.values()}
+    assert len(given) > 10
+    prepared = scoring.prepare(batch, read)
+    assert read == {}  # each taken out as used
+    assert {id(p) for p in prepared.proposals} == given
+    fresh = scoring.prepare(batch)
+    assert prepared.proposals == fresh.proposals and prepared.accounts == fresh.accounts
 
 
 def test_a_child_killed_mid_batch_fails_it_and_the_retry_starts_new_ones(events):

@@ -31,6 +31,7 @@ from aiokafka import AIOKafkaProducer
 from faust.types import EventT, TableT
 
 from scoring import sketch
+from scoring.records import Event, Proposal
 from scoring.signals import Signal
 from scoring.step import View
 from streams.adapters.floors import Floors
@@ -38,7 +39,7 @@ from streams.adapters.letter_index import RedisLetterIndex
 from streams.adapters.link_index import LinkIndex
 from streams.adapters.profiles import ProfileStore
 from streams.batch import deadletter
-from streams.batch.pipeline import BatchResult, Incoming
+from streams.batch.pipeline import BatchResult, Incoming, Where
 from streams.batch.processes import Pool, Prepared
 from streams.batch.schemas import subjects
 from streams.faust_fixes import changelog
@@ -163,6 +164,8 @@ class ScoreAgent:
     # the sketches of the proposals put in the cover-letter index as they were read, by event id,
     # until they are scored (those scored without, offset holes, are indexed then)
     indexed: dict[str, str] = field(default_factory=dict)
+    # those proposals as decoded then, by where they were read, until scored (not decoded again)
+    read: dict[Where, Event] = field(default_factory=dict)
 
     def incoming(self, event: EventT[bytes]) -> Incoming:
         return incoming(event, self.topics.kind_of[event.message.topic])
@@ -273,6 +276,7 @@ class ScoreAgent:
             self.ready.clear()  # not acknowledged either: delivered again from the sought positions
             self.holes.clear()  # found again against the new positions
             self.indexed.clear()  # indexed again as they are delivered again
+            self.read.clear()
             self.reorder.epoch = self.continuity.epoch
             self.reorder.since = time.monotonic()
 
@@ -320,9 +324,12 @@ class ScoreAgent:
         if self.floors is None:
             return
         items = [self.incoming(e) for e in events if e.message.topic == self.reorder.gated]
-        proposals = self.scoring.prepare(items).proposals if items else []
-        if not proposals:
+        read = {item.where: record for item, record in self.scoring.processor.decode_all(items)
+                if isinstance(record, Proposal)}
+        if not read:
             return
+        self.read.update(read)
+        proposals = list(read.values())
 
         # Sketched here: the scoring processes are busy with the batch being scored, and waiting
         # for them would take in one delivery per batch.
@@ -386,7 +393,7 @@ class ScoreAgent:
     async def handle(self, batch: list[Incoming]) -> None:
         """One attempt at a batch: outputs sent and states stored, then it is counted (once)."""
         stage = Stages(self.metrics)
-        prepared = self.scoring.prepare(batch)
+        prepared = self.scoring.prepare(batch, self.read)
         states, views = await self._index_and_load(prepared)  # fills prepared.sketches
         stage.done("index")
         result = await self.scoring.score(batch, prepared, states, views)

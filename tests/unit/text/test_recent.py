@@ -1,5 +1,5 @@
 """A model keeps the readings of recent texts: a text read again gives the same reading, unless
-what it depends on differs (kind, contact allowed, a direct contract, earlier messages it could end)."""
+what it depends on differs (kind, contact allowed, a direct contract, earlier messages that add a hit)."""
 
 from scoring.text.detect import analyze
 from scoring.text.model import RECENT_MAX_CHARS, RECENT_TEXTS, from_document, packaged, to_document
@@ -46,6 +46,14 @@ def test_a_text_that_cannot_end_a_detail_is_kept_whatever_came_before():
     assert analyze("thanks, talk soon", TextContext(previous=("other", "words")), model) is with_room
 
 
+def test_a_text_whose_earlier_messages_add_nothing_is_answered_from_the_memo():
+    model = fresh()
+    text = "Sent the files at 5. Let me know what you think?"  # could end a detail, or be a demand
+    first = analyze(text, TextContext(previous=("hi", "how is it going?")), model)
+    assert analyze(text, TextContext(previous=("other", "words", "here")), model) is first
+    assert analyze(text, TextContext(), model) is first
+
+
 def test_the_memo_is_bounded_in_texts_and_length():
     model = fresh()
     analyze("x" * (RECENT_MAX_CHARS + 1), TextContext(), model)
@@ -53,6 +61,15 @@ def test_the_memo_is_bounded_in_texts_and_length():
     for i in range(RECENT_TEXTS + 5):
         analyze(f"thanks {i}", TextContext(), model)
     assert 0 < len(model.recent) <= RECENT_TEXTS
+
+
+def test_cover_letters_do_not_push_the_chat_out_of_the_memo():
+    model = fresh()
+    first = analyze("thanks, talk soon", TextContext(), model)
+    for i in range(RECENT_TEXTS + 5):
+        analyze(f"I can build your app, order {i}", TextContext(kind="proposal"), model)
+    assert analyze("thanks, talk soon", TextContext(), model) is first
+    assert 0 < len(model.recent_letters) <= RECENT_TEXTS
 
 
 def test_earlier_messages_are_read_where_the_text_repeats_a_request_or_a_demand():
