@@ -196,7 +196,7 @@ def _joined(hits: list[TextHit], r: _Reading, context: TextContext, model: TextM
     if scam is not None and move is None:
         out.append(explain.scam_contact(scam, detail, _on_scale(model, scam.weight, SPAM_SCAM, OFF_PLATFORM_CONTACT)))
     promise = _PAY_PROMISE.search(r.doc.norm) if move is not None and OFF_PLATFORM_PAYMENT not in flagged else None
-    if move is not None and promise is not None:
+    if move is not None and promise is not None and not _ON_PLATFORM.test(r.doc.norm[promise.end:promise.end + 60]):
         weight = _on_scale(model, move.weight, OFF_PLATFORM_CONTACT, OFF_PLATFORM_PAYMENT)
         span = r.doc.orig_span(promise.start, promise.end)
         out.append(explain.contact_payment(detail, span, r.doc.text[span[0]:span[1]], weight))
@@ -206,6 +206,9 @@ def _joined(hits: list[TextHit], r: _Reading, context: TextContext, model: TextM
 # An offer to pay: "I'll pay you", "we can pay", "payment is no problem".
 _PAY_PROMISE = Rx(r"\b(?:i|we)(?:'?ll|\s+will|\s+can|\s+could|\s+would|'?d|\s+am\s+going\s+to|'?m\s+going\s+to)?"
                   r"\s+pay\b|\bpayment\s+is\s+(?:no|not\s+a)\s+problem\b")
+# ... unless it names the platform as the way: "I'll pay you through Upwork".
+_ON_PLATFORM = Rx(r"^[^.!?\n]*?\b(?:through|via|on|in|using|by)\s+(?:the\s+)?(?:upwork|fiverr|freelancer|platform|site"
+                  r"|escrow|milestones?|contract)\b")
 
 
 def _on_scale(model: TextModel, weight: float, source: str, target: str) -> float:

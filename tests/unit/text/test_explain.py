@@ -102,6 +102,7 @@ def test_a_scam_read_without_contact_words_adds_no_contact_move():
         ("I'll pay you for the logo once it's approved here", TextContext(), None),  # no contact move
         ("My WhatsApp is +1 415 555 0100, please read the brief", TextContext(), None),  # no offer to pay
         ("Message me on WhatsApp +1 415 555 0100, I'll pay you well.", TextContext(contact_allowed=True), None),
+        ("Message me on WhatsApp +1 415 555 0100 for calls, I'll pay you through Upwork.", TextContext(), None),
     ],
 )
 def test_a_contact_move_offering_to_pay_offers_payment_outside(text, context, promise):
