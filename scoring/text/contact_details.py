@@ -30,8 +30,9 @@ _DOT = r"(?:\s*\.\s*|\s*[\(\[\{<]\s*dot\s*[\)\]\}>]\s*|\s+dot\s+)"
 _TLD = (r"(?:com|net|org|io|co|me|info|biz|us|uk|in|pk|ph|de|fr|ru|ng|ca|au|edu|dev|app|xyz|ai|bd|eg|ua"
         r"|es|nl|pl|br|mx|ar|za|ke|tr|vn|sg|nz|ie|se|dk|fi|ch|pt|gr|ro|hu|cz|il|jp|kr|cn|tw"
         r"|hk|lk|np|gh|ma|tn|rs|hr|bg|lt|lv|ee|by|kz|uz|ge|az|cl|pe|ve|ec|uy|tv|fm|gg|ly|cc|ws)")
-# Newer ones freelancers use for a portfolio, words of their own: only after a plain dot
-# ("jane@janedoe.design"), never a spelled-out one ("at home. design is ready" is no address).
+# Newer ones freelancers use for a portfolio, words of their own: only after a plain or bracketed
+# dot ("jane@janedoe.design", "jane [at] janedoe [dot] studio"), never a spelled-out one ("at
+# home. design is ready" is no address).
 _WORD_TLD = (r"(?:design|studio|photography|photo|art|agency|digital|media|tech|online|store|shop|pro|blog"
              r"|email|space|website|team|consulting|solutions|services|academy|world|group|global|cloud"
              r"|software|systems|network|company|business|marketing|expert|guru|ninja|rocks)")
@@ -58,7 +59,7 @@ _EMAIL = Rx(
     + r"([a-z0-9-]{1,63}(?:"
     + _DOT
     + r"[a-z0-9-]{1,63}){0,2}?"
-    + "(?:" + _DOT + _TLD + r"|\." + _WORD_TLD + ")"
+    + "(?:" + _DOT + _TLD + r"|(?:\.|\s*[\(\[\{<]\s*dot\s*[\)\]\}>]\s*)" + _WORD_TLD + ")"
     + r")\b"
 )
 _EMAIL_HOST_ONLY = Rx(r"\b([a-z0-9][a-z0-9._-]{1,63})" + _AT + "(" + _MAILHOSTS + r")\b")

@@ -252,7 +252,7 @@ REQUEST = Rx(
     r"|(?:drop|shoot|send)\s+me\s+an?\s+(?:e-?mail|text|sms|whatsapp)"
     r"|give\s+me\s+a\s+(?:call|ring)|call\s+me\s+(?:at|on|now|back)"
     r"|(?:send|give|share|drop)\s+me\s+(?:ur\s+)?(?:e-?mail|whatsapp|skype|telegram|discord|wechat)"
-    r"(?:\s+(?:id|address|number))?"
+    r"(?:\s+(?:id|address|number|handle)\b|\s*[.,!?;]|\s*$|\s+(?:so|and|to|pls|please)\b)"
     r"|(?:send|give|share|drop|tell)\s+(?:me\s+)?(?:your|ur)\s+(?:personal\s+|private\s+|direct\s+)?(?:e-?mail|phone"
     r"|number|cell|mobile"
     r"|whatsapp|skype|telegram|contact(?:\s+(?:info|details|number))?|discord|wechat)"

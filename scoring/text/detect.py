@@ -195,20 +195,38 @@ def _joined(hits: list[TextHit], r: _Reading, context: TextContext, model: TextM
     scam, move = flagged.get(SPAM_SCAM), flagged.get(OFF_PLATFORM_CONTACT)
     if scam is not None and move is None:
         out.append(explain.scam_contact(scam, detail, _on_scale(model, scam.weight, SPAM_SCAM, OFF_PLATFORM_CONTACT)))
-    promise = _PAY_PROMISE.search(r.doc.norm) if move is not None and OFF_PLATFORM_PAYMENT not in flagged else None
-    if move is not None and promise is not None and not _ON_PLATFORM.test(r.doc.norm[promise.end:promise.end + 60]):
-        weight = _on_scale(model, move.weight, OFF_PLATFORM_CONTACT, OFF_PLATFORM_PAYMENT)
-        span = r.doc.orig_span(promise.start, promise.end)
+    promise = _offer_to_pay(r.doc.norm) if move is not None and OFF_PLATFORM_PAYMENT not in flagged else None
+    if move is not None and promise is not None:
+        # as sure as the contact move, at most halfway from the payment threshold to certainty
+        bar = model.thresholds[model.policies.index(OFF_PLATFORM_PAYMENT)]
+        weight = min(_on_scale(model, move.weight, OFF_PLATFORM_CONTACT, OFF_PLATFORM_PAYMENT), (1.0 + bar) / 2)
+        span = r.doc.orig_span(*promise)
         out.append(explain.contact_payment(detail, span, r.doc.text[span[0]:span[1]], weight))
     return out
 
 
 # An offer to pay: "I'll pay you", "we can pay", "payment is no problem".
-_PAY_PROMISE = Rx(r"\b(?:i|we)(?:'?ll|\s+will|\s+can|\s+could|\s+would|'?d|\s+am\s+going\s+to|'?m\s+going\s+to)?"
-                  r"\s+pay\b|\bpayment\s+is\s+(?:no|not\s+a)\s+problem\b")
-# ... unless it names the platform as the way: "I'll pay you through Upwork".
-_ON_PLATFORM = Rx(r"^[^.!?\n]*?\b(?:through|via|on|in|using|by)\s+(?:the\s+)?(?:upwork|fiverr|freelancer|platform|site"
-                  r"|escrow|milestones?|contract)\b")
+_PAY_PROMISE = Rx(r"\b(?:i|we)\s*(?:'ll|\s+will|\s+can|\s+am\s+going\s+to|'m\s+going\s+to|\s+are\s+going\s+to"
+                  r"|'re\s+going\s+to)\s+pay\b|\bpayment\s+is\s+(?:no|not\s+a)\s+problem\b")
+# ... unless its sentence names the platform as the way ("I'll pay you through Upwork"), and
+# not as the way avoided ("instead of on Upwork", "outside the platform").
+_ON_PLATFORM = Rx(r"\b(?:through|via|on|in|using|by)\s+(?:the\s+)?(?:upwork|fiverr|freelancer|platform|site|escrow"
+                  r"|milestones?|contract)\b")
+_AVOIDED = Rx(r"\b(?:not|instead\s+of|outside(?:\s+of)?|off|avoid\w*|skip\w*)\b")
+
+
+def _offer_to_pay(norm: str) -> tuple[int, int] | None:
+    """The first offer to pay in `norm` that is made (not asked, refused or quoted) and does not
+    name the platform as the way."""
+    for found in _PAY_PROMISE.finditer(norm):
+        lo, hi = negation.sentence(norm, found.start, found.end)
+        if "?" in norm[found.end:hi + 1] or negation.suppressed(norm, found.start, found.end) \
+                or negation.quoted(norm, found.start, found.end):
+            continue
+        if _ON_PLATFORM.test(norm[lo:hi]) and not _AVOIDED.test(norm[lo:hi]):
+            continue
+        return found.start, found.end
+    return None
 
 
 def _on_scale(model: TextModel, weight: float, source: str, target: str) -> float:

@@ -45,7 +45,7 @@ PATTERN_FAMILY: dict[str, str] = {
     "feedback_withhold": "review_extortion",
     "feedback_repeat_request": "rating_bribe",
     "harassment_threat": "threat",
-    "harassment_legal_threat": "threat",
+    "harassment_legal_threat": "legal_threat",
     "harassment_insult": "insult",
     "harassment_curse": "insult",
     "harassment_disguised_insult": "insult",

@@ -150,7 +150,8 @@ _SWAP = Rx(
     _RATING_STEMS,
     ("mine", "ours", "your", " for ", "swap", "exchange"),
 )
-_CODE = Rx(r"\b(?:pull\s+requests?|prs?|code|commits?|patch(?:es)?|diffs?|merge\s+requests?|branch(?:es)?)\b")
+_CODE = Rx(r"\b(?:pull\s+requests?|merge\s+requests?|prs?|(?:my|your|the|this|our)\s+code|code\s+reviews?|commits?"
+           r"|patch(?:es)?|diffs?)\b")
 _FAKE = Rx(
     r"\b(?:buy|sell|purchase|paid|fake|trade|exchange)\s+(?:\w+\s+)?(?:reviews|review|feedbacks?|ratings?"
     r"|5[\s-]*star\s+reviews?)\b"

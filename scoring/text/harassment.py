@@ -188,11 +188,12 @@ _REPORTED = Rx(
 )
 
 # Legal intimidation aimed at the other party: "I will sue you", "we'll take you to court", "my
-# lawyer will contact you", "see you in court".
+# lawyer will contact you", "see you in court" (always "you": "we will take legal action" alone
+# names no one).
 _LEGAL = Rx(
     r"\b(?:i|we)\s*(?:'ll|will|shall|am\s+going\s+to|'m\s+going\s+to|are\s+going\s+to|'re\s+going\s+to|gonna"
     r"|(?:'ll|will)\s+be\s+forced\s+to|(?:'d|would)\s+be\s+forced\s+to)\s+(?:sue\s+(?:you|u)\b"
-    r"|take\s+(?:you|u|this|it)\s+to\s+court\b|take\s+legal\s+action\b|press\s+charges\b"
+    r"|take\s+(?:you|u)\s+to\s+court\b|(?:take\s+legal\s+action|press\s+charges)\s+against\s+(?:you|u)\b"
     r"|(?:report|turn)\s+(?:you|u)\s+(?:in\s+)?to\s+the\s+police\b|call\s+the\s+police\s+on\s+(?:you|u)\b)"
     r"|\bmy\s+(?:lawyers?|attorneys?|solicitors?|legal\s+team)\s+(?:will|is\s+going\s+to|are\s+going\s+to)\s+"
     r"(?:contact|call|be\s+in\s+touch\s+with|hear\s+from|sue|deal\s+with)\s+(?:you|u)\b"

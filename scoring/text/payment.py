@@ -48,7 +48,9 @@ def _provider_hit(doc: Normalized, name: str, start: int, end: int, obfuscated: 
         return None
     lo, hi = negation.sentence(norm, start, end)
     shown = doc.text[slice(*doc.orig_span(start, end))]
-    if _asks_for_theirs(norm, start):
+    if _asks_for_theirs(norm, start):  # their account itself, not a name or a screenshot of it
+        if not wording.ACCOUNT_NOUN.test(norm[start : end + 30]):
+            return None
         return _hit(doc, "payment_provider_intent", 0.8, start, end,
                     f"asks for the other party's {name} details, to pay or be paid outside the platform")
     if _intent(norm, start, end, lo, hi):

@@ -314,6 +314,10 @@ FEES = Rx(
     ("fee", "commission", "cut", "charge", "percentage"),
 )
 YOURS = Rx(r"\b(?:send|give|share|provide|need|want|forward)\s+(?:me\s+|us\s+)?(?:your|ur)\s+(?:full\s+)?$")
+# What is asked for with "your PayPal": the account itself ("details", "email", "IBAN"), or the
+# name alone ending its clause.
+ACCOUNT_NOUN = Rx(r"^\S+(?:\s+\w+)?\s+(?:details|email|e-mail|account|id|info|information|link|username|iban"
+                  r"|address|number|tag|handle|me)\b|^\S+\s*(?:[.,!?;]|$)")
 EXEMPT_FEES = Rx(
     r"\b" + words("conversion fee", "direct contract", "fee structure", "sliding", "service fee is") + r"\b"
 )

@@ -38,6 +38,7 @@ CONTACT = "off_platform_contact"
         "pls send me ur skype id",
         "portfolio questions: jane@janedoe.design",  # a portfolio's own top-level domain
         "escríbeme: pedro.gomez@correo.es",
+        "portfolio mail: jane [at] janedoe [dot] studio",
     ],
 )
 def test_fires(text: str) -> None:
@@ -64,6 +65,7 @@ def test_fires(text: str) -> None:
         "Tell me which email subject line you prefer for the campaign.",
         "The retina icon report@2x.png is missing from the build.",
         "I'm at the studio. design is done, I'll mail the invoice through Upwork",
+        "Please send me email updates weekly on the progress.",
     ],
 )
 def test_quiet(text: str) -> None:

@@ -103,6 +103,10 @@ def test_a_scam_read_without_contact_words_adds_no_contact_move():
         ("My WhatsApp is +1 415 555 0100, please read the brief", TextContext(), None),  # no offer to pay
         ("Message me on WhatsApp +1 415 555 0100, I'll pay you well.", TextContext(contact_allowed=True), None),
         ("Message me on WhatsApp +1 415 555 0100 for calls, I'll pay you through Upwork.", TextContext(), None),
+        ("How should I pay you for the extra hours? My email is jsmith84@gmail.com", TextContext(), None),
+        ("We pay a 10% fee here. Email me at jsmith84@gmail.com", TextContext(), None),
+        ("You might as well pay me there. whatsapp +1 415 555 0100", TextContext(), None),
+        ("On Upwork, I'll pay you weekly. Whatsapp me at +1 415 555 0100", TextContext(), None),
     ],
 )
 def test_a_contact_move_offering_to_pay_offers_payment_outside(text, context, promise):

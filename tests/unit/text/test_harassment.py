@@ -43,6 +43,7 @@ def test_fires(text: str) -> None:
         "I would never sue you over a late delivery.",
         "Our legal team will review the contract terms.",
         "The court date for my visa is on Monday, so I'm out that day.",
+        "If the refund is not processed by Friday we will take legal action.",
     ],
 )
 def test_quiet(text: str) -> None:

@@ -37,6 +37,7 @@ PAY = "off_platform_payment"
         "Once the contract ends, pay me directly via PayPal.",
         "For example, you can pay me via PayPal and save the fee.",
         "I've had 5 years on Upwork, but pay me via PayPal for this one.",
+        "please send me your PayPal details so I can pay you",
     ],
 )
 def test_fires(text: str) -> None:
@@ -60,6 +61,7 @@ def test_fires(text: str) -> None:
         "It would be wise to pay attention to the brief",
         "Upwork's conversion fee lets you move a client off the marketplace",
         "the wire frames are ready",
+        "Share your PayPal business name so I can put it on the invoice mockup.",
     ],
 )
 def test_quiet(text: str) -> None:
