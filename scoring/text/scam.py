@@ -234,11 +234,18 @@ _ACCOUNT_RENT = Rx(
     + _PLATFORM_ACCOUNT
     + r"|\b(?:use|using|work\s+(?:through|from|on))\s+(?:\w+\s+)?(?:your|ur)\s+"
     r"(?:existing|old|unused|inactive|idle|spare)\s+(?:\w+\s+)?(?:account|profile)s?\b"
-    r"|\b(?:rent|lend)\s+(?:me\s+|us\s+)?(?:your|ur)\s+(?:\w+\s+)?(?:account|profile)s?\b"
-    r"|\b(?:rent|renting|buy|buying|sell|selling)\s+(?:\w+\s+)?(?:upwork|fiverr|freelancer|freelancing)\s+accounts?\b",
+    r"|\b(?:rent|lend)\s+(?:me\s+|us\s+)?(?:your|ur|their)\s+(?:\w+\s+)?(?:account|profile)s?\b"
+    r"|\b(?:rent|renting|buy|buying|sell|selling)\s+(?:\w+\s+)?(?:upwork|fiverr|freelancer|freelancing)\s+accounts?\b"
+    # "use your account to bid", "open an Upwork account for me", "an account partner"
+    r"|\b(?:i|we)\s+(?:can\s+|could\s+|will\s+|'ll\s+|want\s+to\s+|would\s+like\s+to\s+)?(?:use|work\s+on)\s+(?:your|ur"
+    r"|their)\s+(?:\w+\s+)?(?:account|profile)\s+to\s+(?:bid|apply|work|get|send\s+proposals)\b"
+    r"|\b(?:open|create|make|register)\s+(?:an?\s+)?(?:new\s+)?(?:upwork|fiverr|freelancer|freelancing)\s+"
+    r"(?:account|profile)\s+for\s+(?:me|us)\b"
+    r"|\baccount\s+(?:partner|partnership|holder\s+wanted|owner\s+wanted)\b",
     ("account", "profile", "upwork", "fiverr", "freelanc", "toptal", "guru", "peopleperhour", "verified", "seller",
      "platform"),
-    ("rent", "lend", "borrow", "buy", "sell", "use", "using", "work"),
+    ("rent", "lend", "borrow", "buy", "sell", "use", "using", "work", "open", "create", "make", "register",
+     "partner", "holder", "owner"),
 )
 
 # Phishing: an account, payment or prize to verify or claim at a link ("verify your account here:

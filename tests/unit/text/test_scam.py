@@ -25,6 +25,9 @@ SCAM = "spam_scam"
         ("Translate the first chapter in exchange for future work", "scam_free_work"),
         ("We can't pay you anything, but your name goes in the credits", "scam_free_work"),
         ("I pay $200 a month to rent your Upwork account", "scam_account_rent"),
+        ("Can I use your account to bid on jobs? I'll give you 20% of every payment", "scam_account_rent"),
+        ("Looking for someone in the US to open an Upwork account for me, we split the earnings.", "scam_account_rent"),
+        ("We need an account partner from Europe, you only verify the ID and get paid monthly.", "scam_account_rent"),
         ("I'd love to use your unused account when you're not active", "scam_account_rent"),
         ("We are buying verified freelancer accounts, good price", "scam_account_rent"),
         ("Could you build it without payment? It's a small job", "scam_free_work"),
@@ -71,6 +74,8 @@ def test_fires(text: str, detector: str) -> None:
         "If you enjoy the app, a rating in the store helps us a lot.",
         "I can connect with AnyDesk to fix the server once the contract starts.",
         "My Upwork profile photo does not load in the desktop app.",
+        "You can use your account to apply for jobs once it is verified.",
+        "Please open an account for me on the staging server so I can test the login.",
     ],
 )
 def test_quiet(text: str) -> None:
