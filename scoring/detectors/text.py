@@ -52,7 +52,7 @@ def detect(text: str, context: TextContext, event_id: str, ts: int, rules: RuleB
         detector, rule = _rule(hit.detector, hit.policy, rules)
         if rule is None:
             continue
-        threshold = model.thresholds[model.policies.index(hit.policy)]
+        threshold = model.threshold(hit.policy)
         strength = 0.5 + (hit.weight - threshold) / max(1.0 - threshold, 1e-6)
         signals.append(Signal(
             policy=hit.policy,

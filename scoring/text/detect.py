@@ -198,8 +198,8 @@ def _joined(hits: list[TextHit], r: _Reading, context: TextContext, model: TextM
     promise = _offer_to_pay(r.doc.norm) if move is not None and OFF_PLATFORM_PAYMENT not in flagged else None
     if move is not None and promise is not None:
         # as sure as the contact move, at most halfway from the payment threshold to certainty
-        bar = model.thresholds[model.policies.index(OFF_PLATFORM_PAYMENT)]
-        weight = min(_on_scale(model, move.weight, OFF_PLATFORM_CONTACT, OFF_PLATFORM_PAYMENT), (1.0 + bar) / 2)
+        cap = (1.0 + model.threshold(OFF_PLATFORM_PAYMENT)) / 2
+        weight = min(_on_scale(model, move.weight, OFF_PLATFORM_CONTACT, OFF_PLATFORM_PAYMENT), cap)
         span = r.doc.orig_span(*promise)
         out.append(explain.contact_payment(detail, span, r.doc.text[span[0]:span[1]], weight))
     return out
@@ -231,8 +231,7 @@ def _offer_to_pay(norm: str) -> tuple[int, int] | None:
 
 def _on_scale(model: TextModel, weight: float, source: str, target: str) -> float:
     """A score over `source`'s threshold, as far over `target`'s."""
-    was = model.thresholds[model.policies.index(source)]
-    bar = model.thresholds[model.policies.index(target)]
+    was, bar = model.threshold(source), model.threshold(target)
     return bar + (weight - was) * (1.0 - bar) / max(1.0 - was, 1e-6)
 
 

@@ -80,7 +80,6 @@ def scam_contact(scam: TextHit, detail: TextHit, weight: float) -> TextHit:
     return TextHit(OFF_PLATFORM_CONTACT, f"{SCAM_CONTACT}.{detail.detector}", weight, detail.spans, reason)
 
 
-
 def contact_payment(detail: TextHit, promise: Span, said: str, weight: float) -> TextHit:
     """The payment offered outside the platform of a text that moves the conversation off it
     (`detail`, a contact pattern hit) and offers to pay (`promise`, its span; `said`, its words):

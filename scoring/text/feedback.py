@@ -139,7 +139,7 @@ _RECIPROCAL = Rx(
 # Stars or reviews swapped one for one, with no rating named: "rate my app and I'll rate yours",
 # "if we star your plugin, could you star ours", "anyone up for a review swap". A review for a
 # review in a sentence about code ("review my pull request and I'll review yours") is a code
-# review (`_swaps`).
+# review (`_NOT_IN`).
 _SWAP = Rx(
     r"\bif\s+(?:i|we)\s+(?:star|rate|review|upvote)\s+(?:your|ur)\b[^.!?\n]{0,40}?\b(?:you|u)\s+(?:star|rate"
     r"|review|upvote)\s+(?:mine|ours)\b"
@@ -217,7 +217,10 @@ _RULES = (
     (_RECIPROCAL, "feedback_reciprocal", 0.85, "proposes a reciprocal rating deal"),
     (_FAKE, "feedback_fake_review", 0.9, "arranges bought or fake feedback"),
     (_THREAT, "feedback_threat", 0.8, "ties a rating to a demand"),
+    (_SWAP, "feedback_swap", 0.85, "proposes to swap stars or reviews"),
 )
+# A rule's sentences that say it is something else: a review for a review about code.
+_NOT_IN = {"feedback_swap": _CODE}
 
 
 def _hit(doc: Normalized, detector: str, weight: float, start: int, end: int, reason: str) -> TextHit:
@@ -227,22 +230,14 @@ def _hit(doc: Normalized, detector: str, weight: float, start: int, end: int, re
 def _rules(doc: Normalized) -> list[TextHit]:
     hits: list[TextHit] = []
     for rx, detector, weight, reason in _RULES:
+        unless = _NOT_IN.get(detector)
         for match in rx.scan(doc.norm, doc.triggers):
-            if not negation.suppressed(doc.norm, match.start, match.end) and not negation.quoted(
-                doc.norm, match.start, match.end
-            ):
-                hits.append(_hit(doc, detector, weight, match.start, match.end, reason))
-    return hits
-
-
-def _swaps(doc: Normalized) -> list[TextHit]:
-    hits: list[TextHit] = []
-    for match in _SWAP.scan(doc.norm, doc.triggers):
-        lo, hi = negation.sentence(doc.norm, match.start, match.end)
-        if _CODE.test(doc.norm[lo:hi]) or negation.suppressed(doc.norm, match.start, match.end) \
-                or negation.quoted(doc.norm, match.start, match.end):
-            continue
-        hits.append(_hit(doc, "feedback_swap", 0.85, match.start, match.end, "proposes to swap stars or reviews"))
+            start, end = match.start, match.end
+            if negation.suppressed(doc.norm, start, end) or negation.quoted(doc.norm, start, end):
+                continue
+            if unless is not None and unless.test(doc.norm[slice(*negation.sentence(doc.norm, start, end))]):
+                continue
+            hits.append(_hit(doc, detector, weight, start, end, reason))
     return hits
 
 
@@ -282,4 +277,4 @@ def repeated(doc: Normalized, context: TextContext) -> list[TextHit]:
 
 def detect(doc: Normalized, context: TextContext) -> list[TextHit]:
     """Feedback-manipulation hits for one text."""
-    return _rules(doc) + _swaps(doc) + _withhold(doc) + repeated(doc, context)
+    return _rules(doc) + _withhold(doc) + repeated(doc, context)

@@ -98,6 +98,10 @@ class TextModel:
             return list(self.bias)
         return list(map(sum, zip(self.bias, *rows, strict=True)))
 
+    def threshold(self, policy: str) -> float:
+        """The calibrated score at which `policy` is flagged."""
+        return self.thresholds[self.policies.index(policy)]
+
     def calibrate(self, logits: Iterable[float]) -> list[float]:
         return [_sigmoid(a * z + c) for a, z, c in zip(self.scale, logits, self.shift, strict=True)]
 
