@@ -16,7 +16,8 @@ topics, consumer group and Redis keys:
 Each run's escalations topic is read in full (duplicates included) and compared with the live
 run's: `lost` (ids the live run published that the run did not), `extra` (the reverse),
 `differing duplicates` (one id published with two contents). Escalation ids carry a digest of
-their content, so equal ids are equal escalations; the content is compared as well. Prints one
+their content, so equal ids are equal escalations; the content is compared as well. Escalations
+withdrawn (and the withdrawals) are left out of each run's: what is compared is what is in force. Prints one
 line per run and the totals; differences are listed by the detectors of their evidence, and
 counted apart for escalations of (account, policy) pairs none of whose escalations in either run
 has evidence from a detector that joins other partitions' events or the Redis indexes (`JOINED`
@@ -45,7 +46,7 @@ from streams.commands import admin, backtest, embedded  # noqa: E402
 from streams.devtools.simulator import SimConfig, generate  # noqa: E402
 from streams.worker.settings import DEFAULT_RULES, load  # noqa: E402
 from tests.integration.kafka_client import produce  # noqa: E402
-from tests.integration.test_replay import JOINED, read_topic, wait_caught_up  # noqa: E402
+from tests.integration.test_replay import JOINED, in_force, read_topic, wait_caught_up  # noqa: E402
 from tests.integration.workers import Worker, scorer_env  # noqa: E402
 
 MID = 0.3  # share of the events scored before a fault
@@ -59,7 +60,7 @@ def escalations(broker: str, topic: str) -> tuple[dict[str, dict], int]:
         record = orjson.loads(value)
         if found.setdefault(record["escalation_id"], record) != record:
             differing.add(record["escalation_id"])
-    return found, len(differing)
+    return in_force(found), len(differing)
 
 
 def detectors(e: dict) -> str:

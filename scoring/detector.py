@@ -32,7 +32,7 @@ from scoring.records import (
     Proposal,
     SubjectEvent,
 )
-from scoring.signals import Signal
+from scoring.signals import Signal, Withdrawal
 from scoring.state import AccountState
 from scoring.text.model import TextModel
 
@@ -111,9 +111,10 @@ NOWHERE = At()
 class Found:
     signals: list[Signal] = field(default_factory=list)
     forwards: list[SubjectEvent] = field(default_factory=list)
+    withdrawals: list[Withdrawal] = field(default_factory=list)
 
 
-Finds = Callable[[AccountState, Any, DetectorRule | None, At], list[Signal]]
+Finds = Callable[[AccountState, Any, DetectorRule | None, At], list[Signal] | Found]
 Tells = Callable[[AccountState, Any, DetectorRule | None, At], list[SubjectEvent] | Found]
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from scoring.rules import Rules
 from scoring.score import follow_up
-from scoring.signals import Signal
+from scoring.signals import REASON_MAX, Signal, Withdrawal, excerpt
 from scoring.state import AccountState
 
 
@@ -30,6 +30,7 @@ class Escalation:
     trigger_event_id: str
     follow_up: int = 0  # 0: first in its cooldown period; n: the nth on stronger evidence
     evidence_omitted: int = 0  # oldest evidence items left out to keep the escalation under its size cap
+    withdraws: str = ""  # a withdrawal: the id of the escalation it withdraws (`withdrawal`)
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -49,6 +50,8 @@ class Escalation:
         }
         if self.evidence_omitted:
             out["evidence_omitted"] = self.evidence_omitted
+        if self.withdraws:
+            out["withdraws"] = self.withdraws
         return out
 
     def without_oldest_evidence(self) -> Escalation:
@@ -123,18 +126,52 @@ def alone(account: str, signals: list[Signal], rules: Rules, ts: int, trigger_ev
     """Escalations of findings scored apart from the account's policy scores, one each when its
     weight reaches the policy's threshold: its evidence is itself, no cooldown or follow-up
     joins it to others (`step`: a duplicate-account link, which reaches the account when its
-    notice does, behind or ahead of the account's other events)."""
+    notice does, behind or ahead of the account's other events). A standing finding's id is
+    made from its name, which says what it says (`finding_id`)."""
     out = []
     for sig in signals:
-        threshold = rules.thresholds.get(sig.policy)
-        if threshold is None or sig.weight < threshold:
+        if not _escalated(sig.policy, sig.weight, rules):
             continue
         evidence = (sig.to_dict(),)
         esc = Escalation(escalation_id="", account_id=account, policies=(sig.policy,), score=round(sig.weight, 3),
                          scores={sig.policy: round(sig.weight, 3)}, severity=rules.severity_of(sig.weight),
                          reasons=_reasons(evidence), evidence=evidence, rule_version=rules.version,
                          model_version=rules.text_model.version, ts=ts, trigger_event_id=trigger_event_id)
-        bucket = [(sig.policy, ts // rules.cooldown_ms)]
-        out.append(replace(esc, escalation_id=escalation_id(account, bucket, rules.version, None,
-                                                            content_digest(esc))))
+        if sig.finding:
+            esc_id = finding_id(account, sig.policy, ts, sig.finding, rules)
+        else:
+            esc_id = escalation_id(account, [(sig.policy, ts // rules.cooldown_ms)], rules.version, None,
+                                   content_digest(esc))
+        out.append(replace(esc, escalation_id=esc_id))
     return out
+
+
+def _escalated(policy: str, weight: float, rules: Rules) -> bool:
+    threshold = rules.thresholds.get(policy)
+    return threshold is not None and weight >= threshold
+
+
+def finding_id(account: str, policy: str, ts: int, finding: str, rules: Rules) -> str:
+    """The id of a standing finding's escalation, made at `ts`: its name holds the event it was
+    made at and a digest of its reason, from which (under one rule and model version) the rest
+    of what the escalation says follows."""
+    bucket = [(policy, ts // rules.cooldown_ms)]
+    return escalation_id(account, bucket, rules.version, None, f"{finding}|{rules.text_model.version}")
+
+
+def withdrawal(account: str, gone: Withdrawal, rules: Rules) -> Escalation | None:
+    """The record that withdraws a standing finding's escalation (None: it was not escalated).
+    It carries the withdrawn one's policy, score and severity, so that it goes where that one
+    went, and its own id (the withdrawn one's and the late event's)."""
+    if not _escalated(gone.policy, gone.weight, rules):
+        return None
+    withdrawn = finding_id(account, gone.policy, gone.made_ts, gone.finding, rules)
+    evidence = ({"policy": gone.policy, "detector": gone.detector, "weight": 0.0,
+                 "reason": excerpt(gone.reason, REASON_MAX), "event_id": gone.event_id, "ts": gone.ts,
+                 "counters": [], "spans": []},)
+    own = hashlib.sha256(f"withdraws|{withdrawn}|{gone.event_id}".encode()).hexdigest()[:32]
+    return Escalation(escalation_id=own, account_id=account, policies=(gone.policy,), score=round(gone.weight, 3),
+                      scores={gone.policy: round(gone.weight, 3)}, severity=rules.severity_of(gone.weight),
+                      reasons=_reasons(evidence), evidence=evidence, rule_version=rules.version,
+                      model_version=rules.text_model.version, ts=gone.ts, trigger_event_id=gone.event_id,
+                      withdraws=withdrawn)

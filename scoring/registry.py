@@ -53,8 +53,13 @@ class Registry:
                 told.forwards += out
         signals: list[Signal] = []
         for name, find in route.finds:
-            signals += find(state, event, rules.detector(name) if name else None, at)
-        return Found(signals + told.signals, told.forwards)
+            found = find(state, event, rules.detector(name) if name else None, at)
+            if isinstance(found, Found):
+                signals += found.signals
+                told.withdrawals += found.withdrawals
+            else:
+                signals += found
+        return Found(signals + told.signals, told.forwards, told.withdrawals)
 
 
 def build(modules: Iterable[ModuleType]) -> Registry:

@@ -60,6 +60,9 @@ class Signal:
     counters: tuple[Counter, ...] = ()
     spans: tuple[Span, ...] = ()
     text: TextRef | None = None
+    # a standing finding's name in the account's findings (`scoring.detectors.reputation`): its
+    # escalation's id is made from it, so that a withdrawal can name that escalation
+    finding: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -79,3 +82,18 @@ class Signal:
         if self.text is not None:
             out["text"] = {"kind": self.text.kind, "body": self.text.body, "model_version": self.text.model_version}
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawal:
+    """A standing finding made before an earlier event arrived that the reading in event time,
+    with that event in its place, does not make: its escalation is withdrawn."""
+
+    policy: str
+    detector: str
+    weight: float  # the finding's
+    finding: str  # its name (`Signal.finding`)
+    made_ts: int  # the time it was made at: its escalation's
+    reason: str  # why, in plain words
+    event_id: str  # the event received late
+    ts: int

@@ -10,7 +10,7 @@ from scoring.escalation import Escalation
 from scoring.records import Event, Message, SubjectEvent
 from scoring.registry import REGISTRY
 from scoring.rules import Rules
-from scoring.signals import Signal
+from scoring.signals import Signal, Withdrawal
 from scoring.state import AccountState
 
 __all__ = ["Outcome", "View", "detect", "step"]
@@ -33,7 +33,7 @@ def detect(state: AccountState, event: Event, rules: Rules, view: View | None = 
     found = REGISTRY.run(state, event, rules, view)
     if isinstance(event, SubjectEvent) and event.kind == "dismissed":
         _dismiss(state, event, rules)
-    return Found(found.signals, forwards + found.forwards)
+    return Found(found.signals, forwards + found.forwards, found.withdrawals)
 
 
 def _dismiss(state: AccountState, event: SubjectEvent, rules: Rules) -> None:
@@ -50,6 +50,17 @@ class Outcome:
     exempt: list[Signal]  # about allow-listed accounts: counted, never scored
     escalations: list[Escalation]
     forwards: list[SubjectEvent]  # derived events about other accounts, to be re-keyed to them
+
+
+def _withdrawals(account: str, withdrawals: list[Withdrawal], rules: Rules) -> list[Escalation]:
+    """The records withdrawing escalated findings (not those of shadow rules or allow-listed
+    accounts, which were never escalated)."""
+    out = []
+    for gone in withdrawals:
+        if not (rules.exempt(account, gone.detector) or rules.is_shadow(gone.detector)):
+            esc = escalation.withdrawal(account, gone, rules)
+            out += [esc] if esc is not None else []
+    return out
 
 
 def step(state: AccountState, event: Event, rules: Rules, view: View | None = None) -> Outcome:
@@ -72,6 +83,7 @@ def step(state: AccountState, event: Event, rules: Rules, view: View | None = No
     # scored with the account's others, it would take their decay at its arrival.
     apart = [esc for sig in signals if sig.detector in APART
              for esc in escalation.alone(event.actor, [sig], rules, sig.ts, sig.event_id)]
+    apart += _withdrawals(event.actor, found.withdrawals, rules)
     scored = [sig for sig in signals if sig.detector not in APART]
     touched = score.score(state, scored, rules)
     due = score.decide(state, touched, event.ts, rules)

@@ -32,27 +32,31 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
-from scoring.detector import NOWHERE, At, Detector, DetectorRule, Param
+from scoring.detector import NOWHERE, At, Detector, DetectorRule, Found, Param
 from scoring.records import SubjectEvent
-from scoring.signals import Counter, Signal
+from scoring.signals import Counter, Signal, Withdrawal
 from scoring.state import AccountState
 
 HALF_STAR = 0.5  # a client's shrunk average this much lower than when signalled is signalled again
+DIGEST_CHARS = 8  # a finding's name ends with ":" and the CRC-32 of its reason in hex
+WITHDRAWN_BY = ("withdrawn: event {event}, a rating or dispute dated before event {made}, arrived after this "
+                "finding was made at {made}; read in time order, the record there does not read as this "
+                "finding says, and what it does show is escalated anew")
 
 
 def detect_low_quality(state: AccountState, event: SubjectEvent, rule: DetectorRule | None,
-                       at: At = NOWHERE) -> list[Signal]:
+                       at: At = NOWHERE) -> Found:
     """A rating or dispute received other than as a client."""
     if event.subject_role == "client" or not state.record_reputation(event):
-        return []
+        return Found()
     return _low_quality(state, event, rule)
 
 
 def detect_client_risk(state: AccountState, event: SubjectEvent, rule: DetectorRule | None,
-                       at: At = NOWHERE) -> list[Signal]:
+                       at: At = NOWHERE) -> Found:
     """A rating or dispute received as a client."""
     if event.subject_role != "client" or not state.record_reputation(event):
-        return []
+        return Found()
     return _client_risk(state, event, rule)
 
 
@@ -60,17 +64,22 @@ Measured = tuple[tuple[int, ...], str, tuple[Counter, ...]]  # measures, reason,
 
 
 def _standing(state: AccountState, ev: SubjectEvent, rule: DetectorRule, received: list[tuple[tuple[int, str], Any]],
-              measure: Callable[[Any], Measured | None], step: tuple[int, ...], mark: str) -> list[Signal]:
+              measure: Callable[[Any], Measured | None], step: tuple[int, ...], mark: str) -> Found:
     """The findings made, reading what the account received in event time (`received`, by
     (time, event id)), at the ratings and disputes from this one on (those before it read as they
     did): one received late is read in its place, so a finding is made at the same rating whatever
     order they arrive in. `measure` takes each item in turn and gives the finding's measures
     there (None: it does not hold); it is made where it begins and again where a measure grew by
-    its `step`, once per deciding item and what it says (`mark`, `_new`)."""
+    its `step`, once per deciding item and what it says (`mark`, `_new`). A finding made at a
+    later item before this one arrived, which this reading does not make, is withdrawn."""
     at = (ev.ts, ev.event_id)
     last: tuple[int, ...] | None = None  # the measures the standing finding was last made at
-    signals = []
+    found = Found()
+    read: set[str] = set()  # the findings this reading makes from `at` on, by name
+    later: dict[str, int] = {}  # items strictly after this one's time: event id -> time
     for key, item in received:
+        if key[0] > at[0]:
+            later[key[1]] = key[0]
         measured = measure(item)
         if measured is None:
             last = None
@@ -79,27 +88,50 @@ def _standing(state: AccountState, ev: SubjectEvent, rule: DetectorRule, receive
         if last is not None and all(n < b + d for n, b, d in zip(now, last, step, strict=True)):
             continue
         last = now
-        if key >= at and _new(state, mark, key, key != at and key[0] == at[0], reason):
-            signals.append(Signal(rule.policy, rule.name, rule.weight, reason, key[1], key[0], counters))
-    return signals
+        if key < at:
+            continue
+        name = f"{mark}:{key[1]}:{zlib.crc32(reason.encode()):08x}"
+        read.add(name)
+        if _new(state, mark, key, key != at and key[0] == at[0], name):
+            found.signals.append(Signal(rule.policy, rule.name, rule.weight, reason, key[1], key[0], counters,
+                                        finding=name))
+    found.withdrawals = _withdrawn(state, ev, rule, mark, later, read)
+    return found
 
 
-def _new(state: AccountState, mark: str, key: tuple[int, str], tied: bool, reason: str) -> bool:
-    """Whether the finding `mark` at the rating `key` saying `reason` is to be made: the first at
-    its rating, or one a rating from strictly before it, received late, changed (the one made
-    first stays). Ratings of one time (`tied`) are read as they came; a finding an older state
-    kept by its rating alone stays as it was."""
+def _new(state: AccountState, mark: str, key: tuple[int, str], tied: bool, name: str) -> bool:
+    """Whether the finding `name` (`mark`, the rating `key` and a digest of what it says) is to be
+    made: the first at its rating, or one a rating from strictly before it, received late,
+    changed (the one made first is withdrawn, `_withdrawn`). Ratings of one time (`tied`) are read
+    as they came; a finding an older state kept by its rating alone stays as it was."""
     made = f"{mark}:{key[1]}"
     if made in state.findings or (tied and any(k.startswith(made + ":") for k in state.findings)):
         return False
-    return state.once(f"{made}:{zlib.crc32(reason.encode()):08x}", key[0])
+    return state.once(name, key[0])
 
 
-def _low_quality(state: AccountState, ev: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
+def _withdrawn(state: AccountState, ev: SubjectEvent, rule: DetectorRule, mark: str, later: dict[str, int],
+               read: set[str]) -> list[Withdrawal]:
+    """The findings made at items later in time than `ev` (received before it) that the reading
+    with `ev` in its place does not make (`read`): each is forgotten and withdrawn. Those made
+    at items of `ev`'s own time were read as they came and stay."""
+    if not later:
+        return []
+    out = []
+    for name in [k for k in state.findings if k.startswith(mark + ":") and k not in read]:
+        made_at = name[len(mark) + 1:-DIGEST_CHARS - 1]
+        if made_at in later and name[-DIGEST_CHARS - 1] == ":":
+            del state.findings[name]
+            out.append(Withdrawal(rule.policy, rule.name, rule.weight, name, later[made_at], WITHDRAWN_BY.format(
+                event=ev.event_id, made=made_at), ev.event_id, ev.ts))
+    return out
+
+
+def _low_quality(state: AccountState, ev: SubjectEvent, rule: DetectorRule | None) -> Found:
     """A freelancer's poor record: `min_low` bad outcomes (1-2 stars, disputes), with `min_low_share`
     of its ratings low."""
     if rule is None:
-        return []
+        return Found()
     step, share = int(rule.param("min_low")), rule.param("min_low_share")
     low = rated = disputes = 0
 
@@ -119,11 +151,11 @@ def _low_quality(state: AccountState, ev: SubjectEvent, rule: DetectorRule | Non
     return _standing(state, ev, rule, state.received(), measure, (step,), "lq")
 
 
-def _client_risk(state: AccountState, ev: SubjectEvent, rule: DetectorRule | None) -> list[Signal]:
+def _client_risk(state: AccountState, ev: SubjectEvent, rule: DetectorRule | None) -> Found:
     """A risky client: signalled when the risk begins, and again when its plain average falls a
     further half star or `min_disputes` more disputes come."""
     if rule is None:
-        return []
+        return Found()
     stars: list[int] = []
     raters: set[str] = set()
     disputes = 0

@@ -33,10 +33,19 @@ BATCH_SPAN_MS = 60_000  # event time a batch may span
 
 @dataclass
 class Backtest:
-    escalations: list[Escalation] = field(default_factory=list)
+    escalations: list[Escalation] = field(default_factory=list)  # in force: those withdrawn left out
+    withdrawn: int = 0
     dead_letters: int = 0
     events: int = 0
     seconds: float = 0.0
+
+    def add(self, escalations: list[Escalation]) -> None:
+        """A batch's escalations; a withdrawal takes the one it names out (it always follows it)."""
+        gone = {e.withdraws for e in escalations if e.withdraws}
+        if gone:
+            self.escalations = [e for e in self.escalations if e.escalation_id not in gone]
+            self.withdrawn += len(gone)
+        self.escalations += [e for e in escalations if not e.withdraws and e.escalation_id not in gone]
 
     def flagged(self) -> set[tuple[str, str]]:
         return {(e.account_id, p) for e in self.escalations for p in e.policies}
@@ -99,7 +108,7 @@ def _process(
     result = processor.process(batch, states.get, views, decoded)
     for account, (_, state) in result.states.items():
         states[account] = state
-    out.escalations += result.escalations
+    out.add(result.escalations)
     out.dead_letters += len(result.dead_letters)
     out.events += sum(1 for item in batch if item.kind != "subjects")
     forwards = []
@@ -120,6 +129,7 @@ def report(result: Backtest, truth: dict[str, Any] | None) -> dict[str, Any]:
     summary: dict[str, Any] = {
         "events": result.events,
         "escalations": len(result.escalations),
+        "withdrawn": result.withdrawn,
         "dead_letters": result.dead_letters,
         "events_per_second": round(result.events / result.seconds) if result.seconds else 0,
         "evidence_by_detector": dict(sorted(per_rule.items())),

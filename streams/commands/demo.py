@@ -37,6 +37,7 @@ class Outputs:
     """Escalations and dead letters read back from their topics."""
 
     escalations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    withdrawn: dict[str, dict[str, Any]] = field(default_factory=dict)  # withdrawals by the id they withdraw
     duplicates: int = 0
     duplicates_policies: int = 0
     dead_letters: list[dict[str, Any]] = field(default_factory=list)
@@ -45,6 +46,10 @@ class Outputs:
     def policy_count(self) -> int:
         """Escalation-policy pairs read, comparable with the worker's escalation counter."""
         return sum(len(e["policies"]) for e in self.escalations.values()) + self.duplicates_policies
+
+    def in_force(self) -> list[dict[str, Any]]:
+        """The escalations read, less those withdrawn."""
+        return [e for i, e in self.escalations.items() if i not in self.withdrawn]
 
 
 async def follow(settings: Settings, outputs: Outputs, stop: asyncio.Event) -> None:
@@ -72,6 +77,8 @@ def _collect(settings: Settings, outputs: Outputs, topic: str, value: bytes | No
     obj = orjson.loads(value or b"{}")
     if topic == settings.topic_deadletter:
         outputs.dead_letters.append(obj)
+    elif "withdraws" in obj:
+        outputs.withdrawn[obj["withdraws"]] = obj
     elif obj["escalation_id"] in outputs.escalations:
         outputs.duplicates += 1
         outputs.duplicates_policies += len(obj["policies"])
@@ -238,14 +245,14 @@ async def _run(settings: Settings, config: SimConfig, out_dir: Path, rate: float
 
 def _write_escalations(outputs: Outputs, path: Path) -> None:
     with path.open("wb") as fh:
-        for esc in outputs.escalations.values():
+        for esc in [*outputs.escalations.values(), *outputs.withdrawn.values()]:
             fh.write(orjson.dumps(esc) + b"\n")
 
 
 def summarize(
     truth: dict[str, Any], outputs: Outputs, seen: dict[str, float], seconds: float, out_dir: Path
 ) -> dict[str, Any]:
-    escalations = list(outputs.escalations.values())
+    escalations = outputs.in_force()
     severity: dict[str, int] = {}
     for esc in escalations:
         severity[esc["severity"]] = severity.get(esc["severity"], 0) + 1
@@ -253,6 +260,7 @@ def summarize(
         "events": int(seen.get("processed", 0)),
         "escalations": len(escalations),
         "dead_letters": len(outputs.dead_letters),
+        "withdrawn": len(outputs.withdrawn),
         "duplicate_escalations_dropped": outputs.duplicates,
         "per_policy": per_policy(
             ((e["account_id"], e["policies"]) for e in escalations), truth["policies"]

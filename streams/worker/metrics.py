@@ -38,6 +38,7 @@ class Metrics:
     events: Counter
     dead_letters: Counter
     escalations: Counter
+    withdrawals: Counter
     signals: Counter
     shadow_hits: Counter
     exempt_hits: Counter
@@ -98,8 +99,13 @@ _INPUTS: dict[str, Spec] = {
 _ESCALATIONS: dict[str, Spec] = {
     "escalations": Spec(
         Counter, "riskscorer_escalations_total",
-        "Escalations published, by policy and severity",
+        "Escalations published, by policy and severity (withdrawals apart)",
         ("policy", "severity"),
+    ),
+    "withdrawals": Spec(
+        Counter, "riskscorer_withdrawals_total",
+        "Escalated standing findings withdrawn because an earlier rating or dispute arrived late, by policy",
+        ("policy",),
     ),
     "signals": Spec(
         Counter, "riskscorer_signals_total",
@@ -280,5 +286,8 @@ def record_metrics(metrics: Metrics, result: BatchResult) -> None:
         metrics.shadow_hits.labels(rule).inc(n)
     for esc in result.escalations:
         for policy in esc.policies:
+            if esc.withdraws:
+                metrics.withdrawals.labels(policy).inc()
+                continue
             metrics.escalations.labels(policy, esc.severity).inc()
             metrics.escalation_score.labels(policy).observe(esc.scores[policy])

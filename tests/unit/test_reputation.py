@@ -1,3 +1,5 @@
+import random
+
 import pytest
 
 from scoring.derive import subject_events
@@ -14,10 +16,15 @@ def rated(i: int, stars: int, role: str, contract: str | None = None, rater: str
     return SubjectEvent(f"r{i}", i, "rated", "acct", role, contract or f"k{i}", rater or f"o{i}", stars)
 
 
+def disputed(i: int, role: str) -> SubjectEvent:
+    return SubjectEvent(f"d{i}", i, "disputed", "acct", role, f"k{i}", f"o{i}")
+
+
 def run(events):
     state, signals = AccountState(), []
     for ev in events:
-        signals += reputation.detect_low_quality(state, ev, LOW) + reputation.detect_client_risk(state, ev, CLIENT)
+        signals += reputation.detect_low_quality(state, ev, LOW).signals
+        signals += reputation.detect_client_risk(state, ev, CLIENT).signals
     return signals
 
 
@@ -104,30 +111,90 @@ def test_a_poor_record_is_found_at_its_rating_by_event_time():
                               "ratings it had received")
 
 
-def test_a_bad_outcome_received_after_a_later_finding_adds_the_one_by_event_time():
-    """The limit: a finding made cannot be taken back. Bad outcomes at 2, 3 and 4 arrive, the
-    record turns poor at 4; the one at 1 arrives last: by event time the record turned poor at 3,
-    and that finding is made too (the one at 4 stays)."""
+def made_and_withdrawn(state, events, detect, rule):
+    """Per event: the findings made (event id, reason's start) and those withdrawn (event id)."""
+    out = []
+    for ev in events:
+        found = detect(state, ev, rule)
+        out.append(([(s.event_id, s.reason.split(" ratings")[0]) for s in found.signals],
+                    [w.finding.split(":")[1] for w in found.withdrawals]))
+    return out
+
+
+def test_a_bad_outcome_received_after_a_later_finding_withdraws_it():
+    """Bad outcomes at 2, 3 and 4 arrive, the record turns poor at 4; the one at 1 arrives last:
+    by event time the record turned poor at 3 and not again at 4, so the finding at 3 is made and
+    the one at 4 is withdrawn."""
+    events = [rated(i, 1, "freelancer") for i in (2, 3, 4, 1)]
+    assert made_and_withdrawn(AccountState(), events, reputation.detect_low_quality, LOW) == [
+        ([], []), ([], []), ([("r4", "received 3")], []), ([("r3", "received 3")], ["r4"])]
+
+
+def test_a_withdrawal_names_the_finding_made_and_says_why():
     state = AccountState()
-    made = [[s.event_id for s in reputation.detect_low_quality(state, rated(i, 1, "freelancer"), LOW)]
-            for i in (2, 3, 4, 1)]
-    assert made == [[], [], ["r4"], ["r3"]]
+    made = [reputation.detect_low_quality(state, rated(i, 1, "freelancer"), LOW) for i in (2, 3, 4, 1)]
+    (gone,) = made[-1].withdrawals
+    assert gone.finding == made[2].signals[0].finding and gone.finding not in state.findings
+    assert (gone.made_ts, gone.event_id, gone.ts, gone.policy) == (4, "r1", 1, "low_quality")
+    assert gone.reason.startswith("withdrawn: event r1, a rating or dispute dated before event r4")
+
+
+def test_a_redelivered_late_rating_withdraws_nothing_more():
+    state = AccountState()
+    for i in (2, 3, 4, 1):
+        reputation.detect_low_quality(state, rated(i, 1, "freelancer"), LOW)
+    again = reputation.detect_low_quality(state, rated(1, 1, "freelancer"), LOW)
+    assert (again.signals, again.withdrawals) == ([], [])
+
+
+def standing(events, detect, rule) -> set[str]:
+    """The findings made and not withdrawn, by name, over `events` in the order given."""
+    state, kept = AccountState(), set()
+    for ev in events:
+        found = detect(state, ev, rule)
+        kept |= {s.finding for s in found.signals}
+        kept -= {w.finding for w in found.withdrawals}
+    return kept
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_findings_kept_are_those_of_the_time_order_whatever_the_arrival_order(seed):
+    """Ratings and disputes of distinct times, in a random arrival order: what is made and not
+    withdrawn is what reading them in time order makes, for both roles."""
+    rng = random.Random(seed)
+    stars = [rng.choice([1, 1, 2, 2, 3, 4, 5, 5, None]) for _ in range(rng.randint(3, 24))]
+    for role, detect, rule in (("client", reputation.detect_client_risk, CLIENT),
+                               ("freelancer", reputation.detect_low_quality, LOW)):
+        events = [rated(i, s, role, rater=f"f{rng.randint(0, 6)}") if s else disputed(i, role)
+                  for i, s in enumerate(stars)]
+        shuffled = rng.sample(events, len(events))
+        assert standing(shuffled, detect, rule) == standing(events, detect, rule)
+
+
+def test_a_late_rating_at_the_same_time_as_a_finding_leaves_it():
+    """Ratings of one time are read as they came: the finding at r4 stays."""
+    state = AccountState()
+    for i in (2, 3, 4):
+        reputation.detect_low_quality(state, rated(i, 1, "freelancer"), LOW)
+    tied = SubjectEvent("r3z", 4, "rated", "acct", "freelancer", "k9", "o9", 1)
+    assert reputation.detect_low_quality(state, tied, LOW).withdrawals == []
 
 
 def test_ratings_kept_by_an_older_state_read_as_the_earliest():
     state = AccountState.from_dict({"rt": {"k1": 1, "k2": 5}, "d": {"k9": 5}})  # stars and a time alone
-    assert [s.event_id for s in reputation.detect_low_quality(state, rated(7, 2, "freelancer"), LOW)] == ["r7"]
-    assert reputation.detect_low_quality(state, rated(8, 1, "freelancer"), LOW) == []  # 4 bad: not 3 more
+    assert [s.event_id for s in reputation.detect_low_quality(state, rated(7, 2, "freelancer"), LOW).signals] == ["r7"]
+    assert reputation.detect_low_quality(state, rated(8, 1, "freelancer"), LOW).signals == []  # 4 bad: not 3 more
 
 
 def test_a_finding_made_before_earlier_outcomes_arrived_is_made_again_with_its_true_measures():
     """In event time the record turns poor at 3 bad outcomes (r3) and worse at 6 (r6). r6
-    arrives third and makes a finding of 3; r3 arrives and makes its own; r4 and r5 arrive, and
-    at r6 the record now holds 6: that finding is made too, though one at r6 was made before."""
-    state = AccountState()
-    made = [[(s.event_id, s.reason.split(" ratings")[0]) for s in
-             reputation.detect_low_quality(state, rated(i, 1, "freelancer"), LOW)] for i in (1, 2, 6, 3, 4, 5)]
-    assert made == [[], [], [("r6", "received 3")], [("r3", "received 3")], [], [("r6", "received 6")]]
+    arrives third and makes a finding of 3; r3 arrives, makes its own and withdraws that one (at
+    r6 the record then held 4, no step worse); r4 and r5 arrive, and at r6 the record now holds
+    6: that finding is made."""
+    events = [rated(i, 1, "freelancer") for i in (1, 2, 6, 3, 4, 5)]
+    assert made_and_withdrawn(AccountState(), events, reputation.detect_low_quality, LOW) == [
+        ([], []), ([], []), ([("r6", "received 3")], []), ([("r3", "received 3")], ["r6"]), ([], []),
+        ([("r6", "received 6")], [])]
 
 
 def test_ratings_of_one_time_are_read_as_they_came():
@@ -137,7 +204,8 @@ def test_ratings_of_one_time_are_read_as_they_came():
     for ev in [rated(1, 2, "client", rater="o1"), rated(2, 2, "client", rater="o2"),
                SubjectEvent("r3b", 3, "rated", "acct", "client", "k3b", "o3", 2),
                SubjectEvent("r3a", 3, "rated", "acct", "client", "k3a", "o1", 5)]:
-        made += [(s.event_id, s.reason.split(" stars")[0]) for s in reputation.detect_client_risk(state, ev, CLIENT)]
+        found = reputation.detect_client_risk(state, ev, CLIENT)
+        made += [(s.event_id, s.reason.split(" stars")[0]) for s in found.signals]
     assert made == [("r3b", "3 past freelancers rated this client 2.00")]
 
 
@@ -147,4 +215,4 @@ def test_a_finding_an_older_state_kept_by_its_rating_alone_is_not_made_again():
         reputation.detect_low_quality(state, rated(i, 1, "freelancer"), LOW)
     (key,) = [k for k in state.findings if k.startswith("lq:r3:")]
     state.findings["lq:r3"] = state.findings.pop(key)  # as an older release kept it
-    assert reputation.detect_low_quality(state, rated(0, 5, "freelancer"), LOW) == []
+    assert reputation.detect_low_quality(state, rated(0, 5, "freelancer"), LOW).signals == []

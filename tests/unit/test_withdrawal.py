@@ -1,0 +1,47 @@
+"""A standing finding made before an earlier rating arrived, withdrawn when it does: the record
+names the escalation it withdraws, goes where that one went, and says why."""
+
+from __future__ import annotations
+
+from scoring.records import SubjectEvent
+from scoring.state import AccountState
+from scoring.step import step
+from streams.batch.rules_file import parse_text
+from streams.worker.settings import DEFAULT_RULES
+from tests.unit.helpers import rules
+
+RULES = rules()
+LOW = "[detectors.low_quality]\n"
+
+
+def bad_outcome(i: int) -> SubjectEvent:
+    return SubjectEvent(f"r{i}", i * 60_000, "rated", "f1", "freelancer", f"k{i}", f"c{i}", 1)
+
+
+def escalations(events, rules=RULES) -> list[list[dict]]:
+    state = AccountState()
+    return [[e.to_dict() for e in step(state, ev, rules).escalations] for ev in events]
+
+
+def test_the_withdrawal_names_the_escalation_made_before_the_late_rating():
+    at_r4, at_r1 = escalations([bad_outcome(i) for i in (2, 3, 4, 1)])[2:]
+    (made,) = at_r4
+    found, gone = sorted(at_r1, key=lambda e: "withdraws" in e)
+    assert "withdraws" not in made and found["trigger_event_id"] == "r3"
+    assert gone["withdraws"] == made["escalation_id"] != gone["escalation_id"]
+    assert (gone["policies"], gone["severity"], gone["score"]) == (made["policies"], made["severity"], made["score"])
+    assert (gone["trigger_event_id"], gone["ts"]) == ("r1", 60_000)
+    assert gone["reasons"][0].startswith("withdrawn: event r1, a rating or dispute dated before event r4")
+
+
+def test_a_finding_escalated_in_time_order_has_the_id_it_has_out_of_order():
+    """The escalation of the finding at r3 is the same however the ratings came."""
+    in_order = [e for out in escalations([bad_outcome(i) for i in (1, 2, 3, 4)]) for e in out]
+    late = [e for out in escalations([bad_outcome(i) for i in (2, 3, 4, 1)]) for e in out]
+    (kept,) = [e for e in late if e["trigger_event_id"] == "r3"]
+    assert in_order == [kept]
+
+
+def test_a_shadow_rule_withdraws_nothing_it_never_escalated():
+    shadow = parse_text(DEFAULT_RULES.read_text().replace(LOW, LOW + 'mode = "shadow"\n'), RULES.text_model)
+    assert escalations([bad_outcome(i) for i in (2, 3, 4, 1)], shadow) == [[], [], [], []]
