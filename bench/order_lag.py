@@ -15,7 +15,8 @@ time (the worker gates proposals on every number's floor; `bench/equality.py` me
 indexes live).
 
 Each run's escalations are compared with the backtest's (ids, which carry a digest of the
-content): lost and extra, by the detectors of their evidence.
+content): lost and extra, by the detectors of their evidence. Escalations withdrawn are left
+out: what is compared is what is in force.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ class Lagged:
         self.paces = [self.rnd.choice(PACES) for _ in range(numbers)]
         self.states: dict[str, bytes] = {}
         self.found: dict[str, Escalation] = {}
+        self.withdrawn = 0
         self.inbox: dict[int, list[Incoming]] = defaultdict(list)  # subject events, as written
         self.offset = 0
 
@@ -108,7 +110,12 @@ class Lagged:
         result = self.processor.process(batch, self.states.get, self.views)
         for account, (_, state) in result.states.items():
             self.states[account] = state
-        self.found.update((e.escalation_id, e) for e in result.escalations)
+        for esc in result.escalations:  # what is in force: a withdrawal takes out the one it names
+            if esc.withdraws:
+                self.found.pop(esc.withdraws, None)
+                self.withdrawn += 1
+            else:
+                self.found[esc.escalation_id] = esc
         for fwd in result.forwards:
             self.offset += 1
             key = fwd.subject_id.encode()
@@ -141,10 +148,12 @@ def main() -> None:
     print(f"{len(sim.events)} events, backtest {len(reference)} escalations", flush=True)
     totals: Counter[str] = Counter()
     for run in range(args.runs):
-        found = Lagged(Processor(rules, 65536, 20000), views, args.numbers, run).run(items)
-        lost, extra, detectors = differences(reference, found)
+        found = Lagged(Processor(rules, 65536, 20000), views, args.numbers, run)
+        found.run(items)
+        lost, extra, detectors = differences(reference, found.found)
         totals.update(detectors)
-        print(f"run {run + 1}: {len(found)} escalations, lost {lost}, extra {extra}; by detector "
+        print(f"run {run + 1}: {len(found.found)} escalations in force ({found.withdrawn} withdrawn), lost {lost}, "
+              f"extra {extra}; by detector "
               f"{dict(sorted(detectors.items()))}", flush=True)
     print(f"differences by detector over {args.runs} runs: {dict(sorted(totals.items()))}")
 

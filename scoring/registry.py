@@ -49,6 +49,7 @@ class Registry:
             if isinstance(out, Found):
                 told.signals += out.signals
                 told.forwards += out.forwards
+                told.withdrawals += out.withdrawals
             else:
                 told.forwards += out
         signals: list[Signal] = []

@@ -26,7 +26,8 @@ rating, the contracts all rated within `window_days` of it. Whoever closes it se
 (itself too) a `ring` notice named after that rating, at its time, with the loop written from
 its least account: any closer sends the same notices, and a member signals the first copy. A
 loop closed again at an earlier latest rating (another contract between two members, whose
-ratings came late) is sent and signalled again, named after it: the live run's is never lost.
+ratings came late) is sent and signalled again, named after it, and the one signalled at the
+later rating is withdrawn: what is in force is the live run's.
 """
 
 from __future__ import annotations
@@ -37,10 +38,13 @@ from typing import NamedTuple
 
 from scoring.detector import NOWHERE, At, Detector, DetectorRule, Found, Param
 from scoring.records import Feedback, SubjectEvent
-from scoring.signals import Counter, Signal
+from scoring.signals import Counter, Signal, Withdrawal
 from scoring.state import AccountState
 from scoring.units import DAY_MS
 
+MADE = "ringm:"  # a ring finding made: ring, notice's event id, digest of its reason -> its time
+WITHDRAWN_BY = ("withdrawn: the same ring closed at an earlier rating (notice {event}), whose ratings arrived "
+                "after this one was made; the ring is escalated anew, named after that rating")
 SEP = "\t"  # between the accounts and contracts of a path (ids hold no control characters)
 Key = tuple[int, str]  # a rating's (time, event id)
 
@@ -62,7 +66,7 @@ def on_event(state: AccountState, event: object, rule: DetectorRule | None, at: 
         path = Path.read(event.detail)
         return Found() if path is None else _probe(state, event.subject_id, path, event.event_id, event.ts, rule)
     if event.kind == "ring":
-        return Found(_signal(state, event, rule))
+        return _signal(state, event, rule)
     return Found()
 
 
@@ -177,22 +181,39 @@ def _ring_key(accounts: tuple[str, ...] | list[str]) -> str:
     return f"{zlib.crc32(SEP.join(sorted(accounts)).encode()):08x}"
 
 
-def _signal(state: AccountState, event: SubjectEvent, rule: DetectorRule) -> list[Signal]:
-    """Once per loop, and again at an earlier latest rating: its notice's `detail` is A0 k0 A1 k1
-    ... An kn, each A hiring the next (An hiring A0)."""
+def _signal(state: AccountState, event: SubjectEvent, rule: DetectorRule) -> Found:
+    """Once per loop, and again at an earlier latest rating, withdrawing the one made at the later
+    (`_withdrawn`): its notice's `detail` is A0 k0 A1 k1 ... An kn, each A hiring the next (An
+    hiring A0)."""
     loop = event.detail.split(SEP)
     if len(loop) < 4 or len(loop) % 2 or not all(loop):
-        return []  # not a loop of accounts and contracts: nothing to say
+        return Found()  # not a loop of accounts and contracts: nothing to say
     accounts, contracts = loop[0::2], loop[1::2]
-    if not state.earliest(f"ring:{_ring_key(accounts)}", event.ts):
-        return []
+    ring = _ring_key(accounts)
+    if not state.earliest(f"ring:{ring}", event.ts):
+        return Found()
     steps = ", ".join(f"{a} hired {accounts[(i + 1) % len(accounts)]} ({contracts[i]})" for i, a in enumerate(accounts))
     high, days = int(rule.param("min_stars")), int(rule.param("window_days"))
     reason = (f"rating ring of {len(accounts)} accounts hiring one another in a closed loop: {steps}; every "
               f"contract rated {high} stars or more both ways, within {days} days of the rating that closed it")
     # A loop is two contracts or more; each of them is rated highly both ways.
     counters = (Counter(f"loop_contracts_rated_{high}_plus_both_ways", len(contracts), days * DAY_MS // 1000, 2),)
-    return [Signal(rule.policy, rule.name, rule.weight, reason, event.event_id, event.ts, counters)]
+    name = f"{MADE}{ring}:{event.event_id}:{zlib.crc32(reason.encode()):08x}"
+    gone = _withdrawn(state, event, rule, ring)
+    state.once(name, event.ts)
+    return Found([Signal(rule.policy, rule.name, rule.weight, reason, event.event_id, event.ts, counters,
+                         finding=name)], withdrawals=gone)
+
+
+def _withdrawn(state: AccountState, event: SubjectEvent, rule: DetectorRule, ring: str) -> list[Withdrawal]:
+    """The ring's findings made at later ratings, which this earlier one replaces: forgotten and
+    withdrawn."""
+    prefix = f"{MADE}{ring}:"
+    later = [(k, ts) for k, ts in state.findings.items() if k.startswith(prefix) and ts > event.ts]
+    for k, _ in later:
+        del state.findings[k]
+    why = WITHDRAWN_BY.format(event=event.event_id)
+    return [Withdrawal(rule.policy, rule.name, rule.weight, k, ts, why, event.event_id, event.ts) for k, ts in later]
 
 
 def _probe_event(event_id: str, ts: int, to: str, path: Path) -> SubjectEvent:

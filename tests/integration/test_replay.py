@@ -161,7 +161,7 @@ STANDING = ("low_quality", "client_risk")
 # are left out; the rest
 # (duplicate links received, logins from many countries or devices in a day, dismissals
 # applied) are compared.
-JOINED_FINDINGS = ("dupn:", "ff:", "ffn:", "ffp:", "ffk:", "ring:", "ringn:", "lq:", "cr:")
+JOINED_FINDINGS = ("dupn:", "ff:", "ffn:", "ffp:", "ffk:", "ring:", "ringm:", "ringn:", "lq:", "cr:")
 
 
 def joined_policies(states: dict[bytes, dict], escalations: dict[str, dict]) -> set[tuple[str, str]]:

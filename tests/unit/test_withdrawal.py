@@ -45,3 +45,18 @@ def test_a_finding_escalated_in_time_order_has_the_id_it_has_out_of_order():
 def test_a_shadow_rule_withdraws_nothing_it_never_escalated():
     shadow = parse_text(DEFAULT_RULES.read_text().replace(LOW, LOW + 'mode = "shadow"\n'), RULES.text_model)
     assert escalations([bad_outcome(i) for i in (2, 3, 4, 1)], shadow) == [[], [], [], []]
+
+
+def ring_notice(minute: int) -> SubjectEvent:
+    return SubjectEvent(f"n{minute}", minute * 60_000, "ring", "a", "unknown", "", "", detail="a\tk1\tb\tk2")
+
+
+def test_a_ring_closed_again_at_an_earlier_rating_withdraws_the_later_one():
+    later, earlier, again = escalations([ring_notice(9), ring_notice(5), ring_notice(7)])
+    (first,) = later
+    found, gone = sorted(earlier, key=lambda e: "withdraws" in e)
+    assert gone["withdraws"] == first["escalation_id"] and found["trigger_event_id"] == "n5"
+    assert gone["reasons"][0].startswith("withdrawn: the same ring closed at an earlier rating (notice n5)")
+    assert again == []
+    in_order = [e for out in escalations([ring_notice(5), ring_notice(9)]) for e in out]
+    assert in_order == [found]
