@@ -3,10 +3,13 @@ names the escalation it withdraws, goes where that one went, and says why."""
 
 from __future__ import annotations
 
+import jsonschema
+
 from scoring.records import SubjectEvent
 from scoring.state import AccountState
 from scoring.step import step
 from streams.batch.rules_file import parse_text
+from streams.batch.schemas.outputs import ESCALATION_SCHEMA
 from streams.worker.settings import DEFAULT_RULES
 from tests.unit.helpers import rules
 
@@ -32,6 +35,7 @@ def test_the_withdrawal_names_the_escalation_made_before_the_late_rating():
     assert (gone["policies"], gone["severity"], gone["score"]) == (made["policies"], made["severity"], made["score"])
     assert (gone["trigger_event_id"], gone["ts"]) == ("r1", 60_000)
     assert gone["reasons"][0].startswith("withdrawn: event r1, a rating or dispute dated before event r4")
+    jsonschema.validate(gone, ESCALATION_SCHEMA)
 
 
 def test_a_finding_escalated_in_time_order_has_the_id_it_has_out_of_order():

@@ -1,0 +1,46 @@
+"""An account's escalation list in Redis, as support tooling reads it: a withdrawn escalation
+leaves it, and a reviewer's decision on it can still be applied."""
+
+import asyncio
+import uuid
+
+import pytest
+from redis.asyncio import Redis
+
+from scoring.records import SubjectEvent
+from scoring.state import AccountState
+from scoring.step import step
+from streams.adapters.profiles import ProfileStore
+from tests.unit.helpers import rules
+
+pytestmark = pytest.mark.integration
+
+
+def bad_outcome(i: int) -> SubjectEvent:
+    return SubjectEvent(f"r{i}", i * 60_000, "rated", "f1", "freelancer", f"k{i}", f"c{i}", 1)
+
+
+async def written_and_read(redis_url: str) -> tuple[list[str], list[str], set[str], list[str]]:
+    state, loaded = AccountState(), rules()
+    outs = [step(state, bad_outcome(i), loaded).escalations for i in (2, 3, 4, 1)]
+    redis = Redis.from_url(redis_url)
+    store = ProfileStore(redis, 600, f"test-{uuid.uuid4().hex[:8]}")
+    try:
+        listed = []
+        for out in outs:
+            await store.write({"f1": {"scores": {}}}, out)
+            profile = await store.read("f1")
+            listed.append([e["escalation_id"] for e in profile["escalations"]] if profile else [])
+        made = [e.escalation_id for out in outs for e in out if not e.withdraws]
+        gone = {e.withdraws for out in outs for e in out if e.withdraws}
+        known = await store.escalations(made)
+        return made, listed[-1], gone, list(known)
+    finally:
+        await redis.aclose()
+
+
+def test_a_withdrawn_escalation_leaves_the_account_list(services):
+    made, listed, gone, known = asyncio.run(written_and_read(services.redis_url))
+    assert len(made) == 2 and len(gone) == 1 and gone < set(made)
+    assert listed == [i for i in made if i not in gone]
+    assert sorted(known) == sorted(made)  # decisions on either still find it
