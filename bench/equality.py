@@ -2,7 +2,7 @@
 kill -9 and restarts mid-stream, on the embedded broker and Redis.
 
     python bench/equality.py [--runs 10] [--accounts 120] [--days 3] [--seed 11]
-                             [--scenarios backlog,kill9,restart] [--keep DIR] [--logs DIR]
+                             [--scenarios backlog,kill9,restart,rebalance] [--keep DIR] [--logs DIR]
 
 First a live run: two `riskscorer worker` processes are started, then the simulator's events
 are sent in their time order, paced (`--rate` events/s). Then, `--runs` times each, with fresh
@@ -11,7 +11,9 @@ topics, consumer group and Redis keys:
 - backlog: every event is sent before the workers start (no fault);
 - kill9: sent at once; once 30% are scored one worker is killed with SIGKILL and a new one
   started;
-- restart: the same, both workers stopped (SIGTERM) and two new ones started.
+- restart: the same, both workers stopped (SIGTERM) and two new ones started;
+- rebalance: sent at once; at 30% scored a third worker joins, at 60% the first leaves (SIGTERM):
+  partitions move twice while events are in flight.
 
 Each run's escalations topic is read in full (duplicates included) and compared with the live
 run's: `lost` (ids the live run published that the run did not), `extra` (the reverse),
@@ -50,6 +52,7 @@ from tests.integration.test_replay import JOINED, in_force, read_topic, wait_cau
 from tests.integration.workers import Worker, scorer_env  # noqa: E402
 
 MID = 0.3  # share of the events scored before a fault
+LATE = 0.6  # rebalance: scored before a worker leaves (a third joined at MID)
 
 
 def escalations(broker: str, topic: str) -> tuple[dict[str, dict], int]:
@@ -99,12 +102,13 @@ class Runner:
                 for w in workers:
                     w.wait_ready()
                 produced = self.paced(items) if scenario == "live" else produce(self.broker, items)
-            if scenario in ("kill9", "restart"):
-                deadline = time.monotonic() + 120
-                while sum(w.processed() for w in workers) < MID * len(items):
-                    assert time.monotonic() < deadline, "no progress"
-                    time.sleep(0.1)
-                if scenario == "kill9":
+            if scenario in ("kill9", "restart", "rebalance"):
+                self.wait_scored(workers, MID * len(items))
+                if scenario == "rebalance":
+                    workers.append(Worker(env, tmp).start())
+                    self.wait_scored(workers, LATE * len(items))
+                    workers.pop(0).stop(signal.SIGTERM)
+                elif scenario == "kill9":
                     workers[0].stop(signal.SIGKILL)
                     workers = [workers[1], Worker(env, tmp).start()]
                 else:
@@ -117,6 +121,15 @@ class Runner:
                 w.stop()
         found, differing = escalations(self.broker, env["RISKSCORER_TOPIC_ESCALATIONS"])
         return found, differing, time.monotonic() - started
+
+    @staticmethod
+    def wait_scored(workers: list[Worker], events: float) -> None:
+        """Until the workers running have scored `events` between them (a worker stopped counts
+        no more)."""
+        deadline = time.monotonic() + 120
+        while sum(w.processed() for w in workers) < events:
+            assert time.monotonic() < deadline, "no progress"
+            time.sleep(0.1)
 
     def paced(self, items: list[tuple[str, bytes, bytes]]) -> dict[tuple[str, int], int]:
         """Send in time order at `rate` events/s, in slices of 50 ms."""

@@ -60,8 +60,8 @@ class Signal:
     counters: tuple[Counter, ...] = ()
     spans: tuple[Span, ...] = ()
     text: TextRef | None = None
-    # a standing finding's name in the account's findings (`scoring.detectors.reputation`): its
-    # escalation's id is made from it, so that a withdrawal can name that escalation
+    # the name a finding that can be withdrawn has in the account's findings (a poor record, a
+    # risky client, a ring): its escalation's id is made from it, so a withdrawal can name it
     finding: str = ""
 
     def to_dict(self) -> dict[str, Any]:
