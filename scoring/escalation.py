@@ -126,46 +126,28 @@ def alone(account: str, signals: list[Signal], rules: Rules, ts: int, trigger_ev
     """Escalations of findings scored apart from the account's policy scores, one each when its
     weight reaches the policy's threshold: its evidence is itself, no cooldown or follow-up
     joins it to others (`step`: a duplicate-account link, which reaches the account when its
-    notice does, behind or ahead of the account's other events). A standing finding's id is
-    made from its name, which says what it says (`finding_id`)."""
+    notice does, behind or ahead of the account's other events)."""
     out = []
     for sig in signals:
-        if not _escalated(sig.policy, sig.weight, rules):
+        threshold = rules.thresholds.get(sig.policy)
+        if threshold is None or sig.weight < threshold:
             continue
         evidence = (sig.to_dict(),)
         esc = Escalation(escalation_id="", account_id=account, policies=(sig.policy,), score=round(sig.weight, 3),
                          scores={sig.policy: round(sig.weight, 3)}, severity=rules.severity_of(sig.weight),
                          reasons=_reasons(evidence), evidence=evidence, rule_version=rules.version,
                          model_version=rules.text_model.version, ts=ts, trigger_event_id=trigger_event_id)
-        if sig.finding:
-            esc_id = finding_id(account, sig.policy, ts, sig.finding, rules)
-        else:
-            esc_id = escalation_id(account, [(sig.policy, ts // rules.cooldown_ms)], rules.version, None,
-                                   content_digest(esc))
-        out.append(replace(esc, escalation_id=esc_id))
+        bucket = [(sig.policy, ts // rules.cooldown_ms)]
+        out.append(replace(esc, escalation_id=escalation_id(account, bucket, rules.version, None,
+                                                            content_digest(esc))))
     return out
 
 
-def _escalated(policy: str, weight: float, rules: Rules) -> bool:
-    threshold = rules.thresholds.get(policy)
-    return threshold is not None and weight >= threshold
-
-
-def finding_id(account: str, policy: str, ts: int, finding: str, rules: Rules) -> str:
-    """The id of a standing finding's escalation, made at `ts`: its name holds the event it was
-    made at and a digest of its reason, from which (under one rule and model version) the rest
-    of what the escalation says follows."""
-    bucket = [(policy, ts // rules.cooldown_ms)]
-    return escalation_id(account, bucket, rules.version, None, f"{finding}|{rules.text_model.version}")
-
-
-def withdrawal(account: str, gone: Withdrawal, rules: Rules) -> Escalation | None:
-    """The record that withdraws a standing finding's escalation (None: it was not escalated).
-    It carries the withdrawn one's policy, score and severity, so that it goes where that one
-    went, and its own id (the withdrawn one's and the late event's)."""
-    if not _escalated(gone.policy, gone.weight, rules):
-        return None
-    withdrawn = finding_id(account, gone.policy, gone.made_ts, gone.finding, rules)
+def withdrawal(account: str, withdrawn: str, gone: Withdrawal, rules: Rules) -> Escalation:
+    """The record that withdraws the escalation `withdrawn`, published for the finding `gone`
+    names. It carries that finding's policy, and the score and severity of its weight under the
+    rules in force, so that it goes where the escalation went; its own id is the withdrawn one's
+    and the late event's."""
     evidence = ({"policy": gone.policy, "detector": gone.detector, "weight": 0.0,
                  "reason": excerpt(gone.reason, REASON_MAX), "event_id": gone.event_id, "ts": gone.ts,
                  "counters": [], "spans": []},)

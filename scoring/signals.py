@@ -61,7 +61,7 @@ class Signal:
     spans: tuple[Span, ...] = ()
     text: TextRef | None = None
     # the name a finding that can be withdrawn has in the account's findings (a poor record, a
-    # risky client, a ring): its escalation's id is made from it, so a withdrawal can name it
+    # risky client, a ring): the id of the escalation published for it is kept under it
     finding: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -93,7 +93,6 @@ class Withdrawal:
     detector: str
     weight: float  # the finding's
     finding: str  # its name (`Signal.finding`)
-    made_ts: int  # the time it was made at: its escalation's
     reason: str  # why, in plain words
     event_id: str  # the event received late
     ts: int

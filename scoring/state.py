@@ -69,6 +69,7 @@ KEYS = {
     "client_disputes": "dc",
     "streaks": "us",  # "u" held a count alone: an older state's streaks start again
     "findings": "l",
+    "published": "w",
     "parties": "pt",
     "kin": "k",
     "graph": "rg",
@@ -77,7 +78,7 @@ KEYS = {
 # Fields the core keeps (the position applied, policy scores, escalations, and the findings
 # book every detector notes its findings in); every other field is one detector's (its
 # `Detector.state`).
-CORE = ("applied", "scores", "escalated", "bands", "evidence", "findings")
+CORE = ("applied", "scores", "escalated", "bands", "evidence", "findings", "published")
 
 
 
@@ -126,6 +127,9 @@ class AccountState:
     # findings already signalled, to signal each once ("dup:<account>", "ff:<account>",
     # "swap:<account>", "countries_24h", "letter_farm") and dismissals applied -> event time
     findings: dict[str, int] = field(default_factory=dict)
+    # findings that can be withdrawn (`Signal.finding`) -> the id of the escalation published for
+    # them, while their name is among the findings: a withdrawal names what was published
+    published: dict[str, str] = field(default_factory=dict)
     # friends and family: counterparts of contracts -> a contract, and linked ones -> the shared
     # fingerprints in words ("device a1b2c3d4e5f6")
     parties: dict[str, str] = field(default_factory=dict)

@@ -52,14 +52,25 @@ class Outcome:
     forwards: list[SubjectEvent]  # derived events about other accounts, to be re-keyed to them
 
 
-def _withdrawals(account: str, withdrawals: list[Withdrawal], rules: Rules) -> list[Escalation]:
-    """The records withdrawing escalated findings (not those of shadow rules or allow-listed
-    accounts, which were never escalated)."""
+def _apart(state: AccountState, account: str, signals: list[Signal], withdrawals: list[Withdrawal],
+           rules: Rules) -> list[Escalation]:
+    """The escalations of the findings escalated apart, and the records withdrawing those published
+    before that the detectors withdrew (`AccountState.published`: what was published, so a
+    finding of a shadow rule, an allow-listed account or under its threshold, never published,
+    is never withdrawn either)."""
     out = []
+    for sig in signals:
+        if sig.detector in APART:
+            made = escalation.alone(account, [sig], rules, sig.ts, sig.event_id)
+            if made and sig.finding:
+                state.published[sig.finding] = made[0].escalation_id
+            out += made
     for gone in withdrawals:
-        if not (rules.exempt(account, gone.detector) or rules.is_shadow(gone.detector)):
-            esc = escalation.withdrawal(account, gone, rules)
-            out += [esc] if esc is not None else []
+        withdrawn = state.published.pop(gone.finding, None)
+        if withdrawn is not None:
+            out.append(escalation.withdrawal(account, withdrawn, gone, rules))
+    if state.published:  # kept while the name is among the findings (they keep the newest)
+        state.published = {k: v for k, v in state.published.items() if k in state.findings}
     return out
 
 
@@ -81,9 +92,7 @@ def step(state: AccountState, event: Event, rules: Rules, view: View | None = No
         return Outcome(signals, shadow, exempt, alone, found.forwards)
     # A finding decided by event time (APART) is made at that event, whichever arrived last:
     # scored with the account's others, it would take their decay at its arrival.
-    apart = [esc for sig in signals if sig.detector in APART
-             for esc in escalation.alone(event.actor, [sig], rules, sig.ts, sig.event_id)]
-    apart += _withdrawals(event.actor, found.withdrawals, rules)
+    apart = _apart(state, event.actor, signals, found.withdrawals, rules)
     scored = [sig for sig in signals if sig.detector not in APART]
     touched = score.score(state, scored, rules)
     due = score.decide(state, touched, event.ts, rules)

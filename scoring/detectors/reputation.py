@@ -76,10 +76,10 @@ def _standing(state: AccountState, ev: SubjectEvent, rule: DetectorRule, receive
     last: tuple[int, ...] | None = None  # the measures the standing finding was last made at
     found = Found()
     read: set[str] = set()  # the findings this reading makes from `at` on, by name
-    later: dict[str, int] = {}  # items strictly after this one's time: event id -> time
+    later: set[str] = set()  # the event ids of items strictly after this one's time
     for key, item in received:
         if key[0] > at[0]:
-            later[key[1]] = key[0]
+            later.add(key[1])
         measured = measure(item)
         if measured is None:
             last = None
@@ -110,7 +110,7 @@ def _new(state: AccountState, mark: str, key: tuple[int, str], tied: bool, name:
     return state.once(name, key[0])
 
 
-def _withdrawn(state: AccountState, ev: SubjectEvent, rule: DetectorRule, mark: str, later: dict[str, int],
+def _withdrawn(state: AccountState, ev: SubjectEvent, rule: DetectorRule, mark: str, later: set[str],
                read: set[str]) -> list[Withdrawal]:
     """The findings made at items later in time than `ev` (received before it) that the reading
     with `ev` in its place does not make (`read`): each is forgotten and withdrawn. Those made
@@ -122,8 +122,8 @@ def _withdrawn(state: AccountState, ev: SubjectEvent, rule: DetectorRule, mark: 
         made_at = name[len(mark) + 1:-DIGEST_CHARS - 1]
         if made_at in later and name[-DIGEST_CHARS - 1] == ":":
             del state.findings[name]
-            out.append(Withdrawal(rule.policy, rule.name, rule.weight, name, later[made_at], WITHDRAWN_BY.format(
-                event=ev.event_id, made=made_at), ev.event_id, ev.ts))
+            out.append(Withdrawal(rule.policy, rule.name, rule.weight, name,
+                                  WITHDRAWN_BY.format(event=ev.event_id, made=made_at), ev.event_id, ev.ts))
     return out
 
 
@@ -142,10 +142,10 @@ def _low_quality(state: AccountState, ev: SubjectEvent, rule: DetectorRule | Non
         bad = low + disputes
         if not (bad >= step and rated and low / rated >= share):
             return None
-        # in words of the bad outcomes alone: a good rating from before it, received late,
-        # leaves the finding as it is unless it takes the share under the line
-        reason = (f"received {low} ratings of 1-2 stars and {disputes} disputes as a freelancer, "
-                  f"{share:.0%} or more of the ratings it had received")
+        # with every count in it: a rating or dispute from before it, received late, changes
+        # what it says (the finding made before is withdrawn), and no name is ever used twice
+        reason = (f"received {low} ratings of 1-2 stars of {rated} ratings and {disputes} disputes as a "
+                  f"freelancer, {share:.0%} or more of its ratings low")
         return (bad,), reason, (Counter("low_ratings_and_disputes_received", bad, 0, step),)
 
     return _standing(state, ev, rule, state.received(), measure, (step,), "lq")

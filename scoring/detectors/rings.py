@@ -190,6 +190,9 @@ def _signal(state: AccountState, event: SubjectEvent, rule: DetectorRule) -> Fou
         return Found()  # not a loop of accounts and contracts: nothing to say
     accounts, contracts = loop[0::2], loop[1::2]
     ring = _ring_key(accounts)
+    # made at this rating or an earlier one (its `ring:` entry can be trimmed before its `ringm:`)
+    if any(ts <= event.ts for k, ts in state.findings.items() if k.startswith(f"{MADE}{ring}:")):
+        return Found()
     if not state.earliest(f"ring:{ring}", event.ts):
         return Found()
     steps = ", ".join(f"{a} hired {accounts[(i + 1) % len(accounts)]} ({contracts[i]})" for i, a in enumerate(accounts))
@@ -213,7 +216,7 @@ def _withdrawn(state: AccountState, event: SubjectEvent, rule: DetectorRule, rin
     for k, _ in later:
         del state.findings[k]
     why = WITHDRAWN_BY.format(event=event.event_id)
-    return [Withdrawal(rule.policy, rule.name, rule.weight, k, ts, why, event.event_id, event.ts) for k, ts in later]
+    return [Withdrawal(rule.policy, rule.name, rule.weight, k, why, event.event_id, event.ts) for k, _ in later]
 
 
 def _probe_event(event_id: str, ts: int, to: str, path: Path) -> SubjectEvent:

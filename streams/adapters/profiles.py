@@ -35,12 +35,12 @@ class ProfileStore:
             pipe.hset(key, mapping={k: orjson.dumps(v) for k, v in profile.items()})
             pipe.expire(key, self.ttl_s)
         for esc in escalations:
+            key = self.key(keys.PROFILE, esc.account_id)
+            pipe.hset(key, mapping={"last_escalation": orjson.dumps(esc.to_dict())})  # a withdrawal too
+            pipe.expire(key, self.ttl_s)
             if esc.withdraws:  # no longer open for the support lookup; reviewers' decisions on it still count
                 pipe.hdel(self.key(keys.ESCALATIONS, esc.account_id), esc.withdraws)
                 continue
-            key = self.key(keys.PROFILE, esc.account_id)
-            pipe.hset(key, mapping={"last_escalation": orjson.dumps(esc.to_dict())})
-            pipe.expire(key, self.ttl_s)
             listed = self.key(keys.ESCALATIONS, esc.account_id)
             pipe.hset(listed, esc.escalation_id, orjson.dumps(_summary(esc)))
             pipe.expire(listed, self.ttl_s)

@@ -43,8 +43,9 @@ class Backtest:
         """A batch's escalations; a withdrawal takes the one it names out (it always follows it)."""
         gone = {e.withdraws for e in escalations if e.withdraws}
         if gone:
-            self.escalations = [e for e in self.escalations if e.escalation_id not in gone]
-            self.withdrawn += len(gone)
+            kept = [e for e in self.escalations if e.escalation_id not in gone]
+            self.withdrawn += len(self.escalations) - len(kept)
+            self.escalations = kept
         self.escalations += [e for e in escalations if not e.withdraws and e.escalation_id not in gone]
 
     def flagged(self) -> set[tuple[str, str]]:

@@ -104,7 +104,8 @@ _ESCALATIONS: dict[str, Spec] = {
     ),
     "withdrawals": Spec(
         Counter, "riskscorer_withdrawals_total",
-        "Escalated standing findings withdrawn because an earlier rating or dispute arrived late, by policy",
+        "Escalations of findings withdrawn (a poor record, a risky client, a ring) because an earlier rating, "
+        "dispute or ring notice arrived late, by policy",
         ("policy",),
     ),
     "signals": Spec(

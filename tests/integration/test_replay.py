@@ -149,7 +149,8 @@ JOINED = (
 # ("rg"), the newest contract with each counterpart, a rating received included ("pt"), a link in
 # the words of whichever side saw it first ("k"). First messages, their answers and the
 # fan-out's crossing marks ("fm", "fx", "fd") are compared.
-JOINED_FIELDS = ("us", "rg", "pt", "k")
+# The ids published for findings that can be withdrawn ("w") are compared by the escalations.
+JOINED_FIELDS = ("us", "rg", "pt", "k", "w")
 # Of those, standing findings: one made before an earlier rating arrived is withdrawn when it
 # does, so those in force are the undisturbed run's, each saying the same.
 STANDING = ("low_quality", "client_risk")

@@ -41,7 +41,8 @@ POOR = [*(rating(c[1], int(c[1]), f"k{c[1]}", c, "f1", "client", s) for c, s in 
 def run(story, order, batch, subjects):
     """The accounts' own events in event time, their partitions read one after the other in
     `order`, `batch` at a time; subject events delivered after each batch ("soon") or after all,
-    in the order sent or the reverse. Returns every escalation made, by id, with its content."""
+    in the order sent or the reverse. Returns every escalation in force (made and not withdrawn),
+    by id, with its content."""
     states: dict[str, AccountState] = {}
     made: dict[str, set[bytes]] = {}
     own = sorted(story, key=lambda ev: (order.index(ev.actor) if order else 0, ev.ts))
@@ -53,7 +54,10 @@ def run(story, order, batch, subjects):
             pending = deliver(pending, states, made, reverse=False)
     deliver(pending, states, made, reverse=subjects == "late-reversed")
     assert all(len(contents) == 1 for contents in made.values()), "an escalation id with two contents"
-    return {i: orjson.loads(next(iter(c))) for i, c in made.items()}
+    published = {i: orjson.loads(next(iter(c))) for i, c in made.items()}
+    gone = {e["withdraws"] for e in published.values() if "withdraws" in e}
+    assert gone <= published.keys(), "a withdrawal of an escalation never published"
+    return {i: e for i, e in published.items() if i not in gone and "withdraws" not in e}
 
 
 def apply(states, ev, made):
@@ -94,16 +98,15 @@ TWICE = [*RING, *both_ways(4, 40, "a", "b")]
 
 @pytest.mark.parametrize("batch", [1, 2, 6])
 @pytest.mark.parametrize("subjects", ["soon", "late", "late-reversed"])
-def test_a_ring_closed_first_through_a_later_contract_is_also_named_after_its_earliest(batch, subjects):
+def test_a_ring_closed_first_through_a_later_contract_is_named_after_its_earliest(batch, subjects):
     """A pair that hired each other twice: where k4's ratings reach the members before k1's, the
-    loop is found through k4 first, and then again through k1 at its earlier rating. That one,
-    the live run's, is never lost (the one through k4 stays: a finding is not taken back)."""
+    loop is found through k4 first, and then again through k1 at its earlier rating, which
+    withdraws the one through k4: what is in force is the live run's."""
     live = in_time_order(TWICE)
     assert sorted((e["account_id"], e["trigger_event_id"]) for e in live.values()) == [
         (m, "fb2b~ring~" + m) for m in "abc"]
     for order in itertools.permutations("abc"):
-        got = run(TWICE, list(order), batch, subjects)
-        assert {i: got.get(i) for i in live} == live, order
+        assert run(TWICE, list(order), batch, subjects) == live, order
 
 
 @pytest.mark.parametrize("batch", [1, 2, 6])
@@ -113,8 +116,8 @@ def test_a_poor_record_escalates_the_same_in_any_order(batch, subjects):
     (esc,) = expected.values()
     assert (esc["account_id"], esc["policies"], esc["trigger_event_id"], esc["ts"]) == (
         "f1", ["low_quality"], "d5", T0 + 5 * HOUR)
-    assert esc["reasons"] == ["received 2 ratings of 1-2 stars and 1 disputes as a freelancer, 30% or more of the "
-                              "ratings it had received"]
+    assert esc["reasons"] == ["received 2 ratings of 1-2 stars of 4 ratings and 1 disputes as a freelancer, 30% or "
+                              "more of its ratings low"]
     for order in itertools.permutations(["c1", "c2", "c3", "c4", "c5", "c6"]):
         assert run(POOR, order, batch, subjects) == expected, order
 

@@ -3,7 +3,10 @@ names the escalation it withdraws, goes where that one went, and says why."""
 
 from __future__ import annotations
 
+import random
+
 import jsonschema
+import pytest
 
 from scoring.records import SubjectEvent
 from scoring.state import AccountState
@@ -64,3 +67,54 @@ def test_a_ring_closed_again_at_an_earlier_rating_withdraws_the_later_one():
     assert again == []
     in_order = [e for out in escalations([ring_notice(5), ring_notice(9)]) for e in out]
     assert in_order == [found]
+
+
+def consumed(events, rules=RULES) -> dict[str, dict]:
+    """What a consumer keeps reading the records in the order published: duplicates by id
+    dropped, withdrawn escalations and the withdrawals left out."""
+    seen: dict[str, dict] = {}
+    for out in escalations(events, rules):
+        for record in out:
+            seen.setdefault(record["escalation_id"], record)
+    gone = {e["withdraws"] for e in seen.values() if "withdraws" in e}
+    assert gone <= seen.keys(), "a withdrawal of an escalation never published"
+    return {i: e for i, e in seen.items() if i not in gone and "withdraws" not in e}
+
+
+def received(i: int, stars: int | None, role: str, rater: str) -> SubjectEvent:
+    subject = "c1" if role == "client" else "f1"
+    if stars is None:
+        return SubjectEvent(f"d{i}", i * 60_000, "disputed", subject, role, f"k{i}", rater)
+    return SubjectEvent(f"r{i}", i * 60_000, "rated", subject, role, f"k{i}", rater, stars)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_a_consumer_keeps_what_the_time_order_publishes_whatever_the_arrival_order(seed):
+    rng = random.Random(seed)
+    stars = [rng.choice([1, 1, 2, 3, 4, 5, 5, 5, None]) for _ in range(rng.randint(3, 30))]
+    for role in ("client", "freelancer"):
+        events = [received(i, s, role, f"o{rng.randint(0, 6)}") for i, s in enumerate(stars)]
+        assert consumed(rng.sample(events, len(events))) == consumed(events)
+
+
+def test_a_finding_withdrawn_and_true_again_is_published_anew():
+    """Bad outcomes first, then the good ratings from before them, in time order: the record at
+    the last bad outcome stops being poor and is poor again, in other words."""
+    bad = [received(i, 1, "freelancer", f"o{i}") for i in range(13, 19)]
+    good = [received(i, 5, "freelancer", f"o{i}") for i in range(1, 13)]
+    assert consumed(bad + good) == consumed(good + bad)
+
+
+def test_what_was_published_is_withdrawn_whatever_the_rules_say_since():
+    """Escalated under active rules, withdrawn after the reviewers demoted the rule to shadow (the
+    version stays); made in shadow, nothing to withdraw once the rule is active again."""
+    demoted = RULES.with_demoted(frozenset({"low_quality"}))
+    state = AccountState()
+    made = [step(state, bad_outcome(i), RULES).escalations for i in (2, 3, 4)]
+    late = step(state, bad_outcome(1), demoted).escalations
+    assert [e.withdraws for e in late] == [made[2][0].escalation_id]
+    state = AccountState()
+    for i in (2, 3, 4):
+        assert step(state, bad_outcome(i), demoted).escalations == []
+    late = step(state, bad_outcome(1), RULES).escalations
+    assert [e.withdraws for e in late] == [""]  # the finding at r3, escalated; nothing withdrawn

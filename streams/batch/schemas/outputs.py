@@ -82,11 +82,11 @@ ESCALATION_SCHEMA: dict[str, Any] = {
             "0: the first escalation of these policies in their cooldown period; n > 0: the nth "
             "follow-up, sent because the score reached a higher severity band")},
         "withdraws": {"type": "string", "description": (
-            "present on a withdrawal only: the escalation_id of an escalation withdrawn. A standing "
-            "finding (a risky client, a freelancer's poor record) made before an earlier rating or "
-            "dispute arrived, which the reading in time order does not make, is withdrawn; its policy, "
-            "score and severity are repeated here, and the reason says why. Keep the withdrawn one out "
-            "of review queues and counts")},
+            "present on a withdrawal only: the escalation_id of an escalation withdrawn. A finding "
+            "decided by event time (a freelancer's poor record, a risky client, a rating ring) made "
+            "before an earlier rating, dispute or ring notice arrived, which the reading in time order "
+            "does not make, is withdrawn; its policy, score and severity are repeated here, and the "
+            "reason says why. Keep the withdrawn one out of review queues and counts")},
         "evidence_omitted": {"type": "integer", "minimum": 1, "description": (
             f"present when the oldest evidence items, this many, were left out to keep the escalation "
             f"under {ESCALATION_MAX_BYTES} bytes")},
