@@ -59,6 +59,8 @@ PATTERN_FAMILY: dict[str, str] = {
     "scam_messenger_interview": "scam_script",
     "scam_sensitive_data": "scam_script",
     "scam_upfront_fee": "scam_script",
+    "scam_prize": "scam_script",
+    "scam_hardship_payment": "scam_script",
     "scam_paid_task": "paid_task",
     "scam_remote_account": "remote_account",
 }

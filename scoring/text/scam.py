@@ -12,6 +12,7 @@ import re
 
 from scoring.text import negation
 from scoring.text.normalize import Normalized
+from scoring.text.payment_words import TECH
 from scoring.text.rx import Rx, words
 from scoring.text.types import SPAM_SCAM, TextContext, TextHit
 
@@ -130,11 +131,27 @@ _FEE_ASK = Rx(
     r"\b(?:you|your|pay|paying|send|sending|transfer|wire|required|require|requires|need|needs|must|before"
     r"|first|upfront|up-front|cover|buy|purchase|reimburs\w*)\b"
 )
+# Ways of sending money back that leave no trace on the platform.
+_BACK_WAY = (r"(?:zelle|venmo|cash\s*app|paypal|western\s+union|moneygram|gift\s*cards?|bitcoin|btc|crypto|usdt|wire"
+             r"|bank\s+transfer|cash|check|cheque|money\s+order|another\s+(?:way|method|card|account)"
+             r"|a\s+different\s+(?:way|method|card|account))\b")
 _CHECK = Rx(
     r"\b(?:send|mail|courier|deposit|cash)\s+(?:you\s+)?(?:a|the|this)\s+(?:check|cheque)\b"
     r"|\b(?:overpaid|overpayment|over-payment|paid\s+you\s+(?:too\s+much|extra|more))\b"
     r"|\b(?:send|refund|return|wire|transfer)\s+(?:back\s+)?(?:the\s+)?(?:difference|excess|extra"
-    r"|remaining\s+balance)\b",
+    r"|remaining\s+balance)\b"
+    # paper the scam pays with: "a cashier's check", "a certified cheque", "by money order"
+    r"|\b(?:cashier'?s?|certified)\s+(?:check|cheque)s?\b|\b(?:money|postal)\s+orders?\b"
+    # the money sent back another way: "return the rest through Zelle", "refund it to my other card"
+    r"|\b(?:send|pay|refund|return|wire|transfer|give)\s+(?:me\s+)?(?:it|the\s+(?:money|funds|amount|rest|remainder"
+    r"|balance|surplus))\s+back\s+(?:to\s+me\s+)?(?:via|through|by|with|using|in|on)\s+(?:\w+\s+)?" + _BACK_WAY
+    + r"|\b(?:refund|return|send\s+back)\s+(?:\w+\s+){0,3}?(?:to|via|through|by|with|using|on)\s+(?:another"
+    r"|a\s+different|my\s+other|an\s+alternative|a\s+second)\s+(?:way|method|card|account|wallet|means)\b"
+    # the rest passed on to a third party: "send the balance to my shipping agent"
+    r"|\b(?:send|pay|give|forward|transfer|wire|pass)\s+(?:the\s+)?(?:rest|remainder|balance|difference|excess|extra"
+    r"|surplus)\s+(?:of\s+the\s+(?:money|funds|payment)\s+)?(?:on\s+)?to\s+(?:my|the|our|his|her)\s+(?:\w+\s+)?"
+    r"(?:agent|shipper|movers?|vendor|supplier|assistant|secretary|accountant|courier|driver|pastor|caterer"
+    r"|printer|print\s+shop|company)\b",
     (
         "a check",
         "the check",
@@ -147,6 +164,20 @@ _CHECK = Rx(
         "excess",
         "extra",
         "remaining balance",
+        "cashier",
+        "certified",
+        "money order",
+        "postal order",
+        " back ",
+        "another",
+        "different",
+        "my other",
+        "alternative",
+        "second",
+        "rest",
+        "remainder",
+        "balance",
+        "surplus",
     ),
 )
 _INCOME = Rx(
@@ -286,6 +317,41 @@ _REMOTE_ACCOUNT = Rx(
     ("upwork", "fiverr", "freelanc", "toptal", "peopleperhour", "guru"),
 )
 
+# Prize and lottery spam: "you have won a laptop in our giveaway", "your email was picked in the
+# annual draw", "claim your winnings". A contest the reader entered is named as one (`_CONTEST`).
+_PRIZE_NOUN = (r"(?:prizes?|lottery|lotto|jackpot|sweepstakes?|raffle|giveaway|lucky\s+draw|draw|winnings|cash\s+"
+               r"(?:prize|reward|award)|rewards?|award|gift\s*cards?|vouchers?|iphone|laptop|macbook)")
+_PRIZE = Rx(
+    r"\b(?:you|u|your\s+(?:\w+\s+)?(?:email|e-mail|number|account|profile|ticket|name))\s+(?:have\s+|has\s+|'ve\s+"
+    r"|are\s+|is\s+|were\s+|was\s+)?(?:just\s+|been\s+|officially\s+|randomly\s+)*(?:won|selected|chosen|picked"
+    r"|drawn|awarded)\b[^.!?\n]{0,80}?\b" + _PRIZE_NOUN + r"\b"
+    r"|\b(?:winner|winners|lucky\s+\w+)\s+(?:of|in)\s+(?:our|the|a|an|this|today'?s)\s+(?:\w+\s+){0,3}?(?:lottery|lotto"
+    r"|jackpot|sweepstakes?|raffle|giveaway|draw|promotion|promo)\b"
+    r"|\b(?:claim|collect|receive|release|redeem)\s+(?:your|ur|the)\s+(?:\w+\s+){0,2}?(?:prize|winnings|jackpot"
+    r"|lottery|award\s+money|cash\s+prize)\b",
+    ("won", "selected", "chosen", "picked", "drawn", "awarded", "winner", "lucky", "claim", "collect", "receive",
+     "release", "redeem"),
+    ("prize", "lotter", "lotto", "jackpot", "sweepstake", "raffle", "giveaway", "draw", "winnings", "reward", "award",
+     "gift", "voucher", "iphone", "laptop", "macbook", "promo"),
+)
+_CONTEST = Rx(r"\b(?:contest|competition|hackathon|tournament|bracket|league|quiz|game|match)\b")
+
+# A hardship that keeps the sender from the usual ways, told beside a payment off the platform:
+# "I'm in hospital, payment will be by PayPal", "deployed overseas, I'll mail a cheque".
+_HARDSHIP = Rx(
+    r"\b(?:i'?m|i\s+am|we'?re|we\s+are|currently|presently|stuck|been|still)\s+(?:\w+\s+){0,2}?(?:in\s+(?:the\s+)?"
+    r"hospital|hospitali[sz]ed|deployed|at\s+sea|on\s+(?:a|an|the)\s+(?:\w+\s+)?(?:ship|vessel|rig)|offshore"
+    r"|deaf|hearing\s+impaired|bedridden|in\s+(?:a\s+)?wheelchair)\b"
+    r"|\b(?:can(?:not|'?t)|can\s+not|unable\s+to|won'?t\s+be\s+able\s+to)\s+(?:\w+\s+)?(?:meet|talk|call|speak|come)"
+    r"\s+(?:to\s+|with\s+)?(?:you\s+)?(?:in\s+person|face\s+to\s+face|on\s+the\s+phone|by\s+phone)\b",
+    ("hospital", "deployed", "at sea", "ship", "vessel", " rig", "offshore", "deaf", "hearing impaired", "bedridden",
+     "wheelchair", "in person", "face to face", "on the phone", "by phone"),
+)
+_HARDSHIP_PAY = Rx(
+    r"\b(?:paypal|pay\s*pal|cheques?|(?:a|the|by|certified|cashier'?s?)\s+check|money\s+order|western\s+union|moneygram|zelle|venmo|cash\s*app|wire"
+    r"|bank\s+(?:transfer|account|details|name)|gift\s*cards?|courier)\b"
+)
+
 _LINK = re.compile(r"https?://\S+|www\.\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|co|xyz|top|info|link|site"
                    r"|online|click|ly)\b\S*")
 _PLATFORM_LINK = re.compile(r"^(?:https?://)?(?:www\.)?(?:upwork|fiverr|freelancer)\.com(?:[/:?#]|$)")
@@ -320,7 +386,26 @@ _RULES = (
     (_PHISH, "scam_phishing", 0.9, "asks to verify or claim an account, payment or prize at a link"),
     (_PAID_TASK, "scam_paid_task", 0.85, "offers pay per rating, review or like (a task scam)"),
     (_REMOTE_ACCOUNT, "scam_remote_account", 0.85, "works another's platform account by remote control"),
+    (_PRIZE, "scam_prize", 0.85, "announces a prize, lottery or giveaway win"),
+    (_HARDSHIP, "scam_hardship_payment", 0.75, "tells a hardship beside a payment off the platform"),
 )
+# A rule's sentences that say it is something else: a contest the reader entered.
+_NOT_IN = {"scam_prize": _CONTEST}
+# A rule that holds only with this elsewhere in the text: a hardship story with a way to pay outside.
+_WITH = {"scam_hardship_payment": _HARDSHIP_PAY}
+
+
+def _lacks(norm: str, detector: str) -> bool:
+    """Whether a rule's text lacks what the rule needs besides its match: a way to pay named
+    outside talk about building one ("I'll check the PayPal integration")."""
+    needs = _WITH.get(detector)
+    if needs is None:
+        return False
+    for found in needs.finditer(norm):
+        lo, hi = negation.sentence(norm, found.start, found.end)
+        if not TECH.test(norm[lo:hi]):
+            return False
+    return True
 
 
 # What is being built: a product that lets its users rate or like things is no task scam.
@@ -336,6 +421,12 @@ def _suppressed(norm: str, start: int, end: int, detector: str) -> bool:
     else:
         negated = negation.suppressed(norm, start, end)
     return negated or negation.quoted(norm, start, end)
+
+
+def _other(norm: str, lo: int, hi: int, detector: str) -> bool:
+    """Whether a rule's sentence says it is something else, or its text lacks what it needs."""
+    unless = _NOT_IN.get(detector)
+    return (unless is not None and unless.test(norm[lo:hi])) or _lacks(norm, detector)
 
 
 def detect(doc: Normalized, context: TextContext) -> list[TextHit]:
@@ -354,6 +445,8 @@ def detect(doc: Normalized, context: TextContext) -> list[TextHit]:
                 continue  # a direct contract's fee is the platform's; a fee nobody is asked to pay
             if detector == "scam_phishing" and _platform_links_only(doc.norm[lo:hi]):
                 continue  # a link to the platform's own pages
+            if _other(doc.norm, lo, hi, detector):
+                continue
             shown = doc.text[slice(*doc.orig_span(match.start, match.end))]
             hits.append(
                 TextHit(SPAM_SCAM, detector, weight, (doc.orig_span(match.start, match.end),), f"{reason}: '{shown}'")

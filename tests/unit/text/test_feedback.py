@@ -22,6 +22,14 @@ FEEDBACK = "feedback_manipulation"
         ("review my gig and I'll review yours", "feedback_swap"),
         ("I can hire you for a quick $5 job so you can leave me a review", "feedback_fake_review"),
         ("I'll leave you a 1 star review unless you redo it for free", "feedback_threat"),
+        ("Buy my gig today and I'll buy yours tomorrow, both with top marks.", "feedback_reciprocal"),
+        ("We could order from each other's gigs to lift our scores.", "feedback_reciprocal"),
+        ("Anybody up for an order swap this weekend?", "feedback_reciprocal"),
+        ("A five star rating gets you a tip of $15 from me.", "feedback_bargain"),
+        ("The layered files go out upon receipt of your glowing feedback.", "feedback_withhold"),
+        ("You'll get the source once your review is posted.", "feedback_withhold"),
+        ("Send my money back or I'm going to write a review everyone will read.", "feedback_threat"),
+        ("If you don't refund me by tonight, the review I leave will say why.", "feedback_threat"),
     ],
 )
 def test_fires(text: str, detector: str) -> None:
@@ -44,6 +52,11 @@ def test_fires(text: str, detector: str) -> None:
         "Review my PR and I'll review yours after lunch.",
         "If I review your pull request today, could you review mine on Monday?",
         "We could set up a code review exchange between the two teams.",
+        "Thanks for the tip on writing better reviews.",
+        "Once your review is posted the contract closes by itself.",
+        "I'll order your gig for the banner too, it looks great.",
+        "If you don't need a refund, I'll leave the review now.",
+        "Could you fix the typo, or I'll wait with the review until Monday?",
     ],
 )
 def test_quiet(text: str) -> None:
