@@ -361,7 +361,7 @@ STEMS: dict[int, tuple[str, ...]] = {
         "commission",
         "like",
         "scam",
-        # phishing (`scam._PHISH`)
+        # phishing (`scam_words.PHISH`)
         "verify your",
         "confirm your",
         "validate your",
@@ -373,7 +373,7 @@ STEMS: dict[int, tuple[str, ...]] = {
         "verify ur",
         "confirm ur",
         "claim ur",
-        # work asked for free (`scam._FREE_WORK`): each of its alternatives holds one of these
+        # work asked for free (`scam_words.FREE_WORK`): each of its alternatives holds one of these
         "for free",
         "free of charge",
         "free test",
@@ -396,14 +396,14 @@ STEMS: dict[int, tuple[str, ...]] = {
         "in exchange for",
         "t pay",
         "not pay",
-        # another freelancer's account rented (`scam._ACCOUNT_RENT`): with "account" and " id" above
+        # another freelancer's account rented (`scam_words.ACCOUNT_RENT`): with "account" and " id" above
         "profile",
         "onboard",
         "supervisor",
         "manager",
         "upfront",
         "advance",
-        # paid rating tasks and remote-controlled accounts (`scam._PAID_TASK`, `scam._REMOTE_ACCOUNT`)
+        # paid rating tasks and remote-controlled accounts (`scam_words.PAID_TASK`, `scam_words.REMOTE_ACCOUNT`)
         "paid",
         "pays",
         "per rat",
@@ -414,7 +414,7 @@ STEMS: dict[int, tuple[str, ...]] = {
         "anydesk",
         "any desk",
         "remote",
-        # prizes, hardship stories and money sent back (`scam._PRIZE`, `scam._HARDSHIP`, `scam._CHECK`)
+        # prizes, hardship stories and money sent back (`scam_words.PRIZE`, `scam_words.HARDSHIP`, `scam_words.CHECK`)
         "won ",
         "winner",
         "lucky",
