@@ -43,6 +43,7 @@ PATTERN_FAMILY: dict[str, str] = {
     "feedback_swap": "rating_bribe",
     "feedback_threat": "review_extortion",
     "feedback_withhold": "review_extortion",
+    "feedback_veiled_threat": "review_extortion",
     "feedback_repeat_request": "rating_bribe",
     "harassment_threat": "threat",
     "harassment_legal_threat": "legal_threat",

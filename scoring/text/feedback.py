@@ -233,6 +233,20 @@ _THREAT = Rx(
         "or else",
     ),
 )
+# A veiled review threat: a bad review disowned in a text that asks for money back ("I have no
+# wish to leave a bad review, but I'd appreciate a refund"). The disowning is the veil, so the
+# negation that quiets other rules is what this one reads.
+_DISOWNED = Rx(
+    r"\b(?:don'?t|do\s+not|no\s+(?:intention|wish|desire|plan)\s+(?:of|to)|wouldn'?t|would\s+not|(?:would|'d)\s+hate\s+to"
+    r"|rather\s+not|not\s+going\s+to|never|won'?t|will\s+not)\s+(?:want\s+to\s+|like\s+to\s+|have\s+to\s+)?"
+    r"(?:\w+\s+)?(?:leave|leaving|write|writing|post|posting|give|giving)\s+(?:you\s+)?(?:a\s+|any\s+)?(?:bad|negative"
+    r"|poor|low|harsh|1[\s-]?star|one[\s-]star)\s+(?:review|rating|feedback)",
+    ("review", "rating", "feedback"),
+    ("bad", "negative", "poor", "low", "harsh", "1 star", "1-star", "1star", "one star", "one-star"),
+)
+_MONEY_BACK = Rx(r"\b(?:appreciate|expect|want|need|would\s+like|'d\s+like|ask(?:ing)?\s+for|request|give\s+me"
+                 r"|hop(?:e|ing)\s+for|deserve|owe\s+me|get|receive)\s+(?:\w+\s+){0,3}?(?:refund|money\s+back"
+                 r"|discount|compensation|something\s+back)\b")
 _REQUEST = Rx(
     r"\b(?:leave|give|write|post|submit|drop|share|provide)\s+(?:me\s+|us\s+)?(?:an?\s+|some\s+|your\s+)?(?:\w+\s+)?"
     r"(?:feedback|review|rating|stars)\b|\b(?:feedback|review|rating)\s+(?:please|pls|plz"
@@ -283,6 +297,16 @@ def _withhold(doc: Normalized) -> list[TextHit]:
     return hits
 
 
+def _veiled(doc: Normalized) -> list[TextHit]:
+    """A bad review disowned beside money asked back: the first such disowning, if any."""
+    for match in _DISOWNED.scan(doc.norm, doc.triggers):
+        asks = [m for m in _MONEY_BACK.finditer(doc.norm) if not negation.negated_before(doc.norm, m.start, m.end)]
+        if asks and not negation.quoted(doc.norm, match.start, match.end):
+            return [_hit(doc, "feedback_veiled_threat", 0.7, match.start, match.end,
+                         "disowns a bad review while asking for money back (a veiled review threat)")]
+    return []
+
+
 def repeated(doc: Normalized, context: TextContext) -> list[TextHit]:
     """A request for feedback made again in the room: the one hit that reads earlier messages."""
     if not context.previous or context.kind != "message":
@@ -307,4 +331,4 @@ def repeated(doc: Normalized, context: TextContext) -> list[TextHit]:
 
 def detect(doc: Normalized, context: TextContext) -> list[TextHit]:
     """Feedback-manipulation hits for one text."""
-    return _rules(doc) + _withhold(doc) + repeated(doc, context)
+    return _rules(doc) + _withhold(doc) + _veiled(doc) + repeated(doc, context)
