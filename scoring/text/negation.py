@@ -267,7 +267,7 @@ def _single_open(text: str, lo: int, start: int) -> bool:
 
 def _single_closed(text: str, end: int, hi: int) -> bool:
     """Whether a closing single quote follows in text[end:hi] (or right at the sentence's end):
-    an apostrophe dropping a letter ("'m Ella") opens nothing."""
+    an apostrophe dropping letters ("'cause") opens nothing."""
     at = text.find("'", end, hi + 1)
     while at != -1:
         after = text[at + 1] if at + 1 < len(text) else " "

@@ -13,7 +13,7 @@ from scoring.text.normalize import normalize
         ("He sent 'claim your winnings today'.", "claim", True),
         ("You've won a tablet, claim your prize here.", "won", False),
         ("It's 'urgent' they said, and you have won a tablet.", "won", False),
-        ("Hiya! 'm Mia, you have won a tablet.", "won", False),  # an apostrophe dropping a letter opens nothing
+        ("We wrote 'cause you have won a tablet.", "won", False),  # an apostrophe dropping letters opens nothing
         ("The students' work is done and you have won a tablet.", "won", False),
     ],
 )

@@ -53,7 +53,7 @@ SCAM = "spam_scam"
         ("Our office paid twice by accident, so send the money back by gift card.", "scam_check_overpayment"),
         ("Kindly refund the deposit to a different card, the old one expired.", "scam_check_overpayment"),
         ("Take your share and pass the remainder on to my moving company.", "scam_check_overpayment"),
-        ("I'm currently in the hospital, so the payment will come through PayPal.", "scam_hardship_payment"),
+        ("I am currently in the hospital; my brother sends the money with PayPal.", "scam_hardship_payment"),
         ("We are stuck offshore on a rig this month; I'll post you a cheque once you accept.", "scam_hardship_payment"),
         ("I can't talk to you on the phone, I am deaf; let me pay with Zelle instead.", "scam_hardship_payment"),
     ],
@@ -123,7 +123,7 @@ def test_a_request_for_the_other_partys_account_details_is_a_scam_and_payment_ou
     ("text", "family"),
     [
         ("Our budget ran out, so could you edit the second video for free?", "scam_script.scam_free_work"),
-        ("I'm in the hospital right now, payment will be by PayPal.", "scam_script.scam_hardship_payment"),
+        ("I'm stuck in the hospital this week, so I'll settle up with PayPal.", "scam_script.scam_hardship_payment"),
         ("We rent your Upwork account for $150 a month.", "scam_script.scam_account_rent"),
     ],
 )
