@@ -282,7 +282,7 @@ def _flagged(model: TextModel, logits: list[float], hits: list[TextHit], context
     contact once allowed (an active or direct contract), nor payment in a direct contract."""
     out = [i for i, (z, bar) in enumerate(zip(logits, model.logit_thresholds, strict=True)) if z >= bar]
     if hits:
-        out += [model.policies.index(h.policy) for h in hits if h.detector in explain.EXACT]
+        out += [model.policies.index(h.policy) for h in hits if h.detector in explain.FLAG_ALONE]
     if out and (context.contact_allowed or context.direct_contract):
         barred = {OFF_PLATFORM_CONTACT, OFF_PLATFORM_PAYMENT} if context.direct_contract else {OFF_PLATFORM_CONTACT}
         out = [i for i in out if model.policies[i] not in barred]

@@ -14,6 +14,14 @@ from scoring.text.types import OFF_PLATFORM_CONTACT, OFF_PLATFORM_PAYMENT, Span,
 # split across them, a request repeated, unanswered pestering), which no single text the model
 # was trained on can show.
 EXACT = frozenset({"contact_split", "feedback_repeat_request", "harassment_pestering", "scam_phishing"})
+# Patterns that flag by themselves too: their wording is the violation (an account to rent, work
+# asked for free, a prize won, a hardship told beside a way to pay outside, another's account
+# worked by remote control; a bad review disowned while money is asked back), and none fires on an
+# innocent text of the seed or public sets. The model, trained mostly on SMS spam and on short
+# requests for ratings, scores such chat low for lack of their words.
+SELF_EVIDENT = frozenset({"scam_account_rent", "scam_free_work", "scam_prize", "scam_hardship_payment",
+                          "scam_remote_account", "feedback_veiled_threat"})
+FLAG_ALONE = EXACT | SELF_EVIDENT
 # Contact patterns that, in a text read as a scam, make it a contact move as well: an address,
 # number, handle or messenger link given, a messenger named to move to, contact asked for.
 SCAM_CONTACT_PATTERNS = frozenset({
@@ -35,7 +43,7 @@ def quote(text: str, span: Span, limit: int = MAX_QUOTE) -> str:
 def _lead(policy: str, parts: Sequence[tuple[float, str, Span]], hits: Sequence[TextHit]) -> TextHit | None:
     """The policy's pattern hit that added most to the score (an exact one first)."""
     own = {"r:" + h.detector: h for h in hits if h.policy == policy}
-    exact = [h for h in own.values() if h.detector in EXACT]
+    exact = [h for h in own.values() if h.detector in FLAG_ALONE]
     if exact:
         return exact[0]
     return next((own[name] for weight, name, _ in parts if name in own and weight > 0), None)

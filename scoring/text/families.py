@@ -43,6 +43,7 @@ PATTERN_FAMILY: dict[str, str] = {
     "feedback_swap": "rating_bribe",
     "feedback_threat": "review_extortion",
     "feedback_withhold": "review_extortion",
+    "feedback_veiled_threat": "review_extortion",
     "feedback_repeat_request": "rating_bribe",
     "harassment_threat": "threat",
     "harassment_legal_threat": "legal_threat",
@@ -59,6 +60,8 @@ PATTERN_FAMILY: dict[str, str] = {
     "scam_messenger_interview": "scam_script",
     "scam_sensitive_data": "scam_script",
     "scam_upfront_fee": "scam_script",
+    "scam_prize": "scam_script",
+    "scam_hardship_payment": "scam_script",
     "scam_paid_task": "paid_task",
     "scam_remote_account": "remote_account",
 }

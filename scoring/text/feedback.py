@@ -62,7 +62,7 @@ _BARGAIN_TERM = (
     r"(?:discount|for\s+free|free\s+(?:of\s+charge|revisions?|work|extra)|extra\s+(?:work|revisions?|pages?|hours?)"
     r"|bonus|refund|%\s*off|cheaper|lower\s+(?:the\s+)?price|reduce\s+(?:the\s+)?price|waive"
     r"|no\s+charge"
-    r"|\$\s?\d+\s+(?:off|back)|money\s+back|pay\s+you\s+back|at\s+no\s+cost|gift)"
+    r"|\$\s?\d+\s+(?:off|back)|money\s+back|pay\s+you\s+back|at\s+no\s+cost|gift|tip|\$\s?\d+\s+extra)"
 )
 _BARGAIN = Rx(
     r"\b"
@@ -90,6 +90,7 @@ _BARGAIN = Rx(
         "back",
         "no cost",
         "gift",
+        "tip",
     ),
 )
 _WITHHOLD = Rx(
@@ -98,9 +99,14 @@ _WITHHOLD = Rx(
     r"|\b(?:after|once|when|until|till|as\s+soon\s+as|only\s+(?:after|if|when)|first)\s+(?:you\s+)?(?:have\s+)?"
     r"(?:leave|left|give|gave|post|posted|submit|submitted|write|wrote|rate|rated|leaving"
     r"|giving)\b[^.!?\n]{0,40}?"
-    r"\b(?:review|feedback|rating|stars?)",
+    r"\b(?:review|feedback|rating|stars?)"
+    # "upon receiving your positive feedback", "once your 5 star review is live"
+    r"|\b(?:after|once|when|until|till|as\s+soon\s+as|upon|on)\s+(?:receiving|receipt\s+of|seeing|getting)\s+(?:your"
+    r"|the|a)\s+(?:\w+\s+){0,2}?(?:review|feedback|rating|stars?)\b"
+    r"|\b(?:after|once|when|until|till|as\s+soon\s+as)\s+(?:your|the)\s+(?:\w+\s+){0,2}?(?:review|feedback|rating)"
+    r"\s+(?:is|has\s+been|goes|gets)\s+(?:live|posted|up|left|submitted|in|visible|published)\b",
     _RATING_STEMS,
-    ("after", "once", "when", "until", "till", "as soon as", "only", "first"),
+    ("after", "once", "when", "until", "till", "as soon as", "only", "first", "upon", " on "),
 )
 _DELIVERY = Rx(
     r"\b(?:send|deliver|release|share|give|upload|hand\s+over|unlock|access|files?|source|final|rest|remaining"
@@ -150,6 +156,17 @@ _SWAP = Rx(
     _RATING_STEMS,
     ("mine", "ours", "your", " for ", "swap", "exchange"),
 )
+# Orders swapped for ratings: "order my gig and I'll order yours", "let's buy each other's gigs".
+_ORDER_SWAP = Rx(
+    r"\b(?:order|buy|purchase)\s+(?:from\s+)?(?:my|our)\s+(?:\w+\s+)?(?:gigs?|services?|products?|packages?)\b"
+    r"[^.!?\n]{0,40}?\b(?:i'?ll|i\s+will|we'?ll|we\s+will|and\s+i|i\s+can)\s+(?:\w+\s+)?(?:order|buy|purchase)\s+"
+    r"(?:from\s+)?(?:yours|your)\b"
+    r"|\b(?:order|buy|purchase)\s+(?:from\s+)?(?:each\s+other'?s?|one\s+another'?s?)\s+(?:\w+\s+)?(?:gigs?|services?"
+    r"|products?|packages?)\b"
+    r"|\border\s+(?:swaps?|exchanges?|for\s+(?:an?\s+)?order)\b",
+    ("order", "buy", "purchas"),
+    ("your", "each other", "one another", "swap", "exchange", "for an order", "for order"),
+)
 _CODE = Rx(r"\b(?:pull\s+requests?|merge\s+requests?|prs?|(?:my|your|the|this|our)\s+code|code\s+reviews?|commits?"
            r"|patch(?:es)?|diffs?)\b")
 _FAKE = Rx(
@@ -184,6 +201,14 @@ _THREAT = Rx(
     r"(?:don'?t|do\s+not|refuse|won'?t))"
     r"|\b(?:unless|if\s+you\s+(?:don'?t|do\s+not|won'?t))\b[^.!?\n]{0,60}?\b(?:1|one|low|bad"
     r"|negative)[\s-]*(?:star|review|feedback|rating)"
+    r"|\b(?:refund|money\s+back|discount|compensat\w*|redo|for\s+free|pay\s+me)\b[^.!?\n]{0,60}?\b(?:or"
+    r"|otherwise|or\s+else)\s+(?:i'?ll|i\s+will|i'?m\s+(?:going\s+to|gonna)|we'?ll|we\s+will)\s+(?:\w+\s+){0,2}?"
+    r"(?:leave|post|write|give|put|drop|share)\s+(?:you\s+)?(?:an?\s+|my\s+|the\s+|this\s+)?(?:\w+\s+){0,2}?"
+    r"(?:review|rating|feedback|stars?)\b"
+    r"|\b(?:unless\s+you|if\s+you\s+(?:don'?t|do\s+not|won'?t|refuse\s+to|can'?t))\s+(?:\w+\s+)?(?:refund|give\s+me"
+    r"\s+(?:a\s+|my\s+)?(?:refund|money|discount)|return\s+my\s+money|pay\s+me\s+back|redo|compensate)\b"
+    r"[^.!?\n]{0,60}?\b(?:an?|my|the|this|\d|one)\s+(?:\w+\s+)?"
+    r"(?:review|rating|feedback|stars?)\b"
     r"|\b(?:change|update|edit|remove|delete|raise|improve)\s+(?:your|the)\s+(?:review|feedback"
     r"|rating)\b[^.!?\n]{0,60}?"
     r"\b(?:refund|discount|free|bonus|pay|money)",
@@ -202,8 +227,26 @@ _THREAT = Rx(
         "delete",
         "raise",
         "improve",
+        "or i",
+        "or we",
+        "otherwise",
+        "or else",
     ),
 )
+# A veiled review threat: a bad review disowned in a text that asks for money back ("I have no
+# wish to leave a bad review, but I'd appreciate a refund"). The disowning is the veil, so the
+# negation that quiets other rules is what this one reads.
+_DISOWNED = Rx(
+    r"\b(?:don'?t|do\s+not|no\s+(?:intention|wish|desire|plan)\s+(?:of|to)|wouldn'?t|would\s+not|(?:would|'d)\s+hate\s+to"
+    r"|rather\s+not|not\s+going\s+to|never|won'?t|will\s+not)\s+(?:want\s+to\s+|like\s+to\s+|have\s+to\s+)?"
+    r"(?:\w+\s+)?(?:leave|leaving|write|writing|post|posting|give|giving)\s+(?:you\s+)?(?:a\s+|any\s+)?(?:bad|negative"
+    r"|poor|low|harsh|1[\s-]?star|one[\s-]star)\s+(?:review|rating|feedback)",
+    ("review", "rating", "feedback"),
+    ("bad", "negative", "poor", "low", "harsh", "1 star", "1-star", "1star", "one star", "one-star"),
+)
+_MONEY_BACK = Rx(r"\b(?:appreciate|expect|want|need|would\s+like|'d\s+like|ask(?:ing)?\s+for|request|give\s+me"
+                 r"|hop(?:e|ing)\s+for|deserve|owe\s+me|get|receive)\s+(?:\w+\s+){0,3}?(?:refund|money\s+back"
+                 r"|discount|compensation|something\s+back)\b")
 _REQUEST = Rx(
     r"\b(?:leave|give|write|post|submit|drop|share|provide)\s+(?:me\s+|us\s+)?(?:an?\s+|some\s+|your\s+)?(?:\w+\s+)?"
     r"(?:feedback|review|rating|stars)\b|\b(?:feedback|review|rating)\s+(?:please|pls|plz"
@@ -218,6 +261,7 @@ _RULES = (
     (_FAKE, "feedback_fake_review", 0.9, "arranges bought or fake feedback"),
     (_THREAT, "feedback_threat", 0.8, "ties a rating to a demand"),
     (_SWAP, "feedback_swap", 0.85, "proposes to swap stars or reviews"),
+    (_ORDER_SWAP, "feedback_reciprocal", 0.85, "proposes to swap orders (for each other's ratings)"),
 )
 # A rule's sentences that say it is something else: a review for a review about code.
 _NOT_IN = {"feedback_swap": _CODE}
@@ -253,6 +297,16 @@ def _withhold(doc: Normalized) -> list[TextHit]:
     return hits
 
 
+def _veiled(doc: Normalized) -> list[TextHit]:
+    """A bad review disowned beside money asked back: the first such disowning, if any."""
+    for match in _DISOWNED.scan(doc.norm, doc.triggers):
+        asks = [m for m in _MONEY_BACK.finditer(doc.norm) if not negation.negated_before(doc.norm, m.start, m.end)]
+        if asks and not negation.quoted(doc.norm, match.start, match.end):
+            return [_hit(doc, "feedback_veiled_threat", 0.7, match.start, match.end,
+                         "disowns a bad review while asking for money back (a veiled review threat)")]
+    return []
+
+
 def repeated(doc: Normalized, context: TextContext) -> list[TextHit]:
     """A request for feedback made again in the room: the one hit that reads earlier messages."""
     if not context.previous or context.kind != "message":
@@ -277,4 +331,4 @@ def repeated(doc: Normalized, context: TextContext) -> list[TextHit]:
 
 def detect(doc: Normalized, context: TextContext) -> list[TextHit]:
     """Feedback-manipulation hits for one text."""
-    return _rules(doc) + _withhold(doc) + repeated(doc, context)
+    return _rules(doc) + _withhold(doc) + _veiled(doc) + repeated(doc, context)

@@ -68,6 +68,19 @@ STEMS: dict[int, tuple[str, ...]] = {
     FAM_PAY: (
         "pay",
         "paid",
+        "direct",  # "settle it directly", a "direct transfer" (`payment_words.DIRECTLY`)
+        # a sale in one's own shop (`payment_words.OWN_STORE`)
+        "my web",
+        "my site",
+        "my own site",
+        "my own web",
+        "my store",
+        "my shop",
+        "my online",
+        "our web",
+        "our site",
+        "our store",
+        "our shop",
         "fee",
         "commission",
         "bank",
@@ -190,6 +203,16 @@ STEMS: dict[int, tuple[str, ...]] = {
         "5*",
         "5 *",
         "five*",
+        # orders swapped (`feedback._ORDER_SWAP`)
+        "each other's",
+        "each others",
+        "one another's",
+        "order yours",
+        "buy yours",
+        "order swap",
+        "order exchange",
+        "order for order",
+        "order for an order",
     ),
     FAM_HARASS: (
         "idiot",
@@ -338,7 +361,7 @@ STEMS: dict[int, tuple[str, ...]] = {
         "commission",
         "like",
         "scam",
-        # phishing (`scam._PHISH`)
+        # phishing (`scam_words.PHISH`)
         "verify your",
         "confirm your",
         "validate your",
@@ -350,7 +373,7 @@ STEMS: dict[int, tuple[str, ...]] = {
         "verify ur",
         "confirm ur",
         "claim ur",
-        # work asked for free (`scam._FREE_WORK`): each of its alternatives holds one of these
+        # work asked for free (`scam_words.FREE_WORK`): each of its alternatives holds one of these
         "for free",
         "free of charge",
         "free test",
@@ -373,14 +396,14 @@ STEMS: dict[int, tuple[str, ...]] = {
         "in exchange for",
         "t pay",
         "not pay",
-        # another freelancer's account rented (`scam._ACCOUNT_RENT`): with "account" and " id" above
+        # another freelancer's account rented (`scam_words.ACCOUNT_RENT`): with "account" and " id" above
         "profile",
         "onboard",
         "supervisor",
         "manager",
         "upfront",
         "advance",
-        # paid rating tasks and remote-controlled accounts (`scam._PAID_TASK`, `scam._REMOTE_ACCOUNT`)
+        # paid rating tasks and remote-controlled accounts (`scam_words.PAID_TASK`, `scam_words.REMOTE_ACCOUNT`)
         "paid",
         "pays",
         "per rat",
@@ -391,6 +414,34 @@ STEMS: dict[int, tuple[str, ...]] = {
         "anydesk",
         "any desk",
         "remote",
+        # prizes, hardship stories and money sent back (`scam_words.PRIZE`, `scam_words.HARDSHIP`, `scam_words.CHECK`)
+        "won ",
+        "winner",
+        "lucky",
+        "prize",
+        "lotter",
+        "lotto",
+        "jackpot",
+        "sweepstake",
+        "raffle",
+        "giveaway",
+        "hospital",
+        "deployed",
+        "at sea",
+        "offshore",
+        "deaf",
+        "in person",
+        "face to face",
+        "on the phone",
+        "by phone",
+        "cashier",
+        "certified",
+        "money order",
+        "postal order",
+        " back ",
+        "balance",
+        "surplus",
+        "remainder",
     ),
     FAM_DIGITWORDS: (
         " zero",

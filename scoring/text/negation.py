@@ -239,10 +239,42 @@ def refused(text: str, start: int, end: int) -> bool:
 
 
 def quoted(text: str, start: int, end: int) -> bool:
-    """The match sits inside quotation marks opened in the same sentence."""
-    lo, _ = sentence(text, start, end)
+    """The match sits inside quotation marks opened in the same sentence, double or single
+    ("they wrote 'you have won a prize, claim it here'")."""
+    lo, hi = sentence(text, start, end)
     before = text[lo:start]
-    return before.count('"') % 2 == 1
+    if before.count('"') % 2 == 1:
+        return True
+    return "'" in before and _single_open(text, lo, start) and _single_closed(text, end, hi)
+
+
+def _single_open(text: str, lo: int, start: int) -> bool:
+    """Whether a single quote opened in text[lo:start] is still open at `start`. An opening quote
+    follows no letter or digit and precedes one; a closing quote follows one and precedes none.
+    Apostrophes inside words ("you've", "don't") are neither."""
+    is_open = False
+    at = text.find("'", lo, start)
+    while at != -1:
+        before = text[at - 1] if at > lo else " "
+        after = text[at + 1] if at + 1 < len(text) else " "
+        if not is_open:
+            is_open = not before.isalnum() and after.isalnum()
+        elif not after.isalnum():
+            is_open = False
+        at = text.find("'", at + 1, start)
+    return is_open
+
+
+def _single_closed(text: str, end: int, hi: int) -> bool:
+    """Whether a closing single quote follows in text[end:hi] (or right at the sentence's end):
+    an apostrophe dropping letters ("'cause") opens nothing."""
+    at = text.find("'", end, hi + 1)
+    while at != -1:
+        after = text[at + 1] if at + 1 < len(text) else " "
+        if at > 0 and not text[at - 1].isspace() and not after.isalnum():
+            return True
+        at = text.find("'", at + 1, hi + 1)
+    return False
 
 
 def suppressed(text: str, start: int, end: int) -> bool:

@@ -81,6 +81,15 @@ def _providers(doc: Normalized, gate: Gate) -> list[TextHit]:
     return [h for h in hits if h is not None]
 
 
+def _moved(norm: str, start: int, end: int) -> bool:
+    """A direct payment or a sale in one's own shop that is asked for: not refused or negated, not
+    about building a shop, not the platform's own way."""
+    if negation.suppressed(norm, start, end) or negation.quoted(norm, start, end):
+        return False
+    lo, hi = negation.sentence(norm, start, end)
+    return not wording.TECH.test(norm[lo:hi]) and not wording.PLATFORM_WITHDRAW.test(norm[lo:hi])
+
+
 def _phrases(doc: Normalized) -> list[TextHit]:
     hits: list[TextHit] = []
     norm = doc.norm
@@ -90,6 +99,12 @@ def _phrases(doc: Normalized) -> list[TextHit]:
                 f"asks to move payment off the platform ('{doc.text[slice(*doc.orig_span(match.start, match.end))]}')"
             )
             hits.append(_hit(doc, "payment_direct", 0.8, match.start, match.end, reason))
+    for rx in (wording.DIRECTLY, wording.OWN_STORE):
+        for match in rx.scan(norm, doc.triggers):
+            if _moved(norm, match.start, match.end):
+                shown = doc.text[slice(*doc.orig_span(match.start, match.end))]
+                hits.append(_hit(doc, "payment_direct", 0.8, match.start, match.end,
+                                 f"asks to move payment off the platform ('{shown}')"))
     for match in wording.FEES.scan(norm, doc.triggers):
         lo, hi = negation.sentence(norm, match.start, match.end)
         if not negation.suppressed(norm, match.start, match.end) and not wording.EXEMPT_FEES.test(norm[lo:hi]):

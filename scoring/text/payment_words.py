@@ -304,6 +304,27 @@ DIRECT = Rx(
         "middleman",
     ),
 )
+# Payment moved directly without naming a provider: "settle the payment directly instead",
+# "pay directly to my account", "a direct transfer outside the site".
+DIRECTLY = Rx(
+    r"\b(?:pay|paid|paying|payments?|settle|settling|transfer|transferring)\s+(?:\w+\s+){0,2}?directly\s+(?:to\s+"
+    r"(?:me|my|us|our)\b|into\s+(?:my|our)\b|instead\b|rather\s+than\b|outside\b|without\b|off\b|and\s+(?:skip"
+    r"|avoid|save))"
+    r"|\bdirect\s+(?:payments?|transfers?|deals?)\s+(?:to\s+(?:me|my)\b|with\s+me\b|outside\b|instead\b|without\b"
+    r"|off\b)",
+    ("direct",),
+    ("pay", "settl", "transfer", "deal"),
+)
+# A sale moved to the seller's own shop: "buy the full package from my website", "order it on
+# my own site next time". Building a shop is talk about a product (`TECH`).
+OWN_STORE = Rx(
+    r"\b(?:buy|buying|order|ordering|purchase|purchasing|book|booking)\s+(?:\w+\s+){0,3}?(?:directly\s+)?(?:from"
+    r"|on|through|via|at)\s+(?:my|our)\s+(?:own\s+)?(?:website|web\s*site|site|web\s*shop|online\s+(?:store|shop)"
+    r"|store|shop|gumroad|etsy|patreon|ko-?fi)\b",
+    ("buy", "order", "purchas", "book"),
+    ("my web", "my site", "my own", "my store", "my shop", "my online", "my gumroad", "my etsy", "my patreon",
+     "my ko", "our web", "our site", "our own", "our store", "our shop", "our online"),
+)
 FEES = Rx(
     r"\b(?:avoid(?:ing)?|sav(?:e|ing)|skip(?:ping)?|bypass(?:ing)?|dodg(?:e|ing)|evad(?:e|ing)|escap(?:e|ing)"
     r"|get(?:ting)? around|cut(?:ting)? out|no more|don'?t (?:want to )?pay|not pay(?:ing)?|without paying)\s+"

@@ -2,8 +2,10 @@
 
 Fires on interviews or onboarding moved to Telegram/WhatsApp, requests for bank details,
 card numbers, IDs or logins, upfront fees and deposits, fake-check and overpayment
-schemes, guaranteed-income and crypto-investment pitches, task-for-commission jobs, and
-begging "hire me" outreach. Warnings about scams and reported offers do not fire.
+schemes and money sent back another way, guaranteed-income and crypto-investment pitches,
+task-for-commission jobs, prizes won, hardship stories beside a way to pay outside, and
+begging "hire me" outreach. Warnings about scams and reported offers do not fire. The
+wording is in `scam_words`.
 """
 
 from __future__ import annotations
@@ -11,280 +13,11 @@ from __future__ import annotations
 import re
 
 from scoring.text import negation
+from scoring.text import scam_words as wording
 from scoring.text.normalize import Normalized
-from scoring.text.rx import Rx, words
+from scoring.text.payment_words import TECH
+from scoring.text.rx import Rx
 from scoring.text.types import SPAM_SCAM, TextContext, TextHit
-
-_MSG = r"(?:telegram|tele\s*gram|whats\s*app|whatsapp|signal|wechat|viber|google\s+chat|hangouts|skype|discord|tg|wa)"
-_STAFF = (
-    r"(?:interview|interviews|hr|human\s+resources?|recruit\w*|hiring\s+(?:manager|team|process)|manager|supervisor"
-    r"|onboarding|orientation|training|team\s+lead|coordinator|assistant|secretary|agent|job\s+(?:offer"
-    r"|details|briefing)"
-    r"|screening|assessment|further\s+(?:details|discussion|instructions?)|more\s+details)"
-)
-_MOVE = Rx(
-    r"\b" + _STAFF + r"\b[^.!?\n]{0,60}?\b(?:on|via|through|over|in|using|at)\s+" + _MSG + r"\b"
-    r"|\b(?:add|contact|message|text|reach|download|install|join)\s+(?:me\s+|us\s+|our\s+\w+\s+)?(?:on|via|using)?\s*"
-    + _MSG
-    + r"\b[^.!?\n]{0,60}?\b"
-    + _STAFF
-    + r"\b",
-    (
-        "telegram",
-        "tele gram",
-        "whats",
-        "signal",
-        "wechat",
-        "viber",
-        "google chat",
-        "hangouts",
-        "skype",
-        "discord",
-        " tg",
-        " wa",
-    ),
-    (
-        "interview",
-        "hr",
-        "human resource",
-        "recruit",
-        "hiring",
-        "manager",
-        "supervisor",
-        "onboarding",
-        "orientation",
-        "training",
-        "team lead",
-        "coordinator",
-        "assistant",
-        "secretary",
-        "agent",
-        "job",
-        "screening",
-        "assessment",
-        "further",
-        "more details",
-    ),
-)
-_SENSITIVE = Rx(
-    r"\b(?:send|give|share|provide|forward|submit|need|require|want|upload|tell\s+me|what\s+is)\s+(?:me\s+"
-    r"|us\s+)?"
-    r"(?:your|ur|a\s+copy\s+of\s+your|a\s+photo\s+of\s+your"
-    r"|the)\s+(?:full\s+)?(?:bank\s+(?:account\s+)?(?:details|info|number|login)"
-    r"|bank\s+account|account\s+(?:number|details)|card\s+(?:number|details)|credit\s+card|debit\s+card|cvv|ssn"
-    r"|social\s+security(?:\s+number)?|id\s+card|id\b|national\s+id|passport|driver'?s?\s+licen[cs]e"
-    r"|login(?:\s+details)?"
-    r"|password|credentials|verification\s+code|otp|2fa\s+code|routing\s+number|pin|paypal\s+(?:login|password)"
-    r"|upwork\s+(?:login|password|account\s+(?:details|login)))",
-    (
-        "send",
-        "give",
-        "share",
-        "provide",
-        "forward",
-        "submit",
-        "need",
-        "require",
-        "want",
-        "upload",
-        "tell me",
-        "what is",
-    ),
-    (
-        "bank",
-        "account",
-        "card",
-        "cvv",
-        "ssn",
-        "social security",
-        "id",
-        "passport",
-        "driver",
-        "licen",
-        "login",
-        "password",
-        "credential",
-        "verification code",
-        "otp",
-        "2fa",
-        "routing",
-        "pin",
-        "paypal",
-        "upwork",
-    ),
-)
-_FEE = Rx(
-    r"\b(?:registration|training|activation|onboarding|processing|membership|application|joining|security"
-    r"|starter|kit"
-    r"|verification|equipment|software|certification|admin|clearance)\s+(?:fee|fees|deposit|charge|payment)\b"
-    r"|\b(?:small|refundable|one[\s-]time|minimal|token|initial)\s+(?:fee|deposit|payment|charge)\b"
-    r"|\bpay\s+(?:a|the|an)\s+(?:small\s+|refundable\s+|one[\s-]time\s+)?(?:fee|deposit)\s+(?:to|for|before"
-    r"|first)\b"
-    r"|\bgift\s+cards?\b|\b(?:buy|purchase)\s+(?:the\s+)?(?:equipment|laptop|software"
-    r"|gift)\b[^.!?\n]{0,60}?\breimburs\w*",
-    ("fee", "deposit", "charge", "payment", "gift card", "reimburs"),
-)
-# An upfront fee is asked of the reader: a fee named in a sentence with none of these is talk
-# about a fee ("the processing fee is fine for me", "the platform's fee went up").
-_FEE_ASK = Rx(
-    r"\b(?:you|your|pay|paying|send|sending|transfer|wire|required|require|requires|need|needs|must|before"
-    r"|first|upfront|up-front|cover|buy|purchase|reimburs\w*)\b"
-)
-_CHECK = Rx(
-    r"\b(?:send|mail|courier|deposit|cash)\s+(?:you\s+)?(?:a|the|this)\s+(?:check|cheque)\b"
-    r"|\b(?:overpaid|overpayment|over-payment|paid\s+you\s+(?:too\s+much|extra|more))\b"
-    r"|\b(?:send|refund|return|wire|transfer)\s+(?:back\s+)?(?:the\s+)?(?:difference|excess|extra"
-    r"|remaining\s+balance)\b",
-    (
-        "a check",
-        "the check",
-        "this check",
-        "cheque",
-        "overpa",
-        "over-pa",
-        "paid you",
-        "difference",
-        "excess",
-        "extra",
-        "remaining balance",
-    ),
-)
-_INCOME = Rx(
-    r"\bguarantee[ds]?\s+(?:\w+\s+)?(?:income|profits?|returns?|earnings|payouts?|\d+%)"
-    r"|\b(?:earn|make|making|earning)\s+(?:up\s+to\s+|over\s+|at\s+least\s+)?\$?\s?\d[\d,]*\s*(?:\$|usd"
-    r"|dollars)?\s*"
-    r"(?:\+\s*)?(?:daily|per\s+day|a\s+day|/\s*day|each\s+day|per\s+week|a\s+week|weekly"
-    r"|per\s+hour\s+from\s+home)"
-    r"|\b(?:double|triple|10x)\s+your\s+(?:money|investment|income|capital)"
-    r"|\b(?:invest|investment|investing)\s+(?:\w+\s+){0,3}?(?:crypto|bitcoin|btc|usdt|forex|trading|binary"
-    r"|mining)\b"
-    r"|\b(?:crypto|bitcoin|forex|binary)\s+(?:investment|trading\s+(?:platform|opportunity|account))\b"
-    r"|\bpassive\s+income\b|\brisk[\s-]free\s+(?:profit|income|investment|returns?)"
-    r"|\bno\s+experience\s+(?:needed|required|necessary)\b[^.!?\n]{0,80}?\b(?:earn|\$\d|daily|per\s+day"
-    r"|commission)"
-    r"|\b(?:like|rate|review|subscribe\s+to)\s+(?:videos|products|hotels|apps)\b[^.!?\n]{0,60}?\b(?:earn"
-    r"|commission|paid)"
-    r"|\bcommission\s+(?:per|for\s+each|on\s+each)\s+(?:task|order|review|like)",
-    (
-        "guarantee",
-        "daily",
-        "per day",
-        "a day",
-        "/day",
-        "each day",
-        "per week",
-        "a week",
-        "weekly",
-        "from home",
-        "double",
-        "triple",
-        "10x",
-        "invest",
-        "crypto",
-        "bitcoin",
-        "forex",
-        "binary",
-        "passive income",
-        "risk",
-        "no experience",
-        "videos",
-        "products",
-        "hotels",
-        "apps",
-        "commission",
-    ),
-)
-_HIRE_ME = Rx(
-    r"\b(?:please|pls|plz|kindly|just|sir|madam|dear)\s+(?:please\s+)?hire\s+me\b|\bhire\s+me\s+(?:now|asap"
-    r"|please|pls|plz|today"
-    r"|sir|madam|i\s+beg)\b|\bi\s+(?:beg|request)\s+you\s+(?:to\s+)?hire\s+me\b|\bgive\s+me\s+(?:a"
-    r"|this)\s+(?:chance|job|opportunity)"
-    r"\s+(?:please|pls|plz|sir|madam)\b|\bdear\s+(?:sir|madam|sir/madam|hiring\s+manager),?\s+(?:i\s+am"
-    r"|i'?m)\s+(?:very\s+)?"
-    r"(?:interested|available|ready|expert)\b[^.!?\n]{0,80}?\b(?:hire\s+me|your\s+job|your\s+project)",
-    ("hire me", "give me a", "give me this", "dear"),
-)
-
-# Asking for work without pay: "could you do it for free", "it'll be great exposure", "in exchange
-# for future work". A freelancer offering a free revision ("I'll fix it for free") is not asked.
-_WORK = words("do", "doing", "make", "design", "write", "build", "create", "shoot", "draw", "edit", "translate",
-                "code", "develop", "fix", "finish", "work", "help", "redo", "complete", "film", "photograph",
-                "paint", "record", "produce", "handle", "cover", "take")
-_FREE_WORK = Rx(
-    r"\b(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?|how\s+about\s+(?:you\s+)?|you\s+(?:would|could|can"
-    r"|should)\s+|why\s+(?:don'?t|not)\s+(?:you\s+)?)(?:be\s+(?:willing|able|happy|open)\s+to\s+)?(?:just\s+)?"
-    + _WORK + r"\s+(?:\w+\s+){0,3}?(?:for\s+free|free\s+of\s+charge"
-    r"|without\s+(?:pay|payment|charging)|for\s+(?:the\s+)?exposure)\b"
-    r"|\b(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:just\s+)?" + _WORK
-    + r"\s+(?:an?\s+|the\s+|some\s+)?(?:unpaid|free)\s+(?:test|sample|trial|draft|mock-?up|version|pilot)\b"
-    r"|\b(?:for|get|gain|give\s+you|it'?ll\s+be|it\s+will\s+be|be)\s+(?:great|good|lots\s+of|a\s+lot\s+of"
-    r"|amazing|huge|free)?\s*exposure\b"
-    r"|\bin\s+exchange\s+for\s+(?:the\s+)?(?:exposure|future\s+(?:work|jobs?|projects?|orders?)|(?:us\s+)?hiring)\b"
-    r"|\b(?:we|i)\s+(?:can'?t|cannot|can\s+not|don'?t|do\s+not|won'?t)\s+pay\s+(?:you\s+)?(?:anything|for\s+(?:it|this"
-    r"|that))?\s*(?:,\s*)?but\b",
-    ("free", "exposure", "exchange", "pay"),
-)
-
-# Renting or borrowing a freelancer's account: "rent your Upwork account", "lend us your profile",
-# "use your unused Fiverr account when you're not active".
-_PLATFORM_ACCOUNT = (r"(?:your|ur)\s+(?:\w+\s+)?(?:upwork|fiverr|freelancer|freelancing|toptal|guru|peopleperhour"
-                     r"|verified|seller|platform)\s+(?:account|profile|id)s?\b")
-_ACCOUNT_RENT = Rx(
-    r"\b(?:rent|renting|lend|borrow|borrowing|buy|buying|sell|selling)\s+(?:me\s+|us\s+)?(?:\w+\s+){0,2}?"
-    + _PLATFORM_ACCOUNT
-    + r"|\b(?:use|using|work\s+(?:through|from|on))\s+(?:\w+\s+)?(?:your|ur)\s+"
-    r"(?:existing|old|unused|inactive|idle|spare)\s+(?:\w+\s+)?(?:account|profile)s?\b"
-    r"|\b(?:rent|lend)\s+(?:me\s+|us\s+)?(?:your|ur|their)\s+(?:\w+\s+)?(?:account|profile)s?\b"
-    r"|\b(?:rent|renting|buy|buying|sell|selling)\s+(?:\w+\s+)?(?:upwork|fiverr|freelancer|freelancing)\s+accounts?\b"
-    # "use your account to bid", "open an Upwork account for me", "an account partner"
-    r"|\b(?:i|we)\s+(?:can\s+|could\s+|will\s+|'ll\s+|want\s+to\s+|would\s+like\s+to\s+)?(?:use|work\s+on)\s+(?:your|ur"
-    r"|their)\s+(?:\w+\s+)?(?:account|profile)\s+to\s+(?:bid|apply|work|get|send\s+proposals)\b"
-    r"|\b(?:open|create|make|register)\s+(?:an?\s+)?(?:new\s+)?(?:upwork|fiverr|freelancer|freelancing)\s+"
-    r"(?:account|profile)\s+for\s+(?:me|us)\b"
-    r"|\baccount\s+(?:partner|partnership|holder\s+wanted|owner\s+wanted)\b",
-    ("account", "profile", "upwork", "fiverr", "freelanc", "toptal", "guru", "peopleperhour", "verified", "seller",
-     "platform"),
-    ("rent", "lend", "borrow", "buy", "sell", "use", "using", "work", "open", "create", "make", "register",
-     "partner", "holder", "owner"),
-)
-
-# Phishing: an account, payment or prize to verify or claim at a link ("verify your account here:
-# bit.ly/...", "claim your bonus at upw-rewards.top"). One user asking another to do so through
-# a link is never the platform's own notice.
-_PHISH = Rx(
-    r"\b(?:verify|confirm|validate|reactivate|unlock|claim|redeem|update)\s+(?:your|ur)\s+(?:\w+\s+){0,2}?"
-    r"(?:account|identity|id|payment\s+(?:details|info|information|method)|bonus|prize|reward|funds|gift(?:\s*card)?"
-    r"|winnings|payout)s?\b[^\n]{0,60}?(?:https?://|www\.|bit\.ly|tinyurl|t\.co/|\b[a-z0-9-]+\.(?:com|net|org|io"
-    r"|co|xyz|top|info|link|site|online|click)\b|click\s+here|\bhere\s*:)",
-    ("verify", "confirm", "validate", "reactivate", "unlock", "claim", "redeem", "update"),
-    ("account", "identity", " id", "payment", "bonus", "prize", "reward", "funds", "gift", "winnings", "payout"),
-)
-
-# A paid rating or liking task, the opening of a task scam: stars, reviews or likes for hotels,
-# products, apps or videos, paid per piece or per day ("rate our hotel, paid per rating").
-_RATED = r"(?:hotels?|restaurants?|products?|apps?|videos?|pages?|shops?|stores?|listings?|places|businesses)"
-_PAID_TASK = Rx(
-    r"\b(?:rate|rating|review|reviewing|like|liking|follow|boost|give\s+(?:\d|five)\s*stars?\s+to)\s+"
-    r"(?:\w+\s+){0,2}?" + _RATED + r"\b[^\n]{0,100}?(?:\b(?:paid|pays?|earn\w*|commission|salary|per\s+(?:day"
-    r"|task|rate|rating|review|hotel|like|order)|usdt)\b|\$\s?\d|\d\s*(?:usd|dollars|pounds|euros?)\b)"
-    r"|\b(?:paid|pays?|earn|commission)\b[^.!?\n]{0,40}?\b(?:per|for\s+(?:each|every))\s+(?:\d+\s+)?"
-    + _RATED + r"?\s*(?:ratings?|reviews?|likes?|rates?|stars?)\b",
-    ("rat", "review", "lik", "follow", "boost", "star", "paid", "pay", "earn", "commission"),
-    ("hotel", "restaurant", "product", "app", "video", "page", "shop", "store", "listing", "place", "business",
-     "review", "like", "rating", "rates", "star"),
-)
-
-# Another freelancer's platform account worked through a remote-control tool: "I'd access your
-# Upwork account from your computer with AnyDesk".
-_REMOTE_TOOL = r"(?:team\s*viewer|any\s*desk|remote\s+(?:desktop|access|control|tools?|connection)|chrome\s+remote)"
-_PLATFORM_PROFILE = (r"(?:upwork|fiverr|freelancer|freelancing|toptal|peopleperhour|guru)\s+(?:\w+\s+)?"
-                     r"(?:accounts?|profiles?)")
-_REMOTE_ACCOUNT = Rx(
-    r"\b" + _REMOTE_TOOL + r"\b[^\n]{0,200}?\b" + _PLATFORM_PROFILE + r"\b"
-    r"|\b" + _PLATFORM_PROFILE + r"\b[^\n]{0,200}?\b" + _REMOTE_TOOL + r"\b",
-    ("teamviewer", "team viewer", "anydesk", "any desk", "remote"),
-    ("upwork", "fiverr", "freelanc", "toptal", "peopleperhour", "guru"),
-)
 
 _LINK = re.compile(r"https?://\S+|www\.\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|co|xyz|top|info|link|site"
                    r"|online|click|ly)\b\S*")
@@ -309,18 +42,37 @@ _ANY_SENTENCE = frozenset({_MOVES_ONLY, "scam_paid_task", "scam_remote_account",
 _BUILT_ONLY = frozenset({"scam_paid_task", "scam_free_work"})
 
 _RULES = (
-    (_MOVE, "scam_messenger_interview", 0.85, "moves a job interview or onboarding to an outside messenger"),
-    (_SENSITIVE, "scam_sensitive_data", 0.85, "asks for bank, card, ID or login details"),
-    (_FEE, "scam_upfront_fee", 0.85, "asks for an upfront fee, deposit or gift card"),
-    (_CHECK, "scam_check_overpayment", 0.85, "fake-check or overpayment scheme"),
-    (_INCOME, "scam_income_pitch", 0.85, "promises guaranteed income or an investment return"),
-    (_HIRE_ME, "scam_hire_me_spam", 0.6, "begging mass-outreach phrasing"),
-    (_FREE_WORK, "scam_free_work", 0.7, "asks for work without pay (for free, for exposure, for future work)"),
-    (_ACCOUNT_RENT, "scam_account_rent", 0.85, "asks to rent, buy or work through another freelancer's account"),
-    (_PHISH, "scam_phishing", 0.9, "asks to verify or claim an account, payment or prize at a link"),
-    (_PAID_TASK, "scam_paid_task", 0.85, "offers pay per rating, review or like (a task scam)"),
-    (_REMOTE_ACCOUNT, "scam_remote_account", 0.85, "works another's platform account by remote control"),
+    (wording.MOVE, "scam_messenger_interview", 0.85, "moves a job interview or onboarding to an outside messenger"),
+    (wording.SENSITIVE, "scam_sensitive_data", 0.85, "asks for bank, card, ID or login details"),
+    (wording.FEE, "scam_upfront_fee", 0.85, "asks for an upfront fee, deposit or gift card"),
+    (wording.CHECK, "scam_check_overpayment", 0.85, "fake-check or overpayment scheme"),
+    (wording.INCOME, "scam_income_pitch", 0.85, "promises guaranteed income or an investment return"),
+    (wording.HIRE_ME, "scam_hire_me_spam", 0.6, "begging mass-outreach phrasing"),
+    (wording.FREE_WORK, "scam_free_work", 0.7, "asks for work without pay (for free, for exposure, for future work)"),
+    (wording.ACCOUNT_RENT, "scam_account_rent", 0.85, "asks to rent, buy or work through another freelancer's account"),
+    (wording.PHISH, "scam_phishing", 0.9, "asks to verify or claim an account, payment or prize at a link"),
+    (wording.PAID_TASK, "scam_paid_task", 0.85, "offers pay per rating, review or like (a task scam)"),
+    (wording.REMOTE_ACCOUNT, "scam_remote_account", 0.85, "works another's platform account by remote control"),
+    (wording.PRIZE, "scam_prize", 0.85, "announces a prize, lottery or giveaway win"),
+    (wording.HARDSHIP, "scam_hardship_payment", 0.75, "tells a hardship beside a payment off the platform"),
 )
+# A rule's sentences that say it is something else: a contest the reader entered.
+_NOT_IN = {"scam_prize": wording.CONTEST}
+# A rule that holds only with this elsewhere in the text: a hardship story with a way to pay outside.
+_WITH = {"scam_hardship_payment": wording.HARDSHIP_PAY}
+
+
+def _lacks(norm: str, detector: str) -> bool:
+    """Whether a rule's text lacks what the rule needs besides its match: a way to pay named
+    outside talk about building one ("I'll check the PayPal integration")."""
+    needs = _WITH.get(detector)
+    if needs is None:
+        return False
+    for found in needs.finditer(norm):
+        lo, hi = negation.sentence(norm, found.start, found.end)
+        if not TECH.test(norm[lo:hi]):
+            return False
+    return True
 
 
 # What is being built: a product that lets its users rate or like things is no task scam.
@@ -338,6 +90,12 @@ def _suppressed(norm: str, start: int, end: int, detector: str) -> bool:
     return negated or negation.quoted(norm, start, end)
 
 
+def _other(norm: str, lo: int, hi: int, detector: str) -> bool:
+    """Whether a rule's sentence says it is something else, or its text lacks what it needs."""
+    unless = _NOT_IN.get(detector)
+    return (unless is not None and unless.test(norm[lo:hi])) or _lacks(norm, detector)
+
+
 def detect(doc: Normalized, context: TextContext) -> list[TextHit]:
     """Spam and scam hits for one text."""
     hits: list[TextHit] = []
@@ -350,10 +108,13 @@ def detect(doc: Normalized, context: TextContext) -> list[TextHit]:
                 continue
             if detector in _BUILT_ONLY and _BUILT.test(doc.norm[lo:hi]):
                 continue
-            if detector == "scam_upfront_fee" and (context.direct_contract or not _FEE_ASK.test(doc.norm[lo:hi])):
+            fee = detector == "scam_upfront_fee"
+            if fee and (context.direct_contract or not wording.FEE_ASK.test(doc.norm[lo:hi])):
                 continue  # a direct contract's fee is the platform's; a fee nobody is asked to pay
             if detector == "scam_phishing" and _platform_links_only(doc.norm[lo:hi]):
                 continue  # a link to the platform's own pages
+            if _other(doc.norm, lo, hi, detector):
+                continue
             shown = doc.text[slice(*doc.orig_span(match.start, match.end))]
             hits.append(
                 TextHit(SPAM_SCAM, detector, weight, (doc.orig_span(match.start, match.end),), f"{reason}: '{shown}'")

@@ -22,6 +22,15 @@ FEEDBACK = "feedback_manipulation"
         ("review my gig and I'll review yours", "feedback_swap"),
         ("I can hire you for a quick $5 job so you can leave me a review", "feedback_fake_review"),
         ("I'll leave you a 1 star review unless you redo it for free", "feedback_threat"),
+        ("Buy my gig today and I'll buy yours tomorrow, both with top marks.", "feedback_reciprocal"),
+        ("We could order from each other's gigs to lift our scores.", "feedback_reciprocal"),
+        ("Anybody up for an order swap this weekend?", "feedback_reciprocal"),
+        ("A five star rating gets you a tip of $15 from me.", "feedback_bargain"),
+        ("The layered files go out upon receipt of your glowing feedback.", "feedback_withhold"),
+        ("You'll get the source once your review is posted.", "feedback_withhold"),
+        ("Send my money back or I'm going to write a review everyone will read.", "feedback_threat"),
+        ("If you don't refund me by tonight, the review I leave will say why.", "feedback_threat"),
+        ("I'd hate to leave a negative review, so I'm asking for a partial refund first.", "feedback_veiled_threat"),
     ],
 )
 def test_fires(text: str, detector: str) -> None:
@@ -44,6 +53,13 @@ def test_fires(text: str, detector: str) -> None:
         "Review my PR and I'll review yours after lunch.",
         "If I review your pull request today, could you review mine on Monday?",
         "We could set up a code review exchange between the two teams.",
+        "Thanks for the tip on writing better reviews.",
+        "Once your review is posted the contract closes by itself.",
+        "I'll order your gig for the banner too, it looks great.",
+        "If you don't need a refund, I'll leave the review now.",
+        "Could you fix the typo, or I'll wait with the review until Monday?",
+        "I would never leave a bad review for a small delay.",
+        "I'm not going to give you a low rating, and the refund already went through.",
     ],
 )
 def test_quiet(text: str) -> None:
@@ -68,3 +84,15 @@ def test_repeated_request_fires_only_with_history() -> None:
     assert FEEDBACK not in policies(text)
     hits = patterns(text, TextContext(previous=("please leave feedback", "feedback please?")))
     assert [h.detector for h in hits] == ["feedback_repeat_request"]
+
+
+def test_a_veiled_threat_flags_whatever_the_model_says() -> None:
+    from dataclasses import replace
+
+    from scoring.text.detect import detect_text
+    from scoring.text.model import packaged
+
+    model = packaged()
+    deaf = replace(model, version="deaf", bias=tuple(-20.0 for _ in model.bias))  # reads nothing as anything
+    text = "No intention of posting a bad review here, though I'd like a refund for the missing pages."
+    assert [h.detector for h in detect_text(text, model=deaf)] == ["review_extortion.feedback_veiled_threat"]

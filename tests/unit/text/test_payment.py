@@ -38,6 +38,11 @@ PAY = "off_platform_payment"
         "For example, you can pay me via PayPal and save the fee.",
         "I've had 5 years on Upwork, but pay me via PayPal for this one.",
         "please send me your PayPal details so I can pay you",
+        "Next time order the bundle from my own site, it is cheaper there.",
+        "You can book the session through my website and skip the fee.",
+        "Could we settle the rest directly instead of through the site?",
+        "Just pay directly to my account, it is quicker.",
+        "A direct transfer outside the site works best for me.",
     ],
 )
 def test_fires(text: str) -> None:
@@ -62,6 +67,12 @@ def test_fires(text: str) -> None:
         "Upwork's conversion fee lets you move a client off the marketplace",
         "the wire frames are ready",
         "Share your PayPal business name so I can put it on the invoice mockup.",
+        "Can you add a buy button on my website for the e-book?",
+        "Visitors should be able to order from my shop with a card.",
+        "I sell prints on my website too, the portfolio is there.",
+        "Upwork pays directly into my bank account every week.",
+        "I'd rather not pay directly, let's keep it on Upwork.",
+        "The client pays directly through the platform, no worries.",
     ],
 )
 def test_quiet(text: str) -> None:

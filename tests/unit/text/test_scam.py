@@ -44,6 +44,18 @@ SCAM = "spam_scam"
         ("You have been selected for a bonus. Verify your account here: bit.ly/upw-bonus", "scam_phishing"),
         ("Claim your reward at upwork-rewards.top before it expires.", "scam_phishing"),
         ("Verify your account at upwork.com.verify-id.top/login now.", "scam_phishing"),
+        ("Good news: you have been picked as the winner of a tablet in our seller giveaway.", "scam_prize"),
+        ("Your phone number was drawn in this week's lottery, reply to get the cash prize.", "scam_prize"),
+        ("You are the lucky person of today's draw, call us back.", "scam_prize"),
+        ("To collect your winnings, write back with your address.", "scam_prize"),
+        ("I'd pay with a cashier's check, it is what my bank gives me.", "scam_check_overpayment"),
+        ("Payment by postal order is the only way I can do it.", "scam_check_overpayment"),
+        ("Our office paid twice by accident, so send the money back by gift card.", "scam_check_overpayment"),
+        ("Kindly refund the deposit to a different card, the old one expired.", "scam_check_overpayment"),
+        ("Take your share and pass the remainder on to my moving company.", "scam_check_overpayment"),
+        ("I am currently in the hospital; my brother sends the money with PayPal.", "scam_hardship_payment"),
+        ("We are stuck offshore on a rig this month; I'll post you a cheque once you accept.", "scam_hardship_payment"),
+        ("I can't talk to you on the phone, I am deaf; let me pay with Zelle instead.", "scam_hardship_payment"),
     ],
 )
 def test_fires(text: str, detector: str) -> None:
@@ -76,6 +88,16 @@ def test_fires(text: str, detector: str) -> None:
         "My Upwork profile photo does not load in the desktop app.",
         "You can use your account to apply for jobs once it is verified.",
         "Please open an account for me on the staging server so I can test the login.",
+        "You won the poster contest, the prize money is released with the last milestone.",
+        "We selected your draft for the next round, nice work.",
+        "Congrats, we picked the winner of the naming poll: your second option.",
+        "Can you send the signed form back by email?",
+        "The balance of the milestone is released on Friday.",
+        "Please check the balance on the dashboard before the release.",
+        "I was in the hospital last week, sorry, the sketches are ready now.",
+        "I'm in hospital until Monday, I'll check the PayPal integration then.",
+        "I cannot meet in person but we can do a video call here.",
+        "Watch out for messages like 'you have won a prize, claim your winnings here', they are a scam.",
     ],
 )
 def test_quiet(text: str) -> None:
@@ -95,3 +117,24 @@ def test_a_request_for_the_other_partys_account_details_is_a_scam_and_payment_ou
     labelling: payment asked for or offered outside the platform)."""
     assert policies("send me your bank account details") == {SCAM, "off_platform_payment"}
     assert "off_platform_payment" in policies("please send me your PayPal information so I can pay")
+
+
+@pytest.mark.parametrize(
+    ("text", "family"),
+    [
+        ("Our budget ran out, so could you edit the second video for free?", "scam_script.scam_free_work"),
+        ("I'm stuck in the hospital this week, so I'll settle up with PayPal.", "scam_script.scam_hardship_payment"),
+        ("We rent your Upwork account for $150 a month.", "scam_script.scam_account_rent"),
+    ],
+)
+def test_a_self_evident_script_flags_whatever_the_model_says(text: str, family: str) -> None:
+    """Scripts whose wording is the scam flag by themselves; their family leads the evidence."""
+    from dataclasses import replace
+
+    from scoring.text.detect import detect_text
+    from scoring.text.model import packaged
+
+    model = packaged()
+    deaf = replace(model, version="deaf", bias=tuple(-20.0 for _ in model.bias))  # reads nothing as anything
+    hits = [h for h in detect_text(text, model=deaf) if h.policy == SCAM]
+    assert [h.detector for h in hits] == [family]

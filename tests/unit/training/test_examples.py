@@ -44,3 +44,25 @@ def test_the_latest_verdict_on_a_text_and_policy_stands():
     assert later_dismissed.negative == {"spam_scam"} and not later_dismissed.positive
     (later_confirmed,) = to_examples([rec("dismissed", 10), rec("confirmed", 20)])
     assert later_confirmed.positive == {"spam_scam"} and not later_confirmed.negative
+
+
+def test_an_innocent_label_a_reliable_set_contradicts_is_dropped(tmp_path):
+    """The smishing set's "ham" rows that the UCI set labels spam are not trained as innocent."""
+    import json
+
+    from streams.training import examples as ex
+
+    def write(name, rows):
+        lines = [json.dumps({"id": str(i), "text": t, "labels": labels}) for i, (t, labels) in enumerate(rows)]
+        (tmp_path / f"{name}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    prize = "Lucky you, a voucher waits, ring the number below today"
+    chat = "see you at the bus stop at six"
+    for name in ex.PUBLIC:
+        write(name, [])
+    write("sms_spam_uci", [(prize, ["spam_scam"]), (chat, ["benign"])])
+    write("smishing_mendeley", [(prize.upper(), ["benign"]), (chat, ["benign"])])
+    found = ex.public(tmp_path, False) + ex.public(tmp_path, True)
+    kept = {e.text for e in found if e.source == "smishing_mendeley"}
+    assert kept == {chat}
+    assert any(e.text == prize and e.positive for e in found)
