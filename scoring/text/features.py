@@ -27,13 +27,13 @@ _LONG_NUMBER = 6  # digits in a word from which it reads as a phone, account or 
 STEM = 5  # a long word also counts by its first letters: "reviews", "reviewed" -> "revie"
 GRAM = 4  # a long word also counts by letter runs inside it: "fuckin", "fucking" share "ucki"
 MAX_WORDS = 400  # a long text is read up to here: its opening carries the intent
+SHAPES_KEPT = 1 << 16  # words whose shapes are kept at hand
 
 Feature = tuple[str, Span]  # (name, span in the original text)
 
 
-@lru_cache(maxsize=1 << 16)
-def _shape(word: str) -> str:
-    """A word as the model knows it (cached: chat repeats its words)."""
+def _shape_of(word: str) -> str:
+    """A word as the model knows it."""
     if len(word) > 30:
         return "<long>"
     if "@" in word and "." in word:
@@ -43,6 +43,19 @@ def _shape(word: str) -> str:
     if sum(c.isdigit() for c in word) >= _LONG_NUMBER:
         return "<number>"
     return _DIGITS.sub("0", word)
+
+
+class _Shapes(dict[str, str]):
+    """Words' shapes, looked up at C speed (`__getitem__`; chat repeats its words); when full it starts over."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= SHAPES_KEPT:
+            self.clear()
+        shape = self[word] = _shape_of(word)
+        return shape
+
+
+_shape = _Shapes().__getitem__
 
 
 def _words_of(text: str) -> re.Pattern[str]:
