@@ -62,9 +62,27 @@ def _words_of(text: str) -> re.Pattern[str]:
     return _ASCII_WORD if text.isascii() else _WORD
 
 
+# ASCII bytes that can be in a word; every other one is turned into a space.
+_IN_WORDS = bytes(b if chr(b).isascii() and (chr(b).isalnum() or chr(b) in "'.@*") else 32 for b in range(256))
+
+
+def _ascii_words(text: str) -> list[str]:
+    """`_ASCII_WORD.findall` of an ASCII text, by pieces: a match never spans a character that
+    no word holds, and a piece of letters and digits alone is one word (most are)."""
+    out: list[str] = []
+    for piece in text.encode("ascii").translate(_IN_WORDS).decode("ascii").split():
+        if piece.isalnum():
+            out.append(piece)
+        else:
+            out += _ASCII_WORD.findall(piece)
+    return out
+
+
 def shaped(doc: Normalized) -> list[str]:
     """The text's words, shaped (no spans: what a score needs)."""
-    return list(map(_shape, islice(_words_of(doc.norm).findall(doc.norm), MAX_WORDS)))
+    norm = doc.norm
+    found = _ascii_words(norm) if norm.isascii() else _WORD.findall(norm)
+    return list(map(_shape, found[:MAX_WORDS]))
 
 
 def words(doc: Normalized) -> list[tuple[str, Span]]:
