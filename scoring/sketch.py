@@ -17,7 +17,8 @@ import zlib
 from functools import lru_cache
 
 BINS = 32
-_WORD = re.compile(r"[a-z0-9']+")
+# Words are ASCII: a lowered text's UTF-8 bytes hold the same ones, and shingles of bytes need no encoding.
+_WORD = re.compile(rb"[a-z0-9']+")
 _EMPTY_MIN = 1 << 32  # above any 27-bit bin value
 _LOW7 = int.from_bytes(b"\x7f" * BINS, "big")
 _ALL = (1 << (8 * BINS)) - 1
@@ -26,11 +27,11 @@ _EMPTIES = str.maketrans({**{c: "0" for c in "0123456789abcdef"}, "-": "f"})  # 
 
 def _shingle_hashes(text: str) -> set[int]:
     """32-bit hashes of the text's word 3-shingles (a text shorter than that is one)."""
-    words = _WORD.findall(text.lower())
+    words = _WORD.findall(text.lower().encode("utf-8", "surrogatepass"))
     if len(words) < 3:
-        return {zlib.crc32(" ".join(words).encode())} if words else set()
+        return {zlib.crc32(b" ".join(words))} if words else set()
     # One CRC-32 of each joined shingle measured faster than mixing per-word hashes in Python.
-    return {zlib.crc32(f"{x} {y} {z}".encode()) for x, y, z in zip(words, words[1:], words[2:], strict=False)}
+    return set(map(zlib.crc32, map(b" ".join, zip(words, words[1:], words[2:], strict=False))))
 
 
 _given: dict[str, str] = {}  # sketches made elsewhere, by text (`given`)

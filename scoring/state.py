@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from scoring import tags
@@ -75,6 +76,8 @@ KEYS = {
     "graph": "rg",
     "sightings": "g",
 }
+_STORED_KEYS = tuple(KEYS.values())
+_stored_values = attrgetter(*KEYS)  # the fields' values in the order of KEYS
 # Fields the core keeps (the position applied, policy scores, escalations, and the findings
 # book every detector notes its findings in); every other field is one detector's (its
 # `Detector.state`).
@@ -142,7 +145,7 @@ class AccountState:
     sightings: dict[str, list[int]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {key: getattr(self, name) for name, key in KEYS.items()}
+        return dict(zip(_STORED_KEYS, _stored_values(self), strict=True))
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> AccountState:

@@ -27,13 +27,13 @@ _LONG_NUMBER = 6  # digits in a word from which it reads as a phone, account or 
 STEM = 5  # a long word also counts by its first letters: "reviews", "reviewed" -> "revie"
 GRAM = 4  # a long word also counts by letter runs inside it: "fuckin", "fucking" share "ucki"
 MAX_WORDS = 400  # a long text is read up to here: its opening carries the intent
+SHAPES_KEPT = 1 << 16  # words whose shapes are kept at hand
 
 Feature = tuple[str, Span]  # (name, span in the original text)
 
 
-@lru_cache(maxsize=1 << 16)
-def _shape(word: str) -> str:
-    """A word as the model knows it (cached: chat repeats its words)."""
+def _shape_of(word: str) -> str:
+    """A word as the model knows it."""
     if len(word) > 30:
         return "<long>"
     if "@" in word and "." in word:
@@ -45,13 +45,44 @@ def _shape(word: str) -> str:
     return _DIGITS.sub("0", word)
 
 
+class _Shapes(dict[str, str]):
+    """Words' shapes, looked up at C speed (`__getitem__`; chat repeats its words); when full it starts over."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= SHAPES_KEPT:
+            self.clear()
+        shape = self[word] = _shape_of(word)
+        return shape
+
+
+_shape = _Shapes().__getitem__
+
+
 def _words_of(text: str) -> re.Pattern[str]:
     return _ASCII_WORD if text.isascii() else _WORD
 
 
+# ASCII bytes that can be in a word; every other one is turned into a space.
+_IN_WORDS = bytes(b if chr(b).isascii() and (chr(b).isalnum() or chr(b) in "'.@*") else 32 for b in range(256))
+
+
+def _ascii_words(text: str) -> list[str]:
+    """`_ASCII_WORD.findall` of an ASCII text, by pieces: a match never spans a character that
+    no word holds, and a piece of letters and digits alone is one word (most are)."""
+    out: list[str] = []
+    for piece in text.encode("ascii").translate(_IN_WORDS).decode("ascii").split():
+        if piece.isalnum():
+            out.append(piece)
+        else:
+            out += _ASCII_WORD.findall(piece)
+    return out
+
+
 def shaped(doc: Normalized) -> list[str]:
     """The text's words, shaped (no spans: what a score needs)."""
-    return list(map(_shape, islice(_words_of(doc.norm).findall(doc.norm), MAX_WORDS)))
+    norm = doc.norm
+    found = _ascii_words(norm) if norm.isascii() else _WORD.findall(norm)
+    return list(map(_shape, found[:MAX_WORDS]))
 
 
 def words(doc: Normalized) -> list[tuple[str, Span]]:

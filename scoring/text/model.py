@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import struct
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -48,11 +49,14 @@ class TextModel:
     # The thresholds as raw logits: calibration is monotone (scale > 0), so a logit at its bar is
     # a score at its threshold, and a text needs no sigmoid unless it is flagged.
     logit_thresholds: tuple[float, ...] = field(init=False, compare=False, repr=False)
-    # word -> its names the model knows, with their rows; word pair -> its row (empty: unknown).
-    # A text's words and pairs are looked up here, not each of their names in the whole table
-    # (a memory miss each).
-    _words: _Cache[str, tuple[tuple[str, Row], ...]] = field(init=False, compare=False, repr=False)
-    _pairs: _Cache[tuple[str, str], Row] = field(init=False, compare=False, repr=False)
+    # word -> its names the model knows, with their rows; word pair -> its row; other name -> its
+    # row (empty: unknown). A text's words and pairs are looked up here, not each of their names
+    # in the whole table (a memory miss each). Rows are kept packed (native doubles): a text's
+    # rows are joined in one buffer and summed from it, where the tuples' float objects, scattered
+    # through the heap, cost a cache miss or two a row in the pipeline.
+    _words: _Cache[str, tuple[tuple[str, bytes], ...]] = field(init=False, compare=False, repr=False)
+    _pairs: _Cache[tuple[str, str], bytes] = field(init=False, compare=False, repr=False)
+    _named: _Cache[str, bytes] = field(init=False, compare=False, repr=False)
     # Readings of recent texts by the text and what it depends on (`scoring.text.detect`): an
     # analysis is a function of the model, the text and its context, and chat repeats its lines.
     recent: Recent = field(init=False, compare=False, repr=False)
@@ -66,10 +70,16 @@ class TextModel:
         bars = tuple((math.log(t / (1 - t)) - c) / a for t, a, c in zip(self.thresholds, self.scale, self.shift,
                                                                           strict=True))
         object.__setattr__(self, "logit_thresholds", bars)
-        get = self.weights.get
+        get, pack = self.weights.get, struct.Struct(f"{len(self.policies)}d").pack
+
+        def packed(name: str) -> bytes:
+            row = get(name)
+            return pack(*row) if row else b""
+
         object.__setattr__(self, "_words", _Cache(lambda word: tuple(
-            (name, row) for name in word_names(word) if (row := get(name)))))
-        object.__setattr__(self, "_pairs", _Cache(lambda pair: get(pair_name(*pair), ())))
+            (name, row) for name in word_names(word) if (row := packed(name)))))
+        object.__setattr__(self, "_pairs", _Cache(lambda pair: packed(pair_name(*pair))))
+        object.__setattr__(self, "_named", _Cache(packed))
         object.__setattr__(self, "recent", Recent())
         object.__setattr__(self, "recent_letters", Recent())
 
@@ -87,16 +97,19 @@ class TextModel:
 
     def text_logits(self, tokens: Sequence[str], others: Iterable[str]) -> list[float]:
         """The same as `logits` of a text's names (`features.names`), from its shaped words and
-        the names neither they nor their pairs give: each name still counts once."""
+        the names neither they nor their pairs give: each name still counts once. Each policy's
+        sum adds the same numbers in the same order as `sum` of the bias and the rows' values
+        (which starts from 0 + bias), so the logits are the same to the bit."""
         known = dict(chain.from_iterable(map(self._words.__getitem__, set(tokens))))  # one row per name
         rows = [
             *known.values(),
             *filter(None, map(self._pairs.__getitem__, set(zip(tokens, tokens[1:], strict=False)))),
-            *filter(None, map(self.weights.get, others)),
+            *filter(None, map(self._named.__getitem__, others)),
         ]
         if not rows:
             return list(self.bias)
-        return list(map(sum, zip(self.bias, *rows, strict=True)))
+        values, n = memoryview(b"".join(rows)).cast("d"), len(self.bias)
+        return [sum(values[i::n], 0.0 + b) for i, b in enumerate(self.bias)]
 
     def threshold(self, policy: str) -> float:
         """The calibrated score at which `policy` is flagged."""

@@ -283,11 +283,14 @@ def suppressed(text: str, start: int, end: int) -> bool:
 
 
 _CUES = (("refusal", _REFUSAL), ("reported", _REPORTED_CUE))
+_ANY_CUE = Rx(f"(?:{_REFUSAL.pattern})|(?:{_REPORTED_CUE.pattern})")  # most texts hold neither: one scan says so
 
 
 def cues(norm: str) -> list[tuple[str, tuple[int, int]]]:
     """Whole-text cues the learned stage weighs (a refusal, the rules invoked, a third party's
     words reported), each with its first match in the folded text."""
+    if not _ANY_CUE.test(norm):
+        return []
     out = []
     for name, rx in _CUES:
         found = rx.search(norm) if rx.test(norm) else None  # the test is the cheaper, and cues are rare

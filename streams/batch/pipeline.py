@@ -167,7 +167,8 @@ class Processor:
         applied = 0
         scores_before = dict(state.scores)
         for item, record in items:
-            if item.offset <= state.applied.get(item.position, -1):
+            position = item.position
+            if item.offset <= state.applied.get(position, -1):
                 result.replayed += 1
                 result.outcomes[(item.kind, "replayed")] += 1
                 continue
@@ -181,7 +182,7 @@ class Processor:
             for sig in outcome.shadow:
                 result.shadow_hits[rule_of(sig.detector)] += 1
                 result.shadow.append((account, sig))
-            state.applied[item.position] = item.offset
+            state.applied[position] = item.offset
             applied += 1
             result.outcomes[(item.kind, "scored")] += 1
             result.escalations += [bounded.escalation(e) for e in outcome.escalations]
