@@ -18,7 +18,8 @@ deterministic. Re-reading too much only costs time; missing a record loses it.
 
 A skipped tail (the partition's last records, none delivered after them) has no later record
 to show it: a partition that delivered nothing for `TAIL_HOLE_S` while the worker was idle and
-its end says more is there is read from the broker the same way.
+its end says more is there is read from the broker the same way, its records then held for
+event-time order like delivered ones (`ScoreAgent.find_tails`).
 
 Still needed? `riskscorer_offset_holes_total` counts the holes found: while it moves across
 rebalances (workers joining, leaving, killed; `tests/integration/test_replay.py` does all three),

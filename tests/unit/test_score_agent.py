@@ -26,24 +26,49 @@ def event(topic: str, offset: int, ts: int) -> Any:
 
 
 def agent(ends: dict[tuple[str, int], int], acked: list[tuple[str, int]],
-          scored: list[list[tuple[str, int]]], gate: asyncio.Event, holes: list[Hole] | None = None) -> ScoreAgent:
+          scored: list[list[tuple[str, int]]], gate: asyncio.Event, holes: list[Hole] | None = None,
+          tail: dict[int, int] | None = None, marked: list[Hole] | None = None,
+          refetched: list[Hole] | None = None) -> ScoreAgent:
+    """With `tail` (offset -> event time), offsets re-read from the broker are scored as the agent
+    does (`refetched`: the holes read); otherwise a batch is scored with the holes to re-read
+    found (`holes`) and none is read."""
+
     class Gated(ScoreAgent):
         """Scores by recording the batch's offsets (and the holes to re-read), each batch held
         until `gate` opens."""
 
         async def settle(self, batch: list[Any], found: list[Hole]) -> None:
+            if tail is not None:
+                await super().settle(batch, found)
+                return
             scored.append([(i.topic, i.offset) for i in batch])
             if holes is not None:
                 holes.extend(found)
             await gate.wait()
+
+        async def handle(self, batch: list[Any]) -> None:
+            scored.append([(i.topic, i.offset) for i in batch])
+            await gate.wait()
+
+    async def fetch(found: list[Hole]) -> list[Any]:
+        if refetched is not None:
+            refetched.extend(found)
+        return [SimpleNamespace(topic=h.topic, partition=h.partition, offset=o, key=b"a",
+                                value=b'{"ts":%d}' % (tail or {}).get(o, 0), timestamp=0)
+                for h in found for o in range(h.start, h.end) if tail is None or o in tail]
+
+    async def mark_read(hole: Hole) -> None:
+        if marked is not None:
+            marked.append(hole)
 
     continuity = Continuity()
     continuity.sought(dict.fromkeys(PARTS, 0))
     made = Gated(
         topics=SimpleNamespace(kind_of={"m": "messages", "p": "proposals"}), table=None, scoring=None,
         profiles=None, links=None, letters=None, metrics=Metrics.create(CollectorRegistry()), batch_max=2,
-        batch_window_s=0.01, producer=None, continuity=continuity, refetcher=None, mark_read=None,
-        health=SimpleNamespace(down=set(), up_since=0.0), attempts=1, reorder=Reorder(0, {"m": 0, "p": 1}),
+        batch_window_s=0.01, producer=None, continuity=continuity, refetcher=SimpleNamespace(fetch=fetch),
+        mark_read=mark_read, health=SimpleNamespace(down=set(), up_since=0.0, ok=lambda *_: None),
+        attempts=1, reorder=Reorder(0, {"m": 0, "p": 1}),
         assigned=lambda: PARTS, highwater=ends.get, ack=lambda e: acked.append((e.message.topic, e.message.offset)),
     )
     made.reorder.epoch = continuity.epoch
@@ -107,44 +132,75 @@ def test_a_partition_that_stops_short_of_its_end_has_its_tail_read_anew(monkeypa
     async def run() -> tuple[list[Any], list[Hole]]:
         ends = {("m", 0): 5, ("p", 0): 0}
         scored: list[list[tuple[str, int]]] = []
-        holes: list[Hole] = []
+        read: list[Hole] = []
         gate = asyncio.Event()
         gate.set()
-        scorer = agent(ends, [], scored, gate, holes)
+        scorer = agent(ends, [], scored, gate, tail={2: 30, 3: 40, 4: 50}, refetched=read)
         scorer.take_in([event("m", 0, 10), event("m", 1, 20)])  # then nothing more from m
         draining = asyncio.ensure_future(scorer.drain())
         await asyncio.sleep(0.2)
         draining.cancel()
-        return scored, holes
+        return scored, read
 
-    scored, holes = asyncio.run(run())
-    assert holes == [Hole("m", 0, 2, 5)]
-    assert [offset for batch in scored for _, offset in batch] == [0, 1]
+    scored, read = asyncio.run(run())
+    assert read == [Hole("m", 0, 2, 5)]
+    assert [offset for batch in scored for _, offset in batch] == [0, 1, 2, 3, 4]
 
 
 def test_no_tail_is_read_while_a_dependency_is_down_nor_soon_after(monkeypatch):
     """Nothing is taken in through an outage: what was fetched meanwhile waits in Faust's buffer."""
     monkeypatch.setattr(score, "TAIL_HOLE_S", 60.0)
-    scorer = agent({("m", 0): 5, ("p", 0): 0}, [], [], asyncio.Event())
+    read: list[Hole] = []
+    scorer = agent({("m", 0): 5, ("p", 0): 0}, [], [], asyncio.Event(), refetched=read)
     scorer.health.down.add("redis")
-    scorer.find_tails()
-    assert scorer.holes == []
+    assert not asyncio.run(scorer.find_tails())
     scorer.health.down.clear()
     scorer.health.up_since = time.monotonic()  # back a moment ago
-    scorer.find_tails()
-    assert scorer.holes == []
+    assert not asyncio.run(scorer.find_tails())
     scorer.health.up_since = time.monotonic() - 61
-    scorer.find_tails()
-    assert scorer.holes == [Hole("m", 0, 0, 5)]
+    assert asyncio.run(scorer.find_tails())
+    assert read == [Hole("m", 0, 0, 5)]
 
 
 def test_a_long_tail_is_read_a_part_at_a_time(monkeypatch):
     monkeypatch.setattr(score, "TAIL_HOLE_S", 0.0)
     monkeypatch.setattr(score, "TAIL_HOLE_MAX", 3)
-    scorer = agent({("m", 0): 5, ("p", 0): 0}, [], [], asyncio.Event())
-    scorer.find_tails()
-    scorer.find_tails()
-    assert scorer.holes == [Hole("m", 0, 0, 3), Hole("m", 0, 3, 5)]
+    read: list[Hole] = []
+    scorer = agent({("m", 0): 5, ("p", 0): 0}, [], [], asyncio.Event(), refetched=read)
+    asyncio.run(scorer.find_tails())
+    asyncio.run(scorer.find_tails())
+    assert read == [Hole("m", 0, 0, 3), Hole("m", 0, 3, 5)]
+
+
+def test_a_tail_read_anew_is_applied_in_event_time_order_with_the_other_partitions(monkeypatch):
+    """A partition read short of its end holds its number's other partitions back until its tail
+    is read anew; the tail's records are then merged with theirs by event time (taken as read
+    meanwhile, the others' later events were applied before it). Each record re-read is
+    acknowledged with its tail: marked read once all are scored."""
+    monkeypatch.setattr(score, "UNKNOWN_END_S", 0.05)
+    monkeypatch.setattr(score, "TAIL_HOLE_S", 0.15)
+
+    async def run() -> tuple[list[Any], list[Any], list[Hole]]:
+        ends = {("m", 0): 5, ("p", 0): 3}
+        acked: list[tuple[str, int]] = []
+        scored: list[list[tuple[str, int]]] = []
+        marked: list[Hole] = []
+        gate = asyncio.Event()
+        gate.set()
+        tail = {2: 30, 3: 40, 4: 50}  # m's records the fetcher skipped, by offset: their times
+        scorer = agent(ends, acked, scored, gate, tail=tail, marked=marked)
+        scorer.take_in([event("m", 0, 10), event("m", 1, 20), event("p", 0, 25), event("p", 1, 35),
+                        event("p", 2, 45)])  # then nothing more from m
+        draining = asyncio.ensure_future(scorer.drain())
+        await asyncio.sleep(0.5)
+        draining.cancel()
+        return scored, acked, marked
+
+    scored, acked, marked = asyncio.run(run())
+    assert [where for batch in scored for where in batch] == [
+        ("m", 0), ("m", 1), ("p", 0), ("m", 2), ("p", 1), ("m", 3), ("p", 2), ("m", 4)]
+    assert acked == [("m", 0), ("m", 1), ("p", 0), ("p", 1), ("p", 2)]
+    assert marked == [Hole("m", 0, 2, 5)]
 
 
 def test_nothing_is_scored_while_a_dependency_is_down():

@@ -55,7 +55,9 @@ from streams.worker.topics import Topics
 UNKNOWN_END_S = 5.0
 # A partition whose end says more is there but that delivered nothing for this long, while the
 # scorer was idle and no dependency down, had its tail skipped by Faust's fetcher: read it anew.
-TAIL_HOLE_S = 15.0
+# Until then it holds its partition number's events back (`ScoreAgent.idle`), no longer than a
+# partition whose end is not known.
+TAIL_HOLE_S = UNKNOWN_END_S
 TAIL_HOLE_MAX = 5_000  # offsets of such a tail read at a time (a read has a deadline)
 OUTAGE_POLL_S = 0.1  # how often the scorer looks whether an outage is over
 UNPROCESSABLE = "unprocessable"  # dead-letter reason: decoded, but its batch keeps failing on it
@@ -118,6 +120,15 @@ def shadow_bytes(account: str, sig: Signal) -> bytes:
     return orjson.dumps({"account_id": account, **sig.to_dict()})
 
 
+@dataclass(slots=True)
+class Refilled:
+    """What a re-read tail's records are acknowledged by: they are held for event-time order like
+    delivered ones, and once all `left` are scored, the tail is marked read (Faust commits past it)."""
+
+    hole: Hole
+    left: int
+
+
 @dataclass(frozen=True, slots=True)
 class ScoreAgent:
     topics: Topics
@@ -166,6 +177,8 @@ class ScoreAgent:
     indexed: dict[str, str] = field(default_factory=dict)
     # those proposals as decoded then, by where they were read, until scored (not decoded again)
     read: dict[Where, Event] = field(default_factory=dict)
+    # held by `find_tails` while a tail is read anew: nothing is taken in meanwhile
+    refilling: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def incoming(self, event: EventT[bytes]) -> Incoming:
         return incoming(event, self.topics.kind_of[event.message.topic])
@@ -186,8 +199,9 @@ class ScoreAgent:
                 # Faust acknowledges a batch's events when the next is asked for: each is marked
                 # acknowledged already, so that only `drain` acknowledges it, once scored.
                 unacknowledged(events)
-                await self.index_letters(events)
-                self.take_in(events)
+                async with self.refilling:
+                    await self.index_letters(events)
+                    self.take_in(events)
                 await self.share()
                 self.added.set()
                 while len(self.ready) >= self.batch_max and not scorer.done():  # a batch ahead at most
@@ -232,24 +246,35 @@ class ScoreAgent:
                 self.room.set()
                 await self.settle([h.item for h in chunk], holes)
                 for h in chunk:
-                    self.ack(h.handle)
+                    await self.acknowledge(h.handle)
                 continue
             await self.share()
-            self.find_tails()
-            if self.holes:
+            if await self.find_tails():
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.added.wait(), self.next_tick())
             self.added.clear()
 
-    def find_tails(self) -> None:
-        """Holes at the end of partitions that stopped delivering short of their end
+    async def acknowledge(self, handle: Any) -> None:
+        """A scored event's acknowledgement: Faust's, or a re-read tail's share of it."""
+        if not isinstance(handle, Refilled):
+            self.ack(handle)
+            return
+        handle.left -= 1
+        if handle.left == 0:
+            await self.mark_read(handle.hole)
+
+    async def find_tails(self) -> bool:
+        """Read anew the tails of partitions that stopped delivering short of their end
         (`TAIL_HOLE_S`): after a seek the fetcher can skip a partition's last records, which no
         later record then shows. Not while a dependency is down, nor for as long after (nothing is
-        taken in then: the fetched records wait in Faust's buffer)."""
+        taken in then: the fetched records wait in Faust's buffer). The records are held for
+        event-time order like delivered ones: scored as read, they would come behind the other
+        partitions' later events, which went on without them. Whether any tail was read."""
         if self.health.down:
-            return
+            return False
         now = time.monotonic()
+        found: list[Hole] = []
         for key in self.assigned():
             end = self.highwater(key)
             if end is None or min(self.quiet_s(key), now - self.health.up_since) < TAIL_HOLE_S:
@@ -258,8 +283,33 @@ class ScoreAgent:
             if hole is not None:
                 log.warning("%s:%d delivered nothing for %.0f s short of its end: re-reading offsets %d-%d",
                             hole.topic, hole.partition, TAIL_HOLE_S, hole.start, hole.end - 1)
-                self.holes.append(hole)
+                found.append(hole)
                 self.delivered[key] = now
+        if not found:
+            return False
+        epoch = self.continuity.epoch
+        refilled: list[Incoming] = []
+
+        async def refill() -> None:
+            refilled[:] = await self.refill(found)
+
+        async with self.refilling:  # nothing delivered is taken in before the tails
+            await replace(self.retrier, needs=(BROKER,)).until_done(refill)
+            if self.continuity.epoch != epoch:
+                return True  # sought meanwhile: delivered again from the new positions
+            await self.index_items(refilled)
+            marks = {(h.topic, h.partition): Refilled(h, 0) for h in found}
+            at = time.monotonic()
+            for item in refilled:
+                key = (item.topic, item.partition)
+                marks[key].left += 1
+                self.reorder.add(item.topic, item.partition, event_time(item.value, self.reorder.newest(key)),
+                                 item, marks[key], at)
+            for mark in marks.values():
+                if mark.left == 0:  # nothing there (deleted by retention): read
+                    await self.mark_read(mark.hole)
+            self.release()
+        return True
 
     def next_tick(self) -> float:
         """Seconds until the clock passes the earliest held event (`tick_s` at most)."""
@@ -283,12 +333,15 @@ class ScoreAgent:
     def idle(self, key: Partition) -> bool:
         """Whether `key` was read up to its end (as the broker last told its end). A partition
         whose end the consumer has not learnt `UNKNOWN_END_S` after the last seek (not fetched:
-        paused, or its fetches failing), or that has delivered nothing for as long while its end
-        says more is there (an end the broker reported before records it skipped or compacted),
-        is taken as read, so it cannot hold the others for ever."""
-        if self.quiet_s(key) > UNKNOWN_END_S:
-            return True
-        return self.at_end(key)
+        paused, or its fetches failing) is taken as read, so it cannot hold the others for ever.
+        One read short of a known end is not: its records are read or, if it delivers nothing
+        for as long, its tail is read anew (`find_tails`; an end the broker reported before
+        records it skipped or compacted is then read to). Taken as read, it would let the other
+        partitions' later events be applied before its own."""
+        end, next_offset = self.highwater(key), self.continuity.next_offset(key)
+        if end is not None and next_offset is not None:
+            return next_offset >= end
+        return self.quiet_s(key) > UNKNOWN_END_S
 
     def quiet_s(self, key: Partition) -> float:
         """Seconds since `key` last delivered a record, or since the last seek if later."""
@@ -321,9 +374,14 @@ class ScoreAgent:
     async def index_letters(self, events: list[EventT[bytes]]) -> None:
         """Put the delivered proposals in the cover-letter index before they are held. What cannot
         be indexed now is indexed when scored, where a failing event is dead-lettered."""
-        if self.floors is None:
+        if self.floors is not None:
+            await self.index_items([self.incoming(e) for e in events if e.message.topic == self.reorder.gated])
+
+    async def index_items(self, items: list[Incoming]) -> None:
+        """`index_letters` of records read otherwise too (a tail read anew)."""
+        items = [i for i in items if i.topic == self.reorder.gated]
+        if self.floors is None or not items:
             return
-        items = [self.incoming(e) for e in events if e.message.topic == self.reorder.gated]
         read = {item.where: record for item, record in self.scoring.processor.decode_all(items)
                 if isinstance(record, Proposal)}
         if not read:
