@@ -42,11 +42,9 @@ class Backtest:
     def add(self, escalations: list[Escalation]) -> None:
         """A batch's escalations; a withdrawal takes the one it names out (it always follows it)."""
         gone = {e.withdraws for e in escalations if e.withdraws}
-        if gone:
-            kept = [e for e in self.escalations if e.escalation_id not in gone]
-            self.withdrawn += len(self.escalations) - len(kept)
-            self.escalations = kept
-        self.escalations += [e for e in escalations if not e.withdraws and e.escalation_id not in gone]
+        every = self.escalations + [e for e in escalations if not e.withdraws]
+        self.escalations = [e for e in every if e.escalation_id not in gone]
+        self.withdrawn += len(every) - len(self.escalations)
 
     def flagged(self) -> set[tuple[str, str]]:
         return {(e.account_id, p) for e in self.escalations for p in e.policies}

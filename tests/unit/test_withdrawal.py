@@ -13,6 +13,7 @@ from scoring.state import AccountState
 from scoring.step import step
 from streams.batch.rules_file import parse_text
 from streams.batch.schemas.outputs import ESCALATION_SCHEMA
+from streams.commands.backtest import Backtest
 from streams.worker.settings import DEFAULT_RULES
 from tests.unit.helpers import rules
 
@@ -118,3 +119,14 @@ def test_what_was_published_is_withdrawn_whatever_the_rules_say_since():
         assert step(state, bad_outcome(i), demoted).escalations == []
     late = step(state, bad_outcome(1), RULES).escalations
     assert [e.withdraws for e in late] == [""]  # the finding at r3, escalated; nothing withdrawn
+
+
+def test_a_backtest_keeps_what_is_in_force_and_counts_what_was_withdrawn():
+    state = AccountState()
+    outs = [step(state, bad_outcome(i), RULES).escalations for i in (2, 3, 4, 1)]
+    apart, together = Backtest(), Backtest()
+    for out in outs:
+        apart.add(out)
+    together.add([e for out in outs for e in out])
+    for run in (apart, together):
+        assert ([e.trigger_event_id for e in run.escalations], run.withdrawn) == (["r3"], 1)
