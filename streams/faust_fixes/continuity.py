@@ -9,10 +9,13 @@ drops it, so the partition resumes one or more offsets further on. Faust commits
 past such a hole, and no worker would ever see those events.
 
 `Continuity` keeps, per input partition, the offset that must come next: the
-position of the last seek, then one past the last offset seen. A batch's offsets
-are checked against it before the batch is scored, and every hole is read
-straight from the broker (`Refetcher`, a consumer of its own outside the group)
-and scored first, in offset order. Re-reading is safe: a record seen twice is
+position of the last seek, then one past the last offset seen. Delivered offsets
+are checked against it as they are taken in, and every hole is read straight
+from the broker (`Refetcher`, a consumer of its own outside the group) and held
+for event-time order in its place among its partition's records, before anything
+more is released (`ScoreAgent.hold_read_anew`): a state skips a record at or below
+the last offset it applied from that partition, so a hole's records must come
+after the earlier ones still held and before the later ones. Re-reading is safe: a record seen twice is
 skipped by the offsets kept in each account's state, and escalation ids are
 deterministic. Re-reading too much only costs time; missing a record loses it.
 
@@ -177,31 +180,3 @@ class Refetcher:
                 if await consumer.position(tp) >= ends[tp]:
                     pending.discard(tp)
         return sorted(out, key=lambda r: (r.topic, r.partition, r.offset))
-
-
-def merged(refilled: list[Any], batch: list[Any]) -> list[Any]:
-    """`batch` with the re-read records of its holes, each partition's records in offset order.
-
-    A state skips any record at or below the last offset it applied from that partition, so a
-    hole's records must not come after later records of their partition. The batch's order
-    across partitions is kept; a partition's re-read records take slots just before its first
-    record in the batch. Items have `topic`, `partition` and `offset`.
-    """
-    if not refilled:
-        return batch
-    by_partition: dict[Partition, list[Any]] = {}
-    for item in refilled + batch:
-        by_partition.setdefault((item.topic, item.partition), []).append(item)
-    for items in by_partition.values():
-        items.sort(key=lambda item: item.offset)
-    extra: dict[Partition, int] = {}
-    for item in refilled:
-        extra[(item.topic, item.partition)] = extra.get((item.topic, item.partition), 0) + 1
-    slots: list[Partition] = []
-    for item in batch:
-        key = (item.topic, item.partition)
-        slots += [key] * extra.pop(key, 0)
-        slots.append(key)
-    slots = [key for key, n in extra.items() for _ in range(n)] + slots
-    cursors = {key: iter(items) for key, items in by_partition.items()}
-    return [next(cursors[key]) for key in slots]

@@ -164,6 +164,21 @@ class Reorder:
             self._newest[key] = ts
         self.held += 1
 
+    def insert(self, topic: str, partition: int, ts: int, item: Any, handle: Any = None, at: float = 0.0) -> None:
+        """A record read anew (an offset hole's, a tail's): held in its place by offset among its
+        partition's (`add` takes a lower offset as a seek back and drops what follows it)."""
+        key = (topic, partition)
+        queue = self._queues.setdefault(key, deque())
+        i = len(queue)
+        while i and queue[i - 1].item.offset > item.offset:
+            i -= 1
+        if i and queue[i - 1].item.offset == item.offset:
+            return  # held already
+        queue.insert(i, Held(ts, self.ranks[topic], item, handle, at))
+        if ts > self._newest.get(key, FAR_PAST):
+            self._newest[key] = ts
+        self.held += 1
+
     def newest(self, key: Partition) -> int:
         return self._newest.get(key, FAR_PAST)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from streams.faust_fixes.continuity import Continuity, Hole, merged
+from streams.faust_fixes.continuity import Continuity, Hole
 
 
 def offsets(topic: str, partition: int, *values: int) -> list[tuple[str, int, int]]:
@@ -81,29 +81,6 @@ def item(topic: str, partition: int, offset: int) -> SimpleNamespace:
 
 def keys(items: list[SimpleNamespace]) -> list[tuple[str, int, int]]:
     return [(i.topic, i.partition, i.offset) for i in items]
-
-
-def test_re_read_records_take_their_place_in_offset_order():
-    batch = [item("m", 0, 10), item("p", 0, 3), item("m", 0, 11), item("m", 0, 15), item("p", 0, 4)]
-    refilled = [item("m", 0, 12), item("m", 0, 13), item("m", 0, 14)]
-    assert keys(merged(refilled, batch)) == [
-        ("m", 0, 10), ("m", 0, 11), ("m", 0, 12), ("m", 0, 13), ("p", 0, 3), ("m", 0, 14), ("m", 0, 15),
-        ("p", 0, 4)]
-
-
-def test_every_partition_ascends_and_nothing_is_lost_or_added():
-    batch = [item("m", p, o) for o in (5, 9, 6) for p in (0, 1)] + [item("s", 0, 2)]
-    refilled = [item("m", 0, 7), item("m", 1, 8), item("m", 1, 7), item("s", 0, 0), item("s", 0, 1)]
-    out = merged(refilled, batch)
-    assert sorted(keys(out)) == sorted(keys(batch + refilled))
-    for part in {(i.topic, i.partition) for i in out}:
-        offsets = [i.offset for i in out if (i.topic, i.partition) == part]
-        assert offsets == sorted(offsets)
-
-
-def test_without_holes_the_batch_is_unchanged():
-    batch = [item("m", 0, 3), item("m", 0, 1)]  # a redelivery out of order stays as it came
-    assert merged([], batch) is batch
 
 
 def test_records_delivered_while_a_seek_runs_are_of_the_new_epoch():

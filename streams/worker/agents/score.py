@@ -44,7 +44,7 @@ from streams.batch.processes import Pool, Prepared
 from streams.batch.schemas import subjects
 from streams.faust_fixes import changelog
 from streams.faust_fixes.acks import unacknowledged
-from streams.faust_fixes.continuity import Continuity, Hole, Refetcher, merged
+from streams.faust_fixes.continuity import Continuity, Hole, Refetcher
 from streams.faust_fixes.producer import send_keyed
 from streams.worker import poison, tables
 from streams.worker.health import BROKER, Health
@@ -238,13 +238,15 @@ class ScoreAgent:
                 await asyncio.sleep(OUTAGE_POLL_S)
                 continue
             self.resync()
-            self.release()
-            if self.ready or self.holes:
-                chunk = [self.ready.popleft() for _ in range(min(self.batch_max, len(self.ready)))]
-                holes = self.holes[:]
+            if self.holes:  # found at intake: their records held in their place before anything passes
+                found = self.holes[:]
                 self.holes.clear()
+                await self.hold_read_anew(found)
+            self.release()
+            if self.ready:
+                chunk = [self.ready.popleft() for _ in range(min(self.batch_max, len(self.ready)))]
                 self.room.set()
-                await self.settle([h.item for h in chunk], holes)
+                await self.settle([h.item for h in chunk])
                 for h in chunk:
                     await self.acknowledge(h.handle)
                 continue
@@ -287,29 +289,39 @@ class ScoreAgent:
                 self.delivered[key] = now
         if not found:
             return False
+        await self.hold_read_anew(found)
+        self.release()
+        return True
+
+    async def hold_read_anew(self, found: list[Hole]) -> None:
+        """Read the records of `found` (offset holes and tails) from the broker and hold them for
+        event-time order in their place among their partitions' records: scored at once, they
+        would come behind later events, and behind a later offset of their own partition an
+        account's state skips them as replays. Each hole is marked read once its records are
+        scored. Nothing delivered is taken in meanwhile, nor released before them (`release`)."""
         epoch = self.continuity.epoch
         refilled: list[Incoming] = []
 
         async def refill() -> None:
             refilled[:] = await self.refill(found)
 
-        async with self.refilling:  # nothing delivered is taken in before the tails
+        async with self.refilling:
             await replace(self.retrier, needs=(BROKER,)).until_done(refill)
             if self.continuity.epoch != epoch:
-                return True  # sought meanwhile: delivered again from the new positions
+                return  # sought meanwhile: delivered again from the new positions
             await self.index_items(refilled)
-            marks = {(h.topic, h.partition): Refilled(h, 0) for h in found}
+            marks = [Refilled(h, 0) for h in found]
             at = time.monotonic()
             for item in refilled:
+                mark = next(m for m in marks if (m.hole.topic, m.hole.partition) == (item.topic, item.partition)
+                            and m.hole.start <= item.offset < m.hole.end)
+                mark.left += 1
                 key = (item.topic, item.partition)
-                marks[key].left += 1
-                self.reorder.add(item.topic, item.partition, event_time(item.value, self.reorder.newest(key)),
-                                 item, marks[key], at)
-            for mark in marks.values():
+                self.reorder.insert(item.topic, item.partition, event_time(item.value, self.reorder.newest(key)),
+                                    item, mark, at)
+            for mark in marks:
                 if mark.left == 0:  # nothing there (deleted by retention): read
                     await self.mark_read(mark.hole)
-            self.release()
-        return True
 
     def next_tick(self) -> float:
         """Seconds until the clock passes the earliest held event (`tick_s` at most)."""
@@ -358,7 +370,10 @@ class ScoreAgent:
         return self.reorder.now_ms(local=False, ended=ended)
 
     def release(self) -> None:
-        """Pass what the watermark passed on to the scorer."""
+        """Pass what the watermark passed on to the scorer; nothing while offset holes found at
+        intake wait to be read (`hold_read_anew`)."""
+        if self.holes:
+            return
         due = self.reorder.due(self.assigned(), self.idle, self.reorder.now_ms(local=True),
                                self.floor_ms(), time.monotonic() - self.gate_max_s)
         self.metrics.reorder_held.set(self.reorder.held)
@@ -413,20 +428,10 @@ class ScoreAgent:
             if self.health.failed(exc) is None:
                 raise
 
-    async def settle(self, batch: list[Incoming], holes: list[Hole]) -> None:
-        """Handle `batch` (with the records of its `holes`): retried through outages, any
-        event it keeps failing on dead-lettered (`streams.worker.poison`)."""
-        if holes:
-            refilled: list[Incoming] = []
-
-            async def refill() -> None:
-                refilled[:] = await self.refill(holes)
-
-            await replace(self.retrier, needs=(BROKER,)).until_done(refill)
-            batch = merged(refilled, batch)
+    async def settle(self, batch: list[Incoming]) -> None:
+        """Handle `batch`: retried through outages, any event it keeps failing on dead-lettered
+        (`streams.worker.poison`)."""
         await self.retrier.settle(batch, self.handle, self.reject, self.attempts)
-        for hole in holes:
-            await self.mark_read(hole)
 
     async def reject(self, item: Incoming, exc: Exception) -> None:
         await reject_unprocessable(item, exc, self.topics, self.producer, self.metrics, self.retrier)
