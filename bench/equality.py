@@ -43,12 +43,13 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scoring.escalation import in_force  # noqa: E402
 from streams.batch.rules_file import load_rules  # noqa: E402
 from streams.commands import admin, backtest, embedded  # noqa: E402
 from streams.devtools.simulator import SimConfig, generate  # noqa: E402
 from streams.worker.settings import DEFAULT_RULES, load  # noqa: E402
 from tests.integration.kafka_client import produce  # noqa: E402
-from tests.integration.test_replay import JOINED, in_force, read_topic, wait_caught_up  # noqa: E402
+from tests.integration.test_replay import JOINED, read_topic, wait_caught_up  # noqa: E402
 from tests.integration.workers import Worker, scorer_env  # noqa: E402
 
 MID = 0.3  # share of the events scored before a fault

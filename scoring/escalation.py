@@ -132,15 +132,21 @@ def alone(account: str, signals: list[Signal], rules: Rules, ts: int, trigger_ev
         threshold = rules.thresholds.get(sig.policy)
         if threshold is None or sig.weight < threshold:
             continue
-        evidence = (sig.to_dict(),)
-        esc = Escalation(escalation_id="", account_id=account, policies=(sig.policy,), score=round(sig.weight, 3),
-                         scores={sig.policy: round(sig.weight, 3)}, severity=rules.severity_of(sig.weight),
-                         reasons=_reasons(evidence), evidence=evidence, rule_version=rules.version,
-                         model_version=rules.text_model.version, ts=ts, trigger_event_id=trigger_event_id)
+        esc = _single(account, sig.policy, sig.weight, (sig.to_dict(),), rules, ts, trigger_event_id)
         bucket = [(sig.policy, ts // rules.cooldown_ms)]
         out.append(replace(esc, escalation_id=escalation_id(account, bucket, rules.version, None,
                                                             content_digest(esc))))
     return out
+
+
+def _single(account: str, policy: str, weight: float, evidence: tuple[dict[str, Any], ...], rules: Rules,
+            ts: int, trigger_event_id: str, withdraws: str = "") -> Escalation:
+    """An escalation of one policy at `weight`, on `evidence` alone (its id to be set)."""
+    return Escalation(escalation_id="", account_id=account, policies=(policy,), score=round(weight, 3),
+                      scores={policy: round(weight, 3)}, severity=rules.severity_of(weight),
+                      reasons=_reasons(evidence), evidence=evidence, rule_version=rules.version,
+                      model_version=rules.text_model.version, ts=ts, trigger_event_id=trigger_event_id,
+                      withdraws=withdraws)
 
 
 def withdrawal(account: str, withdrawn: str, gone: Withdrawal, rules: Rules) -> Escalation:
@@ -152,8 +158,11 @@ def withdrawal(account: str, withdrawn: str, gone: Withdrawal, rules: Rules) -> 
                  "reason": excerpt(gone.reason, REASON_MAX), "event_id": gone.event_id, "ts": gone.ts,
                  "counters": [], "spans": []},)
     own = hashlib.sha256(f"withdraws|{withdrawn}|{gone.event_id}".encode()).hexdigest()[:32]
-    return Escalation(escalation_id=own, account_id=account, policies=(gone.policy,), score=round(gone.weight, 3),
-                      scores={gone.policy: round(gone.weight, 3)}, severity=rules.severity_of(gone.weight),
-                      reasons=_reasons(evidence), evidence=evidence, rule_version=rules.version,
-                      model_version=rules.text_model.version, ts=gone.ts, trigger_event_id=gone.event_id,
-                      withdraws=withdrawn)
+    esc = _single(account, gone.policy, gone.weight, evidence, rules, gone.ts, gone.event_id, withdrawn)
+    return replace(esc, escalation_id=own)
+
+
+def in_force(records: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Published escalations by id, as dicts, less those withdrawn and the withdrawals."""
+    gone = {e["withdraws"] for e in records.values() if "withdraws" in e}
+    return {i: e for i, e in records.items() if i not in gone and "withdraws" not in e}

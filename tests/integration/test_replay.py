@@ -26,6 +26,7 @@ import orjson
 import pytest
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
 
+from scoring.escalation import in_force
 from streams.batch.statecodec import decode_state
 from streams.commands import admin
 from streams.devtools.simulator import SimConfig, generate
@@ -117,12 +118,6 @@ def run(services, tmp: Path, disturb) -> tuple[dict, dict[str, dict], dict[str, 
     assert all(len(c) == 1 for c in contents.values()), "an escalation id was published with two contents"
     kinds = {env[f"RISKSCORER_TOPIC_{kind.upper()}"]: kind for kind in (*TOPIC_KINDS, "subjects")}
     return states, in_force({e["escalation_id"]: e for e in escalations}), kinds
-
-
-def in_force(escalations: dict[str, dict]) -> dict[str, dict]:
-    """The escalations by id less those withdrawn and the withdrawals."""
-    gone = {e["withdraws"] for e in escalations.values() if "withdraws" in e}
-    return {i: e for i, e in escalations.items() if i not in gone and "withdraws" not in e}
 
 
 # Detectors that decide on what other partitions send or write, at their own pace. Each is left

@@ -9,6 +9,7 @@ import itertools
 import orjson
 import pytest
 
+from scoring.escalation import in_force
 from scoring.records import ContractEvent, Feedback
 from scoring.state import AccountState
 from scoring.step import step
@@ -55,9 +56,9 @@ def run(story, order, batch, subjects):
     deliver(pending, states, made, reverse=subjects == "late-reversed")
     assert all(len(contents) == 1 for contents in made.values()), "an escalation id with two contents"
     published = {i: orjson.loads(next(iter(c))) for i, c in made.items()}
-    gone = {e["withdraws"] for e in published.values() if "withdraws" in e}
-    assert gone <= published.keys(), "a withdrawal of an escalation never published"
-    return {i: e for i, e in published.items() if i not in gone and "withdraws" not in e}
+    assert {e["withdraws"] for e in published.values() if "withdraws" in e} <= published.keys(), \
+        "a withdrawal of an escalation never published"
+    return in_force(published)
 
 
 def apply(states, ev, made):

@@ -8,6 +8,7 @@ import random
 import jsonschema
 import pytest
 
+from scoring.escalation import in_force
 from scoring.records import SubjectEvent
 from scoring.state import AccountState
 from scoring.step import step
@@ -77,9 +78,9 @@ def consumed(events, rules=RULES) -> dict[str, dict]:
     for out in escalations(events, rules):
         for record in out:
             seen.setdefault(record["escalation_id"], record)
-    gone = {e["withdraws"] for e in seen.values() if "withdraws" in e}
-    assert gone <= seen.keys(), "a withdrawal of an escalation never published"
-    return {i: e for i, e in seen.items() if i not in gone and "withdraws" not in e}
+    assert {e["withdraws"] for e in seen.values() if "withdraws" in e} <= seen.keys(), \
+        "a withdrawal of an escalation never published"
+    return in_force(seen)
 
 
 def received(i: int, stars: int | None, role: str, rater: str) -> SubjectEvent:

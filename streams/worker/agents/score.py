@@ -122,8 +122,9 @@ def shadow_bytes(account: str, sig: Signal) -> bytes:
 
 @dataclass(slots=True)
 class Refilled:
-    """What a re-read tail's records are acknowledged by: they are held for event-time order like
-    delivered ones, and once all `left` are scored, the tail is marked read (Faust commits past it)."""
+    """What the records of a hole or tail read anew are acknowledged by: they are held for
+    event-time order like delivered ones, and once all `left` are scored, the hole is marked read
+    (Faust commits past it)."""
 
     hole: Hole
     left: int
@@ -177,7 +178,7 @@ class ScoreAgent:
     indexed: dict[str, str] = field(default_factory=dict)
     # those proposals as decoded then, by where they were read, until scored (not decoded again)
     read: dict[Where, Event] = field(default_factory=dict)
-    # held by `find_tails` while a tail is read anew: nothing is taken in meanwhile
+    # held while holes or tails are read anew (`hold_read_anew`): nothing is taken in meanwhile
     refilling: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def incoming(self, event: EventT[bytes]) -> Incoming:
@@ -258,7 +259,7 @@ class ScoreAgent:
             self.added.clear()
 
     async def acknowledge(self, handle: Any) -> None:
-        """A scored event's acknowledgement: Faust's, or a re-read tail's share of it."""
+        """A scored event's acknowledgement: Faust's, or its share of a hole read anew."""
         if not isinstance(handle, Refilled):
             self.ack(handle)
             return
@@ -290,8 +291,7 @@ class ScoreAgent:
         if not found:
             return False
         await self.hold_read_anew(found)
-        self.release()
-        return True
+        return True  # `drain` releases what they let pass
 
     async def hold_read_anew(self, found: list[Hole]) -> None:
         """Read the records of `found` (offset holes and tails) from the broker and hold them for
@@ -393,7 +393,7 @@ class ScoreAgent:
             await self.index_items([self.incoming(e) for e in events if e.message.topic == self.reorder.gated])
 
     async def index_items(self, items: list[Incoming]) -> None:
-        """`index_letters` of records read otherwise too (a tail read anew)."""
+        """`index_letters` of records read otherwise too (a hole or tail read anew)."""
         items = [i for i in items if i.topic == self.reorder.gated]
         if self.floors is None or not items:
             return
