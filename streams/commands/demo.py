@@ -93,12 +93,15 @@ async def scrape(session: aiohttp.ClientSession, port: int) -> dict[str, float]:
             text = await resp.text()
     except aiohttp.ClientError:
         return {}
-    totals: dict[str, float] = {"processed": 0.0, "subjects": 0.0, "escalations": 0.0, "dead_letters": 0.0}
+    totals: dict[str, float] = {"processed": 0.0, "subjects": 0.0, "subjects_sent": 0.0, "escalations": 0.0,
+                                "dead_letters": 0.0}
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
             if sample.name == "riskscorer_events_total" and sample.labels["outcome"] != "replayed":
                 derived = sample.labels["topic"] == "subjects"
                 totals["subjects" if derived else "processed"] += sample.value
+            elif sample.name == "riskscorer_records_sent_total" and sample.labels["output"] == "subjects":
+                totals["subjects_sent"] += sample.value
             elif sample.name == "riskscorer_escalations_total":
                 totals["escalations"] += sample.value
             elif sample.name == "riskscorer_dead_letters_total":
@@ -159,7 +162,7 @@ async def wait_done(
     settings: Settings, port: int, total: int, outputs: Outputs, started: float, worker: Any
 ) -> dict[str, float]:
     """Wait until every input event, and every event the scorer re-keyed from them
-    (ratings, disputes, reply notices), is processed and its outputs are read."""
+    (ratings, disputes, reply notices, ring probes), is processed and its outputs are read."""
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
         last_print = 0.0
         while True:
@@ -168,12 +171,7 @@ async def wait_done(
             seen = await scrape(session, port)
             inputs_done = seen.get("processed", 0) >= total
             derived = await topic_size(settings, settings.topic_subjects) if inputs_done else -1
-            done = (
-                inputs_done
-                and seen.get("subjects", 0) >= derived
-                and outputs.policy_count >= seen.get("escalations", 0)
-                and len(outputs.dead_letters) >= seen.get("dead_letters", 0)
-            )
+            done = inputs_done and accounted(seen, derived, outputs)
             if done or time.monotonic() - last_print > 2:
                 _progress(started, total, total, seen)
                 last_print = time.monotonic()
@@ -182,6 +180,21 @@ async def wait_done(
             if time.monotonic() - started > DEADLINE_S:
                 raise TimeoutError(f"worker did not process {total} events in {DEADLINE_S}s: {seen}")
             await asyncio.sleep(0.5)
+
+
+def accounted(seen: dict[str, float], derived: int, outputs: Outputs) -> bool:
+    """Every re-keyed event scored, and every escalation and dead letter the worker counted read.
+
+    Re-keyed events are checked twice over: against the subjects topic's end offsets (`derived`)
+    and against the worker's own count of those it sent, read in the same scrape as those it
+    scored. The end offsets alone are not enough: the broker can report them behind records
+    already written and scored, and a chain of re-keyed events (a probe, then a ring's notices)
+    was cut short."""
+    return (
+        seen.get("subjects", 0) >= max(derived, seen.get("subjects_sent", 0))
+        and outputs.policy_count >= seen.get("escalations", 0)
+        and len(outputs.dead_letters) >= seen.get("dead_letters", 0)
+    )
 
 
 def stop_worker(worker: subprocess.Popen[bytes]) -> None:
