@@ -21,6 +21,8 @@ HARASSMENT = "harassment"
         "go to hell",
         "Contact my customers behind my back again and I will sue you.",
         "f***k you and your endless revisions",
+        "yes I'm sure, you fu**ing idiot",
+        "you are a f***king clown",
         "we'll take you to court if the files are not back by Friday",
         "My attorney will contact you about the damages.",
     ],
