@@ -183,8 +183,9 @@ _PESTER = Rx(
     r"|why\s+(?:won'?t|don'?t)\s+you\s+(?:answer|reply|respond|hire\s+me))"
 )
 _REPORTED = Rx(
-    r"\b(?:called|calls|call|calling)\s+(?:me|him|her|us|them)\b|\b(?:said|says|told|wrote|write|writes|saying|"
-    r"accused|accuses|accusing)\b|\bnot\s+(?:a|an|calling)\b|\bdon'?t\s+(?:call|think|feel)\b"
+    r"\b(?:called|calls|call|calling)\s+(?:me|him|her|us|them)\b|\b(?:said|says|told|wrote|writes|saying|"
+    r"accused|accuses|accusing)\b|\b(?:they|people|clients|users|others)\s+write\b"  # not "write to my clients"
+    r"|\bnot\s+(?:a|an|calling)\b|\bdon'?t\s+(?:call|think|feel)\b"
     r"|\bif\s+i\s+"
     r"(?:sound|seem)\b|\bnot\s+(?:stupid|dumb|an\s+idiot)\b"
 )
