@@ -259,6 +259,13 @@ class ScoreAgent:
                     self.holes.clear()
                     await self.hold_read_anew(found)
                 self.release()
+                if self.ready and writing is not None and len(self.ready) < self.batch_max and not writing.task.done():
+                    # The next batch starts before the one before is written only when full: a batch
+                    # taken sooner would be smaller, and a batch costs the worker and the scoring
+                    # processes much of its time whatever its size.
+                    self.added.clear()
+                    await first_of(self.added.wait(), writing.task)
+                    continue
                 if self.ready:
                     chunk = [self.ready.popleft() for _ in range(min(self.batch_max, len(self.ready)))]
                     self.room.set()
