@@ -6,7 +6,8 @@ the scorer (`drain`) scores what was passed on, a batch at a time, and
 acknowledges it. Events keep being taken in while a batch is scored (at most
 a batch ahead: then the stream waits), so a partition's fetched records do not
 wait behind the batch to count for the order, and the next batch is ready when
-this one is done.
+this one is done. A full next batch is scored while this one's Redis records,
+outputs and states are written (`ScoreAgent.overlap`), on the states it stores.
 
 With proposals ordered across partition numbers (`Reorder.gated`), delivered
 proposals are put in the cover-letter index before they are taken in, and this
