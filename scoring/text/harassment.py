@@ -14,6 +14,8 @@ from scoring.text.normalize import Normalized, fold
 from scoring.text.rx import Rx
 from scoring.text.types import HARASSMENT, TextContext, TextHit
 
+# A masked f-word as published or typed: "f***ing", "fu**ing", "f***king", "f**kin".
+_MASKED_F = r"f\w*\*+[\w*]*"
 _INSULT = (
     r"(?:idiot|idiots|moron|morons|stupid|dumb|dumbass|loser|retard(?:ed)?|bitch|bastard|asshole|a-hole|jerk"
     r"|fool"
@@ -21,14 +23,14 @@ _INSULT = (
     r"|imbecile|dickhead|dick|prick|cunt|slut|whore|piece\s+of\s+(?:shit|crap|garbage|trash|sh\*t)"
     r"|brainless|clueless|halfwit|dimwit|jackass|douche(?:bag)?|parasite|joke|disgrace|waste\s+of\s+(?:space"
     r"|time|air)"
-    r"|1d10t|id10t|f\*+ing\s+\w+|fucking\s+\w+|effing\s+\w+)"
+    r"|1d10t|id10t|fucking\s+\w+|effing\s+\w+|" + _MASKED_F + r"\s+\w+)"
 )
 _VOCATIVE = (
     r"(?:idiot|idiots|moron|morons|dumbass|loser|losers|retard|bitch|bastard|asshole|jerk|fool|clown|imbecile"
     r"|scumbag"
     r"|dickhead|cunt|jackass|douche(?:bag)?|halfwit|dimwit|piece\s+of\s+(?:shit|crap|garbage|trash|sh\*t)"
     r"|1d10t|id10t"
-    r"|stupid\s+\w+|fucking\s+\w+|f\*+ing\s+\w+|dumb\s+\w+)"
+    r"|stupid\s+\w+|fucking\s+\w+|dumb\s+\w+|" + _MASKED_F + r"\s+\w+)"
 )
 _AT_YOU = Rx(
     r"\b(?:you|u|ya|ur|you\s+guys|y'?all)\s*(?:are|r|'re|re|is|were|'r)\s+(?:not\s+only\s+)?(?:such\s+|so\s+"
@@ -37,7 +39,7 @@ _AT_YOU = Rx(
     r"|fucking\s+|f\*+ing\s+|absolute\s+|bunch\s+of\s+){0,3}"
     + _INSULT
     + r"\b"
-    + r"|\b(?:you|u|ya)\s+(?:\w+\s+)?"
+    + r"|\b(?:you|u|ya)\s+(?:[\w*]+\s+)?"
     + _VOCATIVE
     + r"\b"
     + r"|\byour\s+(?:work|code|design|job|english|brain|skills?|writing)\s+(?:is|are)\s+(?:\w+\s+)?"
@@ -181,8 +183,9 @@ _PESTER = Rx(
     r"|why\s+(?:won'?t|don'?t)\s+you\s+(?:answer|reply|respond|hire\s+me))"
 )
 _REPORTED = Rx(
-    r"\b(?:called|calls|call|calling)\s+(?:me|him|her|us|them)\b|\b(?:said|says|told|wrote|write|writes|saying|"
-    r"accused|accuses|accusing)\b|\bnot\s+(?:a|an|calling)\b|\bdon'?t\s+(?:call|think|feel)\b"
+    r"\b(?:called|calls|call|calling)\s+(?:me|him|her|us|them)\b|\b(?:said|says|told|wrote|writes|saying|"
+    r"accused|accuses|accusing)\b|\b(?:they|people|clients|users|others)\s+write\b"  # not "write to my clients"
+    r"|\bnot\s+(?:a|an|calling)\b|\bdon'?t\s+(?:call|think|feel)\b"
     r"|\bif\s+i\s+"
     r"(?:sound|seem)\b|\bnot\s+(?:stupid|dumb|an\s+idiot)\b"
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from scoring.text.register import DEVTALK
 from scoring.text.rx import Rx, words
 
 _WINDOW = 220
@@ -282,13 +283,14 @@ def suppressed(text: str, start: int, end: int) -> bool:
     return negated_before(text, start, end) or refused(text, start, end)
 
 
-_CUES = (("refusal", _REFUSAL), ("reported", _REPORTED_CUE))
-_ANY_CUE = Rx(f"(?:{_REFUSAL.pattern})|(?:{_REPORTED_CUE.pattern})")  # most texts hold neither: one scan says so
+_CUES = (("refusal", _REFUSAL), ("reported", _REPORTED_CUE), ("devtalk", DEVTALK))
+# most texts hold none: one scan says so
+_ANY_CUE = Rx("|".join(f"(?:{rx.pattern})" for _, rx in _CUES))
 
 
 def cues(norm: str) -> list[tuple[str, tuple[int, int]]]:
     """Whole-text cues the learned stage weighs (a refusal, the rules invoked, a third party's
-    words reported), each with its first match in the folded text."""
+    words reported, software or support talk), each with its first match in the folded text."""
     if not _ANY_CUE.test(norm):
         return []
     out = []

@@ -39,6 +39,7 @@ CONTACT = "off_platform_contact"
         "portfolio questions: jane@janedoe.design",  # a portfolio's own top-level domain
         "escríbeme: pedro.gomez@correo.es",
         "portfolio mail: jane [at] janedoe [dot] studio",
+        "Let me know what you think, and include your contact info.",
     ],
 )
 def test_fires(text: str) -> None:
@@ -66,6 +67,7 @@ def test_fires(text: str) -> None:
         "The retina icon report@2x.png is missing from the build.",
         "I'm at the studio. design is done, I'll mail the invoice through Upwork",
         "Please send me email updates weekly on the progress.",
+        "Please update the form with your contact details",
     ],
 )
 def test_quiet(text: str) -> None:

@@ -118,3 +118,20 @@ def test_a_contact_move_offering_to_pay_offers_payment_outside(text, context, pr
     assert paid is not None and paid.detector.startswith(CONTACT_PAYMENT + ".")
     assert promise in [text[s:e] for s, e in paid.spans]
     assert "offers to pay" in paid.reason and "off the platform" in paid.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "detector"),
+    [
+        ("About the invoice, sent by email later: contact my customers again and I will sue you!",
+         "harassment_legal_threat"),
+        ("The final files go out as soon as you leave me 5 stars.", "feedback_withhold"),
+        ("reach me on whats-app, plus four four seven seven zero zero nine zero zero", "contact_phone_spelled"),
+    ],
+)
+def test_a_pattern_naming_the_whole_act_flags_alone(text, detector):
+    """A model that weighs nothing still flags a pattern that names its act in full."""
+    zero = (0.0,) * len(POLICIES)
+    silent = TextModel("toy-silent", POLICIES, (-6.0,) * 5, (1.0,) * 5, zero, (0.5,) * 5, {})
+    hits = analyze(text, model=silent).hits
+    assert any(h.detector.endswith("." + detector) for h in hits), [h.detector for h in hits]

@@ -60,6 +60,8 @@ def test_names_and_features_agree():
         ("I only accept payment through the platform", "q:refusal"),
         ("sorry, that is against the terms of service", "q:refusal"),
         ("the client asked me to pay him on paypal", "q:reported"),
+        ("the checkout SDK rejects sandbox accounts", "q:devtalk"),
+        ("please add support for crypto in the payment gateway", "q:devtalk"),
     ],
 )
 def test_whole_text_cues_are_features(text, cue):

@@ -21,6 +21,9 @@ HARASSMENT = "harassment"
         "go to hell",
         "Contact my customers behind my back again and I will sue you.",
         "f***k you and your endless revisions",
+        "yes I'm sure, you fu**ing idiot",
+        "you are a f***king clown",
+        "Write to my clients one more time and I will sue you.",
         "we'll take you to court if the files are not back by Friday",
         "My attorney will contact you about the damages.",
     ],
@@ -33,6 +36,7 @@ def test_fires(text: str) -> None:
     "text",
     [
         "he called me an idiot",
+        "people write you are an idiot in the comments",
         "this damn build keeps failing",
         "you won't regret hiring me",
         "I will find you a better illustrator",
