@@ -256,7 +256,6 @@ REQUEST = Rx(
     r"|(?:send|give|share|drop|tell)\s+(?:me\s+)?(?:your|ur)\s+(?:personal\s+|private\s+|direct\s+)?(?:e-?mail|phone"
     r"|number|cell|mobile"
     r"|whatsapp|skype|telegram|contact(?:\s+(?:info|details|number))?|discord|wechat)"
-    r"|(?:with|include|including|leave|attach)\s+(?:your|ur)\s+contact\s+(?:info|information|details)"
     r"|(?:what'?s|what\s+is|whats)\s+(?:your|ur|u)\s+(?:e-?mail|phone|number|cell|whatsapp|skype|telegram"
     r"|discord|wechat)"
     r"|(?:can|could|may)\s+i\s+(?:have|get)\s+your\s+(?:e-?mail|phone|number|whatsapp|skype|telegram|contact)"

@@ -21,12 +21,13 @@ EXACT = frozenset({"contact_split", "feedback_repeat_request", "harassment_peste
 # requests for ratings, scores such chat low for lack of their words.
 SELF_EVIDENT = frozenset({"scam_account_rent", "scam_free_work", "scam_prize", "scam_hardship_payment",
                           "scam_remote_account", "feedback_veiled_threat"})
-# Patterns that flag by themselves as well: each names its act in full (a threat or a lawsuit aimed
-# at "you", a disguised insult, a rating swapped or withheld, a detail or provider spelt to slip past
-# a filter), and none fires on an innocent text of the seed or public sets, where the model, reading
-# the words around them ("email", "later"), may score them low.
-WHOLE_ACT = frozenset({"harassment_threat", "harassment_legal_threat", "harassment_disguised_insult",
-                       "feedback_swap", "feedback_reciprocal", "feedback_withhold", "contact_phone_spelled",
+# Patterns that flag by themselves as well: each names its act in full (a disguised insult, a rating
+# swapped or withheld, a messenger or provider spelt to slip past a filter), and none fires on an
+# innocent text of the seed or public sets, where the model, reading the words around them ("email",
+# "later"), may score them low. Threats, lawsuits and spelt-out numbers stay with the model: "your
+# family will love the design", "my lawyer will call you about the NDA" and a count from one to ten
+# match them too.
+WHOLE_ACT = frozenset({"harassment_disguised_insult", "feedback_swap", "feedback_reciprocal", "feedback_withhold",
                        "contact_messenger_obfuscated", "payment_provider_obfuscated"})
 FLAG_ALONE = EXACT | SELF_EVIDENT | WHOLE_ACT
 # Contact patterns that, in a text read as a scam, make it a contact move as well: an address,

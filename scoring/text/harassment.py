@@ -14,8 +14,9 @@ from scoring.text.normalize import Normalized, fold
 from scoring.text.rx import Rx
 from scoring.text.types import HARASSMENT, TextContext, TextHit
 
-# A masked f-word as published or typed: "f***ing", "fu**ing", "f***king", "f**kin".
-_MASKED_F = r"f\w*\*+[\w*]*"
+# A masked f-word as published or typed: "f***ing", "fu**ing", "f***king", "f**kin"; the mask
+# comes right after "f" or "fu", so "you fixed** it" (a footnote asterisk) is no f-word.
+_MASKED_F = r"fu?\*+[\w*]*"
 _INSULT = (
     r"(?:idiot|idiots|moron|morons|stupid|dumb|dumbass|loser|retard(?:ed)?|bitch|bastard|asshole|a-hole|jerk"
     r"|fool"
@@ -39,7 +40,7 @@ _AT_YOU = Rx(
     r"|fucking\s+|f\*+ing\s+|absolute\s+|bunch\s+of\s+){0,3}"
     + _INSULT
     + r"\b"
-    + r"|\b(?:you|u|ya)\s+(?:[\w*]+\s+)?"
+    + r"|\b(?:you|u|ya)\s+(?:\w+\s+)?"
     + _VOCATIVE
     + r"\b"
     + r"|\byour\s+(?:work|code|design|job|english|brain|skills?|writing)\s+(?:is|are)\s+(?:\w+\s+)?"
@@ -183,9 +184,8 @@ _PESTER = Rx(
     r"|why\s+(?:won'?t|don'?t)\s+you\s+(?:answer|reply|respond|hire\s+me))"
 )
 _REPORTED = Rx(
-    r"\b(?:called|calls|call|calling)\s+(?:me|him|her|us|them)\b|\b(?:said|says|told|wrote|writes|saying|"
-    r"accused|accuses|accusing)\b|\b(?:they|people|clients|users|others)\s+write\b"  # not "write to my clients"
-    r"|\bnot\s+(?:a|an|calling)\b|\bdon'?t\s+(?:call|think|feel)\b"
+    r"\b(?:called|calls|call|calling)\s+(?:me|him|her|us|them)\b|\b(?:said|says|told|wrote|write|writes|saying|"
+    r"accused|accuses|accusing)\b|\bnot\s+(?:a|an|calling)\b|\bdon'?t\s+(?:call|think|feel)\b"
     r"|\bif\s+i\s+"
     r"(?:sound|seem)\b|\bnot\s+(?:stupid|dumb|an\s+idiot)\b"
 )

@@ -11,14 +11,16 @@ from __future__ import annotations
 from scoring.text.rx import Rx, words
 
 # Words of building and running software, and of a product's support: none asks anyone to pay,
-# to write elsewhere or to do unpaid work.
+# to write elsewhere or to do unpaid work. Left out, as a payment ask or a refusal uses them too:
+# "exception", "support for", "payment method", and dotted numbers (a date, "12.05.2026", reads
+# like a version).
 _DEVTALK = (
     "sdk", "sdks", "api", "apis", "sandbox", "endpoints?", "webhooks?", "plugins?", "repo", "repository",
-    "pull request", "merge request", "stack ?trace", "traceback", "exceptions?", "error (?:code|message)",
+    "pull request", "merge request", "stack ?trace", "traceback", "error (?:code|message)",
     "bug", "bugs", "regression", "documentation", "docs", "readme", "changelog", "release notes",
     "npm", "pip install", "dependency", "dependencies", "config", "configuration", "deploy(?:ed|ment)?",
-    "backend", "frontend", "integrat(?:e|ed|ing|ion)", "payment (?:processor|gateway|provider|method)s?",
-    "merchant account", "feature request", "add support for", "support for", "unit tests?", "compile",
-    "v?\\d+\\.\\d+\\.\\d+", "library", "framework",
+    "backend", "frontend", "integrat(?:e|ed|ing|ion)", "payment (?:processor|gateway)s?",
+    "merchant account", "feature request", "add support for", "unit tests?", "compile",
+    "library", "framework",
 )
 DEVTALK = Rx(r"\b" + words(*_DEVTALK) + r"\b")

@@ -39,7 +39,6 @@ CONTACT = "off_platform_contact"
         "portfolio questions: jane@janedoe.design",  # a portfolio's own top-level domain
         "escríbeme: pedro.gomez@correo.es",
         "portfolio mail: jane [at] janedoe [dot] studio",
-        "Let me know what you think, and include your contact info.",
     ],
 )
 def test_fires(text: str) -> None:

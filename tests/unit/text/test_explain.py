@@ -123,10 +123,7 @@ def test_a_contact_move_offering_to_pay_offers_payment_outside(text, context, pr
 @pytest.mark.parametrize(
     ("text", "detector"),
     [
-        ("About the invoice, sent by email later: contact my customers again and I will sue you!",
-         "harassment_legal_threat"),
         ("The final files go out as soon as you leave me 5 stars.", "feedback_withhold"),
-        ("reach me on whats-app, plus four four seven seven zero zero nine zero zero", "contact_phone_spelled"),
     ],
 )
 def test_a_pattern_naming_the_whole_act_flags_alone(text, detector):

@@ -23,7 +23,7 @@ HARASSMENT = "harassment"
         "f***k you and your endless revisions",
         "yes I'm sure, you fu**ing idiot",
         "you are a f***king clown",
-        "Write to my clients one more time and I will sue you.",
+        "Say that again and I will sue you.",
         "we'll take you to court if the files are not back by Friday",
         "My attorney will contact you about the damages.",
     ],
