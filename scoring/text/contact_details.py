@@ -291,9 +291,15 @@ def spelled_phones(norm: str) -> list[Detail]:
         ]
         digits = "".join(_DIGIT_WORD.get(t, t) for t in tokens)
         spelled = sum(1 for t in tokens if t in _DIGIT_WORD)
-        if spelled >= 1 and 9 <= len(_digits(digits)) <= 15:
+        if spelled >= 1 and 9 <= len(_digits(digits)) <= 15 and not _counted(_digits(digits)):
             found.append(Detail("contact_phone_spelled", match.start, match.end, "a phone number spelled out in words"))
     return found
+
+
+def _counted(digits: str) -> bool:
+    """A count up or down ("one two three ... ten"), which no phone number is."""
+    steps = {(int(b) - int(a)) % 10 for a, b in zip(digits, digits[1:], strict=False)}
+    return steps in ({1}, {9})
 
 
 def handles(norm: str, triggers: int = ALL) -> list[Detail]:

@@ -162,9 +162,9 @@ _DIRECT_ASK = Rx(
 _THIRD_PARTY = (
     "(?:the |my |a |this |one |that )?(?:client|freelancer|buyer|seller|guy|person|someone"
     "|somebody|recruiter|he|she|they|people)"
-    " (?:keeps? |kept |has |had |was |is |just )?(?:asked|asking|asks|ask|wants|wanted|told"
+    " (?:keeps? |kept |has |had |was |is |just |always |often )?(?:asked|asking|asks|ask|wants|wanted|told"
     "|offered|offering|suggested"
-    "|insisted|insists|want|tried|trying|sent|said|wrote|messaged|requested|requesting|called|proposed|demanded|invited)",
+    "|insisted|insists|want|tried|trying|sent|said|wrote|write|writes|messaged|requested|requesting|called|proposed|demanded|invited)",
     "asked me (?:to|for|if)",
     "ask(?:ed|ing)? (?:a|the|my) (?:client|freelancer) (?:to|for|if)",
     "(?:got|received|get) (?:a |an |this |these )?(?:message|messages|invite|invitation|offer|email|proposal|dm)s?",

@@ -16,11 +16,14 @@ PAY = "off_platform_payment"
         "My lawyer will contact you to sign the NDA before we start.",
         "My attorney will call you tomorrow to go over the purchase contract.",
         "See you in court on Monday for the hearing, I'll bring the exhibits.",
+        # numbers spelt out that are no phone number
+        "Count: one two three four five six seven eight nine ten.",
         # a warning reported or refused, not made
         "Some buyers write I will sue you when a file is late; the help center explains what to do.",
         "In the help center article, angry buyers write we will take you to court, and support explains the "
         "refund steps.",
         "I'd never write I will sue you to a freelancer over a late file.",
+        "they always write you are a fraud in the reviews, ignore it",
         # a footnote asterisk is no masked f-word
         "Thanks, you fixed** it. (**on the staging server only)",
         # form instructions that name contact details
