@@ -67,6 +67,7 @@ def test_fires(text: str) -> None:
         "I'm at the studio. design is done, I'll mail the invoice through Upwork",
         "Please send me email updates weekly on the progress.",
         "Please update the form with your contact details",
+        "Count: one two three four five six seven eight nine ten.",  # a count, no phone number
     ],
 )
 def test_quiet(text: str) -> None:
