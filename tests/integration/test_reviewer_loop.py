@@ -77,6 +77,10 @@ def test_verdicts_demote_a_rule_and_dismissals_clear_evidence(services, tmp_path
         produce(services.broker_url, burst("f-6", 16, messages))
         after = read_all(services.broker_url, env["RISKSCORER_TOPIC_ESCALATIONS"], len(senders) + 1)
         dead = read_all(services.broker_url, env["RISKSCORER_TOPIC_DEADLETTER"], 2)
+        # the worker counts every subject event it sent, the dismissals among them
+        subject_events = read_all(services.broker_url, env["RISKSCORER_TOPIC_SUBJECTS"], 3)
+        wait_for(lambda: gauge(worker, "riskscorer_records_sent_total", output="subjects") == len(subject_events),
+                 "subject events sent and counted differ", timeout=10)
         m = worker.metrics()
     finally:
         worker.stop()

@@ -241,11 +241,13 @@ class DecisionsAgent:
                            key=deadletter.key(item))
             for item, reason, detail in rejected
         ]
-        sends += [
-            await out.send(t.subjects.get_topic_name(), subjects.encode(f), key=f.subject_id.encode())
-            for d in applied for f in dismissals(d, known[d.escalation_id])
-        ]
+        notices = [f for d in applied for f in dismissals(d, known[d.escalation_id])]
+        sends += [await out.send(t.subjects.get_topic_name(), subjects.encode(f), key=f.subject_id.encode())
+                  for f in notices]
         await asyncio.gather(*sends)
+        for output, n in (("deadletter", len(rejected)), ("subjects", len(notices))):
+            if n:
+                self.metrics.records_sent.labels(output).inc(n)
         for _, reason, _detail in rejected:
             self.metrics.dead_letters.labels("decisions", reason).inc()
             self.metrics.events.labels("decisions", "dead_letter").inc()
