@@ -65,8 +65,7 @@ class Lagged:
         self.rnd = random.Random(seed)
         self.paces = [self.rnd.choice(PACES) for _ in range(numbers)]
         self.states: dict[str, bytes] = {}
-        self.found: dict[str, Escalation] = {}
-        self.withdrawn = 0
+        self.found = backtest.Backtest()  # its escalations in force, as the backtest keeps them
         self.inbox: dict[int, list[Incoming]] = defaultdict(list)  # subject events, as written
         self.offset = 0
 
@@ -88,7 +87,7 @@ class Lagged:
             batch = self.release(read[n], n, floor)
             if batch:
                 self.score(batch)
-        return self.found
+        return {e.escalation_id: e for e in self.found.escalations}
 
     def release(self, read: deque[Incoming], n: int, floor: int) -> list[Incoming]:
         """What was read and received up to `floor`, merged by time; each partition in its order."""
@@ -110,12 +109,7 @@ class Lagged:
         result = self.processor.process(batch, self.states.get, self.views)
         for account, (_, state) in result.states.items():
             self.states[account] = state
-        for esc in result.escalations:  # what is in force: a withdrawal takes out the one it names
-            if esc.withdraws:
-                self.found.pop(esc.withdraws, None)
-                self.withdrawn += 1
-            else:
-                self.found[esc.escalation_id] = esc
+        self.found.add(result.escalations)
         for fwd in result.forwards:
             self.offset += 1
             key = fwd.subject_id.encode()
@@ -148,11 +142,11 @@ def main() -> None:
     print(f"{len(sim.events)} events, backtest {len(reference)} escalations", flush=True)
     totals: Counter[str] = Counter()
     for run in range(args.runs):
-        found = Lagged(Processor(rules, 65536, 20000), views, args.numbers, run)
-        found.run(items)
-        lost, extra, detectors = differences(reference, found.found)
+        lagged = Lagged(Processor(rules, 65536, 20000), views, args.numbers, run)
+        found = lagged.run(items)
+        lost, extra, detectors = differences(reference, found)
         totals.update(detectors)
-        print(f"run {run + 1}: {len(found.found)} escalations in force ({found.withdrawn} withdrawn), lost {lost}, "
+        print(f"run {run + 1}: {len(found)} escalations in force ({lagged.found.withdrawn} withdrawn), lost {lost}, "
               f"extra {extra}; by detector "
               f"{dict(sorted(detectors.items()))}", flush=True)
     print(f"differences by detector over {args.runs} runs: {dict(sorted(totals.items()))}")

@@ -159,10 +159,7 @@ class Reorder:
         while queue and queue[-1].item.offset >= item.offset:  # sought back: delivered again from here
             queue.pop()
             self.held -= 1
-        queue.append(Held(ts, self.ranks[topic], item, handle, at))
-        if ts > self._newest.get(key, FAR_PAST):
-            self._newest[key] = ts
-        self.held += 1
+        queue.append(self._hold(key, ts, item, handle, at))
 
     def insert(self, topic: str, partition: int, ts: int, item: Any, handle: Any = None, at: float = 0.0) -> None:
         """A record read anew (an offset hole's, a tail's): held in its place by offset among its
@@ -174,10 +171,15 @@ class Reorder:
             i -= 1
         if i and queue[i - 1].item.offset == item.offset:
             return  # held already
-        queue.insert(i, Held(ts, self.ranks[topic], item, handle, at))
+        queue.insert(i, self._hold(key, ts, item, handle, at))
+
+    def _hold(self, key: Partition, ts: int, item: Any, handle: Any, at: float) -> Held:
+        """A record of `key` (topic, partition) as held, counted and its time noted (`add` and
+        `insert` place it)."""
         if ts > self._newest.get(key, FAR_PAST):
             self._newest[key] = ts
         self.held += 1
+        return Held(ts, self.ranks[key[0]], item, handle, at)
 
     def newest(self, key: Partition) -> int:
         return self._newest.get(key, FAR_PAST)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
@@ -69,6 +70,22 @@ def agent(ends: dict[tuple[str, int], int], acked: list[tuple[str, int]],
     )
     made.reorder.epoch = continuity.epoch
     return made
+
+
+@dataclass
+class Seen:
+    """What an agent reading records anew did: batches scored, events acknowledged, holes marked read."""
+
+    scored: list[list[tuple[str, int]]] = field(default_factory=list)
+    acked: list[tuple[str, int]] = field(default_factory=list)
+    marked: list[Hole] = field(default_factory=list)
+
+
+def reading_anew(ends: dict[tuple[str, int], int], tail: dict[int, int]) -> tuple[ScoreAgent, Seen]:
+    """An agent that scores as the agent does, reading `tail` (offset -> event time) from the broker."""
+    seen, gate = Seen(), asyncio.Event()
+    gate.set()
+    return agent(ends, seen.acked, seen.scored, gate, tail=tail, marked=seen.marked), seen
 
 
 def test_deliveries_are_taken_in_and_released_in_order_while_a_batch_is_scored():
@@ -176,27 +193,21 @@ def test_a_tail_read_anew_is_applied_in_event_time_order_with_the_other_partitio
     monkeypatch.setattr(score, "UNKNOWN_END_S", 0.05)
     monkeypatch.setattr(score, "TAIL_HOLE_S", 0.15)
 
-    async def run() -> tuple[list[Any], list[Any], list[Hole]]:
-        ends = {("m", 0): 5, ("p", 0): 3}
-        acked: list[tuple[str, int]] = []
-        scored: list[list[tuple[str, int]]] = []
-        marked: list[Hole] = []
-        gate = asyncio.Event()
-        gate.set()
-        tail = {2: 30, 3: 40, 4: 50}  # m's records the fetcher skipped, by offset: their times
-        scorer = agent(ends, acked, scored, gate, tail=tail, marked=marked)
+    async def run() -> Seen:
+        # m's records the fetcher skipped, by offset: their times
+        scorer, seen = reading_anew({("m", 0): 5, ("p", 0): 3}, tail={2: 30, 3: 40, 4: 50})
         scorer.take_in([event("m", 0, 10), event("m", 1, 20), event("p", 0, 25), event("p", 1, 35),
                         event("p", 2, 45)])  # then nothing more from m
         draining = asyncio.ensure_future(scorer.drain())
         await asyncio.sleep(0.5)
         draining.cancel()
-        return scored, acked, marked
+        return seen
 
-    scored, acked, marked = asyncio.run(run())
-    assert [where for batch in scored for where in batch] == [
+    seen = asyncio.run(run())
+    assert [where for batch in seen.scored for where in batch] == [
         ("m", 0), ("m", 1), ("p", 0), ("m", 2), ("p", 1), ("m", 3), ("p", 2), ("m", 4)]
-    assert acked == [("m", 0), ("m", 1), ("p", 0), ("p", 1), ("p", 2)]
-    assert marked == [Hole("m", 0, 2, 5)]
+    assert seen.acked == [("m", 0), ("m", 1), ("p", 0), ("p", 1), ("p", 2)]
+    assert seen.marked == [Hole("m", 0, 2, 5)]
 
 
 def test_an_offset_hole_is_read_into_its_place_behind_what_its_partition_still_holds():
@@ -205,30 +216,24 @@ def test_an_offset_hole_is_read_into_its_place_behind_what_its_partition_still_h
     nothing is scored before them: scored at once, they would come before 0, which a state then
     skips as a replay."""
 
-    async def run() -> tuple[list[Any], list[Any], list[Hole]]:
-        ends = {("m", 0): 5, ("p", 0): 1}
-        acked: list[tuple[str, int]] = []
-        scored: list[list[tuple[str, int]]] = []
-        marked: list[Hole] = []
-        gate = asyncio.Event()
-        gate.set()
-        scorer = agent(ends, acked, scored, gate, tail={1: 20, 2: 30, 3: 40}, marked=marked)
+    async def run() -> Seen:
+        scorer, seen = reading_anew({("m", 0): 5, ("p", 0): 1}, tail={1: 20, 2: 30, 3: 40})
         scorer.reorder.since = time.monotonic()  # just sought: p's tail is not due for reading
         scorer.take_in([event("m", 0, 10), event("m", 4, 50)])
         draining = asyncio.ensure_future(scorer.drain())
         await asyncio.sleep(0.05)
-        assert scored == []  # p may still deliver something earlier
+        assert seen.scored == []  # p may still deliver something earlier
         scorer.take_in([event("p", 0, 45)])
         scorer.added.set()
         await asyncio.sleep(0.3)
         draining.cancel()
-        return scored, acked, marked
+        return seen
 
-    scored, acked, marked = asyncio.run(run())
-    assert [where for batch in scored for where in batch] == [
+    seen = asyncio.run(run())
+    assert [where for batch in seen.scored for where in batch] == [
         ("m", 0), ("m", 1), ("m", 2), ("m", 3), ("p", 0), ("m", 4)]
-    assert acked == [("m", 0), ("p", 0), ("m", 4)]
-    assert marked == [Hole("m", 0, 1, 4)]
+    assert seen.acked == [("m", 0), ("p", 0), ("m", 4)]
+    assert seen.marked == [Hole("m", 0, 1, 4)]
 
 
 def test_nothing_is_scored_while_a_dependency_is_down():
