@@ -34,6 +34,7 @@ from scoring import sketch
 from scoring.records import AccountEvent, Event, Proposal
 from scoring.rules import Rules
 from scoring.step import View
+from streams.batch import heap
 from streams.batch.pipeline import BatchResult, Incoming, Processor, Where, account_events, proposals
 from streams.batch.schemas import Rejected
 
@@ -326,6 +327,7 @@ def serve(conn: Connection, max_event_bytes: int, max_text_chars: int) -> None:
                 sketch.given(sketches)  # the worker's, of the letters it read: not made again
                 if rules is not None:
                     processor = Processor(rules, max_event_bytes, max_text_chars)
+                    heap.settle()  # the rules and text model, kept until the next rules come
                 assert processor is not None, "first request without rules"
                 reply = (seq, True, processor.process(batch, states.__getitem__, views))
         except Exception:  # noqa: BLE001 - the worker logs it and retries the batch

@@ -181,6 +181,14 @@ class Reorder:
         self.held += 1
         return Held(ts, self.ranks[key[0]], item, handle, at)
 
+    def saw(self, topic: str, ts: int, written_ms: int, at: float) -> None:
+        """A record delivered, for the clock (`Clock.saw`). A follower's says nothing of it: a subject
+        event carries its trigger's time and is written once the trigger is scored, so it reads
+        as a replay, and while the scorer's own round trip delivered such events the clock would
+        stay at the newest time read instead of the wall clock."""
+        if topic not in self.followers:
+            self.clock.saw(ts, written_ms, at)
+
     def newest(self, key: Partition) -> int:
         return self._newest.get(key, FAR_PAST)
 

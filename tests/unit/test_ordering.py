@@ -226,6 +226,18 @@ def test_the_clock_is_the_wall_clock_while_event_times_are_live_else_the_newest_
     assert clock.now_ms(latest=wall - 150, local=False) >= wall
 
 
+def test_a_subject_event_leaves_the_live_clock_live():
+    # a subject event carries its trigger's time and is written once the trigger is scored, past
+    # the window: read as a producer's record it would turn the clock back to the newest time read
+    reorder = Reorder(200, RANKS, followers=frozenset({"s"}))
+    wall = int(time.time() * 1000)
+    reorder.saw("m", wall - 30, wall, time.monotonic())
+    reorder.saw("s", wall - 400, wall, time.monotonic())
+    assert reorder.now_ms(local=True) >= wall
+    reorder.saw("m", wall - 400, wall, time.monotonic())  # a producer's record that late is a replay's
+    assert reorder.now_ms(local=True) < wall
+
+
 def test_a_proposal_passes_the_gate_after_waiting_its_longest():
     reorder = gated()
     reorder.add("p", 0, 25, Item("p", 0, 25), at=10.0)

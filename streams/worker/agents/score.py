@@ -38,7 +38,7 @@ from streams.adapters.floors import Floors
 from streams.adapters.letter_index import RedisLetterIndex
 from streams.adapters.link_index import LinkIndex
 from streams.adapters.profiles import ProfileStore
-from streams.batch import deadletter
+from streams.batch import deadletter, heap
 from streams.batch.pipeline import BatchResult, Incoming, Where
 from streams.batch.processes import Pool, Prepared
 from streams.batch.schemas import subjects
@@ -193,6 +193,7 @@ class ScoreAgent:
             self.batch_max, within=self.batch_window_s
         )
         self.scoring.start()  # the scoring processes import while the first batch gathers
+        heap.settle()  # the app, its rules and tables as loaded
         scorer = asyncio.ensure_future(self.drain())
         scorer.add_done_callback(report_stop)  # the stream raises it only at its next delivery
         try:
@@ -225,7 +226,7 @@ class ScoreAgent:
             key = (item.topic, item.partition)
             ts = event_time(item.value, self.reorder.newest(key))
             self.reorder.add(item.topic, item.partition, ts, item, event, now)
-            self.reorder.clock.saw(ts, item.timestamp_ms, now)
+            self.reorder.saw(item.topic, ts, item.timestamp_ms, now)
             self.delivered[key] = now
         self.release()
 
