@@ -2,9 +2,9 @@
 
 Works around: `table[key] = value` queues each record in Faust's producer buffer, and a consumer
 commit does not wait for that buffer to drain: a worker killed then has committed offsets past
-states that never reached the changelog. `store_all` sets the table's own dict (`table.data`) and
-sends the changelog records itself, returning the deliveries the agent awaits before the batch's
-events are acknowledged. Records go out as one record batch per partition (more when the
+states that never reached the changelog. `store_all` sends the changelog records itself and,
+once they are delivered, sets the table's own dict (`table.data`); the agent acknowledges the
+batch's events after that. Records go out as one record batch per partition (more when the
 producer's batch size needs them): a `send` per record costs ~10 us each in the producer's
 per-message path. Partitions are explicit: the batch body runs outside any current event, where
 Faust's table would raise "Cannot modify table key from outside of stream iteration".
@@ -32,16 +32,19 @@ def changelog_name(table: TableT[bytes, bytes | None]) -> str:
 
 async def store_all(
     table: TableT[bytes, bytes | None], out: AIOKafkaProducer, states: dict[str, tuple[int, bytes]]
-) -> list[asyncio.Future[Any]]:
-    """Write states, and send their changelog records to their accounts' partitions; return the
-    deliveries to await before the batch's events are acknowledged."""
+) -> None:
+    """Send states' changelog records to their accounts' partitions, then, once every delivery is
+    confirmed, write them to the table. Written before, a batch whose deliveries failed would be
+    retried on states that record its events: found replayed, they would give no states to
+    send again, and the changelog would never record them."""
     topic = changelog_name(table)
     by_partition: dict[int, list[tuple[bytes, bytes]]] = {}
     for account, (partition, value) in states.items():
-        key = account.encode()
-        table.data[key] = value
-        by_partition.setdefault(partition, []).append((key, value))
+        by_partition.setdefault(partition, []).append((account.encode(), value))
     deliveries: list[asyncio.Future[Any]] = []
     for partition, records in by_partition.items():
         deliveries += await send_batches(out, topic, partition, records)
-    return deliveries
+    await asyncio.gather(*deliveries)
+    for records in by_partition.values():
+        for key, value in records:
+            table.data[key] = value

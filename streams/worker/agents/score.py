@@ -180,6 +180,9 @@ class ScoreAgent:
     read: dict[Where, Event] = field(default_factory=dict)
     # held while holes or tails are read anew (`hold_read_anew`): nothing is taken in meanwhile
     refilling: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # the events of the batch being settled that are counted: an attempt that sent its outputs
+    # scored them, whatever fails after (a retry then finds them replayed, or scores them again)
+    counted: set[Where] = field(default_factory=set)
 
     def incoming(self, event: EventT[bytes]) -> Incoming:
         return incoming(event, self.topics.kind_of[event.message.topic])
@@ -432,7 +435,10 @@ class ScoreAgent:
     async def settle(self, batch: list[Incoming]) -> None:
         """Handle `batch`: retried through outages, any event it keeps failing on dead-lettered
         (`streams.worker.poison`)."""
-        await self.retrier.settle(batch, self.handle, self.reject, self.attempts)
+        try:
+            await self.retrier.settle(batch, self.handle, self.reject, self.attempts)
+        finally:
+            self.counted.clear()
 
     async def reject(self, item: Incoming, exc: Exception) -> None:
         await reject_unprocessable(item, exc, self.topics, self.producer, self.metrics, self.retrier)
@@ -472,9 +478,14 @@ class ScoreAgent:
         out = self.producer()
         await asyncio.gather(*await self._send_outputs(out, result))
         stage.done("send")
-        await asyncio.gather(*await changelog.store_all(self.table, out, result.states))
+        self._count_sent(result)
+        self._count_scored(batch, result)  # its outputs are out: scored, even if the store fails
+        await changelog.store_all(self.table, out, result.states)
         stage.done("store")
-        self._count(batch, result, stage.started)
+        if result.states:
+            self.metrics.records_sent.labels("changelog").inc(len(result.states))
+        self.metrics.batch_seconds.observe(time.perf_counter() - stage.started)
+        self.metrics.batch_size.observe(len(batch))
 
     async def _index_and_load(self, prepared: Prepared) -> tuple[dict[str, bytes | None], dict[str, View]]:
         """The indexes are updated with every account event and proposal before any is scored (a
@@ -512,15 +523,21 @@ class ScoreAgent:
                                   [(account.encode(), shadow_bytes(account, sig)) for account, sig in result.shadow])
         return sends
 
-    def _count(self, batch: list[Incoming], result: BatchResult, started: float) -> None:
+    def _count_sent(self, result: BatchResult) -> None:
+        """The records an attempt sent, each time it sends them (a retry sends the same ids again)."""
         for output, n in (("deadletter", len(result.dead_letters)), ("subjects", len(result.forwards)),
-                          ("shadow", len(result.shadow)), ("escalations", len(result.escalations)),
-                          ("changelog", len(result.states))):
+                          ("shadow", len(result.shadow)), ("escalations", len(result.escalations))):
             if n:
                 self.metrics.records_sent.labels(output).inc(n)
+
+    def _count_scored(self, batch: list[Incoming], result: BatchResult) -> None:
+        """A batch's events and what they found, once: the retry of an attempt that sent its
+        outputs (or of a part of its batch) counts nothing again."""
+        wheres = [item.where for item in batch]
+        if not self.counted.isdisjoint(wheres):
+            return
+        self.counted.update(wheres)
         record_metrics(self.metrics, result)
         now = time.time()
         for item in batch:
             self.metrics.latency.observe(max(0.0, now - item.timestamp_ms / 1000))
-        self.metrics.batch_seconds.observe(time.perf_counter() - started)
-        self.metrics.batch_size.observe(len(batch))
