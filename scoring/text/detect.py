@@ -235,23 +235,13 @@ def _on_scale(model: TextModel, weight: float, source: str, target: str) -> floa
     return bar + (weight - was) * (1.0 - bar) / max(1.0 - was, 1e-6)
 
 
-# Policies whose innocent look-alikes are refusals of the act itself ("No thanks, I don't accept
-# payment outside the platform"). Elsewhere negation and refusal words are part of the act ("don't
-# ever email me again or I go to the police", "do not leave less than 5 stars"): held to them, 28
-# flags of the seed set's abuse, rating pressure and scams were dropped, and none of its innocent
-# texts.
-REFUSABLE = frozenset({OFF_PLATFORM_PAYMENT, OFF_PLATFORM_CONTACT})
-
-
 def _held_to(text: str, hit: TextHit) -> bool:
-    """A flag on the model's words alone is dropped when every word it quotes is someone else's
-    (reported, quoted, an example) or, for payment and contact, refused or negated where it
-    stands."""
+    """A flag on the model's words alone is dropped when every word it quotes is refused or
+    negated where it stands ("No thanks, I don't accept payment outside the platform")."""
     if not hit.detector.endswith(".model") or not hit.spans:
         return True
     low = text.lower()
-    excused = negation.suppressed if hit.policy in REFUSABLE else negation.reported
-    return not all(excused(low, start, end) for start, end in hit.spans)
+    return not all(negation.suppressed(low, start, end) for start, end in hit.spans)
 
 
 def _passage(text: str, start: int, end: int) -> tuple[int, int]:

@@ -239,15 +239,6 @@ def refused(text: str, start: int, end: int) -> bool:
         or _REPORTED.test(window)
 
 
-def reported(text: str, start: int, end: int) -> bool:
-    """The sentence gives someone else's words or an example, not the speaker's own ("they
-    always write you are a fraud", "has anyone been asked for a review swap?"), or the match is
-    quoted."""
-    lo, hi = sentence(text, start, end)
-    window = text[lo:hi]
-    return _REPORTED.test(window) or _ASIDE.test(window) or quoted(text, start, end)
-
-
 def quoted(text: str, start: int, end: int) -> bool:
     """The match sits inside quotation marks opened in the same sentence, double or single
     ("they wrote 'you have won a prize, claim it here'")."""
