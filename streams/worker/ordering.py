@@ -193,8 +193,9 @@ class Reorder:
         return self._newest.get(key, FAR_PAST)
 
     def latest(self) -> int:
-        """The newest time read from any partition."""
-        return max(self._newest.values(), default=FAR_PAST)
+        """The newest time read from any partition of the input topics (a follower's record,
+        derived by a worker maybe further ahead, is no producer's)."""
+        return max((ts for key, ts in self._newest.items() if key[0] not in self.followers), default=FAR_PAST)
 
     def now_ms(self, local: bool, ended: bool = False) -> int:
         """The time partitions read to their end are held to (`Clock`)."""

@@ -246,3 +246,16 @@ def test_a_proposal_passes_the_gate_after_waiting_its_longest():
     assert not reorder.due(assigned, lambda key: True, now_ms=10**6, overdue=10.0).held  # number 1: no floor
     due = reorder.due(assigned, lambda key: True, now_ms=10**6, overdue=11.0)
     assert [h.ts for h in due.held] == [25] and due.forced == 1
+
+
+def test_a_subject_event_read_ahead_does_not_move_a_replay_clock():
+    # a replay's clock is the newest time read; a subject event derived elsewhere, further ahead,
+    # would pass an event that an idle partition can still precede (its newest less the window)
+    reorder = Reorder(200, RANKS, followers=frozenset({"s"}))
+    reorder.add("m", 0, 1100, Item("m", 0, 1100))
+    assert [h.ts for h in reorder.due([("m", 0)], lambda key: True, now_ms=reorder.now_ms(local=False)).held] == [1100]
+    reorder.add("p", 0, 1000, Item("p", 0, 1000))
+    reorder.add("s", 1, 10_000, Item("s", 0, 10_000))
+    assert reorder.latest() == 1100
+    due = reorder.due([("m", 0), ("p", 0)], lambda key: True, now_ms=reorder.now_ms(local=False))
+    assert not due.held  # m can still deliver from 900

@@ -1,6 +1,6 @@
 """A batch whose states fail to reach the changelog after its outputs were sent: the table keeps
-them only once delivered, so the retry scores the events again and sends their states; and the
-batch is counted once (the attempt that sent its outputs scored its events)."""
+them only once delivered, the store alone is retried (the outputs are not sent again), and the
+batch is counted once."""
 
 from __future__ import annotations
 
@@ -37,15 +37,17 @@ def counts(registry: CollectorRegistry, name: str, label: str) -> dict[str, floa
     return out
 
 
-def test_a_batch_whose_states_failed_to_store_after_its_outputs_were_sent_is_counted_once(monkeypatch):
+def test_a_store_that_fails_after_the_outputs_were_sent_is_retried_alone_and_counted_once(monkeypatch):
     events = [e for e in generate(SimConfig(accounts=30, days=1, seed=3)).events if e.value is not None][:120]
     batch = list(incoming(events))
     registry = CollectorRegistry()
     sent: list[str] = []
+    calls: list[str] = []  # send_keyed's, one per output topic and attempt that sent outputs
     changelog: list[int] = []  # states sent, per record batch
     table = SimpleNamespace(data={}, changelog_topic=SimpleNamespace(get_topic_name=lambda: "changelog"))
 
     async def send_keyed(out: Any, topic: str, records: list[Any]) -> list[Any]:
+        calls.append(topic)
         sent.extend([topic] * len(records))
         return []
 
@@ -77,6 +79,7 @@ def test_a_batch_whose_states_failed_to_store_after_its_outputs_were_sent_is_cou
     accounts = {item.key for item in batch}
     assert set(table.data) == accounts  # every state in the table once its changelog record is out
     assert sum(changelog[1:]) == len(accounts)  # the retry sent every state again
+    assert sorted(calls) == ["dead_letters", "escalations", "shadow", "subjects"]  # outputs sent once
     events_by_outcome = counts(registry, "riskscorer_events_total", "outcome")
     assert events_by_outcome == {"scored": len(batch)}  # none counted as replayed, none twice
     records = counts(registry, "riskscorer_records_sent_total", "output")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections import deque
@@ -74,8 +75,9 @@ def incoming(event: EventT[bytes], kind: str) -> Incoming:
 
 async def reject_unprocessable(item: Incoming, exc: Exception, topics: Topics,
                                producer: Callable[[], AIOKafkaProducer], metrics: Metrics,
-                               retrier: poison.Retrier) -> None:
-    """Dead-letter an event its batch keeps failing on, so the partitions go on."""
+                               retrier: poison.Retrier, counted: bool = False) -> None:
+    """Dead-letter an event its batch keeps failing on, so the partitions go on (`counted`: its
+    outcome counted already, by an attempt that sent its outputs)."""
     log.error("dead-lettering %s:%d@%d: its batch keeps failing on it: %r", item.topic, item.partition,
               item.offset, exc, exc_info=exc)
     record = deadletter.record(item, UNPROCESSABLE, f"{type(exc).__name__}: {exc}")
@@ -85,7 +87,8 @@ async def reject_unprocessable(item: Incoming, exc: Exception, topics: Topics,
 
     await replace(retrier, needs=(BROKER,)).until_done(send)
     metrics.dead_letters.labels(item.kind, UNPROCESSABLE).inc()
-    metrics.events.labels(item.kind, "dead_letter").inc()
+    if not counted:
+        metrics.events.labels(item.kind, "dead_letter").inc()
     metrics.records_sent.labels("deadletter").inc()
 
 
@@ -441,7 +444,8 @@ class ScoreAgent:
             self.counted.clear()
 
     async def reject(self, item: Incoming, exc: Exception) -> None:
-        await reject_unprocessable(item, exc, self.topics, self.producer, self.metrics, self.retrier)
+        await reject_unprocessable(item, exc, self.topics, self.producer, self.metrics, self.retrier,
+                                   counted=item.where in self.counted)
 
     def retrying(self, exc: Exception, delay: float) -> None:
         self.metrics.batch_retries.inc()
@@ -480,12 +484,20 @@ class ScoreAgent:
         stage.done("send")
         self._count_sent(result)
         self._count_scored(batch, result)  # its outputs are out: scored, even if the store fails
-        await changelog.store_all(self.table, out, result.states)
+        await self._store(out, result.states)
         stage.done("store")
         if result.states:
             self.metrics.records_sent.labels("changelog").inc(len(result.states))
         self.metrics.batch_seconds.observe(time.perf_counter() - stage.started)
         self.metrics.batch_size.observe(len(batch))
+
+    async def _store(self, out: Any, states: dict[str, tuple[int, bytes]]) -> None:
+        """The batch's states, retried here through an outage: its outputs are out, and the batch
+        handled again would send them again (subject events scored twice downstream). Any other
+        failure is the batch's, handled in parts (`streams.worker.poison`)."""
+        failure = await self.retrier.attempt(functools.partial(changelog.store_all, self.table, out, states), 1)
+        if failure is not None:
+            raise failure
 
     async def _index_and_load(self, prepared: Prepared) -> tuple[dict[str, bytes | None], dict[str, View]]:
         """The indexes are updated with every account event and proposal before any is scored (a

@@ -24,6 +24,14 @@ PAY = "off_platform_payment"
         "refund steps.",
         "I'd never write I will sue you to a freelancer over a late file.",
         "they always write you are a fraud in the reviews, ignore it",
+        # the speaker's own negated intent: a reassurance, a denial, a refusal
+        "I'm not going to leave you a bad review, don't stress about it.",
+        "I won't give you a bad rating, stop asking me about it.",
+        "I refuse to give 5 stars for work that isn't finished, sorry, but I'll update it once it's done.",
+        "I never told anyone you were a scammer.",
+        "Don't listen to anyone who says you're a bad designer.",
+        "I didn't say your work was garbage, I said the export was corrupted.",
+        "No, I won't pay for training materials to get this job.",
         # a footnote asterisk is no masked f-word
         "Thanks, you fixed** it. (**on the staging server only)",
         # form instructions that name contact details
