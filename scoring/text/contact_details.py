@@ -289,9 +289,9 @@ def spelled_phones(norm: str) -> list[Detail]:
         tokens = [
             t for t in norm[match.start : match.end].replace(",", " ").replace("-", " ").replace(".", " ").split()
         ]
-        digits = "".join(_DIGIT_WORD.get(t, t) for t in tokens)
+        digits = _digits("".join(_DIGIT_WORD.get(t, t) for t in tokens))
         spelled = sum(1 for t in tokens if t in _DIGIT_WORD)
-        if spelled >= 1 and 9 <= len(_digits(digits)) <= 15 and not _counted(_digits(digits)):
+        if spelled >= 1 and 9 <= len(digits) <= 15 and not _counted(digits):
             found.append(Detail("contact_phone_spelled", match.start, match.end, "a phone number spelled out in words"))
     return found
 

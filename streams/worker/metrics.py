@@ -273,6 +273,13 @@ _ORDER: dict[str, Spec] = {
 _GROUPS = (_INPUTS, _ESCALATIONS, _BATCHES, _RULES, _RECOVERY, _REVIEWER, _DEPENDENCIES, _ORDER)
 
 
+def count_sent(metrics: Metrics, **sent: int) -> None:
+    """Records sent, by output (`deadletter=2, subjects=5`): one update per output that sent any."""
+    for output, n in sent.items():
+        if n:
+            metrics.records_sent.labels(output).inc(n)
+
+
 def record_metrics(metrics: Metrics, result: BatchResult) -> None:
     """A batch's counts in the worker's metrics: one update per label set and batch."""
     for (kind, reason), n in result.rejected.items():

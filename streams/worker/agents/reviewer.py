@@ -41,7 +41,7 @@ from streams.training.verdicts import ExampleStore
 from streams.worker import poison
 from streams.worker.agents.score import incoming, reject_unprocessable
 from streams.worker.health import Health
-from streams.worker.metrics import Metrics
+from streams.worker.metrics import Metrics, count_sent
 from streams.worker.topics import Topics
 
 log = logging.getLogger(__name__)
@@ -245,9 +245,7 @@ class DecisionsAgent:
         sends += [await out.send(t.subjects.get_topic_name(), subjects.encode(f), key=f.subject_id.encode())
                   for f in notices]
         await asyncio.gather(*sends)
-        for output, n in (("deadletter", len(rejected)), ("subjects", len(notices))):
-            if n:
-                self.metrics.records_sent.labels(output).inc(n)
+        count_sent(self.metrics, deadletter=len(rejected), subjects=len(notices))
         for _, reason, _detail in rejected:
             self.metrics.dead_letters.labels("decisions", reason).inc()
             self.metrics.events.labels("decisions", "dead_letter").inc()

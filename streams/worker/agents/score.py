@@ -49,7 +49,7 @@ from streams.faust_fixes.continuity import Continuity, Hole, Refetcher
 from streams.faust_fixes.producer import send_keyed
 from streams.worker import poison, tables
 from streams.worker.health import BROKER, Health
-from streams.worker.metrics import Metrics, record_metrics
+from streams.worker.metrics import Metrics, count_sent, record_metrics
 from streams.worker.ordering import Held, Partition, Reorder, event_time
 from streams.worker.topics import Topics
 
@@ -89,7 +89,7 @@ async def reject_unprocessable(item: Incoming, exc: Exception, topics: Topics,
     metrics.dead_letters.labels(item.kind, UNPROCESSABLE).inc()
     if not counted:
         metrics.events.labels(item.kind, "dead_letter").inc()
-    metrics.records_sent.labels("deadletter").inc()
+    count_sent(metrics, deadletter=1)
 
 
 class Stages:
@@ -486,8 +486,7 @@ class ScoreAgent:
         self._count_scored(batch, result)  # its outputs are out: scored, even if the store fails
         await self._store(out, result.states)
         stage.done("store")
-        if result.states:
-            self.metrics.records_sent.labels("changelog").inc(len(result.states))
+        count_sent(self.metrics, changelog=len(result.states))
         self.metrics.batch_seconds.observe(time.perf_counter() - stage.started)
         self.metrics.batch_size.observe(len(batch))
 
@@ -537,10 +536,8 @@ class ScoreAgent:
 
     def _count_sent(self, result: BatchResult) -> None:
         """The records an attempt sent, each time it sends them (a retry sends the same ids again)."""
-        for output, n in (("deadletter", len(result.dead_letters)), ("subjects", len(result.forwards)),
-                          ("shadow", len(result.shadow)), ("escalations", len(result.escalations))):
-            if n:
-                self.metrics.records_sent.labels(output).inc(n)
+        count_sent(self.metrics, deadletter=len(result.dead_letters), subjects=len(result.forwards),
+                   shadow=len(result.shadow), escalations=len(result.escalations))
 
     def _count_scored(self, batch: list[Incoming], result: BatchResult) -> None:
         """A batch's events and what they found, once: the retry of an attempt that sent its
