@@ -10,6 +10,7 @@ from typing import Any
 
 from scoring.text import contact, explain, feedback, harassment, negation, payment, scam, split
 from scoring.text.contact_details import PHONE_SHAPE, SPELLED_SHAPE
+from scoring.text.disown import disowned
 from scoring.text.features import context_names, features, names, shaped, words
 from scoring.text.gate import Gate, gate
 from scoring.text.lexicon import (
@@ -41,6 +42,8 @@ _HAS_DIGIT = re.compile(r"\d")
 _PAY_NAMES = frozenset({PAY})
 _CONTACT_NAMES = frozenset({MESSENGER, MAILHOST})
 _INSULTS = frozenset({INSULT})
+# Policies whose model flags any refusal or negation of the quoted words excuses (see `_held_to`).
+_REFUSABLE = frozenset({OFF_PLATFORM_PAYMENT, OFF_PLATFORM_CONTACT})
 
 
 def _run(doc: Normalized, found: Gate, context: TextContext) -> list[TextHit]:
@@ -236,12 +239,15 @@ def _on_scale(model: TextModel, weight: float, source: str, target: str) -> floa
 
 
 def _held_to(text: str, hit: TextHit) -> bool:
-    """A flag on the model's words alone is dropped when every word it quotes is refused or
-    negated where it stands ("No thanks, I don't accept payment outside the platform")."""
+    """A flag on the model's words alone is dropped when every word it quotes is excused where it
+    stands: for payment and contact, refused or negated ("No thanks, I don't accept payment outside
+    the platform"); for the others, disowned by the speaker (`scoring.text.disown`: "I'm not going
+    to leave you a bad review", but not "do not leave less than 5 stars")."""
     if not hit.detector.endswith(".model") or not hit.spans:
         return True
     low = text.lower()
-    return not all(negation.suppressed(low, start, end) for start, end in hit.spans)
+    excused = negation.suppressed if hit.policy in _REFUSABLE else disowned
+    return not all(excused(low, start, end) for start, end in hit.spans)
 
 
 def _passage(text: str, start: int, end: int) -> tuple[int, int]:

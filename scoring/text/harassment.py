@@ -17,7 +17,8 @@ from scoring.text.types import HARASSMENT, TextContext, TextHit
 # A masked f-word as published or typed: "f***ing", "fu**ing", "f***king", "f**kin"; the mask
 # comes right after "f" or "fu", so "you fixed** it" (a footnote asterisk) is no f-word.
 _MASKED_F = r"fu?\*+[\w*]*"
-_INSULT = (
+# Words that insult a person, wherever they stand (also read by `scoring.text.disown`).
+INSULT_WORDS = (
     r"(?:idiot|idiots|moron|morons|stupid|dumb|dumbass|loser|retard(?:ed)?|bitch|bastard|asshole|a-hole|jerk"
     r"|fool"
     r"|clown|pathetic|useless|incompetent|worthless|trash|garbage|scum(?:bag)?|liar|thief|scammer|fraud|cheater"
@@ -38,7 +39,7 @@ _AT_YOU = Rx(
     r"|a\s+|an\s+|just\s+"
     r"|really\s+|totally\s+|completely\s+|the\s+|nothing\s+but\s+|one\s+|an?\s+\w+\s+|the\s+most\s+|very\s+"
     r"|fucking\s+|f\*+ing\s+|absolute\s+|bunch\s+of\s+){0,3}"
-    + _INSULT
+    + INSULT_WORDS
     + r"\b"
     + r"|\b(?:you|u|ya)\s+(?:\w+\s+)?"
     + _VOCATIVE
