@@ -6,7 +6,10 @@ Run: python bench/text_quality.py [--model FILE] [--public DIR] [--show-misses]
 - the public sets' held-out fifth (`streams.training.examples.held_out`): SMS spam and
   smishing, YouTube spam, offensive tweets (read as harassment), support questions and changelog
   lines (innocent: their false alarms);
-- the project's own held-out corpus (`tests/corpus/text_holdout.jsonl`);
+- the project's own held-out corpus (`tests/corpus/text_holdout.jsonl`), and its negation probe
+  (`tests/corpus/negation_probe.jsonl`: innocent texts that negate, refuse, deny or report
+  violation words, and violations that hold negations; written from DOMAIN.md by someone who had
+  not read the code; a measure, never tuned on);
 - for contrast, `marketplace_quotes` `dev` (trained on) and the pattern stage alone.
 """
 
@@ -49,9 +52,9 @@ def report(items: Sequence[ex.Example], predict: Predict, misses: bool = False) 
     return evaluate(pairs)
 
 
-def holdout_corpus(predict: Predict) -> Report:
+def holdout_corpus(predict: Predict, name: str = "text_holdout.jsonl") -> Report:
     return evaluate((list(i["labels"]), predict(str(i["text"]), context_of(i)))  # type: ignore[call-overload]
-                    for i in load("text_holdout.jsonl"))
+                    for i in load(name))
 
 
 def main() -> None:
@@ -79,6 +82,8 @@ def main() -> None:
               f" = {rep.innocent_flag_rate:.4f}" + (f"; {line}" if line else ""))
     print("\n## project held-out corpus (tests/corpus/text_holdout.jsonl)")
     print(holdout_corpus(predict).table())
+    print("\n## project negation probe (tests/corpus/negation_probe.jsonl)")
+    print(holdout_corpus(predict, "negation_probe.jsonl").table())
     dev = ex.quotes(args.public, "dev")
     print(f"\n## marketplace_quotes dev ({len(dev)} items, trained on: not a measure)")
     print(report(dev, predict).table())
