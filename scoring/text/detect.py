@@ -10,7 +10,7 @@ from typing import Any
 
 from scoring.text import contact, explain, feedback, harassment, negation, payment, scam, split
 from scoring.text.contact_details import PHONE_SHAPE, SPELLED_SHAPE
-from scoring.text.disown import disowned
+from scoring.text.disown import disowned, lowered
 from scoring.text.features import context_names, features, names, shaped, words
 from scoring.text.gate import Gate, gate
 from scoring.text.lexicon import (
@@ -245,9 +245,10 @@ def _held_to(text: str, hit: TextHit) -> bool:
     to leave you a bad review", but not "do not leave less than 5 stars")."""
     if not hit.detector.endswith(".model") or not hit.spans:
         return True
-    low = text.lower()
-    excused = negation.suppressed if hit.policy in _REFUSABLE else disowned
-    return not all(excused(low, start, end) for start, end in hit.spans)
+    low = lowered(text)
+    if hit.policy in _REFUSABLE:
+        return not all(negation.suppressed(low, start, end) for start, end in hit.spans)
+    return not all(disowned(low, start, end, hit.policy) for start, end in hit.spans)
 
 
 def _passage(text: str, start: int, end: int) -> tuple[int, int]:

@@ -243,7 +243,12 @@ def reported(text: str, start: int, end: int) -> bool:
     """The sentence reports a third party's words or asks ("the client asked me to", "they
     always write")."""
     lo, hi = sentence(text, start, end)
-    return _REPORTED.test(text[lo:hi])
+    return reported_in(text[lo:hi])
+
+
+def reported_in(window: str) -> bool:
+    """A third party's words or asks reported in `window` ("they always write you are a fraud")."""
+    return _REPORTED.test(window)
 
 
 def quoted(text: str, start: int, end: int) -> bool:

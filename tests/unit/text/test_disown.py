@@ -3,43 +3,68 @@
 import pytest
 
 from scoring.text.detect import analyze
-from scoring.text.disown import disowned
+from scoring.text.disown import disowned, lowered
 
 
 @pytest.mark.parametrize(
-    ("text", "word"),
+    ("text", "word", "policy"),
     [
-        ("i'm not going to leave you a bad review over one late file, relax", "bad review"),
-        ("we won't rate you badly, it was our mistake", "rate"),
-        ("i never told anyone you were a scammer", "scammer"),  # a denial, insult and all
-        ("i didn't say your code was garbage, i said the build was broken", "garbage"),
-        ("don't listen to anyone who says you're a bad designer", "bad designer"),
-        ("they always write you are a fraud in the reviews, ignore it", "fraud"),
-        ("no, i will never change my review in exchange for a discount", "review"),
-        ("thanks, but i'm not looking for an opportunity that needs an investment", "investment"),
+        ("i'm not going to leave you a bad review over one late file, relax", "bad review", "feedback_manipulation"),
+        ("I\u2019m not going to give you a low rating, relax", "low rating", "feedback_manipulation"),
+        ("im not going to leave you a bad review relax", "bad review", "feedback_manipulation"),
+        ("we won't rate you yet, ping me if you need the assets", "rate", "feedback_manipulation"),
+        ("i'm not going to leave you a bad review over a stupid typo", "bad review", "feedback_manipulation"),
+        ("we won't rate you badly, it was our mistake", "rate", "feedback_manipulation"),
+        ("thanks for the quick fix and i won't leave a bad review", "bad review", "feedback_manipulation"),
+        ("i never told anyone you were a scammer", "scammer", "harassment"),  # a denial, insult and all
+        ("I\u2019ve never called you a liar, please calm down", "liar", "harassment"),
+        ("i didn't say your code was garbage, i said the build was broken", "garbage", "harassment"),
+        ("don't listen to anyone who says you're a bad designer", "bad designer", "harassment"),
+        ("they always write you are a fraud in the reviews, ignore it", "fraud", "harassment"),
+        ("no, i will never change my review in exchange for a discount", "review", "feedback_manipulation"),
+        ("thanks, but i'm not looking for an opportunity that needs an investment", "investment", "spam_scam"),
+        ("i'm not sending money for a starter kit, sounds like a scam", "starter kit", "spam_scam"),
     ],
 )
-def test_the_speakers_own_negation_or_someone_elses_words(text: str, word: str) -> None:
+def test_the_speakers_own_negation_or_someone_elses_words(text: str, word: str, policy: str) -> None:
     start = text.index(word)
-    assert disowned(text, start, start + len(word))
+    assert disowned(lowered(text), start, start + len(word), policy)
 
 
 @pytest.mark.parametrize(
-    ("text", "word"),
+    ("text", "word", "policy"),
     [
-        ("i won't pay a useless idiot like you another cent", "idiot"),  # an insult in the clause
-        ("please do not leave less than 5 stars for this order", "5 stars"),  # an order, not the speaker's
-        ("nobody would miss a clown like you", "clown"),
-        ("i won't hand over the source files until you rate me", "rate"),  # a bargain
-        ("give me my money back and i won't mention it in my review", "review"),
-        ("you'd better pray we never meet in person", "meet"),
-        ("i'd like to partner with you on jobs i can't handle alone", "partner"),  # before the negation
-        ("the login stays with me, i don't give it out before you confirm the rating", "rating"),
+        ("i won't pay a useless idiot like you another cent", "idiot", "harassment"),  # an insult in the clause
+        ("please do not leave less than 5 stars for this order", "5 stars", "feedback_manipulation"),  # an order
+        ("nobody would miss a clown like you", "clown", "harassment"),
+        ("i won't hand over the source files until you rate me", "rate", "feedback_manipulation"),  # a bargain
+        ("i won't leave a bad review if you send me $100 back", "bad review", "feedback_manipulation"),
+        ("give me my money back and i won't mention it in my review", "review", "feedback_manipulation"),
+        ("i refuse to deliver the final files until the 5 star review is posted", "5 star", "feedback_manipulation"),
+        ("you'd better pray we never meet in person", "meet", "harassment"),
+        ("watch out, i know where your kids go to school", "kids", "harassment"),  # refusal words excuse no threat
+        ("i'd like to partner with you on jobs i can't handle alone", "partner", "spam_scam"),  # before the negation
+        ("the login stays with me, i don't give it out before you confirm the rating", "rating",
+         "feedback_manipulation"),
+        ("i didn't think you'd be such a useless idiot", "idiot", "harassment"),  # not a denial of saying it
+        ("i wont lie i need that 5 star review from you today", "5 star", "feedback_manipulation"),
+        ("my client wrote that your work is trash and he is right, what a brainless clown you are", "clown",
+         "harassment"),  # the report is in another clause
+        ("\u0130\u015e \u0130\u00c7\u0130N. I won't hurt your rating unless you pay", "rating",
+         "feedback_manipulation"),
     ],
 )
-def test_orders_bargains_insults_and_words_before_the_negation_are_the_speakers(text: str, word: str) -> None:
+def test_orders_bargains_insults_and_words_before_the_negation_are_the_speakers(text: str, word: str,
+                                                                                 policy: str) -> None:
     start = text.index(word)
-    assert not disowned(text, start, start + len(word))
+    assert not disowned(lowered(text), start, start + len(word), policy)
+
+
+def test_lowered_keeps_offsets() -> None:
+    text = "\u0130\u015e \u0130\u00c7\u0130N. I won\u2019t hurt your rating"
+    low = lowered(text)
+    assert len(low) == len(text)
+    assert low[text.index("won"):text.index("won") + 5] == "won't"
 
 
 @pytest.mark.parametrize(
