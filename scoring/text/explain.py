@@ -21,14 +21,15 @@ EXACT = frozenset({"contact_split", "feedback_repeat_request", "harassment_peste
 # requests for ratings, scores such chat low for lack of their words.
 SELF_EVIDENT = frozenset({"scam_account_rent", "scam_free_work", "scam_prize", "scam_hardship_payment",
                           "scam_remote_account", "feedback_veiled_threat"})
-# Patterns that flag by themselves as well: each names its act in full (a disguised insult, a rating
-# swapped or withheld, a messenger or provider spelt to slip past a filter), and none fires on an
-# innocent text of the seed or public sets, where the model, reading the words around them ("email",
-# "later"), may score them low. Threats, lawsuits and spelt-out numbers stay with the model: "your
-# family will love the design", "my lawyer will call you about the NDA" and a count from one to ten
-# match them too.
-WHOLE_ACT = frozenset({"harassment_disguised_insult", "feedback_swap", "feedback_reciprocal", "feedback_withhold",
-                       "contact_messenger_obfuscated", "payment_provider_obfuscated"})
+# Patterns that flag by themselves as well: each names its act in full (a disguised insult, legal
+# action threatened at the other party, a rating swapped or withheld, a messenger or provider spelt
+# to slip past a filter), and none fires on an innocent text of the seed or public sets, where the
+# model, reading the words around them ("email", "later"), may score them low. Threats, a lawyer
+# sent and spelt-out numbers stay with the model: "your family will love the design", "my lawyer
+# will call you about the NDA" and a count from one to ten match them too.
+WHOLE_ACT = frozenset({"harassment_disguised_insult", "harassment_legal_action", "feedback_swap",
+                       "feedback_reciprocal", "feedback_withhold", "contact_messenger_obfuscated",
+                       "payment_provider_obfuscated"})
 FLAG_ALONE = EXACT | SELF_EVIDENT | WHOLE_ACT
 # Contact patterns that, in a text read as a scam, make it a contact move as well: an address,
 # number, handle or messenger link given, a messenger named to move to, contact asked for.

@@ -46,6 +46,7 @@ PATTERN_FAMILY: dict[str, str] = {
     "feedback_veiled_threat": "review_extortion",
     "feedback_repeat_request": "rating_bribe",
     "harassment_threat": "threat",
+    "harassment_legal_action": "legal_threat",
     "harassment_legal_threat": "legal_threat",
     "harassment_insult": "insult",
     "harassment_curse": "insult",

@@ -191,38 +191,56 @@ _REPORTED = Rx(
     r"(?:sound|seem)\b|\bnot\s+(?:stupid|dumb|an\s+idiot)\b"
 )
 
-# Legal intimidation aimed at the other party: "I will sue you", "we'll take you to court", "my
-# lawyer will contact you", "see you in court" (always "you": "we will take legal action" alone
-# names no one).
-_LEGAL = Rx(
+# Legal action threatened at the other party: "I will sue you", "we'll take you to court", "I'll
+# report you to the police" (always "you": "we will take legal action" alone names no one). The act
+# in full: it flags by itself (`explain.WHOLE_ACT`) unless told as said ("some buyers write I will
+# sue you").
+_LEGAL_ACTION = Rx(
     r"\b(?:i|we)\s*(?:'ll|will|shall|am\s+going\s+to|'m\s+going\s+to|are\s+going\s+to|'re\s+going\s+to|gonna"
     r"|(?:'ll|will)\s+be\s+forced\s+to|(?:'d|would)\s+be\s+forced\s+to)\s+(?:sue\s+(?:you|u)\b"
     r"|take\s+(?:you|u)\s+to\s+court\b|(?:take\s+legal\s+action|press\s+charges)\s+against\s+(?:you|u)\b"
-    r"|(?:report|turn)\s+(?:you|u)\s+(?:in\s+)?to\s+the\s+police\b|call\s+the\s+police\s+on\s+(?:you|u)\b)"
-    r"|\bmy\s+(?:lawyers?|attorneys?|solicitors?|legal\s+team)\s+(?:will|is\s+going\s+to|are\s+going\s+to)\s+"
+    r"|(?:report|turn)\s+(?:you|u)\s+(?:in\s+)?to\s+the\s+police\b|call\s+the\s+police\s+on\s+(?:you|u)\b)",
+    ("sue", "court", "legal action", "charges", "police"),
+)
+# A lawyer sent at the other party, or court named: "my lawyer will contact you", "see you in
+# court". Left to the model, which weighs the words around it: "my lawyer will call you about the
+# NDA" and "see you in court on Monday for the hearing" are no threats.
+_LEGAL = Rx(
+    r"\bmy\s+(?:lawyers?|attorneys?|solicitors?|legal\s+team)\s+(?:will|is\s+going\s+to|are\s+going\s+to)\s+"
     r"(?:contact|call|be\s+in\s+touch\s+with|hear\s+from|sue|deal\s+with)\s+(?:you|u)\b"
     r"|\bsee\s+you\s+in\s+court\b",
-    ("sue", "court", "legal action", "charges", "police", "lawyer", "attorney", "solicitor", "legal team"),
+    ("lawyer", "attorney", "solicitor", "legal team", "court"),
 )
-
-_RULES = (
-    (_AT_YOU, "harassment_insult", 0.85, "insults the other party"),
-    (_CURSE, "harassment_curse", 0.85, "curses at the other party"),
-    (_THREAT, "harassment_threat", 0.9, "threatens the other party"),
-    (_LEGAL, "harassment_legal_threat", 0.85, "threatens the other party with the law"),
-)
-
+# Words that make what follows them a thing said, not said now ("they write I will sue you").
+_SAID = Rx(r"\b(?:write|writes|wrote|say|says|said|type|types|typed|tell|tells|told|threaten|threatens"
+           r"|threatened|saying|writing)\s*:?\s*[\"']?\s*$")
 
 def _aimed(norm: str, start: int, end: int) -> bool:
     lo, _ = negation.clause(norm, start, end)
     return not _REPORTED.test(norm[lo:start]) and not negation.quoted(norm, start, end)
 
 
+def _threatened(norm: str, start: int, end: int) -> bool:
+    """Legal action threatened now: aimed, and not the object of a verb of saying ("they write I will
+    sue you", "I'd never write I will sue you"); a negated threat is no match ("I won't sue you")."""
+    lo, _ = negation.clause(norm, start, end)
+    return _aimed(norm, start, end) and not _SAID.test(norm[lo:start])
+
+
+_RULES = (
+    (_AT_YOU, "harassment_insult", 0.85, "insults the other party", _aimed),
+    (_CURSE, "harassment_curse", 0.85, "curses at the other party", _aimed),
+    (_THREAT, "harassment_threat", 0.9, "threatens the other party", _aimed),
+    (_LEGAL_ACTION, "harassment_legal_action", 0.85, "threatens the other party with legal action", _threatened),
+    (_LEGAL, "harassment_legal_threat", 0.85, "threatens the other party with the law", _aimed),
+)
+
+
 def _rules(doc: Normalized) -> list[TextHit]:
     hits: list[TextHit] = []
-    for rx, detector, weight, reason in _RULES:
+    for rx, detector, weight, reason, stands in _RULES:
         for match in rx.scan(doc.norm, doc.triggers):
-            if _aimed(doc.norm, match.start, match.end):
+            if stands(doc.norm, match.start, match.end):
                 shown = doc.text[slice(*doc.orig_span(match.start, match.end))]
                 hits.append(
                     TextHit(

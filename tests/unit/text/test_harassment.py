@@ -3,6 +3,7 @@
 import pytest
 
 from scoring.text import TextContext
+from scoring.text.detect import analyze
 from tests.unit.text.conftest import patterns, policies
 
 HARASSMENT = "harassment"
@@ -66,3 +67,30 @@ def test_span_covers_insult() -> None:
     (hit,) = [h for h in patterns(text) if h.policy == HARASSMENT]
     s, e = hit.spans[0]
     assert text[s:e] == "you are an idiot"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I will take legal action against you",
+        "If you dont pay by friday I will sue you",
+        "refund me now or we are going to press charges against you",
+    ],
+)
+def test_legal_action_threatened_flags_alone(text: str) -> None:
+    assert [h.detector for h in patterns(text) if h.policy == HARASSMENT] == ["harassment_legal_action"]
+    assert "legal_threat.harassment_legal_action" in {h.detector for h in analyze(text).hits}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Some buyers write I will sue you when a file is late.",
+        "I'd never write I will sue you to a freelancer.",
+        "He said: I will report you to the police, can he do that?",
+        "See you in court on Monday for the hearing, I'll bring the exhibits.",  # left to the model
+        "My lawyer will contact you to sign the NDA.",
+    ],
+)
+def test_legal_action_told_or_named_is_no_act(text: str) -> None:
+    assert "harassment_legal_action" not in {h.detector for h in patterns(text)}
