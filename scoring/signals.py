@@ -96,3 +96,8 @@ class Withdrawal:
     reason: str  # why, in plain words
     event_id: str  # the event received late
     ts: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record withdrawing a finding published without an escalation (a shadow rule's)."""
+        return {"withdraws": self.finding, "policy": self.policy, "detector": self.detector,
+                "reason": excerpt(self.reason, REASON_MAX), "event_id": self.event_id, "ts": self.ts}

@@ -131,7 +131,8 @@ class AccountState:
     # "swap:<account>", "countries_24h", "letter_farm") and dismissals applied -> event time
     findings: dict[str, int] = field(default_factory=dict)
     # findings that can be withdrawn (`Signal.finding`) -> the id of the escalation published for
-    # them, while their name is among the findings: a withdrawal names what was published
+    # them (`SHADOWED`: published on the shadow topic, by a shadow rule), while their name is among
+    # the findings: a withdrawal names what was published, and goes where it went
     published: dict[str, str] = field(default_factory=dict)
     # friends and family: counterparts of contracts -> a contract, and linked ones -> the shared
     # fingerprints in words ("device a1b2c3d4e5f6")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scoring import derive, escalation, score
 from scoring.detector import Found, View
@@ -43,6 +43,11 @@ def _dismiss(state: AccountState, event: SubjectEvent, rules: Rules) -> None:
         score.dismiss(state, event.policy, event.ts, rules)
 
 
+# What `AccountState.published` holds for a finding published on the shadow topic (no escalation id
+# is empty).
+SHADOWED = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     signals: list[Signal]  # from active rules: scored
@@ -50,14 +55,17 @@ class Outcome:
     exempt: list[Signal]  # about allow-listed accounts: counted, never scored
     escalations: list[Escalation]
     forwards: list[SubjectEvent]  # derived events about other accounts, to be re-keyed to them
+    # findings published on the shadow topic that the detectors withdrew: published there too
+    shadow_withdrawn: list[Withdrawal] = field(default_factory=list)
 
 
-def _apart(state: AccountState, account: str, signals: list[Signal], withdrawals: list[Withdrawal],
-           rules: Rules) -> list[Escalation]:
+def _apart(state: AccountState, account: str, signals: list[Signal], shadow: list[Signal],
+           withdrawals: list[Withdrawal], rules: Rules) -> tuple[list[Escalation], list[Withdrawal]]:
     """The escalations of the findings escalated apart, and the records withdrawing those published
-    before that the detectors withdrew (`AccountState.published`: what was published, so a
-    finding of a shadow rule, an allow-listed account or under its threshold, never published,
-    is never withdrawn either)."""
+    before that the detectors withdrew: escalations withdrawn on the escalations topic, shadow
+    findings on the shadow topic (`AccountState.published`: what was published where, so a
+    finding of an allow-listed account or under its threshold, never published, is never
+    withdrawn either)."""
     out = []
     for sig in signals:
         if sig.detector in APART:
@@ -65,13 +73,19 @@ def _apart(state: AccountState, account: str, signals: list[Signal], withdrawals
             if made and sig.finding:
                 state.published[sig.finding] = made[0].escalation_id
             out += made
+    for sig in shadow:
+        if sig.finding:
+            state.published[sig.finding] = SHADOWED
+    shadow_withdrawn = []
     for gone in withdrawals:
         withdrawn = state.published.pop(gone.finding, None)
-        if withdrawn is not None:
+        if withdrawn == SHADOWED:
+            shadow_withdrawn.append(gone)
+        elif withdrawn is not None:
             out.append(escalation.withdrawal(account, withdrawn, gone, rules))
     if state.published:  # kept while the name is among the findings (they keep the newest)
         state.published = {k: v for k, v in state.published.items() if k in state.findings}
-    return out
+    return out, shadow_withdrawn
 
 
 def step(state: AccountState, event: Event, rules: Rules, view: View | None = None) -> Outcome:
@@ -92,12 +106,12 @@ def step(state: AccountState, event: Event, rules: Rules, view: View | None = No
         return Outcome(signals, shadow, exempt, alone, found.forwards)
     # A finding decided by event time (APART) is made at that event, whichever arrived last:
     # scored with the account's others, it would take their decay at its arrival.
-    apart = _apart(state, event.actor, signals, found.withdrawals, rules)
+    apart, shadow_withdrawn = _apart(state, event.actor, signals, shadow, found.withdrawals, rules)
     scored = [sig for sig in signals if sig.detector not in APART]
     touched = score.score(state, scored, rules)
     due = score.decide(state, touched, event.ts, rules)
     if not due:
-        return Outcome(signals, shadow, exempt, apart, found.forwards)
+        return Outcome(signals, shadow, exempt, apart, found.forwards, shadow_withdrawn)
     esc = escalation.build(event.actor, due, touched, state, rules, event.ts, event.event_id, scored)
-    return Outcome(signals, shadow, exempt, [*apart, esc], found.forwards)
+    return Outcome(signals, shadow, exempt, [*apart, esc], found.forwards, shadow_withdrawn)
 

@@ -16,7 +16,7 @@ from typing import Any
 from scoring.escalation import Escalation
 from scoring.records import AccountEvent, Event, Proposal, SubjectEvent, pickled_as_arguments
 from scoring.rules import Rules, rule_of
-from scoring.signals import Signal
+from scoring.signals import Signal, Withdrawal
 from scoring.state import AccountState
 from scoring.step import View, step
 from streams.batch import bounded, deadletter
@@ -52,7 +52,8 @@ class BatchResult:
     dead_letters: list[tuple[bytes | None, bytes]] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
     forwards: list[SubjectEvent] = field(default_factory=list)
-    shadow: list[tuple[str, Signal]] = field(default_factory=list)  # (account, shadow signal)
+    # (account, shadow signal, or the withdrawal of one published before)
+    shadow: list[tuple[str, Signal | Withdrawal]] = field(default_factory=list)
     states: dict[str, tuple[int, bytes]] = field(default_factory=dict)  # account -> (partition, state)
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     replayed: int = 0
@@ -182,6 +183,7 @@ class Processor:
             for sig in outcome.shadow:
                 result.shadow_hits[rule_of(sig.detector)] += 1
                 result.shadow.append((account, sig))
+            result.shadow += [(account, gone) for gone in outcome.shadow_withdrawn]
             state.applied[position] = item.offset
             applied += 1
             result.outcomes[(item.kind, "scored")] += 1

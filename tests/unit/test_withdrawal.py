@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 import jsonschema
+import orjson
 import pytest
 
 from scoring.escalation import in_force
@@ -15,6 +16,7 @@ from scoring.step import step
 from streams.batch.rules_file import parse_text
 from streams.batch.schemas.outputs import ESCALATION_SCHEMA
 from streams.commands.backtest import Backtest
+from streams.worker.agents.score import shadow_bytes
 from streams.worker.settings import DEFAULT_RULES
 from tests.unit.helpers import rules
 
@@ -51,9 +53,25 @@ def test_a_finding_escalated_in_time_order_has_the_id_it_has_out_of_order():
     assert in_order == [kept]
 
 
+SHADOW = parse_text(DEFAULT_RULES.read_text().replace(LOW, LOW + 'mode = "shadow"\n'), RULES.text_model)
+
+
 def test_a_shadow_rule_withdraws_nothing_it_never_escalated():
-    shadow = parse_text(DEFAULT_RULES.read_text().replace(LOW, LOW + 'mode = "shadow"\n'), RULES.text_model)
-    assert escalations([bad_outcome(i) for i in (2, 3, 4, 1)], shadow) == [[], [], [], []]
+    assert escalations([bad_outcome(i) for i in (2, 3, 4, 1)], SHADOW) == [[], [], [], []]
+
+
+def test_a_shadow_finding_withdrawn_is_withdrawn_on_the_shadow_topic():
+    state = AccountState()
+    outcomes = [step(state, bad_outcome(i), SHADOW) for i in (2, 3, 4, 1)]
+    (made,) = [s for s in outcomes[2].shadow if s.finding]
+    late = outcomes[3]
+    assert [w.finding for w in late.shadow_withdrawn] == [made.finding]
+    assert [s.event_id for s in late.shadow if s.finding] == ["r3"]  # the finding in time order
+    record = orjson.loads(shadow_bytes("f1", late.shadow_withdrawn[0]))
+    assert record["withdraws"] == orjson.loads(shadow_bytes("f1", made))["finding"] == made.finding
+    assert (record["account_id"], record["event_id"], record["policy"]) == ("f1", "r1", made.policy)
+    assert record["reason"].startswith("withdrawn: event r1")
+    assert [o.shadow_withdrawn for o in outcomes[:3]] == [[], [], []]
 
 
 def ring_notice(minute: int) -> SubjectEvent:
@@ -118,8 +136,9 @@ def test_what_was_published_is_withdrawn_whatever_the_rules_say_since():
     state = AccountState()
     for i in (2, 3, 4):
         assert step(state, bad_outcome(i), demoted).escalations == []
-    late = step(state, bad_outcome(1), RULES).escalations
-    assert [e.withdraws for e in late] == [""]  # the finding at r3, escalated; nothing withdrawn
+    late = step(state, bad_outcome(1), RULES)
+    assert [e.withdraws for e in late.escalations] == [""]  # the finding at r3, escalated
+    assert len(late.shadow_withdrawn) == 1  # the one made in shadow is withdrawn where it went
 
 
 def test_a_backtest_keeps_what_is_in_force_and_counts_what_was_withdrawn():

@@ -33,7 +33,7 @@ from faust.types import EventT, TableT
 
 from scoring import sketch
 from scoring.records import Event, Proposal
-from scoring.signals import Signal
+from scoring.signals import Signal, Withdrawal
 from scoring.step import View
 from streams.adapters.floors import Floors
 from streams.adapters.letter_index import RedisLetterIndex
@@ -119,8 +119,13 @@ async def first_of(wait: Awaitable[Any], task: asyncio.Future[Any]) -> None:
         waiting.cancel()
 
 
-def shadow_bytes(account: str, sig: Signal) -> bytes:
-    return orjson.dumps({"account_id": account, **sig.to_dict()})
+def shadow_bytes(account: str, sig: Signal | Withdrawal) -> bytes:
+    """A shadow rule's finding (with its name when it can be withdrawn), or the withdrawal of one
+    (`withdraws`: that name)."""
+    record = {"account_id": account, **sig.to_dict()}
+    if isinstance(sig, Signal) and sig.finding:
+        record["finding"] = sig.finding
+    return orjson.dumps(record)
 
 
 @dataclass(slots=True)
