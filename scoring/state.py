@@ -71,6 +71,7 @@ KEYS = {
     "streaks": "us",  # "u" held a count alone: an older state's streaks start again
     "findings": "l",
     "published": "w",
+    "shadowed": "ws",
     "parties": "pt",
     "kin": "k",
     "graph": "rg",
@@ -81,7 +82,7 @@ _stored_values = attrgetter(*KEYS)  # the fields' values in the order of KEYS
 # Fields the core keeps (the position applied, policy scores, escalations, and the findings
 # book every detector notes its findings in); every other field is one detector's (its
 # `Detector.state`).
-CORE = ("applied", "scores", "escalated", "bands", "evidence", "findings", "published")
+CORE = ("applied", "scores", "escalated", "bands", "evidence", "findings", "published", "shadowed")
 
 
 
@@ -131,9 +132,12 @@ class AccountState:
     # "swap:<account>", "countries_24h", "letter_farm") and dismissals applied -> event time
     findings: dict[str, int] = field(default_factory=dict)
     # findings that can be withdrawn (`Signal.finding`) -> the id of the escalation published for
-    # them (`SHADOWED`: published on the shadow topic, by a shadow rule), while their name is among
-    # the findings: a withdrawal names what was published, and goes where it went
+    # them, while their name is among the findings: a withdrawal names what was published
     published: dict[str, str] = field(default_factory=dict)
+    # the names of such findings published on the shadow topic instead (a shadow rule's), while
+    # among the findings: their withdrawal goes there too (a field of its own, which a release
+    # before it leaves alone)
+    shadowed: list[str] = field(default_factory=list)
     # friends and family: counterparts of contracts -> a contract, and linked ones -> the shared
     # fingerprints in words ("device a1b2c3d4e5f6")
     parties: dict[str, str] = field(default_factory=dict)

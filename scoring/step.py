@@ -43,11 +43,6 @@ def _dismiss(state: AccountState, event: SubjectEvent, rules: Rules) -> None:
         score.dismiss(state, event.policy, event.ts, rules)
 
 
-# What `AccountState.published` holds for a finding published on the shadow topic (no escalation id
-# is empty).
-SHADOWED = ""
-
-
 @dataclass(frozen=True, slots=True)
 class Outcome:
     signals: list[Signal]  # from active rules: scored
@@ -73,18 +68,19 @@ def _apart(state: AccountState, account: str, signals: list[Signal], shadow: lis
             if made and sig.finding:
                 state.published[sig.finding] = made[0].escalation_id
             out += made
-    for sig in shadow:
-        if sig.finding:
-            state.published[sig.finding] = SHADOWED
+    state.shadowed += [sig.finding for sig in shadow if sig.finding and sig.finding not in state.shadowed]
     shadow_withdrawn = []
     for gone in withdrawals:
         withdrawn = state.published.pop(gone.finding, None)
-        if withdrawn == SHADOWED:
-            shadow_withdrawn.append(gone)
-        elif withdrawn is not None:
+        if withdrawn is not None:
             out.append(escalation.withdrawal(account, withdrawn, gone, rules))
+        elif gone.finding in state.shadowed:
+            state.shadowed.remove(gone.finding)
+            shadow_withdrawn.append(gone)
     if state.published:  # kept while the name is among the findings (they keep the newest)
         state.published = {k: v for k, v in state.published.items() if k in state.findings}
+    if state.shadowed:
+        state.shadowed = [name for name in state.shadowed if name in state.findings]
     return out, shadow_withdrawn
 
 

@@ -64,6 +64,7 @@ class BatchResult:
     signals: Counter[str] = field(default_factory=Counter)  # policy -> signals
     exempt: Counter[str] = field(default_factory=Counter)  # rule -> signals of allow-listed accounts
     shadow_hits: Counter[str] = field(default_factory=Counter)  # rule -> signals in shadow mode
+    shadow_withdrawn: Counter[str] = field(default_factory=Counter)  # rule -> shadow findings withdrawn
 
     @classmethod
     def merged(cls, parts: list[BatchResult]) -> BatchResult:
@@ -82,6 +83,7 @@ class BatchResult:
             out.signals.update(part.signals)
             out.exempt.update(part.exempt)
             out.shadow_hits.update(part.shadow_hits)
+            out.shadow_withdrawn.update(part.shadow_withdrawn)
         return out
 
 
@@ -183,7 +185,9 @@ class Processor:
             for sig in outcome.shadow:
                 result.shadow_hits[rule_of(sig.detector)] += 1
                 result.shadow.append((account, sig))
-            result.shadow += [(account, gone) for gone in outcome.shadow_withdrawn]
+            for gone in outcome.shadow_withdrawn:
+                result.shadow_withdrawn[rule_of(gone.detector)] += 1
+                result.shadow.append((account, gone))
             state.applied[position] = item.offset
             applied += 1
             result.outcomes[(item.kind, "scored")] += 1

@@ -41,6 +41,7 @@ class Metrics:
     withdrawals: Counter
     signals: Counter
     shadow_hits: Counter
+    shadow_withdrawals: Counter
     exempt_hits: Counter
     escalation_score: Histogram
     latency: Histogram
@@ -116,6 +117,12 @@ _ESCALATIONS: dict[str, Spec] = {
     "shadow_hits": Spec(
         Counter, "riskscorer_shadow_hits_total",
         "Signals of rules in shadow mode (computed, never escalated), by rule",
+        ("rule",),
+    ),
+    "shadow_withdrawals": Spec(
+        Counter, "riskscorer_shadow_withdrawals_total",
+        "Findings of rules in shadow mode published on the shadow topic, then withdrawn there (a late "
+        "event changed the time-order reading), by rule",
         ("rule",),
     ),
     "exempt_hits": Spec(
@@ -292,6 +299,8 @@ def record_metrics(metrics: Metrics, result: BatchResult) -> None:
         metrics.exempt_hits.labels(rule).inc(n)
     for rule, n in result.shadow_hits.items():
         metrics.shadow_hits.labels(rule).inc(n)
+    for rule, n in result.shadow_withdrawn.items():
+        metrics.shadow_withdrawals.labels(rule).inc(n)
     for esc in result.escalations:
         for policy in esc.policies:
             if esc.withdraws:
