@@ -75,6 +75,9 @@ def test_span_covers_insult() -> None:
         "I will take legal action against you",
         "If you dont pay by friday I will sue you",
         "refund me now or we are going to press charges against you",
+        "We will immediately file a lawsuit against you.",
+        "Refund me or I'll report you to the cops.",
+        "im gonna sue your company if the site is not back up",
     ],
 )
 def test_legal_action_threatened_flags_alone(text: str) -> None:
@@ -90,6 +93,11 @@ def test_legal_action_threatened_flags_alone(text: str) -> None:
         "He said: I will report you to the police, can he do that?",
         "See you in court on Monday for the hearing, I'll bring the exhibits.",  # left to the model
         "My lawyer will contact you to sign the NDA.",
+        "Do you really think I will sue you over a typo? Relax.",
+        "It's not that we will sue you, we just want the files.",
+        "I doubt we will take legal action against you, it was a small delay.",
+        "We will sue U.S. Bank for the wire fees, not you.",
+        "Guess what the scammer sent me: we will take you to court unless you pay.",
     ],
 )
 def test_legal_action_told_or_named_is_no_act(text: str) -> None:
