@@ -91,12 +91,13 @@ def scrape_config(worker_port: int, data: Path) -> Path:
 
 @pytest.fixture
 def worker(services, tmp_path) -> Iterator[Worker]:
-    # The fan-out rule runs in shadow mode here, so shadow-hit series exist to be queried.
+    # The fan-out and poor-record rules run in shadow mode here, so shadow-hit and shadow-withdrawal
+    # series exist to be queried.
     rules = tmp_path / "rules.toml"
     rules.write_text(
-        DEFAULT_RULES.read_text().replace(
-            "[detectors.first_message_fanout]\n", '[detectors.first_message_fanout]\nmode = "shadow"\n'
-        )
+        DEFAULT_RULES.read_text()
+        .replace("[detectors.first_message_fanout]\n", '[detectors.first_message_fanout]\nmode = "shadow"\n')
+        .replace("[detectors.low_quality]\n", '[detectors.low_quality]\nmode = "shadow"\n')
     )
     env = scorer_env(services.broker_url, services.redis_url, tmp_path,
                      RISKSCORER_RULES_FILE=str(rules))
@@ -173,11 +174,33 @@ def fixed_events(topic: str) -> list[tuple[str, bytes, bytes]]:
     return events
 
 
+def poor_record_withdrawn(worker: Worker, broker: str) -> None:
+    """Three one-star ratings of a freelancer (a poor record, in shadow mode), then one from before
+    them read late: the finding is withdrawn on the shadow topic."""
+    topic = worker.env["RISKSCORER_TOPIC_FEEDBACK"]
+
+    def rating(i: int) -> tuple[str, bytes, bytes]:
+        return (topic, f"c-q{i}".encode(), orjson.dumps({
+            "event_id": f"fb-q{i}", "ts": T0 + i * 60_000, "kind": "rating", "contract_id": f"k-q{i}",
+            "from_id": f"c-q{i}", "to_id": "f-q", "from_role": "client", "stars": 1, "comment": "poor"}))
+
+    for batch in ([rating(i) for i in (2, 3, 4)], [rating(1)]):
+        before = worker.metrics().get("riskscorer_events_total:scored", 0)
+        produce(broker, batch)
+        worker.wait_processed(int(before) + 2 * len(batch), timeout=60)  # each rating and its notice
+    deadline = time.monotonic() + 60
+    while worker.metrics().get("riskscorer_shadow_withdrawals_total", 0) < 1:
+        assert time.monotonic() < deadline, "no shadow withdrawal"
+        time.sleep(0.3)
+
+
 def traffic(worker: Worker, broker: str, tmp: Path) -> None:
-    """The fixed events, then the simulator's, then reviewers' decisions on two escalations."""
+    """The fixed events, then the simulator's, a shadow finding withdrawn, then reviewers'
+    decisions on two escalations."""
     items = fixed_events(worker.env["RISKSCORER_TOPIC_MESSAGES"])
     produce(broker, items)
     worker.wait_processed(len(items) + simulate(worker.env, tmp), timeout=120)
+    poor_record_withdrawn(worker, broker)
     escalations = read_all(broker, worker.env["RISKSCORER_TOPIC_ESCALATIONS"], 2)
     decisions = [(worker.env["RISKSCORER_TOPIC_DECISIONS"], e["escalation_id"].encode(),
                   orjson.dumps({"escalation_id": e["escalation_id"], "decision": verdict, "reviewer": "r-1"}))
