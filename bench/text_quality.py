@@ -9,7 +9,10 @@ Run: python bench/text_quality.py [--model FILE] [--public DIR] [--show-misses]
 - the project's own held-out corpus (`tests/corpus/text_holdout.jsonl`), and its negation probe
   (`tests/corpus/negation_probe.jsonl`: innocent texts that negate, refuse, deny or report
   violation words, and violations that hold negations; written from DOMAIN.md by someone who had
-  not read the code; a measure, never tuned on);
+  not read the code; a measure, never tuned on), and its refusal probe
+  (`tests/corpus/refusal_probe.jsonl`: payment and contact asks, and innocent texts sharing their
+  words, written the same way; its `tune` half was read to try rules, its `measure` half only
+  measured);
 - for contrast, `marketplace_quotes` `dev` (trained on) and the pattern stage alone.
 """
 
@@ -52,9 +55,9 @@ def report(items: Sequence[ex.Example], predict: Predict, misses: bool = False) 
     return evaluate(pairs)
 
 
-def holdout_corpus(predict: Predict, name: str = "text_holdout.jsonl") -> Report:
+def holdout_corpus(predict: Predict, name: str = "text_holdout.jsonl", half: str | None = None) -> Report:
     return evaluate((list(i["labels"]), predict(str(i["text"]), context_of(i)))  # type: ignore[call-overload]
-                    for i in load(name))
+                    for i in load(name) if half is None or i.get("half") == half)
 
 
 def main() -> None:
@@ -84,6 +87,9 @@ def main() -> None:
     print(holdout_corpus(predict).table())
     print("\n## project negation probe (tests/corpus/negation_probe.jsonl)")
     print(holdout_corpus(predict, "negation_probe.jsonl").table())
+    for half in ("measure", "tune"):
+        print(f"\n## project refusal probe, {half} half (tests/corpus/refusal_probe.jsonl)")
+        print(holdout_corpus(predict, "refusal_probe.jsonl", half).table())
     dev = ex.quotes(args.public, "dev")
     print(f"\n## marketplace_quotes dev ({len(dev)} items, trained on: not a measure)")
     print(report(dev, predict).table())

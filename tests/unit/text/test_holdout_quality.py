@@ -8,7 +8,7 @@ from scoring.text.types import KINDS, POLICIES
 from streams.training import examples
 from tests.unit.text.corpus import load, score
 
-FILES = ("text_dev.jsonl", "text_holdout.jsonl", "negation_probe.jsonl")
+FILES = ("text_dev.jsonl", "text_holdout.jsonl", "negation_probe.jsonl", "refusal_probe.jsonl")
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -25,6 +25,7 @@ def test_corpora_do_not_share_texts() -> None:
     dev = {i["text"] for i in load("text_dev.jsonl")} | {ex.text for ex in examples.seed()}
     assert not dev & {i["text"] for i in load("text_holdout.jsonl")}
     assert not dev & {i["text"] for i in load("negation_probe.jsonl")}
+    assert not dev & {i["text"] for i in load("refusal_probe.jsonl")}
 
 
 def test_holdout_quality() -> None:
