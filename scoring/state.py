@@ -135,8 +135,9 @@ class AccountState:
     # them, while their name is among the findings: a withdrawal names what was published
     published: dict[str, str] = field(default_factory=dict)
     # the names of such findings published on the shadow topic instead (a shadow rule's), while
-    # among the findings: their withdrawal goes there too (a field of its own, which a release
-    # before it leaves alone)
+    # among the findings: their withdrawal goes there too. A field of its own: a release before it
+    # reads none of them as an escalation to withdraw (it drops the field when it stores the state,
+    # and those findings are then never withdrawn)
     shadowed: list[str] = field(default_factory=list)
     # friends and family: counterparts of contracts -> a contract, and linked ones -> the shared
     # fingerprints in words ("device a1b2c3d4e5f6")

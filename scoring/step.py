@@ -57,10 +57,10 @@ class Outcome:
 def _apart(state: AccountState, account: str, signals: list[Signal], shadow: list[Signal],
            withdrawals: list[Withdrawal], rules: Rules) -> tuple[list[Escalation], list[Withdrawal]]:
     """The escalations of the findings escalated apart, and the records withdrawing those published
-    before that the detectors withdrew: escalations withdrawn on the escalations topic, shadow
-    findings on the shadow topic (`AccountState.published`: what was published where, so a
-    finding of an allow-listed account or under its threshold, never published, is never
-    withdrawn either)."""
+    before that the detectors withdrew: escalations withdrawn on the escalations topic
+    (`AccountState.published`), shadow rules' findings on the shadow topic (`AccountState.shadowed`);
+    a finding of an allow-listed account or under its threshold, never published, is never
+    withdrawn either."""
     out = []
     for sig in signals:
         if sig.detector in APART:
@@ -68,14 +68,16 @@ def _apart(state: AccountState, account: str, signals: list[Signal], shadow: lis
             if made and sig.finding:
                 state.published[sig.finding] = made[0].escalation_id
             out += made
-    state.shadowed += [sig.finding for sig in shadow if sig.finding and sig.finding not in state.shadowed]
+    state.shadowed += [name for name in dict.fromkeys(sig.finding for sig in shadow if sig.finding)
+                       if name not in state.shadowed]
     shadow_withdrawn = []
     for gone in withdrawals:
         withdrawn = state.published.pop(gone.finding, None)
-        if withdrawn is not None:
+        if withdrawn:
             out.append(escalation.withdrawal(account, withdrawn, gone, rules))
-        elif gone.finding in state.shadowed:
-            state.shadowed.remove(gone.finding)
+        elif gone.finding in state.shadowed or withdrawn == "":  # "": kept so by a build that never shipped
+            if gone.finding in state.shadowed:
+                state.shadowed.remove(gone.finding)
             shadow_withdrawn.append(gone)
     if state.published:  # kept while the name is among the findings (they keep the newest)
         state.published = {k: v for k, v in state.published.items() if k in state.findings}

@@ -200,12 +200,11 @@ _LEGAL_ACTION = Rx(
     r"|'re\s+going\s+to|r\s+going\s+to|am\s+gonna|'m\s+gonna|m\s+gonna|are\s+gonna|'re\s+gonna|r\s+gonna|gonna"
     r"|(?:'ll|will)\s+be\s+forced\s+to|(?:'d|would)\s+be\s+forced\s+to))(?:\s+\w+ly)?\s+"
     r"(?:sue\s+(?:you|u|your\s+(?:company|business|agency|ass))\b|take\s+(?:you|u)\s+to\s+court\b"
-    r"|(?:take\s+legal\s+action|press\s+charges|file\s+(?:a\s+)?(?:lawsuit|complaint|claim|case|charges|suit))"
+    r"|(?:take\s+legal\s+action|press\s+charges|file\s+(?:a\s+)?(?:lawsuit|charges|suit))"
     r"\s+against\s+(?:you|u)\b"
     r"|(?:report|turn)\s+(?:you|u)\s+(?:in\s+)?to\s+the\s+(?:police|cops|authorities)\b"
     r"|call\s+the\s+(?:police|cops)\s+on\s+(?:you|u)\b)",
-    ("sue", "court", "legal action", "charges", "lawsuit", "complaint", "claim", "case", "police", "cops",
-     "authorities"),
+    ("sue", "suit", "court", "legal action", "charges", "police", "cops", "authorities"),
 )
 # A lawyer sent at the other party, or court named: "my lawyer will contact you", "see you in
 # court". Left to the model, which weighs the words around it: "my lawyer will call you about the
@@ -219,10 +218,10 @@ _LEGAL = Rx(
 # Words that make what follows them a thing said, not said now ("they write I will sue you").
 _SAID = Rx(r"\b(?:write|writes|wrote|say|says|said|type|types|typed|tell|tells|told|threaten|threatens"
            r"|threatened|saying|writing|sent|sends|reads|shouts|shouted|was)(?:\s+me)?\s*(?::\s*)?(?:[\"']\s*)?$")
-# Words that make the threat a thing wondered about or denied ("do you think I will sue you", "I
-# doubt we will", "it's not like we'll sue you", "sorry if it sounded like I will").
-_HEDGED = Rx(r"\b(?:think|thinks|thought|afraid|doubt|imagine|as\s+if|like|whether|chance|sounded|sounds"
-             r"|nobody|no\s+one)\b")
+# Words right before it that make the threat a thing wondered about or denied ("do you think I will
+# sue you", "I doubt we will", "it's not like we'll sue you", "sorry if it sounded like I will").
+_HEDGED = Rx(r"\b(?:(?:think|thinks|thought|afraid|doubt|doubts|imagine|whether|sounded|sounds|seemed|seems)"
+             r"(?:\s+(?:that|like|if))?|as\s+if|not\s+(?:that|like)|no\s+chance(?:\s+that)?)\s*$")
 # A condition the threat hangs on ("if you don't pay I will sue you"): its negator is not the threat's.
 _CONDITION = Rx(r"\b(?:if|unless|until|when)\s+(?:you|u)\b")
 
@@ -235,14 +234,13 @@ def _threatened(norm: str, start: int, end: int) -> bool:
     """Legal action threatened now: aimed; not the object of a verb of saying ("they write I will sue
     you"), asked ("do you think I will sue you?"), wondered about or denied ("it's not that we will
     sue you", "I doubt we will"); not "U.S." for "us"."""
-    lo, _ = negation.clause(norm, start, end)
+    lo, hi = negation.clause(norm, start, end)
     before = norm[lo:start]
-    if not _aimed(norm, start, end) or _SAID.test(before) or _HEDGED.test(before) or norm[end:end + 2] == ".s":
+    if not _aimed(norm, start, end) or _SAID.test(before) or _HEDGED.test(before) or norm[end - 1:end + 3] == "u.s.":
         return False
     if negation.negated_before(norm, start, end) and not _CONDITION.test(before):
         return False
-    _, hi = negation.sentence(norm, start, end)
-    return "?" not in norm[end:hi + 1]
+    return "?" not in norm[end:hi + 1]  # asked in its own clause ("... sue you over a typo?")
 
 
 _RULES = (

@@ -126,6 +126,7 @@ def _observability(app: faust.App, rules: Rules) -> tuple[CollectorRegistry, Met
     metrics.rules_info.labels(rules.version).set(1)
     for rule in rules.detectors:
         metrics.exempt_hits.labels(rule)  # exported at 0: allow-listed accounts may never act
+        metrics.shadow_withdrawals.labels(rule)  # at 0: a rule's first one is then a rise
     return registry, metrics, Health(metrics.dependency_up)
 
 

@@ -78,6 +78,11 @@ def test_span_covers_insult() -> None:
         "We will immediately file a lawsuit against you.",
         "Refund me or I'll report you to the cops.",
         "im gonna sue your company if the site is not back up",
+        "I will sue you, understood?",  # the question is another clause's
+        "Last chance: pay or I will sue you.",
+        "If you think you can scam me I will sue you",
+        "I will report you to the police.Stop ignoring me",
+        "We will file suit against you.",
     ],
 )
 def test_legal_action_threatened_flags_alone(text: str) -> None:
@@ -97,6 +102,7 @@ def test_legal_action_threatened_flags_alone(text: str) -> None:
         "It's not that we will sue you, we just want the files.",
         "I doubt we will take legal action against you, it was a small delay.",
         "We will sue U.S. Bank for the wire fees, not you.",
+        "We will file a complaint against you on the platform for the late delivery.",
         "Guess what the scammer sent me: we will take you to court unless you pay.",
     ],
 )

@@ -19,6 +19,8 @@ def test_corpus_well_formed(name: str) -> None:
         assert item["kind"] in KINDS
         assert set(item["labels"]) <= set(POLICIES)  # type: ignore[arg-type]
         assert item["note"]
+        if name == "refusal_probe.jsonl":
+            assert item["half"] in ("tune", "measure")
 
 
 def test_corpora_do_not_share_texts() -> None:
