@@ -225,6 +225,7 @@ _HEDGED = Rx(r"\b(?:(?:think|thinks|thought|afraid|doubt|doubts|imagine|whether|
 # A condition the threat hangs on ("if you don't pay I will sue you"): its negator is not the threat's.
 _CONDITION = Rx(r"\b(?:if|unless|until|when)\s+(?:you|u)\b")
 
+
 def _aimed(norm: str, start: int, end: int) -> bool:
     lo, _ = negation.clause(norm, start, end)
     return not _REPORTED.test(norm[lo:start]) and not negation.quoted(norm, start, end)

@@ -236,14 +236,7 @@ def refused(text: str, start: int, end: int) -> bool:
     lo, hi = sentence(text, start, end)
     window = text[lo:hi]
     return ((_REFUSAL.test(window) or _ASIDE.test(window)) and not asks(window)) or _LATER.test(window) \
-        or reported(text, start, end)
-
-
-def reported(text: str, start: int, end: int) -> bool:
-    """The sentence reports a third party's words or asks ("the client asked me to", "they
-    always write")."""
-    lo, hi = sentence(text, start, end)
-    return reported_in(text[lo:hi])
+        or reported_in(window)
 
 
 def reported_in(window: str) -> bool:
