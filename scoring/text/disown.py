@@ -72,9 +72,10 @@ def disowned(low: str, start: int, end: int, policy: str) -> bool:
     clause = low[lo:hi]
     if policy == HARASSMENT and _INSULT.test(clause):
         return _DENIAL.test(clause) or _others(clause)
-    if _others(low[slice(*negation.sentence(low, start, end))]):
+    sentence = low[slice(*negation.sentence(low, start, end))]
+    if _others(sentence):
         return True
-    if _conditional(low, start, end, lo, hi):
+    if _conditional(low, lo, hi, sentence):
         return False
     if policy != HARASSMENT and negation.refused(low, start, end):
         return True
@@ -87,11 +88,11 @@ def _others(window: str) -> bool:
     return _OTHERS_SAY.test(window) or negation.reported_in(window)
 
 
-def _conditional(low: str, start: int, end: int, lo: int, hi: int) -> bool:
+def _conditional(low: str, lo: int, hi: int, sentence: str) -> bool:
     """A condition in the clause [lo, hi) or the one after it, or a demand before "and I won't" in
     the sentence, makes any negation there a bargain."""
     after = negation.clause(low, hi + 1, hi + 1)[1] if hi < len(low) else hi
     region = low[lo:after]
-    if _CONDITION.test(region) or _DEMAND_THEN_NEGATION.test(low[slice(*negation.sentence(low, start, end))]):
+    if _CONDITION.test(region) or _DEMAND_THEN_NEGATION.test(sentence):
         return True
     return any(found.groups[0] not in _COURTESY for found in _IF_YOU.finditer(region))
