@@ -75,9 +75,8 @@ def _apart(state: AccountState, account: str, signals: list[Signal], shadow: lis
         withdrawn = state.published.pop(gone.finding, None)
         if withdrawn:
             out.append(escalation.withdrawal(account, withdrawn, gone, rules))
-        elif gone.finding in state.shadowed or withdrawn == "":  # "": kept so by a build that never shipped
-            if gone.finding in state.shadowed:
-                state.shadowed.remove(gone.finding)
+        elif gone.finding in state.shadowed:
+            state.shadowed.remove(gone.finding)
             shadow_withdrawn.append(gone)
     if state.published:  # kept while the name is among the findings (they keep the newest)
         state.published = {k: v for k, v in state.published.items() if k in state.findings}

@@ -218,6 +218,11 @@ _LEGAL = Rx(
 # Words that make what follows them a thing said, not said now ("they write I will sue you").
 _SAID = Rx(r"\b(?:write|writes|wrote|say|says|said|type|types|typed|tell|tells|told|threaten|threatens"
            r"|threatened|saying|writing|sent|sends|reads|shouts|shouted|was)(?:\s+me)?\s*(?::\s*)?(?:[\"']\s*)?$")
+# ... unless the one saying it is the speaker ("whenever I say I will sue you", "as I told you, we
+# will take you to court"): their own threat, said again.
+_OWN_SAYING = Rx(r"\b(?:i|we)(?:'m|\s+am|'re|\s+are|'ve|\s+have)?\s+(?:\w+\s+)?(?:write|wrote|say|said|tell|told"
+                 r"|saying|telling|writing|typed|mean|meant|promise|promised|swear)(?:\s+(?:you|u|it))?\s*(?::\s*)?"
+                 r"(?:[\"']\s*)?$")
 # Words right before it that make the threat a thing wondered about or denied ("do you think I will
 # sue you", "I doubt we will", "it's not like we'll sue you", "sorry if it sounded like I will").
 _HEDGED = Rx(r"\b(?:(?:think|thinks|thought|afraid|doubt|doubts|imagine|whether|sounded|sounds|seemed|seems)"
@@ -228,7 +233,21 @@ _CONDITION = Rx(r"\b(?:if|unless|until|when)\s+(?:you|u)\b")
 
 def _aimed(norm: str, start: int, end: int) -> bool:
     lo, _ = negation.clause(norm, start, end)
+    return _aimed_in(norm, lo, start, end)
+
+
+def _aimed_in(norm: str, lo: int, start: int, end: int) -> bool:
+    """`_aimed`, the clause beginning at `lo`."""
     return not _REPORTED.test(norm[lo:start]) and not negation.quoted(norm, start, end)
+
+
+def _told_by_another(norm: str, lo: int, start: int, end: int) -> bool:
+    """Whether words in the clause beginning at `lo` are told as someone else's, not the speaker's
+    own said again ("I said I will sue you" is a threat; "he said" or a quote is not)."""
+    before = norm[lo:start]
+    if _aimed_in(norm, lo, start, end) and not _SAID.test(before):
+        return False
+    return not _OWN_SAYING.test(before) or negation.quoted(norm, start, end)
 
 
 def _threatened(norm: str, start: int, end: int) -> bool:
@@ -237,7 +256,7 @@ def _threatened(norm: str, start: int, end: int) -> bool:
     sue you", "I doubt we will"); not "U.S." for "us"."""
     lo, hi = negation.clause(norm, start, end)
     before = norm[lo:start]
-    if not _aimed(norm, start, end) or _SAID.test(before) or _HEDGED.test(before) or norm[end - 1:end + 3] == "u.s.":
+    if _told_by_another(norm, lo, start, end) or _HEDGED.test(before) or norm[end - 1:end + 3] == "u.s.":
         return False
     if negation.negated_before(norm, start, end) and not _CONDITION.test(before):
         return False

@@ -150,14 +150,3 @@ def test_a_backtest_keeps_what_is_in_force_and_counts_what_was_withdrawn():
     together.add([e for out in outs for e in out])
     for run in (apart, together):
         assert ([e.trigger_event_id for e in run.escalations], run.withdrawn) == (["r3"], 1)
-
-
-def test_a_shadow_finding_kept_under_an_empty_escalation_id_is_withdrawn_on_the_shadow_topic():
-    """A state where a build kept a shadow finding in `published` under "" (none was escalated)."""
-    state = AccountState()
-    for i in (2, 3, 4):
-        step(state, bad_outcome(i), SHADOW)
-    state.published = dict.fromkeys(state.shadowed, "")
-    state.shadowed = []
-    late = step(state, bad_outcome(1), SHADOW)
-    assert late.escalations == [] and len(late.shadow_withdrawn) == 1

@@ -39,6 +39,13 @@ CONTACT = "off_platform_contact"
         "portfolio questions: jane@janedoe.design",  # a portfolio's own top-level domain
         "escríbeme: pedro.gomez@correo.es",
         "portfolio mail: jane [at] janedoe [dot] studio",
+        "leave me your number and I'll call",  # asked with leave, provide, pass
+        "Can you leave an email address? I can't find a way to contact you",
+        "please provide a phone number so we can talk",
+        "could you pass me your skype?",
+        "share a contact number please",
+        "I put my WhatsApp in the description, message me there",  # a detail left elsewhere
+        "added my email to my bio so you can reach me",
     ],
 )
 def test_fires(text: str) -> None:
@@ -68,6 +75,10 @@ def test_fires(text: str) -> None:
         "Please send me email updates weekly on the progress.",
         "Please update the form with your contact details",
         "Count: one two three four five six seven eight nine ten.",  # a count, no phone number
+        "I'm going to post your phone number online",  # a threat to expose, not a contact ask
+        "Leave a number of revisions in the brief",
+        "Provide an email template for the welcome flow",
+        "I added my email to my account settings but the verification never arrived",
     ],
 )
 def test_quiet(text: str) -> None:

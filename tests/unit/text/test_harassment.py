@@ -83,6 +83,9 @@ def test_span_covers_insult() -> None:
         "If you think you can scam me I will sue you",
         "I will report you to the police.Stop ignoring me",
         "We will file suit against you.",
+        "Whenever I say I will sue you, I mean it.",  # the speaker's own threat, said again
+        "I said I will sue you and I meant it",
+        "I'm telling you, we will take you to court",
     ],
 )
 def test_legal_action_threatened_flags_alone(text: str) -> None:
@@ -104,6 +107,8 @@ def test_legal_action_threatened_flags_alone(text: str) -> None:
         "We will sue U.S. Bank for the wire fees, not you.",
         "We will file a complaint against you on the platform for the late delivery.",
         "Guess what the scammer sent me: we will take you to court unless you pay.",
+        "I never said I will sue you.",
+        "I wrote 'I will sue you' in a draft and deleted it.",  # quoted
     ],
 )
 def test_legal_action_told_or_named_is_no_act(text: str) -> None:

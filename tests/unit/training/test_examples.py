@@ -66,3 +66,25 @@ def test_an_innocent_label_a_reliable_set_contradicts_is_dropped(tmp_path):
     kept = {e.text for e in found if e.source == "smishing_mendeley"}
     assert kept == {chat}
     assert any(e.text == prize and e.positive for e in found)
+
+
+def test_a_public_positive_is_known_for_its_own_policy_only(tmp_path):
+    """A spam set's spam may ask for contact ("ring 0906..."): it trains spam, and says nothing of
+    contact; its innocent rows stay innocent of every policy."""
+    import json
+
+    from streams.training import examples as ex
+
+    for name in ex.PUBLIC:
+        (tmp_path / f"{name}.jsonl").write_text("", encoding="utf-8")
+    rows = [("Win a prize now, call 09061 234567 to claim", ["spam_scam"]),
+            ("running late, call you at six", ["benign"]),
+            ("you are a worthless idiot", ["offensive"])]
+    for name, keep in (("sms_spam_uci", rows[:2]), ("davidson_offensive", rows[2:])):
+        lines = [json.dumps({"id": str(i), "text": t, "labels": labels}) for i, (t, labels) in enumerate(keep)]
+        (tmp_path / f"{name}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = {e.text: e for e in ex.public(tmp_path, False) + ex.public(tmp_path, True)}
+    spam, chat, abuse = (found[t] for t, _ in rows)
+    assert [p for p in POLICIES if spam.known(p)] == ["spam_scam"] and spam.positive == {"spam_scam"}
+    assert [p for p in POLICIES if abuse.known(p)] == ["harassment"]
+    assert not chat.positive and chat.negative == set(POLICIES)
