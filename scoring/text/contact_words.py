@@ -244,6 +244,12 @@ EUPHEMISM = Rx(
         "look my",
     ),
 )
+# A contact detail asked for, and what may end the ask: a qualifier, punctuation, the end, or a
+# word that goes on to say why ("... so I can call you").
+_DETAIL_ASKED = (r"(?:e-?mail|phone|number|cell|mobile|whatsapp|skype|telegram|contact|discord|wechat)"
+                 r"(?:\s+(?:address|number|no|id|handle|info|details))?")
+_ASK_ENDS = (r"(?:\s*[.,!?;:)]|\s*$|\s+(?:so|and|pls|please|here|below|asap|thanks|if|then|for\s+(?:me|us)"
+             r"|when|i|we)\b)")
 REQUEST = Rx(
     r"\b(?:(?:e-?mail|mail|text|call|whatsapp|skype|telegram|ping|dm|msg|message)\s+me\s+(?:at|on|via"
     r"|directly|privately|here:?|@)"
@@ -251,20 +257,19 @@ REQUEST = Rx(
     r"|phone))"
     r"|(?:drop|shoot|send)\s+me\s+an?\s+(?:e-?mail|text|sms|whatsapp)"
     r"|give\s+me\s+a\s+(?:call|ring)|call\s+me\s+(?:at|on|now|back)"
-    r"|(?:send|give|share|drop)\s+me\s+(?:ur\s+)?(?:e-?mail|whatsapp|skype|telegram|discord|wechat)"
-    r"(?:\s+(?:id|address|number|handle)\b|\s*[.,!?;]|\s*$|\s+(?:so|and|to|pls|please)\b)"
-    r"|(?:send|give|share|drop|tell|leave|provide|pass|forward)\s+(?:me\s+|us\s+)?(?:your|ur)\s+"
+    r"|(?:send|give|share|drop|tell)\s+(?:me\s+)?(?:your|ur)\s+"
     r"(?:personal\s+|private\s+|direct\s+)?(?:e-?mail|phone|number|cell|mobile"
     r"|whatsapp|skype|telegram|contact(?:\s+(?:info|details|number))?|discord|wechat)"
-    r"|(?:send|give|share|leave|provide|pass)\s+(?:me\s+|us\s+)?(?:an?|some)\s+(?:personal\s+|private\s+)?"
-    r"(?:e-?mail\s+address|phone\s+number|cell\s+number|mobile\s+number|whatsapp(?:\s+number)?|skype(?:\s+id)?"
-    r"|telegram|contact\s+(?:info|details|number)|discord|wechat)"
     r"|(?:what'?s|what\s+is|whats)\s+(?:your|ur|u)\s+(?:e-?mail|phone|number|cell|whatsapp|skype|telegram"
     r"|discord|wechat)"
-    r"|(?:left|put|added|dropped|posted|wrote|included)\s+my\s+(?:personal\s+|private\s+)?(?:e-?mail|gmail|whatsapp"
+    # a detail the speaker left elsewhere, said as the sentence's news ("I put my WhatsApp in the
+    # description", "... and I left my number on your profile"; not "should I put my number in my
+    # portfolio?", "you put my number on the page", "support says I put my email in the bio")
+    r"|(?:^|[.!;:]\s*|\b(?:and|so|also|ok|okay)\s+)i(?:'ve|\s+have)?\s+(?:just\s+|already\s+)?"
+    r"(?:left|put|added|dropped|posted|included)\s+my\s+(?:personal\s+|private\s+)?(?:e-?mail|gmail|whatsapp"
     r"|skype|telegram|number|phone|mobile|contact)(?:\s+(?:number|id|address|handle|info|details))?\s+(?:in|on|to|at"
     r"|into|below|above|under)\s+(?:the\s+|my\s+|your\s+)?(?:inbox|profile|bio|description|comments?|file|pdf"
-    r"|attachment|portfolio|notes?|gig|post|listing|message|page|cover\s+letter)"
+    r"|attachments?|portfolio|notes?|gig|post|listing|message|page|cover\s+letter)"
     r"|(?:can|could|may)\s+i\s+(?:have|get)\s+your\s+(?:e-?mail|phone|number|whatsapp|skype|telegram|contact)"
     r"|my\s+(?:personal\s+|private\s+|direct\s+)?(?:e-?mail|gmail|yahoo|hotmail|outlook|phone|number|cell"
     r"|whatsapp|skype"
@@ -272,7 +277,17 @@ REQUEST = Rx(
     r"|(?:talk|chat|communicate|conversation|discuss\w*|contact|connect|speak|continue|move\s+(?:this|it"
     r"|our\s+\w+))"
     r"\s+(?:\w+\s+){0,3}?(?:outside|off|away\s+from)\s+(?:of\s+)?(?:the\s+)?(?:upwork|platform|site|here"
-    r"|fiverr))\b",
+    r"|fiverr))\b"
+    # "send me email": the ask ends there
+    r"|\b(?:send|give|share|drop)\s+me\s+(?:ur\s+)?(?:e-?mail|whatsapp|skype|telegram|discord|wechat)"
+    r"(?:\s+(?:id|address|number|handle)\b|\s*[.,!?;]|\s*$|\s+(?:so|and|to|pls|please)\b)"
+    # other verbs, and "a"/"an": only a detail that ends the ask ("leave your number so I can call",
+    # never "provide your number of pages", "pass your email on to finance", "provide a WeChat
+    # payment option"). These are outside the word boundary above: an ask may end in punctuation.
+    r"|\b(?:(?:leave|provide)(?:\s+(?:me|us))?|(?:pass|forward|drop)\s+(?:me|us))\s+(?:your|ur)\s+"
+    r"(?:personal\s+|private\s+|direct\s+)?" + _DETAIL_ASKED + _ASK_ENDS
+    + r"|\b(?:leave|share|(?:send|give|drop|pass|forward)\s+(?:me|us))\s+(?:an?|some)\s+(?:personal\s+|private\s+)?"
+    + _DETAIL_ASKED + _ASK_ENDS,
     (
         "mail",
         "text me",

@@ -41,11 +41,15 @@ CONTACT = "off_platform_contact"
         "portfolio mail: jane [at] janedoe [dot] studio",
         "leave me your number and I'll call",  # asked with leave, provide, pass
         "Can you leave an email address? I can't find a way to contact you",
-        "please provide a phone number so we can talk",
-        "could you pass me your skype?",
+        "please leave a phone number so we can talk",
+        "could you pass me your skype?",  # the ask may end in punctuation
+        "send me email.",
+        "Can you leave an email address?",
+        "drop us a contact number",
         "share a contact number please",
         "I put my WhatsApp in the description, message me there",  # a detail left elsewhere
-        "added my email to my bio so you can reach me",
+        "I added my email to my bio so you can reach me",
+        "ok I left my number in your inbox",
     ],
 )
 def test_fires(text: str) -> None:
@@ -79,6 +83,16 @@ def test_fires(text: str) -> None:
         "Leave a number of revisions in the brief",
         "Provide an email template for the welcome flow",
         "I added my email to my account settings but the verification never arrived",
+        "Thanks, I'll forward your email to our finance team",  # the message, not the address
+        "I'll pass your email on to our accountant",
+        "Please provide your number of working hours for this week",
+        "Please provide your phone model and OS version",
+        "Can the store provide a WeChat payment option for shoppers?",  # a product
+        "The landing page should provide a contact number and a map",  # a specification
+        "You put my number on the page instead of the office line, please swap them",  # not the speaker
+        "Support says I put my email in the description",
+        "Should I put my phone number in my portfolio?",
+        "Leave your number of guests in the form",
     ],
 )
 def test_quiet(text: str) -> None:

@@ -85,7 +85,8 @@ def test_span_covers_insult() -> None:
         "We will file suit against you.",
         "Whenever I say I will sue you, I mean it.",  # the speaker's own threat, said again
         "I said I will sue you and I meant it",
-        "I'm telling you, we will take you to court",
+        "I'm telling you we will take you to court",
+        "I told you that we will take you to court",
     ],
 )
 def test_legal_action_threatened_flags_alone(text: str) -> None:
@@ -109,6 +110,10 @@ def test_legal_action_threatened_flags_alone(text: str) -> None:
         "Guess what the scammer sent me: we will take you to court unless you pay.",
         "I never said I will sue you.",
         "I wrote 'I will sue you' in a draft and deleted it.",  # quoted
+        "He told everyone that I said I will sue you, which never happened",  # reported by another
+        "The client claims I said we will take you to court, that is false",
+        "I typed I will sue you into the translator to see how it sounds",
+        "Nowhere did I say I will sue you",
     ],
 )
 def test_legal_action_told_or_named_is_no_act(text: str) -> None:
