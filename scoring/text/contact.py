@@ -116,19 +116,38 @@ def _mentions(doc: Normalized, gate: Gate) -> list[TextHit]:
     return [h for h in hits if h is not None]
 
 
+_ASK = "asks to continue contact off the platform"
+
+
 def _phrases(doc: Normalized) -> list[TextHit]:
-    hits: list[TextHit] = []
+    hits: list[TextHit | None] = []
     for rx, detector, weight, reason in (
         (wording.EUPHEMISM, "contact_euphemism", 0.8, "hints at an outside messenger"),
-        (wording.REQUEST, "contact_request", 0.75, "asks to continue contact off the platform"),
+        (wording.REQUEST, "contact_request", 0.75, _ASK),
     ):
-        for match in rx.scan(doc.norm, doc.triggers):
-            if not negation.suppressed(doc.norm, match.start, match.end) and not _tech(
-                doc.norm, match.start, match.end
-            ):
-                shown = doc.text[slice(*doc.orig_span(match.start, match.end))]
-                hits.append(_hit(doc, detector, weight, match.start, match.end, f"{reason}: '{shown}'"))
-    return hits
+        hits += [_phrase(doc, detector, weight, reason, m.start, m.end) for m in rx.scan(doc.norm, doc.triggers)]
+    for m in wording.ASKED_DETAIL.scan(doc.norm, doc.triggers):
+        ending = next(g for g in m.groups if g is not None)  # not part of the ask
+        hits.append(_phrase(doc, "contact_request", 0.75, _ASK, m.start, m.end - len(ending)))
+    hits += [_phrase(doc, "contact_request", 0.75, "says a contact detail was left elsewhere", m.start, m.end)
+             for m in wording.LEFT_DETAIL.scan(doc.norm, doc.triggers) if _left_as_news(doc.norm, m.start)]
+    return [h for h in hits if h is not None]
+
+
+def _phrase(doc: Normalized, detector: str, weight: float, reason: str, start: int, end: int) -> TextHit | None:
+    """A phrase's hit, unless negated or refused, or in software talk."""
+    if negation.suppressed(doc.norm, start, end) or _tech(doc.norm, start, end):
+        return None
+    shown = doc.text[slice(*doc.orig_span(start, end))]
+    return _hit(doc, detector, weight, start, end, f"{reason}: '{shown}'")
+
+
+def _left_as_news(norm: str, start: int) -> bool:
+    """Whether the speaker tells it as the sentence's news: nothing before it in its sentence but a
+    greeting or a connective ("Hi, I put my number in the description"; not "support says I put
+    ...", "should I put ...?", "where I put ...")."""
+    lo, _ = negation.sentence(norm, start, start + 1)
+    return wording.NEWS_OPENER.test(norm[lo:start])
 
 
 def detect(doc: Normalized, gate: Gate, context: TextContext) -> list[TextHit]:

@@ -244,12 +244,6 @@ EUPHEMISM = Rx(
         "look my",
     ),
 )
-# A contact detail asked for, and what may end the ask: a qualifier, punctuation, the end, or a
-# word that goes on to say why ("... so I can call you").
-_DETAIL_ASKED = (r"(?:e-?mail|phone|number|cell|mobile|whatsapp|skype|telegram|contact|discord|wechat)"
-                 r"(?:\s+(?:address|number|no|id|handle|info|details))?")
-_ASK_ENDS = (r"(?:\s*[.,!?;:)]|\s*$|\s+(?:so|and|pls|please|here|below|asap|thanks|if|then|for\s+(?:me|us)"
-             r"|when|i|we)\b)")
 REQUEST = Rx(
     r"\b(?:(?:e-?mail|mail|text|call|whatsapp|skype|telegram|ping|dm|msg|message)\s+me\s+(?:at|on|via"
     r"|directly|privately|here:?|@)"
@@ -257,19 +251,11 @@ REQUEST = Rx(
     r"|phone))"
     r"|(?:drop|shoot|send)\s+me\s+an?\s+(?:e-?mail|text|sms|whatsapp)"
     r"|give\s+me\s+a\s+(?:call|ring)|call\s+me\s+(?:at|on|now|back)"
-    r"|(?:send|give|share|drop|tell)\s+(?:me\s+)?(?:your|ur)\s+"
+    r"|(?:send|give|share|drop|tell)\s+(?:me\s+|us\s+)?(?:your|ur)\s+"
     r"(?:personal\s+|private\s+|direct\s+)?(?:e-?mail|phone|number|cell|mobile"
     r"|whatsapp|skype|telegram|contact(?:\s+(?:info|details|number))?|discord|wechat)"
     r"|(?:what'?s|what\s+is|whats)\s+(?:your|ur|u)\s+(?:e-?mail|phone|number|cell|whatsapp|skype|telegram"
     r"|discord|wechat)"
-    # a detail the speaker left elsewhere, said as the sentence's news ("I put my WhatsApp in the
-    # description", "... and I left my number on your profile"; not "should I put my number in my
-    # portfolio?", "you put my number on the page", "support says I put my email in the bio")
-    r"|(?:^|[.!;:]\s*|\b(?:and|so|also|ok|okay)\s+)i(?:'ve|\s+have)?\s+(?:just\s+|already\s+)?"
-    r"(?:left|put|added|dropped|posted|included)\s+my\s+(?:personal\s+|private\s+)?(?:e-?mail|gmail|whatsapp"
-    r"|skype|telegram|number|phone|mobile|contact)(?:\s+(?:number|id|address|handle|info|details))?\s+(?:in|on|to|at"
-    r"|into|below|above|under)\s+(?:the\s+|my\s+|your\s+)?(?:inbox|profile|bio|description|comments?|file|pdf"
-    r"|attachments?|portfolio|notes?|gig|post|listing|message|page|cover\s+letter)"
     r"|(?:can|could|may)\s+i\s+(?:have|get)\s+your\s+(?:e-?mail|phone|number|whatsapp|skype|telegram|contact)"
     r"|my\s+(?:personal\s+|private\s+|direct\s+)?(?:e-?mail|gmail|yahoo|hotmail|outlook|phone|number|cell"
     r"|whatsapp|skype"
@@ -278,16 +264,10 @@ REQUEST = Rx(
     r"|our\s+\w+))"
     r"\s+(?:\w+\s+){0,3}?(?:outside|off|away\s+from)\s+(?:of\s+)?(?:the\s+)?(?:upwork|platform|site|here"
     r"|fiverr))\b"
-    # "send me email": the ask ends there
+    # "send me email", the ask ending there: outside the word boundary above, which punctuation at
+    # the end of a text never meets ("send me email.")
     r"|\b(?:send|give|share|drop)\s+me\s+(?:ur\s+)?(?:e-?mail|whatsapp|skype|telegram|discord|wechat)"
-    r"(?:\s+(?:id|address|number|handle)\b|\s*[.,!?;]|\s*$|\s+(?:so|and|to|pls|please)\b)"
-    # other verbs, and "a"/"an": only a detail that ends the ask ("leave your number so I can call",
-    # never "provide your number of pages", "pass your email on to finance", "provide a WeChat
-    # payment option"). These are outside the word boundary above: an ask may end in punctuation.
-    r"|\b(?:(?:leave|provide)(?:\s+(?:me|us))?|(?:pass|forward|drop)\s+(?:me|us))\s+(?:your|ur)\s+"
-    r"(?:personal\s+|private\s+|direct\s+)?" + _DETAIL_ASKED + _ASK_ENDS
-    + r"|\b(?:leave|share|(?:send|give|drop|pass|forward)\s+(?:me|us))\s+(?:an?|some)\s+(?:personal\s+|private\s+)?"
-    + _DETAIL_ASKED + _ASK_ENDS,
+    r"(?:\s+(?:id|address|number|handle)\b|\s*[.,!?;]|\s*$|\s+(?:so|and|to|pls|please)\b)",
     (
         "mail",
         "text me",
@@ -320,6 +300,39 @@ REQUEST = Rx(
         "away from",
     ),
 )
+_DETAIL_STEMS = ("mail", "phone", "number", "cell", "mobile", "whatsapp", "skype", "telegram", "contact", "discord",
+                 "wechat")
+# A detail asked for with other verbs, or with "a"/"an", only where the detail ends the ask: then
+# punctuation, the end, or words going on to say why ("leave me your number so I can call"; never
+# "provide your number of pages", "provide your phone model", "provide a WeChat payment option").
+# Group 1 or 2 is what ends it: not quoted. "Provide" takes "your" only ("the page should
+# provide a contact number" is a specification); "pass" and "drop" need "me" or "us"; "forward"
+# and "share" are left out ("forward me your email" is the message, "accounts that share a
+# phone number" a household).
+_DETAIL = (r"(?:e-?mail|phone|number|cell|mobile|whatsapp|skype|telegram|contact|discord|wechat)"
+           r"(?:\s+(?:address|number|no|id|handle|info|details))?")
+_ENDS = (r"(\s*[.,!?;:)]|\s*$|\s+(?:so|and|pls|please|here|below|asap|thanks|if|then|for\s+(?:me|us)"
+         r"|i'll|i\s+(?:can|will|could|would|need|want)|we'll|we\s+(?:can|will|could|would))\b)")
+ASKED_DETAIL = Rx(
+    r"\b(?:(?:leave|provide)(?:\s+(?:me|us))?|(?:pass|drop)\s+(?:me|us))\s+(?:your|ur)\s+"
+    r"(?:personal\s+|private\s+|direct\s+)?" + _DETAIL + _ENDS
+    + r"|\b(?:leave|send|(?:give|drop|pass)\s+(?:me|us))\s+(?:an?|some)\s+(?:personal\s+|private\s+)?"
+    + _DETAIL + _ENDS,
+    _DETAIL_STEMS,
+)
+# A detail the speaker left elsewhere: "I put my WhatsApp in the description", "I left my number
+# in your inbox" (`contact._left_as_news` checks it is the sentence's news).
+LEFT_DETAIL = Rx(
+    r"\bi(?:'ve|\s+have)?\s+(?:just\s+|already\s+)?(?:left|put|added|dropped|posted|included)\s+my\s+"
+    r"(?:personal\s+|private\s+)?(?:e-?mail|gmail|whatsapp|skype|telegram|number|phone|mobile|contact)"
+    r"(?:\s+(?:number|id|address|handle|info|details))?\s+(?:in|on|to|at|into|below|above|under)\s+"
+    r"(?:the\s+|my\s+|your\s+)?(?:inbox|profile|bio|description|comments?|file|pdf|attachments?|portfolio|notes?"
+    r"|gig|post|listing|message|page|cover\s+letter)\b",
+    _DETAIL_STEMS,
+)
+# What may open a sentence before such news: greetings, thanks and connectives.
+NEWS_OPENER = Rx(r"^(?:\W*(?:hi|hello|hey|dear\s+\w+|thanks|thank\s+you|ok|okay|also|and|btw|oh|sure|great|done"
+                 r"|so)\b)*\W*$")
 PERSONAL_SITE = Rx(
     r"\b"
     + words(

@@ -220,9 +220,9 @@ _SAID = Rx(r"\b(?:write|writes|wrote|say|says|said|type|types|typed|tell|tells|t
            r"|threatened|saying|writing|sent|sends|reads|shouts|shouted|was)(?:\s+me)?\s*(?::\s*)?(?:[\"']\s*)?$")
 # ... unless the one saying it is the speaker ("whenever I say I will sue you", "as I told you, we
 # will take you to court"): their own threat, said again.
-_OWN_SAYING = Rx(r"^\s*(?:(?:as|and|so|but|again|listen|look|remember)\s*,?\s+)?(?:whenever\s+(?:i|we)\s+say"
-                 r"|(?:i|we)(?:'ve|\s+have|'m|\s+am)?\s+(?:already\s+|really\s+)?(?:said|told\s+(?:you|u)|telling"
-                 r"\s+(?:you|u)|promise(?:\s+(?:you|u))?|swear))(?:\s+that)?\s*:?\s*$")
+_OWN_SAYING = Rx(r"^\s*(?:(?:as|again|listen|look|remember|believe\s+me)\s*,?\s+)?(?:(?:whenever|when)\s+(?:i|we)\s+say"
+                 r"|(?:i|we)(?:'ve|\s+have|'m|\s+am)?\s+(?:already\s+|really\s+)?(?:said|saying|told\s+(?:you|u)"
+                 r"|telling\s+(?:you|u)|promise(?:\s+(?:you|u))?|swear))(?:\s+that)?\s*:?\s*$")
 # Words right before it that make the threat a thing wondered about or denied ("do you think I will
 # sue you", "I doubt we will", "it's not like we'll sue you", "sorry if it sounded like I will").
 _HEDGED = Rx(r"\b(?:(?:think|thinks|thought|afraid|doubt|doubts|imagine|whether|sounded|sounds|seemed|seems)"

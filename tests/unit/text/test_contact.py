@@ -46,7 +46,10 @@ CONTACT = "off_platform_contact"
         "send me email.",
         "Can you leave an email address?",
         "drop us a contact number",
-        "share a contact number please",
+        "send a contact number please",
+        "tell us your phone number",
+        "Hi, I put my number in the description",  # after a greeting
+        "Any questions? I put my number in the description",
         "I put my WhatsApp in the description, message me there",  # a detail left elsewhere
         "I added my email to my bio so you can reach me",
         "ok I left my number in your inbox",
@@ -93,6 +96,11 @@ def test_fires(text: str) -> None:
         "Support says I put my email in the description",
         "Should I put my phone number in my portfolio?",
         "Leave your number of guests in the form",
+        "Can you forward me your email? I want to see what the bank said",  # the message
+        "Can two freelancer accounts share a phone number?",  # a household
+        "Please provide your number i.e. how many logos you need",
+        "Did you provide your email we sent the invoice to?",
+        "support says: I put my email in the bio",
     ],
 )
 def test_quiet(text: str) -> None:
@@ -112,6 +120,8 @@ def test_allowed_context_is_quiet(flag: str) -> None:
         ("write to mark.devlin88@gmail.com today", "mark.devlin88@gmail.com"),
         ("my cell: 917-555-1234 ok", "917-555-1234"),
         ("mail: anna (at) protonmail (dot) com", "anna (at) protonmail (dot) com"),
+        ("please leave your email so I can send the brief", "leave your email"),  # not what ends the ask
+        ("Never mind the delay. I left my number in your inbox", "I left my number in your inbox"),
     ],
 )
 def test_span_points_at_original(text: str, span_text: str) -> None:

@@ -87,6 +87,8 @@ def test_span_covers_insult() -> None:
         "I said I will sue you and I meant it",
         "I'm telling you we will take you to court",
         "I told you that we will take you to court",
+        "Believe me when I say we will take you to court",
+        "I am saying we will take you to court",
     ],
 )
 def test_legal_action_threatened_flags_alone(text: str) -> None:
