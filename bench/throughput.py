@@ -67,9 +67,9 @@ async def ceiling(settings: Settings, total: int) -> float:
     return seen / (time.perf_counter() - (started or 0))
 
 
-def worker_run(env: dict[str, str], total: int, tmp: Path) -> tuple[float, dict[str, float]]:
-    """Events/s of one worker from its first processed event to the last, and the Redis server's
-    CPU time per event meanwhile."""
+def worker_run(env: dict[str, str], total: int, tmp: Path, broker_pid: int) -> tuple[float, dict[str, float]]:
+    """Events/s of one worker from its first processed event to the last, and the CPU time per
+    event meanwhile of the worker, its scoring processes, the Redis server and the broker."""
     w = Worker(env, tmp, args=("-l", "warn"), loop="uvloop").start()
     redis = SyncRedis.from_url(env["RISKSCORER_REDIS_URL"])
     try:
@@ -77,17 +77,18 @@ def worker_run(env: dict[str, str], total: int, tmp: Path) -> tuple[float, dict[
         while (first := w.processed()) == 0:
             time.sleep(0.05)
         pids = [w.proc.pid, *w.scoring_processes()]  # type: ignore[union-attr]
-        t0, cpu0, own0 = time.perf_counter(), redis_cpu(redis), [process_cpu(p) for p in pids]
+        t0, cpu0, own0 = time.perf_counter(), redis_cpu(redis), [process_cpu(p) for p in [*pids, broker_pid]]
         # Each /metrics scrape costs the worker milliseconds (Faust's per-partition series):
         # poll once a second, and finely only near the end.
         while (done := w.processed()) < total:
             time.sleep(0.1 if done > 0.9 * total else 1.0)
         rate = (done - first) / (time.perf_counter() - t0)
-        own = [process_cpu(p) - c for p, c in zip(pids, own0, strict=True)]
+        own = [process_cpu(p) - c for p, c in zip([*pids, broker_pid], own0, strict=True)]
         stats = batch_stats(w.scrape() or "")
         events = max(1, done - first)
         stats["redis_us"] = (redis_cpu(redis) - cpu0) / events * 1e6
-        stats["worker_us"], stats["scoring_us"] = own[0] / events * 1e6, sum(own[1:]) / events * 1e6
+        stats["worker_us"], stats["scoring_us"] = own[0] / events * 1e6, sum(own[1:-1]) / events * 1e6
+        stats["broker_us"] = own[-1] / events * 1e6
         return rate, stats
     finally:
         redis.close()
@@ -170,18 +171,20 @@ def feed(settings: Settings, args: argparse.Namespace) -> int:
 Variant = tuple[int, int]
 
 
-def worker_variant(base: dict[str, str], run: int, v: Variant, total: int, tmp: Path) -> tuple[float, float]:
+def worker_variant(base: dict[str, str], run: int, v: Variant, total: int, tmp: Path,
+                   broker_pid: int) -> tuple[float, float]:
     """One worker of variant `v` over the whole input: its rate, and its CPU µs per event (worker,
-    scoring processes and Redis)."""
+    scoring processes and Redis; the broker's is printed apart)."""
     env = {**base, "RISKSCORER_APP_ID": f"{base['RISKSCORER_APP_ID']}-{run}-{v[0]}-{v[1]}",
            "RISKSCORER_SCORING_PROCESSES": str(v[0]), "RISKSCORER_LINKS_SHARDS": str(v[1])}
-    rate, batches = worker_run(env, total, tmp)
+    rate, batches = worker_run(env, total, tmp, broker_pid)
     print(f"run {run}: worker, {named(v)}: {rate:,.0f}/s  "
           f"({batches['batches']:.0f} batches, mean {batches['mean_batch']:.0f} events, "
           f"{batches['mean_batch_ms']:.0f} ms each: "
           + ", ".join(f"{stage} {batches[stage + '_ms']:.0f}" for stage in STAGES)
           + f"; CPU µs/event: worker {batches['worker_us']:.1f}, "
-          f"scoring processes {batches['scoring_us']:.1f}, Redis {batches['redis_us']:.1f})",
+          f"scoring processes {batches['scoring_us']:.1f}, Redis {batches['redis_us']:.1f}; "
+          f"broker {batches['broker_us']:.1f})",
           flush=True)
     return rate, batches["worker_us"] + batches["scoring_us"] + batches["redis_us"]
 
@@ -224,7 +227,8 @@ def main() -> None:
                 raw.append(asyncio.run(ceiling(settings, total)))
                 print(f"run {run}: ceiling {raw[-1]:,.0f}/s", flush=True)
                 for v in variants:
-                    rate, cpu_us = worker_variant(base, run, v, total, tmp)
+                    rate, cpu_us = worker_variant(base, run, v, total, tmp,
+                                                  services.broker.proc.pid)  # type: ignore[union-attr]
                     work[v].append(rate)
                     cpu[v].append(cpu_us)
             report(raw, work, cpu, variants)
