@@ -127,11 +127,20 @@ def _phrases(doc: Normalized) -> list[TextHit]:
     ):
         hits += [_phrase(doc, detector, weight, reason, m.start, m.end) for m in rx.scan(doc.norm, doc.triggers)]
     for m in wording.ASKED_DETAIL.scan(doc.norm, doc.triggers):
-        ending = next(g for g in m.groups if g is not None)  # not part of the ask
-        hits.append(_phrase(doc, "contact_request", 0.75, _ASK, m.start, m.end - len(ending)))
+        end = m.end - len(next(g for g in m.groups if g is not None))  # what ends the ask is not quoted
+        if _asked(doc.norm, m.start, end):
+            hits.append(_phrase(doc, "contact_request", 0.75, _ASK, m.start, end))
     hits += [_phrase(doc, "contact_request", 0.75, "says a contact detail was left elsewhere", m.start, m.end)
-             for m in wording.LEFT_DETAIL.scan(doc.norm, doc.triggers) if _left_as_news(doc.norm, m.start)]
+             for m in wording.LEFT_DETAIL.scan(doc.norm, doc.triggers) if _left_as_news(doc.norm, m.start, m.end)]
     return [h for h in hits if h is not None]
+
+
+def _asked(norm: str, start: int, end: int) -> bool:
+    """Whether the words are an ask made: not the speaker's own act ("should I leave your number on
+    the card?"), a question about one made ("did you leave your number?"), or quoted ("translate
+    'leave your number'")."""
+    lo, _ = negation.clause(norm, start, end)
+    return not wording.NOT_ASKED.test(norm[max(lo, start - 40):start]) and not negation.quoted(norm, start, end)
 
 
 def _phrase(doc: Normalized, detector: str, weight: float, reason: str, start: int, end: int) -> TextHit | None:
@@ -142,12 +151,14 @@ def _phrase(doc: Normalized, detector: str, weight: float, reason: str, start: i
     return _hit(doc, detector, weight, start, end, f"{reason}: '{shown}'")
 
 
-def _left_as_news(norm: str, start: int) -> bool:
+def _left_as_news(norm: str, start: int, end: int) -> bool:
     """Whether the speaker tells it as the sentence's news: nothing before it in its sentence but a
     greeting or a connective ("Hi, I put my number in the description"; not "support says I put
-    ...", "should I put ...?", "where I put ...")."""
-    lo, _ = negation.sentence(norm, start, start + 1)
-    return wording.NEWS_OPENER.test(norm[lo:start])
+    ...", "should I put ...?", "where I put ..."), not asked about ("... in your inbox?") and not
+    quoted."""
+    lo, hi = negation.sentence(norm, start, end)
+    return (wording.NEWS_OPENER.test(norm[lo:start]) and "?" not in norm[end:hi + 1]
+            and not negation.quoted(norm, start, end))
 
 
 def detect(doc: Normalized, gate: Gate, context: TextContext) -> list[TextHit]:

@@ -303,23 +303,31 @@ REQUEST = Rx(
 _DETAIL_STEMS = ("mail", "phone", "number", "cell", "mobile", "whatsapp", "skype", "telegram", "contact", "discord",
                  "wechat")
 # A detail asked for with other verbs, or with "a"/"an", only where the detail ends the ask: then
-# punctuation, the end, or words going on to say why ("leave me your number so I can call"; never
-# "provide your number of pages", "provide your phone model", "provide a WeChat payment option").
-# Group 1 or 2 is what ends it: not quoted. "Provide" takes "your" only ("the page should
-# provide a contact number" is a specification); "pass" and "drop" need "me" or "us"; "forward"
-# and "share" are left out ("forward me your email" is the message, "accounts that share a
-# phone number" a household).
-_DETAIL = (r"(?:e-?mail|phone|number|cell|mobile|whatsapp|skype|telegram|contact|discord|wechat)"
-           r"(?:\s+(?:address|number|no|id|handle|info|details))?")
-_ENDS = (r"(\s*[.,!?;:)]|\s*$|\s+(?:so|and|pls|please|here|below|asap|thanks|if|then|for\s+(?:me|us)"
-         r"|i'll|i\s+(?:can|will|could|would|need|want)|we'll|we\s+(?:can|will|could|would))\b)")
+# punctuation or a symbol, the end, or words going on to say why ("leave me your number so I can
+# call"; never "leave your number of guests"). Group 1 or 2 is what ends it: not quoted. "Leave"
+# takes no bare "phone" ("leave your phone outside the room"); "pass" and "drop" need "me" or
+# "us". Left out: "provide" (forms, instructions and platforms ask that: "Upwork will ask you to
+# provide your phone number"), "forward" ("forward me your email" is the message), "share"
+# ("accounts that share a phone number"), a bare "send a" ("I'll send an email") and a bare "a
+# number" ("give me a number" asks a price).
+_DETAIL = (r"(?:e-?mail|phone\s+number|number|cell\s+number|mobile(?:\s+number)?|whatsapp|skype|telegram|contact"
+           r"|discord|wechat)(?:\s+(?:address|number|no|id|handle|info|details))?")
+_DETAIL_AN = (r"(?:e-?mail(?:\s+address)?|(?:phone|cell|mobile|contact|whatsapp)\s+number|whatsapp|skype(?:\s+id)?"
+              r"|telegram(?:\s+handle)?|discord|wechat|contact\s+(?:info|details))")
+_ENDS = (r"(\s*[^\w\s'’]|\s*$|\s+(?:so|and|or|pls|plz|please|here|below|now|asap|thanks|thank\s+you|thx|if|then"
+         r"|for\s+(?:me|us|faster|further|easier|direct|quick|quicker)|i'll|i\s+(?:can|will|could|would|need|want)"
+         r"|we'll|we\s+(?:can|will|could|would))\b)")
 ASKED_DETAIL = Rx(
-    r"\b(?:(?:leave|provide)(?:\s+(?:me|us))?|(?:pass|drop)\s+(?:me|us))\s+(?:your|ur)\s+"
-    r"(?:personal\s+|private\s+|direct\s+)?" + _DETAIL + _ENDS
-    + r"|\b(?:leave|send|(?:give|drop|pass)\s+(?:me|us))\s+(?:an?|some)\s+(?:personal\s+|private\s+)?"
-    + _DETAIL + _ENDS,
+    r"\b(?:leave(?:\s+(?:me|us))?|(?:pass|drop)\s+(?:me|us))\s+(?:your|ur)\s+(?:personal\s+|private\s+|direct\s+)?"
+    + _DETAIL + _ENDS
+    + r"|\b(?:leave|(?:send|give|drop|pass)\s+(?:me|us))\s+(?:an?|some)\s+(?:personal\s+|private\s+)?"
+    + _DETAIL_AN + _ENDS,
     _DETAIL_STEMS,
 )
+# Who does it, right before such an ask, when it is not an ask: the speaker ("should I leave your
+# number on the card?"), or a question about what was done ("did you leave your number?").
+NOT_ASKED = Rx(r"\b(?:i|we|did\s+(?:you|u)|have\s+(?:you|u)|had\s+(?:you|u)|why\s+(?:did|would)\s+(?:you|u)"
+               r"|you\s+(?:did|have|had))\s*$")
 # A detail the speaker left elsewhere: "I put my WhatsApp in the description", "I left my number
 # in your inbox" (`contact._left_as_news` checks it is the sentence's news).
 LEFT_DETAIL = Rx(
@@ -331,8 +339,8 @@ LEFT_DETAIL = Rx(
     _DETAIL_STEMS,
 )
 # What may open a sentence before such news: greetings, thanks and connectives.
-NEWS_OPENER = Rx(r"^(?:\W*(?:hi|hello|hey|dear\s+\w+|thanks|thank\s+you|ok|okay|also|and|btw|oh|sure|great|done"
-                 r"|so)\b)*\W*$")
+NEWS_OPENER = Rx(r"^(?:[\s,.!;:)\-–—]*(?:hi|hello|hey|dear\s+\w+|good\s+(?:morning|afternoon|evening)|thanks"
+                 r"|thank\s+you|ok|okay|yes|also|and|btw|oh|sure|great|done|so|as\s+promised)\b)*[\s,.!;:)\-–—]*$")
 PERSONAL_SITE = Rx(
     r"\b"
     + words(

@@ -220,9 +220,14 @@ _SAID = Rx(r"\b(?:write|writes|wrote|say|says|said|type|types|typed|tell|tells|t
            r"|threatened|saying|writing|sent|sends|reads|shouts|shouted|was)(?:\s+me)?\s*(?::\s*)?(?:[\"']\s*)?$")
 # ... unless the one saying it is the speaker ("whenever I say I will sue you", "as I told you, we
 # will take you to court"): their own threat, said again.
-_OWN_SAYING = Rx(r"^\s*(?:(?:as|again|listen|look|remember|believe\s+me)\s*,?\s+)?(?:(?:whenever|when)\s+(?:i|we)\s+say"
-                 r"|(?:i|we)(?:'ve|\s+have|'m|\s+am)?\s+(?:already\s+|really\s+)?(?:said|saying|told\s+(?:you|u)"
-                 r"|telling\s+(?:you|u)|promise(?:\s+(?:you|u))?|swear))(?:\s+that)?\s*:?\s*$")
+_OWN_SAYING = Rx(r"^\s*(?:(?:as|like|again|listen|look|remember|believe\s+me|trust\s+me)\s*,?\s+)?"
+                 r"(?:(?:whenever|when)\s+(?:i|we)\s+say"
+                 r"|(?:i|we)(?:'ve|\s+have|'m|\s+am)?\s+(?:\w+ly\s+|just\s+|already\s+)?(?:said|saying"
+                 r"|told\s+(?:you|u)(?:\s+(?:many\s+times|twice|before|already|again))?|telling\s+(?:you|u)"
+                 r"|promise(?:\s+(?:you|u))?|swear))(?:\s+that)?\s*:?\s*$")
+# ... and taken back: an apology or regret in the text makes "I said I will sue you" a retraction.
+_RETRACTED = Rx(r"\b(?:sorry|apologi[sz]e|apologies|regret|take\s+it\s+back|was\s+wrong|out\s+of\s+line"
+                r"|shouldn'?t\s+have|in\s+anger|didn'?t\s+mean)\b")
 # Words right before it that make the threat a thing wondered about or denied ("do you think I will
 # sue you", "I doubt we will", "it's not like we'll sue you", "sorry if it sounded like I will").
 _HEDGED = Rx(r"\b(?:(?:think|thinks|thought|afraid|doubt|doubts|imagine|whether|sounded|sounds|seemed|seems)"
@@ -243,11 +248,12 @@ def _aimed_in(norm: str, lo: int, start: int, end: int) -> bool:
 
 def _told_by_another(norm: str, lo: int, start: int, end: int) -> bool:
     """Whether words in the clause beginning at `lo` are told as someone else's, not the speaker's
-    own said again ("I said I will sue you" is a threat; "he said" or a quote is not)."""
+    own said again ("I said I will sue you" is a threat; "he said", a quote, or "I said I will sue
+    you, sorry, I take it back" is not)."""
     before = norm[lo:start]
     if _aimed_in(norm, lo, start, end) and not _SAID.test(before):
         return False
-    return not _OWN_SAYING.test(before) or negation.quoted(norm, start, end)
+    return not _OWN_SAYING.test(before) or negation.quoted(norm, start, end) or _RETRACTED.test(norm)
 
 
 def _threatened(norm: str, start: int, end: int) -> bool:

@@ -39,14 +39,17 @@ CONTACT = "off_platform_contact"
         "portfolio questions: jane@janedoe.design",  # a portfolio's own top-level domain
         "escríbeme: pedro.gomez@correo.es",
         "portfolio mail: jane [at] janedoe [dot] studio",
-        "leave me your number and I'll call",  # asked with leave, provide, pass
+        "leave me your number and I'll call",  # asked with leave, pass, drop
         "Can you leave an email address? I can't find a way to contact you",
         "please leave a phone number so we can talk",
         "could you pass me your skype?",  # the ask may end in punctuation
         "send me email.",
         "Can you leave an email address?",
         "drop us a contact number",
-        "send a contact number please",
+        "Send me a phone number so I can call you.",
+        "leave your number 🙏",  # a symbol ends the ask
+        "Leave your email or phone number.",
+        "Yes I left my number in your inbox",
         "tell us your phone number",
         "Hi, I put my number in the description",  # after a greeting
         "Any questions? I put my number in the description",
@@ -101,6 +104,14 @@ def test_fires(text: str) -> None:
         "Please provide your number i.e. how many logos you need",
         "Did you provide your email we sent the invoice to?",
         "support says: I put my email in the bio",
+        "I'll send an email.",  # the speaker's act
+        "Just give me a number.",  # a price
+        "For the business card, should I leave your phone number and email on the back?",
+        "Did you leave your number?",  # asked about, not asked for
+        "For the exam you must leave your phone and notes outside the room.",  # the device
+        "Please translate \"leave your phone number and we will call you back\" into Spanish.",  # quoted
+        "Why did you say\nI left my number in your inbox?",
+        "Upwork will ask you to provide your phone number.",  # the platform's form
     ],
 )
 def test_quiet(text: str) -> None:

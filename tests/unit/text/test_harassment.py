@@ -89,6 +89,8 @@ def test_span_covers_insult() -> None:
         "I told you that we will take you to court",
         "Believe me when I say we will take you to court",
         "I am saying we will take you to court",
+        "Like I told you we will take you to court",
+        "I clearly said I will sue you",
     ],
 )
 def test_legal_action_threatened_flags_alone(text: str) -> None:
@@ -116,6 +118,8 @@ def test_legal_action_threatened_flags_alone(text: str) -> None:
         "The client claims I said we will take you to court, that is false",
         "I typed I will sue you into the translator to see how it sounds",
         "Nowhere did I say I will sue you",
+        "I'm sorry, I said I will sue you in anger and I take it back.",  # taken back
+        "Yes, I said I will sue you, and I regret it.",
     ],
 )
 def test_legal_action_told_or_named_is_no_act(text: str) -> None:
