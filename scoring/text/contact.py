@@ -127,7 +127,7 @@ def _phrases(doc: Normalized) -> list[TextHit]:
     ):
         hits += [_phrase(doc, detector, weight, reason, m.start, m.end) for m in rx.scan(doc.norm, doc.triggers)]
     for m in wording.ASKED_DETAIL.scan(doc.norm, doc.triggers):
-        end = m.end - len(next(g for g in m.groups if g is not None))  # what ends the ask is not quoted
+        end = m.end - len(next(g for g in m.groups if g is not None))  # what ends the ask: not evidence
         if _asked(doc.norm, m.start, end):
             hits.append(_phrase(doc, "contact_request", 0.75, _ASK, m.start, end))
     hits += [_phrase(doc, "contact_request", 0.75, "says a contact detail was left elsewhere", m.start, m.end)

@@ -300,11 +300,12 @@ REQUEST = Rx(
         "away from",
     ),
 )
+# The stems one of which a text needs before the patterns below are searched (`rx.Rx`).
 _DETAIL_STEMS = ("mail", "phone", "number", "cell", "mobile", "whatsapp", "skype", "telegram", "contact", "discord",
                  "wechat")
 # A detail asked for with other verbs, or with "a"/"an", only where the detail ends the ask: then
 # punctuation or a symbol, the end, or words going on to say why ("leave me your number so I can
-# call"; never "leave your number of guests"). Group 1 or 2 is what ends it: not quoted. "Leave"
+# call"; never "leave your number of guests"). Group 1 or 2 is what ends it: not evidence. "Leave"
 # takes no bare "phone" ("leave your phone outside the room"); "pass" and "drop" need "me" or
 # "us". Left out: "provide" (forms, instructions and platforms ask that: "Upwork will ask you to
 # provide your phone number"), "forward" ("forward me your email" is the message), "share"
