@@ -251,7 +251,7 @@ REQUEST = Rx(
     r"|phone))"
     r"|(?:drop|shoot|send)\s+me\s+an?\s+(?:e-?mail|text|sms|whatsapp)"
     r"|give\s+me\s+a\s+(?:call|ring)|call\s+me\s+(?:at|on|now|back)"
-    r"|(?:send|give|share|drop|tell)\s+(?:me\s+|us\s+)?(?:your|ur)\s+"
+    r"|(?:send|give|share|drop|tell)\s+(?:me\s+)?(?:your|ur)\s+"
     r"(?:personal\s+|private\s+|direct\s+)?(?:e-?mail|phone|number|cell|mobile"
     r"|whatsapp|skype|telegram|contact(?:\s+(?:info|details|number))?|discord|wechat)"
     r"|(?:what'?s|what\s+is|whats)\s+(?:your|ur|u)\s+(?:e-?mail|phone|number|cell|whatsapp|skype|telegram"
@@ -306,22 +306,23 @@ _DETAIL_STEMS = ("mail", "phone", "number", "cell", "mobile", "whatsapp", "skype
 # A detail asked for with other verbs, or with "a"/"an", only where the detail ends the ask: then
 # punctuation or a symbol, the end, or words going on to say why ("leave me your number so I can
 # call"; never "leave your number of guests"). Group 1 or 2 is what ends it: not evidence. "Leave"
-# takes no bare "phone" ("leave your phone outside the room"); "pass" and "drop" need "me" or
-# "us". Left out: "provide" (forms, instructions and platforms ask that: "Upwork will ask you to
-# provide your phone number"), "forward" ("forward me your email" is the message), "share"
-# ("accounts that share a phone number"), a bare "send a" ("I'll send an email") and a bare "a
-# number" ("give me a number" asks a price).
+# takes no bare "phone" ("leave your phone outside the room"); "pass" and "drop" need "me". Left
+# out: "provide" (forms, instructions and platforms ask that: "Upwork will ask you to provide your
+# phone number"), "forward" ("forward me your email" is the message), "share" ("accounts that
+# share a phone number"), a bare "send a" ("I'll send an email"), a bare "a number" ("give me a
+# number" asks a price), and a business's voice, which is copy a freelancer writes for a client
+# ("leave us your email and we'll send the floor plans", "leave your email now and save 15%").
 _DETAIL = (r"(?:e-?mail|phone\s+number|number|cell\s+number|mobile(?:\s+number)?|whatsapp|skype|telegram|contact"
            r"|discord|wechat)(?:\s+(?:address|number|no|id|handle|info|details))?")
 _DETAIL_AN = (r"(?:e-?mail(?:\s+address)?|(?:phone|cell|mobile|contact|whatsapp)\s+number|whatsapp|skype(?:\s+id)?"
               r"|telegram(?:\s+handle)?|discord|wechat|contact\s+(?:info|details))")
-_ENDS = (r"(\s*[^\w\s'’]|\s*$|\s+(?:so|and|or|pls|plz|please|here|below|now|asap|thanks|thank\s+you|thx|if|then"
-         r"|for\s+(?:me|us|faster|further|easier|direct|quick|quicker)|i'll|i\s+(?:can|will|could|would|need|want)"
-         r"|we'll|we\s+(?:can|will|could|would))\b)")
+_ENDS = (r"(\s*[^\w\s'’]|\s*$|\s+(?:so|or|pls|plz|please|here|below|asap|thanks|thank\s+you|thx|if|then"
+         r"|for\s+(?:me|faster|further|easier|direct|quick|quicker)|(?:and\s+)?i'll"
+         r"|(?:and\s+)?i\s+(?:can|will|could|would|need|want))\b)")
 ASKED_DETAIL = Rx(
-    r"\b(?:leave(?:\s+(?:me|us))?|(?:pass|drop)\s+(?:me|us))\s+(?:your|ur)\s+(?:personal\s+|private\s+|direct\s+)?"
+    r"\b(?:leave(?:\s+me)?|(?:pass|drop)\s+me)\s+(?:your|ur)\s+(?:personal\s+|private\s+|direct\s+)?"
     + _DETAIL + _ENDS
-    + r"|\b(?:leave|(?:send|give|drop|pass)\s+(?:me|us))\s+(?:an?|some)\s+(?:personal\s+|private\s+)?"
+    + r"|\b(?:leave|(?:send|give|drop|pass)\s+me)\s+(?:an?|some)\s+(?:personal\s+|private\s+)?"
     + _DETAIL_AN + _ENDS,
     _DETAIL_STEMS,
 )
@@ -333,10 +334,11 @@ NOT_ASKED = Rx(r"\b(?:i|we|did\s+(?:you|u)|have\s+(?:you|u)|had\s+(?:you|u)|why\
 # in your inbox" (`contact._left_as_news` checks it is the sentence's news).
 LEFT_DETAIL = Rx(
     r"\bi(?:'ve|\s+have)?\s+(?:just\s+|already\s+)?(?:left|put|added|dropped|posted|included)\s+my\s+"
-    r"(?:personal\s+|private\s+)?(?:e-?mail|gmail|whatsapp|skype|telegram|number|phone|mobile|contact)"
+    r"(?:personal\s+|private\s+)?(?:e-?mail|gmail|whatsapp|skype|telegram|number|phone\s+number|mobile\s+number"
+    r"|contact)"
     r"(?:\s+(?:number|id|address|handle|info|details))?\s+(?:in|on|to|at|into|below|above|under)\s+"
-    r"(?:the\s+|my\s+|your\s+)?(?:inbox|profile|bio|description|comments?|file|pdf|attachments?|portfolio|notes?"
-    r"|gig|post|listing|message|page|cover\s+letter)\b",
+    r"(?:the\s+|my\s+|your\s+)?(?:inbox|profile|bio|description|comments?|pdf|attachments?|portfolio|notes?"
+    r"|post|listing|message|page|cover\s+letter)\b",
     _DETAIL_STEMS,
 )
 # What may open a sentence before such news: greetings, thanks and connectives.

