@@ -130,8 +130,6 @@ def _phrases(doc: Normalized) -> list[TextHit]:
         end = m.end - len(next(g for g in m.groups if g is not None))  # what ends the ask: not evidence
         if _asked(doc.norm, m.start, end):
             hits.append(_phrase(doc, "contact_request", 0.75, _ASK, m.start, end))
-    hits += [_phrase(doc, "contact_request", 0.75, "says a contact detail was left elsewhere", m.start, m.end)
-             for m in wording.LEFT_DETAIL.scan(doc.norm, doc.triggers) if _left_as_news(doc.norm, m.start, m.end)]
     return [h for h in hits if h is not None]
 
 
@@ -149,16 +147,6 @@ def _phrase(doc: Normalized, detector: str, weight: float, reason: str, start: i
         return None
     shown = doc.text[slice(*doc.orig_span(start, end))]
     return _hit(doc, detector, weight, start, end, f"{reason}: '{shown}'")
-
-
-def _left_as_news(norm: str, start: int, end: int) -> bool:
-    """Whether the speaker tells it as the sentence's news: nothing before it in its sentence but a
-    greeting or a connective ("Hi, I put my number in the description"; not "support says I put
-    ...", "should I put ...?", "where I put ..."), not asked about ("... in your inbox?") and not
-    quoted."""
-    lo, hi = negation.sentence(norm, start, end)
-    return (wording.NEWS_OPENER.test(norm[lo:start]) and "?" not in norm[end:hi + 1]
-            and not negation.quoted(norm, start, end))
 
 
 def detect(doc: Normalized, gate: Gate, context: TextContext) -> list[TextHit]:

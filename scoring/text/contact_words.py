@@ -303,15 +303,15 @@ REQUEST = Rx(
 # The stems one of which a text needs before the patterns below are searched (`rx.Rx`).
 _DETAIL_STEMS = ("mail", "phone", "number", "cell", "mobile", "whatsapp", "skype", "telegram", "contact", "discord",
                  "wechat")
-# A detail asked for with other verbs, or with "a"/"an", only where the detail ends the ask: then
-# punctuation or a symbol, the end, or words going on to say why ("leave me your number so I can
-# call"; never "leave your number of guests"). Group 1 or 2 is what ends it: not evidence. "Leave"
-# takes no bare "phone" ("leave your phone outside the room"); "pass" and "drop" need "me". Left
-# out: "provide" (forms, instructions and platforms ask that: "Upwork will ask you to provide your
-# phone number"), "forward" ("forward me your email" is the message), "share" ("accounts that
-# share a phone number"), a bare "send a" ("I'll send an email"), a bare "a number" ("give me a
-# number" asks a price), and a business's voice, which is copy a freelancer writes for a client
-# ("leave us your email and we'll send the floor plans", "leave your email now and save 15%").
+# A detail asked for by the speaker with other verbs: "leave me your number", "could you leave an
+# email address?", "send me a phone number so I can call you". Only with "me", or asked of "you":
+# an imperative alone is as often copy a freelancer writes for a client ("leave your email and
+# get 10% off", "please leave your number" in a voicemail greeting) or layout feedback ("leave your
+# email, cut the fax number"). The detail must end the ask: then punctuation or a symbol, the end,
+# or words going on to say why ("leave me your number of guests" is no ask). Group 1 or 2 is what
+# ends it: not evidence. Left out: "provide" (forms, instructions and platforms ask it),
+# "forward" ("forward me your email" is the message), "share" ("accounts that share a phone
+# number"), a bare "a number" ("give me a number" asks a price).
 _DETAIL = (r"(?:e-?mail|phone\s+number|number|cell\s+number|mobile(?:\s+number)?|whatsapp|skype|telegram|contact"
            r"|discord|wechat)(?:\s+(?:address|number|no|id|handle|info|details))?")
 _DETAIL_AN = (r"(?:e-?mail(?:\s+address)?|(?:phone|cell|mobile|contact|whatsapp)\s+number|whatsapp|skype(?:\s+id)?"
@@ -319,31 +319,18 @@ _DETAIL_AN = (r"(?:e-?mail(?:\s+address)?|(?:phone|cell|mobile|contact|whatsapp)
 _ENDS = (r"(\s*[^\w\s'’]|\s*$|\s+(?:so|or|pls|plz|please|here|below|asap|thanks|thank\s+you|thx|if|then"
          r"|for\s+(?:me|faster|further|easier|direct|quick|quicker)|(?:and\s+)?i'll"
          r"|(?:and\s+)?i\s+(?:can|will|could|would|need|want))\b)")
+_OF_YOU = r"(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|pls\s+|just\s+)?leave\s+(?:me\s+)?"
 ASKED_DETAIL = Rx(
-    r"\b(?:leave(?:\s+me)?|(?:pass|drop)\s+me)\s+(?:your|ur)\s+(?:personal\s+|private\s+|direct\s+)?"
+    r"\b(?:(?:leave|pass|drop)\s+me\s+|" + _OF_YOU + r")(?:your|ur)\s+(?:personal\s+|private\s+|direct\s+)?"
     + _DETAIL + _ENDS
-    + r"|\b(?:leave|(?:send|give|drop|pass)\s+me)\s+(?:an?|some)\s+(?:personal\s+|private\s+)?"
+    + r"|\b(?:(?:send|give|drop|pass|leave)\s+me\s+|" + _OF_YOU + r")(?:an?|some)\s+(?:personal\s+|private\s+)?"
     + _DETAIL_AN + _ENDS,
-    _DETAIL_STEMS,
+    ("mail", "phone", "number", "cell", "mobile", "whatsapp", "skype", "telegram", "contact", "discord", "wechat"),
 )
 # Who does it, right before such an ask, when it is not an ask: the speaker ("should I leave your
 # number on the card?"), or a question about what was done ("did you leave your number?").
 NOT_ASKED = Rx(r"\b(?:i|we|did\s+(?:you|u)|have\s+(?:you|u)|had\s+(?:you|u)|why\s+(?:did|would)\s+(?:you|u)"
                r"|you\s+(?:did|have|had))\s*$")
-# A detail the speaker left elsewhere: "I put my WhatsApp in the description", "I left my number
-# in your inbox" (`contact._left_as_news` checks it is the sentence's news).
-LEFT_DETAIL = Rx(
-    r"\bi(?:'ve|\s+have)?\s+(?:just\s+|already\s+)?(?:left|put|added|dropped|posted|included)\s+my\s+"
-    r"(?:personal\s+|private\s+)?(?:e-?mail|gmail|whatsapp|skype|telegram|number|phone\s+number|mobile\s+number"
-    r"|contact)"
-    r"(?:\s+(?:number|id|address|handle|info|details))?\s+(?:in|on|to|at|into|below|above|under)\s+"
-    r"(?:the\s+|my\s+|your\s+)?(?:inbox|profile|bio|description|comments?|pdf|attachments?|portfolio|notes?"
-    r"|post|listing|message|page|cover\s+letter)\b",
-    _DETAIL_STEMS,
-)
-# What may open a sentence before such news: greetings, thanks and connectives.
-NEWS_OPENER = Rx(r"^(?:[\s,.!;:)\-–—]*(?:hi|hello|hey|dear\s+\w+|good\s+(?:morning|afternoon|evening)|thanks"
-                 r"|thank\s+you|ok|okay|yes|also|and|btw|oh|sure|great|done|so|as\s+promised)\b)*[\s,.!;:)\-–—]*$")
 PERSONAL_SITE = Rx(
     r"\b"
     + words(
