@@ -76,14 +76,14 @@ def worker_run(env: dict[str, str], total: int, tmp: Path, broker_pid: int) -> t
         w.wait_ready(120)
         while (first := w.processed()) == 0:
             time.sleep(0.05)
-        pids = [w.proc.pid, *w.scoring_processes()]  # type: ignore[union-attr]
-        t0, cpu0, own0 = time.perf_counter(), redis_cpu(redis), [process_cpu(p) for p in [*pids, broker_pid]]
+        pids = [w.proc.pid, *w.scoring_processes(), broker_pid]  # type: ignore[union-attr]
+        t0, cpu0, own0 = time.perf_counter(), redis_cpu(redis), [process_cpu(p) for p in pids]
         # Each /metrics scrape costs the worker milliseconds (Faust's per-partition series):
         # poll once a second, and finely only near the end.
         while (done := w.processed()) < total:
             time.sleep(0.1 if done > 0.9 * total else 1.0)
         rate = (done - first) / (time.perf_counter() - t0)
-        own = [process_cpu(p) - c for p, c in zip([*pids, broker_pid], own0, strict=True)]
+        own = [process_cpu(p) - c for p, c in zip(pids, own0, strict=True)]
         stats = batch_stats(w.scrape() or "")
         events = max(1, done - first)
         stats["redis_us"] = (redis_cpu(redis) - cpu0) / events * 1e6

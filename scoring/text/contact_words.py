@@ -300,7 +300,7 @@ REQUEST = Rx(
         "away from",
     ),
 )
-# The stems one of which a text needs before the patterns below are searched (`rx.Rx`).
+# The stems one of which a text needs before the pattern below is searched (`rx.Rx`).
 _DETAIL_STEMS = ("mail", "phone", "number", "cell", "mobile", "whatsapp", "skype", "telegram", "contact", "discord",
                  "wechat")
 # A detail asked for by the speaker with other verbs: "leave me your number", "could you leave an
@@ -325,7 +325,7 @@ ASKED_DETAIL = Rx(
     + _DETAIL + _ENDS
     + r"|\b(?:(?:send|give|drop|pass|leave)\s+me\s+|" + _OF_YOU + r")(?:an?|some)\s+(?:personal\s+|private\s+)?"
     + _DETAIL_AN + _ENDS,
-    ("mail", "phone", "number", "cell", "mobile", "whatsapp", "skype", "telegram", "contact", "discord", "wechat"),
+    _DETAIL_STEMS,
 )
 # Who does it, right before such an ask, when it is not an ask: the speaker ("should I leave your
 # number on the card?"), or a question about what was done ("did you leave your number?").
