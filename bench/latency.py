@@ -1,7 +1,7 @@
 """Event-to-escalation latency of one worker on the embedded broker, at a steady offered rate.
 
     python bench/latency.py [--accounts N] [--days D] [--rate EVENTS_PER_S] [--partitions P] [--live-ts]
-                            [--set RISKSCORER_NAME=VALUE ...]
+                            [--linger-ms MS] [--set RISKSCORER_NAME=VALUE ...]
 
 Sends the simulator's mixed stream at `--rate` events/s (as a live marketplace would, not a
 backlog) to one `riskscorer worker` (uvloop, default settings otherwise) and reads the
@@ -40,10 +40,11 @@ WARMUP = 500  # events sent and scored before the clock starts: the group join, 
 
 
 async def send(settings: Settings, events: list[RecordedEvent], rate: float | None, sent: dict[str, float],
-               live_ts: bool = False) -> None:
-    """Send `events` at `rate` a second (None: at once), noting when each was handed over; with
-    `live_ts` each event's time is the wall clock's when it is sent, as a live producer's is."""
-    producer = AIOKafkaProducer(bootstrap_servers=settings.broker_hosts, linger_ms=1, acks="all")
+               live_ts: bool = False, linger_ms: int = 1) -> None:
+    """Send `events` at `rate` a second (None: at once), noting when each was handed over (the
+    producer's linger counts in the latency); with `live_ts` each event's time is the wall clock's
+    when it is sent, as a live producer's is."""
+    producer = AIOKafkaProducer(bootstrap_servers=settings.broker_hosts, linger_ms=linger_ms, acks="all")
     await producer.start()
     loop, pending = asyncio.get_running_loop(), []
     started = loop.time()
@@ -96,11 +97,11 @@ async def escalations(settings: Settings, sent: dict[str, float], done: asyncio.
 
 
 async def measure(settings: Settings, events: list[RecordedEvent], rate: float,
-                  live_ts: bool) -> tuple[list[float], list[float], int]:
+                  live_ts: bool, linger_ms: int) -> tuple[list[float], list[float], int]:
     sent: dict[str, float] = {}
     done = asyncio.Event()
     reading = asyncio.create_task(escalations(settings, sent, done))
-    await send(settings, events, rate, sent, live_ts)
+    await send(settings, events, rate, sent, live_ts, linger_ms)
     done.set()
     return await reading
 
@@ -119,6 +120,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--live-ts", action="store_true",
                         help="events carry the wall-clock time they are sent at (the simulator's times otherwise, "
                              "long past: the reorder window then never waits for the clock)")
+    parser.add_argument("--linger-ms", type=int, default=1,
+                        help="the sending producer's linger: how long it gathers records into a record batch")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="a worker setting, e.g. --set RISKSCORER_BATCH_WINDOW_MS=10 (repeatable)")
     return parser.parse_args()
@@ -142,9 +145,10 @@ def run(args: argparse.Namespace) -> tuple[int, list[float], list[float], int, s
             worker = Worker(env, tmp, args=("-l", "warn"), loop="uvloop").start()
             try:
                 worker.wait_ready(120)
-                asyncio.run(send(settings, events[:WARMUP], None, {}, args.live_ts))
+                asyncio.run(send(settings, events[:WARMUP], None, {}, args.live_ts, args.linger_ms))
                 worker.wait_processed(WARMUP, timeout=120)
-                latencies, read, unmatched = asyncio.run(measure(settings, events[WARMUP:], args.rate, args.live_ts))
+                latencies, read, unmatched = asyncio.run(measure(settings, events[WARMUP:], args.rate, args.live_ts,
+                                                                             args.linger_ms))
                 where = f"{worker.processed()} events scored by then; " + breakdown(worker.scrape() or "")
             finally:
                 worker.stop()

@@ -10,7 +10,8 @@ Patches of Faust's classes, installed by `install` before an app is built:
   `Continuity` learns every position its partitions are sought to;
 - `spinner`: no terminal spinner, so the root logger stays at the chosen level;
 - `delivery`: a fetched record handed to its stream without four tasks when that does not wait;
-- `log_storm`: aiokafka's errors repeated on every retry logged once per message a while.
+- `log_storm`: aiokafka's errors repeated on every retry logged once per message a while;
+- `buffer_drain`: the fetcher goes on as soon as a full stream buffer drains, not a second later.
 
 Private parts or flags used in place:
 
@@ -25,7 +26,7 @@ Private parts or flags used in place:
 
 from __future__ import annotations
 
-from streams.faust_fixes import delivery, fetch_wait, highwaters, log_storm, seeks, spinner
+from streams.faust_fixes import buffer_drain, delivery, fetch_wait, highwaters, log_storm, seeks, spinner
 
 
 def install(fetch_wait_ms: int) -> None:
@@ -36,3 +37,4 @@ def install(fetch_wait_ms: int) -> None:
     spinner.no_spinner()
     delivery.eager_hand_over()
     log_storm.quieten()
+    buffer_drain.wake_on_drain()
