@@ -127,10 +127,37 @@ def test_a_partition_that_was_not_taken_off_wakes_nothing(thread: ConsumerThread
     fetcher._records.clear()
     woken: list[int] = []
     fetcher._notify = lambda waiter: woken.append(1)
-    fetcher._fetch_waiters.add(thread.thread_loop.create_future())
+    fetcher._fetch_waiters.add(asyncio.Future(loop=thread.thread_loop))  # a wait, never awaited here
     consumer = faust_consumer(thread, fetcher, {tp}, set())
     on_buffer_drop(consumer, tp)
     done = threading.Event()
     thread.thread_loop.call_soon_threadsafe(done.set)
     assert done.wait(5)
     assert woken == []
+
+
+def test_once_the_consumer_thread_has_ended_a_partition_put_back_wakes_nothing_and_raises_nothing() -> None:
+    """After the consumer thread stopped or crashed its loop is closed; a stream still emptying its
+    buffer puts partitions back, and that must not fail the stream's read."""
+    ended = ConsumerThread()
+    tp = TP("messages", 0)
+    fetcher = fetcher_with_records(tp, ended.thread_loop)
+    active, buffered = {TP("accounts", 0)}, {tp}
+    consumer = faust_consumer(ended, fetcher, active, buffered)
+    ended.stop()
+    assert ended.thread_loop.is_closed()
+    on_buffer_drop(consumer, tp)
+    assert tp in active and tp not in buffered
+
+
+@pytest.mark.parametrize("thread", [
+    None,  # not a consumer run in a thread of its own
+    SimpleNamespace(_consumer=None, thread_loop=None),  # not started
+    SimpleNamespace(_consumer=SimpleNamespace(), thread_loop=None),  # its fetcher not made yet
+])
+def test_a_consumer_without_a_started_fetcher_is_left_alone(thread: Any) -> None:
+    tp = TP("messages", 0)
+    active, buffered = {TP("accounts", 0)}, {tp}
+    consumer = SimpleNamespace(_thread=thread, _buffered_partitions=buffered, _get_active_partitions=lambda: active)
+    on_buffer_drop(consumer, tp)
+    assert tp in active and tp not in buffered
