@@ -69,6 +69,7 @@ def _faust_config(settings: Settings) -> dict[str, Any]:
         "broker_heartbeat_interval": max(1.0, settings.session_timeout_s / 6),
         "broker_rebalance_timeout": settings.session_timeout_s * 2,
         "consumer_auto_offset_reset": "earliest",
+        "stream_buffer_maxsize": settings.stream_buffer,
         "producer_acks": -1,
         "web_enabled": True,
         "broker_credentials": security.faust_credentials(settings),

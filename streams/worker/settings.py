@@ -52,6 +52,10 @@ class Settings:
     # records are fetched but not taken in yet holds its group's release back (streams/worker/ordering.py),
     # so this adds to the latency; from a backlog batches fill to batch_max first.
     batch_window_ms: int = 10
+    # Events Faust buffers for the agent's stream before it stops fetching a partition (Faust's
+    # `stream_buffer_maxsize`, 4096 by default). From a backlog the buffer fills whenever scoring is
+    # the slower side; a larger one stops and restarts each partition's fetching less often.
+    stream_buffer: int = 16384
     # child processes that score the worker's batches (split by account); 0 scores in the worker itself
     scoring_processes: int = 2
     scoring_timeout_s: float = 30.0  # a batch's scoring processes that take longer are killed; it is retried

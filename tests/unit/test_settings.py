@@ -1,5 +1,6 @@
 import pytest
 
+from streams.worker.app import _faust_config
 from streams.worker.settings import SettingsError, load
 
 
@@ -42,6 +43,7 @@ def test_values_are_parsed():
         ("RISKSCORER_SCORING_PROCESSES", "two"),
         ("RISKSCORER_MAX_TEXT_CHARS", "0"),
         ("RISKSCORER_MAX_TEXT_CHARS", "100000"),
+        ("RISKSCORER_STREAM_BUFFER", "0"),
     ],
 )
 def test_bad_value_names_the_setting(name, value):
@@ -62,3 +64,8 @@ def test_text_limit_up_to_what_the_text_stage_folds():
 def test_input_topics_must_be_distinct():
     with pytest.raises(SettingsError, match="TOPIC"):
         load({"RISKSCORER_TOPIC_PROPOSALS": "marketplace.messages"})
+
+
+def test_the_stream_buffer_is_faust_s():
+    assert _faust_config(load({}))["stream_buffer_maxsize"] == 16384
+    assert _faust_config(load({"RISKSCORER_STREAM_BUFFER": "5000"}))["stream_buffer_maxsize"] == 5000
