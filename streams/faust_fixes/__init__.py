@@ -11,7 +11,8 @@ Patches of Faust's classes, installed by `install` before an app is built:
 - `spinner`: no terminal spinner, so the root logger stays at the chosen level;
 - `delivery`: a fetched record handed to its stream without four tasks when that does not wait;
 - `log_storm`: aiokafka's errors repeated on every retry logged once per message a while;
-- `buffer_drain`: the fetcher goes on as soon as a full stream buffer drains, not a second later.
+- `buffer_drain`: the records of a partition put back on the fetcher (its stream buffer drained)
+  handed over at once, not up to a second later.
 
 Private parts or flags used in place:
 
