@@ -44,12 +44,12 @@ async def run(hosts: str, broker_pid: int, args: argparse.Namespace) -> None:
     finally:
         await admin.close()
     producer = AIOKafkaProducer(bootstrap_servers=hosts, linger_ms=args.linger_ms, acks="all")
-    consumer = AIOKafkaConsumer(TOPIC, bootstrap_servers=hosts, group_id="growth", fetch_max_wait_ms=20,
-                                auto_offset_reset="earliest")
     await producer.start()
     read = [0]
     reader = None
     if not args.no_consumer:
+        consumer = AIOKafkaConsumer(TOPIC, bootstrap_servers=hosts, group_id="growth", fetch_max_wait_ms=20,
+                                    auto_offset_reset="earliest")
         await consumer.start()
         reader = asyncio.ensure_future(drain(consumer, read))
     try:
