@@ -296,9 +296,16 @@ class RedisLinkIndex(BaseLinkIndex):
         self._pending = asyncio.ensure_future(self._refresh(plan, due))
 
     async def flush(self) -> None:
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            await pending
+        # Every caller waits for the same refreshes: a batch's write and the next batch's `observe`
+        # can flush at once (`ScoreAgent.overlap`), and neither may go on before they are written.
+        pending = self._pending
+        if pending is None:
+            return
+        try:
+            await asyncio.shield(pending)  # a caller cancelled does not cancel them for the other
+        finally:
+            if pending.done() and self._pending is pending:  # not replaced by a later batch's meanwhile
+                self._pending = None
 
     async def _read(self, names: list[str]) -> list[dict[str, str]]:
         return await read_hashes(self.redis, self._shas, self.keys, names)

@@ -191,3 +191,37 @@ def test_entries_written_before_event_ids_were_kept_are_read_and_completed(servi
             await redis.aclose()
 
     asyncio.run(run())
+
+
+def test_a_refresh_is_waited_for_by_every_flush_at_once(services):
+    """A batch's write and the next batch's `observe` flush at once (`ScoreAgent.overlap`): both
+    go on only once the refresh is written, and one of them cancelled does not cancel it."""
+    async def run():
+        redis = Redis.from_url(services.redis_url)
+        index = RedisLinkIndex(redis, MONTH_S, prefix=f"test:{uuid.uuid4().hex}:")
+        week = RedisLinkIndex.REFRESH_MS
+        write, release = index._write, asyncio.Event()
+
+        async def slow(plan, send):
+            await release.wait()
+            return await write(plan, send)
+
+        try:
+            await index.observe([login(0, "f1", device="d1")])
+            await index.flush()
+            index._write = slow
+            await index.observe([login(1, "f1", device="d1", ts=T0 + week)])  # due: deferred
+            first, second, cancelled = (asyncio.ensure_future(index.flush()) for _ in range(3))
+            await asyncio.sleep(0.05)
+            cancelled.cancel()
+            await asyncio.sleep(0.05)
+            assert not first.done() and not second.done()
+            release.set()
+            await asyncio.gather(first, second)
+            stored = (await redis.hget(index.key("fp:device:d1"), "f1")).decode()
+            assert stored == f"{T0},{T0 + week},freelancer,f1-0"
+            assert index._pending is None
+        finally:
+            await redis.aclose()
+
+    asyncio.run(run())

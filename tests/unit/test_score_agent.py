@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
 from prometheus_client import CollectorRegistry
 
+from streams.batch.pipeline import BatchResult
 from streams.faust_fixes.continuity import Continuity, Hole
 from streams.worker.agents import score
-from streams.worker.agents.score import ScoreAgent
+from streams.worker.agents.score import ScoreAgent, Stages
 from streams.worker.metrics import Metrics
 from streams.worker.ordering import Reorder
 
@@ -29,23 +31,26 @@ def event(topic: str, offset: int, ts: int) -> Any:
 def agent(ends: dict[tuple[str, int], int], acked: list[tuple[str, int]],
           scored: list[list[tuple[str, int]]], gate: asyncio.Event,
           tail: dict[int, int] | None = None, marked: list[Hole] | None = None,
-          refetched: list[Hole] | None = None) -> ScoreAgent:
+          refetched: list[Hole] | None = None, given: list[dict[str, bytes]] | None = None,
+          write: Callable[[list[Any]], Awaitable[None]] | None = None) -> ScoreAgent:
     """With `tail` (offset -> event time), offsets re-read from the broker are scored as the agent
-    does (`refetched`: the holes read); otherwise a batch's offsets are recorded and none is read."""
+    does (`refetched`: the holes read); otherwise a batch's offsets are recorded and none is read.
+    `given`: the states each batch was scored on besides the table's; `write`: how a batch is written."""
 
     class Gated(ScoreAgent):
-        """Scores by recording the batch's offsets, each batch held until `gate` opens."""
+        """Scores by recording the batch's offsets, each batch held until `gate` opens; each event
+        leaves a state named by its offset."""
 
-        async def settle(self, batch: list[Any]) -> None:
-            if tail is not None:
-                await super().settle(batch)
-                return
+        async def score(self, batch: list[Any], states: dict[str, bytes] | None = None) -> tuple[Stages, BatchResult]:
             scored.append([(i.topic, i.offset) for i in batch])
+            if given is not None:
+                given.append(dict(states or {}))
             await gate.wait()
+            return Stages(self.metrics), BatchResult(states={f"{i.topic}{i.offset}": (0, b"") for i in batch})
 
-        async def handle(self, batch: list[Any]) -> None:
-            scored.append([(i.topic, i.offset) for i in batch])
-            await gate.wait()
+        async def write(self, batch: list[Any], result: BatchResult, stage: Stages) -> None:
+            if write is not None:
+                await write(batch)
 
     async def fetch(found: list[Hole]) -> list[Any]:
         if refetched is not None:
@@ -255,3 +260,90 @@ def test_nothing_is_scored_while_a_dependency_is_down():
 
     during, after = asyncio.run(run())
     assert during == [] and after == [[("m", 0)]]
+
+
+def overlapped(write: Callable[[list[Any]], Awaitable[None]],
+               given: list[dict[str, bytes]]) -> tuple[ScoreAgent, list[Any], list[Any]]:
+    """An agent with four events of m due, in batches of two, written by `write`."""
+    acked: list[tuple[str, int]] = []
+    scored: list[list[tuple[str, int]]] = []
+    gate = asyncio.Event()
+    gate.set()
+    scorer = agent({("m", 0): 4, ("p", 0): 0}, acked, scored, gate, given=given, write=write)
+    scorer.take_in([event("m", 0, 10), event("m", 1, 20), event("m", 2, 30), event("m", 3, 40)])
+    return scorer, scored, acked
+
+
+def test_a_batch_is_scored_while_the_one_before_is_written_on_the_states_it_stores():
+    """The scoring processes do not wait for a batch's writes; a batch's events are acknowledged
+    once it is written, and the next is written only after it."""
+    async def run() -> tuple[Any, list[Any], list[Any], list[Any], list[Any]]:
+        first_written = asyncio.Event()
+        log: list[Any] = []
+
+        async def write(batch: list[Any]) -> None:
+            log.append(("writing", [i.offset for i in batch], list(acked)))
+            if batch[0].offset == 0:
+                await first_written.wait()
+
+        given: list[dict[str, bytes]] = []
+        scorer, scored, acked = overlapped(write, given)
+        draining = asyncio.ensure_future(scorer.drain())
+        await asyncio.sleep(0.05)
+        during = (list(scored), list(acked))
+        first_written.set()
+        await asyncio.sleep(0.05)
+        draining.cancel()
+        return during, scored, acked, log, given
+
+    during, scored, acked, log, given = asyncio.run(run())
+    assert during == ([[("m", 0), ("m", 1)], [("m", 2), ("m", 3)]], [])  # scored, the first not written yet
+    assert scored == [[("m", 0), ("m", 1)], [("m", 2), ("m", 3)]]
+    assert given == [{}, {"m0": b"", "m1": b""}]  # the second on the states the first stores
+    assert log == [("writing", [0, 1], []), ("writing", [2, 3], [("m", 0), ("m", 1)])]
+    assert acked == [("m", 0), ("m", 1), ("m", 2), ("m", 3)]
+
+
+def test_a_batch_whose_writing_fails_is_handled_anew_and_so_is_the_next():
+    """The next was scored on states the failed batch did not store: both are handled again in turn."""
+    async def run() -> tuple[list[Any], list[Any], list[Any]]:
+        failures = [RuntimeError("broker gone")]
+
+        async def write(batch: list[Any]) -> None:
+            if batch[0].offset == 0 and failures:
+                raise failures.pop()
+
+        given: list[dict[str, bytes]] = []
+        scorer, scored, acked = overlapped(write, given)
+        draining = asyncio.ensure_future(scorer.drain())
+        await asyncio.sleep(0.1)
+        draining.cancel()
+        return scored, acked, given
+
+    scored, acked, given = asyncio.run(run())
+    assert scored == [[("m", 0), ("m", 1)], [("m", 2), ("m", 3)], [("m", 0), ("m", 1)], [("m", 2), ("m", 3)]]
+    assert given == [{}, {"m0": b"", "m1": b""}, {}, {}]
+    assert acked == [("m", 0), ("m", 1), ("m", 2), ("m", 3)]
+
+
+def test_a_batch_taken_before_a_seek_is_dropped_once_the_one_before_is_written():
+    """As `resync` drops what was not taken yet: it is delivered again from the new positions."""
+    async def run() -> tuple[list[Any], list[Any], list[int]]:
+        written: list[int] = []
+        scorer: ScoreAgent
+
+        async def write(batch: list[Any]) -> None:
+            if batch[0].offset == 0:
+                scorer.continuity.seeking()
+                scorer.continuity.sought({("m", 0): 4, ("p", 0): 0})
+            written.extend(i.offset for i in batch)
+
+        scorer, scored, acked = overlapped(write, [])
+        draining = asyncio.ensure_future(scorer.drain())
+        await asyncio.sleep(0.05)
+        draining.cancel()
+        return scored, acked, written
+
+    scored, acked, written = asyncio.run(run())
+    assert scored == [[("m", 0), ("m", 1)], [("m", 2), ("m", 3)]]
+    assert written == [0, 1] and acked == [("m", 0), ("m", 1)]

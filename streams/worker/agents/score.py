@@ -6,7 +6,8 @@ the scorer (`drain`) scores what was passed on, a batch at a time, and
 acknowledges it. Events keep being taken in while a batch is scored (at most
 a batch ahead: then the stream waits), so a partition's fetched records do not
 wait behind the batch to count for the order, and the next batch is ready when
-this one is done.
+this one is done. The next batch is scored while this one's Redis records,
+outputs and states are written (`ScoreAgent.overlap`), on the states it stores.
 
 With proposals ordered across partition numbers (`Reorder.gated`), delivered
 proposals are put in the cover-letter index before they are taken in, and this
@@ -139,6 +140,16 @@ class Refilled:
 
 
 @dataclass(frozen=True, slots=True)
+class Writing:
+    """A scored batch whose Redis records, outputs and states are being written (`write`) while the
+    next batch is scored (`ScoreAgent.overlap`); its events are acknowledged once that is done."""
+
+    chunk: list[Held]
+    result: BatchResult
+    task: asyncio.Future[None]
+
+
+@dataclass(frozen=True, slots=True)
 class ScoreAgent:
     topics: Topics
     table: TableT[bytes, bytes | None]
@@ -243,32 +254,99 @@ class ScoreAgent:
 
     async def drain(self) -> None:
         """Score released events a batch at a time as they come, and those the clock releases
-        on partitions read to their end, then acknowledge them; none while a dependency is down."""
-        while True:
-            if self.health.down:
-                # Nothing is scored through an outage, not even a batch that needs no Redis: what
-                # was taken in waits, and the timers' probes say when the dependency is back.
-                await asyncio.sleep(OUTAGE_POLL_S)
-                continue
-            self.resync()
-            if self.holes:  # found at intake: their records held in their place before anything passes
-                found = self.holes[:]
-                self.holes.clear()
-                await self.hold_read_anew(found)
-            self.release()
-            if self.ready:
-                chunk = [self.ready.popleft() for _ in range(min(self.batch_max, len(self.ready)))]
-                self.room.set()
-                await self.settle([h.item for h in chunk])
-                for h in chunk:
-                    await self.acknowledge(h.handle)
-                continue
-            await self.share()
-            if await self.find_tails():
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.added.wait(), self.next_tick())
-            self.added.clear()
+        on partitions read to their end, then acknowledge them; none while a dependency is down.
+        A batch is written while the next one is scored (`overlap`)."""
+        writing: Writing | None = None
+        try:
+            while True:
+                if self.health.down:
+                    # Nothing is scored through an outage, not even a batch that needs no Redis: what
+                    # was taken in waits, and the timers' probes say when the dependency is back.
+                    await self.written(writing)
+                    writing = None
+                    await asyncio.sleep(OUTAGE_POLL_S)
+                    continue
+                self.resync()
+                if self.holes:  # found at intake: their records held in their place before anything passes
+                    found = self.holes[:]
+                    self.holes.clear()
+                    await self.hold_read_anew(found)
+                self.release()
+                if self.ready:
+                    chunk = [self.ready.popleft() for _ in range(min(self.batch_max, len(self.ready)))]
+                    self.room.set()
+                    writing = await self.overlap(chunk, writing)
+                    continue
+                await self.written(writing)  # nothing to score meanwhile: done before waiting
+                writing = None
+                await self.share()
+                if await self.find_tails():
+                    continue
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.added.wait(), self.next_tick())
+                self.added.clear()
+        finally:
+            if writing is not None:
+                writing.task.cancel()  # not acknowledged: delivered again
+
+    async def overlap(self, chunk: list[Held], writing: Writing | None) -> Writing | None:
+        """Score `chunk` while the batch before (`writing`) is written, then start writing it; the
+        scoring processes would otherwise wait while a batch is written.
+
+        What holds as when each batch is handled in turn (`handle`):
+        - `chunk` is scored on the states the batch before stores, given as they may not be in
+          the table yet; its link views wait for that batch's refreshes (`LinkIndex.flush`).
+        - Its writes start once the batch before is written: Redis before outputs, deliveries
+          before states, batch after batch.
+        - If writing the batch before failed, both are handled anew in turn (`settle`: retried
+          through outages, failing events isolated); so is `chunk` if scoring it failed.
+        - If the partitions were sought meanwhile, `chunk` is dropped unacknowledged, as `resync`
+          drops what it had not taken yet: it is delivered again from the new positions.
+        """
+        batch = [h.item for h in chunk]
+        epoch = self.continuity.epoch
+        given = writing.result.states if writing is not None else {}
+        scoring = asyncio.ensure_future(self.score(batch, {a: state for a, (_, state) in given.items()}))
+        # Both are awaited before either is handled anew: one batch at a time in the scoring processes.
+        scored, failed = await asyncio.gather(scoring, self.wrote(writing), return_exceptions=True)
+        for outcome in (failed, scored):
+            if isinstance(outcome, BaseException) and not isinstance(outcome, Exception):
+                raise outcome  # cancelled: the worker stops
+        if writing is not None:
+            if failed is not None:
+                log.warning("writing a batch failed (%r): it and the next are handled anew", failed)
+                await self.settle([h.item for h in writing.chunk])
+            await self.acknowledge_all(writing.chunk)
+        if self.continuity.epoch != epoch:
+            return None
+        if failed is not None or isinstance(scored, BaseException):
+            if failed is None:
+                log.warning("scoring a batch failed (%r): handled anew", scored)
+            await self.settle(batch)
+            await self.acknowledge_all(chunk)
+            return None
+        stage, result = scored
+        return Writing(chunk, result, asyncio.ensure_future(self.write(batch, result, stage)))
+
+    async def wrote(self, writing: Writing | None) -> None:
+        """Wait for `writing`'s writes (raising their failure)."""
+        if writing is not None:
+            await writing.task
+
+    async def written(self, writing: Writing | None) -> None:
+        """Finish `writing`: its events acknowledged once written, or the batch handled anew."""
+        if writing is None:
+            return
+        try:
+            await writing.task
+        except Exception as exc:  # noqa: BLE001 - handled anew, where a failure is sorted (`settle`)
+            log.warning("writing a batch failed (%r): handled anew", exc)
+            await self.settle([h.item for h in writing.chunk])
+        await self.acknowledge_all(writing.chunk)
+
+    async def acknowledge_all(self, chunk: list[Held]) -> None:
+        for h in chunk:
+            await self.acknowledge(h.handle)
 
     async def acknowledge(self, handle: Any) -> None:
         """A scored event's acknowledgement: Faust's, or its share of a hole read anew."""
@@ -471,12 +549,22 @@ class ScoreAgent:
 
     async def handle(self, batch: list[Incoming]) -> None:
         """One attempt at a batch: outputs sent and states stored, then it is counted (once)."""
+        stage, result = await self.score(batch)
+        await self.write(batch, result, stage)
+
+    async def score(self, batch: list[Incoming], given: dict[str, bytes] | None = None) -> tuple[Stages, BatchResult]:
+        """Index and score a batch; `given`: states to take instead of the table's (the batch
+        before's, not stored yet)."""
         stage = Stages(self.metrics)
         prepared = self.scoring.prepare(batch, self.read)
-        states, views = await self._index_and_load(prepared)  # fills prepared.sketches
+        states, views = await self._index_and_load(prepared, given or {})  # fills prepared.sketches
         stage.done("index")
         result = await self.scoring.score(batch, prepared, states, views)
         stage.done("score")
+        return stage, result
+
+    async def write(self, batch: list[Incoming], result: BatchResult, stage: Stages) -> None:
+        """Write a scored batch: Redis, then its outputs, then its states; then count it."""
         # Redis is written before anything is sent: the profiles and escalation records (what
         # reviewers' decisions look up), and the link index's refreshes of days last seen, which
         # `observe` left running. A Redis outage then fails a batch before any output: its retry
@@ -503,7 +591,8 @@ class ScoreAgent:
         if failure is not None:
             raise failure
 
-    async def _index_and_load(self, prepared: Prepared) -> tuple[dict[str, bytes | None], dict[str, View]]:
+    async def _index_and_load(self, prepared: Prepared,
+                              given: dict[str, bytes]) -> tuple[dict[str, bytes | None], dict[str, View]]:
         """The indexes are updated with every account event and proposal before any is scored (a
         replayed event writes the same documents), so each view includes the batch's own links
         and letters (proposals put in the cover-letter index as they were read are only looked up).
@@ -515,7 +604,8 @@ class ScoreAgent:
         indexing = asyncio.gather(self.links.observe(prepared.account_events), self.scoring.sketches(fresh))
         await asyncio.sleep(0)  # both start: up to their first wait for Redis or the children
         try:
-            states = {account: tables.load(self.table, account) for account in prepared.accounts}
+            states = {account: given[account] if account in given else tables.load(self.table, account)
+                      for account in prepared.accounts}
         except BaseException:
             indexing.cancel()  # the retry starts both again; none of their replies is left pending
             with contextlib.suppress(BaseException):
