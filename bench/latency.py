@@ -10,7 +10,9 @@ record (set when the worker sends it) minus the time its triggering event was ha
 producer; escalations triggered by events the scorer derived itself (linked-account notices)
 have no produce time and are counted apart. Prints p50, p90, p99 and max; the same from the
 produce time to when this bench's consumer read the escalation (an upper bound of its arrival,
-by up to the consumer's fetch wait); and where the worker's time went, from its metrics.
+by up to the consumer's fetch wait); the same by the finding each escalation was made on (the
+detector of its newest evidence: a finding across accounts waits for subject events to come
+back through the broker); and where the worker's time went, from its metrics.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -69,15 +72,26 @@ async def send(settings: Settings, events: list[RecordedEvent], rate: float | No
         await producer.stop()
 
 
+Timed = tuple[list[float], list[float], int, dict[str, list[float]]]
+
+
+def newest_detector(escalation: dict[str, Any]) -> str:
+    """The detector of an escalation's newest evidence: the finding it was made on."""
+    evidence = escalation.get("evidence") or [{}]
+    return str(max(evidence, key=lambda item: item.get("ts", 0)).get("detector", "?"))
+
+
 async def escalations(settings: Settings, sent: dict[str, float], done: asyncio.Event,
-                      quiet_s: float = 3.0) -> tuple[list[float], list[float], int]:
+                      quiet_s: float = 3.0) -> Timed:
     """Latencies (s) of the escalations whose trigger was sent, by the escalation's timestamp and
-    by when it was read, and how many had no send time."""
+    by when it was read; how many had no send time; the first latencies by the detector of the
+    finding each escalation was made on."""
     consumer = AIOKafkaConsumer(settings.topic_escalations, bootstrap_servers=settings.broker_hosts,
                                 auto_offset_reset="earliest", enable_auto_commit=False, group_id=None,
                                 fetch_max_wait_ms=20)
     await consumer.start()
     latencies, read, unmatched, last = [], [], 0, time.monotonic()
+    by_detector: dict[str, list[float]] = {}
     try:
         while not (done.is_set() and time.monotonic() - last > quiet_s):
             batches = await consumer.getmany(timeout_ms=100)
@@ -85,19 +99,21 @@ async def escalations(settings: Settings, sent: dict[str, float], done: asyncio.
                 now = time.time()
                 for rec in records:
                     last = time.monotonic()
-                    trigger = orjson.loads(rec.value)["trigger_event_id"]
+                    escalation = orjson.loads(rec.value)
+                    trigger = escalation["trigger_event_id"]
                     if trigger in sent:
                         latencies.append(rec.timestamp / 1000 - sent[trigger])
                         read.append(now - sent[trigger])
+                        by_detector.setdefault(newest_detector(escalation), []).append(latencies[-1])
                     else:
                         unmatched += 1
     finally:
         await consumer.stop()
-    return latencies, read, unmatched
+    return latencies, read, unmatched, by_detector
 
 
 async def measure(settings: Settings, events: list[RecordedEvent], rate: float,
-                  live_ts: bool, linger_ms: int) -> tuple[list[float], list[float], int]:
+                  live_ts: bool, linger_ms: int) -> Timed:
     sent: dict[str, float] = {}
     done = asyncio.Event()
     reading = asyncio.create_task(escalations(settings, sent, done))
@@ -127,10 +143,9 @@ def arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def run(args: argparse.Namespace) -> tuple[int, list[float], list[float], int, str]:
-    """One worker on embedded services: the events offered after the warm-up, the latencies of
-    the escalations timed (by their timestamp, by when they were read), those not timed, and
-    where the worker's time went."""
+def run(args: argparse.Namespace) -> tuple[int, Timed, str]:
+    """One worker on embedded services: the events offered after the warm-up, the escalations
+    timed (`escalations`), and where the worker's time went."""
     services = embedded.start(True, True)
     try:
         with tempfile.TemporaryDirectory() as tmpdir:
@@ -147,25 +162,28 @@ def run(args: argparse.Namespace) -> tuple[int, list[float], list[float], int, s
                 worker.wait_ready(120)
                 asyncio.run(send(settings, events[:WARMUP], None, {}, args.live_ts, args.linger_ms))
                 worker.wait_processed(WARMUP, timeout=120)
-                latencies, read, unmatched = asyncio.run(measure(settings, events[WARMUP:], args.rate, args.live_ts,
-                                                                             args.linger_ms))
+                timed = asyncio.run(measure(settings, events[WARMUP:], args.rate, args.live_ts, args.linger_ms))
                 where = f"{worker.processed()} events scored by then; " + breakdown(worker.scrape() or "")
             finally:
                 worker.stop()
     finally:
         services.stop()
-    return len(events) - WARMUP, latencies, read, unmatched, where
+    return len(events) - WARMUP, timed, where
 
 
 def main() -> None:
     args = arguments()
-    offered, latencies, read, unmatched, where = run(args)
+    offered, (latencies, read, unmatched, by_detector), where = run(args)
     ms = [x * 1000 for x in latencies]
     print(f"{offered} events offered at {args.rate:,.0f}/s; {len(ms)} escalations timed "
           f"({unmatched} triggered by derived events, not timed)")
     if ms:
         print(f"event-to-escalation latency: {summary(ms)}")
         print(f"event to escalation read by a consumer: {summary([x * 1000 for x in read])}")
+        print("by the finding an escalation was made on (the detector of its newest evidence), slowest first:")
+        for name, values in sorted(by_detector.items(), key=lambda kv: -percentile(kv[1], 0.5)):
+            print(f"  {name}: {len(values)}, p50 {percentile(values, 0.5) * 1000:.0f} ms, "
+                  f"p99 {percentile(values, 0.99) * 1000:.0f} ms")
     print(where)
 
 
