@@ -199,8 +199,9 @@ class ScoreAgent:
     read: dict[Where, Event] = field(default_factory=dict)
     # held while holes or tails are read anew (`hold_read_anew`): nothing is taken in meanwhile
     refilling: asyncio.Lock = field(default_factory=asyncio.Lock)
-    # the events of the batch being settled that are counted: an attempt that sent its outputs
-    # scored them, whatever fails after (a retry then finds them replayed, or scores them again)
+    # the events of the batch being written or settled that are counted: an attempt that sent its
+    # outputs scored them, whatever fails after (a retry then finds them replayed, or scores them
+    # again); emptied once the batch is done (`settle`, `finish`)
     counted: set[Where] = field(default_factory=set)
 
     def incoming(self, event: EventT[bytes]) -> Incoming:
@@ -314,16 +315,16 @@ class ScoreAgent:
                 raise outcome  # cancelled: the worker stops
         if writing is not None:
             if failed is not None:
-                log.warning("writing a batch failed (%r): it and the next are handled anew", failed)
+                self.attempt_failed(failed)  # it and the next are handled anew
                 await self.settle([h.item for h in writing.chunk])
-            await self.acknowledge_all(writing.chunk)
+            await self.finish(writing.chunk)
         if self.continuity.epoch != epoch:
             return None
         if failed is not None or isinstance(scored, BaseException):
-            if failed is None:
-                log.warning("scoring a batch failed (%r): handled anew", scored)
+            if failed is None and isinstance(scored, BaseException):
+                self.attempt_failed(scored)
             await self.settle(batch)
-            await self.acknowledge_all(chunk)
+            await self.finish(chunk)
             return None
         stage, result = scored
         return Writing(chunk, result, asyncio.ensure_future(self.write(batch, result, stage)))
@@ -340,13 +341,23 @@ class ScoreAgent:
         try:
             await writing.task
         except Exception as exc:  # noqa: BLE001 - handled anew, where a failure is sorted (`settle`)
-            log.warning("writing a batch failed (%r): handled anew", exc)
+            self.attempt_failed(exc)
             await self.settle([h.item for h in writing.chunk])
-        await self.acknowledge_all(writing.chunk)
+        await self.finish(writing.chunk)
 
-    async def acknowledge_all(self, chunk: list[Held]) -> None:
+    def attempt_failed(self, exc: BaseException) -> None:
+        """An overlapped attempt at a batch failed: reported as `settle`'s own attempts are (an
+        outage to `health`, a retry counted) before the batch is handled anew."""
+        if isinstance(exc, Exception):
+            self.health.failed(exc)
+            self.retrying(exc, 0.0)
+
+    async def finish(self, chunk: list[Held]) -> None:
+        """A batch written: its events acknowledged, and none of them counted any longer as the
+        batch being settled (`counted`), so that the next batch's are counted."""
         for h in chunk:
             await self.acknowledge(h.handle)
+        self.counted.clear()
 
     async def acknowledge(self, handle: Any) -> None:
         """A scored event's acknowledgement: Faust's, or its share of a hole read anew."""

@@ -1,0 +1,105 @@
+"""Batches scored while the one before is written (`ScoreAgent.overlap`) are counted once each: the
+real score and write path, driven by `drain`, on the in-memory indexes and a changelog that only waits."""
+
+from __future__ import annotations
+
+import asyncio
+from types import SimpleNamespace
+from typing import Any
+
+from prometheus_client import CollectorRegistry
+
+from streams.adapters.letter_index import MemoryLetterIndex
+from streams.adapters.link_index_memory import MemoryLinkIndex
+from streams.batch.pipeline import Processor
+from streams.batch.processes import InlinePool
+from streams.batch.rules_file import load_model, load_rules
+from streams.commands.backtest import incoming
+from streams.devtools.simulator import SimConfig, generate
+from streams.faust_fixes.continuity import Continuity
+from streams.worker.agents import score
+from streams.worker.agents.score import ScoreAgent
+from streams.worker.metrics import Metrics
+from streams.worker.ordering import Held, Reorder
+from streams.worker.settings import DEFAULT_RULES
+
+
+def counts(registry: CollectorRegistry, name: str, label: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for sample in (s for m in registry.collect() for s in m.samples if s.name == name):
+        out[sample.labels[label]] = out.get(sample.labels[label], 0.0) + sample.value
+    return out
+
+
+def make(monkeypatch, registry: CollectorRegistry, acked: list[Any], batch_max: int) -> ScoreAgent:
+    table = SimpleNamespace(data={}, changelog_topic=SimpleNamespace(get_topic_name=lambda: "changelog"))
+
+    async def send_keyed(out: Any, topic: str, records: list[Any]) -> list[Any]:
+        return []
+
+    async def send_batches(out: Any, topic: str, partition: int, records: list[Any]) -> list[Any]:
+        await asyncio.sleep(0.001)  # the changelog's round trip: the next batch is scored meanwhile
+        return []
+
+    async def write(*_: Any) -> None:
+        return None
+
+    monkeypatch.setattr(score, "send_keyed", send_keyed)
+    monkeypatch.setattr(score.changelog, "send_batches", send_batches)
+    return ScoreAgent(
+        topics=SimpleNamespace(**{name: SimpleNamespace(get_topic_name=lambda name=name: name)
+                                  for name in ("escalations", "dead_letters", "subjects", "shadow")}),
+        table=SimpleNamespace(get=table.data.get, data=table.data, changelog_topic=table.changelog_topic),
+        scoring=InlinePool(Processor(load_rules(DEFAULT_RULES, load_model(None)), 65536, 20000)),
+        profiles=SimpleNamespace(write=write), links=MemoryLinkIndex(), letters=MemoryLetterIndex(),
+        metrics=Metrics.create(registry), batch_max=batch_max, batch_window_s=0.01, producer=lambda: None,
+        continuity=Continuity(), refetcher=None, mark_read=None,
+        health=SimpleNamespace(down=set(), failed=lambda exc: None, ok=lambda *_: None, up_since=0.0),
+        attempts=1, reorder=Reorder(0, {}), assigned=lambda: [], highwater=lambda _: None,
+        ack=acked.append,
+    )
+
+
+async def drained(agent: ScoreAgent, items: list[Any], acked: list[Any]) -> None:
+    agent.ready.extend(Held(i.timestamp_ms, 0, i, i) for i in items)
+    agent.added.set()
+    draining = asyncio.ensure_future(agent.drain())
+    for _ in range(500):
+        await asyncio.sleep(0.01)
+        if not agent.ready and len(acked) >= len(items):
+            break
+    await asyncio.sleep(0.05)
+    draining.cancel()
+    await asyncio.gather(draining, return_exceptions=True)
+
+
+EVENTS = [e for e in generate(SimConfig(accounts=30, days=1, seed=3)).events if e.value is not None][:200]
+
+
+def test_counted_is_emptied_once_batches_are_written(monkeypatch):
+    """`counted` holds the batch being written or settled only: a batch written while the next is
+    scored passes through no `settle`, and kept there every event would stay for good."""
+    items = list(incoming(EVENTS))
+    acked: list[Any] = []
+    agent = make(monkeypatch, CollectorRegistry(), acked, batch_max=20)
+    asyncio.run(drained(agent, items, acked))
+    assert len(acked) == len(items)
+    assert not agent.counted, f"{len(agent.counted)} events kept in ScoreAgent.counted"
+
+
+def test_a_redelivered_batch_counts_its_new_events(monkeypatch):
+    """After a rebalance a worker is sent again what it scored but Faust had not committed yet,
+    in batches with events it never saw. Those new events are scored and sent, and must be counted
+    once: a batch with an event still taken as counted is counted not at all (events, signals,
+    escalations, latency)."""
+    items = list(incoming(EVENTS))
+    first, rest = items[:100], items[100:]
+    registry = CollectorRegistry()
+    acked: list[Any] = []
+    agent = make(monkeypatch, registry, acked, batch_max=200)
+    asyncio.run(drained(agent, first, acked))
+    acked.clear()
+    asyncio.run(drained(agent, first[-5:] + rest, acked))  # 5 replays, then 100 new events, one batch
+    by_outcome = counts(registry, "riskscorer_events_total", "outcome")
+    assert by_outcome.get("scored", 0) + by_outcome.get("dead_letter", 0) >= len(items), by_outcome
+
