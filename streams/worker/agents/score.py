@@ -314,10 +314,7 @@ class ScoreAgent:
             if isinstance(outcome, BaseException) and not isinstance(outcome, Exception):
                 raise outcome  # cancelled: the worker stops
         if writing is not None:
-            if failed is not None:
-                self.attempt_failed(failed)  # it and the next are handled anew
-                await self.settle([h.item for h in writing.chunk])
-            await self.finish(writing.chunk)
+            await self.done_writing(writing, failed)  # if it failed, `chunk` is handled anew too
         if self.continuity.epoch != epoch:
             return None
         if failed is not None or isinstance(scored, BaseException):
@@ -338,10 +335,17 @@ class ScoreAgent:
         """Finish `writing`: its events acknowledged once written, or the batch handled anew."""
         if writing is None:
             return
+        failed: Exception | None = None
         try:
             await writing.task
         except Exception as exc:  # noqa: BLE001 - handled anew, where a failure is sorted (`settle`)
-            self.attempt_failed(exc)
+            failed = exc
+        await self.done_writing(writing, failed)
+
+    async def done_writing(self, writing: Writing, failed: BaseException | None) -> None:
+        """`writing` written (`failed` None), or handled anew; then finished."""
+        if failed is not None:
+            self.attempt_failed(failed)
             await self.settle([h.item for h in writing.chunk])
         await self.finish(writing.chunk)
 
