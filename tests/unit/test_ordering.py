@@ -18,6 +18,7 @@ class Item:
     topic: str
     offset: int
     ts: int
+    key: bytes | None = None  # the account
 
 
 def stream(topic: str, times: list[int]) -> list[Item]:
@@ -259,3 +260,36 @@ def test_a_subject_event_read_ahead_does_not_move_a_replay_clock():
     assert reorder.latest() == 1100
     due = reorder.due([("m", 0), ("p", 0)], lambda key: True, now_ms=reorder.now_ms(local=False))
     assert not due.held  # m can still deliver from 900
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_with_the_gate_any_reading_keeps_each_accounts_order_and_proposals_wait_for_the_others(seed):
+    # two partition numbers of three topics, six accounts; each partition in time order; read in
+    # random chunks, the numbers' proposals partitions at different paces
+    rng = random.Random(seed)
+    records: dict[tuple[str, int], list[Item]] = {}
+    for number in (0, 1):
+        for topic in RANKS:
+            times = sorted(rng.randrange(1000) for _ in range(rng.randrange(5, 40)))
+            records[(topic, number)] = [Item(topic, o, ts, b"%d-%d" % (number, rng.randrange(3)))
+                                        for o, ts in enumerate(times)]
+    reorder = gated()
+    read = dict.fromkeys(records, 0)
+    out: list[Item] = []
+    while any(read[k] < len(v) for k, v in records.items()):
+        key = rng.choice([k for k, v in records.items() if read[k] < len(v)])
+        for item in records[key][read[key]:read[key] + rng.randrange(1, 8)]:
+            reorder.add(key[0], key[1], item.ts, item)
+            read[key] += 1
+        due = reorder.due(list(records), lambda k: read[k] == len(records[k]), now_ms=0)
+        for h in due.held:  # a proposal only once the other number's proposals are read past it
+            other = ("p", 1 - int(h.item.key[:1]))
+            assert h.item.topic != "p" or read[other] == len(records[other]) or read[other] > 0 and \
+                records[other][read[other] - 1].ts > h.ts
+        out += [h.item for h in due.held]
+    out += [h.item for h in reorder.due(list(records), lambda k: True, now_ms=10**6).held]
+    assert sorted(out, key=lambda i: (i.topic, i.key, i.offset)) == sorted(
+        (i for v in records.values() for i in v), key=lambda i: (i.topic, i.key, i.offset))
+    for account in {i.key for i in out}:
+        mine = [(i.ts, RANKS[i.topic]) for i in out if i.key == account]
+        assert mine == sorted(mine), account
