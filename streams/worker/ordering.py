@@ -37,9 +37,14 @@ whenever it comes (docs/operating.md, "Event order").
 Across partition numbers (`numbers` set): the cover-letter index joins every
 partition's proposals, and a proposal is compared with the letters sent before
 it. Proposals are put in the index as they are read, before they are held here.
-A number's floor is the earliest time a proposal of it not read yet can have,
-found as above for its proposals partition; workers share theirs through Redis
-(`streams.adapters.floors`). A proposal (the `gated` topic) is released only
+A number's floor is the earliest time a proposal of it not read yet can have.
+For a proposals partition read to its end it is found as above (the wall clock
+less the window). For one with records still to take in it is the newest time
+read from it: what a partition delivers next comes after what it delivered, as
+the merge above takes it of a partition with records held. (A letter written to
+its partition behind one with a later time is still compared with the letters
+before it, but a proposal of another number may have passed it.) Workers share
+their floors through Redis (`streams.adapters.floors`). A proposal (the `gated` topic) is released only
 once it is earlier than every other number's floor, this worker's own or another's
 (`remote`): every letter sent up to its time is then in the index. Floors only
 rise: what a floor covers stays in the index, so one written before a restart
@@ -248,8 +253,11 @@ class Reorder:
 
     def floors(self, assigned: Iterable[Partition], idle: Callable[[Partition], bool], now_ms: int) -> dict[int, int]:
         """Per partition number assigned, the earliest time a proposal not read yet can have (what
-        is read is in the cover-letter index already)."""
-        return {key[1]: self._bound(key, idle, now_ms) for key in assigned if key[0] == self.gated}
+        is read is in the cover-letter index already): read to its end, the wall clock less the
+        window (`_bound`); otherwise the newest time read, which its records still to take in
+        follow."""
+        return {key[1]: self._bound(key, idle, now_ms) if idle(key) else self.newest(key)
+                for key in assigned if key[0] == self.gated}
 
     def _gate(self, number: int, local: Mapping[int, int]) -> int:
         """A proposal of `number` waits until it is earlier than every other number's floor."""

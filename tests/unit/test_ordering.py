@@ -183,6 +183,15 @@ def test_a_proposal_waits_until_every_other_numbers_proposals_are_read_past_it()
     assert [(h.item.topic, h.ts) for h in due.held] == [("p", 25)]  # m 30: p of 0 may still deliver from 25
 
 
+def test_a_proposal_waits_for_no_window_behind_a_partition_with_records_still_to_take_in():
+    # what that partition delivers next comes after what it delivered: its floor is its newest time
+    reorder = Reorder(100, RANKS, gated="p", numbers=2)
+    reorder.add("p", 0, 1_000, Item("p", 0, 1_000))
+    reorder.add("p", 1, 1_050, Item("p", 0, 1_050))
+    due = reorder.due([("p", 0), ("p", 1)], lambda key: False, now_ms=1_060)
+    assert [h.ts for h in due.held] == [1_000]  # 1,050 waits: number 0 may still deliver from 1,000
+
+
 def test_apart_a_proposal_waits_for_its_own_numbers_topics_only():
     reorder = Reorder(0, RANKS)
     reorder.add("p", 0, 25, Item("p", 0, 25))
@@ -208,8 +217,9 @@ def test_floors_are_the_earliest_time_a_proposal_not_read_yet_can_have():
     reorder.add("p", 2, 300, Item("p", 0, 300))
     assigned = [("m", 0), ("p", 0), ("p", 1), ("p", 2)]
     floors = reorder.floors(assigned, lambda key: key[1] == 2, now_ms=450)
-    # 0: read up to 500, more to come; 1: never read; 2: read to its end, may still get one from 450 - 100
-    assert floors == {0: 400, 1: FAR_PAST, 2: 350}
+    # 0: read up to 500, more to come after it; 1: never read; 2: read to its end, may still get one
+    # from 450 - 100
+    assert floors == {0: 500, 1: FAR_PAST, 2: 350}
 
 
 def test_the_clock_is_the_wall_clock_while_event_times_are_live_else_the_newest_read():
