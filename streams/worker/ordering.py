@@ -44,11 +44,11 @@ read from it: what a partition delivers next comes after what it delivered, as
 the merge above takes it of a partition with records held. (A letter written to
 its partition behind one with a later time is still compared with the letters
 before it, but a proposal of another number may have passed it.) Workers share
-their floors through Redis (`streams.adapters.floors`). A proposal (the `gated` topic) is released only
-once it is earlier than every other number's floor, this worker's own or another's
-(`remote`): every letter sent up to its time is then in the index. Floors only
-rise: what a floor covers stays in the index, so one written before a restart
-stays true.
+their floors through Redis (`streams.adapters.floors`). A proposal (the `gated`
+topic) is released only once it is earlier than every other number's floor,
+this worker's own or another's (`remote`): every letter sent up to its time is
+then in the index. Floors only rise: what a floor covers stays in the index, so
+one written before a restart stays true.
 """
 
 from __future__ import annotations
