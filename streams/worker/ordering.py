@@ -244,20 +244,19 @@ class Reorder:
             out.forced += len(out.held) - before
         return out
 
-    def _bound(self, key: Partition, idle: Callable[[Partition], bool], now_ms: int) -> int:
-        """The earliest time an empty partition can still deliver."""
+    def _bound(self, key: Partition, idle: Callable[[Partition], bool], now_ms: int, behind: int | None = None) -> int:
+        """The earliest time an empty partition can still deliver: read to its end, the wall clock
+        less the window; otherwise its newest time read less `behind` (default: the window)."""
         if idle(key):
             return max(now_ms, self.newest(key)) - self.window_ms
         newest = self._newest.get(key)
-        return FAR_PAST if newest is None else newest - self.window_ms
+        return FAR_PAST if newest is None else newest - (self.window_ms if behind is None else behind)
 
     def floors(self, assigned: Iterable[Partition], idle: Callable[[Partition], bool], now_ms: int) -> dict[int, int]:
         """Per partition number assigned, the earliest time a proposal not read yet can have (what
-        is read is in the cover-letter index already): read to its end, the wall clock less the
-        window (`_bound`); otherwise the newest time read, which its records still to take in
-        follow."""
-        return {key[1]: self._bound(key, idle, now_ms) if idle(key) else self.newest(key)
-                for key in assigned if key[0] == self.gated}
+        is read is in the cover-letter index already): `_bound`, with a partition that has records
+        still to take in at its newest time read, which those records follow."""
+        return {key[1]: self._bound(key, idle, now_ms, behind=0) for key in assigned if key[0] == self.gated}
 
     def _gate(self, number: int, local: Mapping[int, int]) -> int:
         """A proposal of `number` waits until it is earlier than every other number's floor."""
