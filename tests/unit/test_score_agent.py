@@ -181,6 +181,25 @@ def test_no_tail_is_read_while_a_dependency_is_down_nor_soon_after(monkeypatch):
     assert read == [Hole("m", 0, 0, 5)]
 
 
+def test_no_tail_is_read_while_a_backlog_waits_in_the_streams_buffer(monkeypatch):
+    """Faust hands every partition's fetched records to the stream's one buffer, in turn: while
+    more than a batch waits there, a quiet partition's records may be among them (from a backlog,
+    taken as skipped they were read twice). Its tail is read once no backlog has waited there
+    for `TAIL_HOLE_S`."""
+    monkeypatch.setattr(score, "TAIL_HOLE_S", 60.0)
+    read: list[Hole] = []
+    scorer = agent({("m", 0): 5, ("p", 0): 0}, [], [], asyncio.Event(), refetched=read)
+    waiting = SimpleNamespace(n=3)  # more than a batch (batch_max 2)
+    scorer.intake.channel = SimpleNamespace(queue=SimpleNamespace(qsize=lambda: waiting.n))
+    scorer.intake.look(time.monotonic(), scorer.batch_max)
+    assert not asyncio.run(scorer.find_tails())
+    waiting.n = 2  # a batch at most: no backlog, and the last one 61 s ago
+    scorer.intake.look(time.monotonic(), scorer.batch_max)
+    scorer.intake.backlog_at = time.monotonic() - 61
+    assert asyncio.run(scorer.find_tails())
+    assert read == [Hole("m", 0, 0, 5)]
+
+
 def test_a_long_tail_is_read_a_part_at_a_time(monkeypatch):
     monkeypatch.setattr(score, "TAIL_HOLE_S", 0.0)
     monkeypatch.setattr(score, "TAIL_HOLE_MAX", 3)

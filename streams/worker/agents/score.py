@@ -139,6 +139,21 @@ class Refilled:
     left: int
 
 
+@dataclass(slots=True)
+class Intake:
+    """The agent's stream as it runs: when a backlog last waited in its buffer. Faust hands a
+    partition's fetched records to that one buffer behind every other partition's, so a partition
+    quiet while more than a batch waits there may only be waiting its turn, not skipped."""
+
+    channel: Any = None  # the stream's channel, once the agent runs
+    backlog_at: float = 0.0  # monotonic seconds
+
+    def look(self, now: float, batch: int) -> None:
+        queue = getattr(self.channel, "queue", None)
+        if queue is not None and queue.qsize() > batch:
+            self.backlog_at = now
+
+
 @dataclass(frozen=True, slots=True)
 class Writing:
     """A scored batch whose Redis records, outputs and states are being written (`write`) while the
@@ -190,6 +205,7 @@ class ScoreAgent:
     room: asyncio.Event = field(default_factory=asyncio.Event)  # set when the scorer takes a batch
     # when each partition last delivered a record (monotonic seconds)
     delivered: dict[Partition, float] = field(default_factory=dict)
+    intake: Intake = field(default_factory=Intake)
     # the floors shared with the other workers (None: each partition number ordered apart)
     floors: Floors | None = None
     # the sketches of the proposals put in the cover-letter index as they were read, by event id,
@@ -215,6 +231,7 @@ class ScoreAgent:
         batches = stream.take_events(  # type: ignore[attr-defined]
             self.batch_max, within=self.batch_window_s
         )
+        self.intake.channel = stream.channel
         self.scoring.start()  # the scoring processes import while the first batch gathers
         heap.settle()  # the app, its rules and tables as loaded
         scorer = asyncio.ensure_future(self.drain())
@@ -245,6 +262,7 @@ class ScoreAgent:
         batch = [self.incoming(e) for e in events]
         self.holes.extend(self.continuity.holes((i.topic, i.partition, i.offset) for i in batch))
         now = time.monotonic()
+        self.intake.look(now, self.batch_max)
         for item, event in zip(batch, events, strict=True):
             key = (item.topic, item.partition)
             ts = event_time(item.value, self.reorder.newest(key))
@@ -374,8 +392,9 @@ class ScoreAgent:
 
     async def find_tails(self) -> bool:
         """Read anew the tails of partitions that stopped delivering short of their end
-        (`TAIL_HOLE_S`): after a seek the fetcher can skip a partition's last records, which no
-        later record then shows. Not while a dependency is down, nor for as long after (nothing is
+        (`TAIL_HOLE_S`), with no backlog waiting in the stream's buffer for as long (`Intake`):
+        after a seek the fetcher can skip a partition's last records, which no later record then
+        shows. Not while a dependency is down, nor for as long after (nothing is
         taken in then: the fetched records wait in Faust's buffer). The records are held for
         event-time order like delivered ones: scored as read, they would come behind the other
         partitions' later events, which went on without them. Whether any tail was read."""
@@ -385,7 +404,8 @@ class ScoreAgent:
         found: list[Hole] = []
         for key in self.assigned():
             end = self.highwater(key)
-            if end is None or min(self.quiet_s(key), now - self.health.up_since) < TAIL_HOLE_S:
+            if end is None or min(self.quiet_s(key), now - self.health.up_since,
+                                  now - self.intake.backlog_at) < TAIL_HOLE_S:
                 continue
             hole = self.continuity.tail(key, end, most=TAIL_HOLE_MAX)
             if hole is not None:
