@@ -20,7 +20,7 @@ the messages, at a message only once every first message up to it has been answe
 finding is made at that message (its id and time), whichever answer completed it, and none is
 made within a day after the last one (either window). Cold first messages are kept until two
 days before the last decided one, so a window still to decide is whole however late its
-answers come; an answer still awaited three days behind the newest first message is given up.
+answers come; an answer still awaited two weeks behind the newest first message is given up.
 The finding is escalated apart from the spam score (`step.APART`), which it would otherwise
 join at its arrival, behind the sender's later messages.
 """
@@ -39,9 +39,13 @@ from scoring.units import DAY_MS, MINUTE_MS
 AWAITING, COLD = 0, 1
 RETAIN_MS = 2 * DAY_MS  # cold first messages kept this long before the last decided one
 QUIET_MS = DAY_MS  # no finding within this long after the last (either window)
-# an answer still awaited this long behind the newest first message is given up (lost): longer
-# than partition numbers drift apart, which the proposals' wait for every number's floor bounds
-AWAIT_MS = 3 * DAY_MS
+# An answer still awaited this long behind the newest first message is given up (lost). From a
+# backlog the answers come back far behind the sender's own messages: the subject events hold
+# nothing back (`Reorder.followers`), and a worker reads its partitions' backlog while the
+# recipients' answers wait for the other workers' turn. Two workers reading a week's backlog
+# (`bench/equality.py --accounts 2000 --days 7 --scenarios backlog`) ran more than three days
+# ahead. Two weeks is longer than any backlog a broker keeps at Kafka's default retention (7 days).
+AWAIT_MS = 14 * DAY_MS
 LIMITS = ("per_hour", "per_day")  # the windows whose limits are checked, in this order at one message
 APPLIED = "applied"  # a first message's answer: the recipient had applied to the sender's jobs
 
