@@ -398,14 +398,13 @@ class ScoreAgent:
         taken in then: the fetched records wait in Faust's buffer). The records are held for
         event-time order like delivered ones: scored as read, they would come behind the other
         partitions' later events, which went on without them. Whether any tail was read."""
-        if self.health.down:
-            return False
         now = time.monotonic()
+        if self.health.down or now - max(self.health.up_since, self.intake.backlog_at) < TAIL_HOLE_S:
+            return False
         found: list[Hole] = []
         for key in self.assigned():
             end = self.highwater(key)
-            if end is None or min(self.quiet_s(key), now - self.health.up_since,
-                                  now - self.intake.backlog_at) < TAIL_HOLE_S:
+            if end is None or self.quiet_s(key) < TAIL_HOLE_S:
                 continue
             hole = self.continuity.tail(key, end, most=TAIL_HOLE_MAX)
             if hole is not None:
