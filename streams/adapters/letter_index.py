@@ -2,20 +2,26 @@
 
 Each proposal's sketch (`scoring.sketch`, 32 one-byte MinHash bins) is cut into
 8 LSH bands of 4 bins. A band key holds, per account, the first letter it sent
-in that band on each of its latest `DAYS_PER_ACCOUNT` days: proposal id, time and
-sketch each. A proposal is compared only with letters sent no later than itself,
-so one whose partition is read behind another's (a backlog, a restart) still
-finds the earlier letters of accounts read ahead of it. A batch reads the band
-keys of its proposals in one pipelined round trip, estimates the similarity of
-every letter found there from the two sketches, and writes its own letters back
-(one more round trip). Letters of the same batch see the earlier ones of the
-batch. Short letters (sketches with empty bins) are not indexed. Keys expire
-after the window; a band key keeps the `max_per_band` accounts that sent the
-newest letters in it (a farm's letter fills it; more accounts add nothing a
-reviewer needs), whatever order they are read in: a letter older than every one
-a full band keeps is not added. Which letters such an account keeps can still
-depend on the order: one pushed out and back keeps only those sent since.
-Re-observing a proposal writes the same values: replays change nothing.
+in that band on each day: proposal id, time and sketch each. A proposal is
+compared only with letters sent no later than itself, so one whose partition is
+read behind another's (a backlog, a restart) still finds the earlier letters of
+accounts read ahead of it. A batch reads the band keys of its proposals in one
+pipelined round trip, estimates the similarity of every letter found there from
+the two sketches, and writes its own letters back (one more round trip). Letters
+of the same batch see the earlier ones of the batch. Short letters (sketches
+with empty bins) are not indexed.
+
+What a band keeps does not depend on the order letters are read in, so every
+proposal sees what it would in time order, however far other partitions were
+read ahead of its own:
+- of each day, the letters of the `max_per_band` accounts that sent one first
+  that day (a farm's letter fills a day; more accounts add nothing a reviewer
+  needs). Keeping the newest instead would let letters read ahead push out the
+  earlier ones a proposal read behind them must find;
+- letters sent up to `RETAIN_DAYS` before the newest letter in it: the farm's
+  window of a week, and eight days more for partitions read behind the others.
+Keys expire after the window. Re-observing a proposal writes the same values:
+replays change nothing.
 """
 
 from __future__ import annotations
@@ -34,10 +40,10 @@ from streams.adapters.redis_index import FIELD, LUA_SPLIT, REC, ShardedKeys, rea
 Entries = dict[str, str]  # account -> its letters, each "proposal id|ts|sketch", joined by LETTER_SEP
 
 LETTER_SEP = "\x1d"  # between an account's letters (ids with control characters are dead-lettered)
-# Days an account's letters are kept for, per band (its first letter of each): the farm's window
-# of a week and the day it ends in, so that a proposal read behind the account's partition still
-# finds a letter the account sent within its window before it, whatever the account sent since.
-DAYS_PER_ACCOUNT = 8
+# Days a band keeps letters for before the newest letter in it: the farm's window of a week, and
+# eight days more, so that a letter a proposal read behind other partitions must find is still
+# there however far (up to eight days) they were read ahead of it.
+RETAIN_DAYS = 15
 
 # A letter is compared only with letters sharing at least two of its bands: a near copy
 # (Jaccard 0.9) shares about five of eight, a letter from the same popular template (~0.5)
@@ -57,22 +63,66 @@ def _sent(letter: str) -> int:
         return 0
 
 
-def _latest(value: str) -> int:
-    """When an account last sent a letter in a band."""
-    return max(map(_sent, value.split(LETTER_SEP)))
-
-
-def _with(value: str | None, letter: str) -> str:
+def _with(value: str | None, letter: str, since: int) -> str:
     """An account's letters in a band with `letter` in: the first it sent on each day (by time,
-    then id), for its latest `DAYS_PER_ACCOUNT` days, oldest first. Which letters are kept
-    depends on which were sent, not on the order they are read in; re-reading one changes nothing."""
+    then id) from day `since` on, oldest first. Which letters are kept depends on which were
+    sent, not on the order they are read in; re-reading one changes nothing."""
     first: dict[int, tuple[int, str]] = {}
     for kept in [*(value.split(LETTER_SEP) if value else ()), letter]:
         key = (_sent(kept), kept)
         day = key[0] // DAY_MS
-        if day not in first or key < first[day]:
+        if day >= since and (day not in first or key < first[day]):
             first[day] = key
-    return LETTER_SEP.join(first[day][1] for day in sorted(first)[-DAYS_PER_ACCOUNT:])
+    return LETTER_SEP.join(first[day][1] for day in sorted(first))
+
+
+class _Band:
+    """A band's entries as read, with who sent a letter in it on each day, kept in step with
+    what is written."""
+
+    def __init__(self, entries: Entries) -> None:
+        self.entries = entries
+        self.days: dict[int, dict[str, int]] = {}  # day -> account -> when its letter of the day was sent
+        for account, value in entries.items():
+            self._note(account, value)
+
+    def _note(self, account: str, value: str) -> None:
+        for letter in value.split(LETTER_SEP):
+            sent = _sent(letter)
+            self.days.setdefault(sent // DAY_MS, {})[account] = sent
+
+    def _set(self, account: str, value: str, written: Entries) -> None:
+        for senders in self.days.values():
+            senders.pop(account, None)
+        if value:
+            self.entries[account] = value
+            self._note(account, value)
+        else:
+            self.entries.pop(account, None)
+        written[account] = value  # empty: removed
+
+    def since(self, day: int) -> int:
+        """The first day the band keeps once a letter of `day` is in."""
+        return max([day, *self.days]) - RETAIN_DAYS
+
+    def put(self, account: str, letter: str, written: Entries) -> None:
+        """`letter` in (sent within the retention), and every letter it puts before the
+        retention out."""
+        since = self.since(_sent(letter) // DAY_MS)
+        for old_day in [d for d in self.days if d < since]:
+            for old in list(self.days.pop(old_day)):
+                self._set(old, _kept(self.entries[old], since), written)
+        self._set(account, _with(self.entries.get(account), letter, since), written)
+
+    def drop(self, account: str, day: int, written: Entries) -> None:
+        """An account's letter of `day` out."""
+        value = LETTER_SEP.join(x for x in self.entries[account].split(LETTER_SEP) if _sent(x) // DAY_MS != day)
+        self._set(account, value, written)
+
+
+def _kept(value: str, since: int) -> str:
+    """An account's letters sent from day `since` on."""
+    return LETTER_SEP.join(x for x in value.split(LETTER_SEP) if _sent(x) // DAY_MS >= since)
 
 
 def _match(account: str, letter: str, sk: str) -> LetterMatch | None:
@@ -128,13 +178,14 @@ class _LetterIndex:
         if not banded:
             return {}
         found = await self._found(banded)
+        bands = {key: _Band(entries) for key, entries in found.items()}
         writes: dict[str, Entries] = {}
         out: dict[str, tuple[LetterMatch, ...]] = {}
         for event, sk, keys in banded:
             if views:
                 out[event.event_id] = _near(event, sk, _shared(event, keys, found))
             for key in keys:
-                self._add(event, sk, found[key], writes.setdefault(key, {}))
+                self._add(event, sk, bands[key], writes.setdefault(key, {}))
         await self._write(writes)
         return out
 
@@ -152,16 +203,18 @@ class _LetterIndex:
         names = sorted({k for _, _, keys in banded for k in keys})
         return dict(zip(names, await self._read(names), strict=True))
 
-    def _add(self, event: Proposal, sk: str, entries: Entries, written: Entries) -> None:
-        """`event`'s letter into a band's entries, and what that writes."""
-        if event.freelancer_id not in entries and len(entries) >= self.max_per_band:
-            oldest = min(entries, key=lambda account: (_latest(entries[account]), account))
-            if (event.ts, event.freelancer_id) < (_latest(entries[oldest]), oldest):
-                return  # older than every letter kept: a full band keeps the newest
-            del entries[oldest]
-            written[oldest] = ""  # removed: a full band keeps the newest letters
-        value = _with(entries.get(event.freelancer_id), _entry(event, sk))
-        entries[event.freelancer_id] = written[event.freelancer_id] = value
+    def _add(self, event: Proposal, sk: str, band: _Band, written: Entries) -> None:
+        """`event`'s letter into a band, and what that writes."""
+        day, account = event.ts // DAY_MS, event.freelancer_id
+        if day < band.since(day):
+            return  # sent before the band's retention
+        senders = band.days.get(day, {})
+        if account not in senders and len(senders) >= self.max_per_band:
+            last = max(senders, key=lambda other: (senders[other], other))
+            if (event.ts, account) > (senders[last], last):
+                return  # sent after every letter the day keeps: a full day keeps those sent first
+            band.drop(last, day, written)
+        band.put(account, _entry(event, sk), written)
 
 
 def _banded(proposals: Sequence[Proposal], sketches: Mapping[str, str]) -> list[tuple[Proposal, str, list[str]]]:

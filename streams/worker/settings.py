@@ -82,7 +82,7 @@ class Settings:
     links_max_per_fingerprint: int = 50  # accounts remembered per fingerprint (newest kept)
     links_shards: int = 16  # Redis hash-tag shards of the link index; 0: no link index (no link findings)
     letters_ttl_s: int = 7 * 86400  # how long a cover letter stays in the cross-account index
-    letters_max_per_band: int = 20  # accounts remembered per LSH band of the cover-letter index
+    letters_max_per_band: int = 20  # accounts remembered per LSH band and day of the cover-letter index
     session_timeout_s: float = 10.0
     rules_poll_s: float = 5.0  # how often workers look for published rules in Redis
     # longest wait for Redis to connect or answer: a frozen Redis is then an outage, retried

@@ -17,6 +17,7 @@ from streams.adapters.letter_index import MemoryLetterIndex
 RULE = DetectorRule("cover_letter_farm", "spam_scam", 1.0,
                     {"similarity": 0.9, "min_accounts": 3, "window_hours": 168})
 HOUR = 3_600_000
+DAY = 24 * HOUR
 FARM = ("Dear Hiring Manager, I have read your job post carefully and I am the perfect fit for this job. "
         "I have more than 8 years of experience in all areas of web development and design, and I have "
         "completed over 500 projects with 100% client satisfaction. Please send me a message so we can "
@@ -67,10 +68,12 @@ def test_an_account_never_matches_itself_and_replays_change_nothing():
     assert index.bands == before
 
 
-def test_a_band_keeps_at_most_its_cap_of_accounts():
+def test_a_band_keeps_at_most_its_cap_of_accounts_a_day():
     index = MemoryLetterIndex(max_per_band=3)
-    index.observe_now([proposal(i, f"f{i}", FARM) for i in range(6)])
-    assert all(len(entries) <= 3 for entries in index.bands.values())
+    index.observe_now([proposal(i, f"f{i}", FARM, ts=(i % 2) * DAY) for i in range(10)])
+    for entries in index.bands.values():
+        assert {a for a, v in entries.items() if int(v.split("|")[1]) < DAY} == {"f0", "f2", "f4"}
+        assert {a for a, v in entries.items() if int(v.split("|")[1]) >= DAY} == {"f1", "f3", "f5"}
 
 
 def matches(*pairs: tuple[str, float], ts: int = 0) -> tuple[LetterMatch, ...]:
@@ -107,12 +110,12 @@ def test_ids_with_bars_are_read_back_and_a_broken_entry_is_passed_over():
     assert (match.account_id, match.proposal_id) == ("f0", "a|b")
 
 
-def test_a_full_band_keeps_the_newest_letters_so_a_new_farm_is_still_seen():
+def test_a_full_day_keeps_the_first_letters_and_a_new_farm_is_seen_the_next_day():
     index = MemoryLetterIndex(max_per_band=3)
-    index.observe_now([proposal(i, f"old{i}", FARM, ts=0) for i in range(3)])
+    index.observe_now([proposal(i, f"old{i}", FARM, ts=0) for i in range(4)])
     views = index.observe_now([proposal(10 + i, f"new{i}", FARM, ts=100 * HOUR) for i in range(4)])
-    assert {m.account_id for m in views["p13"]} == {"new0", "new1", "new2"}
-    assert all(set(entries) == {"new1", "new2", "new3"} for entries in index.bands.values())
+    assert {m.account_id for m in views["p13"]} == {"old0", "old1", "old2", "new0", "new1", "new2"}
+    assert all(set(entries) == {"old0", "old1", "old2", "new0", "new1", "new2"} for entries in index.bands.values())
 
 
 def test_a_proposal_read_behind_an_account_still_finds_the_letters_it_sent_before():
@@ -123,10 +126,10 @@ def test_a_proposal_read_behind_an_account_still_finds_the_letters_it_sent_befor
     assert [(m.account_id, m.proposal_id) for m in views["p2"]] == [("f0", "p0")]  # not the later p1
 
 
-def test_an_account_keeps_its_first_letter_of_each_of_its_latest_days_whatever_the_order_read():
-    days = letter_index.DAYS_PER_ACCOUNT + 2
-    sent = [proposal(10 * d + i, "f0", FARM, ts=d * 24 * HOUR + i * HOUR) for d in range(days) for i in range(3)]
-    firsts = {f"p{10 * d}" for d in range(2, days)}  # the first of each day, the latest days
+def test_an_account_keeps_its_first_letter_of_each_day_within_the_retention_whatever_the_order_read():
+    days = letter_index.RETAIN_DAYS + 3
+    sent = [proposal(10 * d + i, "f0", FARM, ts=d * DAY + i * HOUR) for d in range(days) for i in range(3)]
+    firsts = {f"p{10 * d}" for d in range(2, days)}  # the first of each day, those within the retention
     for order in (sent, sent[::-1]):
         index = MemoryLetterIndex()
         index.observe_now(order)
@@ -134,7 +137,7 @@ def test_an_account_keeps_its_first_letter_of_each_of_its_latest_days_whatever_t
         kept = {v.split("|")[0] for entries in index.bands.values()
                 for v in entries["f0"].split(letter_index.LETTER_SEP)}
         assert kept == firsts
-    late = index.observe_now([proposal(999, "f1", FARM, ts=(days - 1) * 24 * HOUR + 30 * 60_000)])["p999"]
+    late = index.observe_now([proposal(999, "f1", FARM, ts=(days - 1) * DAY + 30 * 60_000)])["p999"]
     assert [m.ts // HOUR for m in late] == [24 * d for d in range(2, days)]  # sent before it, oldest first
 
 
@@ -146,19 +149,34 @@ def test_farm_names_the_latest_of_equally_close_letters():
     assert "f1 (q-late, 0.95)" in found.reason
 
 
-def test_a_full_band_keeps_the_newest_accounts_whatever_order_letters_are_read_in():
-    letters = [proposal(i, f"f{i}", FARM) for i in range(8)]
+def test_a_full_band_keeps_the_same_accounts_whatever_order_letters_are_read_in():
+    letters = [proposal(i, f"f{i}", FARM, ts=(i % 3) * DAY) for i in range(12)]
     in_order, reversed_ = MemoryLetterIndex(max_per_band=3), MemoryLetterIndex(max_per_band=3)
     for p in letters:
         in_order.observe_now([p])
     for p in reversed(letters):
         reversed_.observe_now([p])
     assert in_order.bands == reversed_.bands
-    assert all(set(band) == {"f5", "f6", "f7"} for band in in_order.bands.values())
+    assert all(set(band) == {f"f{i}" for i in range(9)} for band in in_order.bands.values())
+
+
+def test_letters_read_ahead_past_a_full_day_give_each_proposal_the_view_it_has_in_time_order():
+    # 12 accounts, 3 a day kept: what a day keeps must not depend on letters read ahead of a proposal.
+    letters = [proposal(i, f"f{i % 12}", FARM, ts=(i // 5) * 7 * HOUR + (i * 7919) % 3_600_000) for i in range(80)]
+    letters.sort(key=lambda p: p.ts)
+    in_order = MemoryLetterIndex(max_per_band=3)
+    expected = {}
+    for p in letters:
+        expected.update(in_order.observe_now([p]))
+    sketches = {p.event_id: sketch.sketch(p.cover_letter) for p in letters}
+    for ahead in (letters[::-1], letters[40:] + letters[:40]):
+        read_ahead = MemoryLetterIndex(max_per_band=3)
+        letter_index.run_now(read_ahead.index(ahead, sketches))
+        assert letter_index.run_now(read_ahead.view(letters, sketches)) == expected
+    assert sum(map(len, expected.values())) > 100
 
 
 def test_letters_indexed_as_read_give_each_proposal_the_view_it_has_in_time_order():
-    # Bands within their cap: past it, which letter an account evicted and back keeps depends on order.
     letters = [proposal(i, f"f{i % 12}", FARM if i % 12 < 5 else tailored(i), ts=i * 1_000) for i in range(60)]
     in_order = MemoryLetterIndex(max_per_band=5)
     expected = {}
@@ -169,3 +187,13 @@ def test_letters_indexed_as_read_give_each_proposal_the_view_it_has_in_time_orde
     letter_index.run_now(read_ahead.index(list(reversed(letters)), sketches))
     assert letter_index.run_now(read_ahead.view(letters, sketches)) == expected
     assert any(expected.values())
+
+
+def test_a_letter_sent_before_the_retention_neither_goes_in_nor_pushes_one_out():
+    index = MemoryLetterIndex(max_per_band=2)
+    newest = (letter_index.RETAIN_DAYS + 1) * DAY
+    index.observe_now([proposal(0, "f0", FARM, ts=newest), proposal(1, "f1", FARM), proposal(2, "f2", FARM)])
+    before = {k: dict(v) for k, v in index.bands.items()}
+    assert all(set(entries) == {"f0"} for entries in before.values())
+    index.observe_now([proposal(3, "f3", FARM, ts=0)])
+    assert index.bands == before
