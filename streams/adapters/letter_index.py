@@ -27,7 +27,10 @@ replays change nothing.
 from __future__ import annotations
 
 import binascii
+import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
+from itertools import chain
 
 from redis.asyncio import Redis
 
@@ -55,6 +58,12 @@ def _entry(event: Proposal, sk: str) -> str:
     return f"{event.event_id}|{event.ts}|{sk}"
 
 
+# Each letter's time, in an account's letters ("proposal id|ts|sketch" joined by LETTER_SEP; an
+# id may hold a bar, a sketch does not).
+FAR_FUTURE = 2**62
+_TIMES = re.compile(r"\|(\d+)\|[^|\x1d]*(?:\x1d|$)")
+
+
 def _sent(letter: str) -> int:
     """When a letter was sent (0 for one that does not parse: it goes first)."""
     try:
@@ -77,47 +86,73 @@ def _with(value: str | None, letter: str, since: int) -> str:
 
 
 class _Band:
-    """A band's entries as read, with who sent a letter in it on each day, kept in step with
-    what is written."""
+    """A band's entries as read, kept in step with what is written: the days of its oldest and
+    newest letters, and who sent a letter on each day (read from the entries only when needed:
+    an account's letters are oldest first)."""
 
     def __init__(self, entries: Entries) -> None:
         self.entries = entries
-        self.days: dict[int, dict[str, int]] = {}  # day -> account -> when its letter of the day was sent
-        for account, value in entries.items():
-            self._note(account, value)
+        ends = [(_first(value), _sent(value[value.rfind(LETTER_SEP) + 1:])) for value in entries.values()]
+        self.oldest = min((first for first, _ in ends), default=FAR_FUTURE) // DAY_MS
+        self.newest = max((last for _, last in ends), default=0) // DAY_MS
+        self._days: dict[int, dict[str, int]] | None = None
+        self._of: dict[str, list[int]] = {}  # account -> the days it sent a letter on
+
+    @property
+    def days(self) -> dict[int, dict[str, int]]:
+        """Day -> account -> when its letter of the day was sent."""
+        if self._days is None:
+            self._days = {}
+            for account, value in self.entries.items():
+                self._note(account, value)
+        return self._days
 
     def _note(self, account: str, value: str) -> None:
-        for letter in value.split(LETTER_SEP):
-            sent = _sent(letter)
-            self.days.setdefault(sent // DAY_MS, {})[account] = sent
+        days = self._of[account] = []
+        for sent in map(int, _TIMES.findall(value)):
+            day = sent // DAY_MS
+            self.days.setdefault(day, {})[account] = sent
+            days.append(day)
 
     def _set(self, account: str, value: str, written: Entries) -> None:
-        for senders in self.days.values():
-            senders.pop(account, None)
+        if self._days is not None:
+            for day in self._of.pop(account, ()):
+                self._days.get(day, {}).pop(account, None)
+            if value:
+                self._note(account, value)
         if value:
             self.entries[account] = value
-            self._note(account, value)
         else:
             self.entries.pop(account, None)
         written[account] = value  # empty: removed
 
     def since(self, day: int) -> int:
         """The first day the band keeps once a letter of `day` is in."""
-        return max([day, *self.days]) - RETAIN_DAYS
+        return max(day, self.newest) - RETAIN_DAYS
 
     def put(self, account: str, letter: str, written: Entries) -> None:
         """`letter` in (sent within the retention), and every letter it puts before the
         retention out."""
-        since = self.since(_sent(letter) // DAY_MS)
-        for old_day in [d for d in self.days if d < since]:
-            for old in list(self.days.pop(old_day)):
-                self._set(old, _kept(self.entries[old], since), written)
+        day = _sent(letter) // DAY_MS
+        since = self.since(day)
+        if self.oldest < since:
+            for old_day in [d for d in self.days if d < since]:
+                for old in list(self.days.pop(old_day)):
+                    self._set(old, _kept(self.entries[old], since), written)
+            self.oldest = since
         self._set(account, _with(self.entries.get(account), letter, since), written)
+        self.oldest, self.newest = min(self.oldest, day), max(self.newest, day)
 
     def drop(self, account: str, day: int, written: Entries) -> None:
         """An account's letter of `day` out."""
         value = LETTER_SEP.join(x for x in self.entries[account].split(LETTER_SEP) if _sent(x) // DAY_MS != day)
         self._set(account, value, written)
+
+
+def _first(value: str) -> int:
+    """When the first (oldest) of an account's letters was sent."""
+    end = value.find(LETTER_SEP)
+    return _sent(value if end < 0 else value[:end])
 
 
 def _kept(value: str, since: int) -> str:
@@ -208,7 +243,8 @@ class _LetterIndex:
         day, account = event.ts // DAY_MS, event.freelancer_id
         if day < band.since(day):
             return  # sent before the band's retention
-        senders = band.days.get(day, {})
+        # fewer accounts than the cap: no day can be full
+        senders = band.days.get(day, {}) if len(band.entries) >= self.max_per_band else {}
         if account not in senders and len(senders) >= self.max_per_band:
             last = max(senders, key=lambda other: (senders[other], other))
             if (event.ts, account) > (senders[last], last):
@@ -225,13 +261,13 @@ def _banded(proposals: Sequence[Proposal], sketches: Mapping[str, str]) -> list[
 
 
 def _shared(event: Proposal, keys: list[str], found: Mapping[str, Entries]) -> dict[str, list[str]]:
-    """Other accounts -> their letters in each band `event` shares with them."""
-    shared: dict[str, list[str]] = {}
-    for key in keys:
-        for account, value in found[key].items():
-            if account != event.freelancer_id:
-                shared.setdefault(account, []).append(value)
-    return shared
+    """Other accounts sharing at least `MIN_SHARED_BANDS` of `event`'s bands -> their letters in
+    each."""
+    bands = [found[key] for key in keys]
+    counts = Counter(chain.from_iterable(bands))
+    counts.pop(event.freelancer_id, None)
+    return {account: [band[account] for band in bands if account in band]
+            for account, n in counts.items() if n >= MIN_SHARED_BANDS}
 
 
 class MemoryLetterIndex(_LetterIndex):

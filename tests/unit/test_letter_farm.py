@@ -197,3 +197,21 @@ def test_a_letter_sent_before_the_retention_neither_goes_in_nor_pushes_one_out()
     assert all(set(entries) == {"f0"} for entries in before.values())
     index.observe_now([proposal(3, "f3", FARM, ts=0)])
     assert index.bands == before
+
+
+def test_what_a_band_keeps_past_its_cap_and_retention_is_the_same_in_any_order():
+    rng = random.Random(5)
+    days = letter_index.RETAIN_DAYS + 6
+    letters = [proposal(i, f"f{rng.randrange(10)}", FARM, ts=rng.randrange(days * DAY)) for i in range(150)]
+    kept = []
+    for _ in range(4):
+        index = MemoryLetterIndex(max_per_band=3)
+        order = rng.sample(letters, len(letters))
+        for start in range(0, len(order), 7):
+            index.observe_now(order[start:start + 7])
+        kept.append(index.bands)
+    assert all(bands == kept[0] for bands in kept)
+    sent = [int(v.split("|")[1]) for entries in kept[0].values() for value in entries.values()
+            for v in value.split(letter_index.LETTER_SEP)]
+    newest = max(p.ts for p in letters) // DAY
+    assert min(sent) // DAY == newest - letter_index.RETAIN_DAYS and len(sent) > 40
