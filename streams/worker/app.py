@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,6 +107,7 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     _timers(app, settings, health, reloader, board)
     agent = _score_agent(app, settings, processor, defined, table, continuity, profiles, metrics, health, redis)
     app.agent(defined.inputs, name="score")(agent.run)
+    _hand_over_on_revoke(app, agent)
     decisions = DecisionsAgent(
         topics=defined, profiles=profiles, store=verdicts, board=board,
         examples=ExampleStore(redis, settings.app_id), metrics=metrics,
@@ -117,6 +119,16 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     )
     app.agent(defined.decisions, name="decisions")(decisions.run)
     return Scorer(app, settings, rules, metrics, registry, defined)
+
+
+def _hand_over_on_revoke(app: faust.App, agent: ScoreAgent) -> None:
+    """Faust awaits its partitions-revoked signal before the worker rejoins the group: the agent
+    finishes what it was writing then (`ScoreAgent.hand_over_partitions`)."""
+
+    def hand_over(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> Awaitable[None]:
+        return agent.hand_over_partitions()
+
+    app.on_partitions_revoked.connect(hand_over)
 
 
 def _observability(app: faust.App, rules: Rules) -> tuple[CollectorRegistry, Metrics, Health]:
@@ -171,6 +183,7 @@ def _score_agent(app: faust.App, settings: Settings, processor: Processor, defin
                         gated=settings.topic_proposals, numbers=settings.partitions if across else 0),
         floors=Floors(redis, keys.key(keys.FLOORS, settings.app_id), settings.letters_ttl_s) if across else None,
         gate_max_s=settings.reorder_gate_max_ms / 1000,
+        hand_over_s=settings.session_timeout_s / 2,  # within the rebalance's timeout
         assigned=lambda: [(tp.topic, tp.partition) for tp in app.consumer.assignment()
                           if tp.topic in defined.kind_of],
         highwater=lambda key: app.consumer.highwater(TP(*key)),

@@ -158,3 +158,47 @@ def test_a_redelivered_batch_counts_its_new_events(monkeypatch):
     by_outcome = counts(registry, "riskscorer_events_total", "outcome")
     assert by_outcome.get("scored", 0) + by_outcome.get("dead_letter", 0) >= len(items), by_outcome
 
+
+
+def test_partitions_revoked_wait_for_the_batch_being_written_and_nothing_more_is_scored(monkeypatch):
+    """At a rebalance the worker rejoins the group only once what it was writing is written (its
+    states then reach the changelog before another worker recovers them), and scores nothing more
+    until the consumer is sought anew."""
+    items = list(incoming(EVENTS))
+    acked: list[Any] = []
+    stored: list[int] = []
+    storing = asyncio.Event()
+
+    async def send_keyed(out: Any, topic: str, records: list[Any]) -> list[Any]:
+        return []
+
+    async def send_batches(out: Any, topic: str, partition: int, records: list[Any]) -> list[Any]:
+        storing.set()
+        await asyncio.sleep(0.02)
+        stored.append(len(records))
+        return []
+
+    monkeypatch.setattr(score, "send_keyed", send_keyed)
+    monkeypatch.setattr(score.changelog, "send_batches", send_batches)
+    agent = in_memory(CollectorRegistry(), changelog_table(), batch_max=20, outage=None, ack=acked.append)
+
+    async def scenario() -> tuple[int, int, int]:
+        agent.ready.extend(Held(i.timestamp_ms, 0, i, i) for i in items)
+        agent.added.set()
+        draining = asyncio.ensure_future(agent.drain())
+        await storing.wait()  # a batch's states are being stored
+        await agent.hand_over_partitions()
+        at_hand_over = len(acked), len(stored)
+        await asyncio.sleep(0.2)
+        after = len(acked), len(stored)
+        agent.continuity.seeking()  # the assignment: held events are delivered again
+        agent.continuity.sought({})
+        await asyncio.sleep(0.1)
+        draining.cancel()
+        await asyncio.gather(draining, return_exceptions=True)
+        assert after == at_hand_over, "scored or written after the partitions were revoked"
+        return at_hand_over[0], len(acked), len(agent.ready)
+
+    handed_over, acked_at_end, left = asyncio.run(scenario())
+    assert 0 < handed_over < len(items) and handed_over % 20 == 0  # whole batches, each written
+    assert acked_at_end == handed_over and left == 0  # the rest dropped, to be delivered again

@@ -154,6 +154,19 @@ class Intake:
             self.backlog_at = now
 
 
+@dataclass(slots=True)
+class HandOver:
+    """Partitions revoked at a rebalance. From then until the consumer is sought anew (the
+    assignment), nothing more is scored, and what was being scored or written is finished first:
+    its states are then in the changelog before the worker rejoins the group, so before any
+    worker recovers them. Written after, they could overwrite the states of the worker that took
+    the partitions over, behind what it had applied since (a recovery after that, at the next
+    rebalance or restart, would skip those events)."""
+
+    epoch: int | None = None  # the consumer's seek epoch when partitions were revoked
+    quiet: asyncio.Event = field(default_factory=asyncio.Event)  # set once nothing is scored or written
+
+
 @dataclass(frozen=True, slots=True)
 class Writing:
     """A scored batch whose Redis records, outputs and states are being written (`write`) while the
@@ -196,6 +209,8 @@ class ScoreAgent:
     tick_s: float = 0.02
     # the longest a proposal waits for the other partition numbers' letters (a worker gone)
     gate_max_s: float = 30.0
+    # the longest the partitions' hand-over waits for the batch being written (`HandOver`)
+    hand_over_s: float = 5.0
     # Released events wait here for the scorer (`drain`), which takes them a batch at a time while
     # the agent takes in what is delivered meanwhile, up to a batch ahead; the records of offset
     # holes wait with them, to be scored with the next batch.
@@ -206,6 +221,7 @@ class ScoreAgent:
     # when each partition last delivered a record (monotonic seconds)
     delivered: dict[Partition, float] = field(default_factory=dict)
     intake: Intake = field(default_factory=Intake)
+    hand_over: HandOver = field(default_factory=HandOver)
     # the floors shared with the other workers (None: each partition number ordered apart)
     floors: Floors | None = None
     # the sketches of the proposals put in the cover-letter index as they were read, by event id,
@@ -253,6 +269,8 @@ class ScoreAgent:
                     scorer.result()  # scoring failed: raise it here
                 yield None
         finally:
+            if not scorer.done():  # the worker stops
+                await self.hand_over_partitions()
             scorer.cancel()
             self.scoring.close()
 
@@ -278,6 +296,12 @@ class ScoreAgent:
         writing: Writing | None = None
         try:
             while True:
+                if self.hand_over.epoch == self.continuity.epoch:
+                    await self.written(writing)  # partitions revoked: finished, then nothing until sought
+                    writing = None
+                    self.hand_over.quiet.set()
+                    await self.wait_added(self.tick_s)
+                    continue
                 if self.health.down:
                     # Nothing is scored through an outage, not even a batch that needs no Redis: what
                     # was taken in waits, and the timers' probes say when the dependency is back.
@@ -301,12 +325,29 @@ class ScoreAgent:
                 await self.share()
                 if await self.find_tails():
                     continue
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.added.wait(), self.next_tick())
-                self.added.clear()
+                await self.wait_added(self.next_tick())
         finally:
             if writing is not None:
                 writing.task.cancel()  # not acknowledged: delivered again
+
+    async def wait_added(self, timeout_s: float) -> None:
+        """Until events are taken in (or the partitions revoked), at most `timeout_s`."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.added.wait(), timeout_s)
+        self.added.clear()
+
+    async def hand_over_partitions(self) -> None:
+        """The partitions are revoked (before the worker rejoins the group) or the worker stops
+        (before it leaves): the scorer stops until the consumer is sought anew, once what it was
+        scoring or writing is done (`HandOver`), waited for `hand_over_s` at most."""
+        self.hand_over.epoch = self.continuity.epoch
+        self.hand_over.quiet.clear()
+        self.added.set()
+        try:
+            await asyncio.wait_for(self.hand_over.quiet.wait(), self.hand_over_s)
+        except TimeoutError:
+            log.warning("partitions handed over while a batch was still being written after %.0f s: its "
+                        "states may reach the changelog after another worker recovered them", self.hand_over_s)
 
     async def overlap(self, chunk: list[Held], writing: Writing | None) -> Writing | None:
         """Score `chunk` while the batch before (`writing`) is written, then start writing it; the
