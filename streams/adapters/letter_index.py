@@ -11,15 +11,19 @@ the two sketches, and writes its own letters back (one more round trip). Letters
 of the same batch see the earlier ones of the batch. Short letters (sketches
 with empty bins) are not indexed.
 
-What a band keeps does not depend on the order letters are read in, so every
-proposal sees what it would in time order, however far other partitions were
-read ahead of its own:
+What a proposal finds in a band does not depend on the order letters are read
+in: it sees what it would in time order, however far (up to eight days) other
+partitions were read ahead of its own. A band keeps:
 - of each day, the letters of the `max_per_band` accounts that sent one first
   that day (a farm's letter fills a day; more accounts add nothing a reviewer
   needs). Keeping the newest instead would let letters read ahead push out the
   earlier ones a proposal read behind them must find;
 - letters sent up to `RETAIN_DAYS` before the newest letter in it: the farm's
   window of a week, and eight days more for partitions read behind the others.
+  A band of fewer accounts than `max_per_band` (no day can be full) is not read
+  for it: there each account's letters go `RETAIN_DAYS` after its own newest,
+  the others' once the band fills or its key expires. What the band stores then
+  depends on the order, never within the week a proposal reads.
 Keys expire after the window. Re-observing a proposal writes the same values:
 replays change nothing.
 """
@@ -30,6 +34,7 @@ import binascii
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from itertools import chain
 
 from redis.asyncio import Redis
@@ -60,7 +65,6 @@ def _entry(event: Proposal, sk: str) -> str:
 
 # Each letter's time, in an account's letters ("proposal id|ts|sketch" joined by LETTER_SEP; an
 # id may hold a bar, a sketch does not).
-FAR_FUTURE = 2**62
 _TIMES = re.compile(r"\|(\d+)\|[^|\x1d]*(?:\x1d|$)")
 
 
@@ -86,15 +90,11 @@ def _with(value: str | None, letter: str, since: int) -> str:
 
 
 class _Band:
-    """A band's entries as read, kept in step with what is written: the days of its oldest and
-    newest letters, and who sent a letter on each day (read from the entries only when needed:
-    an account's letters are oldest first)."""
+    """A band's entries as read, kept in step with what is written, with who sent a letter on
+    each day (read from the entries once needed)."""
 
     def __init__(self, entries: Entries) -> None:
         self.entries = entries
-        ends = [(_first(value), _sent(value[value.rfind(LETTER_SEP) + 1:])) for value in entries.values()]
-        self.oldest = min((first for first, _ in ends), default=FAR_FUTURE) // DAY_MS
-        self.newest = max((last for _, last in ends), default=0) // DAY_MS
         self._days: dict[int, dict[str, int]] | None = None
         self._of: dict[str, list[int]] = {}  # account -> the days it sent a letter on
 
@@ -108,11 +108,10 @@ class _Band:
         return self._days
 
     def _note(self, account: str, value: str) -> None:
-        days = self._of[account] = []
-        for sent in map(int, _TIMES.findall(value)):
-            day = sent // DAY_MS
-            self.days.setdefault(day, {})[account] = sent
-            days.append(day)
+        sent = _sent_days(value)
+        self._of[account] = [day for day, _ in sent]
+        for day, ts in sent:
+            self.days.setdefault(day, {})[account] = ts
 
     def _set(self, account: str, value: str, written: Entries) -> None:
         if self._days is not None:
@@ -128,20 +127,17 @@ class _Band:
 
     def since(self, day: int) -> int:
         """The first day the band keeps once a letter of `day` is in."""
-        return max(day, self.newest) - RETAIN_DAYS
+        return max([day, *self.days]) - RETAIN_DAYS
 
-    def put(self, account: str, letter: str, written: Entries) -> None:
-        """`letter` in (sent within the retention), and every letter it puts before the
-        retention out."""
-        day = _sent(letter) // DAY_MS
-        since = self.since(day)
-        if self.oldest < since:
-            for old_day in [d for d in self.days if d < since]:
-                for old in list(self.days.pop(old_day)):
-                    self._set(old, _kept(self.entries[old], since), written)
-            self.oldest = since
+    def prune(self, since: int, written: Entries) -> None:
+        """Every letter sent before day `since` out."""
+        for old_day in [d for d in self.days if d < since]:
+            for old in list(self.days.pop(old_day)):
+                self._set(old, _kept(self.entries[old], since), written)
+
+    def put(self, account: str, letter: str, since: int, written: Entries) -> None:
+        """`letter` in, and the account's letters sent before day `since` out."""
         self._set(account, _with(self.entries.get(account), letter, since), written)
-        self.oldest, self.newest = min(self.oldest, day), max(self.newest, day)
 
     def drop(self, account: str, day: int, written: Entries) -> None:
         """An account's letter of `day` out."""
@@ -149,10 +145,10 @@ class _Band:
         self._set(account, value, written)
 
 
-def _first(value: str) -> int:
-    """When the first (oldest) of an account's letters was sent."""
-    end = value.find(LETTER_SEP)
-    return _sent(value if end < 0 else value[:end])
+@lru_cache(maxsize=65536)  # a band's unchanged accounts, read again at each batch that sends in it
+def _sent_days(value: str) -> tuple[tuple[int, int], ...]:
+    """The day and time of each of an account's letters."""
+    return tuple((ts // DAY_MS, ts) for ts in map(int, _TIMES.findall(value)))
 
 
 def _kept(value: str, since: int) -> str:
@@ -240,17 +236,21 @@ class _LetterIndex:
 
     def _add(self, event: Proposal, sk: str, band: _Band, written: Entries) -> None:
         """`event`'s letter into a band, and what that writes."""
-        day, account = event.ts // DAY_MS, event.freelancer_id
-        if day < band.since(day):
+        day, account, letter = event.ts // DAY_MS, event.freelancer_id, _entry(event, sk)
+        if len(band.entries) < self.max_per_band:  # no day can be full: nothing else is read
+            band.put(account, letter, day - RETAIN_DAYS, written)
+            return
+        since = band.since(day)
+        if day < since:
             return  # sent before the band's retention
-        # fewer accounts than the cap: no day can be full
-        senders = band.days.get(day, {}) if len(band.entries) >= self.max_per_band else {}
+        senders = band.days.get(day, {})
         if account not in senders and len(senders) >= self.max_per_band:
             last = max(senders, key=lambda other: (senders[other], other))
             if (event.ts, account) > (senders[last], last):
                 return  # sent after every letter the day keeps: a full day keeps those sent first
             band.drop(last, day, written)
-        band.put(account, _entry(event, sk), written)
+        band.prune(since, written)
+        band.put(account, letter, since, written)
 
 
 def _banded(proposals: Sequence[Proposal], sketches: Mapping[str, str]) -> list[tuple[Proposal, str, list[str]]]:

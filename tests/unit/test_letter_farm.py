@@ -131,7 +131,7 @@ def test_an_account_keeps_its_first_letter_of_each_day_within_the_retention_what
     sent = [proposal(10 * d + i, "f0", FARM, ts=d * DAY + i * HOUR) for d in range(days) for i in range(3)]
     firsts = {f"p{10 * d}" for d in range(2, days)}  # the first of each day, those within the retention
     for order in (sent, sent[::-1]):
-        index = MemoryLetterIndex()
+        index = MemoryLetterIndex(max_per_band=1)  # full from its first account: read for the retention
         index.observe_now(order)
         index.observe_now(order[:4])  # read again
         kept = {v.split("|")[0] for entries in index.bands.values()
@@ -190,7 +190,7 @@ def test_letters_indexed_as_read_give_each_proposal_the_view_it_has_in_time_orde
 
 
 def test_a_letter_sent_before_the_retention_neither_goes_in_nor_pushes_one_out():
-    index = MemoryLetterIndex(max_per_band=2)
+    index = MemoryLetterIndex(max_per_band=1)
     newest = (letter_index.RETAIN_DAYS + 1) * DAY
     index.observe_now([proposal(0, "f0", FARM, ts=newest), proposal(1, "f1", FARM), proposal(2, "f2", FARM)])
     before = {k: dict(v) for k, v in index.bands.items()}

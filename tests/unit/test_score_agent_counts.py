@@ -191,9 +191,11 @@ def test_partitions_revoked_wait_for_the_batch_being_written_and_nothing_more_is
         at_hand_over = len(acked), len(stored)
         await asyncio.sleep(0.2)
         after = len(acked), len(stored)
+        agent.room.clear()  # the intake waits for room, as with a batch or more ready
         agent.continuity.seeking()  # the assignment: held events are delivered again
         agent.continuity.sought({})
         await asyncio.sleep(0.1)
+        assert agent.room.is_set(), "the intake left waiting for room once what was ready was dropped"
         draining.cancel()
         await asyncio.gather(draining, return_exceptions=True)
         assert after == at_hand_over, "scored or written after the partitions were revoked"

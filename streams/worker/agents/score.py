@@ -291,8 +291,9 @@ class ScoreAgent:
 
     async def drain(self) -> None:
         """Score released events a batch at a time as they come, and those the clock releases
-        on partitions read to their end, then acknowledge them; none while a dependency is down.
-        A batch is written while the next one is scored (`overlap`)."""
+        on partitions read to their end, then acknowledge them; none while a dependency is down,
+        nor once the partitions are handed over (`HandOver`). A batch is written while the next
+        one is scored (`overlap`)."""
         writing: Writing | None = None
         try:
             while True:
@@ -501,6 +502,7 @@ class ScoreAgent:
         if self.reorder.epoch != self.continuity.epoch:
             self.reorder.clear()
             self.ready.clear()  # not acknowledged either: delivered again from the sought positions
+            self.room.set()  # the intake may wait for room in `ready`
             self.holes.clear()  # found again against the new positions
             self.indexed.clear()  # indexed again as they are delivered again
             self.read.clear()
