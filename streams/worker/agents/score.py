@@ -165,6 +165,7 @@ class HandOver:
 
     epoch: int | None = None  # the consumer's seek epoch when partitions were revoked
     quiet: asyncio.Event = field(default_factory=asyncio.Event)  # set once nothing is scored or written
+    draining: bool = False  # whether the scorer runs (before the agent starts, nothing is in hand)
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +296,7 @@ class ScoreAgent:
         nor once the partitions are handed over (`HandOver`). A batch is written while the next
         one is scored (`overlap`)."""
         writing: Writing | None = None
+        self.hand_over.draining = True
         try:
             while True:
                 if self.hand_over.epoch == self.continuity.epoch:
@@ -328,6 +330,8 @@ class ScoreAgent:
                     continue
                 await self.wait_added(self.next_tick())
         finally:
+            self.hand_over.draining = False
+            self.hand_over.quiet.set()
             if writing is not None:
                 writing.task.cancel()  # not acknowledged: delivered again
 
@@ -342,6 +346,8 @@ class ScoreAgent:
         (before it leaves): the scorer stops until the consumer is sought anew, once what it was
         scoring or writing is done (`HandOver`), waited for `hand_over_s` at most."""
         self.hand_over.epoch = self.continuity.epoch
+        if not self.hand_over.draining:
+            return
         self.hand_over.quiet.clear()
         self.added.set()
         try:
