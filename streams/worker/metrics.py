@@ -55,6 +55,7 @@ class Metrics:
     batch_retries: Counter
     holes_refilled: Counter
     records_refetched: Counter
+    hand_over_timeouts: Counter
     decisions: Counter
     rule_decisions: Gauge
     rule_precision: Gauge
@@ -202,6 +203,12 @@ _RECOVERY: dict[str, Spec] = {
     "records_refetched": Spec(
         Counter, "riskscorer_records_refetched_total",
         "Input records re-read from the broker to fill skipped offset ranges",
+    ),
+    "hand_over_timeouts": Spec(
+        Counter, "riskscorer_handover_timeouts_total",
+        "Partitions handed over (a rebalance or a stop) while a batch was still being written, "
+        "after RISKSCORER_SESSION_TIMEOUT_S / 2: its states may reach the changelog after another "
+        "worker recovered them",
     ),
 }
 

@@ -6,6 +6,7 @@ again), and batches scored while the one before is written (`ScoreAgent.overlap`
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
@@ -204,3 +205,34 @@ def test_partitions_revoked_wait_for_the_batch_being_written_and_nothing_more_is
     handed_over, acked_at_end, left = asyncio.run(scenario())
     assert 0 < handed_over < len(items) and handed_over % 20 == 0  # whole batches, each written
     assert acked_at_end == handed_over and left == 0  # the rest dropped, to be delivered again
+
+
+def test_a_hand_over_that_cannot_wait_for_the_batch_is_counted(monkeypatch):
+    items = list(incoming(EVENTS[:40]))
+    registry = CollectorRegistry()
+    storing, never = asyncio.Event(), asyncio.Event()
+
+    async def send_keyed(out: Any, topic: str, records: list[Any]) -> list[Any]:
+        return []
+
+    async def send_batches(out: Any, topic: str, partition: int, records: list[Any]) -> list[Any]:
+        storing.set()
+        await never.wait()  # the broker gone as the states go out
+        return []
+
+    monkeypatch.setattr(score, "send_keyed", send_keyed)
+    monkeypatch.setattr(score.changelog, "send_batches", send_batches)
+    agent = dataclasses.replace(in_memory(registry, changelog_table(), batch_max=20, outage=None,
+                                          ack=lambda _: None), hand_over_s=0.05)
+
+    async def scenario() -> None:
+        agent.ready.extend(Held(i.timestamp_ms, 0, i, i) for i in items)
+        agent.added.set()
+        draining = asyncio.ensure_future(agent.drain())
+        await storing.wait()
+        await agent.hand_over_partitions()
+        draining.cancel()
+        await asyncio.gather(draining, return_exceptions=True)
+
+    asyncio.run(scenario())
+    assert registry.get_sample_value("riskscorer_handover_timeouts_total") == 1

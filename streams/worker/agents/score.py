@@ -353,6 +353,7 @@ class ScoreAgent:
         try:
             await asyncio.wait_for(self.hand_over.quiet.wait(), self.hand_over_s)
         except TimeoutError:
+            self.metrics.hand_over_timeouts.inc()
             log.warning("partitions handed over while a batch was still being written after %.0f s: its "
                         "states may reach the changelog after another worker recovered them", self.hand_over_s)
 
