@@ -66,7 +66,7 @@ class Settings:
     # no topic can still deliver an earlier one, assuming producers are at most this late
     # (streams/worker/ordering.py). 0: no wait beyond what the topics read show.
     reorder_window_ms: int = 200
-    reorder_max_events: int = 50_000  # held events past which the oldest are released anyway
+    reorder_max_events: int = 100_000  # held events past which the oldest are released anyway
     # "all": one order over every partition number, shared between workers through Redis, so that a
     # proposal is compared with every letter sent before it (the cover-letter index); "partition":
     # each partition number in its own order (no wait on the other workers, letter farms inexact)
