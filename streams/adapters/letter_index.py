@@ -31,9 +31,8 @@ replays change nothing.
 from __future__ import annotations
 
 import binascii
-import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from itertools import chain
 
@@ -61,11 +60,6 @@ MIN_SHARED_BANDS = 2
 
 def _entry(event: Proposal, sk: str) -> str:
     return f"{event.event_id}|{event.ts}|{sk}"
-
-
-# Each letter's time, in an account's letters ("proposal id|ts|sketch" joined by LETTER_SEP; an
-# id may hold a bar, a sketch does not).
-_TIMES = re.compile(r"\|(\d+)\|[^|\x1d]*(?:\x1d|$)")
 
 
 def _sent(letter: str) -> int:
@@ -133,7 +127,7 @@ class _Band:
         """Every letter sent before day `since` out."""
         for old_day in [d for d in self.days if d < since]:
             for old in list(self.days.pop(old_day)):
-                self._set(old, _kept(self.entries[old], since), written)
+                self._set(old, _on_days(self.entries[old], lambda d: d >= since), written)
 
     def put(self, account: str, letter: str, since: int, written: Entries) -> None:
         """`letter` in, and the account's letters sent before day `since` out."""
@@ -141,19 +135,18 @@ class _Band:
 
     def drop(self, account: str, day: int, written: Entries) -> None:
         """An account's letter of `day` out."""
-        value = LETTER_SEP.join(x for x in self.entries[account].split(LETTER_SEP) if _sent(x) // DAY_MS != day)
-        self._set(account, value, written)
+        self._set(account, _on_days(self.entries[account], lambda d: d != day), written)
 
 
 @lru_cache(maxsize=65536)  # a band's unchanged accounts, read again at each batch that sends in it
 def _sent_days(value: str) -> tuple[tuple[int, int], ...]:
     """The day and time of each of an account's letters."""
-    return tuple((ts // DAY_MS, ts) for ts in map(int, _TIMES.findall(value)))
+    return tuple((ts // DAY_MS, ts) for ts in map(_sent, value.split(LETTER_SEP)))
 
 
-def _kept(value: str, since: int) -> str:
-    """An account's letters sent from day `since` on."""
-    return LETTER_SEP.join(x for x in value.split(LETTER_SEP) if _sent(x) // DAY_MS >= since)
+def _on_days(value: str, keep: Callable[[int], bool]) -> str:
+    """An account's letters sent on the days `keep` takes."""
+    return LETTER_SEP.join(x for x in value.split(LETTER_SEP) if keep(_sent(x) // DAY_MS))
 
 
 def _match(account: str, letter: str, sk: str) -> LetterMatch | None:
