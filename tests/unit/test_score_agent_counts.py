@@ -104,18 +104,24 @@ def test_a_store_that_fails_after_the_outputs_were_sent_is_retried_alone_and_cou
     assert not agent.counted
 
 
-def overlapping(monkeypatch, registry: CollectorRegistry, acked: list[Any], batch_max: int) -> ScoreAgent:
-    """An agent whose changelog takes a moment: the next batch is scored meanwhile."""
+def outputs_nowhere(monkeypatch, send_batches: Callable[..., Any]) -> None:
+    """Outputs sent to no broker; the changelog's record batches through `send_batches`."""
 
     async def send_keyed(out: Any, topic: str, records: list[Any]) -> list[Any]:
         return []
+
+    monkeypatch.setattr(score, "send_keyed", send_keyed)
+    monkeypatch.setattr(score.changelog, "send_batches", send_batches)
+
+
+def overlapping(monkeypatch, registry: CollectorRegistry, acked: list[Any], batch_max: int) -> ScoreAgent:
+    """An agent whose changelog takes a moment: the next batch is scored meanwhile."""
 
     async def send_batches(out: Any, topic: str, partition: int, records: list[Any]) -> list[Any]:
         await asyncio.sleep(0.001)
         return []
 
-    monkeypatch.setattr(score, "send_keyed", send_keyed)
-    monkeypatch.setattr(score.changelog, "send_batches", send_batches)
+    outputs_nowhere(monkeypatch, send_batches)
     return in_memory(registry, changelog_table(), batch_max, outage=None, ack=acked.append)
 
 
@@ -170,17 +176,13 @@ def test_partitions_revoked_wait_for_the_batch_being_written_and_nothing_more_is
     stored: list[int] = []
     storing = asyncio.Event()
 
-    async def send_keyed(out: Any, topic: str, records: list[Any]) -> list[Any]:
-        return []
-
     async def send_batches(out: Any, topic: str, partition: int, records: list[Any]) -> list[Any]:
         storing.set()
         await asyncio.sleep(0.02)
         stored.append(len(records))
         return []
 
-    monkeypatch.setattr(score, "send_keyed", send_keyed)
-    monkeypatch.setattr(score.changelog, "send_batches", send_batches)
+    outputs_nowhere(monkeypatch, send_batches)
     agent = in_memory(CollectorRegistry(), changelog_table(), batch_max=20, outage=None, ack=acked.append)
 
     async def scenario() -> tuple[int, int, int]:
@@ -212,16 +214,12 @@ def test_a_hand_over_that_cannot_wait_for_the_batch_is_counted(monkeypatch):
     registry = CollectorRegistry()
     storing, never = asyncio.Event(), asyncio.Event()
 
-    async def send_keyed(out: Any, topic: str, records: list[Any]) -> list[Any]:
-        return []
-
     async def send_batches(out: Any, topic: str, partition: int, records: list[Any]) -> list[Any]:
         storing.set()
         await never.wait()  # the broker gone as the states go out
         return []
 
-    monkeypatch.setattr(score, "send_keyed", send_keyed)
-    monkeypatch.setattr(score.changelog, "send_batches", send_batches)
+    outputs_nowhere(monkeypatch, send_batches)
     agent = dataclasses.replace(in_memory(registry, changelog_table(), batch_max=20, outage=None,
                                           ack=lambda _: None), hand_over_s=0.05)
 
