@@ -156,10 +156,10 @@ class Intake:
 
 @dataclass(slots=True)
 class HandOver:
-    """Partitions revoked at a rebalance. From then until the consumer is sought anew (the
-    assignment), nothing more is scored, and what was being scored or written is finished first:
-    its states are then in the changelog before the worker rejoins the group, so before any
-    worker recovers them. Written after, they could overwrite the states of the worker that took
+    """Partitions revoked at a rebalance, or the worker stopping. From then until the consumer is
+    sought anew (the assignment), nothing more is scored, and what was being scored or written is
+    finished first: its states are then in the changelog before the worker rejoins or leaves the
+    group, so before any worker recovers them. Written after, they could overwrite the states of the worker that took
     the partitions over, behind what it had applied since (a recovery after that, at the next
     rebalance or restart, would skip those events)."""
 
