@@ -26,6 +26,14 @@ partitions were read ahead of its own. A band keeps:
   depends on the order, never within the week a proposal reads.
 Keys expire after the window. Re-observing a proposal writes the same values:
 replays change nothing.
+
+Workers share the bands, and a batch's writes to a band are worked out from
+what it read there: dropping an account's letter for a full day, or the letters
+past the retention, writes other accounts' entries. A band therefore counts its
+writes (`VERSION`), and a batch's writes to it are refused, all of them, when
+the band was written after the batch read it (another worker's batch, or a
+write of an attempt given up: a frozen Redis runs what was sent to it once it
+wakes). A refused band is read again and the batch's letters put in anew.
 """
 
 from __future__ import annotations
@@ -42,7 +50,7 @@ from scoring import sketch
 from scoring.letters import LetterMatch
 from scoring.records import Proposal
 from scoring.units import DAY_MS
-from streams.adapters.redis_index import FIELD, LUA_SPLIT, REC, ShardedKeys, read_hashes, run_now, run_scripts
+from streams.adapters.redis_index import FIELD, LUA_SPLIT, REC, ShardedKeys, read_hashes, run_now, run_scripts, text
 
 Entries = dict[str, str]  # account -> its letters, each "proposal id|ts|sketch", joined by LETTER_SEP
 
@@ -56,6 +64,19 @@ RETAIN_DAYS = 15
 # (Jaccard 0.9) shares about five of eight, a letter from the same popular template (~0.5)
 # rarely more than one, and comparing it with every one of those cost most of the index's time.
 MIN_SHARED_BANDS = 2
+
+# A band's field counting the writes made to it (ids with control characters are dead-lettered:
+# no account is named so).
+VERSION = "\x01"
+# Times a batch reads a band again after its writes were refused, before it gives up (the
+# batch is then retried): each refusal means another write landed in the moment between.
+MAX_REREADS = 20
+
+Band = tuple[Entries, int]  # a band's entries as read, and its count of writes then
+
+
+class LetterIndexContended(RuntimeError):
+    """A batch's writes to a band were refused `MAX_REREADS` times in a row."""
 
 
 def _entry(event: Proposal, sk: str) -> str:
@@ -181,10 +202,11 @@ class _LetterIndex:
         self.ttl_s = ttl_s
         self.max_per_band = max_per_band
 
-    async def _read(self, keys: list[str]) -> list[Entries]:
+    async def _read(self, keys: list[str]) -> list[Band]:
         raise NotImplementedError
 
-    async def _write(self, writes: dict[str, Entries]) -> None:
+    async def _write(self, writes: dict[str, Entries], versions: Mapping[str, int]) -> list[str]:
+        """Write each band's entries if it is still at the version read; the bands refused."""
         raise NotImplementedError
 
     async def observe(self, proposals: Sequence[Proposal],
@@ -202,16 +224,30 @@ class _LetterIndex:
         if not banded:
             return {}
         found = await self._found(banded)
-        bands = {key: _Band(entries) for key, entries in found.items()}
+        writes, out = self._put(banded, found, views)
+        for _ in range(MAX_REREADS):
+            refused = await self._write(writes, {key: found[key][1] for key in writes})
+            if not refused:
+                return out
+            found = dict(zip(refused, await self._read(refused), strict=True))
+            writes, _ = self._put(banded, found, views=False)
+        raise LetterIndexContended(f"cover-letter bands written by others {MAX_REREADS} times while this batch "
+                                   f"wrote them: {', '.join(refused[:3])}")
+
+    def _put(self, banded: list[tuple[Proposal, str, list[str]]], found: Mapping[str, Band],
+             views: bool) -> tuple[dict[str, Entries], dict[str, tuple[LetterMatch, ...]]]:
+        """The writes that put the batch's letters in the bands `found`, and with `views` what each
+        proposal finds (the letters before it in the batch too)."""
+        bands = {key: _Band(entries) for key, (entries, _) in found.items()}
         writes: dict[str, Entries] = {}
         out: dict[str, tuple[LetterMatch, ...]] = {}
         for event, sk, keys in banded:
             if views:
-                out[event.event_id] = _near(event, sk, _shared(event, keys, found))
+                out[event.event_id] = _near(event, sk, _shared(event, keys, bands))
             for key in keys:
-                self._add(event, sk, bands[key], writes.setdefault(key, {}))
-        await self._write(writes)
-        return out
+                if key in bands:
+                    self._add(event, sk, bands[key], writes.setdefault(key, {}))
+        return {key: w for key, w in writes.items() if w}, out
 
     async def view(self, proposals: Sequence[Proposal],
                    sketches: Mapping[str, str]) -> dict[str, tuple[LetterMatch, ...]]:
@@ -220,10 +256,10 @@ class _LetterIndex:
         banded = _banded(proposals, sketches)
         if not banded:
             return {}
-        found = await self._found(banded)
-        return {event.event_id: _near(event, sk, _shared(event, keys, found)) for event, sk, keys in banded}
+        bands = {key: _Band(entries) for key, (entries, _) in (await self._found(banded)).items()}
+        return {event.event_id: _near(event, sk, _shared(event, keys, bands)) for event, sk, keys in banded}
 
-    async def _found(self, banded: list[tuple[Proposal, str, list[str]]]) -> dict[str, Entries]:
+    async def _found(self, banded: list[tuple[Proposal, str, list[str]]]) -> dict[str, Band]:
         names = sorted({k for _, _, keys in banded for k in keys})
         return dict(zip(names, await self._read(names), strict=True))
 
@@ -253,10 +289,10 @@ def _banded(proposals: Sequence[Proposal], sketches: Mapping[str, str]) -> list[
     return [(p, sk, keys) for p, sk, keys in banded if keys]
 
 
-def _shared(event: Proposal, keys: list[str], found: Mapping[str, Entries]) -> dict[str, list[str]]:
+def _shared(event: Proposal, keys: list[str], found: Mapping[str, _Band]) -> dict[str, list[str]]:
     """Other accounts sharing at least `MIN_SHARED_BANDS` of `event`'s bands -> their letters in
     each."""
-    bands = [found[key] for key in keys]
+    bands = [found[key].entries for key in keys]
     counts = Counter(chain.from_iterable(bands))
     counts.pop(event.freelancer_id, None)
     return {account: [band[account] for band in bands if account in band]
@@ -275,31 +311,45 @@ class MemoryLetterIndex(_LetterIndex):
         """`observe` for synchronous callers (the backtest): this index never waits."""
         return run_now(self.observe(proposals, sketches))
 
-    async def _read(self, keys: list[str]) -> list[Entries]:
-        return [dict(self.bands.get(k, {})) for k in keys]
+    async def _read(self, keys: list[str]) -> list[Band]:
+        return [(dict(self.bands.get(k, {})), 0) for k in keys]
 
-    async def _write(self, writes: dict[str, Entries]) -> None:
-        for key, entries in writes.items():
+    async def _write(self, writes: dict[str, Entries], versions: Mapping[str, int]) -> list[str]:
+        for key, entries in writes.items():  # one writer: never refused
             band = self.bands.setdefault(key, {})
             for account, value in entries.items():
                 if value:
                     band[account] = value
                 else:
                     band.pop(account, None)
+        return []
 
 
-# ARGV[1]: ttl; ARGV[2]: records "key US account US value" joined by RS; an empty value removes.
+# ARGV[1]: ttl; ARGV[2]: a record per band, "key US version read US account US value US account
+# US value ..." joined by RS; an empty value removes. A band no longer at the version read is left
+# as it is. Returns the keys of those, joined by RS.
 WRITE_BANDS = LUA_SPLIT + """
+local refused = {}
 for _, rec in ipairs(split(ARGV[2], '\\30')) do
   local f = split(rec, '\\31')
-  if f[3] == nil or f[3] == '' then
-    redis.call('HDEL', f[1], f[2])
+  local k = f[1]
+  if tonumber(redis.call('HGET', k, '\\1') or '0') ~= tonumber(f[2]) then
+    refused[#refused + 1] = k
   else
-    redis.call('HSET', f[1], f[2], f[3])
-    redis.call('EXPIRE', f[1], ARGV[1])
+    local set = false
+    for i = 3, #f - 1, 2 do
+      if f[i + 1] == '' then
+        redis.call('HDEL', k, f[i])
+      else
+        redis.call('HSET', k, f[i], f[i + 1])
+        set = true
+      end
+    end
+    redis.call('HINCRBY', k, '\\1', 1)
+    if set then redis.call('EXPIRE', k, ARGV[1]) end
   end
 end
-return 1
+return table.concat(refused, '\\30')
 """
 
 
@@ -319,12 +369,17 @@ class RedisLetterIndex(_LetterIndex):
     def key(self, band: str) -> str:
         return self.keys.key(band)
 
-    async def _read(self, keys: list[str]) -> list[Entries]:
-        return await read_hashes(self.redis, self._shas, self.keys, keys)
+    async def _read(self, keys: list[str]) -> list[Band]:
+        found = await read_hashes(self.redis, self._shas, self.keys, keys)
+        return [(entries, int(entries.pop(VERSION, 0))) for entries in found]
 
-    async def _write(self, writes: dict[str, Entries]) -> None:
-        calls = []
+    async def _write(self, writes: dict[str, Entries], versions: Mapping[str, int]) -> list[str]:
+        calls: list[tuple[str, list[object]]] = []
+        named: dict[str, str] = {}
         for group in self.keys.by_shard(list(writes)):
-            records = REC.join(f"{self.key(b)}{FIELD}{a}{FIELD}{v}" for b in group for a, v in writes[b].items())
+            named.update((self.key(b), b) for b in group)
+            records = REC.join(FIELD.join([self.key(b), str(versions[b]), *chain.from_iterable(writes[b].items())])
+                               for b in group)
             calls.append((self.key(group[0]), [self.ttl_s, records]))
-        await run_scripts(self.redis, self._shas, WRITE_BANDS, calls)
+        replies = await run_scripts(self.redis, self._shas, WRITE_BANDS, calls)
+        return [named[key] for reply in replies if (names := text(reply)) for key in names.split(REC)]

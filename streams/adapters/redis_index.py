@@ -76,13 +76,14 @@ async def read_hashes(redis: Redis, shas: dict[str, str], keys: ShardedKeys, nam
     replies = await run_scripts(redis, shas, READ_HASHES, calls)
     found: dict[str, dict[str, str]] = {}
     for group, reply in zip(groups, replies, strict=True):
-        for name, flat in zip(group, _text(reply).split(REC), strict=True):
+        for name, flat in zip(group, text(reply).split(REC), strict=True):
             items = flat.split(FIELD) if flat else []
             found[name] = dict(zip(items[::2], items[1::2], strict=True))
     return [found[n] for n in names]
 
 
-def _text(value: bytes | str) -> str:
+def text(value: bytes | str) -> str:
+    """A script's reply as text."""
     return value.decode() if isinstance(value, bytes) else value
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
+
+import pytest
 
 from scoring import sketch
 from scoring.detector import At
@@ -215,3 +218,37 @@ def test_what_a_band_keeps_past_its_cap_and_retention_is_the_same_in_any_order()
             for v in value.split(letter_index.LETTER_SEP)]
     newest = max(p.ts for p in letters) // DAY
     assert min(sent) // DAY == newest - letter_index.RETAIN_DAYS and len(sent) > 40
+
+
+class Refusing(MemoryLetterIndex):
+    """An index whose first `refusals` writes are refused, as when another worker wrote the bands
+    after they were read; counts the bands read."""
+
+    def __init__(self, refusals: int, max_per_band: int = 3) -> None:
+        super().__init__(max_per_band=max_per_band)
+        self.refusals, self.reads = refusals, 0
+
+    async def _read(self, keys: list[str]) -> list[letter_index.Band]:
+        self.reads += len(keys)
+        return await super()._read(keys)
+
+    async def _write(self, writes: dict[str, letter_index.Entries], versions: Mapping[str, int]) -> list[str]:
+        if self.refusals:
+            self.refusals -= 1
+            return sorted(writes)
+        return await super()._write(writes, versions)
+
+
+def test_bands_refused_are_read_again_and_the_batch_put_in_them_anew():
+    letters = [proposal(i, f"f{i % 4}", FARM, ts=i * DAY // 3) for i in range(12)]
+    plain, refusing = MemoryLetterIndex(max_per_band=3), Refusing(2)
+    assert refusing.observe_now(letters) == plain.observe_now(letters)  # views from the first read
+    assert refusing.bands == plain.bands
+    assert refusing.reads == 3 * len(plain.bands)
+
+
+def test_a_batch_whose_bands_keep_being_written_by_others_fails_and_writes_nothing():
+    refusing = Refusing(letter_index.MAX_REREADS)
+    with pytest.raises(letter_index.LetterIndexContended):
+        refusing.observe_now([proposal(0, "f0", FARM)])
+    assert refusing.bands == {}
