@@ -2,7 +2,8 @@
 kill -9 and restarts mid-stream, on the embedded broker and Redis.
 
     python bench/equality.py [--runs 10] [--accounts 120] [--days 3] [--seed 11]
-                             [--scenarios backlog,kill9,restart,rebalance] [--keep DIR] [--logs DIR]
+                             [--scenarios backlog,kill9,restart,rebalance,redis_freeze,redis_restart]
+                             [--outage-s 30] [--keep DIR] [--logs DIR]
 
 First a live run: two `riskscorer worker` processes are started, then the simulator's events
 are sent in their time order, paced (`--rate` events/s). Then, `--runs` times each, with fresh
@@ -13,7 +14,11 @@ topics, consumer group and Redis keys:
   started;
 - restart: the same, both workers stopped (SIGTERM) and two new ones started;
 - rebalance: sent at once; at 30% scored a third worker joins, at 60% the first leaves (SIGTERM):
-  partitions move twice while events are in flight.
+  partitions move twice while events are in flight;
+- redis_freeze: sent at once; at 30% scored Redis is frozen (SIGSTOP) for `--outage-s`, then
+  let go (SIGCONT);
+- redis_restart: sent at once; at 30% scored Redis saves its data and stops, and `--outage-s`
+  later starts again on the same port from that data (a Redis with persistence restarted).
 
 Each run's escalations topic is read in full (duplicates included) and compared with the live
 run's: `lost` (ids the live run published that the run did not), `extra` (the reverse),
@@ -39,6 +44,7 @@ from collections import Counter
 from pathlib import Path
 
 import orjson
+from redis import Redis as SyncRedis
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -53,6 +59,7 @@ from tests.integration.test_replay import JOINED, read_topic, wait_caught_up  # 
 from tests.integration.workers import Worker, scorer_env  # noqa: E402
 
 MID = 0.3  # share of the events scored before a fault
+OUTAGES = ("redis_freeze", "redis_restart")
 LATE = 0.6  # rebalance: scored before a worker leaves (a third joined at MID)
 
 
@@ -78,8 +85,12 @@ def joined(e: dict) -> bool:
 
 
 class Runner:
-    def __init__(self, broker: str, redis: str, sim, tmp: Path, rate: float) -> None:
-        self.broker, self.redis, self.sim, self.tmp, self.rate = broker, redis, sim, tmp, rate
+    def __init__(self, broker: str, redis: list[embedded.Service], sim, tmp: Path, rate: float,
+                 outage_s: float) -> None:
+        """`redis`: the Redis the runs use, the current one last (a restart appends the new one)."""
+        self.broker, self.services, self.sim, self.tmp, self.rate = broker, redis, sim, tmp, rate
+        self.redis = f"redis://127.0.0.1:{redis[-1].port}"
+        self.outage_s = outage_s
         self.n = 0
 
     def items(self, env: dict[str, str]) -> list[tuple[str, bytes, bytes]]:
@@ -103,9 +114,11 @@ class Runner:
                 for w in workers:
                     w.wait_ready()
                 produced = self.paced(items) if scenario == "live" else produce(self.broker, items)
-            if scenario in ("kill9", "restart", "rebalance"):
+            if scenario in ("kill9", "restart", "rebalance", *OUTAGES):
                 self.wait_scored(workers, MID * len(items))
-                if scenario == "rebalance":
+                if scenario in OUTAGES:
+                    self.redis_outage(scenario)
+                elif scenario == "rebalance":
                     workers.append(Worker(env, tmp).start())
                     self.wait_scored(workers, LATE * len(items))
                     workers.pop(0).stop(signal.SIGTERM)
@@ -122,6 +135,21 @@ class Runner:
                 w.stop()
         found, differing = escalations(self.broker, env["RISKSCORER_TOPIC_ESCALATIONS"])
         return found, differing, time.monotonic() - started
+
+    def redis_outage(self, scenario: str) -> None:
+        """Redis frozen, or saved and stopped, for `outage_s`; then back with its data."""
+        current = self.services[-1]
+        if scenario == "redis_freeze":
+            current.proc.send_signal(signal.SIGSTOP)
+            time.sleep(self.outage_s)
+            current.proc.send_signal(signal.SIGCONT)
+            return
+        with SyncRedis(port=current.port) as client:
+            client.shutdown(save=True)  # saves what it acknowledged, then stops: a clean restart
+        current.proc.wait(30)
+        time.sleep(self.outage_s)
+        assert current.workdir is not None
+        self.services.append(embedded.start_redis(port=current.port, args=("--dir", current.workdir.name)))
 
     @staticmethod
     def wait_scored(workers: list[Worker], events: float) -> None:
@@ -152,6 +180,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--rate", type=float, default=400.0, help="events/s of the live run")
     parser.add_argument("--scenarios", default="backlog,kill9,restart")
+    parser.add_argument("--outage-s", type=float, default=30.0, help="how long Redis is out in the redis_* scenarios")
     parser.add_argument("--reference", choices=("live", "backtest"), default="live",
                         help="what every run is compared with: the live run, or the backtest of the same events "
                         "(the worker's code in one process, every event in event-time order: the live run is "
@@ -205,15 +234,16 @@ def main() -> None:
     sim = generate(SimConfig(accounts=args.accounts, days=args.days, seed=args.seed, malformed_share=0.0))
     scenarios = args.scenarios.split(",")
     services = embedded.start(True, True)
+    assert services.broker is not None and services.redis is not None
+    redis = [services.redis]
     try:
         with contextlib.ExitStack() as stack:
             if args.logs is not None:
                 args.logs.mkdir(parents=True, exist_ok=True)
             tmp = str(args.logs) if args.logs is not None else stack.enter_context(
                 tempfile.TemporaryDirectory(prefix="riskscorer-equality-"))
-            runner = Runner(f"127.0.0.1:{services.broker.port}",  # type: ignore[union-attr]
-                            f"redis://127.0.0.1:{services.redis.port}", sim, Path(tmp),  # type: ignore[union-attr]
-                            args.rate)
+            runner = Runner(f"127.0.0.1:{services.broker.port}", redis, sim, Path(tmp),
+                            args.rate, args.outage_s)
             live, live_differing, took = runner.run("live")
             keep(args.keep, "live", live)
             print(f"live: {len(sim.events)} events, {len(live)} escalations, {live_differing} differing "
@@ -233,6 +263,8 @@ def main() -> None:
                     compare(scenario, i, live, found, differing, took, totals)
             summary(["live", *scenarios] if args.reference == "backtest" else scenarios, totals)
     finally:
+        for restarted in redis[1:]:
+            restarted.stop()
         services.stop()
 
 
