@@ -2,7 +2,7 @@
 kill -9 and restarts mid-stream, on the embedded broker and Redis.
 
     python bench/equality.py [--runs 10] [--accounts 120] [--days 3] [--seed 11]
-                             [--scenarios backlog,kill9,restart,rebalance,redis_freeze,redis_restart]
+                             [--scenarios backlog,kill9,restart,rebalance,redis_freeze,redis_restart,broker_freeze]
                              [--outage-s 30] [--keep DIR] [--logs DIR]
 
 First a live run: two `riskscorer worker` processes are started, then the simulator's events
@@ -18,7 +18,9 @@ topics, consumer group and Redis keys:
 - redis_freeze: sent at once; at 30% scored Redis is frozen (SIGSTOP) for `--outage-s`, then
   let go (SIGCONT);
 - redis_restart: sent at once; at 30% scored Redis saves its data and stops, and `--outage-s`
-  later starts again on the same port from that data (a Redis with persistence restarted).
+  later starts again on the same port from that data (a Redis with persistence restarted);
+- broker_freeze: sent at once; at 30% scored the broker is frozen (SIGSTOP) for `--outage-s`,
+  then let go: the workers' sessions time out meanwhile.
 
 Each run's escalations topic is read in full (duplicates included) and compared with the live
 run's: `lost` (ids the live run published that the run did not), `extra` (the reverse),
@@ -59,7 +61,7 @@ from tests.integration.test_replay import JOINED, read_topic, wait_caught_up  # 
 from tests.integration.workers import Worker, scorer_env  # noqa: E402
 
 MID = 0.3  # share of the events scored before a fault
-OUTAGES = ("redis_freeze", "redis_restart")
+OUTAGES = ("redis_freeze", "redis_restart", "broker_freeze")
 LATE = 0.6  # rebalance: scored before a worker leaves (a third joined at MID)
 
 
@@ -85,10 +87,11 @@ def joined(e: dict) -> bool:
 
 
 class Runner:
-    def __init__(self, broker: str, redis: list[embedded.Service], sim, tmp: Path, rate: float,
+    def __init__(self, broker: embedded.Service, redis: list[embedded.Service], sim, tmp: Path, rate: float,
                  outage_s: float) -> None:
         """`redis`: the Redis the runs use, the current one last (a restart appends the new one)."""
-        self.broker, self.services, self.sim, self.tmp, self.rate = broker, redis, sim, tmp, rate
+        self.broker_service, self.services, self.sim, self.tmp, self.rate = broker, redis, sim, tmp, rate
+        self.broker = f"127.0.0.1:{broker.port}"
         self.redis = f"redis://127.0.0.1:{redis[-1].port}"
         self.outage_s = outage_s
         self.n = 0
@@ -117,7 +120,7 @@ class Runner:
             if scenario in ("kill9", "restart", "rebalance", *OUTAGES):
                 self.wait_scored(workers, MID * len(items))
                 if scenario in OUTAGES:
-                    self.redis_outage(scenario)
+                    self.outage(scenario)
                 elif scenario == "rebalance":
                     workers.append(Worker(env, tmp).start())
                     self.wait_scored(workers, LATE * len(items))
@@ -136,13 +139,15 @@ class Runner:
         found, differing = escalations(self.broker, env["RISKSCORER_TOPIC_ESCALATIONS"])
         return found, differing, time.monotonic() - started
 
-    def redis_outage(self, scenario: str) -> None:
-        """Redis frozen, or saved and stopped, for `outage_s`; then back with its data."""
+    def outage(self, scenario: str) -> None:
+        """Redis or the broker frozen, or Redis saved and stopped, for `outage_s`; then back with
+        its data."""
         current = self.services[-1]
-        if scenario == "redis_freeze":
-            current.proc.send_signal(signal.SIGSTOP)
+        if scenario.endswith("_freeze"):
+            frozen = self.broker_service if scenario == "broker_freeze" else current
+            frozen.proc.send_signal(signal.SIGSTOP)
             time.sleep(self.outage_s)
-            current.proc.send_signal(signal.SIGCONT)
+            frozen.proc.send_signal(signal.SIGCONT)
             return
         with SyncRedis(port=current.port) as client:
             client.shutdown(save=True)  # saves what it acknowledged, then stops: a clean restart
@@ -180,7 +185,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--rate", type=float, default=400.0, help="events/s of the live run")
     parser.add_argument("--scenarios", default="backlog,kill9,restart")
-    parser.add_argument("--outage-s", type=float, default=30.0, help="how long Redis is out in the redis_* scenarios")
+    parser.add_argument("--outage-s", type=float, default=30.0,
+                        help="how long Redis or the broker is out in the redis_* and broker_* scenarios")
     parser.add_argument("--reference", choices=("live", "backtest"), default="live",
                         help="what every run is compared with: the live run, or the backtest of the same events "
                         "(the worker's code in one process, every event in event-time order: the live run is "
@@ -242,7 +248,7 @@ def main() -> None:
                 args.logs.mkdir(parents=True, exist_ok=True)
             tmp = str(args.logs) if args.logs is not None else stack.enter_context(
                 tempfile.TemporaryDirectory(prefix="riskscorer-equality-"))
-            runner = Runner(f"127.0.0.1:{services.broker.port}", redis, sim, Path(tmp),
+            runner = Runner(services.broker, redis, sim, Path(tmp),
                             args.rate, args.outage_s)
             live, live_differing, took = runner.run("live")
             keep(args.keep, "live", live)
