@@ -149,12 +149,12 @@ class Runner:
             time.sleep(self.outage_s)
             frozen.proc.send_signal(signal.SIGCONT)
             return
-        with SyncRedis(port=current.port) as client:
+        with SyncRedis(port=current.port, decode_responses=True) as client:
+            folder = client.config_get("dir")["dir"]
             client.shutdown(save=True)  # saves what it acknowledged, then stops: a clean restart
         current.proc.wait(30)
         time.sleep(self.outage_s)
-        assert current.workdir is not None
-        self.services.append(embedded.start_redis(port=current.port, args=("--dir", current.workdir.name)))
+        self.services.append(embedded.start_redis(port=current.port, args=("--dir", folder)))
 
     @staticmethod
     def wait_scored(workers: list[Worker], events: float) -> None:
