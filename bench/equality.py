@@ -61,8 +61,8 @@ from tests.integration.test_replay import JOINED, read_topic, wait_caught_up  # 
 from tests.integration.workers import Worker, scorer_env  # noqa: E402
 
 MID = 0.3  # share of the events scored before a fault
-OUTAGES = ("redis_freeze", "redis_restart", "broker_freeze")
 LATE = 0.6  # rebalance: scored before a worker leaves (a third joined at MID)
+OUTAGES = ("redis_freeze", "redis_restart", "broker_freeze")  # begun at MID, for --outage-s
 
 
 def escalations(broker: str, topic: str) -> tuple[dict[str, dict], int]:
@@ -248,8 +248,7 @@ def main() -> None:
                 args.logs.mkdir(parents=True, exist_ok=True)
             tmp = str(args.logs) if args.logs is not None else stack.enter_context(
                 tempfile.TemporaryDirectory(prefix="riskscorer-equality-"))
-            runner = Runner(services.broker, redis, sim, Path(tmp),
-                            args.rate, args.outage_s)
+            runner = Runner(services.broker, redis, sim, Path(tmp), args.rate, args.outage_s)
             live, live_differing, took = runner.run("live")
             keep(args.keep, "live", live)
             print(f"live: {len(sim.events)} events, {len(live)} escalations, {live_differing} differing "
