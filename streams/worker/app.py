@@ -184,6 +184,7 @@ def _score_agent(app: faust.App, settings: Settings, processor: Processor, defin
         floors=Floors(redis, keys.key(keys.FLOORS, settings.app_id), settings.letters_ttl_s) if across else None,
         gate_max_s=settings.reorder_gate_max_ms / 1000,
         hand_over_s=settings.session_timeout_s / 2,  # within the rebalance's timeout
+        rebalancing=lambda: bool(app.rebalancing),
         assigned=lambda: [(tp.topic, tp.partition) for tp in app.consumer.assignment()
                           if tp.topic in defined.kind_of],
         highwater=lambda key: app.consumer.highwater(TP(*key)),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 from typing import Any
 
@@ -177,6 +177,20 @@ def test_no_tail_is_read_while_a_dependency_is_down_nor_soon_after(monkeypatch):
     scorer.health.up_since = time.monotonic()  # back a moment ago
     assert not asyncio.run(scorer.find_tails())
     scorer.health.up_since = time.monotonic() - 61
+    assert asyncio.run(scorer.find_tails())
+    assert read == [Hole("m", 0, 0, 5)]
+
+
+def test_no_tail_is_read_while_the_group_rebalances(monkeypatch):
+    """Faust delivers nothing while it recovers the table after an assignment: a partition is
+    quiet then, and its tail read anew would be scored on states recovered in part."""
+    monkeypatch.setattr(score, "TAIL_HOLE_S", 0.0)
+    read: list[Hole] = []
+    rebalancing = [True]
+    scorer = replace(agent({("m", 0): 5, ("p", 0): 0}, [], [], asyncio.Event(), refetched=read),
+                     rebalancing=lambda: rebalancing[0])
+    assert not asyncio.run(scorer.find_tails())
+    rebalancing[0] = False
     assert asyncio.run(scorer.find_tails())
     assert read == [Hole("m", 0, 0, 5)]
 

@@ -212,6 +212,10 @@ class ScoreAgent:
     gate_max_s: float = 30.0
     # the longest the partitions' hand-over waits for the batch being written (`HandOver`)
     hand_over_s: float = 5.0
+    # Whether the group is rebalancing: from Faust's rebalance start until its table is recovered
+    # and its stream partitions sought. Nothing is scored or read anew meanwhile: the states read
+    # then would be those of a changelog read in part.
+    rebalancing: Callable[[], bool] = lambda: False
     # Released events wait here for the scorer (`drain`), which takes them a batch at a time while
     # the agent takes in what is delivered meanwhile, up to a batch ahead; the records of offset
     # holes wait with them, to be scored with the next batch.
@@ -293,13 +297,13 @@ class ScoreAgent:
     async def drain(self) -> None:
         """Score released events a batch at a time as they come, and those the clock releases
         on partitions read to their end, then acknowledge them; none while a dependency is down,
-        nor once the partitions are handed over (`HandOver`). A batch is written while the next
-        one is scored (`overlap`)."""
+        once the partitions are handed over (`HandOver`), nor while the group rebalances. A batch
+        is written while the next one is scored (`overlap`)."""
         writing: Writing | None = None
         self.hand_over.draining = True
         try:
             while True:
-                if self.hand_over.epoch == self.continuity.epoch:
+                if self.hand_over.epoch == self.continuity.epoch or self.rebalancing():
                     await self.written(writing)  # partitions revoked: finished, then nothing until sought
                     writing = None
                     self.hand_over.quiet.set()
@@ -444,11 +448,13 @@ class ScoreAgent:
         (`TAIL_HOLE_S`), with no backlog waiting in the stream's buffer for as long (`Intake`):
         after a seek the fetcher can skip a partition's last records, which no later record then
         shows. Not while a dependency is down, nor for as long after (nothing is
-        taken in then: the fetched records wait in Faust's buffer). The records are held for
+        taken in then: the fetched records wait in Faust's buffer), nor while the group rebalances
+        (Faust delivers nothing while it recovers the table). The records are held for
         event-time order like delivered ones: scored as read, they would come behind the other
         partitions' later events, which went on without them. Whether any tail was read."""
         now = time.monotonic()
-        if self.health.down or now - max(self.health.up_since, self.intake.backlog_at) < TAIL_HOLE_S:
+        if self.rebalancing() or self.health.down \
+                or now - max(self.health.up_since, self.intake.backlog_at) < TAIL_HOLE_S:
             return False
         found: list[Hole] = []
         for key in self.assigned():
