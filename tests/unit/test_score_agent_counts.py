@@ -234,31 +234,3 @@ def test_a_hand_over_that_cannot_wait_for_the_batch_is_counted(monkeypatch):
 
     asyncio.run(scenario())
     assert registry.get_sample_value("riskscorer_handover_timeouts_total") == 1
-
-
-def test_nothing_is_scored_while_the_group_rebalances(monkeypatch):
-    """From Faust's rebalance start until its table is recovered, a state read from the table may
-    be one of a changelog read in part: events ready are scored only once the rebalance ends."""
-    items = list(incoming(EVENTS))[:40]
-    acked: list[Any] = []
-    rebalancing = [True]
-    agent = dataclasses.replace(overlapping(monkeypatch, CollectorRegistry(), acked, batch_max=20),
-                                rebalancing=lambda: rebalancing[0])
-
-    async def scenario() -> tuple[int, int]:
-        agent.ready.extend(Held(i.timestamp_ms, 0, i, i) for i in items)
-        agent.added.set()
-        draining = asyncio.ensure_future(agent.drain())
-        await asyncio.sleep(0.2)
-        during = len(acked)
-        rebalancing[0] = False
-        for _ in range(300):
-            await asyncio.sleep(0.01)
-            if len(acked) == len(items):
-                break
-        draining.cancel()
-        await asyncio.gather(draining, return_exceptions=True)
-        return during, len(acked)
-
-    during, after = asyncio.run(scenario())
-    assert (during, after) == (0, len(items))

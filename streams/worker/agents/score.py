@@ -213,8 +213,8 @@ class ScoreAgent:
     # the longest the partitions' hand-over waits for the batch being written (`HandOver`)
     hand_over_s: float = 5.0
     # Whether the group is rebalancing: from Faust's rebalance start until its table is recovered
-    # and its stream partitions sought. Nothing is scored or read anew meanwhile: the states read
-    # then would be those of a changelog read in part.
+    # and its stream partitions sought. No tail is read anew meanwhile (`find_tails`): Faust
+    # delivers nothing then, and the states read would be those of a changelog read in part.
     rebalancing: Callable[[], bool] = lambda: False
     # Released events wait here for the scorer (`drain`), which takes them a batch at a time while
     # the agent takes in what is delivered meanwhile, up to a batch ahead; the records of offset
@@ -297,13 +297,13 @@ class ScoreAgent:
     async def drain(self) -> None:
         """Score released events a batch at a time as they come, and those the clock releases
         on partitions read to their end, then acknowledge them; none while a dependency is down,
-        once the partitions are handed over (`HandOver`), nor while the group rebalances. A batch
-        is written while the next one is scored (`overlap`)."""
+        nor once the partitions are handed over (`HandOver`). A batch is written while the next
+        one is scored (`overlap`)."""
         writing: Writing | None = None
         self.hand_over.draining = True
         try:
             while True:
-                if self.hand_over.epoch == self.continuity.epoch or self.rebalancing():
+                if self.hand_over.epoch == self.continuity.epoch:
                     await self.written(writing)  # partitions revoked: finished, then nothing until sought
                     writing = None
                     self.hand_over.quiet.set()
