@@ -238,12 +238,13 @@ class _LetterIndex:
              views: bool) -> tuple[dict[str, Entries], dict[str, tuple[LetterMatch, ...]]]:
         """The writes that put the batch's letters in the bands `found`, and with `views` what each
         proposal finds (the letters before it in the batch too)."""
-        bands = {key: _Band(entries) for key, (entries, _) in found.items()}
+        entries = _entries(found)
+        bands = {key: _Band(band) for key, band in entries.items()}  # each writes to its entries as it goes
         writes: dict[str, Entries] = {}
         out: dict[str, tuple[LetterMatch, ...]] = {}
         for event, sk, keys in banded:
             if views:
-                out[event.event_id] = _near(event, sk, _shared(event, keys, bands))
+                out[event.event_id] = _near(event, sk, _shared(event, keys, entries))
             for key in keys:
                 if key in bands:
                     self._add(event, sk, bands[key], writes.setdefault(key, {}))
@@ -256,8 +257,8 @@ class _LetterIndex:
         banded = _banded(proposals, sketches)
         if not banded:
             return {}
-        bands = {key: _Band(entries) for key, (entries, _) in (await self._found(banded)).items()}
-        return {event.event_id: _near(event, sk, _shared(event, keys, bands)) for event, sk, keys in banded}
+        entries = _entries(await self._found(banded))
+        return {event.event_id: _near(event, sk, _shared(event, keys, entries)) for event, sk, keys in banded}
 
     async def _found(self, banded: list[tuple[Proposal, str, list[str]]]) -> dict[str, Band]:
         names = sorted({k for _, _, keys in banded for k in keys})
@@ -289,10 +290,15 @@ def _banded(proposals: Sequence[Proposal], sketches: Mapping[str, str]) -> list[
     return [(p, sk, keys) for p, sk, keys in banded if keys]
 
 
-def _shared(event: Proposal, keys: list[str], found: Mapping[str, _Band]) -> dict[str, list[str]]:
+def _entries(found: Mapping[str, Band]) -> dict[str, Entries]:
+    """The bands' entries as read, without their counts of writes."""
+    return {key: entries for key, (entries, _) in found.items()}
+
+
+def _shared(event: Proposal, keys: list[str], found: Mapping[str, Entries]) -> dict[str, list[str]]:
     """Other accounts sharing at least `MIN_SHARED_BANDS` of `event`'s bands -> their letters in
     each."""
-    bands = [found[key].entries for key in keys]
+    bands = [found[key] for key in keys]
     counts = Counter(chain.from_iterable(bands))
     counts.pop(event.freelancer_id, None)
     return {account: [band[account] for band in bands if account in band]
@@ -377,9 +383,10 @@ class RedisLetterIndex(_LetterIndex):
         calls: list[tuple[str, list[object]]] = []
         named: dict[str, str] = {}
         for group in self.keys.by_shard(list(writes)):
-            named.update((self.key(b), b) for b in group)
-            records = REC.join(FIELD.join([self.key(b), str(versions[b]), *chain.from_iterable(writes[b].items())])
-                               for b in group)
-            calls.append((self.key(group[0]), [self.ttl_s, records]))
+            keyed = {self.key(b): b for b in group}
+            named.update(keyed)
+            records = REC.join(FIELD.join([k, str(versions[b]), *chain.from_iterable(writes[b].items())])
+                               for k, b in keyed.items())
+            calls.append((next(iter(keyed)), [self.ttl_s, records]))
         replies = await run_scripts(self.redis, self._shas, WRITE_BANDS, calls)
         return [named[key] for reply in replies if (names := text(reply)) for key in names.split(REC)]

@@ -159,9 +159,9 @@ class HandOver:
     """Partitions revoked at a rebalance, or the worker stopping. From then until the consumer is
     sought anew (the assignment), nothing more is scored, and what was being scored or written is
     finished first: its states are then in the changelog before the worker rejoins or leaves the
-    group, so before any worker recovers them. Written after, they could overwrite the states of the worker that took
-    the partitions over, behind what it had applied since (a recovery after that, at the next
-    rebalance or restart, would skip those events)."""
+    group, so before any worker recovers them. Written after, they could overwrite the states of
+    the worker that took the partitions over, behind what it had applied since (a recovery after
+    that, at the next rebalance or restart, would skip those events)."""
 
     epoch: int | None = None  # the consumer's seek epoch when partitions were revoked
     quiet: asyncio.Event = field(default_factory=asyncio.Event)  # set once nothing is scored or written
