@@ -22,7 +22,9 @@ deterministic. Re-reading too much only costs time; missing a record loses it.
 A skipped tail (the partition's last records, none delivered after them) has no later record
 to show it: a partition that delivered nothing for `TAIL_HOLE_S` while the worker was idle and
 its end says more is there is read from the broker the same way, its records then held for
-event-time order like delivered ones (`ScoreAgent.find_tails`).
+event-time order like delivered ones (`ScoreAgent.find_tails`). A partition the fetcher stopped
+fetching altogether shows no tail that way, since the end the group consumer knows moves only with
+its fetches: the broker is asked for the ends of quiet partitions directly (`Stalls`).
 
 Still needed? `riskscorer_offset_holes_total` counts the holes found: while it moves across
 rebalances (workers joining, leaving, killed; `tests/integration/test_replay.py` does all three),
@@ -31,12 +33,16 @@ yes. The positions come from `streams.faust_fixes.seeks`.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiokafka
+from faust.types import TP
+
+from streams.faust_fixes import highwaters
 
 Partition = tuple[str, int]
 
@@ -130,6 +136,31 @@ class Continuity:
         return found
 
 
+@dataclass(slots=True)
+class Stalls:
+    """Partitions the fetcher stopped fetching. Such a partition's end, as the group consumer knows
+    it, stays where it was, so no tail shows (`Continuity.tail`): the broker is asked for the ends
+    of quiet partitions, at most every `every_s`, and a partition found short of its end twice
+    running, at the same next offset, is stalled. Once is not enough: a record written a moment
+    before the asking may be on its way."""
+
+    every_s: float
+    asked_at: float = float("-inf")
+    behind: dict[Partition, int] = field(default_factory=dict)
+
+    def due(self, now: float) -> bool:
+        return now - self.asked_at >= self.every_s
+
+    def found(self, ends: Mapping[Partition, int], next_offsets: Mapping[Partition, int],
+              now: float) -> list[Partition]:
+        """The partitions stalled, given the broker's `ends` and the offsets each delivers next."""
+        self.asked_at = now
+        short = {key: due for key, due in next_offsets.items() if ends.get(key, due) > due}
+        stalled = [key for key, due in short.items() if self.behind.get(key) == due]
+        self.behind = short
+        return stalled
+
+
 class RefetchTimeout(TimeoutError):
     pass
 
@@ -156,6 +187,25 @@ class Refetcher:
             return await self._read(consumer, holes)
         finally:
             await consumer.stop()
+
+    async def ends(self, keys: list[Partition]) -> dict[Partition, int]:
+        """The end offset of each of `keys`, asked of the broker itself: the group consumer's
+        (`highwater`) moves only while its fetcher fetches the partition. The end reported is
+        checked with a fetch (`highwaters.fetched_ends`: some brokers report a short one)."""
+        if not keys:
+            return {}
+        consumer = aiokafka.AIOKafkaConsumer(
+            bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False, **self.client,
+        )
+        await consumer.start()
+        try:
+            reported = await asyncio.wait_for(
+                consumer.end_offsets([aiokafka.TopicPartition(t, p) for t, p in keys]), self.timeout_s)
+        finally:
+            await consumer.stop()
+        ends = await highwaters.fetched_ends(self.bootstrap, {TP(tp.topic, tp.partition): end
+                                                              for tp, end in reported.items()}, **self.client)
+        return {(tp.topic, tp.partition): end for tp, end in ends.items()}
 
     async def _read(self, consumer: aiokafka.AIOKafkaConsumer, holes: list[Hole]) -> list[aiokafka.ConsumerRecord]:
         by_partition: dict[aiokafka.TopicPartition, list[Hole]] = {}

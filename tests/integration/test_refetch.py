@@ -34,3 +34,11 @@ def test_refetch_of_offsets_past_the_end_times_out_with_the_partition_named(serv
     asyncio.run(produce_batches(services.broker_url, topic, {0: [2]}))
     with pytest.raises(TimeoutError, match=f"{topic}:0"):
         asyncio.run(Refetcher([services.broker_url], timeout_s=2).fetch([Hole(topic, 0, 0, 5)]))
+
+
+def test_the_broker_gives_each_partitions_end_when_asked_directly(services):
+    topic = f"rf-{uuid.uuid4().hex[:8]}"
+    asyncio.run(produce_batches(services.broker_url, topic, {0: [4, 6, 5], 1: [3], 2: [2]}))
+    ends = asyncio.run(Refetcher([services.broker_url], timeout_s=20).ends([(topic, 0), (topic, 2)]))
+    assert ends == {(topic, 0): 15, (topic, 2): 2}
+    assert asyncio.run(Refetcher(["127.0.0.1:1"]).ends([])) == {}

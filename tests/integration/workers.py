@@ -119,7 +119,7 @@ class Worker:
             if self.processed() >= n:
                 return self.metrics()
             time.sleep(0.3)
-        raise AssertionError(f"processed {self.processed()} of {n}\n{self.log_text()}")
+        raise AssertionError(f"processed {self.processed()} of {n}\n{self.metrics()}\n{self.log_text()}")
 
     def log_text(self) -> str:
         self.log.flush()

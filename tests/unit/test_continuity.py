@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from streams.faust_fixes.continuity import Continuity, Hole
+from streams.faust_fixes.continuity import Continuity, Hole, Stalls
 
 
 def offsets(topic: str, partition: int, *values: int) -> list[tuple[str, int, int]]:
@@ -121,3 +121,17 @@ def test_a_tail_not_delivered_is_a_hole_once():
     assert c.tail(("m", 0), 14) is None  # reported once
     assert c.holes(offsets("m", 0, 14, 15)) == []  # the partition goes on from its end
     assert c.tail(("m", 1), 3) is None  # not sought, nothing seen: the next offset is unknown
+
+
+def test_a_partition_short_of_the_brokers_end_twice_at_the_same_offset_is_stalled():
+    stalls = Stalls(every_s=5.0)
+    assert stalls.due(0.0)
+    assert stalls.found({("m", 0): 5, ("m", 1): 3}, {("m", 0): 2, ("m", 1): 3}, now=0.0) == []  # once
+    assert not stalls.due(4.9) and stalls.due(5.0)
+    assert stalls.found({("m", 0): 6, ("m", 1): 4}, {("m", 0): 2, ("m", 1): 3}, now=5.0) == [("m", 0)]
+
+
+def test_a_partition_that_moved_or_whose_end_is_not_given_is_not_stalled():
+    stalls = Stalls(every_s=5.0)
+    stalls.found({("m", 0): 5, ("m", 1): 5}, {("m", 0): 2, ("m", 1): 2}, now=0.0)
+    assert stalls.found({("m", 0): 5}, {("m", 0): 3, ("m", 1): 2}, now=5.0) == []

@@ -32,10 +32,12 @@ def agent(ends: dict[tuple[str, int], int], acked: list[tuple[str, int]],
           scored: list[list[tuple[str, int]]], gate: asyncio.Event,
           tail: dict[int, int] | None = None, marked: list[Hole] | None = None,
           refetched: list[Hole] | None = None, given: list[dict[str, bytes]] | None = None,
-          write: Callable[[list[Any]], Awaitable[None]] | None = None) -> ScoreAgent:
+          write: Callable[[list[Any]], Awaitable[None]] | None = None,
+          broker_ends: dict[tuple[str, int], int] | None = None) -> ScoreAgent:
     """With `tail` (offset -> event time), offsets re-read from the broker are scored as the agent
     does (`refetched`: the holes read); otherwise a batch's offsets are recorded and none is read.
-    `given`: the states each batch was scored on besides the table's; `write`: how a batch is written."""
+    `given`: the states each batch was scored on besides the table's; `write`: how a batch is written;
+    `broker_ends`: the ends the broker gives when asked directly (None: it cannot be reached)."""
 
     class Gated(ScoreAgent):
         """Scores by recording the batch's offsets, each batch held until `gate` opens; each event
@@ -59,6 +61,11 @@ def agent(ends: dict[tuple[str, int], int], acked: list[tuple[str, int]],
                                 value=b'{"ts":%d}' % (tail or {}).get(o, 0), timestamp=0)
                 for h in found for o in range(h.start, h.end) if tail is None or o in tail]
 
+    async def asked(keys: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
+        if broker_ends is None:
+            raise ConnectionRefusedError
+        return {key: broker_ends[key] for key in keys if key in broker_ends}
+
     async def mark_read(hole: Hole) -> None:
         if marked is not None:
             marked.append(hole)
@@ -68,7 +75,7 @@ def agent(ends: dict[tuple[str, int], int], acked: list[tuple[str, int]],
     made = Gated(
         topics=SimpleNamespace(kind_of={"m": "messages", "p": "proposals"}), table=None, scoring=None,
         profiles=None, links=None, letters=None, metrics=Metrics.create(CollectorRegistry()), batch_max=2,
-        batch_window_s=0.01, producer=None, continuity=continuity, refetcher=SimpleNamespace(fetch=fetch),
+        batch_window_s=0.01, producer=None, continuity=continuity, refetcher=SimpleNamespace(fetch=fetch, ends=asked),
         mark_read=mark_read,
         health=SimpleNamespace(down=set(), up_since=0.0, ok=lambda *_: None, failed=lambda exc: None),
         attempts=1, reorder=Reorder(0, {"m": 0, "p": 1}),
@@ -212,6 +219,41 @@ def test_no_tail_is_read_while_a_backlog_waits_in_the_streams_buffer(monkeypatch
     scorer.intake.backlog_at = time.monotonic() - 61
     assert asyncio.run(scorer.find_tails())
     assert read == [Hole("m", 0, 0, 5)]
+
+
+def test_a_partition_the_fetcher_stopped_fetching_has_its_tail_read_once_found_short_twice(monkeypatch):
+    """The fetcher's end of a partition it no longer fetches stays where it was: the broker, asked
+    directly, says more is there. Found short twice at the same offset, its tail is read anew."""
+    monkeypatch.setattr(score, "TAIL_HOLE_S", 0.0)
+    read: list[Hole] = []
+    broker = {("m", 0): 5, ("p", 0): 0}
+    scorer = agent({("m", 0): 2, ("p", 0): 0}, [], [], asyncio.Event(), refetched=read, broker_ends=broker)
+    scorer.take_in([event("m", 0, 10), event("m", 1, 20)])  # up to the fetcher's end
+    assert not asyncio.run(scorer.find_tails())  # short once: a record may be on its way
+    assert asyncio.run(scorer.find_tails())
+    assert read == [Hole("m", 0, 2, 5)]
+
+
+def test_a_partition_that_delivers_between_askings_is_not_stalled(monkeypatch):
+    monkeypatch.setattr(score, "TAIL_HOLE_S", 0.0)
+    read: list[Hole] = []
+    scorer = agent({("m", 0): 1, ("p", 0): 0}, [], [], asyncio.Event(), refetched=read,
+                   broker_ends={("m", 0): 5, ("p", 0): 0})
+    scorer.take_in([event("m", 0, 10)])
+    assert not asyncio.run(scorer.find_tails())
+    scorer.take_in([event("m", 1, 20)])  # the fetcher delivered meanwhile
+    assert not asyncio.run(scorer.find_tails())
+    assert read == []
+
+
+def test_a_broker_that_cannot_be_asked_for_its_ends_reads_no_tail(monkeypatch):
+    monkeypatch.setattr(score, "TAIL_HOLE_S", 0.0)
+    read: list[Hole] = []
+    scorer = agent({("m", 0): 1, ("p", 0): 0}, [], [], asyncio.Event(), refetched=read, broker_ends=None)
+    scorer.take_in([event("m", 0, 10)])
+    assert not asyncio.run(scorer.find_tails())
+    assert not asyncio.run(scorer.find_tails())
+    assert read == []
 
 
 def test_a_long_tail_is_read_a_part_at_a_time(monkeypatch):

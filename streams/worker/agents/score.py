@@ -30,6 +30,7 @@ from typing import Any
 import faust
 import orjson
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
 from faust.types import EventT, TableT
 
 from scoring import sketch
@@ -46,7 +47,7 @@ from streams.batch.processes import Pool, Prepared
 from streams.batch.schemas import subjects
 from streams.faust_fixes import changelog
 from streams.faust_fixes.acks import unacknowledged
-from streams.faust_fixes.continuity import Continuity, Hole, Refetcher
+from streams.faust_fixes.continuity import Continuity, Hole, Refetcher, Stalls
 from streams.faust_fixes.producer import send_keyed
 from streams.worker import poison, tables
 from streams.worker.health import BROKER, Health
@@ -216,6 +217,8 @@ class ScoreAgent:
     # and its stream partitions sought. No tail is read anew meanwhile (`find_tails`): Faust
     # delivers nothing then, and the states read would be those of a changelog read in part.
     rebalancing: Callable[[], bool] = lambda: False
+    # quiet partitions' ends asked of the broker, for those the fetcher stopped fetching
+    stalls: Stalls = field(default_factory=lambda: Stalls(TAIL_HOLE_S))
     # Released events wait here for the scorer (`drain`), which takes them a batch at a time while
     # the agent takes in what is delivered meanwhile, up to a batch ahead; the records of offset
     # holes wait with them, to be scored with the next batch.
@@ -467,10 +470,34 @@ class ScoreAgent:
                             hole.topic, hole.partition, TAIL_HOLE_S, hole.start, hole.end - 1)
                 found.append(hole)
                 self.delivered[key] = now
+        if not found and self.stalls.due(now):
+            found = await self.stalled_tails(now)
         if not found:
             return False
         await self.hold_read_anew(found)
         return True  # `drain` releases what they let pass
+
+    async def stalled_tails(self, now: float) -> list[Hole]:
+        """The tails of partitions the fetcher stopped fetching (`Stalls`): its end for them says
+        nothing is missing. A broker that cannot be asked leaves it to the next asking."""
+        quiet = {key: due for key in self.assigned()
+                 if self.quiet_s(key) >= TAIL_HOLE_S and (due := self.continuity.next_offset(key)) is not None}
+        if not quiet:
+            return []
+        try:
+            ends = await self.refetcher.ends(list(quiet))
+        except (KafkaError, OSError, TimeoutError) as exc:
+            log.warning("could not ask the broker for the ends of quiet partitions: %s", type(exc).__name__)
+            return []
+        found = []
+        for key in self.stalls.found(ends, quiet, now):
+            hole = self.continuity.tail(key, ends[key], most=TAIL_HOLE_MAX)
+            if hole is not None:
+                log.warning("%s:%d fetched nothing for %.0f s short of the end the broker gives: re-reading "
+                            "offsets %d-%d", hole.topic, hole.partition, TAIL_HOLE_S, hole.start, hole.end - 1)
+                found.append(hole)
+                self.delivered[key] = now
+        return found
 
     async def hold_read_anew(self, found: list[Hole]) -> None:
         """Read the records of `found` (offset holes and tails) from the broker and hold them for
