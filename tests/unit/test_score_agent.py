@@ -256,6 +256,23 @@ def test_a_broker_that_cannot_be_asked_for_its_ends_reads_no_tail(monkeypatch):
     assert read == []
 
 
+def test_no_proposal_is_overdue_at_the_gate_through_an_outage_nor_soon_after_it_or_a_seek():
+    """The other numbers' floors stand still through an outage because everything does: a proposal
+    waits `gate_max_s` for their letters counted from when the worker was last up and sought."""
+    scorer = replace(agent({("m", 0): 0, ("p", 0): 0}, [], [], asyncio.Event()), gate_max_s=30.0)
+    scorer.reorder.since = time.monotonic() - 100
+    scorer.health.up_since = time.monotonic() - 100
+    assert time.monotonic() - 31 < scorer.overdue() < time.monotonic() - 29
+    scorer.health.down.add("broker")
+    assert scorer.overdue() == float("-inf")
+    scorer.health.down.clear()
+    scorer.health.up_since = time.monotonic() - 5  # back 5 s ago
+    assert scorer.overdue() == float("-inf")
+    scorer.health.up_since = time.monotonic() - 100
+    scorer.reorder.since = time.monotonic() - 5  # sought 5 s ago
+    assert scorer.overdue() == float("-inf")
+
+
 def test_a_long_tail_is_read_a_part_at_a_time(monkeypatch):
     monkeypatch.setattr(score, "TAIL_HOLE_S", 0.0)
     monkeypatch.setattr(score, "TAIL_HOLE_MAX", 3)

@@ -576,13 +576,24 @@ class ScoreAgent:
         ended = all(self.at_end(key) for key in self.assigned() if key[0] not in self.reorder.followers)
         return self.reorder.now_ms(local=False, ended=ended)
 
+    def overdue(self) -> float:
+        """Proposals taken in before this (monotonic) pass the gate anyway: they waited `gate_max_s`
+        for the other partition numbers' letters (a worker gone) while this worker was up and its
+        partitions settled. None does through an outage, nor within `gate_max_s` after it or after
+        a seek: the other numbers' floors stood still then because everything did, and passed
+        early a proposal would miss their letters."""
+        now = time.monotonic()
+        if self.health.down or now - max(self.health.up_since, self.reorder.since) < self.gate_max_s:
+            return float("-inf")
+        return now - self.gate_max_s
+
     def release(self) -> None:
         """Pass what the watermark passed on to the scorer; nothing while offset holes found at
         intake wait to be read (`hold_read_anew`)."""
         if self.holes:
             return
         due = self.reorder.due(self.assigned(), self.idle, self.reorder.now_ms(local=True),
-                               self.floor_ms(), time.monotonic() - self.gate_max_s)
+                               self.floor_ms(), self.overdue())
         self.metrics.reorder_held.set(self.reorder.held)
         now = time.monotonic()
         for h in due.held:
