@@ -33,7 +33,6 @@ yes. The positions come from `streams.faust_fixes.seeks`.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -197,10 +196,9 @@ class Refetcher:
         consumer = aiokafka.AIOKafkaConsumer(
             bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False, **self.client,
         )
-        await consumer.start()
         try:
-            reported = await asyncio.wait_for(
-                consumer.end_offsets([aiokafka.TopicPartition(t, p) for t, p in keys]), self.timeout_s)
+            await consumer.start()
+            reported = await consumer.end_offsets([aiokafka.TopicPartition(t, p) for t, p in keys])
         finally:
             await consumer.stop()
         ends = await highwaters.fetched_ends(self.bootstrap, {TP(tp.topic, tp.partition): end

@@ -256,6 +256,22 @@ def test_a_broker_that_cannot_be_asked_for_its_ends_reads_no_tail(monkeypatch):
     assert read == []
 
 
+def test_a_broker_that_does_not_answer_for_its_ends_holds_the_scorer_no_longer_than_their_timeout(monkeypatch):
+    monkeypatch.setattr(score, "TAIL_HOLE_S", 0.0)
+    monkeypatch.setattr(score, "ENDS_TIMEOUT_S", 0.05)
+
+    async def hang(keys: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
+        await asyncio.sleep(60)
+        return {}
+
+    scorer = agent({("m", 0): 1, ("p", 0): 0}, [], [], asyncio.Event())
+    scorer = replace(scorer, refetcher=SimpleNamespace(fetch=scorer.refetcher.fetch, ends=hang))
+    scorer.take_in([event("m", 0, 10)])
+    began = time.monotonic()
+    assert not asyncio.run(scorer.find_tails())
+    assert time.monotonic() - began < 5
+
+
 def test_no_proposal_is_overdue_at_the_gate_through_an_outage_nor_soon_after_it_or_a_seek():
     """The other numbers' floors stand still through an outage because everything does: a proposal
     waits `gate_max_s` for their letters counted from when the worker was last up and sought."""

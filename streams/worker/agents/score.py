@@ -62,6 +62,7 @@ UNKNOWN_END_S = 5.0
 # partition whose end is not known.
 TAIL_HOLE_S = UNKNOWN_END_S
 TAIL_HOLE_MAX = 5_000  # offsets of such a tail read at a time (a read has a deadline)
+ENDS_TIMEOUT_S = 5.0  # the longest the idle scorer waits for the broker's ends (`stalled_tails`)
 OUTAGE_POLL_S = 0.1  # how often the scorer looks whether an outage is over
 UNPROCESSABLE = "unprocessable"  # dead-letter reason: decoded, but its batch keeps failing on it
 
@@ -482,10 +483,8 @@ class ScoreAgent:
         nothing is missing. A broker that cannot be asked leaves it to the next asking."""
         quiet = {key: due for key in self.assigned()
                  if self.quiet_s(key) >= TAIL_HOLE_S and (due := self.continuity.next_offset(key)) is not None}
-        if not quiet:
-            return []
         try:
-            ends = await self.refetcher.ends(list(quiet))
+            ends = await asyncio.wait_for(self.refetcher.ends(list(quiet)), ENDS_TIMEOUT_S)
         except (KafkaError, OSError, TimeoutError) as exc:
             log.warning("could not ask the broker for the ends of quiet partitions: %s", type(exc).__name__)
             return []
