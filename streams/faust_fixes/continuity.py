@@ -33,6 +33,7 @@ yes. The positions come from `streams.faust_fixes.seeks`.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -146,14 +147,13 @@ class Stalls:
     every_s: float
     asked_at: float = float("-inf")
     behind: dict[Partition, int] = field(default_factory=dict)
+    asking: asyncio.Future[dict[Partition, int]] | None = None  # the broker's answer, while it comes
 
     def due(self, now: float) -> bool:
-        return now - self.asked_at >= self.every_s
+        return self.asking is None and now - self.asked_at >= self.every_s
 
-    def found(self, ends: Mapping[Partition, int], next_offsets: Mapping[Partition, int],
-              now: float) -> list[Partition]:
+    def found(self, ends: Mapping[Partition, int], next_offsets: Mapping[Partition, int]) -> list[Partition]:
         """The partitions stalled, given the broker's `ends` and the offsets each delivers next."""
-        self.asked_at = now
         short = {key: due for key, due in next_offsets.items() if ends.get(key, due) > due}
         stalled = [key for key, due in short.items() if self.behind.get(key) == due]
         self.behind = short

@@ -221,16 +221,29 @@ def test_no_tail_is_read_while_a_backlog_waits_in_the_streams_buffer(monkeypatch
     assert read == [Hole("m", 0, 0, 5)]
 
 
+def asked_in_turn(scorer: ScoreAgent, calls: int) -> list[bool]:
+    """`find_tails` called `calls` times in one loop, the broker's answer let in between."""
+    async def run() -> list[bool]:
+        out = []
+        for _ in range(calls):
+            out.append(await scorer.find_tails())
+            await asyncio.sleep(0.01)
+        return out
+
+    return asyncio.run(run())
+
+
 def test_a_partition_the_fetcher_stopped_fetching_has_its_tail_read_once_found_short_twice(monkeypatch):
     """The fetcher's end of a partition it no longer fetches stays where it was: the broker, asked
-    directly, says more is there. Found short twice at the same offset, its tail is read anew."""
+    directly beside the scorer, says more is there. Found short twice at the same offset, its tail
+    is read anew."""
     monkeypatch.setattr(score, "TAIL_HOLE_S", 0.0)
     read: list[Hole] = []
     broker = {("m", 0): 5, ("p", 0): 0}
     scorer = agent({("m", 0): 2, ("p", 0): 0}, [], [], asyncio.Event(), refetched=read, broker_ends=broker)
     scorer.take_in([event("m", 0, 10), event("m", 1, 20)])  # up to the fetcher's end
-    assert not asyncio.run(scorer.find_tails())  # short once: a record may be on its way
-    assert asyncio.run(scorer.find_tails())
+    # asked; answered (short once: a record may be on its way); asked; answered: stalled
+    assert asked_in_turn(scorer, 4) == [False, False, False, True]
     assert read == [Hole("m", 0, 2, 5)]
 
 
@@ -240,9 +253,9 @@ def test_a_partition_that_delivers_between_askings_is_not_stalled(monkeypatch):
     scorer = agent({("m", 0): 1, ("p", 0): 0}, [], [], asyncio.Event(), refetched=read,
                    broker_ends={("m", 0): 5, ("p", 0): 0})
     scorer.take_in([event("m", 0, 10)])
-    assert not asyncio.run(scorer.find_tails())
+    assert asked_in_turn(scorer, 2) == [False, False]
     scorer.take_in([event("m", 1, 20)])  # the fetcher delivered meanwhile
-    assert not asyncio.run(scorer.find_tails())
+    assert asked_in_turn(scorer, 2) == [False, False]
     assert read == []
 
 
@@ -251,12 +264,13 @@ def test_a_broker_that_cannot_be_asked_for_its_ends_reads_no_tail(monkeypatch):
     read: list[Hole] = []
     scorer = agent({("m", 0): 1, ("p", 0): 0}, [], [], asyncio.Event(), refetched=read, broker_ends=None)
     scorer.take_in([event("m", 0, 10)])
-    assert not asyncio.run(scorer.find_tails())
-    assert not asyncio.run(scorer.find_tails())
+    assert asked_in_turn(scorer, 4) == [False] * 4
     assert read == []
 
 
-def test_a_broker_that_does_not_answer_for_its_ends_holds_the_scorer_no_longer_than_their_timeout(monkeypatch):
+def test_the_scorer_goes_on_while_the_broker_is_asked_for_its_ends(monkeypatch):
+    """The asking runs beside the scorer: a broker slow to answer holds nothing up, and one that
+    does not answer is given up after `ENDS_TIMEOUT_S`."""
     monkeypatch.setattr(score, "TAIL_HOLE_S", 0.0)
     monkeypatch.setattr(score, "ENDS_TIMEOUT_S", 0.05)
 
@@ -267,9 +281,19 @@ def test_a_broker_that_does_not_answer_for_its_ends_holds_the_scorer_no_longer_t
     scorer = agent({("m", 0): 1, ("p", 0): 0}, [], [], asyncio.Event())
     scorer = replace(scorer, refetcher=SimpleNamespace(fetch=scorer.refetcher.fetch, ends=hang))
     scorer.take_in([event("m", 0, 10)])
-    began = time.monotonic()
-    assert not asyncio.run(scorer.find_tails())
-    assert time.monotonic() - began < 5
+
+    async def run() -> tuple[float, bool]:
+        began = time.monotonic()
+        first = await scorer.find_tails()
+        took = time.monotonic() - began
+        await asyncio.sleep(0.1)  # given up meanwhile
+        assert scorer.stalls.asking is not None and scorer.stalls.asking.done()
+        await scorer.find_tails()
+        assert scorer.stalls.asking is None
+        return took, first
+
+    took, first = asyncio.run(run())
+    assert not first and took < 0.04
 
 
 def test_no_proposal_is_overdue_at_the_gate_through_an_outage_nor_soon_after_it_or_a_seek():

@@ -69,6 +69,17 @@ UNPROCESSABLE = "unprocessable"  # dead-letter reason: decoded, but its batch ke
 log = logging.getLogger(__name__)
 
 
+def answer(asking: asyncio.Future[dict[Partition, int]]) -> dict[Partition, int]:
+    """The ends the broker gave, or none if it could not be asked (said in the log)."""
+    failure = None if asking.cancelled() else asking.exception()
+    if failure is None:
+        return {} if asking.cancelled() else asking.result()
+    if not isinstance(failure, KafkaError | OSError | TimeoutError):
+        raise failure
+    log.warning("could not ask the broker for the ends of quiet partitions: %s", type(failure).__name__)
+    return {}
+
+
 def incoming(event: EventT[bytes], kind: str) -> Incoming:
     """A Faust event as the pipeline takes it: raw bytes with their source position."""
     msg = event.message
@@ -340,6 +351,8 @@ class ScoreAgent:
         finally:
             self.hand_over.draining = False
             self.hand_over.quiet.set()
+            if self.stalls.asking is not None:
+                self.stalls.asking.cancel()
             if writing is not None:
                 writing.task.cancel()  # not acknowledged: delivered again
 
@@ -471,25 +484,28 @@ class ScoreAgent:
                             hole.topic, hole.partition, TAIL_HOLE_S, hole.start, hole.end - 1)
                 found.append(hole)
                 self.delivered[key] = now
-        if not found and self.stalls.due(now):
-            found = await self.stalled_tails(now)
+        if not found:
+            found = self.stalled_tails(now)
         if not found:
             return False
         await self.hold_read_anew(found)
         return True  # `drain` releases what they let pass
 
-    async def stalled_tails(self, now: float) -> list[Hole]:
+    def stalled_tails(self, now: float) -> list[Hole]:
         """The tails of partitions the fetcher stopped fetching (`Stalls`): its end for them says
-        nothing is missing. A broker that cannot be asked leaves it to the next asking."""
+        nothing is missing. The broker is asked beside the scorer, which goes on meanwhile; its
+        answer is read at a later call. A broker that cannot be asked leaves it to the next asking."""
         quiet = {key: due for key in self.assigned()
                  if self.quiet_s(key) >= TAIL_HOLE_S and (due := self.continuity.next_offset(key)) is not None}
-        try:
-            ends = await asyncio.wait_for(self.refetcher.ends(list(quiet)), ENDS_TIMEOUT_S)
-        except (KafkaError, OSError, TimeoutError) as exc:
-            log.warning("could not ask the broker for the ends of quiet partitions: %s", type(exc).__name__)
+        stalls = self.stalls
+        if stalls.due(now):
+            stalls.asked_at = now
+            stalls.asking = asyncio.ensure_future(asyncio.wait_for(self.refetcher.ends(list(quiet)), ENDS_TIMEOUT_S))
+        if stalls.asking is None or not stalls.asking.done():
             return []
+        ends, stalls.asking = answer(stalls.asking), None
         found = []
-        for key in self.stalls.found(ends, quiet, now):
+        for key in self.stalls.found(ends, quiet):
             hole = self.continuity.tail(key, ends[key], most=TAIL_HOLE_MAX)
             if hole is not None:
                 log.warning("%s:%d fetched nothing for %.0f s short of the end the broker gives: re-reading "
