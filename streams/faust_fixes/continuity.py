@@ -140,20 +140,23 @@ class Continuity:
 class Stalls:
     """Partitions the fetcher stopped fetching. Such a partition's end, as the group consumer knows
     it, stays where it was, so no tail shows (`Continuity.tail`): the broker is asked for the ends
-    of quiet partitions, at most every `every_s`, and a partition found short of its end twice
-    running, at the same next offset, is stalled. Once is not enough: a record written a moment
-    before the asking may be on its way."""
+    of quiet partitions, every `idle_s` after an answer with none short of its end and every
+    `every_s` after one with some. A partition found short twice running, at the same next offset,
+    is stalled. Once is not enough: a record written a moment before the asking may be on its way."""
 
     every_s: float
-    asked_at: float = float("-inf")
+    idle_s: float
+    asked_at: float = float("-inf")  # when the last answer was read
     behind: dict[Partition, int] = field(default_factory=dict)
     asking: asyncio.Future[dict[Partition, int]] | None = None  # the broker's answer, while it comes
 
     def due(self, now: float) -> bool:
-        return self.asking is None and now - self.asked_at >= self.every_s
+        return self.asking is None and now - self.asked_at >= (self.every_s if self.behind else self.idle_s)
 
-    def found(self, ends: Mapping[Partition, int], next_offsets: Mapping[Partition, int]) -> list[Partition]:
+    def found(self, ends: Mapping[Partition, int], next_offsets: Mapping[Partition, int],
+              now: float) -> list[Partition]:
         """The partitions stalled, given the broker's `ends` and the offsets each delivers next."""
+        self.asked_at = now
         short = {key: due for key, due in next_offsets.items() if ends.get(key, due) > due}
         stalled = [key for key, due in short.items() if self.behind.get(key) == due]
         self.behind = short

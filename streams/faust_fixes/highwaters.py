@@ -39,8 +39,8 @@ async def fetched_ends(bootstrap: list[str], reported: Mapping[TP, int], **clien
     consumer = aiokafka.AIOKafkaConsumer(
         bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, fetch_max_wait_ms=100, **client
     )
-    await consumer.start()
     try:
+        await consumer.start()
         parts = {tp: aiokafka.TopicPartition(tp.topic, tp.partition) for tp in probe}
         consumer.assign(list(parts.values()))
         for tp, part in parts.items():

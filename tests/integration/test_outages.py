@@ -148,8 +148,9 @@ def test_the_worker_survives_a_redis_outage_and_loses_and_repeats_nothing(servic
         counts = f"{metrics}\n{worker.log_text()}"  # what was counted, and the worker's log, should it fail
         assert metrics["riskscorer_events_total:scored"] == warm + len(items) + derived, counts
         # A partition Faust's fetcher leaves quiet for a while after Redis is back has its tail read
-        # anew; the records Faust then delivers late are skipped as replays. Any other replay would
-        # be a subject event sent twice by a batch retried through the outage.
+        # anew; the records Faust then delivers late are skipped as replays. Any other replay is a
+        # record Faust delivered twice. (A subject event sent twice by a batch retried through the
+        # outage would be a new record, scored twice: the count above.)
         refetched = metrics.get("riskscorer_records_refetched_total", 0)
         assert metrics.get("riskscorer_events_total:replayed", 0) <= refetched, counts
     finally:

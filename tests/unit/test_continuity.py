@@ -124,20 +124,21 @@ def test_a_tail_not_delivered_is_a_hole_once():
 
 
 def test_a_partition_short_of_the_brokers_end_twice_at_the_same_offset_is_stalled():
-    stalls = Stalls(every_s=5.0)
+    stalls = Stalls(every_s=5.0, idle_s=30.0)
     assert stalls.due(0.0)
-    stalls.asked_at = 0.0
-    assert stalls.found({("m", 0): 5, ("m", 1): 3}, {("m", 0): 2, ("m", 1): 3}) == []  # once
-    assert not stalls.due(4.9) and stalls.due(5.0)
-    assert stalls.found({("m", 0): 6, ("m", 1): 4}, {("m", 0): 2, ("m", 1): 3}) == [("m", 0)]
+    assert stalls.found({("m", 0): 5, ("m", 1): 3}, {("m", 0): 2, ("m", 1): 3}, now=0.0) == []  # once
+    assert not stalls.due(4.9) and stalls.due(5.0)  # some short: asked again soon
+    assert stalls.found({("m", 0): 6, ("m", 1): 4}, {("m", 0): 2, ("m", 1): 3}, now=5.0) == [("m", 0)]
 
 
 def test_a_partition_that_moved_or_whose_end_is_not_given_is_not_stalled():
-    stalls = Stalls(every_s=5.0)
-    stalls.found({("m", 0): 5, ("m", 1): 5}, {("m", 0): 2, ("m", 1): 2})
-    assert stalls.found({("m", 0): 5}, {("m", 0): 3, ("m", 1): 2}) == []
+    stalls = Stalls(every_s=5.0, idle_s=30.0)
+    stalls.found({("m", 0): 5, ("m", 1): 5}, {("m", 0): 2, ("m", 1): 2}, now=0.0)
+    assert stalls.found({("m", 0): 5}, {("m", 0): 3, ("m", 1): 2}, now=5.0) == []
+    stalls.found({("m", 0): 3, ("m", 1): 2}, {("m", 0): 3, ("m", 1): 2}, now=10.0)
+    assert not stalls.due(39.9) and stalls.due(40.0)  # none short: asked again later
 
 
 def test_the_broker_is_asked_once_at_a_time():
-    stalls = Stalls(every_s=0.0, asking=SimpleNamespace())  # an asking under way
+    stalls = Stalls(every_s=0.0, idle_s=0.0, asking=SimpleNamespace())  # an asking under way
     assert not stalls.due(100.0)

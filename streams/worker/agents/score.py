@@ -62,22 +62,29 @@ UNKNOWN_END_S = 5.0
 # partition whose end is not known.
 TAIL_HOLE_S = UNKNOWN_END_S
 TAIL_HOLE_MAX = 5_000  # offsets of such a tail read at a time (a read has a deadline)
-ENDS_TIMEOUT_S = 5.0  # the longest the idle scorer waits for the broker's ends (`stalled_tails`)
+# The broker is asked for the ends of quiet partitions every this often (`Stalls`), and given up
+# on after `ENDS_TIMEOUT_S`; once some were short, again `TAIL_HOLE_S` after.
+STALL_CHECK_S = 30.0
+ENDS_TIMEOUT_S = 10.0
+# However things went meanwhile, a proposal taken in this many `gate_max_s` ago passes the gate.
+GATE_MAX_TIMES = 5
 OUTAGE_POLL_S = 0.1  # how often the scorer looks whether an outage is over
 UNPROCESSABLE = "unprocessable"  # dead-letter reason: decoded, but its batch keeps failing on it
 
 log = logging.getLogger(__name__)
 
 
-def answer(asking: asyncio.Future[dict[Partition, int]]) -> dict[Partition, int]:
-    """The ends the broker gave, or none if it could not be asked (said in the log)."""
-    failure = None if asking.cancelled() else asking.exception()
+def answer(asking: asyncio.Future[dict[Partition, int]]) -> dict[Partition, int] | None:
+    """The ends the broker gave; None if it could not be asked (said in the log): a best-effort
+    check never stops the scorer."""
+    if asking.cancelled():
+        return None
+    failure = asking.exception()
     if failure is None:
-        return {} if asking.cancelled() else asking.result()
-    if not isinstance(failure, KafkaError | OSError | TimeoutError):
-        raise failure
-    log.warning("could not ask the broker for the ends of quiet partitions: %s", type(failure).__name__)
-    return {}
+        return asking.result()
+    log.warning("could not ask the broker for the ends of quiet partitions: %s", type(failure).__name__,
+                exc_info=not isinstance(failure, KafkaError | OSError | TimeoutError))
+    return None
 
 
 def incoming(event: EventT[bytes], kind: str) -> Incoming:
@@ -230,7 +237,7 @@ class ScoreAgent:
     # delivers nothing then, and the states read would be those of a changelog read in part.
     rebalancing: Callable[[], bool] = lambda: False
     # quiet partitions' ends asked of the broker, for those the fetcher stopped fetching
-    stalls: Stalls = field(default_factory=lambda: Stalls(TAIL_HOLE_S))
+    stalls: Stalls = field(default_factory=lambda: Stalls(TAIL_HOLE_S, STALL_CHECK_S))
     # Released events wait here for the scorer (`drain`), which takes them a batch at a time while
     # the agent takes in what is delivered meanwhile, up to a batch ahead; the records of offset
     # holes wait with them, to be scored with the next batch.
@@ -352,7 +359,9 @@ class ScoreAgent:
             self.hand_over.draining = False
             self.hand_over.quiet.set()
             if self.stalls.asking is not None:
-                self.stalls.asking.cancel()
+                self.stalls.asking.cancel()  # its client stopped before the worker goes on stopping
+                await asyncio.wait({self.stalls.asking}, timeout=1.0)
+                self.stalls.asking = None
             if writing is not None:
                 writing.task.cancel()  # not acknowledged: delivered again
 
@@ -494,18 +503,21 @@ class ScoreAgent:
     def stalled_tails(self, now: float) -> list[Hole]:
         """The tails of partitions the fetcher stopped fetching (`Stalls`): its end for them says
         nothing is missing. The broker is asked beside the scorer, which goes on meanwhile; its
-        answer is read at a later call. A broker that cannot be asked leaves it to the next asking."""
+        answer is read at a later call. An asking that fails is tried again later, what the one
+        before found kept."""
         quiet = {key: due for key in self.assigned()
                  if self.quiet_s(key) >= TAIL_HOLE_S and (due := self.continuity.next_offset(key)) is not None}
         stalls = self.stalls
         if stalls.due(now):
-            stalls.asked_at = now
             stalls.asking = asyncio.ensure_future(asyncio.wait_for(self.refetcher.ends(list(quiet)), ENDS_TIMEOUT_S))
         if stalls.asking is None or not stalls.asking.done():
             return []
         ends, stalls.asking = answer(stalls.asking), None
+        if ends is None:
+            stalls.asked_at = now
+            return []
         found = []
-        for key in self.stalls.found(ends, quiet):
+        for key in stalls.found(ends, quiet, now):
             hole = self.continuity.tail(key, ends[key], most=TAIL_HOLE_MAX)
             if hole is not None:
                 log.warning("%s:%d fetched nothing for %.0f s short of the end the broker gives: re-reading "
@@ -594,13 +606,16 @@ class ScoreAgent:
     def overdue(self) -> float:
         """Proposals taken in before this (monotonic) pass the gate anyway: they waited `gate_max_s`
         for the other partition numbers' letters (a worker gone) while this worker was up and its
-        partitions settled. None does through an outage, nor within `gate_max_s` after it or after
-        a seek: the other numbers' floors stood still then because everything did, and passed
-        early a proposal would miss their letters."""
-        now = time.monotonic()
-        if self.health.down or now - max(self.health.up_since, self.reorder.since) < self.gate_max_s:
+        partitions settled. None does through this worker's outage, and within `gate_max_s` after
+        it or after a seek only those taken in `GATE_MAX_TIMES` as long ago do: the other numbers'
+        floors stood still then because everything did, and passed early a proposal would miss
+        their letters. The bound holds however often the group rebalances or a dependency flaps."""
+        if self.health.down:
             return float("-inf")
-        return now - self.gate_max_s
+        now = time.monotonic()
+        if now - max(self.health.up_since, self.reorder.since) >= self.gate_max_s:
+            return now - self.gate_max_s
+        return now - GATE_MAX_TIMES * self.gate_max_s
 
     def release(self) -> None:
         """Pass what the watermark passed on to the scorer; nothing while offset holes found at
