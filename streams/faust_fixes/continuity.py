@@ -193,19 +193,18 @@ class Refetcher:
     async def ends(self, keys: list[Partition]) -> dict[Partition, int]:
         """The end offset of each of `keys`, asked of the broker itself: the group consumer's
         (`highwater`) moves only while its fetcher fetches the partition. The end reported is
-        checked with a fetch (`highwaters.fetched_ends`: some brokers report a short one)."""
+        checked with a fetch by the same client (`highwaters.probed_ends`: some brokers report a
+        short one)."""
         if not keys:
             return {}
-        consumer = aiokafka.AIOKafkaConsumer(
-            bootstrap_servers=self.bootstrap, group_id=None, enable_auto_commit=False, **self.client,
-        )
+        consumer = highwaters.probe_consumer(self.bootstrap, **self.client)
         try:
             await consumer.start()
             reported = await consumer.end_offsets([aiokafka.TopicPartition(t, p) for t, p in keys])
+            ends = await highwaters.probed_ends(consumer, {TP(tp.topic, tp.partition): end
+                                                           for tp, end in reported.items()})
         finally:
             await consumer.stop()
-        ends = await highwaters.fetched_ends(self.bootstrap, {TP(tp.topic, tp.partition): end
-                                                              for tp, end in reported.items()}, **self.client)
         return {(tp.topic, tp.partition): end for tp, end in ends.items()}
 
     async def _read(self, consumer: aiokafka.AIOKafkaConsumer, holes: list[Hole]) -> list[aiokafka.ConsumerRecord]:

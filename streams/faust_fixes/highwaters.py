@@ -32,26 +32,38 @@ PROBE_TIMEOUT_S = 10.0
 
 async def fetched_ends(bootstrap: list[str], reported: Mapping[TP, int], **client: Any) -> dict[TP, int]:
     """The end offset of each partition as a fetch from just before `reported` sees it."""
-    probe = [tp for tp, end in reported.items() if end]
-    ends = {tp: end for tp, end in reported.items()}
-    if not probe:
-        return ends
-    consumer = aiokafka.AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, fetch_max_wait_ms=100, **client
-    )
+    if not any(reported.values()):
+        return dict(reported)
+    consumer = probe_consumer(bootstrap, **client)
     try:
         await consumer.start()
-        parts = {tp: aiokafka.TopicPartition(tp.topic, tp.partition) for tp in probe}
-        consumer.assign(list(parts.values()))
-        for tp, part in parts.items():
-            consumer.seek(part, reported[tp] - 1)
-        deadline = time.monotonic() + PROBE_TIMEOUT_S
-        while any(consumer.highwater(p) is None for p in parts.values()) and time.monotonic() < deadline:
-            await consumer.getmany(timeout_ms=200)
-        for tp, part in parts.items():
-            ends[tp] = max(reported[tp], consumer.highwater(part) or 0)
+        return await probed_ends(consumer, reported)
     finally:
         await consumer.stop()
+
+
+def probe_consumer(bootstrap: list[str], **client: Any) -> aiokafka.AIOKafkaConsumer:
+    """A consumer outside any group, fit for `probed_ends` (not started)."""
+    return aiokafka.AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False, fetch_max_wait_ms=100, **client
+    )
+
+
+async def probed_ends(consumer: aiokafka.AIOKafkaConsumer, reported: Mapping[TP, int]) -> dict[TP, int]:
+    """`fetched_ends`, with a started `probe_consumer`: it is assigned the partitions probed."""
+    probe = [tp for tp, end in reported.items() if end]
+    ends = dict(reported)
+    if not probe:
+        return ends
+    parts = {tp: aiokafka.TopicPartition(tp.topic, tp.partition) for tp in probe}
+    consumer.assign(list(parts.values()))
+    for tp, part in parts.items():
+        consumer.seek(part, reported[tp] - 1)
+    deadline = time.monotonic() + PROBE_TIMEOUT_S
+    while any(consumer.highwater(p) is None for p in parts.values()) and time.monotonic() < deadline:
+        await consumer.getmany(timeout_ms=200)
+    for tp, part in parts.items():
+        ends[tp] = max(reported[tp], consumer.highwater(part) or 0)
     return ends
 
 
