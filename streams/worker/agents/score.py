@@ -482,17 +482,9 @@ class ScoreAgent:
         if self.rebalancing() or self.health.down \
                 or now - max(self.health.up_since, self.intake.backlog_at) < TAIL_HOLE_S:
             return False
-        found: list[Hole] = []
-        for key in self.assigned():
-            end = self.highwater(key)
-            if end is None or self.quiet_s(key) < TAIL_HOLE_S:
-                continue
-            hole = self.continuity.tail(key, end, most=TAIL_HOLE_MAX)
-            if hole is not None:
-                log.warning("%s:%d delivered nothing for %.0f s short of its end: re-reading offsets %d-%d",
-                            hole.topic, hole.partition, TAIL_HOLE_S, hole.start, hole.end - 1)
-                found.append(hole)
-                self.delivered[key] = now
+        ends = {key: end for key in self.assigned()
+                if (end := self.highwater(key)) is not None and self.quiet_s(key) >= TAIL_HOLE_S}
+        found = self.tails(ends, now, "delivered nothing for %.0f s short of its end")
         if not found:
             found = self.stalled_tails(now)
         if not found:
@@ -505,23 +497,35 @@ class ScoreAgent:
         nothing is missing. The broker is asked beside the scorer, which goes on meanwhile; its
         answer is read at a later call. An asking that fails is tried again later, what the one
         before found kept."""
-        quiet = {key: due for key in self.assigned()
-                 if self.quiet_s(key) >= TAIL_HOLE_S and (due := self.continuity.next_offset(key)) is not None}
         stalls = self.stalls
         if stalls.due(now):
-            stalls.asking = asyncio.ensure_future(asyncio.wait_for(self.refetcher.ends(list(quiet)), ENDS_TIMEOUT_S))
+            quiet = list(self.quiet_offsets())
+            stalls.asking = asyncio.ensure_future(asyncio.wait_for(self.refetcher.ends(quiet), ENDS_TIMEOUT_S))
+            return []
         if stalls.asking is None or not stalls.asking.done():
             return []
         ends, stalls.asking = answer(stalls.asking), None
         if ends is None:
             stalls.asked_at = now
             return []
+        stalled = stalls.found(ends, self.quiet_offsets(), now)
+        return self.tails({key: ends[key] for key in stalled}, now,
+                          "fetched nothing for %.0f s short of the end the broker gives")
+
+    def quiet_offsets(self) -> dict[Partition, int]:
+        """The offset each partition quiet for `TAIL_HOLE_S` delivers next, where known."""
+        return {key: due for key in self.assigned()
+                if self.quiet_s(key) >= TAIL_HOLE_S and (due := self.continuity.next_offset(key)) is not None}
+
+    def tails(self, ends: dict[Partition, int], now: float, why: str) -> list[Hole]:
+        """The tails up to `ends` of the partitions read short of them, each said in the log with
+        `why` (its `%.0f` the seconds quiet) and counted as delivering now."""
         found = []
-        for key in stalls.found(ends, quiet, now):
-            hole = self.continuity.tail(key, ends[key], most=TAIL_HOLE_MAX)
+        for key, end in ends.items():
+            hole = self.continuity.tail(key, end, most=TAIL_HOLE_MAX)
             if hole is not None:
-                log.warning("%s:%d fetched nothing for %.0f s short of the end the broker gives: re-reading "
-                            "offsets %d-%d", hole.topic, hole.partition, TAIL_HOLE_S, hole.start, hole.end - 1)
+                log.warning("%s:%d %s: re-reading offsets %d-%d",
+                            hole.topic, hole.partition, why % TAIL_HOLE_S, hole.start, hole.end - 1)
                 found.append(hole)
                 self.delivered[key] = now
         return found
