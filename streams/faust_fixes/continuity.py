@@ -153,10 +153,13 @@ class Stalls:
     def due(self, now: float) -> bool:
         return self.asking is None and now - self.asked_at >= (self.every_s if self.behind else self.idle_s)
 
-    def found(self, ends: Mapping[Partition, int], next_offsets: Mapping[Partition, int],
+    def found(self, ends: Mapping[Partition, int] | None, next_offsets: Mapping[Partition, int],
               now: float) -> list[Partition]:
-        """The partitions stalled, given the broker's `ends` and the offsets each delivers next."""
+        """The partitions stalled, given the broker's `ends` and the offsets each delivers next;
+        none when the asking failed (`ends` None), what the one before found kept."""
         self.asked_at = now
+        if ends is None:
+            return []
         short = {key: due for key, due in next_offsets.items() if ends.get(key, due) > due}
         stalled = [key for key, due in short.items() if self.behind.get(key) == due]
         self.behind = short

@@ -197,8 +197,11 @@ _RECOVERY: dict[str, Spec] = {
     ),
     "holes_refilled": Spec(
         Counter, "riskscorer_offset_holes_total",
-        "Offset ranges of input partitions that the consumer skipped (around rebalances) "
-        "and the scorer re-read from the broker",
+        "Offset ranges of input partitions that the scorer re-read from the broker, by how they "
+        "were found: skipped (records after a gap in the offsets delivered, around rebalances), "
+        "tail (a partition quiet short of the end its consumer knows), stalled (a partition quiet "
+        "short of the end the broker gives when asked: its fetching stopped)",
+        ("found",),
     ),
     "records_refetched": Spec(
         Counter, "riskscorer_records_refetched_total",

@@ -139,6 +139,14 @@ def test_a_partition_that_moved_or_whose_end_is_not_given_is_not_stalled():
     assert not stalls.due(39.9) and stalls.due(40.0)  # none short: asked again later
 
 
+def test_an_asking_that_failed_keeps_what_the_one_before_found_and_waits_as_long():
+    stalls = Stalls(every_s=5.0, idle_s=30.0)
+    stalls.found({("m", 0): 5}, {("m", 0): 2}, now=0.0)  # short once
+    assert stalls.found(None, {}, now=5.0) == []  # failed
+    assert not stalls.due(9.9) and stalls.due(10.0)
+    assert stalls.found({("m", 0): 5}, {("m", 0): 2}, now=10.0) == [("m", 0)]  # short twice
+
+
 def test_the_broker_is_asked_once_at_a_time():
     stalls = Stalls(every_s=0.0, idle_s=0.0, asking=SimpleNamespace())  # an asking under way
     assert not stalls.due(100.0)

@@ -101,6 +101,12 @@ def reading_anew(ends: dict[tuple[str, int], int], tail: dict[int, int]) -> tupl
     return agent(ends, seen.acked, seen.scored, gate, tail=tail, marked=seen.marked), seen
 
 
+def found(scorer: ScoreAgent) -> dict[str, float]:
+    """`riskscorer_offset_holes_total` by its `found` label."""
+    return {sample.labels["found"]: sample.value for metric in scorer.metrics.holes_refilled.collect()
+            for sample in metric.samples if sample.name.endswith("_total")}
+
+
 def test_deliveries_are_taken_in_and_released_in_order_while_a_batch_is_scored():
     async def run() -> tuple[list[Any], list[Any], list[Any]]:
         ends = {("m", 0): 1, ("p", 0): 0}
@@ -155,7 +161,7 @@ def test_a_partition_that_stops_short_of_its_end_has_its_tail_read_anew(monkeypa
     read from the broker (once)."""
     monkeypatch.setattr(score, "TAIL_HOLE_S", 0.02)
 
-    async def run() -> tuple[list[Any], list[Hole]]:
+    async def run() -> tuple[list[Any], list[Hole], dict[str, float]]:
         ends = {("m", 0): 5, ("p", 0): 0}
         scored: list[list[tuple[str, int]]] = []
         read: list[Hole] = []
@@ -166,11 +172,12 @@ def test_a_partition_that_stops_short_of_its_end_has_its_tail_read_anew(monkeypa
         draining = asyncio.ensure_future(scorer.drain())
         await asyncio.sleep(0.2)
         draining.cancel()
-        return scored, read
+        return scored, read, found(scorer)
 
-    scored, read = asyncio.run(run())
+    scored, read, counted = asyncio.run(run())
     assert read == [Hole("m", 0, 2, 5)]
     assert [offset for batch in scored for _, offset in batch] == [0, 1, 2, 3, 4]
+    assert counted == {"tail": 1}
 
 
 def test_no_tail_is_read_while_a_dependency_is_down_nor_soon_after(monkeypatch):
@@ -251,6 +258,7 @@ def test_a_partition_the_fetcher_stopped_fetching_has_its_tail_read_once_found_s
     # asked; answered (short once: a record may be on its way); asked; answered: stalled
     assert asked_in_turn(scorer, 4) == [False, False, False, True]
     assert read == [Hole("m", 0, 2, 5)]
+    assert found(scorer) == {"stalled": 1}
 
 
 def test_a_partition_that_delivers_between_askings_is_not_stalled(monkeypatch):
@@ -392,6 +400,7 @@ def test_an_offset_hole_is_read_into_its_place_behind_what_its_partition_still_h
         scorer.added.set()
         await asyncio.sleep(0.3)
         draining.cancel()
+        assert found(scorer) == {"skipped": 1}
         return seen
 
     seen = asyncio.run(run())

@@ -342,7 +342,7 @@ class ScoreAgent:
                 if self.holes:  # found at intake: their records held in their place before anything passes
                     found = self.holes[:]
                     self.holes.clear()
-                    await self.hold_read_anew(found)
+                    await self.hold_read_anew(found, "skipped")
                 self.release()
                 if self.ready:
                     chunk = [self.ready.popleft() for _ in range(min(self.batch_max, len(self.ready)))]
@@ -484,12 +484,12 @@ class ScoreAgent:
             return False
         ends = {key: end for key in self.assigned()
                 if (end := self.highwater(key)) is not None and self.quiet_s(key) >= TAIL_HOLE_S}
-        found = self.tails(ends, now, "delivered nothing for %.0f s short of its end")
+        found, how = self.tails(ends, now, "delivered nothing for %.0f s short of its end"), "tail"
         if not found:
-            found = self.stalled_tails(now)
+            found, how = self.stalled_tails(now), "stalled"
         if not found:
             return False
-        await self.hold_read_anew(found)
+        await self.hold_read_anew(found, how)
         return True  # `drain` releases what they let pass
 
     def stalled_tails(self, now: float) -> list[Hole]:
@@ -505,10 +505,9 @@ class ScoreAgent:
         if stalls.asking is None or not stalls.asking.done():
             return []
         ends, stalls.asking = answer(stalls.asking), None
-        if ends is None:
-            stalls.asked_at = now
+        stalled = stalls.found(ends, {} if ends is None else self.quiet_offsets(), now)
+        if ends is None or not stalled:
             return []
-        stalled = stalls.found(ends, self.quiet_offsets(), now)
         return self.tails({key: ends[key] for key in stalled}, now,
                           "fetched nothing for %.0f s short of the end the broker gives")
 
@@ -530,17 +529,18 @@ class ScoreAgent:
                 self.delivered[key] = now
         return found
 
-    async def hold_read_anew(self, found: list[Hole]) -> None:
-        """Read the records of `found` (offset holes and tails) from the broker and hold them for
-        event-time order in their place among their partitions' records: scored at once, they
-        would come behind later events, and behind a later offset of their own partition an
-        account's state skips them as replays. Each hole is marked read once its records are
-        scored. Nothing delivered is taken in meanwhile, nor released before them (`release`)."""
+    async def hold_read_anew(self, found: list[Hole], how: str) -> None:
+        """Read the records of `found` (offset holes and tails, counted as found `how`) from the
+        broker and hold them for event-time order in their place among their partitions' records:
+        scored at once, they would come behind later events, and behind a later offset of their
+        own partition an account's state skips them as replays. Each hole is marked read once its
+        records are scored. Nothing delivered is taken in meanwhile, nor released before them
+        (`release`)."""
         epoch = self.continuity.epoch
         refilled: list[Incoming] = []
 
         async def refill() -> None:
-            refilled[:] = await self.refill(found)
+            refilled[:] = await self.refill(found, how)
 
         async with self.refilling:
             await replace(self.retrier, needs=(BROKER,)).until_done(refill)
@@ -696,12 +696,13 @@ class ScoreAgent:
         self.metrics.batch_retries.inc()
         log.error("batch failed, retrying in %.1f s: %r", delay, exc, exc_info=exc)
 
-    async def refill(self, holes: list[Hole]) -> list[Incoming]:
-        """The records of `holes`, read from the broker, to be scored before the batch."""
+    async def refill(self, holes: list[Hole], how: str) -> list[Incoming]:
+        """The records of `holes` (found `how`: `riskscorer_offset_holes_total`'s label), read from
+        the broker, to be scored before the batch."""
         records = await self.refetcher.fetch(holes)
-        log.warning("re-read %d records in %d offset holes (%s) that Faust's fetcher skipped", len(records),
-                    len(holes), ", ".join(f"{h.topic}:{h.partition}@{h.start}-{h.end - 1}" for h in holes))
-        self.metrics.holes_refilled.inc(len(holes))
+        log.warning("re-read %d records in %d offset ranges found %s (%s)", len(records), len(holes), how,
+                    ", ".join(f"{h.topic}:{h.partition}@{h.start}-{h.end - 1}" for h in holes))
+        self.metrics.holes_refilled.labels(how).inc(len(holes))
         self.metrics.records_refetched.inc(len(records))
         return [
             Incoming(kind=self.topics.kind_of[r.topic], topic=r.topic, partition=r.partition, offset=r.offset,
