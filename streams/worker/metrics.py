@@ -281,9 +281,10 @@ _ORDER: dict[str, Spec] = {
     ),
     "reorder_forced": Spec(
         Counter, "riskscorer_reorder_forced_total",
-        "Events released before the watermark passed them because RISKSCORER_REORDER_MAX_EVENTS were held, "
-        "or proposals that waited RISKSCORER_REORDER_GATE_MAX_MS for the other workers' letters",
-        (),
+        "Events released early, by why: held (before the watermark passed them, because "
+        "RISKSCORER_REORDER_MAX_EVENTS were held), gate (proposals that waited "
+        "RISKSCORER_REORDER_GATE_MAX_MS for the other workers' letters)",
+        ("why",),
     ),
 }
 

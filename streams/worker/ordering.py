@@ -128,6 +128,7 @@ class Released:
     held: list[Held] = field(default_factory=list)
     late: int = 0  # released behind a later event of the same account group (beyond the window)
     forced: int = 0  # released because too many were held, before the watermark passed them
+    gated: int = 0  # proposals passed the gate having waited their longest for other numbers' letters
 
 
 @dataclass(slots=True)
@@ -227,7 +228,7 @@ class Reorder:
             floor_ms: int | None = None, overdue: float = 0.0) -> Released:
         """What may be applied now, in order: per partition number, merged by (ts, rank). With
         proposals gated: the numbers' floors are found at `floor_ms` (default `now_ms`), and a
-        proposal delivered before `overdue` (monotonic) passes the gate anyway (`forced`)."""
+        proposal delivered before `overdue` (monotonic) passes the gate anyway (`gated`)."""
         groups: dict[int, list[Partition]] = {}
         for key in assigned:
             groups.setdefault(key[1], []).append(key)
@@ -281,7 +282,7 @@ class Reorder:
             if limit is None and gate is not None and keys[i][0] == self.gated and ts >= gate[0]:
                 if queue[0].at >= gate[1]:
                     break
-                out.forced += 1  # waited its longest for the other numbers' letters
+                out.gated += 1  # waited its longest for the other numbers' letters
             head = queue.popleft()
             released += 1
             if (ts, rank) < last:

@@ -82,13 +82,13 @@ class Worker:
             return None
 
     def metrics(self) -> dict[str, float]:
-        """Sums of the scorer's counters by name and outcome/reason label."""
+        """Sums of the scorer's counters by name and by their outcome, reason, why or found label."""
         text = self.scrape() or ""
         out: dict[str, float] = {}
         for family in text_string_to_metric_families(text):
             for s in family.samples:
                 if s.name.startswith("riskscorer_") and s.name.endswith("_total"):
-                    label = s.labels.get("outcome") or s.labels.get("reason") or ""
+                    label = next((s.labels[k] for k in ("outcome", "reason", "why", "found") if k in s.labels), "")
                     key = f"{s.name}:{label}"
                     out[key] = out.get(key, 0.0) + s.value
                     if "topic" in s.labels:

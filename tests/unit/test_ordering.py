@@ -256,7 +256,7 @@ def test_a_proposal_passes_the_gate_after_waiting_its_longest():
     assigned = [("p", 0)]
     assert not reorder.due(assigned, lambda key: True, now_ms=10**6, overdue=10.0).held  # number 1: no floor
     due = reorder.due(assigned, lambda key: True, now_ms=10**6, overdue=11.0)
-    assert [h.ts for h in due.held] == [25] and due.forced == 1
+    assert [h.ts for h in due.held] == [25] and due.gated == 1 and due.forced == 0
 
 
 def test_a_subject_event_read_ahead_does_not_move_a_replay_clock():

@@ -635,7 +635,9 @@ class ScoreAgent:
         if due.late:
             self.metrics.reorder_late.inc(due.late)
         if due.forced:
-            self.metrics.reorder_forced.inc(due.forced)
+            self.metrics.reorder_forced.labels("held").inc(due.forced)
+        if due.gated:
+            self.metrics.reorder_forced.labels("gate").inc(due.gated)
         self.ready.extend(due.held)
 
     async def index_letters(self, events: list[EventT[bytes]]) -> None:
