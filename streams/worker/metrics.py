@@ -14,6 +14,10 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from scoring.records import DECISIONS
 from streams.batch.pipeline import BatchResult
 
+# The values of the `found` label of riskscorer_offset_holes_total and `why` of
+# riskscorer_reorder_forced_total, each exported at 0 from the start.
+HOLES_FOUND = ("skipped", "tail", "stalled")
+FORCED_WHY = ("held", "gate")
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
@@ -73,6 +77,10 @@ class Metrics:
         metrics = cls._create(registry)
         for decision in DECISIONS:
             metrics.decisions.labels(decision)  # exported at 0 before the first decision
+        for found in HOLES_FOUND:
+            metrics.holes_refilled.labels(found)
+        for why in FORCED_WHY:
+            metrics.reorder_forced.labels(why)
         return metrics
 
     @classmethod

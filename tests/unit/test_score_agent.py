@@ -16,7 +16,7 @@ from streams.batch.pipeline import BatchResult
 from streams.faust_fixes.continuity import Continuity, Hole
 from streams.worker.agents import score
 from streams.worker.agents.score import ScoreAgent, Stages
-from streams.worker.metrics import Metrics
+from streams.worker.metrics import HOLES_FOUND, Metrics
 from streams.worker.ordering import Reorder
 
 PARTS = [("m", 0), ("p", 0)]
@@ -102,9 +102,11 @@ def reading_anew(ends: dict[tuple[str, int], int], tail: dict[int, int]) -> tupl
 
 
 def found(scorer: ScoreAgent) -> dict[str, float]:
-    """`riskscorer_offset_holes_total` by its `found` label."""
-    return {sample.labels["found"]: sample.value for metric in scorer.metrics.holes_refilled.collect()
-            for sample in metric.samples if sample.name.endswith("_total")}
+    """`riskscorer_offset_holes_total` by its `found` label, where not 0 (each label exported)."""
+    counts = {sample.labels["found"]: sample.value for metric in scorer.metrics.holes_refilled.collect()
+              for sample in metric.samples if sample.name.endswith("_total")}
+    assert set(counts) == set(HOLES_FOUND)
+    return {label: value for label, value in counts.items() if value}
 
 
 def test_deliveries_are_taken_in_and_released_in_order_while_a_batch_is_scored():
