@@ -3,7 +3,7 @@ kill -9 and restarts mid-stream, on the embedded broker and Redis.
 
     python bench/equality.py [--runs 10] [--accounts 120] [--days 3] [--seed 11]
                              [--scenarios backlog,kill9,restart,rebalance,redis_freeze,redis_restart,broker_freeze]
-                             [--outage-s 30] [--keep DIR] [--logs DIR]
+                             [--outage-s 30] [--reference live|backtest] [--no-live] [--keep DIR] [--logs DIR]
 
 First a live run: two `riskscorer worker` processes are started, then the simulator's events
 are sent in their time order, paced (`--rate` events/s). Then, `--runs` times each, with fresh
@@ -26,11 +26,13 @@ Each run's escalations topic is read in full (duplicates included) and compared 
 run's: `lost` (ids the live run published that the run did not), `extra` (the reverse),
 `differing duplicates` (one id published with two contents). Escalation ids carry a digest of
 their content, so equal ids are equal escalations; the content is compared as well. Escalations
-withdrawn (and the withdrawals) are left out of each run's: what is compared is what is in force. Prints one
-line per run and the totals; differences are listed by the detectors of their evidence, and
-counted apart for escalations of (account, policy) pairs none of whose escalations in either run
-has evidence from a detector that joins other partitions' events or the Redis indexes (`JOINED`
-in tests/integration/test_replay.py, which compares the same way).
+withdrawn (and the withdrawals) are left out of each run's: what is compared is what is in force.
+Prints one line per run, the last workers' counters (events scored and replayed, early releases by
+why, offset ranges re-read by how found; a worker stopped or killed takes its own with it), and the
+totals; differences are listed by the detectors of their evidence, and counted apart for escalations
+of (account, policy) pairs none of whose escalations in either run has evidence from a detector that
+joins other partitions' events or the Redis indexes (`JOINED` in tests/integration/test_replay.py,
+which compares the same way).
 """
 
 from __future__ import annotations
@@ -63,6 +65,17 @@ from tests.integration.workers import Worker, scorer_env  # noqa: E402
 MID = 0.3  # share of the events scored before a fault
 LATE = 0.6  # rebalance: scored before a worker leaves (a third joined at MID)
 OUTAGES = ("redis_freeze", "redis_restart", "broker_freeze")  # begun at MID, for --outage-s
+# The workers' counters printed after each run (`Worker.metrics` keys), and their short names.
+COUNTERS = {
+    "riskscorer_events_total:scored": "scored", "riskscorer_events_total:replayed": "replayed",
+    "riskscorer_events_total:subjects:scored": "subject events scored",
+    "riskscorer_reorder_forced_total:held": "released early (held)",
+    "riskscorer_reorder_forced_total:gate": "released early (gate)",
+    "riskscorer_offset_holes_total:skipped": "re-read (skipped)",
+    "riskscorer_offset_holes_total:tail": "re-read (tail)",
+    "riskscorer_offset_holes_total:stalled": "re-read (stalled)",
+    "riskscorer_records_refetched_total": "records re-read",
+}
 
 
 def escalations(broker: str, topic: str) -> tuple[dict[str, dict], int]:
@@ -133,6 +146,7 @@ class Runner:
                         w.stop(signal.SIGTERM)
                     workers = [Worker(env, tmp).start(), Worker(env, tmp).start()]
             wait_caught_up(self.broker, env, produced, 300)
+            print(f"   {scenario} counters: {counted(workers)}", flush=True)
         finally:
             for w in workers:
                 w.stop()
@@ -177,6 +191,15 @@ class Runner:
         return last
 
 
+def counted(workers: list[Worker]) -> dict[str, int]:
+    """`COUNTERS` summed over `workers`."""
+    totals: Counter[str] = Counter()
+    for worker in workers:
+        metrics = worker.metrics()
+        totals.update({name: int(metrics.get(key, 0)) for key, name in COUNTERS.items()})
+    return dict(totals)
+
+
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=10)
@@ -191,6 +214,8 @@ def arguments() -> argparse.Namespace:
                         help="what every run is compared with: the live run, or the backtest of the same events "
                         "(the worker's code in one process, every event in event-time order: the live run is "
                         "compared with it too)")
+    parser.add_argument("--no-live", action="store_true",
+                        help="with --reference backtest, no live run (it is paced, so the longest)")
     parser.add_argument("--keep", type=Path, help="write each run's escalations here (live.jsonl, backlog-1.jsonl, "
                         "...), one per line by id, to see what differs")
     parser.add_argument("--logs", type=Path, help="keep each run's worker logs and data here (a folder per run) "
@@ -249,24 +274,27 @@ def main() -> None:
             tmp = str(args.logs) if args.logs is not None else stack.enter_context(
                 tempfile.TemporaryDirectory(prefix="riskscorer-equality-"))
             runner = Runner(services.broker, redis, sim, Path(tmp), args.rate, args.outage_s)
-            live, live_differing, took = runner.run("live")
-            keep(args.keep, "live", live)
-            print(f"live: {len(sim.events)} events, {len(live)} escalations, {live_differing} differing "
-                  f"duplicates, {took:.0f} s", flush=True)
+            skip_live = args.no_live and args.reference == "backtest"
+            live, live_differing, took = ({}, 0, 0.0) if skip_live else runner.run("live")
+            if not skip_live:
+                keep(args.keep, "live", live)
+                print(f"live: {len(sim.events)} events, {len(live)} escalations, {live_differing} differing "
+                      f"duplicates, {took:.0f} s", flush=True)
             totals: Counter[str] = Counter()
             if args.reference == "backtest":
                 reference = {e.escalation_id: e.to_dict()
                              for e in backtest.run(sim.events, load_rules(DEFAULT_RULES)).escalations}
                 keep(args.keep, "backtest", reference)
                 print(f"backtest: {len(reference)} escalations; every run compared with it", flush=True)
-                compare("live", 0, reference, live, live_differing, took, totals)
+                if not skip_live:
+                    compare("live", 0, reference, live, live_differing, took, totals)
                 live = reference
             for scenario in scenarios:
                 for i in range(args.runs):
                     found, differing, took = runner.run(scenario)
                     keep(args.keep, f"{scenario}-{i + 1}", found)
                     compare(scenario, i, live, found, differing, took, totals)
-            summary(["live", *scenarios] if args.reference == "backtest" else scenarios, totals)
+            summary(["live", *scenarios] if args.reference == "backtest" and not skip_live else scenarios, totals)
     finally:
         for restarted in redis[1:]:
             restarted.stop()

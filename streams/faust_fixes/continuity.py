@@ -26,9 +26,9 @@ event-time order like delivered ones (`ScoreAgent.find_tails`). A partition the 
 fetching altogether shows no tail that way, since the end the group consumer knows moves only with
 its fetches: the broker is asked for the ends of quiet partitions directly (`Stalls`).
 
-Still needed? `riskscorer_offset_holes_total` counts the holes found: while it moves across
-rebalances (workers joining, leaving, killed; `tests/integration/test_replay.py` does all three),
-yes. The positions come from `streams.faust_fixes.seeks`.
+Still needed? `riskscorer_offset_holes_total{found="skipped"}` counts the holes found (`tail` and
+`stalled` count the tails): while it moves across rebalances (workers joining, leaving, killed;
+`tests/integration/test_replay.py` does all three), yes. The positions come from `streams.faust_fixes.seeks`.
 """
 
 from __future__ import annotations

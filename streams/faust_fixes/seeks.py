@@ -18,7 +18,8 @@ Works around two behaviours of Faust with aiokafka, on any broker:
    consumer has moved are not delivered again, so they must not be dropped as if they would be.
 
 Still needed? For 1: `aiokafka/consumer/consumer.py`, `seek_to_committed`: while it seeks only
-`if offset and offset > 0`, yes. For 2: `riskscorer_offset_holes_total` counts the holes found;
+`if offset and offset > 0`, yes. For 2: `riskscorer_offset_holes_total{found="skipped"}` counts
+the holes found;
 while it moves across rebalances (`tests/integration/test_replay.py` kills and restarts workers),
 yes.
 """

@@ -7,7 +7,7 @@ fixed sets. Account ids never become labels.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -16,8 +16,10 @@ from streams.batch.pipeline import BatchResult
 
 # The values of the `found` label of riskscorer_offset_holes_total and `why` of
 # riskscorer_reorder_forced_total, each exported at 0 from the start.
-HOLES_FOUND = ("skipped", "tail", "stalled")
-FORCED_WHY = ("held", "gate")
+HoleFound = Literal["skipped", "tail", "stalled"]
+ForcedWhy = Literal["held", "gate"]
+HOLES_FOUND: tuple[HoleFound, ...] = get_args(HoleFound)
+FORCED_WHY: tuple[ForcedWhy, ...] = get_args(ForcedWhy)
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 

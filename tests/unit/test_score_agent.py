@@ -16,7 +16,7 @@ from streams.batch.pipeline import BatchResult
 from streams.faust_fixes.continuity import Continuity, Hole
 from streams.worker.agents import score
 from streams.worker.agents.score import ScoreAgent, Stages
-from streams.worker.metrics import HOLES_FOUND, Metrics
+from streams.worker.metrics import FORCED_WHY, HOLES_FOUND, Metrics
 from streams.worker.ordering import Reorder
 
 PARTS = [("m", 0), ("p", 0)]
@@ -155,6 +155,29 @@ def test_events_taken_in_while_a_seek_runs_are_scored_and_those_from_before_it_a
     assert [offset for batch in scored for _, offset in batch] == [2, 3]
     assert acked == [("m", 2), ("m", 3)]
 
+
+
+def released_early(scorer: ScoreAgent) -> dict[str, float]:
+    """`riskscorer_reorder_forced_total` by its `why` label, where not 0 (each label exported)."""
+    counts = {sample.labels["why"]: sample.value for metric in scorer.metrics.reorder_forced.collect()
+              for sample in metric.samples if sample.name.endswith("_total")}
+    assert set(counts) == set(FORCED_WHY)
+    return {label: value for label, value in counts.items() if value}
+
+
+def test_events_released_early_are_counted_by_why():
+    """Past the bound on held events the oldest go (held); a proposal that waited its longest for
+    another partition number's letters passes the gate (gate)."""
+    made = agent({("m", 0): 9, ("p", 0): 9}, [], [], asyncio.Event())  # neither read to its end
+    scorer = replace(made, reorder=Reorder(0, {"m": 0, "p": 1}, max_held=2, gated="p", numbers=2))
+    scorer.reorder.epoch = scorer.continuity.epoch
+    scorer.take_in([event("m", 0, 10), event("m", 1, 20), event("m", 2, 30)])
+    assert [h.item.offset for h in scorer.ready] == [0] and released_early(scorer) == {"held": 1}
+    scorer.health.up_since = time.monotonic() - 100  # up and settled for longer than the gate's wait
+    proposal = scorer.incoming(event("p", 0, 5))
+    scorer.reorder.add("p", 0, 5, proposal, at=time.monotonic() - scorer.gate_max_s - 1)
+    scorer.release()  # number 1's floor is unknown (its worker gone): the proposal waited its longest
+    assert scorer.ready[-1].item is proposal and released_early(scorer) == {"held": 1, "gate": 1}
 
 
 def test_a_partition_that_stops_short_of_its_end_has_its_tail_read_anew(monkeypatch):

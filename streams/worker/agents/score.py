@@ -51,7 +51,7 @@ from streams.faust_fixes.continuity import Continuity, Hole, Refetcher, Stalls
 from streams.faust_fixes.producer import send_keyed
 from streams.worker import poison, tables
 from streams.worker.health import BROKER, Health
-from streams.worker.metrics import Metrics, count_sent, record_metrics
+from streams.worker.metrics import HoleFound, Metrics, count_sent, record_metrics
 from streams.worker.ordering import Held, Partition, Reorder, event_time
 from streams.worker.topics import Topics
 
@@ -484,7 +484,8 @@ class ScoreAgent:
             return False
         ends = {key: end for key in self.assigned()
                 if (end := self.highwater(key)) is not None and self.quiet_s(key) >= TAIL_HOLE_S}
-        found, how = self.tails(ends, now, "delivered nothing for %.0f s short of its end"), "tail"
+        how: HoleFound = "tail"
+        found = self.tails(ends, now, "delivered nothing for %.0f s short of its end")
         if not found:
             found, how = self.stalled_tails(now), "stalled"
         if not found:
@@ -529,7 +530,7 @@ class ScoreAgent:
                 self.delivered[key] = now
         return found
 
-    async def hold_read_anew(self, found: list[Hole], how: str) -> None:
+    async def hold_read_anew(self, found: list[Hole], how: HoleFound) -> None:
         """Read the records of `found` (offset holes and tails, counted as found `how`) from the
         broker and hold them for event-time order in their place among their partitions' records:
         scored at once, they would come behind later events, and behind a later offset of their
@@ -698,7 +699,7 @@ class ScoreAgent:
         self.metrics.batch_retries.inc()
         log.error("batch failed, retrying in %.1f s: %r", delay, exc, exc_info=exc)
 
-    async def refill(self, holes: list[Hole], how: str) -> list[Incoming]:
+    async def refill(self, holes: list[Hole], how: HoleFound) -> list[Incoming]:
         """The records of `holes` (found `how`: `riskscorer_offset_holes_total`'s label), read from
         the broker, to be scored before the batch."""
         records = await self.refetcher.fetch(holes)
