@@ -101,12 +101,17 @@ def reading_anew(ends: dict[tuple[str, int], int], tail: dict[int, int]) -> tupl
     return agent(ends, seen.acked, seen.scored, gate, tail=tail, marked=seen.marked), seen
 
 
-def found(scorer: ScoreAgent) -> dict[str, float]:
-    """`riskscorer_offset_holes_total` by its `found` label, where not 0 (each label exported)."""
-    counts = {sample.labels["found"]: sample.value for metric in scorer.metrics.holes_refilled.collect()
+def by_label(counter: Any, label: str, values: tuple[str, ...]) -> dict[str, float]:
+    """A counter's values by `label`, where not 0; each of `values` exported, and no other."""
+    counts = {sample.labels[label]: sample.value for metric in counter.collect()
               for sample in metric.samples if sample.name.endswith("_total")}
-    assert set(counts) == set(HOLES_FOUND)
-    return {label: value for label, value in counts.items() if value}
+    assert set(counts) == set(values)
+    return {value: count for value, count in counts.items() if count}
+
+
+def found(scorer: ScoreAgent) -> dict[str, float]:
+    """`riskscorer_offset_holes_total` by its `found` label."""
+    return by_label(scorer.metrics.holes_refilled, "found", HOLES_FOUND)
 
 
 def test_deliveries_are_taken_in_and_released_in_order_while_a_batch_is_scored():
@@ -158,11 +163,8 @@ def test_events_taken_in_while_a_seek_runs_are_scored_and_those_from_before_it_a
 
 
 def released_early(scorer: ScoreAgent) -> dict[str, float]:
-    """`riskscorer_reorder_forced_total` by its `why` label, where not 0 (each label exported)."""
-    counts = {sample.labels["why"]: sample.value for metric in scorer.metrics.reorder_forced.collect()
-              for sample in metric.samples if sample.name.endswith("_total")}
-    assert set(counts) == set(FORCED_WHY)
-    return {label: value for label, value in counts.items() if value}
+    """`riskscorer_reorder_forced_total` by its `why` label."""
+    return by_label(scorer.metrics.reorder_forced, "why", FORCED_WHY)
 
 
 def test_events_released_early_are_counted_by_why():
