@@ -123,6 +123,31 @@ class Held:
     at: float = 0.0  # when it was delivered (the caller's clock: how long it was held)
 
 
+@dataclass(frozen=True, slots=True)
+class GateWait:
+    """When a proposal passes the gate without the other numbers' letters (monotonic seconds, the
+    caller's clock at `now`): one taken in before `overdue`, once every number holding it has a
+    floor that last rose `still_s` or more ago (its worker gone or stopped); one taken in before
+    `bound`, whatever holds it (a worker reading on far behind: its floors still rise). The
+    defaults let none pass."""
+
+    now: float = 0.0
+    still_s: float = 0.0
+    overdue: float = float("-inf")
+    bound: float = float("-inf")
+
+
+@dataclass(frozen=True, slots=True)
+class _Gate:
+    """A partition number's gate: its proposals pass below `floor` (the other numbers' earliest
+    floor); below `moving` (the earliest of those whose floors rose lately) only still numbers
+    hold them."""
+
+    floor: int
+    moving: int
+    wait: GateWait
+
+
 @dataclass(slots=True)
 class Released:
     held: list[Held] = field(default_factory=list)
@@ -149,6 +174,8 @@ class Reorder:
     gated: str = ""
     numbers: int = 0
     remote: dict[int, int] = field(default_factory=dict)
+    rose: dict[int, float] = field(default_factory=dict)  # when each number's floor last rose (monotonic)
+    _local: dict[int, int] = field(default_factory=dict)  # this worker's floors as last found
     clock: Clock = field(init=False)
     held: int = 0
     epoch: int = 0  # the consumer's seek count when the queues were last cleared
@@ -224,19 +251,31 @@ class Reorder:
         self.held = 0
         return dropped
 
+    def shared(self, floors: Mapping[int, int], now: float) -> None:
+        """The floors every worker last shared, read at `now` (monotonic): each one's rise noted."""
+        self._note_rises(floors, self.remote, now)
+        self.remote = dict(floors)
+
+    def _note_rises(self, floors: Mapping[int, int], before: Mapping[int, int], now: float) -> None:
+        for number, floor in floors.items():
+            if number not in self.rose or floor > before.get(number, FAR_PAST):
+                self.rose[number] = now
+
     def due(self, assigned: Iterable[Partition], idle: Callable[[Partition], bool], now_ms: int,
-            floor_ms: int | None = None, overdue: float = 0.0) -> Released:
+            floor_ms: int | None = None, wait: GateWait = GateWait()) -> Released:
         """What may be applied now, in order: per partition number, merged by (ts, rank). With
         proposals gated: the numbers' floors are found at `floor_ms` (default `now_ms`), and a
-        proposal delivered before `overdue` (monotonic) passes the gate anyway (`gated`)."""
+        proposal that waited its longest (`wait`) passes the gate anyway (`gated`)."""
         groups: dict[int, list[Partition]] = {}
         for key in assigned:
             groups.setdefault(key[1], []).append(key)
         out = Released()
         local = self.floors((k for keys in groups.values() for k in keys), idle,
                             now_ms if floor_ms is None else floor_ms) if self.numbers else {}
+        self._note_rises(local, self._local, wait.now)
+        self._local = local
         for number, keys in groups.items():
-            gate = (self._gate(number, local), overdue) if self.numbers else None
+            gate = self._gate(number, local, wait) if self.numbers else None
             self._release(number, keys, idle, now_ms, out, gate=gate)
         while self.held > self.max_held:  # a backlog far ahead on one topic: bound the memory
             number = max(self._queues, key=lambda k: len(self._queues[k]))[1]
@@ -259,13 +298,17 @@ class Reorder:
         still to take in at its newest time read, which those records follow."""
         return {key[1]: self._bound(key, idle, now_ms, behind=0) for key in assigned if key[0] == self.gated}
 
-    def _gate(self, number: int, local: Mapping[int, int]) -> int:
-        """A proposal of `number` waits until it is earlier than every other number's floor."""
-        return min((local[n] if n in local else self.remote.get(n, FAR_PAST)
-                    for n in range(self.numbers) if n != number), default=2**62)
+    def _gate(self, number: int, local: Mapping[int, int], wait: GateWait) -> _Gate:
+        """A proposal of `number` waits until it is earlier than every other number's floor, or has
+        waited its longest (`wait`)."""
+        others = [(local[n] if n in local else self.remote.get(n, FAR_PAST), n)
+                  for n in range(self.numbers) if n != number]
+        lately = wait.now - wait.still_s
+        moving = (floor for floor, n in others if self.rose.get(n, float("-inf")) > lately)
+        return _Gate(min((floor for floor, _ in others), default=2**62), min(moving, default=2**62), wait)
 
     def _release(self, number: int, keys: list[Partition], idle: Callable[[Partition], bool], now_ms: int,
-                 out: Released, limit: int | None = None, gate: tuple[int, float] | None = None) -> None:
+                 out: Released, limit: int | None = None, gate: _Gate | None = None) -> None:
         heads = [(q[0].ts, q[0].rank, i) for i, q in enumerate(self._queues.get(k) for k in keys) if q]
         if not heads:
             return
@@ -279,8 +322,9 @@ class Reorder:
             queue = self._queues[keys[i]]
             if limit is None and (ts, rank) >= floor:
                 break
-            if limit is None and gate is not None and keys[i][0] == self.gated and ts >= gate[0]:
-                if queue[0].at >= gate[1]:
+            if limit is None and gate is not None and keys[i][0] == self.gated and ts >= gate.floor:
+                at = queue[0].at
+                if at >= gate.wait.bound and (at >= gate.wait.overdue or ts >= gate.moving):
                     break
                 out.gated += 1  # waited its longest for the other numbers' letters
             head = queue.popleft()

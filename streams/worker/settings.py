@@ -71,8 +71,9 @@ class Settings:
     # proposal is compared with every letter sent before it (the cover-letter index); "partition":
     # each partition number in its own order (no wait on the other workers, letter farms inexact)
     reorder_scope: str = "all"
-    # with "all", the longest a proposal waits for the other workers' letters (a worker gone, until
-    # its partitions are taken over); past it, it is scored without them (riskscorer_reorder_forced_total)
+    # with "all", how long a proposal waits for the other workers' letters once the floors holding it
+    # stand still (a worker gone, until its partitions are taken over); past it, it is scored without
+    # them (riskscorer_reorder_forced_total{why="gate"}); while they rise, five times as long at most
     reorder_gate_max_ms: int = 30_000
     # tries of a batch that fails otherwise than by a Redis or broker outage, before it is split to
     # find the events it fails on, which are dead-lettered (`unprocessable`); outages are retried for ever

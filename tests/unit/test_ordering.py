@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from streams.worker.ordering import FAR_PAST, Clock, Reorder, event_time
+from streams.worker.ordering import FAR_PAST, Clock, GateWait, Reorder, event_time
 
 RANKS = {"m": 0, "p": 1, "s": 2}
 
@@ -254,9 +254,44 @@ def test_a_proposal_passes_the_gate_after_waiting_its_longest():
     reorder.add("p", 0, 25, Item("p", 0, 25), at=10.0)
     reorder.add("p", 0, 26, Item("p", 1, 26), at=12.0)
     assigned = [("p", 0)]
-    assert not reorder.due(assigned, lambda key: True, now_ms=10**6, overdue=10.0).held  # number 1: no floor
-    due = reorder.due(assigned, lambda key: True, now_ms=10**6, overdue=11.0)
+    # number 1 has no floor (its worker gone): taken in before `overdue`, a proposal passes
+    assert not reorder.due(assigned, lambda key: True, now_ms=10**6, wait=GateWait(100.0, 30.0, 10.0)).held
+    due = reorder.due(assigned, lambda key: True, now_ms=10**6, wait=GateWait(100.0, 30.0, 11.0))
     assert [h.ts for h in due.held] == [25] and due.gated == 1 and due.forced == 0
+
+
+def test_a_proposal_waits_past_its_longest_while_the_number_holding_it_still_rises():
+    """A worker reading on far behind is not gone: its floors rise, and the proposals they hold
+    wait for its letters up to `bound`."""
+    reorder = gated(3)
+    reorder.add("p", 0, 25, Item("p", 0, 25), at=10.0)
+    assigned = [("p", 0)]
+    reorder.shared({1: 30, 2: 20}, now=0.0)  # 2 holds the proposal
+    reorder.shared({1: 30, 2: 21}, now=90.0)  # and rose 10 s ago
+    rising = GateWait(100.0, 30.0, overdue=70.0, bound=0.0)
+    assert not reorder.due(assigned, lambda key: True, now_ms=10**6, wait=rising).held
+    assert not reorder.due(assigned, lambda key: True, now_ms=10**6, wait=GateWait(119.0, 30.0, 89.0)).held
+    due = reorder.due(assigned, lambda key: True, now_ms=10**6, wait=GateWait(121.0, 30.0, 91.0))  # still 31 s
+    assert [h.ts for h in due.held] == [25] and due.gated == 1
+
+
+def test_a_proposal_passes_at_the_bound_whatever_holds_it():
+    reorder = gated()
+    reorder.add("p", 0, 25, Item("p", 0, 25), at=10.0)
+    reorder.shared({1: 20}, now=99.0)
+    due = reorder.due([("p", 0)], lambda key: True, now_ms=10**6, wait=GateWait(100.0, 30.0, 70.0, bound=11.0))
+    assert [h.ts for h in due.held] == [25] and due.gated == 1
+
+
+def test_a_number_that_only_rises_beside_the_gate_does_not_hold_a_proposal():
+    """Only the numbers at or below a proposal's time hold it: one rising above it does not keep it
+    waiting once the number holding it stood still."""
+    reorder = gated(3)
+    reorder.add("p", 0, 25, Item("p", 0, 25), at=10.0)
+    reorder.shared({1: 50, 2: 20}, now=0.0)
+    reorder.shared({1: 60, 2: 20}, now=95.0)  # 1 rose lately but is past 25; 2 stood still
+    due = reorder.due([("p", 0)], lambda key: True, now_ms=10**6, wait=GateWait(100.0, 30.0, 70.0))
+    assert [h.ts for h in due.held] == [25] and due.gated == 1
 
 
 def test_a_subject_event_read_ahead_does_not_move_a_replay_clock():

@@ -52,7 +52,7 @@ from streams.faust_fixes.producer import send_keyed
 from streams.worker import poison, tables
 from streams.worker.health import BROKER, Health
 from streams.worker.metrics import HoleFound, Metrics, count_sent, record_metrics
-from streams.worker.ordering import Held, Partition, Reorder, event_time
+from streams.worker.ordering import GateWait, Held, Partition, Reorder, event_time
 from streams.worker.topics import Topics
 
 UNKNOWN_END_S = 5.0
@@ -608,19 +608,21 @@ class ScoreAgent:
         ended = all(self.at_end(key) for key in self.assigned() if key[0] not in self.reorder.followers)
         return self.reorder.now_ms(local=False, ended=ended)
 
-    def overdue(self) -> float:
-        """Proposals taken in before this (monotonic) pass the gate anyway: they waited `gate_max_s`
-        for the other partition numbers' letters (a worker gone) while this worker was up and its
-        partitions settled. None does through this worker's outage, and within `gate_max_s` after
-        it or after a seek only those taken in `GATE_MAX_TIMES` as long ago do: the other numbers'
-        floors stood still then because everything did, and passed early a proposal would miss
-        their letters. The bound holds however often the group rebalances or a dependency flaps."""
-        if self.health.down:
-            return float("-inf")
+    def gate_wait(self) -> GateWait:
+        """How long a proposal waits for the other partition numbers' letters. One taken in
+        `gate_max_s` ago passes once the numbers holding it have floors that stood still as long
+        (a worker gone), while this worker was up and its partitions settled; one taken in
+        `GATE_MAX_TIMES` as long ago passes whatever holds it (a worker far behind, its floors
+        still rising). None passes through this worker's outage, and within `gate_max_s` after it
+        or after a seek only the latter do: the other numbers' floors stood still then because
+        everything did, and passed early a proposal would miss their letters. The bound holds
+        however often the group rebalances or a dependency flaps."""
         now = time.monotonic()
-        if now - max(self.health.up_since, self.reorder.since) >= self.gate_max_s:
-            return now - self.gate_max_s
-        return now - GATE_MAX_TIMES * self.gate_max_s
+        if self.health.down:
+            return GateWait(now)
+        bound = now - GATE_MAX_TIMES * self.gate_max_s
+        settled = now - max(self.health.up_since, self.reorder.since) >= self.gate_max_s
+        return GateWait(now, self.gate_max_s, now - self.gate_max_s if settled else bound, bound)
 
     def release(self) -> None:
         """Pass what the watermark passed on to the scorer; nothing while offset holes found at
@@ -628,7 +630,7 @@ class ScoreAgent:
         if self.holes:
             return
         due = self.reorder.due(self.assigned(), self.idle, self.reorder.now_ms(local=True),
-                               self.floor_ms(), self.overdue())
+                               self.floor_ms(), self.gate_wait())
         self.metrics.reorder_held.set(self.reorder.held)
         now = time.monotonic()
         for h in due.held:
@@ -678,7 +680,7 @@ class ScoreAgent:
             return
         own = self.reorder.floors(self.assigned(), self.idle, self.floor_ms())
         try:
-            self.reorder.remote = await self.floors.exchange(own)
+            self.reorder.shared(await self.floors.exchange(own), time.monotonic())
         except Exception as exc:
             if self.health.failed(exc) is None:
                 raise
