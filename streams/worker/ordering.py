@@ -175,6 +175,7 @@ class Reorder:
     numbers: int = 0
     remote: dict[int, int] = field(default_factory=dict)
     rose: dict[int, float] = field(default_factory=dict)  # when each number's floor last rose (monotonic)
+    shared_at: float = float("-inf")  # when the shared floors were last read (monotonic)
     _local: dict[int, int] = field(default_factory=dict)  # this worker's floors as last found
     clock: Clock = field(init=False)
     held: int = 0
@@ -255,6 +256,7 @@ class Reorder:
         """The floors every worker last shared, read at `now` (monotonic): each one's rise noted."""
         self._note_rises(floors, self.remote, now)
         self.remote = dict(floors)
+        self.shared_at = now
 
     def _note_rises(self, floors: Mapping[int, int], before: Mapping[int, int], now: float) -> None:
         for number, floor in floors.items():
@@ -262,20 +264,22 @@ class Reorder:
                 self.rose[number] = now
 
     def due(self, assigned: Iterable[Partition], idle: Callable[[Partition], bool], now_ms: int,
-            floor_ms: int | None = None, wait: GateWait = GateWait()) -> Released:
+            floor_ms: int | None = None, wait: GateWait | None = None) -> Released:
         """What may be applied now, in order: per partition number, merged by (ts, rank). With
         proposals gated: the numbers' floors are found at `floor_ms` (default `now_ms`), and a
-        proposal that waited its longest (`wait`) passes the gate anyway (`gated`)."""
+        proposal that waited its longest (`wait`; none without it) passes the gate anyway
+        (`gated`)."""
         groups: dict[int, list[Partition]] = {}
         for key in assigned:
             groups.setdefault(key[1], []).append(key)
         out = Released()
         local = self.floors((k for keys in groups.values() for k in keys), idle,
                             now_ms if floor_ms is None else floor_ms) if self.numbers else {}
-        self._note_rises(local, self._local, wait.now)
-        self._local = local
+        if wait is not None:
+            self._note_rises(local, self._local, wait.now)
+            self._local = local
         for number, keys in groups.items():
-            gate = self._gate(number, local, wait) if self.numbers else None
+            gate = self._gate(number, local, wait or GateWait()) if self.numbers else None
             self._release(number, keys, idle, now_ms, out, gate=gate)
         while self.held > self.max_held:  # a backlog far ahead on one topic: bound the memory
             number = max(self._queues, key=lambda k: len(self._queues[k]))[1]
@@ -300,11 +304,12 @@ class Reorder:
 
     def _gate(self, number: int, local: Mapping[int, int], wait: GateWait) -> _Gate:
         """A proposal of `number` waits until it is earlier than every other number's floor, or has
-        waited its longest (`wait`)."""
+        waited its longest (`wait`). A number held elsewhere counts as still only if it was still
+        for `still_s` when the shared floors were last read: read long ago, they say nothing."""
         others = [(local[n] if n in local else self.remote.get(n, FAR_PAST), n)
                   for n in range(self.numbers) if n != number]
-        lately = wait.now - wait.still_s
-        moving = (floor for floor, n in others if self.rose.get(n, float("-inf")) > lately)
+        own, shared = wait.now - wait.still_s, min(wait.now, self.shared_at) - wait.still_s
+        moving = (floor for floor, n in others if self.rose.get(n, float("-inf")) > (own if n in local else shared))
         return _Gate(min((floor for floor, _ in others), default=2**62), min(moving, default=2**62), wait)
 
     def _release(self, number: int, keys: list[Partition], idle: Callable[[Partition], bool], now_ms: int,

@@ -270,9 +270,39 @@ def test_a_proposal_waits_past_its_longest_while_the_number_holding_it_still_ris
     reorder.shared({1: 30, 2: 21}, now=90.0)  # and rose 10 s ago
     rising = GateWait(100.0, 30.0, overdue=70.0, bound=0.0)
     assert not reorder.due(assigned, lambda key: True, now_ms=10**6, wait=rising).held
+    reorder.shared({1: 30, 2: 21}, now=119.0)
     assert not reorder.due(assigned, lambda key: True, now_ms=10**6, wait=GateWait(119.0, 30.0, 89.0)).held
+    reorder.shared({1: 30, 2: 21}, now=121.0)
     due = reorder.due(assigned, lambda key: True, now_ms=10**6, wait=GateWait(121.0, 30.0, 91.0))  # still 31 s
     assert [h.ts for h in due.held] == [25] and due.gated == 1
+
+
+def test_floors_read_long_ago_do_not_count_as_still():
+    """Shared floors are only as new as their last reading: one that rose just before it may have
+    risen since."""
+    reorder = gated()
+    reorder.add("p", 0, 25, Item("p", 0, 25), at=10.0)
+    reorder.shared({1: 20}, now=0.0)
+    reorder.shared({1: 21}, now=5.0)  # rose, then nothing read for 40 s
+    assert not reorder.due([("p", 0)], lambda key: True, now_ms=10**6, wait=GateWait(45.0, 30.0, 15.0)).held
+    reorder.shared({1: 21}, now=46.0)  # read again: still since 5
+    due = reorder.due([("p", 0)], lambda key: True, now_ms=10**6, wait=GateWait(46.0, 30.0, 16.0))
+    assert [h.ts for h in due.held] == [25] and due.gated == 1
+
+
+def test_this_workers_own_rising_number_holds_a_proposal_and_a_still_one_lets_it_pass():
+    reorder = gated(3)
+    reorder.add("p", 0, 25, Item("p", 0, 25), at=10.0)
+    reorder.add("p", 2, 20, Item("p", 0, 20), at=10.0)  # 2's floor: its newest read, 20
+    assigned = [("p", 0), ("p", 2)]
+    reorder.shared({1: 30}, now=0.0)  # 1, held elsewhere, is past 25 anyway
+    reorder.shared({1: 30}, now=100.0)
+    not_idle = lambda key: False  # noqa: E731 - both may still deliver
+    due = reorder.due(assigned, not_idle, now_ms=10**6, wait=GateWait(100.0, 30.0, 70.0))
+    assert [h.ts for h in due.held] == [20]  # 2 first seen now: counted as rising, 0's proposal waits
+    reorder.shared({1: 30}, now=131.0)
+    due = reorder.due(assigned, not_idle, now_ms=10**6, wait=GateWait(131.0, 30.0, 101.0))
+    assert [h.ts for h in due.held] == [25] and due.gated == 1  # 2 stood still 31 s
 
 
 def test_a_proposal_passes_at_the_bound_whatever_holds_it():

@@ -378,6 +378,19 @@ def test_no_proposal_is_overdue_at_the_gate_through_an_outage_nor_soon_after_it_
     assert wait.overdue == wait.bound == wait.now - longest
 
 
+def test_the_floors_shared_are_read_with_when_each_rose():
+    async def exchange(own: dict[int, int]) -> dict[int, int]:
+        return {**own, 1: 7}
+
+    made = agent({("m", 0): 0, ("p", 0): 0}, [], [], asyncio.Event())
+    scorer = replace(made, floors=SimpleNamespace(exchange=exchange),
+                     reorder=Reorder(0, {"m": 0, "p": 1}, gated="p", numbers=2))
+    before = time.monotonic()
+    asyncio.run(scorer.share())
+    assert scorer.reorder.remote[1] == 7 and scorer.reorder.rose[1] >= before
+    assert scorer.reorder.shared_at >= before
+
+
 def test_a_long_tail_is_read_a_part_at_a_time(monkeypatch):
     monkeypatch.setattr(score, "TAIL_HOLE_S", 0.0)
     monkeypatch.setattr(score, "TAIL_HOLE_MAX", 3)
