@@ -140,11 +140,11 @@ class GateWait:
 @dataclass(frozen=True, slots=True)
 class _Gate:
     """A partition number's gate: its proposals pass below `floor` (the other numbers' earliest
-    floor); below `moving` (the earliest of those whose floors rose lately) only still numbers
-    hold them."""
+    floor); below `moving()` (the earliest of those whose floors rose lately, found only for a
+    proposal that waited its longest) only still numbers hold them."""
 
     floor: int
-    moving: int
+    moving: Callable[[], int]
     wait: GateWait
 
 
@@ -309,8 +309,12 @@ class Reorder:
         others = [(local[n] if n in local else self.remote.get(n, FAR_PAST), n)
                   for n in range(self.numbers) if n != number]
         own, shared = wait.now - wait.still_s, min(wait.now, self.shared_at) - wait.still_s
-        moving = (floor for floor, n in others if self.rose.get(n, float("-inf")) > (own if n in local else shared))
-        return _Gate(min((floor for floor, _ in others), default=2**62), min(moving, default=2**62), wait)
+
+        def moving() -> int:
+            return min((floor for floor, n in others
+                        if self.rose.get(n, float("-inf")) > (own if n in local else shared)), default=2**62)
+
+        return _Gate(min((floor for floor, _ in others), default=2**62), moving, wait)
 
     def _release(self, number: int, keys: list[Partition], idle: Callable[[Partition], bool], now_ms: int,
                  out: Released, limit: int | None = None, gate: _Gate | None = None) -> None:
@@ -329,7 +333,7 @@ class Reorder:
                 break
             if limit is None and gate is not None and keys[i][0] == self.gated and ts >= gate.floor:
                 at = queue[0].at
-                if at >= gate.wait.bound and (at >= gate.wait.overdue or ts >= gate.moving):
+                if at >= gate.wait.bound and (at >= gate.wait.overdue or ts >= gate.moving()):
                     break
                 out.gated += 1  # waited its longest for the other numbers' letters
             head = queue.popleft()
