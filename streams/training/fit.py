@@ -48,8 +48,11 @@ SOURCE_WEIGHT = {
     "changelog_lines": 1.5,
 }
 # The innocent texts of these sources count at least this much: everyday SMS and comments are
-# the innocent chat a marketplace mostly carries, while their spam is only akin to its scams.
-INNOCENT_WEIGHT = {"sms_spam_uci": 0.5, "smishing_mendeley": 0.5, "youtube_spam_uci": 0.5}
+# the innocent chat a marketplace mostly carries, while their spam is only akin to its scams. The
+# offensive tweets are five parts abuse to one part innocent: at their first weight the model read
+# a tweet's everyday words as abuse, and flagged a third of their held-out innocent tweets (news
+# headlines among them). Their innocent rows now outweigh their abuse.
+INNOCENT_WEIGHT = {"sms_spam_uci": 0.5, "smishing_mendeley": 0.5, "youtube_spam_uci": 0.5, "davidson_offensive": 1.0}
 # Sources on which thresholds are chosen: text of the marketplace's kind.
 MARKET = ("seed", "marketplace_quotes:dev", "verdict")
 # Innocent public text that must stay quiet: a threshold flags at most this share of each

@@ -88,3 +88,35 @@ def test_a_public_positive_is_known_for_its_own_policy_only(tmp_path):
     assert [p for p in POLICIES if spam.known(p)] == ["spam_scam"] and spam.positive == {"spam_scam"}
     assert [p for p in POLICIES if abuse.known(p)] == ["harassment"]
     assert not chat.positive and chat.negative == set(POLICIES)
+
+
+def test_the_offensive_tweets_are_trained_without_their_register_and_measured_as_they_are(tmp_path):
+    """Retweet marks, handles, links and HTML entities are tweets' alone: trained on, they would
+    teach that a link or a handle is abuse. The held-out part is measured on the set's own text."""
+    import json
+
+    from streams.training import examples as ex
+
+    for name in ex.PUBLIC:
+        (tmp_path / f"{name}.jsonl").write_text("", encoding="utf-8")
+    rows = [f"RT @someone_{i}: the match starts at six &amp; ends late http://t.co/x{i} #game" for i in range(40)]
+    lines = [json.dumps({"id": str(i), "text": t, "labels": ["benign"]}) for i, t in enumerate(rows)]
+    (tmp_path / "davidson_offensive.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "youtube_spam_uci.jsonl").write_text(json.dumps({"id": "0", "text": rows[0], "labels": []}) + "\n",
+                                                     encoding="utf-8")
+    trained = ex.public(tmp_path, measuring=False)
+    measured = {e.text for e in ex.public(tmp_path, measuring=True) if e.source == "davidson_offensive"}
+    tweets = {e.text for e in trained if e.source == "davidson_offensive"}
+    assert tweets == {"the match starts at six ends late #game"}
+    assert measured and measured <= set(rows)
+    both = trained + ex.public(tmp_path, measuring=True)
+    assert [e.text for e in both if e.source == "youtube_spam_uci"] == [rows[0]]
+
+
+def test_the_offensive_tweets_innocent_rows_outweigh_their_abuse():
+    from streams.training.examples import labelled
+    from streams.training.fit import _weight
+
+    innocent = labelled("see you at the game", "message", [], "davidson_offensive")
+    abuse = labelled("you are a worthless idiot", "message", ["harassment"], "davidson_offensive")
+    assert _weight(innocent) >= 5 * _weight(abuse)
