@@ -278,8 +278,10 @@ class Reorder:
         if wait is not None:
             self._note_rises(local, self._local, wait.now)
             self._local = local
+        floors = self._every_floor(local)
+        lowest = heapq.nsmallest(2, floors)  # the earliest other than a number's own is one of these
         for number, keys in groups.items():
-            gate = self._gate(number, local, wait or GateWait()) if self.numbers else None
+            gate = self._gate(number, floors, lowest, local, wait or GateWait()) if self.numbers else None
             self._release(number, keys, idle, now_ms, out, gate=gate)
         while self.held > self.max_held:  # a backlog far ahead on one topic: bound the memory
             number = max(self._queues, key=lambda k: len(self._queues[k]))[1]
@@ -302,19 +304,23 @@ class Reorder:
         still to take in at its newest time read, which those records follow."""
         return {key[1]: self._bound(key, idle, now_ms, behind=0) for key in assigned if key[0] == self.gated}
 
-    def _gate(self, number: int, local: Mapping[int, int], wait: GateWait) -> _Gate:
-        """A proposal of `number` waits until it is earlier than every other number's floor, or has
-        waited its longest (`wait`). A number held elsewhere counts as still only if it was still
-        for `still_s` when the shared floors were last read: read long ago, they say nothing."""
-        others = [(local[n] if n in local else self.remote.get(n, FAR_PAST), n)
-                  for n in range(self.numbers) if n != number]
+    def _every_floor(self, local: Mapping[int, int]) -> list[tuple[int, int]]:
+        """(floor, number) of every partition number: this worker's own, else as last shared."""
+        return [(local[n] if n in local else self.remote.get(n, FAR_PAST), n) for n in range(self.numbers)]
+
+    def _gate(self, number: int, floors: list[tuple[int, int]], lowest: list[tuple[int, int]],
+              local: Mapping[int, int], wait: GateWait) -> _Gate:
+        """A proposal of `number` waits until it is earlier than every other number's floor (the
+        earliest of `lowest`, the two earliest `floors`, not its own), or has waited its longest
+        (`wait`). A number held elsewhere counts as still only if it was still for `still_s` when
+        the shared floors were last read: read long ago, they say nothing."""
         own, shared = wait.now - wait.still_s, min(wait.now, self.shared_at) - wait.still_s
 
         def moving() -> int:
-            return min((floor for floor, n in others
-                        if self.rose.get(n, float("-inf")) > (own if n in local else shared)), default=2**62)
+            return min((floor for floor, n in floors if n != number
+                        and self.rose.get(n, float("-inf")) > (own if n in local else shared)), default=2**62)
 
-        return _Gate(min((floor for floor, _ in others), default=2**62), moving, wait)
+        return _Gate(next((floor for floor, n in lowest if n != number), 2**62), moving, wait)
 
     def _release(self, number: int, keys: list[Partition], idle: Callable[[Partition], bool], now_ms: int,
                  out: Released, limit: int | None = None, gate: _Gate | None = None) -> None:

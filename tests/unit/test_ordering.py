@@ -211,6 +211,22 @@ def test_a_number_held_elsewhere_binds_proposals_by_its_shared_floor():
     assert [h.ts for h in reorder.due(assigned, lambda key: True, now_ms=0).held] == [15]
 
 
+def test_each_numbers_proposals_pass_below_the_earliest_floor_of_the_others_however_many():
+    rng = random.Random(7)
+    for _ in range(50):
+        numbers = rng.randint(2, 40)
+        reorder = gated(numbers)
+        mine = rng.sample(range(numbers), rng.randint(1, numbers))
+        reorder.remote = {n: rng.randint(0, 100) for n in range(numbers) if n not in mine}
+        ts = {n: rng.randint(0, 100) for n in mine}
+        for n in mine:
+            reorder.add("p", n, ts[n], Item("p", n, ts[n]))  # offset: its number
+        floors = {**reorder.remote, **ts}  # this worker's numbers: records still to take in after each
+        due = reorder.due([("p", n) for n in mine], lambda key: False, now_ms=10**6)
+        expected = {n for n in mine if ts[n] < min((f for m, f in floors.items() if m != n), default=2**62)}
+        assert {h.item.offset for h in due.held} == expected
+
+
 def test_floors_are_the_earliest_time_a_proposal_not_read_yet_can_have():
     reorder = Reorder(100, RANKS, gated="p", numbers=3)
     reorder.add("p", 0, 500, Item("p", 0, 500))
