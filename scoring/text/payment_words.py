@@ -47,6 +47,8 @@ WORD_PROVIDERS = Rx(
         "moneygram",
         "e-?transfer",
         "interac",
+        "(?:cashier'?s?|certified|bank) (?:check|cheque)s?",
+        "money orders?",
     )
     + r")\b",
     (
@@ -80,6 +82,9 @@ WORD_PROVIDERS = Rx(
         "moneygram",
         "transfer",
         "interac",
+        "cashier",
+        "certified",
+        "money order",
     ),
 )
 INTENT = Rx(

@@ -43,6 +43,9 @@ PAY = "off_platform_payment"
         "Could we settle the rest directly instead of through the site?",
         "Just pay directly to my account, it is quicker.",
         "A direct transfer outside the site works best for me.",
+        "I can pay you with a cashier's check, what is your address?",
+        "My associate will pay you by bank check next week.",
+        "Can I pay you by money order instead?",
     ],
 )
 def test_fires(text: str) -> None:
