@@ -144,15 +144,9 @@ _THREAT = Rx(
     r"|\b(?:i|we)\s*(?:'ll|will|am\s+going\s+to|'m\s+going\s+to|gonna)\s+(?:destroy|ruin|end|kill|hurt|beat"
     r"|break)\s+"
     r"(?:you|u|your\s+(?:life|career|reputation|business|family|account|face))\b"
-    r"|\b(?:i|we)\s*(?:'ll|will|am\s+going\s+to|'m\s+going\s+to|gonna)\s+(?:destroy|ruin)\s+(?:your|ur)\s+"
-    r"(?:website|site|shop|store|channel|company|profile|listing|gig|name|ratings?|reviews?)\b"
-    # a death wish: "I hope you die", "hope you idiots die" (a word between: never a negation)
-    r"|\bhope\s+(?:you|u|ya)\s+(?:all\s+|both\s+)?(?:(?:scum|idiots|bastards|losers|morons|clowns|assholes"
-    r"|scammers|frauds|slowly|painfully)\s+)?(?:die|drop\s+dead|rot\s+in\s+hell|burn\s+in\s+hell)\b"
     r"|\bmake\s+sure\s+you\s+never\s+(?:work|get\s+(?:a\s+)?(?:job|work|hired))\s+again\b"
     r"|\byou\s+(?:don'?t|do\s+not)\s+know\s+who\s+you'?re\s+(?:dealing|messing)\s+with\b"
-    r"|\b(?:your|ur)\s+family\s+(?:will|is\s+going\s+to|'s\s+going\s+to)\s+(?:also\s+|too\s+)?(?:hear\s+about"
-    r"|pay|suffer|regret|be\s+sorry|(?:be|get)\s+hurt|find\s+out|know\s+what\s+you)\b|\bwait\s+and\s+see\s+what\s+(?:i|happens)\b",
+    r"|\b(?:your|ur)\s+family\s+(?:will|is\s+going\s+to)\b|\bwait\s+and\s+see\s+what\s+(?:i|happens)\b",
     (
         "find you",
         "hunt you",
@@ -182,9 +176,6 @@ _THREAT = Rx(
         "who you",
         "family",
         "wait and see",
-        "hope you",
-        "hope u",
-        "hope ya",
     ),
 )
 _PESTER = Rx(

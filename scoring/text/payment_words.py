@@ -47,8 +47,6 @@ WORD_PROVIDERS = Rx(
         "moneygram",
         "e-?transfer",
         "interac",
-        "(?:cashier'?s?|certified|bank) (?:check|cheque)s?",
-        "money orders?",
     )
     + r")\b",
     (
@@ -82,9 +80,6 @@ WORD_PROVIDERS = Rx(
         "moneygram",
         "transfer",
         "interac",
-        "cashier",
-        "certified",
-        "money order",
     ),
 )
 INTENT = Rx(
@@ -262,13 +257,12 @@ NOT_PLATFORM = Rx(
 )
 DIRECT = Rx(
     r"\b(?:pay(?:ing)?|send(?:ing)?|transfer(?:ring)?)\s+(?:me|you|us|it|the (?:money|payment|rest|balance))\s+"
-    r"(?:directly|direct|privately|personally|in cash|cash|outside|off (?:the )?(?:platform|upwork|site)"
+    r"(?:directly|direct|privately|personally|in cash|outside|off (?:the )?(?:platform|upwork|site)"
     r"|without (?:upwork|the platform))\b"
     r"|\b(?:pay|paid|payment|work|deal|transaction|contract|job|jobs|project|proceed|work together|invoice)"
     r"\s+(?:\w+\s+){0,3}?(?:outside|off|out(?:side)? of|around|bypass(?:ing)?|without(?: using)?|instead of)\s+"
     r"(?:of\s+)?(?:the\s+)?(?:upwork|platform|site|website|marketplace|fiverr|freelancer(?:\.com)?|escrow)\b"
     r"|\b(?:pay|paid|paying|payment)\s+(?:\w+\s+)?(?:outside|off[\s-]platform|privately)\b"
-    r"|\bhire\s+(?:you|u)\s+directly\b|\bdirectly\s+hire\s+(?:you|u)\b"
     r"|\b(?:bypass(?:ing)?|go(?:ing)? around|cut(?:ting)? out|skip(?:ping)?)\s+(?:the\s+)?(?:upwork|platform"
     r"|middleman)\b"
     r"|\b(?:send|pay|transfer)\s+(?:you\s+)?(?:the\s+)?(?:rest|remaining|remainder|balance|other half"
@@ -292,13 +286,12 @@ DIRECT = Rx(
         "going around",
         "cut out",
         "skip",
-        "hire",
     ),
     (
         "direct",
         "privately",
         "personally",
-        "cash",
+        "in cash",
         "outside",
         "upwork",
         "platform",

@@ -101,14 +101,15 @@ def public(folder: Path, measuring: bool) -> list[Example]:
     for name in PUBLIC:
         for obj in _lines(folder / f"{name}.jsonl"):
             text = str(obj["text"])
-            if held_out(text) != measuring:
-                continue
+            content = _content(text, name)
+            if not content or held_out(text) != measuring:
+                continue  # nothing left to learn from, or kept for the other part
             labels = [PUBLIC_LABELS[x] for x in _labels(obj) if x in PUBLIC_LABELS]
             if labels and name in UNRELIABLE_POSITIVES and not measuring:
                 continue
             if not labels and name in UNRELIABLE_POSITIVES and _folded(text) in positive_elsewhere:
                 continue  # an innocent label another set contradicts
-            out.append(_public_example(text if measuring else _content(text, name), labels, name))
+            out.append(_public_example(text if measuring else content, labels, name))
     return out
 
 

@@ -120,3 +120,17 @@ def test_the_offensive_tweets_innocent_rows_outweigh_their_abuse():
     innocent = labelled("see you at the game", "message", [], "davidson_offensive")
     abuse = labelled("you are a worthless idiot", "message", ["harassment"], "davidson_offensive")
     assert _weight(innocent) >= 5 * _weight(abuse)
+
+
+def test_a_tweet_of_register_alone_is_neither_trained_nor_measured(tmp_path):
+    import json
+
+    from streams.training import examples as ex
+
+    for name in ex.PUBLIC:
+        (tmp_path / f"{name}.jsonl").write_text("", encoding="utf-8")
+    rows = ["@someone &#9829; http://t.co/abc", "@someone you are a clown http://t.co/abc"]
+    lines = [json.dumps({"id": str(i), "text": t, "labels": ["offensive"]}) for i, t in enumerate(rows)]
+    (tmp_path / "davidson_offensive.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = ex.public(tmp_path, measuring=False) + ex.public(tmp_path, measuring=True)
+    assert [e.text for e in found] in (["you are a clown"], [rows[1]])
