@@ -42,11 +42,14 @@ class Span:
 @dataclass(frozen=True, slots=True)
 class TextRef:
     """The text a text signal read (cut to a bound), its kind, and the model that read it: what a
-    reviewer's verdict turns into a labelled example."""
+    reviewer's verdict turns into a labelled example, unless it was flagged with the room's
+    earlier messages (`with_earlier`: a detail split across them, a repeated ask), when a verdict
+    says nothing of the text alone."""
 
     kind: str
     body: str
     model_version: str
+    with_earlier: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +83,11 @@ class Signal:
                       for s in self.spans[:SPANS_MAX]],
         }
         if self.text is not None:
-            out["text"] = {"kind": self.text.kind, "body": self.text.body, "model_version": self.text.model_version}
+            text: dict[str, object] = {"kind": self.text.kind, "body": self.text.body,
+                                       "model_version": self.text.model_version}
+            if self.text.with_earlier:
+                text["with_earlier"] = True
+            out["text"] = text
         return out
 
 

@@ -13,7 +13,7 @@ from scoring.detector import At, Detector, DetectorRule, RuleBook
 from scoring.records import AccountEvent, Feedback, Message, Proposal
 from scoring.signals import Signal, Span, TextRef
 from scoring.state import AccountState
-from scoring.text import TextContext, detect_text
+from scoring.text import BY_PREVIOUS, TextContext, analyze
 from scoring.text.explain import quote
 from scoring.text.families import DERIVED, PREFIX, RULES, WORDING_FAMILY
 
@@ -47,8 +47,10 @@ def detect(text: str, context: TextContext, event_id: str, ts: int, rules: RuleB
     if not text or not rules.text_enabled:
         return []
     model = rules.text_model
+    reading = analyze(text, context, model)
+    with_earlier = not BY_PREVIOUS.isdisjoint(h.detector for h in reading.patterns)
     signals = []
-    for hit in detect_text(text, context, model):
+    for hit in reading.hits:
         detector, rule = _rule(hit.detector, hit.policy, rules)
         if rule is None:
             continue
@@ -62,7 +64,7 @@ def detect(text: str, context: TextContext, event_id: str, ts: int, rules: RuleB
             event_id=event_id,
             ts=ts,
             spans=tuple(Span(s, e, quote(text, (s, e), MAX_SPAN_CHARS)) for s, e in hit.spans),
-            text=TextRef(context.kind, excerpt(text, hit.spans), model.version),
+            text=TextRef(context.kind, excerpt(text, hit.spans), model.version, with_earlier),
         ))
     return signals
 

@@ -4,7 +4,7 @@ Pure functions over one text and its context; obfuscation-aware; every hit carri
 policy, the rule that fired, a weight, spans into the original text and a plain reason.
 """
 
-from scoring.text.detect import detect_text, hit_to_dict, labels
+from scoring.text.detect import BY_PREVIOUS, analyze, detect_text, hit_to_dict, labels
 from scoring.text.types import POLICIES, TextContext, TextHit
 
-__all__ = ["POLICIES", "TextContext", "TextHit", "detect_text", "hit_to_dict", "labels"]
+__all__ = ["BY_PREVIOUS", "POLICIES", "TextContext", "TextHit", "analyze", "detect_text", "hit_to_dict", "labels"]

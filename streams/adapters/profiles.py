@@ -88,7 +88,7 @@ def reviewed(esc: Escalation) -> dict[str, Any]:
         "rules": sorted({rule_of(item["detector"]) for item in esc.evidence}),
         "texts": [
             {"policy": item["policy"], "event_id": item["event_id"], **item["text"]}
-            for item in esc.evidence if "text" in item
+            for item in esc.evidence if "text" in item and not item["text"].get("with_earlier")
         ],
     }
 

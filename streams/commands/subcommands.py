@@ -128,12 +128,18 @@ def _train_text(scorer: Scorer) -> None:
     ) -> None:
         """Train the text model on the seed set, the public sets and reviewers' verdicts."""
         from streams.training import command
+        from streams.training.verdicts import VerdictError
+        from streams.worker import security
 
         folder = Path(public) if public else command.DEFAULT_PUBLIC
         if not folder.is_dir():
             raise SystemExit(f"riskscorer: no public labelled sets at {folder} (give --public)")
-        verdicts = await command.verdict_examples(
-            settings.redis_url, settings.app_id, Path(examples) if examples else None)
+        try:
+            verdicts = await command.verdict_examples(
+                settings.redis_url, settings.app_id, Path(examples) if examples else None,
+                security.redis_options(settings))
+        except VerdictError as exc:
+            raise SystemExit(f"riskscorer: {exc}") from None
         command.train_to_file(command.gather(folder, verdicts), Path(out), version, c, min_count)
 
 

@@ -7,13 +7,14 @@ import sys
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import orjson
 from redis.asyncio import Redis
 
 from scoring.text.model import TextModel, dumps
 from streams.training import examples as ex
-from streams.training.verdicts import ExampleStore, to_examples
+from streams.training.verdicts import ExampleStore, VerdictError, to_examples
 
 # The public labelled sets, beside the checkout (MANIFEST.md there says what each is).
 DEFAULT_PUBLIC = Path(__file__).resolve().parents[2].parent / "shared" / "textdata"
@@ -23,14 +24,32 @@ def _say(line: str) -> None:
     print(f"train-text: {line}", file=sys.stderr, flush=True)  # noqa: T201
 
 
-async def verdict_examples(redis_url: str | None, app_id: str, exported: Path | None) -> list[ex.Example]:
-    """Reviewers' verdicts: from a JSONL export, else from the store in Redis when one is set."""
+def exported_examples(exported: Path) -> list[ex.Example]:
+    """Reviewers' verdicts from a JSONL export of the store; `VerdictError` names a bad line."""
+    records = []
+    for number, line in enumerate(exported.read_bytes().splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            records.append(orjson.loads(line))
+        except orjson.JSONDecodeError as exc:
+            raise VerdictError(f"{exported}:{number}: not JSON ({exc})") from None
+    try:
+        return to_examples(records)
+    except VerdictError as exc:
+        raise VerdictError(f"{exported}: {exc}") from None
+
+
+async def verdict_examples(
+    redis_url: str | None, app_id: str, exported: Path | None, redis_options: dict[str, Any] | None = None,
+) -> list[ex.Example]:
+    """Reviewers' verdicts: from a JSONL export, else from the store in Redis when one is set
+    (`redis_options`: password, TLS files and timeouts, as the worker connects)."""
     if exported is not None:
-        lines = exported.read_bytes().splitlines()
-        return to_examples(orjson.loads(line) for line in lines if line.strip())
+        return exported_examples(exported)
     if redis_url is None:
         return []
-    redis = Redis.from_url(redis_url)
+    redis = Redis.from_url(redis_url, **(redis_options or {}))
     try:
         return to_examples(await ExampleStore(redis, app_id).read())
     finally:
@@ -38,10 +57,15 @@ async def verdict_examples(redis_url: str | None, app_id: str, exported: Path | 
 
 
 def gather(public: Path | None, verdicts: list[ex.Example]) -> list[ex.Example]:
-    """Seed set, public sets (their training part), the quoted messages' dev split, verdicts."""
+    """Seed set, public sets (their training part), the quoted messages' dev split, verdicts
+    (those on a text kept for measuring left out)."""
     found = ex.seed()
     if public is not None:
         found += ex.public(public, measuring=False) + ex.quotes(public, "dev")
+        trained = ex.not_measured(verdicts, public)
+        if len(trained) < len(verdicts):
+            _say(f"{len(verdicts) - len(trained)} verdict texts left out: they are kept for measuring")
+        verdicts = trained
     return found + verdicts
 
 

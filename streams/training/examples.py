@@ -4,7 +4,8 @@ Sources, each with a weight in training:
 - the seed set the project wrote (package data `scoring/text/seed/*.jsonl`);
 - the public labelled sets in the shared text data folder (MANIFEST.md there), of which one
   item in five, chosen by a hash of the text, is held out for measuring and never trained on;
-- the `dev` split of the real quoted marketplace messages (the `test` split is never read here);
+- the `dev` split of the real quoted marketplace messages (the `test` split is read here only to
+  keep its texts out of training, `measured`);
 - reviewers' verdicts on escalations (`streams.training.verdicts`).
 
 An example says which policies it shows (`positive`) and which it is known not to show
@@ -138,6 +139,20 @@ def quotes(folder: Path, split: str) -> list[Example]:
         for obj in _lines(folder / f"{QUOTES}.jsonl")
         if obj.get("split") == split
     ]
+
+
+def measured(folder: Path) -> frozenset[str]:
+    """The folded texts kept for measuring: the public sets' held-out part and the quoted
+    messages' `test` split. No other source (a reviewer's verdict) trains on them."""
+    kept = {_folded(e.text) for e in public(folder, measuring=True)}
+    kept.update(_folded(str(obj["text"])) for obj in _lines(folder / f"{QUOTES}.jsonl") if obj.get("split") == "test")
+    return frozenset(kept)
+
+
+def not_measured(examples: list[Example], folder: Path) -> list[Example]:
+    """The examples whose text is not kept for measuring (`measured`)."""
+    kept = measured(folder)
+    return [e for e in examples if _folded(e.text) not in kept]
 
 
 def seed() -> list[Example]:

@@ -2,10 +2,15 @@
 
 A confirmed escalation's texts show its policies; a dismissed one's do not. They are kept in
 Redis, one field per (escalation, event, policy), so a verdict re-delivered or changed later
-replaces the earlier one. `riskscorer train-text` reads them (or a JSONL export of them) as
-training examples that outweigh every other source (`streams.training.fit.SOURCE_WEIGHT`).
-Reviewers decide at human pace, so the store grows by a few thousand entries a day at most;
-it has no expiry, since the verdicts are the team's own labelled data.
+replaces the earlier one. An event's text is labelled by the verdict on the first escalation
+that carried it, the one it was news in: a follow-up escalation carries its account's earlier
+evidence too, and its verdict is on the new events, not a second verdict on the old ones. Texts
+flagged only with the room's earlier messages are not stored (`scoring.signals.TextRef`).
+
+`riskscorer train-text` reads them (or a JSONL export of them) as training examples that
+outweigh every other source (`streams.training.fit.SOURCE_WEIGHT`). Reviewers decide at human
+pace, so the store grows by a few thousand entries a day at most; it has no expiry, since the
+verdicts are the team's own labelled data.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from typing import Any
 import orjson
 from redis.asyncio import Redis
 
-from scoring.records import Decision
+from scoring.records import DECISIONS, Decision
 from streams.adapters import keys
 from streams.training.examples import Example
 
@@ -33,8 +38,8 @@ def entries(decision: Decision, escalation: dict[str, Any]) -> dict[str, bytes]:
         out[field] = orjson.dumps({
             "text": text["body"], "kind": text["kind"], "policy": text["policy"],
             "decision": decision.decision, "reviewer": decision.reviewer,
-            "escalation_id": decision.escalation_id, "model_version": text["model_version"],
-            "ts": decision.ts,
+            "escalation_id": decision.escalation_id, "escalation_ts": escalation["ts"],
+            "event_id": text["event_id"], "model_version": text["model_version"], "ts": decision.ts,
         })
     return out
 
@@ -59,12 +64,55 @@ class ExampleStore:
         return [orjson.loads(raw[k]) for k in sorted(raw)]
 
 
+class VerdictError(ValueError):
+    """A stored or exported verdict that cannot be read as one."""
+
+
+def _checked(rec: Any) -> dict[str, Any]:
+    if not isinstance(rec, dict):
+        raise VerdictError(f"a verdict must be a JSON object, not {type(rec).__name__}")
+    missing = [k for k in ("text", "kind", "policy", "decision") if not isinstance(rec.get(k), str)]
+    if missing:
+        raise VerdictError(f"verdict on escalation {rec.get('escalation_id')!r} lacks {', '.join(missing)}")
+    if rec["decision"] not in DECISIONS:
+        raise VerdictError(f"verdict on escalation {rec.get('escalation_id')!r}: decision {rec['decision']!r} "
+                           f"is not one of {', '.join(DECISIONS)}")
+    return rec
+
+
+def _order(rec: dict[str, Any]) -> tuple[int, str]:
+    """When a verdict was decided; the escalation breaks ties, so an export's line order never counts."""
+    return int(rec.get("ts") or 0), str(rec.get("escalation_id", ""))
+
+
+def _carried_at(rec: dict[str, Any]) -> tuple[int, str]:
+    return int(rec["escalation_ts"]), str(rec.get("escalation_id", ""))
+
+
+def first_carried(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per event and policy, only the verdict on the earliest escalation that carried the event
+    (by the escalation's time, then id). Records without the event (stored before it was kept)
+    all stand."""
+    first: dict[tuple[str, str], dict[str, Any]] = {}
+    rest = []
+    for rec in records:
+        if "event_id" not in rec or "escalation_ts" not in rec:
+            rest.append(rec)
+            continue
+        key = (rec["event_id"], rec["policy"])
+        kept = first.get(key)
+        if kept is None or _carried_at(rec) < _carried_at(kept):
+            first[key] = rec
+    return [*rest, *first.values()]
+
+
 def to_examples(records: Iterable[dict[str, Any]]) -> list[Example]:
     """One example per distinct (text, kind): positive for the policies its latest verdict
-    confirmed, negative for those it dismissed, unknown for the rest. Verdicts on the same text
-    and policy from several escalations: the latest decision (by its time) stands."""
+    confirmed, negative for those it dismissed, unknown for the rest. An event's text counts
+    once, by the verdict on the first escalation that carried it (`first_carried`); the same
+    text in several events: the latest decision (by its time, then escalation id) stands."""
     latest: dict[tuple[str, str, str], str] = {}
-    for rec in sorted(records, key=lambda r: r.get("ts", 0)):  # stable: equal times keep their order
+    for rec in sorted(first_carried(map(_checked, records)), key=_order):
         latest[(rec["text"], rec["kind"], rec["policy"])] = rec["decision"]
     found: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
     for (text, kind, policy), decision in latest.items():

@@ -77,3 +77,25 @@ def test_a_worker_refuses_a_broker_whose_certificate_it_cannot_verify(tls_servic
         assert "CERTIFICATE_VERIFY_FAILED" in worker.log_text()
     finally:
         worker.stop()
+
+
+def test_train_text_reads_the_verdicts_behind_a_redis_password(tls_services, cert):
+    """`riskscorer train-text` connects as the worker does: password and TLS from the settings."""
+    import asyncio
+
+    import orjson
+
+    from streams.training.command import verdict_examples
+    from streams.training.verdicts import examples_key
+    from streams.worker import security
+    from streams.worker.settings import load
+
+    _, redis_url, plain_redis = tls_services
+    settings = load({"RISKSCORER_REDIS_URL": redis_url, "RISKSCORER_REDIS_PASSWORD": REDIS_PASSWORD,
+                     "RISKSCORER_REDIS_SSL_CAFILE": str(cert[0])})
+    record = {"text": "pay me by zelle", "kind": "message", "policy": "off_platform_payment",
+              "decision": "confirmed", "ts": 1}
+    redis.Redis(port=plain_redis.port, password=REDIS_PASSWORD).hset(
+        examples_key(settings.app_id), "e1:m1:off_platform_payment", orjson.dumps(record))
+    found = asyncio.run(verdict_examples(settings.redis_url, settings.app_id, None, security.redis_options(settings)))
+    assert [(e.text, e.positive) for e in found] == [("pay me by zelle", {"off_platform_payment"})]

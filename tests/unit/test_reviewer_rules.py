@@ -193,3 +193,15 @@ def test_a_re_delivered_dismissal_after_newer_signals_changes_nothing():
     before = list(state.scores["spam_scam"])
     step(state, dismissal, rules)
     assert state.scores["spam_scam"] == before
+
+
+def test_a_decision_without_its_own_time_is_timed_by_its_record():
+    from streams.worker.agents.reviewer import stamped
+
+    raw = b'{"escalation_id": "e1", "decision": "dismissed", "reviewer": "r1"}'
+    untimed = DECISION_SCHEMA.decode(raw, 1000)
+    assert stamped(untimed, 1_700_000_000_000).ts == 1_700_000_000_000
+    timed = DECISION_SCHEMA.decode(raw[:-1] + b', "ts": 5}', 1000)
+    assert stamped(timed, 1_700_000_000_000).ts == 5
+    with pytest.raises(Rejected, match="ts must be <="):
+        DECISION_SCHEMA.decode(raw[:-1] + b', "ts": 9223372036854775808}', 1000)

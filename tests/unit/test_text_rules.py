@@ -78,3 +78,19 @@ def test_a_contact_move_read_from_a_scam_switched_off_is_not_left_to_the_contact
 
     assert contact_rules() == ["text_scam_contact"]
     assert contact_rules(text_scam_contact="off") == []
+
+
+def test_a_text_flagged_with_the_rooms_earlier_messages_is_marked_and_labels_nothing():
+    """A detail split across messages is flagged in the room, not in the last message alone:
+    a verdict on it says nothing of that text, so the escalation offers it for no example."""
+    from scoring.escalation import Escalation
+    from streams.adapters.profiles import reviewed
+
+    rules = rules_with()
+    (split,) = text.detect("123 4567", TextContext(previous=("text me on 0412",)), "m2", 10, rules)
+    (alone,) = text.detect(TEXT, TextContext(), "m3", 20, rules)
+    assert split.text.with_earlier and not alone.text.with_earlier
+    assert split.to_dict()["text"]["with_earlier"] is True and "with_earlier" not in alone.to_dict()["text"]
+    esc = Escalation("e1", "f1", ("off_platform_contact",), 2.0, {}, "high", (), (split.to_dict(), alone.to_dict()),
+                     "r1", "m1", 20, "m3")
+    assert [t["event_id"] for t in reviewed(esc)["texts"]] == ["m3"]

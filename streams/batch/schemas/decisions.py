@@ -2,7 +2,7 @@
 
 from scoring.records import DECISIONS, Decision
 from streams.batch.schemas.base import Schema
-from streams.batch.schemas.fields import Field
+from streams.batch.schemas.fields import TS, Field
 
 SCHEMA = Schema(
     name="decision",
@@ -18,7 +18,8 @@ SCHEMA = Schema(
         Field("decision", "enum", choices=DECISIONS, description="the verdict"),
         Field("reviewer", "id", description="who decided (an id in the support tool)"),
         Field("reason", "text", required=False, description="why, in the reviewer's words"),
-        Field("ts", "int", required=False, minimum=0,
-              description="when it was decided, epoch milliseconds"),
+        Field("ts", "int", required=False, minimum=0, maximum=TS.maximum,
+              description="when it was decided, epoch milliseconds (absent or 0: the record's broker "
+                          "timestamp); of two verdicts on the same text, the later one stands"),
     ),
 )

@@ -33,7 +33,12 @@ _SPAN = {
 _TEXT = {
     "type": "object",
     "description": "text evidence only: the text read (cut to 500 characters), its kind, and the text model's version",
-    "properties": {"kind": _STR, "body": _STR, "model_version": _STR},
+    "properties": {
+        "kind": _STR, "body": _STR, "model_version": _STR,
+        "with_earlier": {"type": "boolean", "description": (
+            "present (true) when the text was flagged with the room's earlier messages (a detail split "
+            "across them, a repeated ask): a verdict then labels no text for retraining")},
+    },
     "required": ["kind", "body", "model_version"],
 }
 _EVIDENCE = {

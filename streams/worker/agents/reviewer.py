@@ -20,7 +20,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import faust
@@ -116,6 +116,12 @@ class VerdictStore:
 
 def _text(key: bytes | str) -> str:
     return key.decode() if isinstance(key, bytes) else key
+
+
+def stamped(decision: Decision, timestamp_ms: int) -> Decision:
+    """A decision that gives no time of its own (`ts` absent or 0) is timed by its record's
+    broker timestamp, so that of two verdicts on one text the later stands (`verdicts.to_examples`)."""
+    return decision if decision.ts else replace(decision, ts=timestamp_ms)
 
 
 def dismissals(decision: Decision, escalation: dict[str, Any]) -> list[SubjectEvent]:
@@ -225,7 +231,7 @@ class DecisionsAgent:
                 rejected.append((item, exc.reason, exc.detail))
                 continue
             assert isinstance(record, Decision)
-            decided.append((item, record))
+            decided.append((item, stamped(record, item.timestamp_ms)))
         known = await self.profiles.escalations(list({d.escalation_id for _, d in decided}))
         applied = []
         for item, d in decided:

@@ -134,3 +134,73 @@ def test_a_tweet_of_register_alone_is_neither_trained_nor_measured(tmp_path):
     (tmp_path / "davidson_offensive.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     found = ex.public(tmp_path, measuring=False) + ex.public(tmp_path, measuring=True)
     assert [e.text for e in found] in (["you are a clown"], [rows[1]])
+
+
+def _carried(event, escalation, escalation_ts, decision, ts, text=None):
+    return {"text": text or f"text of {event}", "kind": "message", "policy": "off_platform_payment",
+            "decision": decision, "ts": ts, "event_id": event, "escalation_id": escalation,
+            "escalation_ts": escalation_ts}
+
+
+def test_a_follow_up_escalation_does_not_relabel_the_texts_an_earlier_one_carried():
+    """E2 follows E1 and carries E1's message m0 again beside its new m1: the verdict on E1
+    labels m0, whichever verdict came last; E2's labels m1 only."""
+    for first, follow_up in (("dismissed", "confirmed"), ("confirmed", "dismissed")):
+        records = [_carried("m0", "E1", 100, first, 400), _carried("m0", "E2", 200, follow_up, 410),
+                   _carried("m1", "E2", 200, follow_up, 410)]
+        for order in (records, records[::-1]):
+            by_text = {e.text: e for e in to_examples(order)}
+            assert ("off_platform_payment" in by_text["text of m0"].positive) == (first == "confirmed")
+            assert ("off_platform_payment" in by_text["text of m1"].positive) == (follow_up == "confirmed")
+
+
+def test_a_follow_up_labels_an_earlier_text_whose_own_escalation_was_not_decided():
+    (m0, m1) = to_examples([_carried("m0", "E2", 200, "confirmed", 410), _carried("m1", "E2", 200, "confirmed", 410)])
+    assert m0.positive == m1.positive == {"off_platform_payment"}
+
+
+def test_verdicts_decided_at_the_same_time_do_not_depend_on_the_order_read():
+    same = [_carried("m1", "E2", 200, "confirmed", 500, "pay me on paypal"),
+            _carried("m2", "E1", 300, "dismissed", 500, "pay me on paypal")]
+    assert to_examples(same) == to_examples(same[::-1])
+
+
+def test_an_exported_verdict_that_is_not_one_is_refused_with_its_place(tmp_path):
+    import orjson
+    import pytest
+
+    from streams.training.command import exported_examples
+    from streams.training.verdicts import VerdictError
+
+    good = _carried("m1", "E1", 100, "confirmed", 200)
+    cases = {"not JSON": b"{", "lacks decision": orjson.dumps({**good, "decision": None}),
+             "'maybe' is not one of": orjson.dumps({**good, "decision": "maybe"}),
+             "must be a JSON object": b"[1]"}
+    for expected, bad in cases.items():
+        path = tmp_path / "verdicts.jsonl"
+        path.write_bytes(orjson.dumps(good) + b"\n" + bad + b"\n")
+        with pytest.raises(VerdictError, match=expected) as raised:
+            exported_examples(path)
+        assert str(path) in str(raised.value)
+    path.write_bytes(orjson.dumps(good) + b"\n\n")
+    assert [e.positive for e in exported_examples(path)] == [{"off_platform_payment"}]
+
+
+def test_a_verdict_on_a_text_kept_for_measuring_is_not_trained(tmp_path):
+    import json
+
+    from streams.training import examples as ex
+    from streams.training.command import gather
+
+    measured = next(f"order {i} came late" for i in range(1000) if held_out(f"order {i} came late"))
+    trained = next(f"order {i} came late" for i in range(1000) if not held_out(f"order {i} came late"))
+    for name in ex.PUBLIC:
+        rows = [{"id": "1", "text": measured, "labels": ["benign"]}, {"id": "2", "text": trained, "labels": ["benign"]}]
+        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    quotes = [{"id": "q1", "text": "Send the deposit by Zelle", "labels": ["off_platform_payment"], "split": "test"},
+              {"id": "q2", "text": "Pay through the app please", "labels": ["benign"], "split": "dev"}]
+    (tmp_path / f"{ex.QUOTES}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in quotes))
+    verdicts = [labelled(t, "message", [], "verdict") for t in
+                (measured.upper(), "send the deposit  by zelle", trained, "Pay through the app please", "new text")]
+    kept = [e.text for e in gather(tmp_path, verdicts) if e.source == "verdict"]
+    assert kept == [trained, "Pay through the app please", "new text"]
