@@ -6,11 +6,15 @@ turns that into a one-line message and exit status 2 before anything starts.
 
 from __future__ import annotations
 
+import math
 import os
+import re
+import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from scoring.text.normalize import FOLD_LIMIT
 
@@ -18,6 +22,11 @@ PREFIX = "RISKSCORER_"
 DEFAULT_RULES = Path(__file__).resolve().parents[1] / "rules.toml"  # the default rules, shipped in the package
 
 T = TypeVar("T")
+INT_MAX = 2**31 - 1  # every integer setting fits Kafka's and Redis's 32-bit fields
+MAX_SCORING_PROCESSES = 256
+SECONDS = (0.001, 86_400.0)  # a duration in seconds: from a millisecond to a day
+_TOPIC = re.compile(r"[A-Za-z0-9._-]{1,249}")  # Kafka's legal topic names
+_HOST = re.compile(r"[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")
 
 
 class SettingsError(ValueError):
@@ -129,33 +138,40 @@ class Settings:
         return replace(self, broker_url=broker_url, redis_url=redis_url)
 
 
-def _positive_int(name: str, raw: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{PREFIX}{name}={raw!r} is not an integer") from None
-    if value <= 0:
-        raise SettingsError(f"{PREFIX}{name}={raw!r} must be positive")
+def _integer(name: str, raw: str, lowest: int, highest: int = INT_MAX) -> int:
+    if not (raw.isascii() and raw.lstrip("-").isdigit()):
+        raise SettingsError(f"{PREFIX}{name}={raw!r} is not an integer")
+    value = int(raw)
+    if value < lowest:
+        raise SettingsError(f"{PREFIX}{name}={raw!r} must be {'positive' if lowest == 1 else f'{lowest} or more'}")
+    if value > highest:
+        raise SettingsError(f"{PREFIX}{name}={raw!r} must be at most {highest}")
     return value
+
+
+def _positive_int(name: str, raw: str) -> int:
+    return _integer(name, raw, 1)
 
 
 def _count(name: str, raw: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{PREFIX}{name}={raw!r} is not an integer") from None
-    if value < 0:
-        raise SettingsError(f"{PREFIX}{name}={raw!r} must be 0 or more")
-    return value
+    return _integer(name, raw, 0)
+
+
+def _processes(name: str, raw: str) -> int:
+    return _integer(name, raw, 0, MAX_SCORING_PROCESSES)
 
 
 def _positive_float(name: str, raw: str) -> float:
+    """A duration in seconds, within `SECONDS`."""
     try:
         value = float(raw)
     except ValueError:
         raise SettingsError(f"{PREFIX}{name}={raw!r} is not a number") from None
-    if value <= 0:
-        raise SettingsError(f"{PREFIX}{name}={raw!r} must be positive")
+    if not math.isfinite(value) or value <= 0:
+        raise SettingsError(f"{PREFIX}{name}={raw!r} must be a positive number")
+    lo, hi = SECONDS
+    if not lo <= value <= hi:
+        raise SettingsError(f"{PREFIX}{name}={raw!r} must be between {lo:g} and {hi:g} seconds")
     return value
 
 
@@ -174,25 +190,63 @@ def _text_limit(name: str, raw: str) -> int:
     return value
 
 
+def _is_port(raw: str) -> bool:
+    return raw.isascii() and raw.isdigit() and 0 < int(raw) <= 65535
+
+
 def _broker(name: str, raw: str) -> str:
     for host in raw.split(","):
         hostport = host.strip().removeprefix("kafka://")
         h, _, p = hostport.rpartition(":")
-        if not h or not p.isdigit():
-            raise SettingsError(f"{PREFIX}{name}={raw!r}: each broker must be host:port")
+        if not h or not _HOST.fullmatch(h) or not _is_port(p):
+            raise SettingsError(f"{PREFIX}{name}={raw!r}: each broker must be host:port (a port from 1 to 65535)")
     return raw
 
 
 def _redis(name: str, raw: str) -> str:
     if not raw.startswith(("redis://", "rediss://", "unix://")):
         raise SettingsError(f"{PREFIX}{name}={raw!r} must start with redis://, rediss:// or unix://")
+    try:
+        url = urlsplit(raw)
+        url.port  # noqa: B018 (raises ValueError on a port that is not one)
+    except ValueError as exc:
+        raise SettingsError(f"{PREFIX}{name}={raw!r}: {exc}") from None
+    if url.scheme == "unix":
+        if not url.path:
+            raise SettingsError(f"{PREFIX}{name}={raw!r}: a unix:// URL needs the socket's path")
+        return raw
+    if not url.hostname:
+        raise SettingsError(f"{PREFIX}{name}={raw!r}: no host")
+    db = url.path.strip("/")
+    if db and not (db.isascii() and db.isdigit()):
+        raise SettingsError(f"{PREFIX}{name}={raw!r}: the database must be a number (/0)")
     return raw
 
 
 def _topic(name: str, raw: str) -> str:
-    if not raw or len(raw) > 249 or not all(c.isalnum() or c in "._-" for c in raw):
-        raise SettingsError(f"{PREFIX}{name}={raw!r} is not a valid topic name")
+    if not _TOPIC.fullmatch(raw) or raw in (".", ".."):
+        raise SettingsError(f"{PREFIX}{name}={raw!r} is not a valid topic name (letters, digits, '.', '_', '-')")
     return raw
+
+
+def _app_id(name: str, raw: str) -> str:
+    """The app id starts the changelog topic's name and every Redis key."""
+    if not _TOPIC.fullmatch(raw) or len(raw) > 200:
+        raise SettingsError(f"{PREFIX}{name}={raw!r} must be up to 200 letters, digits, '.', '_' or '-'")
+    return raw
+
+
+def _host(name: str, raw: str) -> str:
+    if not _HOST.fullmatch(raw):
+        raise SettingsError(f"{PREFIX}{name}={raw!r} is not a host name or address")
+    return raw
+
+
+def _directory(name: str, raw: str) -> Path:
+    path = Path(raw)
+    if not raw or (path.exists() and not path.is_dir()):
+        raise SettingsError(f"{PREFIX}{name}={raw!r} is not a directory")
+    return path
 
 
 def _choice(*choices: str) -> Callable[[str, str], str]:
@@ -223,7 +277,9 @@ _SPECIAL: dict[str, Callable[[str, str], Any]] = {
     "redis_url": _redis,
     "web_port": _port,
     "max_text_chars": _text_limit,
-    "scoring_processes": _count,
+    "scoring_processes": _processes,
+    "app_id": _app_id,
+    "web_host": _host,
     "links_shards": _count,
     "reorder_window_ms": _count,
     "rules_file": _file,
@@ -232,7 +288,7 @@ _SPECIAL: dict[str, Callable[[str, str], Any]] = {
     "broker_security_protocol": _choice("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"),
     "broker_sasl_mechanism": _choice("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"),
     **{f"{side}_ssl_{kind}": _file for side in ("broker", "redis") for kind in ("cafile", "certfile", "keyfile")},
-    "data_dir": lambda _n, raw: Path(raw),
+    "data_dir": _directory,
 }
 
 
@@ -261,10 +317,42 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
     settings = Settings(**values)
     if not settings.rules_file.is_file():
         raise SettingsError(f"{PREFIX}RULES_FILE={str(settings.rules_file)!r}: no such file")
-    if len(set(settings.consumed_topics.values())) != len(settings.consumed_topics):
-        raise SettingsError(f"{PREFIX}TOPIC_*: the consumed topics must have distinct names")
+    _check_topics(settings)
     _check_security(settings)
+    if PREFIX + "BROKER_SASL_MECHANISM" in env and not settings.broker_security_protocol.startswith("SASL_"):
+        raise SettingsError(f"{PREFIX}BROKER_SASL_MECHANISM is set but {PREFIX}BROKER_SECURITY_PROTOCOL="
+                            f"{settings.broker_security_protocol} does not use SASL")
+    _check_tls_files(settings)
     return settings
+
+
+def _check_topics(s: Settings) -> None:
+    """Every topic its own, and no two that Kafka would take for one ('.' and '_' collide)."""
+    topics = {f.name.upper(): getattr(s, f.name) for f in fields(Settings) if f.name.startswith("topic_")}
+    seen: dict[str, str] = {}
+    for name, topic in topics.items():
+        other = seen.setdefault(topic.replace(".", "_"), name)
+        if other != name:
+            raise SettingsError(f"{PREFIX}{name}={topic!r}: the same topic as {PREFIX}{other}; every topic "
+                                "must be its own")
+
+
+def _check_tls_files(s: Settings) -> None:
+    """The TLS files are read at start: a file that is not a certificate or key is named now."""
+    for side in ("broker", "redis"):
+        cafile, certfile, keyfile = (getattr(s, f"{side}_ssl_{kind}") for kind in ("cafile", "certfile", "keyfile"))
+        context = ssl.create_default_context()
+        try:
+            if cafile is not None:
+                context.load_verify_locations(cafile=str(cafile))
+        except (ssl.SSLError, OSError) as exc:
+            raise SettingsError(f"{PREFIX}{side.upper()}_SSL_CAFILE={str(cafile)!r}: not a CA bundle ({exc})") from None
+        try:
+            if certfile is not None:
+                context.load_cert_chain(str(certfile), str(keyfile))
+        except (ssl.SSLError, OSError) as exc:
+            raise SettingsError(f"{PREFIX}{side.upper()}_SSL_CERTFILE and _KEYFILE: not a certificate and its key "
+                                f"({exc})") from None
 
 
 def _check_security(s: Settings) -> None:
@@ -287,3 +375,6 @@ def _check_security(s: Settings) -> None:
                             ("REDIS", s.redis_ssl_certfile, s.redis_ssl_keyfile)):
         if (cert is None) != (key is None):
             raise SettingsError(f"{PREFIX}{side}_SSL_CERTFILE and {PREFIX}{side}_SSL_KEYFILE go together")
+    if s.broker_url is None and s.broker_security_protocol != "PLAINTEXT":
+        raise SettingsError(f"{PREFIX}BROKER_SECURITY_PROTOCOL={s.broker_security_protocol} needs "
+                            f"{PREFIX}BROKER_URL: the embedded broker speaks plain text only")

@@ -23,11 +23,13 @@ def tls_files(tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("tls")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
                     "-keyout", str(d / "key.pem"), "-out", str(d / "cert.pem")], check=True, capture_output=True)
-    return {"cert": d / "cert.pem", "key": d / "key.pem"}
+    (d / "empty.pem").write_text("")
+    return {"cert": d / "cert.pem", "key": d / "key.pem", "empty": d / "empty.pem"}
 
 
-def env(**values: str) -> dict[str, str]:
-    return {PREFIX + k.upper(): v for k, v in values.items()}
+def env(**values: str | None) -> dict[str, str]:
+    """Settings with a broker of its own (the embedded one speaks plain text only); None: unset."""
+    return {PREFIX + k.upper(): v for k, v in {"broker_url": "k1:9093", **values}.items() if v is not None}
 
 
 SASL = {"broker_security_protocol": "SASL_SSL", "broker_sasl_username": "scorer", "broker_sasl_password": "pw"}
@@ -45,9 +47,15 @@ SASL = {"broker_security_protocol": "SASL_SSL", "broker_sasl_username": "scorer"
     ({"redis_url": "redis://r:6379/0", "redis_ssl_cafile": "{cert}"}, "REDIS_URL"),
     ({"redis_url": "rediss://r:6380/0", "redis_ssl_keyfile": "{key}"}, "REDIS_SSL_CERTFILE"),
     ({"redis_url": "rediss://r:6380/0", "redis_ssl_cafile": "/nonexistent"}, "REDIS_SSL_CAFILE"),
+    ({"broker_security_protocol": "SSL", "broker_ssl_cafile": "{empty}"}, "BROKER_SSL_CAFILE"),
+    ({"broker_security_protocol": "SSL", "broker_ssl_certfile": "{empty}", "broker_ssl_keyfile": "{key}"},
+     "BROKER_SSL_CERTFILE"),
+    ({"redis_url": "rediss://r:6380/0", "redis_ssl_cafile": "{key}"}, "REDIS_SSL_CAFILE"),
+    ({"broker_sasl_mechanism": "SCRAM-SHA-256"}, "BROKER_SASL_MECHANISM"),
+    ({"broker_url": None, "broker_security_protocol": "SSL"}, "BROKER_URL"),
 ])
 def test_bad_security_settings_stop_the_program_naming_the_variable(tls_files, values, named):
-    values = {k: v.format(cert=tls_files["cert"], key=tls_files["key"]) for k, v in values.items()}
+    values = {k: v and v.format(**tls_files) for k, v in values.items()}
     with pytest.raises(SettingsError, match=named):
         load(env(**values))
 
