@@ -87,10 +87,41 @@ def test_classify_in_processes_keeps_order_and_numbers_errors(monkeypatch: pytes
     lines = [*_lines(texts), b"{not json", *_lines(["after"])]
     chunks = list(classify_pool.classify(lines, packaged(), None, jobs))
     out = [json.loads(x) for done, _ in chunks for x in done.splitlines()]
-    assert [o["id"] for o in out] == [str(i) for i in range(len(texts))]
+    assert [o.get("id") for o in out] == [*[str(i) for i in range(len(texts))], None, "0"]
     assert out[1]["labels"] == ["harassment"]
-    errors = [e for _, e in chunks if e]
-    assert errors and errors[0].startswith("line 8: not JSON")
+    assert out[7]["line"] == 8 and out[7]["error"].startswith("not JSON") and "labels" not in out[7]
+    assert out[8]["labels"] == []  # the line after a bad one is classified
+    errors = [e for _, found in chunks for e in found]
+    assert len(errors) == 1 and errors[0].startswith("line 8: not JSON")
+
+
+def test_a_bad_line_is_answered_in_its_place_with_a_bounded_reason() -> None:
+    errors: list[str] = []
+    lines = [b'{"id":"a","kind":"' + b"x" * 100_000 + b'","text":"hi"}', b"caf\xe9", b"[1]",
+             b'{"id":"d","kind":"message","text":"hello"}']
+    out = [json.loads(x) for x in classify_stream(lines, errors=errors)]
+    assert [(o.get("line"), o.get("id")) for o in out] == [(1, "a"), (2, None), (3, None), (None, "d")]
+    assert "100000 characters" in out[0]["error"] and len(out[0]["error"]) < 200
+    assert out[1]["error"] == "not UTF-8 (byte 4)"
+    assert out[2]["error"] == "expected a JSON object, got list"
+    assert len(errors) == 3 and errors[1] == "line 2: not UTF-8 (byte 4)"
+
+
+def test_the_command_classifies_past_a_bad_line_and_says_so(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    lines = b"\n".join([*_lines(["hi"]), b"[1,2]", *_lines(["you are an idiot"])]) + b"\n"
+    done = subprocess.run([sys.executable, "-m", "streams", "classify", "--jobs", "1"], input=lines,
+                          capture_output=True, timeout=120)
+    out = [json.loads(x) for x in done.stdout.splitlines()]
+    assert done.returncode == 2 and [o.get("line") for o in out] == [None, 2, None]
+    assert out[2]["labels"] == ["harassment"]
+    assert b"line 2: expected a JSON object, got list" in done.stderr
+    for jobs in ("0", "-3", "65"):
+        refused = subprocess.run([sys.executable, "-m", "streams", "classify", "--jobs", jobs], input=b"",
+                                 capture_output=True, timeout=120)
+        assert refused.returncode == 2 and b"--jobs" in refused.stderr
 
 
 def test_classify_in_processes_reads_input_as_it_writes(monkeypatch: pytest.MonkeyPatch) -> None:
