@@ -30,8 +30,9 @@ def test_classify_runs_without_faust_and_names_the_bad_line() -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "line 2: not JSON" in done.stderr
-    (first,) = [json.loads(x) for x in done.stdout.splitlines()]
+    first, bad, third = [json.loads(x) for x in done.stdout.splitlines()]
     assert first["labels"] == ["off_platform_payment"] and first["model_version"]
+    assert bad["line"] == 2 and bad["error"].startswith("not JSON") and third["id"] == "3"
     assert "faust" not in done.stderr.lower()
 
 
