@@ -154,6 +154,12 @@ def compare(new: Backtest, old: Backtest) -> dict[str, list[list[str]]]:
     }
 
 
+def side(result: Backtest, rules: Rules) -> dict[str, Any]:
+    """What one side of a comparison ran, and what it escalated."""
+    return {"rules_version": rules.version, "text_model": rules.text_model.version,
+            "escalations": len(result.escalations)}
+
+
 def _texts(result: Backtest) -> set[tuple[str, str]]:
     return {(item["event_id"], item["policy"]) for e in result.escalations for item in e.evidence if "text" in item}
 

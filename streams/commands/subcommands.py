@@ -102,9 +102,10 @@ def _backtest(scorer: Scorer) -> None:
                         settings.max_text_chars, bt.print_progress)
         summary = bt.report(result, truth_doc)
         if compare:
-            old = bt.run(read_jsonl(Path(events)), load_rules(Path(compare), scorer.rules.text_model),
-                         settings.max_event_bytes, settings.max_text_chars)
-            summary["compare"] = bt.compare(result, old)
+            old_rules = load_rules(Path(compare), scorer.rules.text_model)
+            old = bt.run(read_jsonl(Path(events)), old_rules, settings.max_event_bytes, settings.max_text_chars)
+            summary["compare"] = {"new": bt.side(result, rules), "old": bt.side(old, old_rules),
+                                  **bt.compare(result, old)}
         sys.stdout.write(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 

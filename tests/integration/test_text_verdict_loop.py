@@ -94,3 +94,5 @@ def test_dismissed_text_is_learned_and_the_backtest_shows_it(services, tmp_path)
     assert summary["compare"]["dropped"] == [[sender, POLICY]]
     assert summary["compare"]["texts_dropped"] == [[f"{sender}-m1", POLICY]]
     assert summary["escalations"] == 0
+    sides = summary["compare"]["new"], summary["compare"]["old"]
+    assert [(s["text_model"], s["escalations"]) for s in sides] == [(new.version, 0), (packaged().version, 1)]
