@@ -25,6 +25,8 @@ from scoring.records import DECISIONS, Decision
 from streams.adapters import keys
 from streams.training.examples import Example
 
+SCAN_PAGE = 500  # store entries read per Redis command
+
 
 def examples_key(app_id: str) -> str:
     return keys.key(keys.TEXT_EXAMPLES, app_id)
@@ -59,8 +61,9 @@ class ExampleStore:
         return len(fields)
 
     async def read(self) -> list[dict[str, Any]]:
-        """Every stored entry, in field order (stable across reads)."""
-        raw = await self.redis.hgetall(self.key)
+        """Every stored entry, in field order (stable across reads). Read in pages (HSCAN), so
+        that a large store never holds up the Redis the workers share."""
+        raw = {k: v async for k, v in self.redis.hscan_iter(self.key, count=SCAN_PAGE)}
         return [orjson.loads(raw[k]) for k in sorted(raw)]
 
 
