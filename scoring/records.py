@@ -179,10 +179,15 @@ class Decision:
     reviewer: str
     reason: str = ""
     ts: int = 0
+    policy: str = ""  # the one policy of the escalation decided; "": every one
 
     @property
     def actor(self) -> str:
         return self.escalation_id
+
+    def covers(self, policy: str) -> bool:
+        """Whether the verdict is on `policy`."""
+        return not self.policy or self.policy == policy
 
     @property
     def event_id(self) -> str:

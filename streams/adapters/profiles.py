@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import orjson
@@ -78,6 +79,14 @@ def _text(key: bytes | str) -> str:
     return key.decode() if isinstance(key, bytes) else key
 
 
+def _rule_policies(evidence: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
+    """Rule -> the policies its evidence in the escalation is for."""
+    out: dict[str, set[str]] = {}
+    for item in evidence:
+        out.setdefault(rule_of(item["detector"]), set()).add(item["policy"])
+    return {rule: sorted(policies) for rule, policies in sorted(out.items())}
+
+
 def reviewed(esc: Escalation) -> dict[str, Any]:
     """The escalation as its reviewers' decision is applied: the account, the policies, when,
     the rules whose evidence it carried, and the texts it read (which a verdict labels)."""
@@ -86,6 +95,7 @@ def reviewed(esc: Escalation) -> dict[str, Any]:
         "policies": list(esc.policies),
         "ts": esc.ts,
         "rules": sorted({rule_of(item["detector"]) for item in esc.evidence}),
+        "rule_policies": _rule_policies(esc.evidence),
         "texts": [
             {"policy": item["policy"], "event_id": item["event_id"], **item["text"]}
             for item in esc.evidence if "text" in item and not item["text"].get("with_earlier")

@@ -36,6 +36,8 @@ def entries(decision: Decision, escalation: dict[str, Any]) -> dict[str, bytes]:
     """The store's fields for one verdict on one escalation (see `streams.adapters.profiles.reviewed`)."""
     out = {}
     for text in escalation.get("texts", ()):
+        if not decision.covers(text["policy"]):
+            continue
         field = f"{decision.escalation_id}:{text['event_id']}:{text['policy']}"
         out[field] = orjson.dumps({
             "text": text["body"], "kind": text["kind"], "policy": text["policy"],

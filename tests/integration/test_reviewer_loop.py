@@ -18,9 +18,9 @@ from tests.integration.workers import Worker, scorer_env
 pytestmark = pytest.mark.integration
 
 
-def decision(escalation_id: str, verdict: str, reviewer: str = "rev-1") -> tuple[str, bytes]:
+def decision(escalation_id: str, verdict: str, reviewer: str = "rev-1", **extra: str) -> tuple[str, bytes]:
     return escalation_id, orjson.dumps({"escalation_id": escalation_id, "decision": verdict,
-                                        "reviewer": reviewer, "reason": "checked the room"})
+                                        "reviewer": reviewer, "reason": "checked the room", **extra})
 
 
 def gauge(worker: Worker, name: str, **labels: str) -> float | None:
@@ -51,7 +51,8 @@ def test_verdicts_demote_a_rule_and_dismissals_clear_evidence(services, tmp_path
                     decision(by_account["f-3"], "dismissed"), decision(by_account["f-4"], "confirmed"),
                     decision(by_account["f-1"], "dismissed"),  # re-sent: counts once
                     ("nope", b'{"escalation_id": "nope", "decision": "dismissed", "reviewer": "r"}'),
-                    ("bad", b"{not json")]
+                    ("bad", b"{not json"),
+                    decision(by_account["f-4"], "dismissed", policy="harassment")]  # not what it is about
         produce(services.broker_url, [(decisions, k.encode(), v) for k, v in verdicts])
         wait_for(lambda: worker.metrics().get("riskscorer_rules_demoted_total", 0) >= 1,
                  "message_burst not demoted", timeout=60)
@@ -76,7 +77,7 @@ def test_verdicts_demote_a_rule_and_dismissals_clear_evidence(services, tmp_path
                  "reinstatement not applied", timeout=30)
         produce(services.broker_url, burst("f-6", 16, messages))
         after = read_all(services.broker_url, env["RISKSCORER_TOPIC_ESCALATIONS"], len(senders) + 1)
-        dead = read_all(services.broker_url, env["RISKSCORER_TOPIC_DEADLETTER"], 2)
+        dead = read_all(services.broker_url, env["RISKSCORER_TOPIC_DEADLETTER"], 3)
         # the worker counts every subject event it sent, the dismissals among them
         subject_events = read_all(services.broker_url, env["RISKSCORER_TOPIC_SUBJECTS"], 3)
         wait_for(lambda: gauge(worker, "riskscorer_records_sent_total", output="subjects") == len(subject_events),
@@ -85,7 +86,7 @@ def test_verdicts_demote_a_rule_and_dismissals_clear_evidence(services, tmp_path
     finally:
         worker.stop()
     assert sorted(e["account_id"] for e in after) == [*senders, "f-6"]
-    assert sorted((d["reason"], d["topic"]) for d in dead) == [("bad_json", decisions),
+    assert sorted((d["reason"], d["topic"]) for d in dead) == [("bad_json", decisions), ("bad_value", decisions),
                                                                 ("unknown_escalation", decisions)]
     assert m["riskscorer_decisions_total:"] == 5
     assert m["riskscorer_dead_letters_total:unknown_escalation"] == 1

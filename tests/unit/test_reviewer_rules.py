@@ -205,3 +205,49 @@ def test_a_decision_without_its_own_time_is_timed_by_its_record():
     assert stamped(timed, 1_700_000_000_000).ts == 5
     with pytest.raises(Rejected, match="ts must be <="):
         DECISION_SCHEMA.decode(raw[:-1] + b', "ts": 9223372036854775808}', 1000)
+
+
+ESCALATION = {
+    "account_id": "f1", "policies": ["off_platform_contact", "spam_scam"], "ts": 100,
+    "rules": ["text_contact_detail", "text_scam_script", "unanswered_burst"],
+    "rule_policies": {"text_contact_detail": ["off_platform_contact"], "text_scam_script": ["spam_scam"],
+                      "unanswered_burst": ["off_platform_contact", "spam_scam"]},
+    "texts": [{"policy": "off_platform_contact", "event_id": "m1", "kind": "message", "body": "mail me",
+               "model_version": "t1"},
+              {"policy": "spam_scam", "event_id": "m2", "kind": "message", "body": "win a prize",
+               "model_version": "t1"}],
+}
+
+
+def _decision(decision: str, policy: str | None = None):
+    raw = {"escalation_id": "e1", "decision": decision, "reviewer": "r1"}
+    if policy:
+        raw["policy"] = policy
+    import orjson
+
+    return DECISION_SCHEMA.decode(orjson.dumps(raw), 1000)
+
+
+def test_a_verdict_on_one_policy_counts_labels_and_dismisses_that_policy_only():
+    from streams.training.verdicts import entries
+    from streams.worker.agents.reviewer import dismissals, rules_decided
+
+    scam_dismissed = _decision("dismissed", "spam_scam")
+    assert rules_decided(scam_dismissed, ESCALATION) == ["text_scam_script", "unanswered_burst"]
+    assert [f.policy for f in dismissals(scam_dismissed, ESCALATION)] == ["spam_scam"]
+    assert list(entries(scam_dismissed, ESCALATION)) == ["e1:m2:spam_scam"]
+
+    both = _decision("dismissed")
+    assert rules_decided(both, ESCALATION) == ESCALATION["rules"]
+    assert [f.policy for f in dismissals(both, ESCALATION)] == ["off_platform_contact", "spam_scam"]
+    assert sorted(entries(both, ESCALATION)) == ["e1:m1:off_platform_contact", "e1:m2:spam_scam"]
+
+    older = {k: v for k, v in ESCALATION.items() if k != "rule_policies"}  # stored before rules' policies were
+    assert rules_decided(scam_dismissed, older) == ESCALATION["rules"]
+
+
+def test_a_verdict_names_a_policy_of_the_vocabulary_or_none():
+    assert _decision("confirmed", "harassment").policy == "harassment"
+    assert _decision("confirmed").policy == ""
+    with pytest.raises(Rejected):
+        _decision("confirmed", "rudeness")

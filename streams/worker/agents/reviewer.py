@@ -124,8 +124,18 @@ def stamped(decision: Decision, timestamp_ms: int) -> Decision:
     return decision if decision.ts else replace(decision, ts=timestamp_ms)
 
 
+def rules_decided(decision: Decision, escalation: dict[str, Any]) -> list[str]:
+    """The rules a verdict counts for: those whose evidence is for a policy it decides (an
+    escalation stored before its rules' policies were kept: every rule)."""
+    by_rule = escalation.get("rule_policies")
+    if not decision.policy or by_rule is None:
+        return list(escalation["rules"])
+    return [rule for rule in escalation["rules"] if decision.policy in by_rule.get(rule, ())]
+
+
 def dismissals(decision: Decision, escalation: dict[str, Any]) -> list[SubjectEvent]:
-    """The subject events that take a dismissed escalation's evidence out of its account's score."""
+    """The subject events that take a dismissed escalation's evidence out of its account's score
+    (the policies dismissed only)."""
     if decision.decision != "dismissed":
         return []
     return [
@@ -139,7 +149,7 @@ def dismissals(decision: Decision, escalation: dict[str, Any]) -> list[SubjectEv
             other_id=decision.reviewer,
             policy=policy,
         )
-        for policy in escalation["policies"]
+        for policy in escalation["policies"] if decision.covers(policy)
     ]
 
 
@@ -235,11 +245,14 @@ class DecisionsAgent:
         known = await self.profiles.escalations(list({d.escalation_id for _, d in decided}))
         applied = []
         for item, d in decided:
-            if d.escalation_id in known:
-                applied.append(d)
-            else:
+            if d.escalation_id not in known:
                 rejected.append((item, "unknown_escalation", f"no escalation {d.escalation_id} (or it expired)"))
-        await self.store.record((d.escalation_id, d.decision, known[d.escalation_id]["rules"]) for d in applied)
+            elif d.policy and d.policy not in known[d.escalation_id]["policies"]:
+                rejected.append((item, "bad_value", f"escalation {d.escalation_id} is not about {d.policy}"))
+            else:
+                applied.append(d)
+        await self.store.record((d.escalation_id, d.decision, rules_decided(d, known[d.escalation_id]))
+                                for d in applied)
         await self.examples.record((d, known[d.escalation_id]) for d in applied)
         out, t = self.producer(), self.topics
         sends = [
