@@ -48,7 +48,8 @@ def detect(text: str, context: TextContext, event_id: str, ts: int, rules: RuleB
         return []
     model = rules.text_model
     reading = analyze(text, context, model)
-    with_earlier = not BY_PREVIOUS.isdisjoint(h.detector for h in reading.patterns)
+    # policies the room's earlier messages gave a pattern hit for: their flags need those messages
+    with_earlier = {h.policy for h in reading.patterns if h.detector in BY_PREVIOUS}
     signals = []
     for hit in reading.hits:
         detector, rule = _rule(hit.detector, hit.policy, rules)
@@ -64,7 +65,7 @@ def detect(text: str, context: TextContext, event_id: str, ts: int, rules: RuleB
             event_id=event_id,
             ts=ts,
             spans=tuple(Span(s, e, quote(text, (s, e), MAX_SPAN_CHARS)) for s, e in hit.spans),
-            text=TextRef(context.kind, excerpt(text, hit.spans), model.version, with_earlier),
+            text=TextRef(context.kind, excerpt(text, hit.spans), model.version, hit.policy in with_earlier),
         ))
     return signals
 

@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 from redis.asyncio import Redis
 
+from scoring.detectors.text import MAX_EXAMPLE_CHARS
 from scoring.text.model import TextModel, dumps
 from streams.training import examples as ex
 from streams.training.verdicts import ExampleStore, VerdictError, to_examples
@@ -62,7 +63,7 @@ def gather(public: Path | None, verdicts: list[ex.Example]) -> list[ex.Example]:
     found = ex.seed()
     if public is not None:
         found += ex.public(public, measuring=False) + ex.quotes(public, "dev")
-        trained = ex.not_measured(verdicts, public)
+        trained = ex.not_measured(verdicts, public, MAX_EXAMPLE_CHARS)
         if len(trained) < len(verdicts):
             _say(f"{len(verdicts) - len(trained)} verdict texts left out: they are kept for measuring")
         verdicts = trained

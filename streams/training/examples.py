@@ -149,10 +149,18 @@ def measured(folder: Path) -> frozenset[str]:
     return frozenset(kept)
 
 
-def not_measured(examples: list[Example], folder: Path) -> list[Example]:
-    """The examples whose text is not kept for measuring (`measured`)."""
+def not_measured(examples: list[Example], folder: Path, excerpt: int = 500) -> list[Example]:
+    """The examples whose text is not kept for measuring (`measured`), nor part of one: a
+    verdict keeps at most `excerpt` characters of a longer text
+    (`scoring.detectors.text.MAX_EXAMPLE_CHARS`)."""
     kept = measured(folder)
-    return [e for e in examples if _folded(e.text) not in kept]
+    longer = [t for t in kept if len(t) > excerpt]
+
+    def is_measured(text: str) -> bool:
+        folded = _folded(text)
+        return folded in kept or (len(text) >= excerpt and any(folded in t for t in longer))
+
+    return [e for e in examples if not is_measured(e.text)]
 
 
 def seed() -> list[Example]:

@@ -22,6 +22,7 @@ import orjson
 from redis.asyncio import Redis
 
 from scoring.records import DECISIONS, Decision
+from scoring.text.types import KINDS, POLICIES
 from streams.adapters import keys
 from streams.training.examples import Example
 
@@ -73,15 +74,24 @@ class VerdictError(ValueError):
     """A stored or exported verdict that cannot be read as one."""
 
 
+_CHOICES = {"decision": DECISIONS, "kind": KINDS, "policy": POLICIES}
+
+
 def _checked(rec: Any) -> dict[str, Any]:
+    """A stored or exported verdict as `to_examples` reads it; `VerdictError` says what is wrong."""
     if not isinstance(rec, dict):
         raise VerdictError(f"a verdict must be a JSON object, not {type(rec).__name__}")
+    which = f"verdict on escalation {str(rec.get('escalation_id'))[:128]!r}"
     missing = [k for k in ("text", "kind", "policy", "decision") if not isinstance(rec.get(k), str)]
     if missing:
-        raise VerdictError(f"verdict on escalation {rec.get('escalation_id')!r} lacks {', '.join(missing)}")
-    if rec["decision"] not in DECISIONS:
-        raise VerdictError(f"verdict on escalation {rec.get('escalation_id')!r}: decision {rec['decision']!r} "
-                           f"is not one of {', '.join(DECISIONS)}")
+        raise VerdictError(f"{which} lacks {', '.join(missing)}")
+    for key, choices in _CHOICES.items():
+        if rec[key] not in choices:
+            raise VerdictError(f"{which}: {key} {rec[key][:40]!r} is not one of {', '.join(choices)}")
+    wrong = [k for k in ("escalation_id", "event_id") if k in rec and not isinstance(rec[k], str)]
+    wrong += [k for k in ("ts", "escalation_ts") if rec.get(k) is not None and type(rec[k]) is not int]
+    if wrong:
+        raise VerdictError(f"{which}: {', '.join(wrong)} of the wrong type")
     return rec
 
 
@@ -101,7 +111,7 @@ def first_carried(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     first: dict[tuple[str, str], dict[str, Any]] = {}
     rest = []
     for rec in records:
-        if "event_id" not in rec or "escalation_ts" not in rec:
+        if rec.get("event_id") is None or rec.get("escalation_ts") is None:
             rest.append(rec)
             continue
         key = (rec["event_id"], rec["policy"])

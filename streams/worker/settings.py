@@ -25,6 +25,7 @@ T = TypeVar("T")
 INT_MAX = 2**31 - 1  # every integer setting fits Kafka's and Redis's 32-bit fields
 MAX_SCORING_PROCESSES = 256
 SECONDS = (0.001, 86_400.0)  # a duration in seconds: from a millisecond to a day
+_INTEGER = re.compile(r"-?[0-9]+")
 _TOPIC = re.compile(r"[A-Za-z0-9._-]{1,249}")  # Kafka's legal topic names
 _HOST = re.compile(r"[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")
 
@@ -139,7 +140,7 @@ class Settings:
 
 
 def _integer(name: str, raw: str, lowest: int, highest: int = INT_MAX) -> int:
-    if not (raw.isascii() and raw.lstrip("-").isdigit()):
+    if not _INTEGER.fullmatch(raw):
         raise SettingsError(f"{PREFIX}{name}={raw!r} is not an integer")
     value = int(raw)
     if value < lowest:

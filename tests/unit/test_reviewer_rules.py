@@ -242,9 +242,6 @@ def test_a_verdict_on_one_policy_counts_labels_and_dismisses_that_policy_only():
     assert [f.policy for f in dismissals(both, ESCALATION)] == ["off_platform_contact", "spam_scam"]
     assert sorted(entries(both, ESCALATION)) == ["e1:m1:off_platform_contact", "e1:m2:spam_scam"]
 
-    older = {k: v for k, v in ESCALATION.items() if k != "rule_policies"}  # stored before rules' policies were
-    assert rules_decided(scam_dismissed, older) == ESCALATION["rules"]
-
 
 def test_a_verdict_names_a_policy_of_the_vocabulary_or_none():
     assert _decision("confirmed", "harassment").policy == "harassment"

@@ -94,3 +94,7 @@ def test_a_text_flagged_with_the_rooms_earlier_messages_is_marked_and_labels_not
     esc = Escalation("e1", "f1", ("off_platform_contact",), 2.0, {}, "high", (), (split.to_dict(), alone.to_dict()),
                      "r1", "m1", 20, "m3")
     assert [t["event_id"] for t in reviewed(esc)["texts"]] == ["m3"]
+    # only the flag the earlier messages made: the same text's payment ask is its own
+    both = text.detect(f"123 4567. {TEXT}", TextContext(previous=("text me on 0412",)), "m4", 30, rules)
+    assert sorted((s.policy, s.text.with_earlier) for s in both) == [("off_platform_contact", True),
+                                                                     ("off_platform_payment", False)]

@@ -125,11 +125,11 @@ def stamped(decision: Decision, timestamp_ms: int) -> Decision:
 
 
 def rules_decided(decision: Decision, escalation: dict[str, Any]) -> list[str]:
-    """The rules a verdict counts for: those whose evidence is for a policy it decides (an
-    escalation stored before its rules' policies were kept: every rule)."""
-    by_rule = escalation.get("rule_policies")
-    if not decision.policy or by_rule is None:
+    """The rules a verdict counts for: those whose evidence is for a policy it decides (a
+    verdict on one policy is refused on an escalation stored without its rules' policies)."""
+    if not decision.policy:
         return list(escalation["rules"])
+    by_rule = escalation["rule_policies"]
     return [rule for rule in escalation["rules"] if decision.policy in by_rule.get(rule, ())]
 
 
@@ -249,6 +249,9 @@ class DecisionsAgent:
                 rejected.append((item, "unknown_escalation", f"no escalation {d.escalation_id} (or it expired)"))
             elif d.policy and d.policy not in known[d.escalation_id]["policies"]:
                 rejected.append((item, "bad_value", f"escalation {d.escalation_id} is not about {d.policy}"))
+            elif d.policy and "rule_policies" not in known[d.escalation_id]:
+                rejected.append((item, "bad_value", f"escalation {d.escalation_id} was published before verdicts "
+                                                    "on one policy: decide it whole"))
             else:
                 applied.append(d)
         await self.store.record((d.escalation_id, d.decision, rules_decided(d, known[d.escalation_id]))

@@ -175,7 +175,11 @@ def test_an_exported_verdict_that_is_not_one_is_refused_with_its_place(tmp_path)
     good = _carried("m1", "E1", 100, "confirmed", 200)
     cases = {"not JSON": b"{", "lacks decision": orjson.dumps({**good, "decision": None}),
              "'maybe' is not one of": orjson.dumps({**good, "decision": "maybe"}),
-             "must be a JSON object": b"[1]"}
+             "must be a JSON object": b"[1]",
+             "kind 'tweet' is not one of": orjson.dumps({**good, "kind": "tweet"}),
+             "policy 'nonsense' is not one of": orjson.dumps({**good, "policy": "nonsense"}),
+             "ts of the wrong type": orjson.dumps({**good, "ts": "yesterday"}),
+             "event_id of the wrong type": orjson.dumps({**good, "event_id": ["x"]})}
     for expected, bad in cases.items():
         path = tmp_path / "verdicts.jsonl"
         path.write_bytes(orjson.dumps(good) + b"\n" + bad + b"\n")
@@ -204,3 +208,6 @@ def test_a_verdict_on_a_text_kept_for_measuring_is_not_trained(tmp_path):
                 (measured.upper(), "send the deposit  by zelle", trained, "Pay through the app please", "new text")]
     kept = [e.text for e in gather(tmp_path, verdicts) if e.source == "verdict"]
     assert kept == [trained, "Pay through the app please", "new text"]
+    # a verdict keeps an excerpt of a long text: an excerpt of a measured text is measured too
+    excerpts = [labelled(t, "message", [], "verdict") for t in ("the deposit by", "Pay through the", "new text")]
+    assert [e.text for e in ex.not_measured(excerpts, tmp_path, excerpt=14)] == ["Pay through the", "new text"]
