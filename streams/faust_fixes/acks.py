@@ -15,9 +15,13 @@ killed mid-stream) then finds events lost.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from faust.types import EventT
+
+log = logging.getLogger(__name__)
 
 
 def unacknowledged(events: list[EventT[bytes]]) -> None:
@@ -30,3 +34,34 @@ def acknowledge(consumer: Any, event: EventT[bytes]) -> None:
     """The event was scored: its offset may be committed."""
     event.message.acked = False
     consumer.ack(event.message)
+
+
+def release_unacknowledged(consumer: Any) -> int:
+    """Mark every message the consumer still waits for as acknowledged, uncommitted; how many."""
+    waiting = [m for m in getattr(consumer, "_unacked_messages", ()) if not m.acked]
+    for message in waiting:
+        message.acked = True
+    return len(waiting)
+
+
+def release_when_held(app: Any, held: Callable[[], bool]) -> None:
+    """Before Faust waits for its streams (a stop, a rebalance), release what they hold while
+    `held()` (a dependency is down): nothing of it can be scored until the outage ends.
+
+    Works around: `App._consumer_wait_empty` waits (`Consumer.wait_empty`) for every message
+    delivered to a stream and not yet acknowledged, among them those gathered behind a batch
+    that cannot be scored, so a worker asked to stop through an outage never stopped. Marked as
+    `unacknowledged` does, they are not waited for and not committed: the next worker to hold
+    their partitions reads them again (the offsets in the states make that exact). Still needed?
+    While `wait_empty` waits on `_unacked_messages` whatever the app's `should_stop`, yes
+    (`tests/integration/test_outages.py`, a worker asked to stop through an outage).
+    """
+    wait_empty = app._consumer_wait_empty
+
+    async def released_first(consumer: Any, logger: Any) -> None:
+        if held():
+            count = release_unacknowledged(consumer)
+            log.warning("a dependency is down: %d events taken in are left uncommitted, for the next worker", count)
+        await wait_empty(consumer, logger)
+
+    app._consumer_wait_empty = released_first

@@ -23,7 +23,7 @@ from streams.adapters.profiles import ProfileStore
 from streams.batch import processes
 from streams.batch.pipeline import Processor
 from streams.faust_fixes import seeks
-from streams.faust_fixes.acks import acknowledge
+from streams.faust_fixes.acks import acknowledge, release_when_held
 from streams.faust_fixes.continuity import Continuity, Refetcher
 from streams.faust_fixes.producer import aiokafka_producer, broker_metadata
 from streams.faust_fixes.sensors import LeanPrometheusMonitor
@@ -94,6 +94,7 @@ def create(settings: Settings, rules: Rules) -> Scorer:
     continuity = Continuity()
     seeks.follow(app, continuity)
     registry, metrics, health = _observability(app, rules)
+    release_when_held(app, lambda: bool(health.down))
     defined = topics.define(app, settings)
     table = tables.define(app, settings)
     redis = Redis.from_url(settings.redis_url or "redis://127.0.0.1:1", **security.redis_options(settings))
@@ -116,9 +117,16 @@ def create(settings: Settings, rules: Rules) -> Scorer:
         producer=lambda: aiokafka_producer(app),
         health=health,
         attempts=settings.batch_attempts,
+        stopping=lambda: _agent_stopping(app, "decisions"),
     )
     app.agent(defined.decisions, name="decisions")(decisions.run)
     return Scorer(app, settings, rules, metrics, registry, defined)
+
+
+def _agent_stopping(app: faust.App, name: str) -> bool:
+    """Whether Faust is stopping the agent registered as `name`."""
+    agent = app.agents.get(name)
+    return agent is not None and bool(agent.should_stop)
 
 
 def _hand_over_on_revoke(app: faust.App, agent: ScoreAgent) -> None:
@@ -189,4 +197,5 @@ def _score_agent(app: faust.App, settings: Settings, processor: Processor, defin
                           if tp.topic in defined.kind_of],
         highwater=lambda key: app.consumer.highwater(TP(*key)),
         ack=lambda event: acknowledge(app.consumer, event),
+        stopping=lambda: _agent_stopping(app, "score"),
     )

@@ -22,6 +22,7 @@ from streams.worker.health import DEPENDENCIES, Health
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+STOP_CHECK_S = 0.5  # how often a pause between retries looks whether the agent is being stopped
 
 
 
@@ -41,6 +42,7 @@ class Retrier:
     on_retry: Callable[[Exception, float], None]  # called before each pause: log and count
     backoff: Backoff = Backoff()
     needs: tuple[str, ...] = DEPENDENCIES  # what a success shows to be reachable
+    stopping: Callable[[], bool] = lambda: False  # whether the agent retrying is being stopped
 
     async def until_done(self, action: Callable[[], Awaitable[None]]) -> None:
         """Run `action` until it succeeds, whatever the failure.
@@ -53,7 +55,8 @@ class Retrier:
 
     async def attempt(self, action: Callable[[], Awaitable[None]], attempts: int) -> Exception | None:
         """Run `action` until it succeeds (None) or fails `attempts` times otherwise than by an
-        outage (the last failure; 0: no limit). Cancellation (a stopping worker) ends the attempts."""
+        outage (the last failure; 0: no limit). Cancellation, or a failure once the agent is
+        being stopped, ends the attempts (CancelledError): the batch stays uncommitted."""
         delay, failures = self.backoff.first_s, 0
         while True:
             try:
@@ -63,12 +66,24 @@ class Retrier:
                     failures += 1
                     if failures == attempts:
                         return exc
+                self._end_if_stopping(exc)
                 self.on_retry(exc, delay)
-                await asyncio.sleep(delay)
+                await self._pause(delay, exc)
                 delay = min(delay * 2, self.backoff.max_s)
             else:
                 self.health.ok(*self.needs)
                 return None
+
+    def _end_if_stopping(self, exc: Exception) -> None:
+        if self.stopping():  # the batch is left uncommitted, to be redone after a restart
+            raise asyncio.CancelledError(f"agent stopping; batch not done: {exc!r}") from exc
+
+    async def _pause(self, delay: float, exc: Exception) -> None:
+        """Sleep `delay` seconds, ending early (CancelledError) once the agent is being stopped."""
+        end = asyncio.get_running_loop().time() + delay
+        while (left := end - asyncio.get_running_loop().time()) > 0:
+            await asyncio.sleep(min(left, STOP_CHECK_S))
+            self._end_if_stopping(exc)
 
     async def settle(self, batch: list[T], handle: Callable[[list[T]], Awaitable[None]],
                      reject: Callable[[T, Exception], Awaitable[None]], attempts: int) -> None:

@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 import orjson
 import pytest
@@ -198,3 +199,37 @@ def test_the_worker_survives_a_broker_outage_and_loses_and_repeats_nothing(servi
         assert same(escalations) == undisturbed()
     finally:
         worker.stop()
+
+
+def test_a_worker_asked_to_stop_through_a_redis_outage_stops_and_loses_nothing(services, tmp_path, own_redis):
+    """A batch retried through an outage holds its events unacknowledged, and Faust waits for
+    them before it stops: the retries must end when the worker is asked to stop, the batch
+    uncommitted, to be redone by the next worker."""
+    from streams.devtools.simulator import SimConfig, generate
+
+    events = [ev for ev in generate(SimConfig(accounts=400, days=4, seed=3)).events if ev.kind != "decisions"]
+    expected = same(e.to_dict() for e in backtest.run(events, load_rules(DEFAULT_RULES)).escalations)
+    redis_url = f"redis://127.0.0.1:{own_redis[-1].port}"
+    env = scorer_env(services.broker_url, redis_url, tmp_path, RISKSCORER_REDIS_TIMEOUT_S="1")
+    worker = Worker(env, tmp_path).start()
+    try:
+        worker.wait_ready()
+        restore = stop_and_restart(own_redis)
+        produce(services.broker_url, [(topic(env, ev.kind), ev.key.encode(), ev.payload()) for ev in events])
+        wait_for(lambda: ready(worker)[0] == 503, 10, worker)
+        time.sleep(15)  # a batch in hand, retried, and the next gathered behind it
+        began = time.monotonic()
+        code = worker.stop()
+        took = time.monotonic() - began
+    finally:
+        worker.stop()
+    log = Path(worker.log.name).read_text(errors="replace")
+    assert code >= 0 and took < 15, f"stopped by {code} after {took:.1f} s\n{log}"
+    restore()
+    again = Worker(env, tmp_path).start()
+    try:
+        again.wait_ready()
+        escalations = distinct(read_all(services.broker_url, topic(env, "escalations"), expected=len(expected)))
+    finally:
+        again.stop()
+    assert same(escalations) == expected

@@ -153,3 +153,31 @@ def test_a_probe_marks_its_dependency_down_on_a_failure_or_a_silence_and_up_on_a
     assert h.down == {BROKER}
     asyncio.run(tick())
     assert h.ready and up(h, BROKER) == 1
+
+
+def test_an_agent_being_stopped_ends_the_retries_of_an_outage_and_leaves_the_batch_undone():
+    """Through an outage a batch is retried for ever; an agent Faust stops must not wait for the
+    dependency: the batch ends uncommitted, within a pause's check, even mid-pause."""
+    stop_at, tries, handled = 3, [], []
+
+    async def handle(batch):
+        tries.append(len(batch))
+        raise RedisConnectionError("refused")
+
+    async def reject(item, exc):
+        handled.append(item)
+
+    retrier = poison.Retrier(health(), lambda exc, d: None, FAST, stopping=lambda: len(tries) >= stop_at)
+    with pytest.raises(asyncio.CancelledError):
+        asyncio.run(retrier.settle([1, 2], handle, reject, 3))
+    assert tries == [2] * stop_at and handled == []  # nothing dead-lettered, nothing done
+
+    slow, started = poison.Backoff(first_s=30.0, max_s=30.0), []
+    paused = poison.Retrier(health(), lambda exc, d: started.append(d), slow, stopping=lambda: bool(started))
+
+    async def stops_while_paused():
+        await asyncio.wait_for(paused.settle([1], handle, reject, 3), timeout=5)
+
+    with pytest.raises(asyncio.CancelledError):
+        asyncio.run(stops_while_paused())
+    assert started == [30.0]  # stopping from the first pause on: ended within its first check

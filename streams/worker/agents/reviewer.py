@@ -205,6 +205,7 @@ class DecisionsAgent:
     producer: Callable[[], AIOKafkaProducer]
     health: Health
     attempts: int  # tries of a batch failing otherwise than by an outage, before it is split
+    stopping: Callable[[], bool] = lambda: False  # whether Faust is stopping this agent
 
     async def run(self, stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         batches = stream.take_events(self.batch_max, within=self.batch_window_s)  # type: ignore[attr-defined]
@@ -222,7 +223,7 @@ class DecisionsAgent:
 
     @property
     def retrier(self) -> poison.Retrier:
-        return poison.Retrier(self.health, self.retrying)
+        return poison.Retrier(self.health, self.retrying, stopping=self.stopping)
 
     async def reject(self, item: Incoming, exc: Exception) -> None:
         await reject_unprocessable(item, exc, self.topics, self.producer, self.metrics, self.retrier)

@@ -236,6 +236,9 @@ class ScoreAgent:
     # and its stream partitions sought. No tail is read anew meanwhile (`find_tails`): Faust
     # delivers nothing then, and the states read would be those of a changelog read in part.
     rebalancing: Callable[[], bool] = lambda: False
+    # Whether Faust is stopping this agent: retries through an outage end then, and the scorer
+    # stops waiting for the dependency (what it holds stays uncommitted, for the next worker)
+    stopping: Callable[[], bool] = lambda: False
     # quiet partitions' ends asked of the broker, for those the fetcher stopped fetching
     stalls: Stalls = field(default_factory=lambda: Stalls(TAIL_HOLE_S, STALL_CHECK_S))
     # Released events wait here for the scorer (`drain`), which takes them a batch at a time while
@@ -268,7 +271,7 @@ class ScoreAgent:
 
     @property
     def retrier(self) -> poison.Retrier:
-        return poison.Retrier(self.health, self.retrying)
+        return poison.Retrier(self.health, self.retrying, stopping=self.stopping)
 
     async def run(self, stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         batches = stream.take_events(  # type: ignore[attr-defined]
@@ -334,6 +337,8 @@ class ScoreAgent:
                 if self.health.down:
                     # Nothing is scored through an outage, not even a batch that needs no Redis: what
                     # was taken in waits, and the timers' probes say when the dependency is back.
+                    if self.stopping():  # nor ever by this worker: left uncommitted, for the next
+                        return
                     await self.written(writing)
                     writing = None
                     await asyncio.sleep(OUTAGE_POLL_S)
