@@ -15,6 +15,13 @@ COUNTERS_MAX = 8
 ELLIPSIS = "…"
 
 
+def shown(text: str) -> str:
+    """`text` with each character a screen would not show as itself (controls, bidi and
+    zero-width marks, line separators) written as its code point, `\\u202e`: a reason quoting
+    a sender's text can then neither reorder nor hide the words around it."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+
+
 def excerpt(text: str, limit: int) -> str:
     """`text`, or its first characters and an ellipsis when longer than `limit`."""
     return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
@@ -72,7 +79,7 @@ class Signal:
             "policy": self.policy,
             "detector": self.detector,
             "weight": round(self.weight, 4),
-            "reason": excerpt(self.reason, REASON_MAX),
+            "reason": shown(excerpt(self.reason, REASON_MAX)),
             "event_id": self.event_id,
             "ts": self.ts,
             "counters": [

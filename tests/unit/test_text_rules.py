@@ -98,3 +98,11 @@ def test_a_text_flagged_with_the_rooms_earlier_messages_is_marked_and_labels_not
     both = text.detect(f"123 4567. {TEXT}", TextContext(previous=("text me on 0412",)), "m4", 30, rules)
     assert sorted((s.policy, s.text.with_earlier) for s in both) == [("off_platform_contact", True),
                                                                      ("off_platform_payment", False)]
+
+
+def test_an_escalations_reason_shows_the_invisible_characters_it_quotes():
+    from scoring.signals import Signal
+
+    sig = Signal("off_platform_contact", "text_contact_move.contact_messenger", 1.0,
+                 "names WhatsApp in disguised spelling 'whats\u202eapp'\u2028", "m1", 1)
+    assert sig.to_dict()["reason"] == "names WhatsApp in disguised spelling 'whats\\u202eapp'\\u2028"

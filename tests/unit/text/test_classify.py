@@ -141,3 +141,14 @@ def test_classify_in_processes_reads_input_as_it_writes(monkeypatch: pytest.Monk
     next(chunks)
     assert read <= 10 * (2 * 2 + 1)  # the chunks in flight, and the one being cut
     assert sum(1 for _ in chunks) == 999
+
+
+def test_a_reason_shows_the_invisible_characters_it_quotes() -> None:
+    """A bidi override, a zero-width space or a line separator in a sender's text would reorder or
+    hide the reason around its quote on a reviewer's screen: each is written as its code."""
+    for text, mark in (("add me on whats\u202eapp: +1 555 0100 2233", "\u202e"),
+                       ("pay me on pay\u200bpal now", "\u200b"), ("you\u2028useless moron", "\u2028")):
+        (out,) = classify_stream([json.dumps({"id": "1", "kind": "message", "text": text})])
+        reasons = [h["reason"] for h in json.loads(out)["hits"]]
+        assert reasons and all(mark not in r for r in reasons), (text, reasons)
+        assert any(f"\\u{ord(mark):04x}" in r for r in reasons), reasons
