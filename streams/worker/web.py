@@ -18,7 +18,8 @@ import faust
 from faust.web import Request, Response, View
 
 from streams.adapters.profiles import ProfileStore
-from streams.worker.health import Health
+from streams.batch.schemas.fields import ID_MAX
+from streams.worker.health import Health, dependency_of
 
 
 def readiness(app: faust.App, health: Health) -> None:
@@ -28,17 +29,30 @@ def readiness(app: faust.App, health: Health) -> None:
         return web.json({"ready": not down, "down": down}, status=503 if down else 200)
 
 
+def _token(header: str) -> bytes:
+    """The token of an `Authorization: Bearer <token>` header (the scheme in any case), as bytes
+    whatever the header's encoding; b"" when it is not a bearer token."""
+    scheme, _, token = header.partition(" ")
+    return token.strip().encode("utf-8", "surrogateescape") if scheme.lower() == "bearer" else b""
+
+
 def register(app: faust.App, profiles: ProfileStore, token: str | None) -> None:
     if not token:
         return
-    expected = f"Bearer {token}".encode()
+    expected = token.encode()
 
     @app.page("/accounts/{account}/risk")
     async def account_risk(web: View, request: Request, account: str) -> Response:
-        given = request.headers.get("Authorization", "").encode()
-        if not hmac.compare_digest(given, expected):
+        if not hmac.compare_digest(_token(request.headers.get("Authorization", "")), expected):
             return web.json({"error": "missing or wrong bearer token"}, status=401)
-        profile = await profiles.read(account)
+        if not 0 < len(account) <= ID_MAX or not account.isprintable():
+            return web.json({"error": f"not an account id: 1 to {ID_MAX} printable characters"}, status=400)
+        try:
+            profile = await profiles.read(account)
+        except Exception as exc:
+            if dependency_of(exc) is None:
+                raise
+            return web.json({"error": "redis unreachable: try again later"}, status=503)
         if profile is None:
             return web.json({"account_id": account, "known": False}, status=404)
         return web.json(_view(account, profile))

@@ -21,7 +21,7 @@ from streams.commands import backtest, embedded
 from streams.worker.settings import DEFAULT_RULES
 from tests.integration import tls_proxy
 from tests.integration.kafka_client import produce, read_all
-from tests.integration.test_pipeline import T0, msg, scenario, topic
+from tests.integration.test_pipeline import T0, TOKEN, lookup, msg, scenario, topic
 from tests.integration.workers import Worker, scorer_env
 
 pytestmark = pytest.mark.integration
@@ -108,7 +108,7 @@ def freeze(redis: list[embedded.Service]) -> Callable[[], None]:
 def test_the_worker_survives_a_redis_outage_and_loses_and_repeats_nothing(services, tmp_path, own_redis, outage):
     redis_url = f"redis://127.0.0.1:{own_redis[-1].port}"
     env = scorer_env(services.broker_url, redis_url, tmp_path, RISKSCORER_RULES_POLL_S="0.5",
-                     RISKSCORER_REDIS_TIMEOUT_S="1")
+                     RISKSCORER_REDIS_TIMEOUT_S="1", RISKSCORER_API_TOKEN=TOKEN)
     worker = Worker(env, tmp_path).start()
     try:
         worker.wait_ready()
@@ -125,6 +125,7 @@ def test_the_worker_survives_a_redis_outage_and_loses_and_repeats_nothing(servic
         wait_for(lambda: ready(worker)[0] == 503, 10, worker)
         assert ready(worker)[1] == {"ready": False, "down": ["redis"]}
         assert redis_up(worker) == 0
+        assert lookup(worker, "f-pay", TOKEN) == (503, {"error": "redis unreachable: try again later"})
         # A batch that needs no Redis (a few messages without findings) may be scored before the
         # outage is noticed; once it is, nothing more is taken in until Redis is back.
         held = worker.processed()

@@ -170,12 +170,29 @@ def test_expected_escalations_and_dead_letters_and_nothing_else(env, worker, ser
     assert body["scores"]["off_platform_payment"]["score"] >= 1.0
     assert body["recent_signals"]["off_platform_payment"][0]["event_id"] == "f-pay-m1"
     assert lookup(worker, "nobody", token=TOKEN)[0] == 404
+    assert lookup(worker, "f-pay", token=TOKEN, scheme="bearer")[0] == 200  # the scheme in any case
+    assert lookup(worker, "%E2%80%AEabc", token=TOKEN)[0] == 400  # no id holds a bidi override
+    assert lookup(worker, "a" * 129, token=TOKEN)[0] == 400
+    assert raw_authorization(worker, b"Bearer \xff\xfe") == 401  # not UTF-8: refused, not a server error
 
 
-def lookup(worker: Worker, account: str, token: str | None) -> tuple[int, dict]:
+def raw_authorization(worker: Worker, header: bytes) -> int:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", worker.port, timeout=5)
+    try:
+        conn.putrequest("GET", "/accounts/f-pay/risk")
+        conn.putheader("Authorization", header)
+        conn.endheaders()
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+def lookup(worker: Worker, account: str, token: str | None, scheme: str = "Bearer") -> tuple[int, dict]:
     request = urllib.request.Request(f"http://127.0.0.1:{worker.port}/accounts/{account}/risk")
     if token:
-        request.add_header("Authorization", f"Bearer {token}")
+        request.add_header("Authorization", f"{scheme} {token}")
     try:
         with urllib.request.urlopen(request, timeout=5) as resp:
             return resp.status, orjson.loads(resp.read())
