@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,11 +16,21 @@ COUNTERS_MAX = 8
 ELLIPSIS = "…"
 
 
+_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp"})  # controls, format marks (bidi, zero-width), separators
+
+
+def _code(char: str) -> str:
+    point = ord(char)
+    return f"\\u{point:04x}" if point <= 0xFFFF else f"\\U{point:08x}"
+
+
 def shown(text: str) -> str:
-    """`text` with each character a screen would not show as itself (controls, bidi and
-    zero-width marks, line separators) written as its code point, `\\u202e`: a reason quoting
-    a sender's text can then neither reorder nor hide the words around it."""
-    return text if text.isprintable() else "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+    """`text` with each control, format mark (bidi, zero-width, tags) and line or paragraph
+    separator written as its code point (`\\u202e`, `\\U000e0041`): a reason quoting a
+    sender's text can then neither reorder nor hide the words around it."""
+    if text.isprintable():  # none of them (the usual text)
+        return text
+    return "".join(_code(c) if unicodedata.category(c) in _HIDDEN else c for c in text)
 
 
 def excerpt(text: str, limit: int) -> str:
@@ -79,7 +90,7 @@ class Signal:
             "policy": self.policy,
             "detector": self.detector,
             "weight": round(self.weight, 4),
-            "reason": shown(excerpt(self.reason, REASON_MAX)),
+            "reason": excerpt(shown(self.reason), REASON_MAX),
             "event_id": self.event_id,
             "ts": self.ts,
             "counters": [

@@ -15,6 +15,7 @@ killed mid-stream) then finds events lost.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 from faust.types import EventT
 
 log = logging.getLogger(__name__)
+RELEASE_CHECK_S = 0.5  # how often a stopping worker looks whether an outage holds its streams up
 
 
 def unacknowledged(events: list[EventT[bytes]]) -> None:
@@ -45,23 +47,33 @@ def release_unacknowledged(consumer: Any) -> int:
 
 
 def release_when_held(app: Any, held: Callable[[], bool]) -> None:
-    """Before Faust waits for its streams (a stop, a rebalance), release what they hold while
-    `held()` (a dependency is down): nothing of it can be scored until the outage ends.
+    """While a stopping worker waits for its streams, release what they hold whenever `held()`
+    (a dependency is down): nothing of it can be scored until the outage ends.
 
     Works around: `App._consumer_wait_empty` waits (`Consumer.wait_empty`) for every message
     delivered to a stream and not yet acknowledged, among them those gathered behind a batch
     that cannot be scored, so a worker asked to stop through an outage never stopped. Marked as
     `unacknowledged` does, they are not waited for and not committed: the next worker to hold
-    their partitions reads them again (the offsets in the states make that exact). Still needed?
-    While `wait_empty` waits on `_unacked_messages` whatever the app's `should_stop`, yes
-    (`tests/integration/test_outages.py`, a worker asked to stop through an outage).
+    their partitions reads them again (the offsets in the states make that exact). A rebalance
+    still waits (the partitions' hand-over must not race the batch being written). Still
+    needed? While `wait_empty` waits on `_unacked_messages` whatever the app's `should_stop`,
+    yes (`tests/integration/test_outages.py`, a worker asked to stop through an outage).
     """
     wait_empty = app._consumer_wait_empty
 
-    async def released_first(consumer: Any, logger: Any) -> None:
-        if held():
-            count = release_unacknowledged(consumer)
-            log.warning("a dependency is down: %d events taken in are left uncommitted, for the next worker", count)
-        await wait_empty(consumer, logger)
+    async def released_when_held(consumer: Any, logger: Any) -> None:
+        if not app.should_stop:
+            await wait_empty(consumer, logger)
+            return
+        waiting = asyncio.ensure_future(wait_empty(consumer, logger))
+        try:
+            while not waiting.done():
+                if held() and (count := release_unacknowledged(consumer)):
+                    log.warning("stopping through an outage: %d events taken in are left uncommitted, "
+                                "for the next worker", count)
+                await asyncio.wait([waiting], timeout=RELEASE_CHECK_S)
+            waiting.result()
+        finally:
+            waiting.cancel()
 
-    app._consumer_wait_empty = released_first
+    app._consumer_wait_empty = released_when_held

@@ -39,7 +39,7 @@ def _token(header: str) -> bytes:
 def register(app: faust.App, profiles: ProfileStore, token: str | None) -> None:
     if not token:
         return
-    expected = token.encode()
+    expected = token.encode("utf-8", "surrogateescape")
 
     @app.page("/accounts/{account}/risk")
     async def account_risk(web: View, request: Request, account: str) -> Response:

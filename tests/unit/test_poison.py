@@ -181,3 +181,39 @@ def test_an_agent_being_stopped_ends_the_retries_of_an_outage_and_leaves_the_bat
     with pytest.raises(asyncio.CancelledError):
         asyncio.run(stops_while_paused())
     assert started == [30.0]  # stopping from the first pause on: ended within its first check
+
+
+def test_a_stopping_worker_releases_what_its_streams_hold_once_an_outage_holds_them_up():
+    """Faust's wait for its streams at a stop ends once the messages it waits for are released,
+    also when the outage begins while it waits; a rebalance (not a stop) still waits."""
+    from types import SimpleNamespace
+
+    from streams.faust_fixes import acks
+
+    async def scenario(stopping: bool) -> tuple[bool, list[bool]]:
+        messages = [SimpleNamespace(acked=False) for _ in range(3)]
+        consumer = SimpleNamespace(_unacked_messages=messages)
+
+        async def wait_empty(consumer, logger):  # Faust's: until every message is acknowledged
+            while not all(m.acked for m in consumer._unacked_messages):  # noqa: ASYNC110 - polls as Faust does
+                await asyncio.sleep(0.01)
+
+        app = SimpleNamespace(should_stop=stopping, _consumer_wait_empty=wait_empty)
+        began = asyncio.get_running_loop().time()
+        acks.release_when_held(app, lambda: asyncio.get_running_loop().time() - began > 0.2)
+        try:
+            await asyncio.wait_for(app._consumer_wait_empty(consumer, None), timeout=2)
+        except TimeoutError:
+            return False, [m.acked for m in messages]
+        return True, [m.acked for m in messages]
+
+    assert asyncio.run(scenario(stopping=True)) == (True, [True, True, True])
+    assert asyncio.run(scenario(stopping=False)) == (False, [False, False, False])
+
+
+def test_a_reason_stays_within_its_bound_once_its_invisible_characters_are_written_out():
+    from scoring.signals import REASON_MAX, Signal
+
+    reason = "quotes " + "\u200b" * 400
+    shown = Signal("spam_scam", "text_scam_script.model", 1.0, reason, "m1", 1).to_dict()["reason"]
+    assert len(shown) <= REASON_MAX and "\u200b" not in shown and shown.startswith("quotes \\u200b")
