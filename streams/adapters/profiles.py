@@ -9,6 +9,7 @@ import orjson
 from redis.asyncio import Redis
 
 from scoring.escalation import Escalation
+from scoring.records import Decision
 from scoring.rules import rule_of
 from streams.adapters import keys
 
@@ -60,17 +61,37 @@ class ProfileStore:
             found.update({i: orjson.loads(v) for i, v in zip(missing, legacy, strict=True) if v is not None})
         return found
 
+    async def decided(self, verdicts: Iterable[tuple[Decision, dict[str, Any]]]) -> None:
+        """Note reviewers' verdicts beside the account's escalations (the support lookup): per
+        escalation, per policy decided ("*": the whole escalation); a later one replaces it."""
+        pipe = self.redis.pipeline(transaction=False)
+        for decision, escalation in verdicts:
+            key = self.key(keys.VERDICTS, escalation["account_id"])
+            field = f"{decision.escalation_id}:{decision.policy or '*'}"
+            pipe.hset(key, field, orjson.dumps({"decision": decision.decision, "reviewer": decision.reviewer,
+                                                "ts": decision.ts}))
+            pipe.expire(key, self.ttl_s)
+        await pipe.execute()
+
     async def read(self, account: str) -> dict[str, Any] | None:
-        """The account's profile, with its escalations still within the profile TTL."""
+        """The account's profile, with its escalations still within the profile TTL, each with
+        its reviewers' verdicts (`verdicts`: policy, or "*" for all of them -> verdict)."""
         pipe = self.redis.pipeline(transaction=False)
         pipe.hgetall(self.key(keys.PROFILE, account))
         pipe.hgetall(self.key(keys.ESCALATIONS, account))
-        raw, listed = await pipe.execute()
+        pipe.hgetall(self.key(keys.VERDICTS, account))
+        raw, listed, decided = await pipe.execute()
         if not raw:
             return None
         profile = {_text(k): orjson.loads(v) for k, v in raw.items()}
+        verdicts: dict[str, dict[str, Any]] = {}
+        for field, value in decided.items():
+            escalation_id, _, policy = _text(field).rpartition(":")
+            verdicts.setdefault(escalation_id, {})[policy] = orjson.loads(value)
         profile["escalations"] = sorted(
-            (orjson.loads(v) for v in listed.values()), key=lambda e: e["ts"], reverse=True
+            ({**summary, "verdicts": verdicts.get(summary["escalation_id"], {})}
+             for summary in map(orjson.loads, listed.values())),
+            key=lambda e: e["ts"], reverse=True,
         )
         return profile
 

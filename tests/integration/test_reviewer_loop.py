@@ -11,6 +11,7 @@ import pytest
 
 from streams.worker.settings import DEFAULT_RULES
 from tests.integration.kafka_client import produce, read_all
+from tests.integration.test_pipeline import TOKEN, lookup
 from tests.integration.test_replay import final_states
 from tests.integration.test_rules_reload import burst, wait_for
 from tests.integration.workers import Worker, scorer_env
@@ -35,7 +36,7 @@ def test_verdicts_demote_a_rule_and_dismissals_clear_evidence(services, tmp_path
     rules = tmp_path / "rules.toml"
     rules.write_text(DEFAULT_RULES.read_text().replace("min_decisions = 20", "min_decisions = 4"))
     env = scorer_env(services.broker_url, services.redis_url, tmp_path, RISKSCORER_RULES_POLL_S="0.5",
-                     RISKSCORER_RULES_FILE=str(rules))
+                     RISKSCORER_RULES_FILE=str(rules), RISKSCORER_API_TOKEN=TOKEN)
     messages, decisions = env["RISKSCORER_TOPIC_MESSAGES"], env["RISKSCORER_TOPIC_DECISIONS"]
     senders = ["f-1", "f-2", "f-3", "f-4"]
     worker = Worker(env, tmp_path).start()
@@ -57,6 +58,11 @@ def test_verdicts_demote_a_rule_and_dismissals_clear_evidence(services, tmp_path
         wait_for(lambda: worker.metrics().get("riskscorer_rules_demoted_total", 0) >= 1,
                  "message_burst not demoted", timeout=60)
         assert gauge(worker, "riskscorer_rule_precision", rule="message_burst") == 0.25
+        # support staff see each verdict beside the escalation it decided
+        for account, verdict in (("f-1", "dismissed"), ("f-4", "confirmed")):
+            (listed,) = lookup(worker, account, TOKEN)[1]["open_escalations"]
+            decided = {p: (v["decision"], v["reviewer"]) for p, v in listed["verdicts"].items()}
+            assert decided == {"*": (verdict, "rev-1")}
         assert gauge(worker, "riskscorer_rule_decisions", rule="message_burst", decision="dismissed") == 3
         assert gauge(worker, "riskscorer_rule_decisions", rule="message_burst", decision="confirmed") == 1
         assert gauge(worker, "riskscorer_rule_precision_floor", rule="message_burst") == 0.5

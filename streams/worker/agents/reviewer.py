@@ -258,6 +258,7 @@ class DecisionsAgent:
         await self.store.record((d.escalation_id, d.decision, rules_decided(d, known[d.escalation_id]))
                                 for d in applied)
         await self.examples.record((d, known[d.escalation_id]) for d in applied)
+        await self.profiles.decided((d, known[d.escalation_id]) for d in applied)
         out, t = self.producer(), self.topics
         sends = [
             await out.send(t.dead_letters.get_topic_name(), deadletter.record(item, reason, detail),
