@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from streams.batch.schemas import INPUT_SCHEMAS
+
+KINDS = tuple(INPUT_SCHEMAS)  # the inputs a recorded event may be on
+
 
 @dataclass(frozen=True, slots=True)
 class RecordedEvent:
@@ -38,10 +42,36 @@ def to_line(ev: RecordedEvent) -> str:
     return json.dumps(body, separators=(",", ":"))
 
 
+class RecordingError(ValueError):
+    """A line of a recorded file that is not a recorded event; the message says where and why."""
+
+
+def _checked(obj: Any) -> dict[str, Any]:
+    if not isinstance(obj, dict):
+        raise RecordingError(f"expected a JSON object, got {type(obj).__name__}")
+    if obj.get("topic") not in KINDS:
+        raise RecordingError(f"'topic' must be one of {', '.join(KINDS)}, got {str(obj.get('topic'))[:40]!r}")
+    if not isinstance(obj.get("key"), str):
+        raise RecordingError("'key' must be a string")
+    if not isinstance(obj.get("value"), dict) and not isinstance(obj.get("raw_b64"), str):
+        raise RecordingError("expected 'value' (an event object) or 'raw_b64' (bytes in base64)")
+    ts = obj.get("ts", obj["value"].get("ts", 0) if isinstance(obj.get("value"), dict) else 0)
+    if type(ts) is not int:
+        raise RecordingError("'ts' must be an integer (epoch milliseconds)")
+    return obj
+
+
 def from_line(line: str) -> RecordedEvent:
-    obj = json.loads(line)
+    """A line as a recorded event; `RecordingError` when it is not one."""
+    try:
+        obj = _checked(json.loads(line))
+    except json.JSONDecodeError as exc:
+        raise RecordingError(f"not JSON ({exc})") from None
     if "raw_b64" in obj:
-        raw = base64.b64decode(obj["raw_b64"])
+        try:
+            raw = base64.b64decode(obj["raw_b64"], validate=True)
+        except ValueError:
+            raise RecordingError("'raw_b64' is not base64") from None
         return RecordedEvent(obj["topic"], obj["key"], int(obj.get("ts", 0)), None, raw)
     value = obj["value"]
     return RecordedEvent(obj["topic"], obj["key"], int(obj.get("ts", value.get("ts", 0))), value)
@@ -54,7 +84,11 @@ def write_jsonl(events: Iterable[RecordedEvent], path: str | Path) -> None:
 
 
 def read_jsonl(path: str | Path) -> Iterator[RecordedEvent]:
-    with Path(path).open(encoding="utf-8") as fh:
-        for line in fh:
+    """The file's events; `RecordingError` names the first line that is not one."""
+    with Path(path).open(encoding="utf-8", errors="surrogateescape") as fh:
+        for number, line in enumerate(fh, 1):
             if line.strip():
-                yield from_line(line)
+                try:
+                    yield from_line(line)
+                except RecordingError as exc:
+                    raise RecordingError(f"{path}:{number}: {exc}") from None

@@ -12,7 +12,7 @@ import orjson
 from faust.cli import argument, option
 
 from scoring.rules import RulesError
-from streams.batch.recorded import read_jsonl
+from streams.batch.recorded import RecordingError, read_jsonl
 from streams.commands import admin, producer
 from streams.commands import demo as demo_runner
 from streams.devtools.simulator import SimConfig, generate, write_jsonl, write_truth
@@ -98,14 +98,17 @@ def _backtest(scorer: Scorer) -> None:
         model = load_model(Path(text_model)) if text_model else scorer.rules.text_model
         rules = load_rules(Path(rules_path) if rules_path else settings.rules_file, model)
         truth_doc = orjson.loads(Path(truth).read_bytes()) if truth else None
-        result = bt.run(read_jsonl(Path(events)), rules, settings.max_event_bytes,
-                        settings.max_text_chars, bt.print_progress)
-        summary = bt.report(result, truth_doc)
-        if compare:
-            old_rules = load_rules(Path(compare), scorer.rules.text_model)
-            old = bt.run(read_jsonl(Path(events)), old_rules, settings.max_event_bytes, settings.max_text_chars)
-            summary["compare"] = {"new": bt.side(result, rules), "old": bt.side(old, old_rules),
-                                  **bt.compare(result, old)}
+        try:
+            result = bt.run(read_jsonl(Path(events)), rules, settings.max_event_bytes,
+                            settings.max_text_chars, bt.print_progress)
+            summary = bt.report(result, truth_doc)
+            if compare:
+                old_rules = load_rules(Path(compare), scorer.rules.text_model)
+                old = bt.run(read_jsonl(Path(events)), old_rules, settings.max_event_bytes, settings.max_text_chars)
+                summary["compare"] = {"new": bt.side(result, rules), "old": bt.side(old, old_rules),
+                                      **bt.compare(result, old)}
+        except RecordingError as exc:
+            raise SystemExit(f"riskscorer backtest: {exc}") from None
         sys.stdout.write(orjson.dumps(summary, option=orjson.OPT_INDENT_2).decode() + "\n")
 
 

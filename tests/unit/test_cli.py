@@ -80,3 +80,29 @@ def test_version_is_the_projects() -> None:
     done = subprocess.run([sys.executable, "-m", "streams", "--version"], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == f"riskscorer {metadata.version('riskscorer')}"
     assert "faust" not in done.stdout.lower()
+
+
+def test_a_recorded_file_with_a_line_that_is_not_an_event_stops_the_backtest_naming_it(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    import pytest
+
+    from streams.batch.recorded import RecordingError, read_jsonl
+
+    good = '{"topic":"messages","key":"a","value":{"ts":1}}'
+    cases = {"not JSON": "not json", "expected a JSON object": "[1]",
+             "'topic' must be one of": '{"topic":"nope","key":"a","value":{}}',
+             "'key' must be a string": '{"topic":"messages","key":1,"value":{}}',
+             "expected 'value'": '{"topic":"messages","key":"a"}',
+             "'raw_b64' is not base64": '{"topic":"messages","key":"a","raw_b64":"%%%"}',
+             "'ts' must be an integer": '{"topic":"messages","key":"a","value":{"ts":"soon"}}'}
+    path = tmp_path / "events.jsonl"
+    for expected, bad in cases.items():
+        path.write_text(f"{good}\n\n{bad}\n")
+        with pytest.raises(RecordingError, match=f"{path}:3: {expected}"):
+            list(read_jsonl(path))
+    done = subprocess.run([sys.executable, "-m", "streams", "backtest", str(path)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode != 0 and f"{path}:3: 'ts' must be an integer" in done.stderr
+    assert "Traceback" not in done.stderr
