@@ -13,7 +13,7 @@ from scoring.text.types import KINDS, TextContext
 SHOWN = 40  # characters of a bad value quoted in an error
 
 
-def _shown(value: str) -> str:
+def _cut(value: str) -> str:
     return repr(value) if len(value) <= SHOWN else f"{value[:SHOWN]!r}... ({len(value)} characters)"
 
 
@@ -24,7 +24,7 @@ def _check(obj: Any) -> tuple[str, str, str]:
         if not isinstance(obj.get(key), str):
             raise ValueError(f"field {key!r} must be a string")
     if obj["kind"] not in KINDS:
-        raise ValueError(f"field 'kind' must be one of {', '.join(KINDS)}, got {_shown(obj['kind'])}")
+        raise ValueError(f"field 'kind' must be one of {', '.join(KINDS)}, got {_cut(obj['kind'])}")
     return obj["id"], obj["kind"], obj["text"]
 
 

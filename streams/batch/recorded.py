@@ -46,7 +46,8 @@ class RecordingError(ValueError):
     """A line of a recorded file that is not a recorded event; the message says where and why."""
 
 
-def _checked(obj: Any) -> dict[str, Any]:
+def _checked(obj: Any) -> tuple[dict[str, Any], int]:
+    """The line's object and its event time, checked."""
     if not isinstance(obj, dict):
         raise RecordingError(f"expected a JSON object, got {type(obj).__name__}")
     if obj.get("topic") not in KINDS:
@@ -58,13 +59,13 @@ def _checked(obj: Any) -> dict[str, Any]:
     ts = obj.get("ts", obj["value"].get("ts", 0) if isinstance(obj.get("value"), dict) else 0)
     if type(ts) is not int:
         raise RecordingError("'ts' must be an integer (epoch milliseconds)")
-    return obj
+    return obj, ts
 
 
 def from_line(line: str) -> RecordedEvent:
     """A line as a recorded event; `RecordingError` when it is not one."""
     try:
-        obj = _checked(json.loads(line))
+        obj, ts = _checked(json.loads(line))
     except json.JSONDecodeError as exc:
         raise RecordingError(f"not JSON ({exc})") from None
     if "raw_b64" in obj:
@@ -72,9 +73,8 @@ def from_line(line: str) -> RecordedEvent:
             raw = base64.b64decode(obj["raw_b64"], validate=True)
         except ValueError:
             raise RecordingError("'raw_b64' is not base64") from None
-        return RecordedEvent(obj["topic"], obj["key"], int(obj.get("ts", 0)), None, raw)
-    value = obj["value"]
-    return RecordedEvent(obj["topic"], obj["key"], int(obj.get("ts", value.get("ts", 0))), value)
+        return RecordedEvent(obj["topic"], obj["key"], ts, None, raw)
+    return RecordedEvent(obj["topic"], obj["key"], ts, obj["value"])
 
 
 def write_jsonl(events: Iterable[RecordedEvent], path: str | Path) -> None:

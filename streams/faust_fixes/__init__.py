@@ -19,7 +19,7 @@ Private parts or flags used in place:
 - `continuity`: offsets Faust's fetcher skipped are found and read straight from the broker
   (`seeks.mark_read` then lets Faust commit past them);
 - `acks`: a batch's events are acknowledged once scored, not when `take_events` moves on; what
-  the streams hold is not waited for when the worker stops or rebalances through an outage;
+  the streams hold is not waited for when the worker stops through an outage;
 - `changelog`: a batch's states written to the table's dict and its changelog as record batches;
 - `producer`: the aiokafka producer under Faust's (`_ensure_producer`);
 - `sensors`: Faust's Prometheus monitor without its per-event work;

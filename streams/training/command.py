@@ -63,6 +63,7 @@ def gather(public: Path | None, verdicts: list[ex.Example]) -> list[ex.Example]:
     found = ex.seed()
     if public is not None:
         found += ex.public(public, measuring=False) + ex.quotes(public, "dev")
+    if public is not None and verdicts:
         trained = ex.not_measured(verdicts, public, MAX_EXAMPLE_CHARS)
         if len(trained) < len(verdicts):
             _say(f"{len(verdicts) - len(trained)} verdict texts left out: they are kept for measuring")

@@ -6,7 +6,6 @@ turns that into a one-line message and exit status 2 before anything starts.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import ssl
@@ -24,6 +23,7 @@ DEFAULT_RULES = Path(__file__).resolve().parents[1] / "rules.toml"  # the defaul
 T = TypeVar("T")
 INT_MAX = 2**31 - 1  # every integer setting fits Kafka's and Redis's 32-bit fields
 MAX_SCORING_PROCESSES = 256
+PORT_MAX = 65535
 SECONDS = (0.001, 86_400.0)  # a duration in seconds: from a millisecond to a day
 _INTEGER = re.compile(r"-?[0-9]+")
 _TOPIC = re.compile(r"[A-Za-z0-9._-]{1,249}")  # Kafka's legal topic names
@@ -168,19 +168,14 @@ def _positive_float(name: str, raw: str) -> float:
         value = float(raw)
     except ValueError:
         raise SettingsError(f"{PREFIX}{name}={raw!r} is not a number") from None
-    if not math.isfinite(value) or value <= 0:
-        raise SettingsError(f"{PREFIX}{name}={raw!r} must be a positive number")
     lo, hi = SECONDS
-    if not lo <= value <= hi:
+    if not lo <= value <= hi:  # NaN and the infinities fail it too
         raise SettingsError(f"{PREFIX}{name}={raw!r} must be between {lo:g} and {hi:g} seconds")
     return value
 
 
 def _port(name: str, raw: str) -> int:
-    value = _positive_int(name, raw)
-    if value > 65535:
-        raise SettingsError(f"{PREFIX}{name}={raw!r} is not a TCP port")
-    return value
+    return _integer(name, raw, 1, PORT_MAX)
 
 
 def _text_limit(name: str, raw: str) -> int:
@@ -192,7 +187,7 @@ def _text_limit(name: str, raw: str) -> int:
 
 
 def _is_port(raw: str) -> bool:
-    return raw.isascii() and raw.isdigit() and 0 < int(raw) <= 65535
+    return raw.isascii() and raw.isdigit() and 0 < int(raw) <= PORT_MAX
 
 
 def _broker(name: str, raw: str) -> str:
@@ -200,7 +195,7 @@ def _broker(name: str, raw: str) -> str:
         hostport = host.strip().removeprefix("kafka://")
         h, _, p = hostport.rpartition(":")
         if not h or not _HOST.fullmatch(h) or not _is_port(p):
-            raise SettingsError(f"{PREFIX}{name}={raw!r}: each broker must be host:port (a port from 1 to 65535)")
+            raise SettingsError(f"{PREFIX}{name}={raw!r}: each broker must be host:port (a port from 1 to {PORT_MAX})")
     return raw
 
 

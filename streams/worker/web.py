@@ -18,7 +18,7 @@ import faust
 from faust.web import Request, Response, View
 
 from streams.adapters.profiles import ProfileStore
-from streams.batch.schemas.fields import ID_MAX
+from streams.batch.schemas.fields import ID_MAX, Field, accepts
 from streams.worker.health import Health, dependency_of
 
 
@@ -40,12 +40,13 @@ def register(app: faust.App, profiles: ProfileStore, token: str | None) -> None:
     if not token:
         return
     expected = token.encode("utf-8", "surrogateescape")
+    is_id = accepts(Field("account_id", "id"))  # as the input topics take an id
 
     @app.page("/accounts/{account}/risk")
     async def account_risk(web: View, request: Request, account: str) -> Response:
         if not hmac.compare_digest(_token(request.headers.get("Authorization", "")), expected):
             return web.json({"error": "missing or wrong bearer token"}, status=401)
-        if not 0 < len(account) <= ID_MAX or not account.isprintable():
+        if not is_id(account, 0):
             return web.json({"error": f"not an account id: 1 to {ID_MAX} printable characters"}, status=400)
         try:
             profile = await profiles.read(account)
