@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from scoring.signals import shown
+from scoring.signals import REASON_MAX, excerpt, shown
 from scoring.text import contact, explain, feedback, harassment, negation, payment, scam, split
 from scoring.text.contact_details import PHONE_SHAPE, SPELLED_SHAPE
 from scoring.text.disown import disowned, lowered
@@ -314,5 +314,5 @@ def hit_to_dict(hit: TextHit) -> dict[str, Any]:
         "detector": hit.detector,
         "weight": hit.weight,
         "spans": [[s, e] for s, e in hit.spans],
-        "reason": shown(hit.reason),
+        "reason": excerpt(shown(hit.reason), REASON_MAX),  # an escaped quote can be six times longer
     }

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from scoring.signals import REASON_MAX
 from scoring.text import TextContext, TextHit, detect_text, hit_to_dict, labels
 from scoring.text.classify import classify_line, classify_stream
 from scoring.text.evaluate import evaluate
@@ -61,6 +62,13 @@ def test_labels_and_dict() -> None:
         "spans": [[0, 3]],
         "reason": "insult",
     }
+
+
+def test_a_reason_is_cut_to_its_bound_after_its_hidden_characters_are_escaped() -> None:
+    hit = TextHit("harassment", "harassment_insult", 0.9, ((0, 3),), "insult: '" + "x\u202e" * 100 + "'")
+    reason = hit_to_dict(hit)["reason"]
+    assert len(reason) == REASON_MAX
+    assert reason.startswith("insult: 'x\\u202ex") and reason.endswith("…")
 
 
 def test_evaluate_counts() -> None:
