@@ -31,6 +31,9 @@ class Escalation:
     follow_up: int = 0  # 0: first in its cooldown period; n: the nth on stronger evidence
     evidence_omitted: int = 0  # oldest evidence items left out to keep the escalation under its size cap
     withdraws: str = ""  # a withdrawal: the id of the escalation it withdraws (`withdrawal`)
+    # made from one finding scored apart (`alone`), not from the account's policy score: a
+    # dismissal has no evidence of it to take out of that score (not published)
+    apart: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -134,8 +137,8 @@ def alone(account: str, signals: list[Signal], rules: Rules, ts: int, trigger_ev
             continue
         esc = _single(account, sig.policy, sig.weight, (sig.to_dict(),), rules, ts, trigger_event_id)
         bucket = [(sig.policy, ts // rules.cooldown_ms)]
-        out.append(replace(esc, escalation_id=escalation_id(account, bucket, rules.version, None,
-                                                            content_digest(esc))))
+        out.append(replace(esc, apart=True, escalation_id=escalation_id(account, bucket, rules.version, None,
+                                                                         content_digest(esc))))
     return out
 
 

@@ -110,8 +110,9 @@ def _rule_policies(evidence: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
 
 def reviewed(esc: Escalation) -> dict[str, Any]:
     """The escalation as its reviewers' decision is applied: the account, the policies, when,
-    the rules whose evidence it carried, and the texts it read (which a verdict labels)."""
-    return {
+    the rules whose evidence it carried, the texts it read (which a verdict labels), and whether
+    it was made from a finding scored apart (whose dismissal changes no score)."""
+    out = {
         "account_id": esc.account_id,
         "policies": list(esc.policies),
         "ts": esc.ts,
@@ -122,6 +123,9 @@ def reviewed(esc: Escalation) -> dict[str, Any]:
             for item in esc.evidence if "text" in item and not item["text"].get("with_earlier")
         ],
     }
+    if esc.apart:
+        out["apart"] = True
+    return out
 
 
 def _summary(esc: Escalation) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from scoring import score
@@ -241,6 +243,25 @@ def test_a_verdict_on_one_policy_counts_labels_and_dismisses_that_policy_only():
     assert rules_decided(both, ESCALATION) == ESCALATION["rules"]
     assert [f.policy for f in dismissals(both, ESCALATION)] == ["off_platform_contact", "spam_scam"]
     assert sorted(entries(both, ESCALATION)) == ["e1:m1:off_platform_contact", "e1:m2:spam_scam"]
+
+
+def test_dismissing_a_finding_escalated_apart_leaves_the_accounts_score_of_its_policy():
+    """A fan-out finding is escalated on its own; the scam text scored before it was never part
+    of that escalation, and a reviewer dismissing the fan-out must not erase it."""
+    from scoring import escalation
+    from streams.adapters.profiles import reviewed
+    from streams.worker.agents.reviewer import dismissals
+
+    rules = parse_rules(default_doc())
+    state = AccountState()
+    score.score(state, [Signal("spam_scam", "text_scam_script.scam_prize", 1.5, "scam text", "m1", HOUR)], rules)
+    fanout = Signal("spam_scam", "first_message_fanout", 1.0, "first messages to 13 people", "m9", 2 * HOUR)
+    (apart,) = escalation.alone("f1", [fanout], rules, 2 * HOUR, "m9")
+    assert dismissals(_decision("dismissed"), reviewed(apart)) == []
+    assert [i["event_id"] for i in state.evidence["spam_scam"]] == ["m1"]
+    (notice,) = dismissals(_decision("dismissed"), reviewed(replace(apart, apart=False)))
+    step(state, notice, rules)
+    assert state.evidence["spam_scam"] == []  # one made from the score still takes the evidence up to it
 
 
 def test_a_verdict_names_a_policy_of_the_vocabulary_or_none():

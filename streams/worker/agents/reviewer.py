@@ -135,8 +135,9 @@ def rules_decided(decision: Decision, escalation: dict[str, Any]) -> list[str]:
 
 def dismissals(decision: Decision, escalation: dict[str, Any]) -> list[SubjectEvent]:
     """The subject events that take a dismissed escalation's evidence out of its account's score
-    (the policies dismissed only)."""
-    if decision.decision != "dismissed":
+    (the policies dismissed only). An escalation made from a finding scored apart has none there:
+    dismissing it must not take the account's other evidence of its policy."""
+    if decision.decision != "dismissed" or escalation.get("apart"):
         return []
     return [
         SubjectEvent(
