@@ -68,6 +68,7 @@ class TextRef:
     body: str
     model_version: str
     with_earlier: bool = False
+    offset: int = 0  # where `body` starts in the text (cut from a longer one): the spans count from 0 there
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,8 @@ class Signal:
                                        "model_version": self.text.model_version}
             if self.text.with_earlier:
                 text["with_earlier"] = True
+            if self.text.offset:
+                text["offset"] = self.text.offset
             out["text"] = text
         return out
 

@@ -13,7 +13,7 @@ from scoring.detector import At, Detector, DetectorRule, RuleBook
 from scoring.records import AccountEvent, Feedback, Message, Proposal
 from scoring.signals import Signal, Span, TextRef
 from scoring.state import AccountState
-from scoring.text import BY_PREVIOUS, TextContext, analyze
+from scoring.text import BY_PREVIOUS, TextContext, TextHit, analyze
 from scoring.text.explain import quote
 from scoring.text.families import DERIVED, PREFIX, RULES, WORDING_FAMILY
 
@@ -33,13 +33,14 @@ def _rule(detector: str, policy: str, rules: RuleBook) -> tuple[str, DetectorRul
     return f"{wording}.model", rules.detector(PREFIX + wording)
 
 
-def excerpt(text: str, spans: tuple[tuple[int, int], ...]) -> str:
-    """At most MAX_EXAMPLE_CHARS of the text, around its first span: what a verdict labels."""
+def example(text: str, spans: tuple[tuple[int, int], ...]) -> tuple[int, str]:
+    """At most MAX_EXAMPLE_CHARS of the text, around its first span, and where that part starts
+    in the text (the spans' offsets are the whole text's): what a verdict labels."""
     if len(text) <= MAX_EXAMPLE_CHARS:
-        return text
+        return 0, text
     start = min((s for s, _ in spans), default=0)
     lo = max(0, min(start - MAX_EXAMPLE_CHARS // 4, len(text) - MAX_EXAMPLE_CHARS))
-    return text[lo : lo + MAX_EXAMPLE_CHARS]
+    return lo, text[lo : lo + MAX_EXAMPLE_CHARS]
 
 
 def detect(text: str, context: TextContext, event_id: str, ts: int, rules: RuleBook) -> list[Signal]:
@@ -65,9 +66,14 @@ def detect(text: str, context: TextContext, event_id: str, ts: int, rules: RuleB
             event_id=event_id,
             ts=ts,
             spans=tuple(Span(s, e, quote(text, (s, e), MAX_SPAN_CHARS)) for s, e in hit.spans),
-            text=TextRef(context.kind, excerpt(text, hit.spans), model.version, hit.policy in with_earlier),
+            text=_ref(text, hit, context.kind, model.version, hit.policy in with_earlier),
         ))
     return signals
+
+
+def _ref(text: str, hit: TextHit, kind: str, model_version: str, with_earlier: bool) -> TextRef:
+    offset, body = example(text, hit.spans)
+    return TextRef(kind, body, model_version, with_earlier, offset)
 
 
 # The handlers: each event's text, with what is known of it beyond its characters. A family

@@ -65,6 +65,17 @@ def test_the_text_kept_is_the_part_around_the_evidence():
     assert sig.text is not None and "p@yp@l" in sig.text.body and len(sig.text.body) == text.MAX_EXAMPLE_CHARS
 
 
+def test_the_part_kept_of_a_long_text_says_where_it_starts_so_the_spans_can_be_found_in_it():
+    long = "Hi, following up on the project. " * 20 + TEXT
+    (sig,) = text.detect(long, TextContext(), "e1", 5, rules_with())
+    ref = sig.text
+    assert ref is not None and ref.offset > 0 and sig.to_dict()["text"]["offset"] == ref.offset
+    for span in sig.spans:
+        assert ref.body[span.start - ref.offset : span.end - ref.offset] == long[span.start : span.end]
+    (short,) = text.detect(TEXT, TextContext(), "e1", 5, rules_with())
+    assert "offset" not in short.to_dict()["text"]  # the whole text: its spans are the body's
+
+
 def test_a_contact_move_read_from_a_scam_switched_off_is_not_left_to_the_contact_wording_rule():
     """The contact model did not flag the text: with its family off, the move is dropped."""
     scam = "You are a winner! Text our agent on WhatsApp +1 415 555 0143 to claim."

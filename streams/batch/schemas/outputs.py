@@ -26,7 +26,8 @@ _COUNTER = {
 }
 _SPAN = {
     "type": "object",
-    "description": "matched text: offsets into the event's original text, and the text",
+    "description": ("matched text: offsets into the event's original text, counted in Unicode code points "
+                    "(not UTF-16 units or bytes), and the text"),
     "properties": {"start": _INT, "end": _INT, "text": _STR},
     "required": ["start", "end", "text"],
 }
@@ -35,6 +36,9 @@ _TEXT = {
     "description": "text evidence only: the text read (cut to 500 characters), its kind, and the text model's version",
     "properties": {
         "kind": _STR, "body": _STR, "model_version": _STR,
+        "offset": {"type": "integer", "minimum": 1, "description": (
+            "present when the text was longer than 500 characters: where body starts in it, so that a "
+            "span's characters are body[start - offset : end - offset]")},
         "with_earlier": {"type": "boolean", "description": (
             "present (true) when the text was flagged with the room's earlier messages (a detail split "
             "across them, a repeated ask): a verdict then labels no text for retraining")},
