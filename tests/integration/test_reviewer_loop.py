@@ -79,6 +79,9 @@ def test_verdicts_demote_a_rule_and_dismissals_clear_evidence(services, tmp_path
         assert reinstated.returncode == 0, reinstated.stderr
         wait_for(lambda: gauge(worker, "riskscorer_rule_demoted", rule="message_burst") == 0,
                  "reinstated rule still demoted", timeout=30)
+        # measured afresh: no precision until new verdicts, so no alert on the old figure
+        wait_for(lambda: gauge(worker, "riskscorer_rule_precision", rule="message_burst") is None,
+                 "reinstated rule still shows its old precision", timeout=30)
         wait_for(lambda: worker.log_text().count("rules in shadow mode by reviewers' verdicts: none") >= 1,
                  "reinstatement not applied", timeout=30)
         produce(services.broker_url, burst("f-6", 16, messages))

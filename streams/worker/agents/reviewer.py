@@ -174,6 +174,8 @@ class RuleBoard:
             measured = precision(confirmed, dismissed)
             if measured is not None:
                 m.rule_precision.labels(rule).set(measured)
+            else:  # none yet, or reinstated (verdicts forgotten): no old figure to keep an alert firing
+                m.rule_precision.remove(rule)
             m.rule_demoted.labels(rule).set(1 if rule in demoted else 0)
             m.rules_demoted.labels(rule)  # exported at 0 until a demotion
             if rules.detectors[rule].mode != "active" or rule in demoted:
