@@ -12,6 +12,7 @@ from scoring.escalation import Escalation
 from scoring.records import Decision
 from scoring.rules import rule_of
 from streams.adapters import keys
+from streams.adapters.later import KeepLater
 
 # An account's list of escalations (the support lookup) keeps each one's first reasons only: the
 # list holds every escalation of the profile TTL, and the full one is the escalations topic's.
@@ -23,6 +24,7 @@ class ProfileStore:
         self.redis = redis
         self.ttl_s = ttl_s
         self.app_id = app_id
+        self._later = KeepLater(redis)
 
     def key(self, template: str, id_: str) -> str:
         return keys.key(template, self.app_id, id_)
@@ -63,13 +65,20 @@ class ProfileStore:
 
     async def decided(self, verdicts: Iterable[tuple[Decision, dict[str, Any]]]) -> None:
         """Note reviewers' verdicts beside the account's escalations (the support lookup): per
-        escalation, per policy decided ("*": the whole escalation); a later one replaces it."""
-        pipe = self.redis.pipeline(transaction=False)
+        escalation, per policy decided ("*": the whole escalation); the later decided stands."""
+        by_account: dict[str, list[tuple[str, bytes, int]]] = {}
         for decision, escalation in verdicts:
-            key = self.key(keys.VERDICTS, escalation["account_id"])
-            field = f"{decision.escalation_id}:{decision.policy or '*'}"
-            pipe.hset(key, field, orjson.dumps({"decision": decision.decision, "reviewer": decision.reviewer,
-                                                "ts": decision.ts}))
+            by_account.setdefault(escalation["account_id"], []).append((
+                f"{decision.escalation_id}:{decision.policy or '*'}",
+                orjson.dumps({"decision": decision.decision, "reviewer": decision.reviewer, "ts": decision.ts}),
+                decision.ts,
+            ))
+        if not by_account:
+            return
+        pipe = self.redis.pipeline(transaction=False)
+        for account, items in by_account.items():
+            key = self.key(keys.VERDICTS, account)
+            await self._later.write(key, items, pipe)
             pipe.expire(key, self.ttl_s)
         await pipe.execute()
 
@@ -88,12 +97,21 @@ class ProfileStore:
         for field, value in decided.items():
             escalation_id, _, policy = _text(field).rpartition(":")
             verdicts.setdefault(escalation_id, {})[policy] = orjson.loads(value)
+        verdicts = {i: _standing(v) for i, v in verdicts.items()}
         profile["escalations"] = sorted(
             ({**summary, "verdicts": verdicts.get(summary["escalation_id"], {})}
              for summary in map(orjson.loads, listed.values())),
             key=lambda e: e["ts"], reverse=True,
         )
         return profile
+
+
+def _standing(verdicts: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """An escalation's verdicts less those on one policy decided before one on the whole of it."""
+    whole = verdicts.get("*")
+    if whole is None:
+        return verdicts
+    return {p: v for p, v in verdicts.items() if p == "*" or v.get("ts", 0) > whole.get("ts", 0)}
 
 
 def _text(key: bytes | str) -> str:

@@ -2,7 +2,8 @@
 
 A confirmed escalation's texts show its policies; a dismissed one's do not. They are kept in
 Redis, one field per (escalation, event, policy), so a verdict re-delivered or changed later
-replaces the earlier one. An event's text is labelled by the verdict on the first escalation
+replaces the earlier one: the one decided later (`ts`) stands, whichever arrives last
+(`streams.adapters.later`). An event's text is labelled by the verdict on the first escalation
 that carried it, the one it was news in: a follow-up escalation carries its account's earlier
 evidence too, and its verdict is on the new events, not a second verdict on the old ones. Texts
 flagged only with the room's earlier messages are not stored (`scoring.signals.TextRef`).
@@ -24,6 +25,7 @@ from redis.asyncio import Redis
 from scoring.records import DECISIONS, Decision
 from scoring.text.types import KINDS, POLICIES
 from streams.adapters import keys
+from streams.adapters.later import KeepLater
 from streams.training.examples import Example
 
 SCAN_PAGE = 500  # store entries read per Redis command
@@ -35,7 +37,7 @@ def examples_key(app_id: str) -> str:
 
 def entries(decision: Decision, escalation: dict[str, Any]) -> dict[str, bytes]:
     """The store's fields for one verdict on one escalation (see `streams.adapters.profiles.reviewed`)."""
-    out = {}
+    out: dict[str, bytes] = {}
     for text in escalation.get("texts", ()):
         if not decision.covers(text["policy"]):
             continue
@@ -53,15 +55,14 @@ class ExampleStore:
     def __init__(self, redis: Redis, app_id: str) -> None:
         self.redis = redis
         self.key = examples_key(app_id)
+        self._later = KeepLater(redis)
 
     async def record(self, verdicts: Iterable[tuple[Decision, dict[str, Any]]]) -> int:
-        """Store the texts of decided escalations; the number of fields written."""
-        fields: dict[str, bytes] = {}
-        for decision, escalation in verdicts:
-            fields.update(entries(decision, escalation))
-        if fields:
-            await self.redis.hset(self.key, mapping=fields)  # type: ignore[arg-type]
-        return len(fields)
+        """Store the texts of decided escalations, unless a verdict decided later is stored; the
+        number of fields written."""
+        items = [(field, value, decision.ts) for decision, escalation in verdicts
+                 for field, value in entries(decision, escalation).items()]
+        return int(await self._later.write(self.key, items))
 
     async def read(self) -> list[dict[str, Any]]:
         """Every stored entry, in field order (stable across reads). Read in pages (HSCAN), so

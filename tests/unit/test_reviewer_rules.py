@@ -269,3 +269,10 @@ def test_a_verdict_names_a_policy_of_the_vocabulary_or_none():
     assert _decision("confirmed").policy == ""
     with pytest.raises(Rejected):
         _decision("confirmed", "rudeness")
+
+
+def test_of_one_batchs_verdicts_on_one_field_the_one_decided_last_is_written():
+    from streams.adapters.later import latest
+
+    items = [("e1:*", b"b", 2000), ("e1:*", b"a", 1000), ("e2:*", b"c", 5), ("e2:*", b"d", 5)]
+    assert sorted(latest(items)) == [("e1:*", b"b", 2000), ("e2:*", b"d", 5)]  # a tie: the last given

@@ -11,8 +11,9 @@ SCHEMA = Schema(
         "A reviewer's verdict on an escalation, written by the marketplace's support tooling. "
         "Confirmed and dismissed verdicts measure each rule's precision; a dismissal also takes "
         "the dismissed evidence out of the account's score. A verdict may be on one of the "
-        "escalation's policies (`policy`), else it is on all of them; a later verdict on the same "
-        "escalation and policy replaces the earlier one. Kafka key: escalation_id."
+        "escalation's policies (`policy`), else it is on all of them; of two verdicts on the same "
+        "escalation and policy, the one decided later (`ts`) stands, whichever arrives last. "
+        "Kafka key: escalation_id."
     ),
     record=Decision,
     fields=(

@@ -3,8 +3,8 @@
 Reviewers' decisions arrive on the decisions topic (`streams.batch.schemas.decisions`).
 Each one is recorded, in Redis so that every worker sees the same figures,
 against every rule whose evidence the escalation carried: one verdict per
-escalation and rule, a later verdict replacing an earlier one, so a decision
-re-delivered after a rebalance counts once. From those counts each worker
+escalation and rule, the one decided later replacing the other whichever arrives last,
+so a decision re-delivered after a rebalance counts once. From those counts each worker
 exports each rule's precision, and an active rule whose precision falls under
 its floor over at least the configured number of verdicts is demoted to shadow
 mode on every worker (`Reloader` applies the demotions) until an operator
@@ -46,14 +46,22 @@ from streams.worker.topics import Topics
 
 log = logging.getLogger(__name__)
 
-# KEYS: the rule's verdicts (escalation id -> decision) and its counts (decision -> n).
-# ARGV: escalation id, decision. Counts change only when the verdict does.
+# KEYS: the rule's verdicts (escalation id -> "decision ts") and its counts (decision -> n).
+# ARGV: escalation id, decision, its time. A verdict decided before the one recorded is ignored
+# (the later decided stands, whichever arrives last; a value without a time, as written before
+# times were kept, counts as decided at 0). Counts change only when the decision does.
 RECORD_VERDICT = """
 local old = redis.call('HGET', KEYS[1], ARGV[1])
-if old == ARGV[2] then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local was
+if old then
+  local decided, at = string.match(old, '^(%a+) ?(%d*)$')
+  if tonumber(ARGV[3]) < (tonumber(at) or 0) then return 0 end
+  was = decided
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ' ' .. ARGV[3])
+if was == ARGV[2] then return 0 end
 redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
-if old then redis.call('HINCRBY', KEYS[2], old, -1) end
+if was then redis.call('HINCRBY', KEYS[2], was, -1) end
 return 1
 """
 
@@ -74,13 +82,13 @@ class VerdictStore:
     def demoted_key(self) -> str:
         return f"{self.prefix}demoted"
 
-    async def record(self, verdicts: Iterable[tuple[str, str, Iterable[str]]]) -> int:
-        """Record (escalation id, decision, rules) verdicts; the number that changed a count."""
+    async def record(self, verdicts: Iterable[tuple[str, str, int, Iterable[str]]]) -> int:
+        """Record (escalation id, decision, decision time, rules) verdicts; the number that changed a count."""
         pipe = self.redis.pipeline(transaction=False)
         n = 0
-        for escalation_id, decision, rules in verdicts:
+        for escalation_id, decision, ts, rules in verdicts:
             for rule in rules:
-                await self._record(keys=self._keys(rule), args=[escalation_id, decision], client=pipe)
+                await self._record(keys=self._keys(rule), args=[escalation_id, decision, ts], client=pipe)
                 n += 1
         if not n:
             return 0
@@ -258,7 +266,7 @@ class DecisionsAgent:
                                                     "on one policy: decide it whole"))
             else:
                 applied.append(d)
-        await self.store.record((d.escalation_id, d.decision, rules_decided(d, known[d.escalation_id]))
+        await self.store.record((d.escalation_id, d.decision, d.ts, rules_decided(d, known[d.escalation_id]))
                                 for d in applied)
         await self.examples.record((d, known[d.escalation_id]) for d in applied)
         await self.profiles.decided((d, known[d.escalation_id]) for d in applied)
