@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -34,6 +35,7 @@ class ProfileStore:
         if not profiles and not escalations:
             return
         pipe = self.redis.pipeline(transaction=False)
+        now_ms = int(time.time() * 1000)  # when published, as a reinstated rule is measured from (reviewer)
         for account, profile in profiles.items():
             key = self.key(keys.PROFILE, account)
             pipe.hset(key, mapping={k: orjson.dumps(v) for k, v in profile.items()})
@@ -48,7 +50,8 @@ class ProfileStore:
             listed = self.key(keys.ESCALATIONS, esc.account_id)
             pipe.hset(listed, esc.escalation_id, orjson.dumps(_summary(esc)))
             pipe.expire(listed, self.ttl_s)
-            pipe.set(self.key(keys.ESCALATION, esc.escalation_id), orjson.dumps(reviewed(esc)), ex=self.ttl_s)
+            record = {**reviewed(esc), "published_ms": now_ms}
+            pipe.set(self.key(keys.ESCALATION, esc.escalation_id), orjson.dumps(record), ex=self.ttl_s)
         await pipe.execute()
 
     async def escalations(self, ids: list[str]) -> dict[str, dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 
 import orjson
 import pytest
@@ -19,7 +20,7 @@ from tests.integration.workers import Worker, scorer_env
 pytestmark = pytest.mark.integration
 
 
-def decision(escalation_id: str, verdict: str, reviewer: str = "rev-1", **extra: str) -> tuple[str, bytes]:
+def decision(escalation_id: str, verdict: str, reviewer: str = "rev-1", **extra: object) -> tuple[str, bytes]:
     return escalation_id, orjson.dumps({"escalation_id": escalation_id, "decision": verdict,
                                         "reviewer": reviewer, "reason": "checked the room", **extra})
 
@@ -86,6 +87,13 @@ def test_verdicts_demote_a_rule_and_dismissals_clear_evidence(services, tmp_path
                  "reinstatement not applied", timeout=30)
         produce(services.broker_url, burst("f-6", 16, messages))
         after = read_all(services.broker_url, env["RISKSCORER_TOPIC_ESCALATIONS"], len(senders) + 1)
+        # measured on the escalations published since: an old one's verdict, re-sent, no longer counts
+        new = next(e["escalation_id"] for e in after if e["account_id"] == "f-6")
+        produce(services.broker_url, [(decisions, k.encode(), v) for k, v in (
+            decision(by_account["f-2"], "dismissed", ts=int(time.time() * 1000) + 60_000), decision(new, "confirmed"))])
+        wait_for(lambda: gauge(worker, "riskscorer_rule_decisions", rule="message_burst", decision="confirmed") == 1,
+                 "the new escalation's verdict not counted", timeout=30)
+        assert gauge(worker, "riskscorer_rule_decisions", rule="message_burst", decision="dismissed") == 0
         dead = read_all(services.broker_url, env["RISKSCORER_TOPIC_DEADLETTER"], 3)
         # the worker counts every subject event it sent, the dismissals among them
         subject_events = read_all(services.broker_url, env["RISKSCORER_TOPIC_SUBJECTS"], 3)
@@ -97,7 +105,7 @@ def test_verdicts_demote_a_rule_and_dismissals_clear_evidence(services, tmp_path
     assert sorted(e["account_id"] for e in after) == [*senders, "f-6"]
     assert sorted((d["reason"], d["topic"]) for d in dead) == [("bad_json", decisions), ("bad_value", decisions),
                                                                 ("unknown_escalation", decisions)]
-    assert m["riskscorer_decisions_total:"] == 5
+    assert m["riskscorer_decisions_total:"] == 7
     assert m["riskscorer_dead_letters_total:unknown_escalation"] == 1
 
     states = final_states(services.broker_url, env["RISKSCORER_APP_ID"])

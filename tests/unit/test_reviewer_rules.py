@@ -276,3 +276,13 @@ def test_of_one_batchs_verdicts_on_one_field_the_one_decided_last_is_written():
 
     items = [("e1:*", b"b", 2000), ("e1:*", b"a", 1000), ("e2:*", b"c", 5), ("e2:*", b"d", 5)]
     assert sorted(latest(items)) == [("e1:*", b"b", 2000), ("e2:*", b"d", 5)]  # a tie: the last given
+
+
+def test_a_reinstated_rule_is_measured_on_escalations_published_after_it_only():
+    from streams.worker.agents.reviewer import counted
+
+    since = {"message_burst": 5_000}
+    assert counted(["message_burst", "text_insult"], {"published_ms": 4_999}, since) == ["text_insult"]
+    assert counted(["message_burst"], {"published_ms": 5_000}, since) == ["message_burst"]
+    assert counted(["message_burst"], {}, since) == []  # stored before publication times were kept
+    assert counted(["message_burst"], {}, {}) == ["message_burst"]

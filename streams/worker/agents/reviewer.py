@@ -114,12 +114,23 @@ class VerdictStore:
         """Demote `rule`; False when it already was (by this or another worker)."""
         return bool(await self.redis.hsetnx(self.demoted_key, rule, orjson.dumps(why)))
 
+    @property
+    def reinstated_key(self) -> str:
+        return f"{self.prefix}reinstated"
+
     async def reinstate(self, rule: str) -> None:
-        """Lift the demotion and forget the rule's verdicts: its precision is measured afresh."""
+        """Lift the demotion and forget the rule's verdicts: its precision is measured afresh, on
+        the escalations published from now on (`counted`)."""
         pipe = self.redis.pipeline(transaction=False)  # keys of two hash tags: no MULTI on a cluster
+        pipe.hset(self.reinstated_key, rule, int(time.time() * 1000))
         pipe.hdel(self.demoted_key, rule)
         pipe.delete(*self._keys(rule))
         await pipe.execute()
+
+    async def reinstated(self) -> dict[str, int]:
+        """Rule -> when it was last reinstated (epoch ms)."""
+        raw = await self.redis.hgetall(self.reinstated_key)
+        return {_text(k): int(v) for k, v in raw.items()}
 
 
 def _text(key: bytes | str) -> str:
@@ -139,6 +150,14 @@ def rules_decided(decision: Decision, escalation: dict[str, Any]) -> list[str]:
         return list(escalation["rules"])
     by_rule = escalation["rule_policies"]
     return [rule for rule in escalation["rules"] if decision.policy in by_rule.get(rule, ())]
+
+
+def counted(rules: list[str], escalation: dict[str, Any], reinstated: dict[str, int]) -> list[str]:
+    """Of the rules a verdict is on, those it measures: a reinstated rule is measured afresh, on
+    escalations published after it was reinstated (the reviewers' backlog of its old escalations,
+    or an old decision re-sent, would demote it again on the figures that demoted it)."""
+    published = int(escalation.get("published_ms", 0))
+    return [rule for rule in rules if published >= reinstated.get(rule, 0)]
 
 
 def dismissals(decision: Decision, escalation: dict[str, Any]) -> list[SubjectEvent]:
@@ -266,7 +285,9 @@ class DecisionsAgent:
                                                     "on one policy: decide it whole"))
             else:
                 applied.append(d)
-        await self.store.record((d.escalation_id, d.decision, d.ts, rules_decided(d, known[d.escalation_id]))
+        since = await self.store.reinstated() if applied else {}
+        await self.store.record((d.escalation_id, d.decision, d.ts,
+                                 counted(rules_decided(d, known[d.escalation_id]), known[d.escalation_id], since))
                                 for d in applied)
         await self.examples.record((d, known[d.escalation_id]) for d in applied)
         await self.profiles.decided((d, known[d.escalation_id]) for d in applied)
