@@ -86,8 +86,8 @@ class ProfileStore:
         await pipe.execute()
 
     async def read(self, account: str) -> dict[str, Any] | None:
-        """The account's profile, with its escalations still within the profile TTL, each with
-        its reviewers' verdicts (`verdicts`: policy, or "*" for all of them -> verdict)."""
+        """The account's profile, with its escalations a decision still finds (within the profile
+        TTL), each with its reviewers' verdicts (`verdicts`: policy, or "*" for all of them -> verdict)."""
         pipe = self.redis.pipeline(transaction=False)
         pipe.hgetall(self.key(keys.PROFILE, account))
         pipe.hgetall(self.key(keys.ESCALATIONS, account))
@@ -103,10 +103,21 @@ class ProfileStore:
         verdicts = {i: _standing(v) for i, v in verdicts.items()}
         profile["escalations"] = sorted(
             ({**summary, "verdicts": verdicts.get(summary["escalation_id"], {})}
-             for summary in map(orjson.loads, listed.values())),
+             for summary in map(orjson.loads, await self._decidable(account, listed))),
             key=lambda e: e["ts"], reverse=True,
         )
         return profile
+
+    async def _decidable(self, account: str, listed: dict[bytes, bytes]) -> list[bytes]:
+        """The listed escalations whose record a decision still finds; the others (past the
+        profile TTL, which the list's own expiry, renewed by each new escalation, outlives) are
+        taken off the list."""
+        ids = [_text(k) for k in listed]
+        known = await self.escalations(ids)
+        gone = [i for i in ids if i not in known]
+        if gone:
+            await self.redis.hdel(self.key(keys.ESCALATIONS, account), *gone)
+        return [v for k, v in listed.items() if _text(k) in known]
 
 
 def _standing(verdicts: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

@@ -44,3 +44,29 @@ def test_a_withdrawn_escalation_leaves_the_account_list(services):
     assert len(made) == 2 and len(gone) == 1 and gone < set(made)
     assert listed == [i for i in made if i not in gone]
     assert sorted(known) == sorted(made)  # decisions on either still find it
+
+
+async def listed_after_expiry(redis_url: str) -> tuple[list[str], list[str]]:
+    from scoring.escalation import Escalation
+    from streams.adapters import keys
+
+    def esc(i: str, ts: int) -> Escalation:
+        return Escalation(i, "f1", ("spam_scam",), 1.0, {"spam_scam": 1.0}, "low", ("why",), (), "v1", "m1", ts, "m")
+
+    redis = Redis.from_url(redis_url)
+    store = ProfileStore(redis, 600, f"test-{uuid.uuid4().hex[:8]}")
+    try:
+        await store.write({"f1": {"scores": {}}}, [esc("e1", 1000)])
+        await redis.delete(store.key(keys.ESCALATION, "e1"))  # its record expired; the list lives on
+        await store.write({"f1": {"scores": {}}}, [esc("e2", 2000)])
+        profile = await store.read("f1")
+        assert profile is not None
+        left = await redis.hkeys(store.key(keys.ESCALATIONS, "f1"))
+        return [e["escalation_id"] for e in profile["escalations"]], sorted(k.decode() for k in left)
+    finally:
+        await redis.aclose()
+
+
+def test_the_lookup_lists_only_escalations_a_decision_can_still_find(services):
+    shown, left = asyncio.run(listed_after_expiry(services.redis_url))
+    assert shown == ["e2"] and left == ["e2"]
