@@ -41,7 +41,7 @@ HALF_STAR = 0.5  # a client's shrunk average this much lower than when signalled
 DIGEST_CHARS = 8  # a finding's name ends with ":" and the CRC-32 of its reason in hex
 WITHDRAWN_BY = ("withdrawn: event {event}, a rating or dispute dated before event {made}, arrived after this "
                 "finding was made at {made}; read in time order, the record there does not read as this "
-                "finding says, and what it does show is escalated anew")
+                "finding says (a finding it does make is escalated with its own figures)")
 
 
 def detect_low_quality(state: AccountState, event: SubjectEvent, rule: DetectorRule | None,
@@ -144,8 +144,8 @@ def _low_quality(state: AccountState, ev: SubjectEvent, rule: DetectorRule | Non
             return None
         # with every count in it: a rating or dispute from before it, received late, changes
         # what it says (the finding made before is withdrawn), and no name is ever used twice
-        reason = (f"received {low} ratings of 1-2 stars of {rated} ratings and {disputes} disputes as a "
-                  f"freelancer, {share:.0%} or more of its ratings low")
+        reason = (f"received {_count(rated, 'rating')} as a freelancer, {low} of 1-2 stars, and "
+                  f"{_count(disputes, 'dispute')}: {share:.0%} or more of its ratings low")
         return (bad,), reason, (Counter("low_ratings_and_disputes_received", bad, 0, step),)
 
     return _standing(state, ev, rule, state.received(), measure, (step,), "lq")
@@ -173,6 +173,10 @@ def _client_risk(state: AccountState, ev: SubjectEvent, rule: DetectorRule | Non
     received = [(key, (rated, rater)) for key, rated, rater in state.received_as_client()]
     step = (round(HALF_STAR * 100), int(rule.param("min_disputes")))
     return _standing(state, ev, rule, received, measure, step, "cr")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _client_measures(rule: DetectorRule, stars: list[int], raters: int, disputes: int) -> Measured | None:

@@ -192,7 +192,7 @@ BAD: dict[str, tuple[Callable[[], Story], str, tuple[str, ...], tuple[str, ...]]
     "client rated poorly by several freelancers": (poor_client, "client_risk", ("c-poor",),
                                                    ("3 past freelancers", "at or under 3.9")),
     "client rated poorly over weeks": (poor_client_over_weeks, "client_risk", ("c-poor",), ("past freelancers",)),
-    "freelancer rated poorly again and again": (low_quality, "low_quality", ("f-weak",), ("ratings of 1-2 stars",)),
+    "freelancer rated poorly again and again": (low_quality, "low_quality", ("f-weak",), ("of 1-2 stars",)),
     "first messages to thirty strangers in an hour": (cold_fanout, "spam_scam", ("f-spray",),
                                                       ("had not applied", "within an hour")),
     "16 messages in 45 s across a minute boundary": (burst_across_a_minute, "spam_scam", ("f-burst",),

@@ -117,7 +117,7 @@ def test_a_poor_record_escalates_the_same_in_any_order(batch, subjects):
     (esc,) = expected.values()
     assert (esc["account_id"], esc["policies"], esc["trigger_event_id"], esc["ts"]) == (
         "f1", ["low_quality"], "d5", T0 + 5 * HOUR)
-    assert esc["reasons"] == ["received 2 ratings of 1-2 stars of 4 ratings and 1 disputes as a freelancer, 30% or "
+    assert esc["reasons"] == ["received 4 ratings as a freelancer, 2 of 1-2 stars, and 1 dispute: 30% or "
                               "more of its ratings low"]
     for order in itertools.permutations(["c1", "c2", "c3", "c4", "c5", "c6"]):
         assert run(POOR, order, batch, subjects) == expected, order

@@ -109,10 +109,10 @@ def test_a_poor_record_is_found_at_its_rating_by_event_time():
               rated(2, 1, "freelancer"), rated(0, 5, "freelancer")]
     out = [reputation.detect_low_quality(state, ev, LOW) for ev in events]
     assert [[(s.event_id, s.reason.split(" and")[0]) for s in found.signals] for found in out] == [
-        [], [], [], [("r3", "received 3 ratings of 1-2 stars of 3 ratings")],
-        [("r3", "received 3 ratings of 1-2 stars of 4 ratings")]]
+        [], [], [], [("r3", "received 3 ratings as a freelancer, 3 of 1-2 stars,")],
+        [("r3", "received 4 ratings as a freelancer, 3 of 1-2 stars,")]]
     assert [w.finding for w in out[-1].withdrawals] == [out[3].signals[0].finding]
-    assert out[-1].signals[0].reason.endswith("as a freelancer, 30% or more of its ratings low")
+    assert out[-1].signals[0].reason.endswith(": 30% or more of its ratings low")
 
 
 def made_and_withdrawn(state, events, detect, rule):

@@ -20,7 +20,11 @@ _INT = {"type": "integer"}
 
 _COUNTER = {
     "type": "object",
-    "description": "a windowed counter that crossed its threshold",
+    "description": (
+        "a counter that met its threshold: value against threshold over the last window_s seconds "
+        "(window_s 0: not a time window, a count over what the account's state keeps, such as its "
+        "ratings or its recent proposals); a name ending in _at_or_under is met at or under its "
+        "threshold, any other at or over it"),
     "properties": {"name": _STR, "value": _INT, "window_s": _INT, "threshold": _INT},
     "required": ["name", "value", "window_s", "threshold"],
 }
