@@ -9,9 +9,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from scoring.rules import Rules
-from scoring.score import follow_up
+from scoring.score import decayed, follow_up
 from scoring.signals import REASON_MAX, Signal, Withdrawal, excerpt
-from scoring.state import AccountState
+from scoring.state import MAX_EVIDENCE, AccountState
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +69,24 @@ def _reasons(evidence: tuple[dict[str, Any], ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item["reason"] for item in evidence))
 
 
+UNSHOWN_MIN = 0.05  # of a policy's score from signals not in the evidence, said in the reasons
+
+
+def unshown(scores: dict[str, float], evidence: Sequence[dict[str, Any]], ts: int, rules: Rules) -> tuple[str, ...]:
+    """For each policy whose score its evidence does not add up to (only the newest signals are
+    kept), a reason saying how much of it comes from earlier ones: a score is never left bigger
+    than what it shows without a word."""
+    out = []
+    for policy, value in scores.items():
+        shown = sum(decayed(item["weight"], ts - item["ts"], rules.half_life_ms)
+                    for item in evidence if item["policy"] == policy)
+        if value - shown >= UNSHOWN_MIN:
+            out.append(f"{policy} score {value:g}: {value - shown:.2f} of it from earlier signals not shown (the "
+                       f"newest {MAX_EVIDENCE} are), each weighing half as much every "
+                       f"{rules.half_life_ms / 3_600_000:g} hours")
+    return tuple(out)
+
+
 def escalation_id(account: str, policy_buckets: list[tuple[str, int]], version: str,
                   follow_ups: dict[str, int] | None = None, content: str = "") -> str:
     """Same account, policies, cooldown periods (and follow-up numbers), rule version and
@@ -104,7 +122,7 @@ def build(
     top = max(scores.values())
     evidence = tuple(item for p in policies
                      for item in state.evidence_with(p, [c.to_dict() for c in causes if c.policy == p]))
-    reasons = _reasons(evidence)
+    reasons = _reasons(evidence) + unshown(scores, evidence, ts, rules)
     esc = Escalation(
         escalation_id="",
         account_id=account,

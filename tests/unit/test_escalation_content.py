@@ -71,3 +71,12 @@ def test_every_cause_shows_when_several_are_told_late_at_once():
     due = score.decide(state, touched, 60, RULES)
     esc = build("f1", due, touched, state, RULES, 60, "old1", late).to_dict()
     assert [e["event_id"] for e in esc["evidence"]] == ["old0", "old1", "n1", "n2", "n3"]
+
+
+def test_a_score_its_evidence_does_not_add_up_to_says_how_much_comes_from_signals_not_shown():
+    seven = escalate([0.5] * 7)  # seven signals a millisecond apart: the newest five are kept
+    assert len(seven["evidence"]) == 5 and seven["score"] == 3.5
+    assert seven["reasons"][-1] == ("spam_scam score 3.5: 1.00 of it from earlier signals not shown (the newest 5 "
+                                   "are), each weighing half as much every 72 hours")
+    one = escalate([1.0])
+    assert not any("not shown" in r for r in one["reasons"])  # all of it shown: nothing to say
