@@ -13,6 +13,7 @@ REASON_MAX = 300  # characters of a reason
 EXCERPT_MAX = 120  # characters of a span's text
 SPANS_MAX = 5
 COUNTERS_MAX = 8
+ACCOUNTS_MAX = 20  # other accounts an evidence item names (a ring, a fan-out's recipients)
 ELLIPSIS = "…"
 
 
@@ -85,6 +86,9 @@ class Signal:
     # the name a finding that can be withdrawn has in the account's findings (a poor record, a
     # risky client, a ring): the id of the escalation published for it is kept under it
     finding: str = ""
+    # the other accounts it links this one to, for a reviewer to open (the reason names them too,
+    # but a reason is cut to its bound)
+    accounts: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -101,6 +105,8 @@ class Signal:
             "spans": [{"start": s.start, "end": s.end, "text": excerpt(s.text, EXCERPT_MAX)}
                       for s in self.spans[:SPANS_MAX]],
         }
+        if self.accounts:
+            out["accounts"] = list(self.accounts[:ACCOUNTS_MAX])
         if self.text is not None:
             text: dict[str, object] = {"kind": self.text.kind, "body": self.text.body,
                                        "model_version": self.text.model_version}

@@ -115,37 +115,37 @@ def _decide(state: AccountState, rule: DetectorRule) -> list[Signal]:
         return []
     cold = [(r, e) for r, e in ordered[:answered] if e[1] == COLD]
     decided = state.first_decided
-    found = sorted((entry[0], LIMITS.index(name), name, recipient, entry) for name in LIMITS
-                   for recipient, entry in _crossings(state, cold, name, rule)
+    found = sorted((entry[0], LIMITS.index(name), name, recipient, entry, window) for name in LIMITS
+                   for recipient, entry, window in _crossings(state, cold, name, rule)
                    if decided is None or entry[0] > decided)
     newest = ordered[answered - 1][1][0]
     awaited = ordered[answered][1][0] if answered < len(ordered) else None
     state.first_decided = newest if awaited is None or awaited > newest else newest - 1
     signals = []
-    for ts, _, name, recipient, entry in found:
+    for ts, _, name, recipient, entry, window in found:
         last = max(state.first_crossed.values(), default=None)
         if last is not None and ts - last < QUIET_MS:
             continue
         state.first_crossed[name] = ts
-        signals.append(_signal(rule, name, recipient, entry))
+        signals.append(_signal(rule, name, recipient, entry, window))
     return signals
 
 
-def _signal(rule: DetectorRule, name: str, recipient: str, entry: list[Any]) -> Signal:
+def _signal(rule: DetectorRule, name: str, recipient: str, entry: list[Any], window: tuple[str, ...]) -> Signal:
     window_ms, words = WINDOWS[name]
     limit = int(rule.param(name))
     counted = limit + 1
     reason = (f"first messages to {counted} different people who had not applied to its jobs within {words} "
               f"(limit {limit}), the last to {recipient}")
     return Signal(rule.policy, rule.name, rule.weight, reason, entry[2], entry[0],
-                  (Counter(f"first_messages_{name}", counted, window_ms // 1000, limit),))
+                  (Counter(f"first_messages_{name}", counted, window_ms // 1000, limit),), accounts=window)
 
 
 def _crossings(state: AccountState, cold: list[tuple[str, list[Any]]], name: str,
-               rule: DetectorRule) -> list[tuple[str, list[Any]]]:
+               rule: DetectorRule) -> list[tuple[str, list[Any], tuple[str, ...]]]:
     """The cold first messages (answered ones, in time order) at which the window `name` ending
     there first holds its limit + 1 cold ones (it held at most the limit at the cold one before),
-    whose whole window is kept."""
+    whose whole window is kept, each with the window's recipients."""
     window_ms, limit = WINDOWS[name][0], int(rule.param(name))
     out, start, before = [], 0, 0
     for i, (recipient, entry) in enumerate(cold):
@@ -154,7 +154,7 @@ def _crossings(state: AccountState, cold: list[tuple[str, list[Any]]], name: str
         count = i - start + 1
         whole = state.first_horizon is None or entry[0] - window_ms >= state.first_horizon
         if count == limit + 1 and before <= limit and whole:
-            out.append((recipient, entry))
+            out.append((recipient, entry, tuple(r for r, _ in cold[start : i + 1])))
         before = count
     return out
 

@@ -121,9 +121,10 @@ def _completed(state: AccountState, other: str, now: tuple[int, str], rule: Dete
         return []
     # a state written before kept the whole sentence
     linked = words if words.startswith("shares ") else f"shares {words} with {role} account {other}"
-    reason = f"{linked}, and had contract {contract} with it: possible friends-and-family feedback"
+    reason = f"possible friends-and-family feedback: had contract {contract} with an account it is linked to; {linked}"
     counters = (Counter("linked_counterparts_with_contracts", 1, 0, 1),)
-    return [Signal(rule.policy, f"{rule.name}.linked_contract", rule.weight, reason, event_id, ts, counters)]
+    return [Signal(rule.policy, f"{rule.name}.linked_contract", rule.weight, reason, event_id, ts, counters,
+                   accounts=(other,))]
 
 
 DETECTORS = (

@@ -165,7 +165,7 @@ def on_notice(state: AccountState, event: SubjectEvent, rule: DetectorRule | Non
         return []
     reason = f"shares {event.detail} with freelancer account {event.other_id}"
     return [Signal(rule.policy, f"{rule.name}.shared_fingerprint", rule.weight, reason, event.event_id, event.ts,
-                   (Counter("linked_freelancer_accounts", 1, 0, 1),))]
+                   (Counter("linked_freelancer_accounts", 1, 0, 1),), accounts=(event.other_id,))]
 
 
 def _spread(state: AccountState, event: AccountEvent, values: tuple[str, ...], what: str,

@@ -197,15 +197,16 @@ def _signal(state: AccountState, event: SubjectEvent, rule: DetectorRule) -> Fou
         return Found()
     steps = ", ".join(f"{a} hired {accounts[(i + 1) % len(accounts)]} ({contracts[i]})" for i, a in enumerate(accounts))
     high, days = int(rule.param("min_stars")), int(rule.param("window_days"))
-    reason = (f"rating ring of {len(accounts)} accounts hiring one another in a closed loop: {steps}; every "
-              f"contract rated {high} stars or more both ways, within {days} days of the rating that closed it")
+    reason = (f"rating ring of {len(accounts)} accounts hiring one another in a closed loop, every contract rated "
+              f"{high} stars or more both ways within {days} days of the rating that closed it: {steps}")
     # A loop is two contracts or more; each of them is rated highly both ways.
     counters = (Counter(f"loop_contracts_rated_{high}_plus_both_ways", len(contracts), days * DAY_MS // 1000, 2),)
     name = f"{MADE}{ring}:{event.event_id}:{zlib.crc32(reason.encode()):08x}"
     gone = _withdrawn(state, event, rule, ring)
     state.once(name, event.ts)
+    others = tuple(a for a in accounts if a != event.subject_id)
     return Found([Signal(rule.policy, rule.name, rule.weight, reason, event.event_id, event.ts, counters,
-                         finding=name)], withdrawals=gone)
+                         finding=name, accounts=others)], withdrawals=gone)
 
 
 def _withdrawn(state: AccountState, event: SubjectEvent, rule: DetectorRule, ring: str) -> list[Withdrawal]:

@@ -46,6 +46,7 @@ def test_fanout(pairs, fires):
         assert len(signals) == 1
         assert signals[0].counters[0].name == "first_messages_per_hour"
         assert signals[0].counters[0].value == LIMIT + 1
+        assert signals[0].accounts == tuple(f"c{i}" for i in range(LIMIT + 1))  # every recipient, not the last
 
 
 def test_a_busy_client_answering_its_own_applicants_is_not_fanout():
@@ -55,6 +56,7 @@ def test_a_busy_client_answering_its_own_applicants_is_not_fanout():
     mixed = run(pairs, applicants=[f"c{i}" for i in range(0, 3 * LIMIT, 2)])
     assert [s.counters[0].value for s in mixed] == [LIMIT + 1]
     assert "had not applied" in mixed[0].reason
+    assert all(int(a[1:]) % 2 for a in mixed[0].accounts)  # the cold ones only, not the applicants
 
 
 def test_only_a_first_message_asks_the_recipient():

@@ -152,9 +152,10 @@ def test_the_counterpart_learns_of_a_link_only_the_later_signup_reveals():
     assert friends_family.on_linked(states["c1"], notices[1], RULE) == []  # a link alone
     found = friends_family.on_contract(states["c1"], contract("hire", 2), RULE)
     assert [(s.reason, s.event_id, s.ts) for s in found] == [(
-        "shares payment instrument pay-1 (this account since 2026-01-01 00:00:00, f1 since 2026-01-01 "
-        "00:01:00 UTC) with freelancer account f1, and had contract k1 with it: possible friends-and-family "
-        "feedback", "hire-f1-2", T0 + 2 * HOUR)]
+        "possible friends-and-family feedback: had contract k1 with an account it is linked to; shares "
+        "payment instrument pay-1 (this account since 2026-01-01 00:00:00, f1 since 2026-01-01 00:01:00 UTC) "
+        "with freelancer account f1", "hire-f1-2", T0 + 2 * HOUR)]
+    assert found[0].accounts == ("f1",)
     assert friends_family.on_linked(states["c1"], notices[1], RULE) == []  # a re-delivered notice
 
 
@@ -185,13 +186,13 @@ def test_a_client_linked_to_many_freelancers_still_knows_the_first():
                               detail="device dev-family")
         assert friends_family.on_linked(state, notice, RULE) == []
     (found,) = friends_family.on_contract(state, contract("hire", 2, freelancer="f0"), RULE)
-    assert found.reason.startswith("shares device dev-family with freelancer account f0, and had contract k1")
+    assert found.reason.endswith("linked to; shares device dev-family with freelancer account f0")
 
 
 def test_a_link_kept_in_the_words_of_an_older_state_still_reads():
     state = AccountState(kin={"f1": "shares device d1 with freelancer account f1"})
     (found,) = friends_family.on_contract(state, contract("hire", 2), RULE)
-    assert found.reason.startswith("shares device d1 with freelancer account f1, and had contract k1")
+    assert found.reason.endswith("k1 with an account it is linked to; shares device d1 with freelancer account f1")
 
 
 def rated_by(rater, to, role, hours):
@@ -245,11 +246,11 @@ def test_the_same_findings_in_any_order_of_the_accounts_and_halves(first, batch,
     deliver(pending, states, found, done)  # each copy again: a redelivery, or the other side's copy
     assert sorted(found) == [
         ("c1", "f1-1~linked_counterpart~c1", T0 + 3 * HOUR,
-         "shares device d1 (this account since 2026-01-01 00:00:00, f1 since 2026-01-01 03:00:00 UTC) with "
-         "freelancer account f1, and had contract k1 with it: possible friends-and-family feedback"),
+         "possible friends-and-family feedback: had contract k1 with an account it is linked to; shares device "
+         "d1 (this account since 2026-01-01 00:00:00, f1 since 2026-01-01 03:00:00 UTC) with freelancer account f1"),
         ("f1", "end-f1-20", T0 + 20 * HOUR,
-         "shares device d1 (this account since 2026-01-01 03:00:00, c1 since 2026-01-01 00:00:00 UTC) with "
-         "client account c1, and had contract k1 with it: possible friends-and-family feedback")]
+         "possible friends-and-family feedback: had contract k1 with an account it is linked to; shares device "
+         "d1 (this account since 2026-01-01 03:00:00, c1 since 2026-01-01 00:00:00 UTC) with client account c1")]
 
 
 def deliver(pending, states, found, done):

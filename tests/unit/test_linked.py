@@ -136,6 +136,7 @@ def test_a_link_is_signalled_per_pair_at_the_later_first_sighting_in_both_accoun
                           "2026-01-01 00:01:00 UTC) with freelancer account f00044")
     assert sig.ts == T0 + 60_000 and sig.policy == "duplicate_account"
     assert sig.counters[0].name == "linked_freelancer_accounts" and sig.counters[0].value == 1
+    assert sig.accounts == ("f00044",) and sig.to_dict()["accounts"] == ["f00044"]
 
 
 def test_countries_counter_and_reason():

@@ -74,12 +74,13 @@ def test_rings(contracts, members):
 
 
 def test_a_ring_names_its_accounts_and_contracts():
-    (_, sig), *_ = replay(LOOP3)
+    (actor, sig), *_ = replay(LOOP3)
     assert sig.detector == "rating_ring" and sig.policy == "feedback_manipulation"
     for part in ("a hired b (k1)", "b hired c (k2)", "c hired a (k3)"):
         assert part in sig.reason
     assert "closed loop" in sig.reason
-    assert "4 stars or more both ways, within 30 days of the rating that closed it" in sig.reason
+    assert "4 stars or more both ways within 30 days of the rating that closed it" in sig.reason
+    assert sorted(sig.accounts) == sorted(set("abc") - {actor})  # the others in it, to open
     # a counter reads as what was met: three contracts in the loop (two make one), within 30 days
     assert [(c.name, c.value, c.threshold, c.window_s) for c in sig.counters] == [
         ("loop_contracts_rated_4_plus_both_ways", 3, 2, 30 * 86_400)]
@@ -151,11 +152,10 @@ def test_the_same_rings_in_any_order_of_the_accounts_and_batches(order, batch, s
             pending = []
     deliver(pending, states, found, reverse=subjects == "late-reversed")
     three, two = STORY[1][1], STORY[3][1]  # the loops' latest ratings: c's of k2, d's of k4
-    words = ("rating ring of 3 accounts hiring one another in a closed loop: a hired b (k1), b hired c (k2), "
-             "c hired a (k3); every contract rated 4 stars or more both ways, within 30 days of the rating "
-             "that closed it")
-    pair = ("rating ring of 2 accounts hiring one another in a closed loop: a hired d (k4), d hired a (k5); "
-            "every contract rated 4 stars or more both ways, within 30 days of the rating that closed it")
+    rule = ("hiring one another in a closed loop, every contract rated 4 stars or more both ways within 30 days "
+            "of the rating that closed it")
+    words = f"rating ring of 3 accounts {rule}: a hired b (k1), b hired c (k2), c hired a (k3)"
+    pair = f"rating ring of 2 accounts {rule}: a hired d (k4), d hired a (k5)"
     assert sorted(found) == sorted(
         [(m, f"{three.event_id}~ring~{m}", three.ts, words) for m in "abc"]
         + [(m, f"{two.event_id}~ring~{m}", two.ts, pair) for m in "ad"])

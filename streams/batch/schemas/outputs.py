@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from scoring.rules import POLICIES, SEVERITIES
+from scoring.signals import ACCOUNTS_MAX
 from streams.batch.bounded import ESCALATION_MAX_BYTES
 from streams.batch.deadletter import DETAIL_MAX, KEY_KEPT, VALUE_KEPT
 
@@ -62,6 +63,10 @@ _EVIDENCE = {
         "counters": {"type": "array", "items": _COUNTER},
         "spans": {"type": "array", "items": _SPAN},
         "text": _TEXT,
+        "accounts": {"type": "array", "items": _STR, "maxItems": ACCOUNTS_MAX, "description": (
+            "present when the evidence links the account to others (shared fingerprints, a contract "
+            "with a linked account, a rating ring, first messages fanned out): their ids, the first "
+            f"{ACCOUNTS_MAX}")},
     },
     "required": ["policy", "detector", "weight", "reason", "event_id", "ts", "counters", "spans"],
 }
