@@ -179,7 +179,7 @@ def _analyze(text: str, context: TextContext, model: TextModel) -> TextAnalysis:
         feats = features(r.doc, words(r.doc), r.found.names, r.hits, r.cues, context.kind)
         p = model.calibrate(logits)
         decided = (explain.decision(text, model.policies[i], i, p[i], feats, r.hits, model) for i in flagged)
-        kept = [h for h in decided if _held_to(text, h)]
+        kept = [h for h in decided if _held_to(text, h, context, model)]
         hits = tuple(sorted([*kept, *_joined(kept, r, context, model)], key=_strongest))
     return TextAnalysis(model, logits, hits, tuple(r.hits))
 
@@ -239,17 +239,46 @@ def _on_scale(model: TextModel, weight: float, source: str, target: str) -> floa
     return bar + (weight - was) * (1.0 - bar) / max(1.0 - was, 1e-6)
 
 
-def _held_to(text: str, hit: TextHit) -> bool:
-    """A flag on the model's words alone is dropped when every word it quotes is excused where it
-    stands: for payment and contact, refused or negated ("No thanks, I don't accept payment outside
-    the platform"); for the others, disowned by the speaker (`scoring.text.disown`: "I'm not going
-    to leave you a bad review", but not "do not leave less than 5 stars")."""
+def _held_to(text: str, hit: TextHit, context: TextContext, model: TextModel) -> bool:
+    """Whether the speaker's own words carry a flag on the model's words alone. Each word it
+    quotes may be excused where it stands: for payment and contact, refused or negated ("No
+    thanks, I don't accept payment outside the platform"); for the others, disowned by the speaker
+    (`scoring.text.disown`: "I'm not going to leave you a bad review", "the last client called me
+    an idiot", but not "do not leave less than 5 stars"). With every word excused the flag is
+    dropped. With some disowned, the text less their sentences must still be flagged by itself
+    ("the last client called me 'an idiot'. I just want to do good work for you" is not), unless
+    a word not disowned shares a sentence with them ("I said no, ... I will leave a 1 star
+    review" stands); a
+    payment or contact flag with some words refused stands ("you have not put it into my PayPal
+    yet, do it now"; "I couldn't find your email")."""
     if not hit.detector.endswith(".model") or not hit.spans:
         return True
     low = lowered(text)
     if hit.policy in _REFUSABLE:
         return not all(negation.suppressed(low, start, end) for start, end in hit.spans)
-    return not all(disowned(low, start, end, hit.policy) for start, end in hit.spans)
+    excused = [disowned(low, start, end, hit.policy) for start, end in hit.spans]
+    if not any(excused):
+        return True
+    if all(excused):
+        return False
+    cuts = sorted({negation.sentence(text, *span) for span, out in zip(hit.spans, excused, strict=True) if out})
+    held = [span for span, out in zip(hit.spans, excused, strict=True) if not out]
+    if any(lo <= start and end <= hi for start, end in held for lo, hi in cuts):
+        return True  # a word not disowned in a sentence that disowns another: the sentence stands
+    reading = _read(_without(text, cuts), replace(context, previous=()))
+    i = model.policies.index(hit.policy)
+    return reading.logits(model)[i] >= model.logit_thresholds[i]
+
+
+def _without(text: str, cuts: list[tuple[int, int]]) -> str:
+    """The text less the sorted ranges `cuts`."""
+    parts, at = [], 0
+    for lo, hi in cuts:
+        if lo > at:
+            parts.append(text[at:lo])
+        at = max(at, hi)
+    parts.append(text[at:])
+    return " ".join(p.strip() for p in parts if p.strip())
 
 
 def _passage(text: str, start: int, end: int) -> tuple[int, int]:

@@ -76,3 +76,25 @@ def test_lowered_keeps_offsets() -> None:
 )
 def test_negated_violations_stay_flagged(text: str, policy: str) -> None:
     assert policy in {h.policy for h in analyze(text).hits}
+
+
+QUOTED_ABUSE = ("The last client called me 'a complete idiot and a scammer' and said he would ruin my reputation. "
+                "I just want to move on and do good work for you.")
+
+
+def test_abuse_quoted_from_someone_else_is_not_carried_by_the_speakers_other_words() -> None:
+    """The quoted insult is disowned; "for you" in the next sentence cannot carry the flag alone."""
+    assert "harassment" not in {h.policy for h in analyze(QUOTED_ABUSE).hits}
+
+
+@pytest.mark.parametrize(
+    ("text", "policy"),
+    [
+        (QUOTED_ABUSE.replace("I just want to move on and do good work for you.", "You are an idiot too."),
+         "harassment"),  # the speaker's own insult after the quote
+        ("I said no, if you do not accept my cancellation, I will leave a 1 star review.",
+         "feedback_manipulation"),  # a word disowned beside one that is not, in one sentence
+    ],
+)
+def test_words_the_speaker_does_not_disown_still_carry_the_flag(text: str, policy: str) -> None:
+    assert policy in {h.policy for h in analyze(text).hits}
