@@ -1,5 +1,5 @@
 """Whether the speaker disowns the words a model-only flag quotes (harassment, feedback or scam):
-someone else's words in the sentence ("they always write you are a fraud, ignore it"; "don't
+someone else's words, quoted or in the sentence ("they always write you are a fraud, ignore it"; "don't
 listen to anyone who says you're a bad designer"), negated by the speaker's own "I" or "we"
 before them in their clause ("I'm not going to leave you a bad review"), or, for feedback and
 scams, refused ("be careful, nobody pays to get a job").
@@ -68,6 +68,8 @@ def lowered(text: str) -> str:
 def disowned(low: str, start: int, end: int, policy: str) -> bool:
     """Whether the speaker disowns the words at [start, end) of `low` (`lowered`) flagged for
     `policy` (harassment, feedback or scam)."""
+    if negation.framed(low, start, end):  # someone else's words, quoted
+        return True
     lo, hi = negation.clause(low, start, end)
     clause = low[lo:hi]
     if policy == HARASSMENT and _INSULT.test(clause):

@@ -14,6 +14,11 @@ from scoring.text.register import DEVTALK
 from scoring.text.rx import Rx, words
 
 _WINDOW = 220
+_SAYING = re.compile(
+    r"\b(?:says?|said|saying|wr[io]tes?|written|writing|messaged|messages|texted|told|tells?|telling|called|calls"
+    r"|calling|sent|replied|replies|asked|posted|commented|claimed|claims|threatened|yelled|screamed)\b"
+)
+_FRAME_CHARS = 60  # how far from a quotation its verb of saying is looked for
 # Windows are at most 2 * _WINDOW characters, so these greedy scans stay short.
 _SENTENCE_END = r"(?:[\n!?;]|\.\s)"
 _CLAUSE_END = r"(?:[\n!?;,]|\.\s| but | though | however | so | and then )"
@@ -245,42 +250,65 @@ def reported_in(window: str) -> bool:
 
 
 def quoted(text: str, start: int, end: int) -> bool:
-    """The match sits inside quotation marks opened in the same sentence, double or single
-    ("they wrote 'you have won a prize, claim it here'")."""
-    lo, hi = sentence(text, start, end)
-    before = text[lo:start]
-    if before.count('"') % 2 == 1:
-        return True
-    return "'" in before and _single_open(text, lo, start) and _single_closed(text, end, hi)
+    """The match sits inside quotation marks, double ones opened in its sentence, or single ones
+    opened before it and closed after it, in its sentence or across several ("they wrote 'you
+    have won a prize. Claim it here.' I reported them"), within `_WINDOW` characters either side."""
+    return quotation(text, start, end) is not None
 
 
-def _single_open(text: str, lo: int, start: int) -> bool:
-    """Whether a single quote opened in text[lo:start] is still open at `start`. An opening quote
-    follows no letter or digit and precedes one; a closing quote follows one and precedes none.
-    Apostrophes inside words ("you've", "don't") are neither."""
-    is_open = False
+def quotation(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where the quotation around the match opens and closes (the closing mark's offset, or the
+    text's end for a double quote left open), if it sits inside one (`quoted`)."""
+    s_lo, _ = sentence(text, start, end)
+    if text.count('"', s_lo, start) % 2 == 1:
+        closing = text.find('"', end)
+        return text.rfind('"', s_lo, start), len(text) if closing == -1 else closing
+    lo, hi = max(0, start - _WINDOW), min(len(text), end + _WINDOW)
+    if "'" not in text[lo:start]:
+        return None
+    opening = _single_open(text, lo, start)
+    closing = _single_closed(text, end, hi) if opening >= 0 else -1
+    return (opening, closing) if closing >= 0 else None
+
+
+def framed(text: str, start: int, end: int) -> bool:
+    """The match is inside someone else's words the speaker reports: quoted, with a verb of saying
+    just before the quotation or just after it ("the client wrote 'you idiot'", "'pay me on
+    PayPal', he said"), not a message merely put in quotation marks or quoted to comment on."""
+    around = quotation(text, start, end)
+    if around is None:
+        return False
+    before, after = text[max(0, around[0] - _FRAME_CHARS) : around[0]], text[around[1] + 1 : around[1] + _FRAME_CHARS]
+    return _SAYING.search(before) is not None or _SAYING.search(after) is not None
+
+
+def _single_open(text: str, lo: int, start: int) -> int:
+    """Where a single quote opened in text[lo:start] that is still open at `start` opens (-1:
+    none). An opening quote follows no letter or digit and precedes one; a closing quote follows
+    one and precedes none. Apostrophes inside words ("you've", "don't") are neither."""
+    opened = -1
     at = text.find("'", lo, start)
     while at != -1:
         before = text[at - 1] if at > lo else " "
         after = text[at + 1] if at + 1 < len(text) else " "
-        if not is_open:
-            is_open = not before.isalnum() and after.isalnum()
+        if opened < 0:
+            opened = at if not before.isalnum() and after.isalnum() else -1
         elif not after.isalnum():
-            is_open = False
+            opened = -1
         at = text.find("'", at + 1, start)
-    return is_open
+    return opened
 
 
-def _single_closed(text: str, end: int, hi: int) -> bool:
-    """Whether a closing single quote follows in text[end:hi] (or right at the sentence's end):
+def _single_closed(text: str, end: int, hi: int) -> int:
+    """Where a closing single quote follows in text[end:hi] (or right at its end), -1 when none:
     an apostrophe dropping letters ("'cause") opens nothing."""
     at = text.find("'", end, hi + 1)
     while at != -1:
         after = text[at + 1] if at + 1 < len(text) else " "
         if at > 0 and not text[at - 1].isspace() and not after.isalnum():
-            return True
+            return at
         at = text.find("'", at + 1, hi + 1)
-    return False
+    return -1
 
 
 def suppressed(text: str, start: int, end: int) -> bool:

@@ -98,3 +98,27 @@ def test_abuse_quoted_from_someone_else_is_not_carried_by_the_speakers_other_wor
 )
 def test_words_the_speaker_does_not_disown_still_carry_the_flag(text: str, policy: str) -> None:
     assert policy in {h.policy for h in analyze(text).hits}
+
+
+def test_a_scam_reported_in_a_quotation_of_two_sentences_is_the_reporters_warning_not_a_scam() -> None:
+    report = ("Heads up: another 'client' messaged me 'Our manager will interview you on Telegram: @hr_recruit. "
+              "Please send your bank details so HR can set up your salary.' I reported him to support, be careful.")
+    assert analyze(report).hits == ()
+    scam = report[report.index("Our manager"):report.index("salary.") + 7]
+    assert {h.policy for h in analyze(scam).hits} >= {"spam_scam"}  # the same words, sent
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "framed"),
+    [
+        ("the client wrote 'you idiot. never again' and left", "idiot", True),
+        ("'pay me on paypal, it is faster', he said", "paypal", True),
+        ('" get lost you idiot "', "idiot", False),  # a message in quotation marks: nobody else's words
+        ("'you idiot' lol what a day", "idiot", False),  # quoted to comment on: no one is said to say it
+    ],
+)
+def test_reported_words_are_quoted_with_a_verb_of_saying(text: str, word: str, framed: bool) -> None:
+    from scoring.text.negation import framed as is_framed
+
+    at = text.index(word)
+    assert is_framed(text, at, at + len(word)) is framed
