@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
+from scoring.escalation import Escalation
 from scoring.records import Decision
 from streams.adapters.profiles import ProfileStore
 from streams.training.verdicts import ExampleStore
@@ -37,10 +38,11 @@ async def replay(redis_url: str) -> dict[str, Any]:
         await examples.record((d, ESCALATION) for d in decisions)
         await profiles.decided((d, ESCALATION) for d in decisions)
 
+    published = Escalation("e1", "f1", ("off_platform_contact", "spam_scam"), 2.0, {}, "high", ("why",), (),
+                           "v1", "text-x", 500, "m1")
+    await profiles.write({"f1": {"scores": {}}}, [published])
+
     async def seen(label: str) -> None:
-        await profiles.write({"f1": {"scores": {}}}, [])
-        await redis.hset(profiles.key("riskscorer:{app}:escalations:{id}", "f1"), "e1",
-                         b'{"escalation_id": "e1", "ts": 500}')
         profile = await profiles.read("f1")
         assert profile is not None
         out[label] = ((await rules.counts(["text_contact_detail"]))["text_contact_detail"],
