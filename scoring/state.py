@@ -52,6 +52,7 @@ KEYS = {
     "proposal_buckets": "pb",
     "contacts": "c",
     "applied_to": "ap",
+    "invited": "iv",
     "firsts": "fm",
     "first_horizon": "fz",
     "first_crossed": "fx",
@@ -95,6 +96,7 @@ class AccountState:
     contacts: dict[str, int] = field(default_factory=dict)  # recipient -> last minute contacted
     # clients whose jobs the account applied to, with the minute it first did (`scoring.tags`)
     applied_to: str = ""
+    invited: str = ""  # tags of the freelancers this client invited to its jobs, with the first time
     # Fan-out, the sender's side: recipient -> [time, status, message id] of the account's first
     # messages of the two days before the last decided, and after it, status 0 while the
     # recipient's answer is awaited, 1 cold (answered "applied" ones are dropped);
@@ -181,6 +183,14 @@ class AccountState:
     def applied_before(self, client: str, ts: int) -> bool:
         """Whether the account applied to a job of `client` by the minute of `ts`."""
         first = tags.first_time(self.applied_to, client)
+        return first is not None and first <= ts // MINUTE_MS
+
+    def remember_invite(self, freelancer: str, ts: int) -> None:
+        self.invited = tags.add(self.invited, freelancer, ts // MINUTE_MS, MAX_APPLIED_TO)
+
+    def invited_before(self, freelancer: str, ts: int) -> bool:
+        """Whether this client invited `freelancer` to one of its jobs by the minute of `ts`."""
+        first = tags.first_time(self.invited, freelancer)
         return first is not None and first <= ts // MINUTE_MS
 
     def answer_cold(self, sender: str, ts: int, message: str) -> None:

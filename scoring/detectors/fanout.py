@@ -31,7 +31,7 @@ from typing import Any
 
 from scoring.detector import NOWHERE, At, Detector, DetectorRule, Param
 from scoring.detectors.rates import WINDOWS
-from scoring.records import Message, Proposal, SubjectEvent
+from scoring.records import ContractEvent, Message, Proposal, SubjectEvent
 from scoring.signals import Counter, Signal
 from scoring.state import MAX_AWAITING, MAX_FIRSTS, AccountState
 from scoring.units import DAY_MS, MINUTE_MS
@@ -53,8 +53,11 @@ APPLIED = "applied"  # a first message's answer: the recipient had applied to th
 def on_message(state: AccountState, event: Message, rule: DetectorRule | None = None,
                at: At = NOWHERE) -> list[Signal]:
     """Remember the recipient; a first message awaits the recipient's answer (its reply notice,
-    derived before this, asked for it). Nothing is found before the answers come."""
-    if state.remember_contact(event.recipient_id, event.ts // MINUTE_MS) and event.recipient_id not in state.firsts:
+    derived before this, asked for it). Nothing is found before the answers come. A freelancer
+    the sender invited to its job first is no cold outreach: the invitation went through the
+    platform (a new client inviting a dozen freelancers to its first job, then writing to them)."""
+    first = state.remember_contact(event.recipient_id, event.ts // MINUTE_MS)
+    if first and event.recipient_id not in state.firsts and not state.invited_before(event.recipient_id, event.ts):
         state.firsts[event.recipient_id] = [event.ts, AWAITING, event.event_id]
         _forget_old(state)
     return []
@@ -70,6 +73,15 @@ def on_proposal(state: AccountState, event: Proposal, rule: DetectorRule | None 
         return []
     del state.answered_cold[event.client_id]
     return [_answer(answered[1], answered[0], event.client_id, event.freelancer_id, "", APPLIED)]
+
+
+def on_contract(state: AccountState, event: ContractEvent, rule: DetectorRule | None = None,
+                at: At = NOWHERE) -> list[Signal]:
+    """A client's invitation of a freelancer to its job (its own event: read before its later
+    messages, in event time)."""
+    if event.type == "invite" and event.actor_id == event.client_id:
+        state.remember_invite(event.freelancer_id, event.ts)
+    return []
 
 
 def on_first_message(state: AccountState, event: SubjectEvent, rule: DetectorRule | None = None,
@@ -191,9 +203,9 @@ def _forget_old(state: AccountState) -> None:
 DETECTORS = (
     Detector(
         "first_message_fanout", "spam_scam", rank=20, params=(Param("per_hour"), Param("per_day")),
-        state=("contacts", "applied_to", "firsts", "first_horizon", "first_crossed", "first_decided",
+        state=("contacts", "applied_to", "invited", "firsts", "first_horizon", "first_crossed", "first_decided",
                "answered_cold"),
-        finds={"message": on_message, "subject.cold": on_cold},
+        finds={"message": on_message, "contract": on_contract, "subject.cold": on_cold},
         tells={"proposal": on_proposal, "subject.replied": on_first_message},
     ),
 )

@@ -274,6 +274,32 @@ def quoting_abuse_received() -> Story:
                   "now agree milestones up front. Would weekly ones suit you?")])
 
 
+def quoting_abuse_then_writing_on() -> Story:
+    """The quoted insults in one sentence, the speaker's own friendly words in the next."""
+    return talk([("f1", "c1", "The last client called me 'a complete idiot and a scammer' and said he would ruin "
+                  "my reputation. I just want to move on and do good work for you.")])
+
+
+def warning_about_a_scam_quoted() -> Story:
+    """A freelancer warns a client about a scam script sent to them, quoting two sentences of it."""
+    return talk([("f1", "c1", "Heads up: another 'client' messaged me 'Our manager will interview you on Telegram. "
+                  "Please send your bank details so HR can set up your salary.' I reported him to support.")])
+
+
+def new_client_invites_to_its_first_job() -> Story:
+    """seeds/003 again: a new client posts its first job, invites fourteen freelancers to it within
+    the hour (the platform's invitation), and writes to each one after inviting them."""
+    s = Story()
+    s.signup(0, "c-new", "client")
+    for i in range(14):
+        f = f"f-pro{i:02d}"
+        s.signup(0, f, "freelancer")
+        s.contract(HOUR_MIN + i * 3, "invite", f"k-inv{i}", "c-new", f, job="job-first")
+        s.message(HOUR_MIN + i * 3 + 1, "c-new", f, "Hi, I invited you to my bookkeeping spreadsheet job. "
+                  "Would you like to apply?")
+    return s
+
+
 def swearing_about_a_tool() -> Story:
     return talk([("f1", "c1", "This damn build keeps failing on the CI server, fixing it now."),
                  ("f1", "c1", "Found it, a stupid typo in the config. The build is green.")], "active")
@@ -306,6 +332,11 @@ TRAPS: dict[str, tuple[Callable[[], Story], str, tuple[str, ...]]] = {
     "discussing Skype as a product": (skype_as_a_product, "off_platform_contact", ("c1", "f1")),
     "a contact-form bug that contains an address": (contact_form_bug, "off_platform_contact", ("c1", "f1")),
     "quoting abuse received": (quoting_abuse_received, "harassment", ("f1",)),
+    "quoting abuse received, then writing on": (quoting_abuse_then_writing_on, "harassment", ("f1",)),
+    "warning about a scam by quoting it": (warning_about_a_scam_quoted, "spam_scam", ("f1",)),
+    "warning about a scam by quoting it: contact": (warning_about_a_scam_quoted, "off_platform_contact", ("f1",)),
+    "new client invites freelancers to its first job and writes to them": (
+        new_client_invites_to_its_first_job, "spam_scam", ("c-new",)),
     "swearing about a tool": (swearing_about_a_tool, "harassment", ("f1",)),
     "household sharing a home IP and surname": (household, "duplicate_account", ("f-ana", "f-ben", "f-cy")),
     "household member who is a client, no contract": (household, "feedback_manipulation", ("c-mum", "f-ana")),

@@ -270,3 +270,18 @@ def test_answered_messages_waiting_behind_a_late_answer_are_not_dropped_for_room
             signals += [s for c in answers for s in fanout.on_cold(sender, c, RULE)]
     signals += [s for c in late for s in fanout.on_cold(sender, c, RULE)]
     assert [(s.event_id, s.ts) for s in signals] == in_time and len(in_time) == 3
+
+
+def test_a_freelancer_invited_first_is_no_cold_outreach_and_one_invited_after_is():
+    from scoring.records import ContractEvent
+
+    def invite(i, ts, actor="f1"):
+        return ContractEvent(f"inv{i}", ts, "invite", f"k{i}", "job-1", "f1", f"c{i}", actor)
+
+    sender = AccountState()
+    fanout.on_contract(sender, invite(0, 0))
+    fanout.on_contract(sender, invite(1, 0, actor="c1"))  # not the client's own invitation
+    fanout.on_contract(sender, invite(2, 120_000))  # invited after the message below
+    for i in range(3):
+        fanout.on_message(sender, message(i, 60_000, recipient=f"c{i}"))
+    assert sorted(sender.firsts) == ["c1", "c2"]
