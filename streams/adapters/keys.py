@@ -20,6 +20,7 @@ PROFILE = APP + "profile:{id}"  # an account's risk profile (the support lookup)
 ESCALATIONS = APP + "escalations:{id}"  # an account's escalations, summarised
 ESCALATION = APP + "escalation:{id}"  # by escalation id: what a reviewer's decision refers to
 VERDICTS = APP + "verdicts:{id}"  # an account's escalations' verdicts, for the support lookup
+WAITING = APP + "decisions-waiting"  # decisions that came before their escalation was stored
 # Escalation records written before keys carried the app id: read while they live (the profile TTL),
 # so reviewers' decisions on older escalations still count.
 LEGACY_ESCALATION = "riskscorer:escalation:{id}"

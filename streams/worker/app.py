@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from streams.adapters.floors import Floors
 from streams.adapters.letter_index import RedisLetterIndex
 from streams.adapters.link_index import LinkIndex, NoLinkIndex, RedisLinkIndex
 from streams.adapters.profiles import ProfileStore
+from streams.adapters.waiting import WaitingDecisions
 from streams.batch import processes
 from streams.batch.pipeline import Processor
 from streams.faust_fixes import seeks
@@ -118,8 +120,12 @@ def create(settings: Settings, rules: Rules) -> Scorer:
         health=health,
         attempts=settings.batch_attempts,
         stopping=lambda: _agent_stopping(app, "decisions"),
+        waiting=WaitingDecisions(redis, settings.app_id),
+        wait_ms=int(settings.decision_wait_s * 1000),
+        worker_id=uuid.uuid4().hex,
     )
     app.agent(defined.decisions, name="decisions")(decisions.run)
+    app.timer(settings.rules_poll_s)(health.guarded(decisions.retry_waiting, needs=REDIS))
     return Scorer(app, settings, rules, metrics, registry, defined)
 
 

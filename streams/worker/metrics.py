@@ -63,6 +63,7 @@ class Metrics:
     records_refetched: Counter
     hand_over_timeouts: Counter
     decisions: Counter
+    decisions_waiting: Gauge
     rule_decisions: Gauge
     rule_precision: Gauge
     rule_precision_floor: Gauge
@@ -231,6 +232,12 @@ _REVIEWER: dict[str, Spec] = {
         Counter, "riskscorer_decisions_total",
         "Reviewers' decisions applied from the decisions topic, by decision (confirmed, dismissed)",
         ("decision",),
+    ),
+    "decisions_waiting": Spec(
+        Gauge, "riskscorer_decisions_waiting",
+        "Reviewers' decisions waiting for the escalation they name to be stored (a replay rebuilding "
+        "its escalations), tried again at each rules poll (the same on every worker)",
+        (),
     ),
     "rule_decisions": Spec(
         Gauge, "riskscorer_rule_decisions",

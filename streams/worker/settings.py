@@ -96,6 +96,9 @@ class Settings:
     letters_max_per_band: int = 20  # accounts remembered per LSH band and day of the cover-letter index
     session_timeout_s: float = 10.0
     rules_poll_s: float = 5.0  # how often workers look for published rules in Redis
+    # how long a reviewer's decision that came before its escalation was stored waits for it (tried
+    # again at each rules poll) before it is dead-lettered: a replay rebuilding its escalations
+    decision_wait_s: float = 3600.0
     # longest wait for Redis to connect or answer: a frozen Redis is then an outage, retried
     redis_timeout_s: float = 5.0
     api_token: str | None = None  # bearer token of the support lookup; unset: endpoint off

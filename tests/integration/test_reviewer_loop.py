@@ -10,6 +10,9 @@ import time
 import orjson
 import pytest
 
+from streams.batch.recorded import RecordedEvent
+from streams.batch.rules_file import load_rules
+from streams.commands import backtest
 from streams.worker.settings import DEFAULT_RULES
 from tests.integration.kafka_client import produce, read_all
 from tests.integration.test_pipeline import TOKEN, lookup
@@ -27,8 +30,9 @@ def decision(escalation_id: str, verdict: str, reviewer: str = "rev-1", **extra:
 
 def gauge(worker: Worker, name: str, **labels: str) -> float | None:
     want = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+    series = f"{name}{{{want}}} " if want else f"{name} "
     for line in (worker.scrape() or "").splitlines():
-        if line.startswith(f"{name}{{{want}}} "):
+        if line.startswith(series):
             return float(line.rsplit(" ", 1)[1])
     return None
 
@@ -37,7 +41,7 @@ def test_verdicts_demote_a_rule_and_dismissals_clear_evidence(services, tmp_path
     rules = tmp_path / "rules.toml"
     rules.write_text(DEFAULT_RULES.read_text().replace("min_decisions = 20", "min_decisions = 4"))
     env = scorer_env(services.broker_url, services.redis_url, tmp_path, RISKSCORER_RULES_POLL_S="0.5",
-                     RISKSCORER_RULES_FILE=str(rules), RISKSCORER_API_TOKEN=TOKEN)
+                     RISKSCORER_RULES_FILE=str(rules), RISKSCORER_API_TOKEN=TOKEN, RISKSCORER_DECISION_WAIT_S="1")
     messages, decisions = env["RISKSCORER_TOPIC_MESSAGES"], env["RISKSCORER_TOPIC_DECISIONS"]
     senders = ["f-1", "f-2", "f-3", "f-4"]
     worker = Worker(env, tmp_path).start()
@@ -113,3 +117,37 @@ def test_verdicts_demote_a_rule_and_dismissals_clear_evidence(services, tmp_path
     assert spam["f-4"] >= 1.0  # confirmed: its evidence stays
     assert spam["f-1"] == spam["f-2"] == spam["f-3"] == 0  # dismissed up to the escalation
     assert all(not states[a.encode()]["v"].get("spam_scam") for a in ("f-1", "f-2", "f-3"))
+
+
+def escalation_of(events: list[tuple[str, bytes, bytes]], rules_file) -> str:  # noqa: ANN001
+    """The id the worker will give the one escalation of `events` (the backtest's, the same on any replay)."""
+    recorded = [RecordedEvent("messages", k.decode(), orjson.loads(v)["ts"], orjson.loads(v)) for _, k, v in events]
+    (esc,) = backtest.run(recorded, load_rules(rules_file), 65536, 20000).escalations
+    return esc.escalation_id
+
+
+def test_a_decision_that_comes_before_its_escalation_waits_for_it(services, tmp_path):
+    """A replay reads the decisions topic while it rebuilds its escalations: a dismissal read before
+    the escalation it names is stored is applied once it is, not dead-lettered."""
+    env = scorer_env(services.broker_url, services.redis_url, tmp_path, RISKSCORER_RULES_POLL_S="0.5")
+    messages, decisions = env["RISKSCORER_TOPIC_MESSAGES"], env["RISKSCORER_TOPIC_DECISIONS"]
+    events = burst("f-9", 16, messages)
+    escalation_id = escalation_of(events, DEFAULT_RULES)
+    worker = Worker(env, tmp_path).start()
+    try:
+        worker.wait_ready()
+        produce(services.broker_url, [(decisions, escalation_id.encode(), decision(escalation_id, "dismissed")[1])])
+        wait_for(lambda: gauge(worker, "riskscorer_decisions_waiting") == 1, "the decision is not waiting")
+        produce(services.broker_url, events)
+        (published,) = read_all(services.broker_url, env["RISKSCORER_TOPIC_ESCALATIONS"], 1)
+        assert published["escalation_id"] == escalation_id
+        wait_for(lambda: gauge(worker, "riskscorer_rule_decisions", rule="message_burst", decision="dismissed") == 1,
+                 "the waiting decision was not applied", timeout=30)
+        wait_for(lambda: gauge(worker, "riskscorer_decisions_waiting") == 0, "still waiting")
+        m = worker.metrics()
+    finally:
+        worker.stop()
+    assert m.get("riskscorer_dead_letters_total:unknown_escalation", 0) == 0
+    assert m["riskscorer_decisions_total:"] == 1
+    states = final_states(services.broker_url, env["RISKSCORER_APP_ID"])
+    assert states[b"f-9"]["s"]["spam_scam"][0] == 0  # its evidence taken out of the score

@@ -33,6 +33,7 @@ from scoring.records import Decision, SubjectEvent
 from scoring.rules import Rules, below_floor, precision
 from streams.adapters import keys
 from streams.adapters.profiles import ProfileStore
+from streams.adapters.waiting import WaitingDecisions
 from streams.batch import deadletter
 from streams.batch.pipeline import Incoming
 from streams.batch.schemas import DECISION_SCHEMA, Rejected, subjects
@@ -236,6 +237,10 @@ class DecisionsAgent:
     health: Health
     attempts: int  # tries of a batch failing otherwise than by an outage, before it is split
     stopping: Callable[[], bool] = lambda: False  # whether Faust is stopping this agent
+    # decisions before their escalation wait there this long, then are dead-lettered (None: at once)
+    waiting: WaitingDecisions | None = None
+    wait_ms: int = 0
+    worker_id: str = ""
 
     async def run(self, stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         batches = stream.take_events(self.batch_max, within=self.batch_window_s)  # type: ignore[attr-defined]
@@ -263,6 +268,27 @@ class DecisionsAgent:
         log.error("decisions batch failed, retrying in %.1f s: %r", delay, exc, exc_info=exc)
 
     async def handle(self, batch: list[Incoming]) -> None:
+        await self._apply(batch, {})
+
+    async def retry_waiting(self) -> None:
+        """Try again the decisions that came before their escalation (`streams.adapters.waiting`),
+        one worker at a time: those it now finds are applied, those waited for too long
+        dead-lettered, the others left waiting."""
+        if self.waiting is None or not await self.waiting.claim(self.worker_id):
+            return
+        try:
+            waiting = await self.waiting.read()
+            if waiting:
+                since = {(i.topic, i.partition, i.offset): t for i, t in waiting}
+                still = await self._apply([item for item, _ in waiting], since)
+                await self.waiting.forget(item for item, _ in waiting if item not in still)
+            self.metrics.decisions_waiting.set(await self.waiting.count())
+        finally:
+            await self.waiting.release(self.worker_id)
+
+    async def _apply(self, batch: list[Incoming], waited: dict[tuple[str, int, int], int]) -> list[Incoming]:
+        """Apply a batch of decisions (`waited`: when those that waited before first did); the
+        decisions left waiting for their escalation."""
         rejected: list[tuple[Incoming, str, str]] = []
         decided: list[tuple[Incoming, Decision]] = []
         for item in batch:
@@ -274,9 +300,13 @@ class DecisionsAgent:
             assert isinstance(record, Decision)
             decided.append((item, stamped(record, item.timestamp_ms)))
         known = await self.profiles.escalations(list({d.escalation_id for _, d in decided}))
-        applied = []
+        applied, wait = [], []
+        now_ms = int(time.time() * 1000)
         for item, d in decided:
-            if d.escalation_id not in known:
+            first = waited.get((item.topic, item.partition, item.offset), now_ms)
+            if d.escalation_id not in known and self.waiting is not None and now_ms - first < self.wait_ms:
+                wait.append((item, first))
+            elif d.escalation_id not in known:
                 rejected.append((item, "unknown_escalation", f"no escalation {d.escalation_id} (or it expired)"))
             elif d.policy and d.policy not in known[d.escalation_id]["policies"]:
                 rejected.append((item, "bad_value", f"escalation {d.escalation_id} is not about {d.policy}"))
@@ -285,9 +315,9 @@ class DecisionsAgent:
                                                     "on one policy: decide it whole"))
             else:
                 applied.append(d)
-        since = await self.store.reinstated() if applied else {}
+        reinstated = await self.store.reinstated() if applied else {}
         await self.store.record((d.escalation_id, d.decision, d.ts,
-                                 counted(rules_decided(d, known[d.escalation_id]), known[d.escalation_id], since))
+                                 counted(rules_decided(d, known[d.escalation_id]), known[d.escalation_id], reinstated))
                                 for d in applied)
         await self.examples.record((d, known[d.escalation_id]) for d in applied)
         await self.profiles.decided((d, known[d.escalation_id]) for d in applied)
@@ -308,5 +338,8 @@ class DecisionsAgent:
         for d in applied:
             self.metrics.decisions.labels(d.decision).inc()
             self.metrics.events.labels("decisions", "applied").inc()
+        if wait and self.waiting is not None:
+            await self.waiting.keep(wait)
         if applied:
             await self.board.refresh()
+        return [item for item, _ in wait]

@@ -1,0 +1,79 @@
+"""Reviewers' decisions that came before the escalation they name was stored, kept to be tried again.
+
+Live, an escalation is stored before it is published, so a decision on it finds it. A replay
+deployment (docs/operating.md) reads the whole decisions topic at once while it rebuilds its
+escalations from the backlog: its decisions come before their escalations. Each waits here (one
+hash field per record, with the record itself and when it first waited) and the decisions agent
+tries them again at each rules poll, one worker at a time; a decision whose escalation has not
+come within `RISKSCORER_DECISION_WAIT_S` of its first wait is dead-lettered (`unknown_escalation`).
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+from redis.asyncio import Redis
+
+from streams.adapters import keys
+from streams.batch.pipeline import Incoming
+
+SCAN_PAGE = 500
+LOCK_S = 60  # one worker tries the waiting decisions again at a time; a worker gone frees it by then
+
+
+def _field(item: Incoming) -> str:
+    return f"{item.topic}:{item.partition}:{item.offset}"
+
+
+def _bytes(raw: bytes | None) -> str | None:
+    return None if raw is None else base64.b64encode(raw).decode()
+
+
+def _raw(text: str | None) -> bytes | None:
+    return None if text is None else base64.b64decode(text)
+
+
+class WaitingDecisions:
+    def __init__(self, redis: Redis, app_id: str) -> None:
+        self.redis = redis
+        self.key = keys.key(keys.WAITING, app_id)
+        self.lock = self.key + ":lock"
+
+    async def keep(self, items: Iterable[tuple[Incoming, int]]) -> None:
+        """Keep each (record, when it first waited, epoch ms); a record kept already keeps its time."""
+        pipe = self.redis.pipeline(transaction=False)
+        for item, since in items:
+            pipe.hsetnx(self.key, _field(item), orjson.dumps({
+                "kind": item.kind, "topic": item.topic, "partition": item.partition, "offset": item.offset,
+                "key": _bytes(item.key), "value": _bytes(item.value), "timestamp_ms": item.timestamp_ms,
+                "since": since}))
+        await pipe.execute()
+
+    async def claim(self, worker: str) -> bool:
+        """Whether this worker is the one to try them again now."""
+        return bool(await self.redis.set(self.lock, worker, nx=True, ex=LOCK_S))
+
+    async def release(self, worker: str) -> None:
+        if (await self.redis.get(self.lock)) == worker.encode():
+            await self.redis.delete(self.lock)
+
+    async def read(self) -> list[tuple[Incoming, int]]:
+        """Every waiting record, oldest offset first per partition, with when it first waited."""
+        out = []
+        async for _, raw in self.redis.hscan_iter(self.key, count=SCAN_PAGE):
+            doc: dict[str, Any] = orjson.loads(raw)
+            item = Incoming(doc["kind"], doc["topic"], doc["partition"], doc["offset"], _raw(doc["key"]),
+                            _raw(doc["value"]), doc["timestamp_ms"])
+            out.append((item, int(doc["since"])))
+        return sorted(out, key=lambda pair: (pair[0].topic, pair[0].partition, pair[0].offset))
+
+    async def forget(self, items: Iterable[Incoming]) -> None:
+        fields = [_field(item) for item in items]
+        if fields:
+            await self.redis.hdel(self.key, *fields)
+
+    async def count(self) -> int:
+        return int(await self.redis.hlen(self.key))
