@@ -93,7 +93,7 @@ MEANING: dict[str, str] = {
     OFF_PLATFORM_PAYMENT: "asks for or offers payment outside the platform",
     OFF_PLATFORM_CONTACT: "moves the conversation off the platform",
     FEEDBACK_MANIPULATION: "trades or pressures for a rating",
-    HARASSMENT: "insults or threatens the other party",
+    HARASSMENT: "insults, threatens or hounds the other party",
     SPAM_SCAM: "reads like spam or a scam script",
 }
 
