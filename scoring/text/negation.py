@@ -19,6 +19,10 @@ _SAYING = re.compile(
     r"|calling|sent|replied|replies|asked|posted|commented|claimed|claims|threatened|yelled|screamed)\b"
 )
 _FRAME_CHARS = 60  # how far from a quotation its verb of saying is looked for
+# the speaker as the subject of a verb of saying, in the few characters before it ("i said",
+# "as i told", "we're writing", "i've written", "i have said")
+_OWN_SUBJECT = re.compile(r"\b(?:i|we|i'm|im|we're|i've|ive|we've|i'd|we'd|i'll|we'll)\b(?:\s+\w+){0,2}\s*$")
+_SUBJECT_CHARS = 24
 # Windows are at most 2 * _WINDOW characters, so these greedy scans stay short.
 _SENTENCE_END = r"(?:[\n!?;]|\.\s)"
 _CLAUSE_END = r"(?:[\n!?;,]|\.\s| but | though | however | so | and then )"
@@ -279,7 +283,17 @@ def framed(text: str, start: int, end: int) -> bool:
     if around is None:
         return False
     before, after = text[max(0, around[0] - _FRAME_CHARS) : around[0]], text[around[1] + 1 : around[1] + _FRAME_CHARS]
-    return _SAYING.search(before) is not None or _SAYING.search(after) is not None
+    return _reports(before) or _reports(after)
+
+
+def _reports(window: str) -> bool:
+    """A verb of saying in `window` whose subject is not the speaker: "he said", "the client
+    wrote", not "I said", "as I told you", "we're writing" (the speaker quoting their own words
+    holds to them)."""
+    for verb in _SAYING.finditer(window):
+        if _OWN_SUBJECT.search(window, max(0, verb.start() - _SUBJECT_CHARS), verb.start()) is None:
+            return True
+    return False
 
 
 def _single_open(text: str, lo: int, start: int) -> int:

@@ -122,3 +122,16 @@ def test_reported_words_are_quoted_with_a_verb_of_saying(text: str, word: str, f
 
     at = text.index(word)
     assert is_framed(text, at, at + len(word)) is framed
+
+
+@pytest.mark.parametrize(
+    ("text", "policy"),
+    [
+        ("I told you 'you are a worthless idiot and I will ruin your life.' Now pay up.", "harassment"),
+        ("As I said before: 'you are a worthless idiot and I will ruin your life.'", "harassment"),
+        ("Like I said yesterday: 'leave me 5 stars and I will give you extra work for free.'",
+         "feedback_manipulation"),
+    ],
+)
+def test_the_speaker_quoting_their_own_words_holds_to_them(text: str, policy: str) -> None:
+    assert policy in {h.policy for h in analyze(text).hits}
