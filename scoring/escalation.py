@@ -61,7 +61,8 @@ class Escalation:
         """The escalation less its oldest evidence item, with the reasons of those left."""
         oldest = min(range(len(self.evidence)), key=lambda i: self.evidence[i]["ts"])
         evidence = self.evidence[:oldest] + self.evidence[oldest + 1:]
-        return replace(self, evidence=evidence, reasons=_reasons(evidence),
+        notes = tuple(r for r in self.reasons if r not in _reasons(self.evidence))  # the score's own (`unshown`)
+        return replace(self, evidence=evidence, reasons=_reasons(evidence) + notes,
                        evidence_omitted=self.evidence_omitted + 1)
 
 

@@ -15,7 +15,7 @@ from redis.asyncio.client import Pipeline
 
 # KEYS[1]: a hash. ARGV: field, value (JSON with "ts"), ts; repeated. Returns the fields written.
 KEEP_LATER = """
-local written = 0
+local written = {}
 for i = 1, #ARGV, 3 do
   local old = redis.call('HGET', KEYS[1], ARGV[i])
   local old_ts = 0
@@ -25,7 +25,7 @@ for i = 1, #ARGV, 3 do
   end
   if not old or old_ts <= tonumber(ARGV[i + 2]) then
     redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
-    written = written + 1
+    written[#written + 1] = ARGV[i]
   end
 end
 return written
@@ -49,9 +49,15 @@ class KeepLater:
         self._script = redis.register_script(KEEP_LATER)
 
     async def write(self, key: str, items: Iterable[tuple[str, bytes, int]], pipe: Pipeline | None = None) -> Any:
+        """The fields written (in a pipeline: once it is executed, as its result)."""
         args: list[str | bytes | int] = []
         for field, value, ts in latest(items):
             args += [field, value, ts]
         if not args:
-            return 0
+            return []
         return await self._script(keys=[key], args=args, client=pipe)
+
+
+def written(result: Any) -> set[str]:
+    """The field names a `KEEP_LATER` run returned."""
+    return {f.decode() if isinstance(f, bytes) else str(f) for f in result or ()}

@@ -13,7 +13,7 @@ from scoring.escalation import Escalation
 from scoring.records import Decision
 from scoring.rules import rule_of
 from streams.adapters import keys
-from streams.adapters.later import KeepLater
+from streams.adapters.later import KeepLater, written
 
 # An account's list of escalations (the support lookup) keeps each one's first reasons only: the
 # list holds every escalation of the profile TTL, and the full one is the escalations topic's.
@@ -47,11 +47,13 @@ class ProfileStore:
             if esc.withdraws:  # no longer open for the support lookup; reviewers' decisions on it still count
                 pipe.hdel(self.key(keys.ESCALATIONS, esc.account_id), esc.withdraws)
                 continue
+            # The record first, so that a lookup never finds the list entry without it; stored once
+            # (an id names one content), so that it keeps when it was first published.
+            record = {**reviewed(esc), "published_ms": now_ms}
+            pipe.set(self.key(keys.ESCALATION, esc.escalation_id), orjson.dumps(record), ex=self.ttl_s, nx=True)
             listed = self.key(keys.ESCALATIONS, esc.account_id)
             pipe.hset(listed, esc.escalation_id, orjson.dumps(_summary(esc)))
             pipe.expire(listed, self.ttl_s)
-            record = {**reviewed(esc), "published_ms": now_ms}
-            pipe.set(self.key(keys.ESCALATION, esc.escalation_id), orjson.dumps(record), ex=self.ttl_s)
         await pipe.execute()
 
     async def escalations(self, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -66,24 +68,30 @@ class ProfileStore:
             found.update({i: orjson.loads(v) for i, v in zip(missing, legacy, strict=True) if v is not None})
         return found
 
-    async def decided(self, verdicts: Iterable[tuple[Decision, dict[str, Any]]]) -> None:
+    async def decided(self, verdicts: Iterable[tuple[Decision, dict[str, Any]]]) -> set[Decision]:
         """Note reviewers' verdicts beside the account's escalations (the support lookup): per
-        escalation, per policy decided ("*": the whole escalation); the later decided stands."""
+        escalation, per policy decided ("*": the whole escalation); the later decided stands.
+        The verdicts that stand now (none decided later was stored before them)."""
+        chosen: dict[str, Decision] = {}
         by_account: dict[str, list[tuple[str, bytes, int]]] = {}
         for decision, escalation in verdicts:
+            field = f"{decision.escalation_id}:{decision.policy or '*'}"
+            if field not in chosen or chosen[field].ts <= decision.ts:  # as `later.latest` keeps
+                chosen[field] = decision
             by_account.setdefault(escalation["account_id"], []).append((
-                f"{decision.escalation_id}:{decision.policy or '*'}",
+                field,
                 orjson.dumps({"decision": decision.decision, "reviewer": decision.reviewer, "ts": decision.ts}),
                 decision.ts,
             ))
         if not by_account:
-            return
+            return set()
         pipe = self.redis.pipeline(transaction=False)
         for account, items in by_account.items():
             key = self.key(keys.VERDICTS, account)
             await self._later.write(key, items, pipe)
             pipe.expire(key, self.ttl_s)
-        await pipe.execute()
+        results = await pipe.execute()
+        return {chosen[field] for result in results[::2] for field in written(result)}
 
     async def read(self, account: str) -> dict[str, Any] | None:
         """The account's profile, with its escalations a decision still finds (within the profile

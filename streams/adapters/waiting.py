@@ -4,8 +4,11 @@ Live, an escalation is stored before it is published, so a decision on it finds 
 deployment (docs/operating.md) reads the whole decisions topic at once while it rebuilds its
 escalations from the backlog: its decisions come before their escalations. Each waits here (one
 hash field per record, with the record itself and when it first waited) and the decisions agent
-tries them again at each rules poll, one worker at a time; a decision whose escalation has not
-come within `RISKSCORER_DECISION_WAIT_S` of its first wait is dead-lettered (`unknown_escalation`).
+tries them again at each rules poll, one worker at a time, a bounded number per poll, each taken
+out of the hash before it is tried (so no two workers ever apply one) and put back if it still
+waits; a decision whose escalation has not come within `RISKSCORER_DECISION_WAIT_S` of its first
+wait is dead-lettered (`unknown_escalation`). A decision applied from its topic (delivered again
+after a restart) is taken out of the hash too.
 """
 
 from __future__ import annotations
@@ -21,7 +24,13 @@ from streams.adapters import keys
 from streams.batch.pipeline import Incoming
 
 SCAN_PAGE = 500
+TAKEN_MAX = 500  # decisions tried again per poll
 LOCK_S = 60  # one worker tries the waiting decisions again at a time; a worker gone frees it by then
+# KEYS[1]: the lock; ARGV[1]: its holder. Deleted only by its holder.
+RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
 
 
 def _field(item: Incoming) -> str:
@@ -41,6 +50,7 @@ class WaitingDecisions:
         self.redis = redis
         self.key = keys.key(keys.WAITING, app_id)
         self.lock = self.key + ":lock"
+        self._release = redis.register_script(RELEASE)
 
     async def keep(self, items: Iterable[tuple[Incoming, int]]) -> None:
         """Keep each (record, when it first waited, epoch ms); a record kept already keeps its time."""
@@ -57,17 +67,28 @@ class WaitingDecisions:
         return bool(await self.redis.set(self.lock, worker, nx=True, ex=LOCK_S))
 
     async def release(self, worker: str) -> None:
-        if (await self.redis.get(self.lock)) == worker.encode():
-            await self.redis.delete(self.lock)
+        await self._release(keys=[self.lock], args=[worker])
 
-    async def read(self) -> list[tuple[Incoming, int]]:
-        """Every waiting record, oldest offset first per partition, with when it first waited."""
+    async def take(self, limit: int = TAKEN_MAX) -> list[tuple[Incoming, int]]:
+        """Up to `limit` waiting records, each taken out of the hash (those another worker took
+        first are not among them), oldest offset first per partition, with when each first waited."""
+        found: dict[bytes, bytes] = {}
+        async for field, raw in self.redis.hscan_iter(self.key, count=SCAN_PAGE):
+            found[field] = raw
+            if len(found) >= limit:
+                break
+        if not found:
+            return []
+        pipe = self.redis.pipeline(transaction=False)
+        for field in found:
+            pipe.hdel(self.key, field)
         out = []
-        async for _, raw in self.redis.hscan_iter(self.key, count=SCAN_PAGE):
-            doc: dict[str, Any] = orjson.loads(raw)
-            item = Incoming(doc["kind"], doc["topic"], doc["partition"], doc["offset"], _raw(doc["key"]),
-                            _raw(doc["value"]), doc["timestamp_ms"])
-            out.append((item, int(doc["since"])))
+        for raw, gone in zip(found.values(), await pipe.execute(), strict=True):
+            if gone:
+                doc: dict[str, Any] = orjson.loads(raw)
+                item = Incoming(doc["kind"], doc["topic"], doc["partition"], doc["offset"], _raw(doc["key"]),
+                                _raw(doc["value"]), doc["timestamp_ms"])
+                out.append((item, int(doc["since"])))
         return sorted(out, key=lambda pair: (pair[0].topic, pair[0].partition, pair[0].offset))
 
     async def forget(self, items: Iterable[Incoming]) -> None:

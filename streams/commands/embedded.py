@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import os
 import shutil
 import signal
@@ -47,7 +46,7 @@ def ends_with_starter() -> Callable[[], None] | None:
     child, and a child started from another thread would be stopped when that thread ends."""
     if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread():
         return None
-    prctl = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # the C library the interpreter runs on
     starter = os.getpid()
 
     def arm() -> None:

@@ -25,7 +25,7 @@ from redis.asyncio import Redis
 from scoring.records import DECISIONS, Decision
 from scoring.text.types import KINDS, POLICIES
 from streams.adapters import keys
-from streams.adapters.later import KeepLater
+from streams.adapters.later import KeepLater, written
 from streams.training.examples import Example
 
 SCAN_PAGE = 500  # store entries read per Redis command
@@ -62,7 +62,7 @@ class ExampleStore:
         number of fields written."""
         items = [(field, value, decision.ts) for decision, escalation in verdicts
                  for field, value in entries(decision, escalation).items()]
-        return int(await self._later.write(self.key, items))
+        return len(written(await self._later.write(self.key, items)))
 
     async def read(self) -> list[dict[str, Any]]:
         """Every stored entry, in field order (stable across reads). Read in pages (HSCAN), so

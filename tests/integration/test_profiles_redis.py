@@ -70,3 +70,28 @@ async def listed_after_expiry(redis_url: str) -> tuple[list[str], list[str]]:
 def test_the_lookup_lists_only_escalations_a_decision_can_still_find(services):
     shown, left = asyncio.run(listed_after_expiry(services.redis_url))
     assert shown == ["e2"] and left == ["e2"]
+
+
+async def published_twice(redis_url: str) -> tuple[int, int]:
+    import orjson
+
+    from scoring.escalation import Escalation
+    from streams.adapters import keys
+
+    esc = Escalation("e1", "f1", ("spam_scam",), 1.0, {"spam_scam": 1.0}, "low", ("why",), (), "v1", "m1", 1, "m")
+    redis = Redis.from_url(redis_url)
+    store = ProfileStore(redis, 600, f"test-{uuid.uuid4().hex[:8]}")
+    try:
+        await store.write({}, [esc])
+        first = orjson.loads(await redis.get(store.key(keys.ESCALATION, "e1")))["published_ms"]
+        await asyncio.sleep(0.01)
+        await store.write({}, [esc])  # the same escalation stored again (a batch redone)
+        again = orjson.loads(await redis.get(store.key(keys.ESCALATION, "e1")))["published_ms"]
+        return first, again
+    finally:
+        await redis.aclose()
+
+
+def test_an_escalation_stored_again_keeps_when_it_was_first_published(services):
+    first, again = asyncio.run(published_twice(services.redis_url))
+    assert first == again  # a rule reinstated in between still sees it as older

@@ -144,10 +144,23 @@ def test_a_decision_that_comes_before_its_escalation_waits_for_it(services, tmp_
         wait_for(lambda: gauge(worker, "riskscorer_rule_decisions", rule="message_burst", decision="dismissed") == 1,
                  "the waiting decision was not applied", timeout=30)
         wait_for(lambda: gauge(worker, "riskscorer_decisions_waiting") == 0, "still waiting")
+        # a dismissal decided before a confirmation already applied changes nothing
+        produce(services.broker_url, burst("f-8", 16, messages))
+        other = next(e["escalation_id"] for e in read_all(services.broker_url, env["RISKSCORER_TOPIC_ESCALATIONS"], 2)
+                     if e["account_id"] == "f-8")
+        now = int(time.time() * 1000)
+        produce(services.broker_url, [(decisions, other.encode(), decision(other, "confirmed", ts=now)[1]),
+                                      (decisions, other.encode(), decision(other, "dismissed", ts=now - 60_000)[1])])
+        wait_for(lambda: gauge(worker, "riskscorer_rule_decisions", rule="message_burst", decision="confirmed") == 1,
+                 "the confirmation was not applied", timeout=30)
+        wait_for(lambda: worker.metrics().get("riskscorer_decisions_total:") == 3, "the dismissal not read")
+        dismissed = gauge(worker, "riskscorer_rule_decisions", rule="message_burst", decision="dismissed")
         m = worker.metrics()
     finally:
         worker.stop()
     assert m.get("riskscorer_dead_letters_total:unknown_escalation", 0) == 0
-    assert m["riskscorer_decisions_total:"] == 1
+    assert m["riskscorer_decisions_total:"] == 3
+    assert dismissed == 1  # f-9's only
     states = final_states(services.broker_url, env["RISKSCORER_APP_ID"])
     assert states[b"f-9"]["s"]["spam_scam"][0] == 0  # its evidence taken out of the score
+    assert states[b"f-8"]["s"]["spam_scam"][0] >= 1.0  # the later confirmation stands

@@ -80,3 +80,13 @@ def test_a_score_its_evidence_does_not_add_up_to_says_how_much_comes_from_signal
                                    "are), each weighing half as much every 72 hours")
     one = escalate([1.0])
     assert not any("not shown" in r for r in one["reasons"])  # all of it shown: nothing to say
+
+
+def test_the_score_s_own_reason_stays_when_the_size_cap_leaves_out_evidence():
+    state = AccountState()
+    signals = [Signal("spam_scam", "test", 0.5, f"why {i}", f"e{i}", i) for i in range(7)]
+    touched = score.score(state, signals, RULES)
+    due = score.decide(state, touched, 7, RULES)
+    esc = build("f1", due, touched, state, RULES, 7, "e6")
+    trimmed = esc.without_oldest_evidence()
+    assert len(trimmed.evidence) == 4 and any("not shown" in r for r in trimmed.reasons)

@@ -42,8 +42,9 @@ _TEXT = {
     "properties": {
         "kind": _STR, "body": _STR, "model_version": _STR,
         "offset": {"type": "integer", "minimum": 1, "description": (
-            "present when the text was longer than 500 characters: where body starts in it, so that a "
-            "span's characters are body[start - offset : end - offset]")},
+            "where body starts in the text, when it was cut from a longer one and does not start at its "
+            "beginning (absent: 0); a span inside the kept part is body[start - offset : end - offset], "
+            "one outside it is only in the event's own text")},
         "with_earlier": {"type": "boolean", "description": (
             "present (true) when the text was flagged with the room's earlier messages (a detail split "
             "across them, a repeated ask): a verdict then labels no text for retraining")},

@@ -268,20 +268,30 @@ class DecisionsAgent:
         log.error("decisions batch failed, retrying in %.1f s: %r", delay, exc, exc_info=exc)
 
     async def handle(self, batch: list[Incoming]) -> None:
-        await self._apply(batch, {})
+        still = await self._apply(batch, {})
+        if self.waiting is not None:  # one delivered again after it waited: applied now, waits no more
+            await self.waiting.forget(item for item in batch if item not in still)
 
     async def retry_waiting(self) -> None:
         """Try again the decisions that came before their escalation (`streams.adapters.waiting`),
-        one worker at a time: those it now finds are applied, those waited for too long
-        dead-lettered, the others left waiting."""
-        if self.waiting is None or not await self.waiting.claim(self.worker_id):
+        one worker at a time, each taken out before it is tried: those it now finds are applied,
+        those waited for too long dead-lettered, the others put back."""
+        if self.waiting is None:
+            return
+        self.metrics.decisions_waiting.set(await self.waiting.count())
+        if not await self.waiting.claim(self.worker_id):
             return
         try:
-            waiting = await self.waiting.read()
-            if waiting:
-                since = {(i.topic, i.partition, i.offset): t for i, t in waiting}
-                still = await self._apply([item for item, _ in waiting], since)
-                await self.waiting.forget(item for item, _ in waiting if item not in still)
+            taken = await self.waiting.take()
+            since = {(i.topic, i.partition, i.offset): t for i, t in taken}
+            try:
+                async def retried(part: list[Incoming]) -> None:
+                    await self._apply(part, since)  # those still waiting are put back by it
+
+                await self.retrier.settle([item for item, _ in taken], retried, self.reject, self.attempts)
+            except BaseException:
+                await self.waiting.keep(taken)  # back as they were: tried again at the next poll
+                raise
             self.metrics.decisions_waiting.set(await self.waiting.count())
         finally:
             await self.waiting.release(self.worker_id)
@@ -320,14 +330,15 @@ class DecisionsAgent:
                                  counted(rules_decided(d, known[d.escalation_id]), known[d.escalation_id], reinstated))
                                 for d in applied)
         await self.examples.record((d, known[d.escalation_id]) for d in applied)
-        await self.profiles.decided((d, known[d.escalation_id]) for d in applied)
+        standing = await self.profiles.decided((d, known[d.escalation_id]) for d in applied)
         out, t = self.producer(), self.topics
         sends = [
             await out.send(t.dead_letters.get_topic_name(), deadletter.record(item, reason, detail),
                            key=deadletter.key(item))
             for item, reason, detail in rejected
         ]
-        notices = [f for d in applied for f in dismissals(d, known[d.escalation_id])]
+        # a dismissal decided before a verdict already stored takes nothing out of the score
+        notices = [f for d in applied if d in standing for f in dismissals(d, known[d.escalation_id])]
         sends += [await out.send(t.subjects.get_topic_name(), subjects.encode(f), key=f.subject_id.encode())
                   for f in notices]
         await asyncio.gather(*sends)
