@@ -20,9 +20,13 @@ _SAYING = re.compile(
 )
 _FRAME_CHARS = 60  # how far from a quotation its verb of saying is looked for
 # the speaker as the subject of a verb of saying, in the few characters before it ("i said",
-# "as i told", "we're writing", "i've written", "i have said")
-_OWN_SUBJECT = re.compile(r"\b(?:i|we|i'm|im|we're|i've|ive|we've|i'd|we'd|i'll|we'll)\b(?:\s+\w+){0,2}\s*$")
-_SUBJECT_CHARS = 24
+# "as i told", "we're writing", "i have already said"); not "i was told", "i got sent" (someone
+# else said it to them) nor "i think he said" (someone else's words)
+_OWN_SUBJECT = re.compile(
+    r"\b(?:i|we|i'm|im|we're|i've|ive|we've|i'd|we'd|i'll|we'll)"
+    r"(?:\s+(?:have|had|already|just|also|literally|clearly|even|really|did|do|once|specifically|never))*\s*$"
+)
+_SUBJECT_CHARS = 40
 # Windows are at most 2 * _WINDOW characters, so these greedy scans stay short.
 _SENTENCE_END = r"(?:[\n!?;]|\.\s)"
 _CLAUSE_END = r"(?:[\n!?;,]|\.\s| but | though | however | so | and then )"

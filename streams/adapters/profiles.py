@@ -13,7 +13,7 @@ from scoring.escalation import Escalation
 from scoring.records import Decision
 from scoring.rules import rule_of
 from streams.adapters import keys
-from streams.adapters.later import KeepLater, written
+from streams.adapters.later import KeepLater
 
 # An account's list of escalations (the support lookup) keeps each one's first reasons only: the
 # list holds every escalation of the profile TTL, and the full one is the escalations topic's.
@@ -68,30 +68,40 @@ class ProfileStore:
             found.update({i: orjson.loads(v) for i, v in zip(missing, legacy, strict=True) if v is not None})
         return found
 
-    async def decided(self, verdicts: Iterable[tuple[Decision, dict[str, Any]]]) -> set[Decision]:
-        """Note reviewers' verdicts beside the account's escalations (the support lookup): per
-        escalation, per policy decided ("*": the whole escalation); the later decided stands.
-        The verdicts that stand now (none decided later was stored before them)."""
-        chosen: dict[str, Decision] = {}
+    async def decided(self, verdicts: Iterable[tuple[Decision, dict[str, Any]]]) -> None:
+        """Note reviewers' verdicts beside the account's escalations (the support lookup, and which
+        verdict stands, `reviewer.standing`): per escalation, per policy decided ("*": the whole
+        escalation); the later decided stands."""
         by_account: dict[str, list[tuple[str, bytes, int]]] = {}
         for decision, escalation in verdicts:
             field = f"{decision.escalation_id}:{decision.policy or '*'}"
-            if field not in chosen or chosen[field].ts <= decision.ts:  # as `later.latest` keeps
-                chosen[field] = decision
             by_account.setdefault(escalation["account_id"], []).append((
                 field,
                 orjson.dumps({"decision": decision.decision, "reviewer": decision.reviewer, "ts": decision.ts}),
                 decision.ts,
             ))
         if not by_account:
-            return set()
+            return
         pipe = self.redis.pipeline(transaction=False)
         for account, items in by_account.items():
             key = self.key(keys.VERDICTS, account)
             await self._later.write(key, items, pipe)
             pipe.expire(key, self.ttl_s)
-        results = await pipe.execute()
-        return {chosen[field] for result in results[::2] for field in written(result)}
+        await pipe.execute()
+
+    async def verdicts_on(self, escalations: dict[str, str]) -> dict[str, dict[str, dict[str, Any]]]:
+        """The verdicts stored on each escalation (id -> account): policy or "*" -> verdict."""
+        accounts = sorted(set(escalations.values()))
+        pipe = self.redis.pipeline(transaction=False)
+        for account in accounts:
+            pipe.hgetall(self.key(keys.VERDICTS, account))
+        out: dict[str, dict[str, dict[str, Any]]] = {i: {} for i in escalations}
+        for raw in await pipe.execute():
+            for field, value in raw.items():
+                escalation_id, _, policy = _text(field).rpartition(":")
+                if escalation_id in out:
+                    out[escalation_id][policy] = orjson.loads(value)
+        return out
 
     async def read(self, account: str) -> dict[str, Any] | None:
         """The account's profile, with its escalations a decision still finds (within the profile

@@ -4,11 +4,14 @@ Live, an escalation is stored before it is published, so a decision on it finds 
 deployment (docs/operating.md) reads the whole decisions topic at once while it rebuilds its
 escalations from the backlog: its decisions come before their escalations. Each waits here (one
 hash field per record, with the record itself and when it first waited) and the decisions agent
-tries them again at each rules poll, one worker at a time, a bounded number per poll, each taken
-out of the hash before it is tried (so no two workers ever apply one) and put back if it still
-waits; a decision whose escalation has not come within `RISKSCORER_DECISION_WAIT_S` of its first
-wait is dead-lettered (`unknown_escalation`). A decision applied from its topic (delivered again
-after a restart) is taken out of the hash too.
+tries them again at each rules poll, one worker at a time, a bounded number per poll, each poll
+going on from where the last one stopped (a stored scan cursor), so that all are reached. A
+decision stays in the hash until it is applied or dead-lettered: a worker that dies or stops while
+trying leaves it there, and the next try may apply it a second time (its effects are idempotent:
+verdicts kept by decision time, dismissals applied once per escalation and policy), never lose it.
+A decision whose escalation has not come within `RISKSCORER_DECISION_WAIT_S` of its first wait is
+dead-lettered (`unknown_escalation`). One applied from its topic (delivered again after a restart)
+leaves the hash too.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from streams.adapters import keys
 from streams.batch.pipeline import Incoming
 
 SCAN_PAGE = 500
-TAKEN_MAX = 500  # decisions tried again per poll
+TAKEN_MAX = 200  # decisions tried again per poll (a try well within the lock's time)
 LOCK_S = 60  # one worker tries the waiting decisions again at a time; a worker gone frees it by then
 # KEYS[1]: the lock; ARGV[1]: its holder. Deleted only by its holder.
 RELEASE = """
@@ -50,6 +53,7 @@ class WaitingDecisions:
         self.redis = redis
         self.key = keys.key(keys.WAITING, app_id)
         self.lock = self.key + ":lock"
+        self.cursor = self.key + ":cursor"
         self._release = redis.register_script(RELEASE)
 
     async def keep(self, items: Iterable[tuple[Incoming, int]]) -> None:
@@ -69,26 +73,23 @@ class WaitingDecisions:
     async def release(self, worker: str) -> None:
         await self._release(keys=[self.lock], args=[worker])
 
-    async def take(self, limit: int = TAKEN_MAX) -> list[tuple[Incoming, int]]:
-        """Up to `limit` waiting records, each taken out of the hash (those another worker took
-        first are not among them), oldest offset first per partition, with when each first waited."""
+    async def next_page(self, limit: int = TAKEN_MAX) -> list[tuple[Incoming, int]]:
+        """About `limit` waiting records from where the last page ended (the first page again after
+        the last), each with when it first waited; they stay in the hash."""
+        cursor = int(await self.redis.get(self.cursor) or 0)
         found: dict[bytes, bytes] = {}
-        async for field, raw in self.redis.hscan_iter(self.key, count=SCAN_PAGE):
-            found[field] = raw
-            if len(found) >= limit:
+        while True:
+            cursor, page = await self.redis.hscan(self.key, cursor, count=limit)
+            found.update(page)  # type: ignore[arg-type]
+            if cursor == 0 or len(found) >= limit:
                 break
-        if not found:
-            return []
-        pipe = self.redis.pipeline(transaction=False)
-        for field in found:
-            pipe.hdel(self.key, field)
+        await self.redis.set(self.cursor, cursor)
         out = []
-        for raw, gone in zip(found.values(), await pipe.execute(), strict=True):
-            if gone:
-                doc: dict[str, Any] = orjson.loads(raw)
-                item = Incoming(doc["kind"], doc["topic"], doc["partition"], doc["offset"], _raw(doc["key"]),
-                                _raw(doc["value"]), doc["timestamp_ms"])
-                out.append((item, int(doc["since"])))
+        for raw in found.values():
+            doc: dict[str, Any] = orjson.loads(raw)
+            item = Incoming(doc["kind"], doc["topic"], doc["partition"], doc["offset"], _raw(doc["key"]),
+                            _raw(doc["value"]), doc["timestamp_ms"])
+            out.append((item, int(doc["since"])))
         return sorted(out, key=lambda pair: (pair[0].topic, pair[0].partition, pair[0].offset))
 
     async def forget(self, items: Iterable[Incoming]) -> None:

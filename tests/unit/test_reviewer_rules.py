@@ -286,3 +286,22 @@ def test_a_reinstated_rule_is_measured_on_escalations_published_after_it_only():
     assert counted(["message_burst"], {"published_ms": 5_000}, since) == ["message_burst"]
     assert counted(["message_burst"], {}, since) == []  # stored before publication times were kept
     assert counted(["message_burst"], {}, {}) == ["message_burst"]
+
+
+@pytest.mark.parametrize(
+    ("stored", "policy", "stands"),
+    [
+        ({}, "spam_scam", True),
+        ({"*": {"decision": "dismissed", "ts": 100}}, "spam_scam", True),  # itself
+        ({"*": {"decision": "confirmed", "ts": 200}}, "spam_scam", False),  # confirmed later, whole
+        ({"*": {"decision": "dismissed", "ts": 100}, "spam_scam": {"decision": "confirmed", "ts": 200}},
+         "spam_scam", False),  # the policy confirmed later
+        ({"*": {"decision": "dismissed", "ts": 100}, "spam_scam": {"decision": "confirmed", "ts": 200}},
+         "harassment", True),  # another policy: the dismissal stands there
+    ],
+)
+def test_a_dismissal_takes_evidence_out_only_where_no_later_verdict_covers_the_policy(stored, policy, stands):
+    from scoring.records import Decision
+    from streams.worker.agents.reviewer import standing
+
+    assert standing(Decision("e1", "dismissed", "r", ts=100), stored, policy) is stands

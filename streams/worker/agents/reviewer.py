@@ -8,9 +8,11 @@ so a decision re-delivered after a rebalance counts once. From those counts each
 exports each rule's precision, and an active rule whose precision falls under
 its floor over at least the configured number of verdicts is demoted to shadow
 mode on every worker (`Reloader` applies the demotions) until an operator
-reinstates it. A dismissal also travels to the account's own partition (a
-`dismissed` subject event per policy), where the evidence up to the escalation
-stops counting in the account's score. The texts the escalation read are stored with the
+reinstates it. A dismissal that stands (no verdict decided later covers its policy)
+also travels to the account's own partition (a `dismissed` subject event per policy),
+where the evidence up to the escalation stops counting in the account's score, unless
+the escalation was made from a finding scored apart. A decision that comes before its
+escalation is stored waits for it (`streams.adapters.waiting`). The texts the escalation read are stored with the
 verdict as labelled examples (`streams.training.verdicts`), for `riskscorer train-text`.
 """
 
@@ -161,6 +163,16 @@ def counted(rules: list[str], escalation: dict[str, Any], reinstated: dict[str, 
     return [rule for rule in rules if published >= reinstated.get(rule, 0)]
 
 
+def standing(decision: Decision, stored: dict[str, dict[str, Any]], policy: str) -> bool:
+    """Whether `decision` is the verdict that stands on `policy` of its escalation: the latest
+    decided of those stored on that policy and on the whole escalation."""
+    covering = [v for v in (stored.get("*"), stored.get(policy)) if v is not None]
+    if not covering:
+        return True
+    latest = max(covering, key=lambda v: int(v.get("ts", 0)))
+    return latest.get("decision") == decision.decision and int(latest.get("ts", 0)) == decision.ts
+
+
 def dismissals(decision: Decision, escalation: dict[str, Any]) -> list[SubjectEvent]:
     """The subject events that take a dismissed escalation's evidence out of its account's score
     (the policies dismissed only). An escalation made from a finding scored apart has none there:
@@ -273,25 +285,27 @@ class DecisionsAgent:
             await self.waiting.forget(item for item in batch if item not in still)
 
     async def retry_waiting(self) -> None:
-        """Try again the decisions that came before their escalation (`streams.adapters.waiting`),
-        one worker at a time, each taken out before it is tried: those it now finds are applied,
-        those waited for too long dead-lettered, the others put back."""
+        """Try again a page of the decisions that came before their escalation
+        (`streams.adapters.waiting`), one worker at a time: those it now finds are applied and
+        those waited for too long dead-lettered (both then leave the hash); the others stay."""
         if self.waiting is None:
             return
         self.metrics.decisions_waiting.set(await self.waiting.count())
         if not await self.waiting.claim(self.worker_id):
             return
         try:
-            taken = await self.waiting.take()
-            since = {(i.topic, i.partition, i.offset): t for i, t in taken}
-            try:
-                async def retried(part: list[Incoming]) -> None:
-                    await self._apply(part, since)  # those still waiting are put back by it
+            page = await self.waiting.next_page()
+            since = {(i.topic, i.partition, i.offset): t for i, t in page}
 
-                await self.retrier.settle([item for item, _ in taken], retried, self.reject, self.attempts)
-            except BaseException:
-                await self.waiting.keep(taken)  # back as they were: tried again at the next poll
-                raise
+            async def retried(part: list[Incoming]) -> None:
+                still = await self._apply(part, since)
+                await self.waiting.forget(item for item in part if item not in still)  # type: ignore[union-attr]
+
+            async def rejected(item: Incoming, exc: Exception) -> None:  # dead-lettered: waits no more
+                await self.reject(item, exc)
+                await self.waiting.forget([item])  # type: ignore[union-attr]
+
+            await self.retrier.settle([item for item, _ in page], retried, rejected, self.attempts)
             self.metrics.decisions_waiting.set(await self.waiting.count())
         finally:
             await self.waiting.release(self.worker_id)
@@ -330,15 +344,20 @@ class DecisionsAgent:
                                  counted(rules_decided(d, known[d.escalation_id]), known[d.escalation_id], reinstated))
                                 for d in applied)
         await self.examples.record((d, known[d.escalation_id]) for d in applied)
-        standing = await self.profiles.decided((d, known[d.escalation_id]) for d in applied)
+        await self.profiles.decided((d, known[d.escalation_id]) for d in applied)
         out, t = self.producer(), self.topics
         sends = [
             await out.send(t.dead_letters.get_topic_name(), deadletter.record(item, reason, detail),
                            key=deadletter.key(item))
             for item, reason, detail in rejected
         ]
-        # a dismissal decided before a verdict already stored takes nothing out of the score
-        notices = [f for d in applied if d in standing for f in dismissals(d, known[d.escalation_id])]
+        # a dismissal decided before a verdict stored on its policy (or on the whole escalation)
+        # takes nothing out of the score
+        dismissed = {d.escalation_id: known[d.escalation_id]["account_id"]
+                     for d in applied if d.decision == "dismissed"}
+        stored = await self.profiles.verdicts_on(dismissed) if dismissed else {}
+        notices = [f for d in applied for f in dismissals(d, known[d.escalation_id])
+                   if standing(d, stored[d.escalation_id], f.policy)]
         sends += [await out.send(t.subjects.get_topic_name(), subjects.encode(f), key=f.subject_id.encode())
                   for f in notices]
         await asyncio.gather(*sends)

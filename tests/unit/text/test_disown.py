@@ -135,3 +135,15 @@ def test_reported_words_are_quoted_with_a_verb_of_saying(text: str, word: str, f
 )
 def test_the_speaker_quoting_their_own_words_holds_to_them(text: str, policy: str) -> None:
     assert policy in {h.policy for h in analyze(text).hits}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was told 'you are a worthless idiot and I will ruin your life.' What should I do?",
+        "Careful: I was sent 'Our manager will interview you on Telegram: @hr_recruit. Please send your bank "
+        "details so HR can set up your salary.' I reported him to support.",
+    ],
+)
+def test_words_said_to_the_speaker_are_someone_elses(text: str) -> None:
+    assert analyze(text).hits == ()
