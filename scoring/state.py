@@ -53,6 +53,7 @@ KEYS = {
     "contacts": "c",
     "applied_to": "ap",
     "invited": "iv",
+    "wrote_to": "wt",
     "firsts": "fm",
     "first_horizon": "fz",
     "first_crossed": "fx",
@@ -97,6 +98,7 @@ class AccountState:
     # clients whose jobs the account applied to, with the minute it first did (`scoring.tags`)
     applied_to: str = ""
     invited: str = ""  # tags of the freelancers this client invited to its jobs, with the first time
+    wrote_to: str = ""  # tags of the accounts this one wrote to, with the first time
     # Fan-out, the sender's side: recipient -> [time, status, message id] of the account's first
     # messages of the two days before the last decided, and after it, status 0 while the
     # recipient's answer is awaited, 1 cold (answered "applied" ones are dropped);
@@ -191,6 +193,14 @@ class AccountState:
     def invited_before(self, freelancer: str, ts: int) -> bool:
         """Whether this client invited `freelancer` to one of its jobs by the minute of `ts`."""
         first = tags.first_time(self.invited, freelancer)
+        return first is not None and first <= ts // MINUTE_MS
+
+    def remember_written(self, recipient: str, ts: int) -> None:
+        self.wrote_to = tags.add(self.wrote_to, recipient, ts // MINUTE_MS, MAX_APPLIED_TO)
+
+    def wrote_before(self, recipient: str, ts: int) -> bool:
+        """Whether this account wrote to `recipient` by the minute of `ts`."""
+        first = tags.first_time(self.wrote_to, recipient)
         return first is not None and first <= ts // MINUTE_MS
 
     def answer_cold(self, sender: str, ts: int, message: str) -> None:

@@ -69,28 +69,53 @@ def on_proposal(state: AccountState, event: Proposal, rule: DetectorRule | None 
     this answers it. One answered cold already, though made after this, is corrected."""
     state.remember_application(event.client_id, event.ts)
     answered = state.answered_cold.get(event.client_id)
-    if answered is None or not state.applied_before(event.client_id, answered[0]):
+    if answered is None or not _not_cold(state, event.client_id, answered[0]):
         return []
     del state.answered_cold[event.client_id]
     return [_answer(answered[1], answered[0], event.client_id, event.freelancer_id, "", APPLIED)]
 
 
 def on_contract(state: AccountState, event: ContractEvent, rule: DetectorRule | None = None,
-                at: At = NOWHERE) -> list[Signal]:
+                at: At = NOWHERE) -> list[SubjectEvent]:
     """A client's invitation of a freelancer to its job (its own event: read before its later
-    messages, in event time)."""
-    if event.type == "invite" and event.actor_id == event.client_id:
-        state.remember_invite(event.freelancer_id, event.ts)
-    return []
+    messages, in event time). A first message from that freelancer answered cold already, though
+    sent after the invitation, is corrected (the invitation read late)."""
+    if event.type != "invite" or event.actor_id != event.client_id:
+        return []
+    state.remember_invite(event.freelancer_id, event.ts)
+    answered = state.answered_cold.get(event.freelancer_id)
+    if answered is None or not state.invited_before(event.freelancer_id, answered[0]):
+        return []
+    del state.answered_cold[event.freelancer_id]
+    return [_answer(answered[1], answered[0], event.freelancer_id, event.client_id, "", APPLIED)]
+
+
+def on_message_told(state: AccountState, event: Message, rule: DetectorRule | None = None,
+                    at: At = NOWHERE) -> list[SubjectEvent]:
+    """Remember who this account wrote to: a first message from them after it is a reply, no
+    cold outreach. One answered cold already, though written after this, is corrected (this
+    message read late)."""
+    state.remember_written(event.recipient_id, event.ts)
+    answered = state.answered_cold.get(event.recipient_id)
+    if answered is None or not state.wrote_before(event.recipient_id, answered[0]):
+        return []
+    del state.answered_cold[event.recipient_id]
+    return [_answer(answered[1], answered[0], event.recipient_id, event.sender_id, "", APPLIED)]
+
+
+def _not_cold(state: AccountState, sender: str, ts: int) -> bool:
+    """Whether, by `ts`, this account had applied to the sender's jobs, written to it, or (a
+    client) invited it to a job: the sender's first message then answers it."""
+    return state.applied_before(sender, ts) or state.wrote_before(sender, ts) or state.invited_before(sender, ts)
 
 
 def on_first_message(state: AccountState, event: SubjectEvent, rule: DetectorRule | None = None,
                      at: At = NOWHERE) -> list[SubjectEvent]:
     """The recipient's side of a first message's reply notice: whether it had applied to the
-    sender's jobs by then, back to the sender."""
+    sender's jobs, written to the sender or invited it by then, back to the sender."""
     if event.detail != "first":
         return []
-    if state.applied_before(event.other_id, event.ts):
+    if _not_cold(state, event.other_id, event.ts):
         return [_answer(event.event_id, event.ts, event.other_id, event.subject_id, event.room_id, APPLIED)]
     state.answer_cold(event.other_id, event.ts, event.event_id)
     return [_answer(event.event_id, event.ts, event.other_id, event.subject_id, event.room_id, "")]
@@ -203,9 +228,10 @@ def _forget_old(state: AccountState) -> None:
 DETECTORS = (
     Detector(
         "first_message_fanout", "spam_scam", rank=20, params=(Param("per_hour"), Param("per_day")),
-        state=("contacts", "applied_to", "invited", "firsts", "first_horizon", "first_crossed", "first_decided",
-               "answered_cold"),
-        finds={"message": on_message, "contract": on_contract, "subject.cold": on_cold},
-        tells={"proposal": on_proposal, "subject.replied": on_first_message},
+        state=("contacts", "applied_to", "invited", "wrote_to", "firsts", "first_horizon", "first_crossed",
+               "first_decided", "answered_cold"),
+        finds={"message": on_message, "subject.cold": on_cold},
+        tells={"proposal": on_proposal, "message": on_message_told, "contract": on_contract,
+               "subject.replied": on_first_message},
     ),
 )

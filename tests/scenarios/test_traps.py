@@ -300,6 +300,32 @@ def new_client_invites_to_its_first_job() -> Story:
     return s
 
 
+def freelancer_answers_clients_who_wrote_first() -> Story:
+    """Fourteen clients write to a freelancer about her proposals one evening; next morning she
+    answers each of them, a few minutes apart."""
+    s = Story()
+    s.signup(0, "f-apply", "freelancer")
+    for i in range(14):
+        s.signup(0, f"c-p{i}", "client")
+        s.message(20 * HOUR_MIN + i * 15, f"c-p{i}", "f-apply", "Thanks for your proposal, time for a call?")
+    for i in range(14):
+        s.message(DAY_MIN + 8 * HOUR_MIN + i * 3, "f-apply", f"c-p{i}", "Thanks! Tomorrow works.")
+    return s
+
+
+def freelancer_answers_invitations() -> Story:
+    """Fourteen clients invite a sought-after freelancer to their jobs in a morning; she answers
+    each invitation, two minutes apart."""
+    s = Story()
+    s.signup(0, "f-star", "freelancer")
+    for i in range(14):
+        s.signup(0, f"c-inv{i}", "client")
+        s.contract(8 * HOUR_MIN + i * 10, "invite", f"k-inv{i}", f"c-inv{i}", "f-star", job=f"job-inv{i}")
+    for i in range(14):
+        s.message(11 * HOUR_MIN + i * 2, "f-star", f"c-inv{i}", "Thanks for the invite! Start on the 20th?")
+    return s
+
+
 def swearing_about_a_tool() -> Story:
     return talk([("f1", "c1", "This damn build keeps failing on the CI server, fixing it now."),
                  ("f1", "c1", "Found it, a stupid typo in the config. The build is green.")], "active")
@@ -337,6 +363,9 @@ TRAPS: dict[str, tuple[Callable[[], Story], str, tuple[str, ...]]] = {
     "warning about a scam by quoting it: contact": (warning_about_a_scam_quoted, "off_platform_contact", ("f1",)),
     "new client invites freelancers to its first job and writes to them": (
         new_client_invites_to_its_first_job, "spam_scam", ("c-new",)),
+    "freelancer answers the clients who wrote to her first": (freelancer_answers_clients_who_wrote_first,
+                                                              "spam_scam", ("f-apply",)),
+    "freelancer answers fourteen invitations": (freelancer_answers_invitations, "spam_scam", ("f-star",)),
     "swearing about a tool": (swearing_about_a_tool, "harassment", ("f1",)),
     "household sharing a home IP and surname": (household, "duplicate_account", ("f-ana", "f-ben", "f-cy")),
     "household member who is a client, no contract": (household, "feedback_manipulation", ("c-mum", "f-ana")),
@@ -374,3 +403,13 @@ def test_allow_listed_client_stays_quiet() -> None:
     rules = default_rules()
     listed = dataclasses.replace(rules, exempt_accounts=frozenset({"c-corp"}))
     assert "c-corp" not in allow_listed_client().replay(listed).escalated("off_platform_contact")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_replies_are_not_cold_outreach_whatever_order_the_notices_arrive_in(seed: int) -> None:
+    """The account that wrote first learns of the reply from another partition: read as a shuffled
+    backlog (an answer given before the account's own earlier message or invitation was read is
+    corrected), the replies still escalate nothing."""
+    for build, account in ((freelancer_answers_clients_who_wrote_first, "f-apply"),
+                           (freelancer_answers_invitations, "f-star")):
+        assert account not in build().replay_backlogged(seed).escalated("spam_scam")

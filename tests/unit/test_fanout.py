@@ -285,3 +285,18 @@ def test_a_freelancer_invited_first_is_no_cold_outreach_and_one_invited_after_is
     for i in range(3):
         fanout.on_message(sender, message(i, 60_000, recipient=f"c{i}"))
     assert sorted(sender.firsts) == ["c1", "c2"]
+
+
+def test_a_reply_answered_cold_before_the_recipients_own_earlier_message_was_read_is_corrected():
+    """The recipient wrote first, but its message is read after the reply's notice (its topic
+    behind): the cold answer is corrected to "applied", as a proposal read late corrects it."""
+    from scoring.records import SubjectEvent
+
+    recipient = AccountState()
+    notice = SubjectEvent("m-reply", 120_000, "replied", "c1", "unknown", "", "f1", room_id="r", detail="first")
+    (cold,) = fanout.on_first_message(recipient, notice)
+    assert cold.detail == ""  # nothing known yet: cold
+    earlier = message(9, 60_000, sender="c1", recipient="f1")  # c1 wrote to f1 before the reply
+    (fixed,) = fanout.on_message_told(recipient, earlier)
+    assert (fixed.event_id, fixed.subject_id, fixed.other_id, fixed.detail) == ("m-reply", "f1", "c1", "applied")
+    assert fanout.on_message_told(recipient, message(10, 180_000, sender="c1", recipient="f1")) == []  # once
