@@ -68,11 +68,7 @@ def on_proposal(state: AccountState, event: Proposal, rule: DetectorRule | None 
     """The freelancer applied to a job of `client_id`: a first message from that client at or after
     this answers it. One answered cold already, though made after this, is corrected."""
     state.remember_application(event.client_id, event.ts)
-    answered = state.answered_cold.get(event.client_id)
-    if answered is None or not _not_cold(state, event.client_id, answered[0]):
-        return []
-    del state.answered_cold[event.client_id]
-    return [_answer(answered[1], answered[0], event.client_id, event.freelancer_id, "", APPLIED)]
+    return _corrected(state, event.client_id, event.freelancer_id)
 
 
 def on_contract(state: AccountState, event: ContractEvent, rule: DetectorRule | None = None,
@@ -83,11 +79,7 @@ def on_contract(state: AccountState, event: ContractEvent, rule: DetectorRule | 
     if event.type != "invite" or event.actor_id != event.client_id:
         return []
     state.remember_invite(event.freelancer_id, event.ts)
-    answered = state.answered_cold.get(event.freelancer_id)
-    if answered is None or not state.invited_before(event.freelancer_id, answered[0]):
-        return []
-    del state.answered_cold[event.freelancer_id]
-    return [_answer(answered[1], answered[0], event.freelancer_id, event.client_id, "", APPLIED)]
+    return _corrected(state, event.freelancer_id, event.client_id)
 
 
 def on_message_told(state: AccountState, event: Message, rule: DetectorRule | None = None,
@@ -96,11 +88,17 @@ def on_message_told(state: AccountState, event: Message, rule: DetectorRule | No
     cold outreach. One answered cold already, though written after this, is corrected (this
     message read late)."""
     state.remember_written(event.recipient_id, event.ts)
-    answered = state.answered_cold.get(event.recipient_id)
-    if answered is None or not state.wrote_before(event.recipient_id, answered[0]):
+    return _corrected(state, event.recipient_id, event.sender_id)
+
+
+def _corrected(state: AccountState, sender: str, account: str) -> list[SubjectEvent]:
+    """The cold answer `account` gave `sender`'s first message, corrected to "applied" when what
+    it has just read shows it was not cold by then (once)."""
+    answered = state.answered_cold.get(sender)
+    if answered is None or not _not_cold(state, sender, answered[0]):
         return []
-    del state.answered_cold[event.recipient_id]
-    return [_answer(answered[1], answered[0], event.recipient_id, event.sender_id, "", APPLIED)]
+    del state.answered_cold[sender]
+    return [_answer(answered[1], answered[0], sender, account, "", APPLIED)]
 
 
 def _not_cold(state: AccountState, sender: str, ts: int) -> bool:
