@@ -326,6 +326,26 @@ def freelancer_answers_invitations() -> Story:
     return s
 
 
+def new_client_invites_with_notes() -> Story:
+    """A new bakery posts its first job and invites eight freelancers, each with a short note about
+    the project, the team and the budget; half of them answer."""
+    s = Story()
+    s.signup(0, "c-bakery", "client", country="AU")
+    names = ["Maria", "Kwame", "Ayesha", "Tomasz", "Lina", "Diego", "Mei", "Sven"]
+    notes = ["Hi {}, we are a team of 2 founders and need an online shop for a small bakery. Would you look at "
+             "our job post?",
+             "Hi {}, I liked your portfolio. Would you look at our online shop for a small bakery? Budget is 2000 USD.",
+             "Hello {}! I invited you to our job, an online shop for a small bakery. Let me know if it interests you."]
+    for i, name in enumerate(names):
+        f = f"f-bake{i}"
+        s.signup(0, f, "freelancer")
+        s.contract(40 + i * 3, "invite", f"k-bake{i}", "c-bakery", f, job="job-site")
+        s.message(41 + i * 3, "c-bakery", f, notes[i % 3].format(name))
+        if i % 2 == 0:
+            s.message(130 + i * 3, f, "c-bakery", "Thanks for the invite! I've sent a proposal with some questions.")
+    return s
+
+
 def swearing_about_a_tool() -> Story:
     return talk([("f1", "c1", "This damn build keeps failing on the CI server, fixing it now."),
                  ("f1", "c1", "Found it, a stupid typo in the config. The build is green.")], "active")
@@ -366,6 +386,8 @@ TRAPS: dict[str, tuple[Callable[[], Story], str, tuple[str, ...]]] = {
     "freelancer answers the clients who wrote to her first": (freelancer_answers_clients_who_wrote_first,
                                                               "spam_scam", ("f-apply",)),
     "freelancer answers fourteen invitations": (freelancer_answers_invitations, "spam_scam", ("f-star",)),
+    "new client's invitation notes about its project and budget": (new_client_invites_with_notes, "spam_scam",
+                                                                     ("c-bakery",)),
     "swearing about a tool": (swearing_about_a_tool, "harassment", ("f1",)),
     "household sharing a home IP and surname": (household, "duplicate_account", ("f-ana", "f-ben", "f-cy")),
     "household member who is a client, no contract": (household, "feedback_manipulation", ("c-mum", "f-ana")),
