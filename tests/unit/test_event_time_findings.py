@@ -182,10 +182,10 @@ def test_an_unanswered_streak_escalates_the_same_however_the_reply_is_told(batch
     assert run(PESTER, order, batch, subjects) == expected
 
 
-# f1 sends a first message to fourteen clients within an hour, then a spam text to one of them;
-# none had applied to its jobs.
+# f1 sends a first message to fourteen clients within an hour, then asks one of them to pay and
+# talk off the platform; none had applied to its jobs.
 HELLO = "Hi, I saw your job post. Are you still looking for someone?"
-SPAM = "I can build this for you cheaply, contact me on telegram @quickdev to hire me now"
+SPAM = "I can build this for you cheaply: pay me by PayPal and contact me on telegram @quickdev, not here"
 FANOUT = [*(message(i, T0 + i * 240_000, "f1", f"c{i}", HELLO) for i in range(14)),
           message(14, T0 + 2 * HOUR, "f1", "c0", SPAM)]
 
@@ -194,8 +194,8 @@ FANOUT = [*(message(i, T0 + i * 240_000, "f1", f"c{i}", HELLO) for i in range(14
 @pytest.mark.parametrize("subjects", ["soon", "late", "late-reversed"])
 def test_a_fanout_escalates_the_same_however_the_answers_come(batch, subjects):
     """The clients' answers before or after f1's later messages, in any order: the crossing is
-    found at the thirteenth message, escalated apart, and f1's spam escalation for the text stays
-    as it is."""
+    found at the thirteenth message, escalated apart, and f1's escalation for the off-platform ask
+    stays as it is."""
     expected = in_time_order(FANOUT)
     crossing = [e for e in expected.values() if e["evidence"][0]["detector"] == "first_message_fanout"]
     assert [(e["account_id"], len(e["evidence"]), e["trigger_event_id"]) for e in crossing] == [("f1", 1, "m12")]
