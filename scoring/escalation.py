@@ -12,6 +12,7 @@ from scoring.rules import Rules
 from scoring.score import decayed, follow_up
 from scoring.signals import REASON_MAX, Signal, Withdrawal, excerpt
 from scoring.state import MAX_EVIDENCE, AccountState
+from scoring.units import HOUR_MS
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +85,7 @@ def unshown(scores: dict[str, float], evidence: Sequence[dict[str, Any]], ts: in
         if value - shown >= UNSHOWN_MIN:
             out.append(f"{policy} score {value:g}: {value - shown:.2f} of it from earlier signals not shown (the "
                        f"newest {MAX_EVIDENCE} are), each weighing half as much every "
-                       f"{rules.half_life_ms / 3_600_000:g} hours")
+                       f"{rules.half_life_ms / HOUR_MS:g} hours")
     return tuple(out)
 
 

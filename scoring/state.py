@@ -184,24 +184,21 @@ class AccountState:
 
     def applied_before(self, client: str, ts: int) -> bool:
         """Whether the account applied to a job of `client` by the minute of `ts`."""
-        first = tags.first_time(self.applied_to, client)
-        return first is not None and first <= ts // MINUTE_MS
+        return _tagged_by(self.applied_to, client, ts)
 
     def remember_invite(self, freelancer: str, ts: int) -> None:
         self.invited = tags.add(self.invited, freelancer, ts // MINUTE_MS, MAX_APPLIED_TO)
 
     def invited_before(self, freelancer: str, ts: int) -> bool:
         """Whether this client invited `freelancer` to one of its jobs by the minute of `ts`."""
-        first = tags.first_time(self.invited, freelancer)
-        return first is not None and first <= ts // MINUTE_MS
+        return _tagged_by(self.invited, freelancer, ts)
 
     def remember_written(self, recipient: str, ts: int) -> None:
         self.wrote_to = tags.add(self.wrote_to, recipient, ts // MINUTE_MS, MAX_APPLIED_TO)
 
     def wrote_before(self, recipient: str, ts: int) -> bool:
         """Whether this account wrote to `recipient` by the minute of `ts`."""
-        first = tags.first_time(self.wrote_to, recipient)
-        return first is not None and first <= ts // MINUTE_MS
+        return _tagged_by(self.wrote_to, recipient, ts)
 
     def answer_cold(self, sender: str, ts: int, message: str) -> None:
         _push(self.answered_cold, sender, [ts, message], MAX_ANSWERED_COLD)
@@ -484,6 +481,12 @@ def _within(times: list[int], after: int, upto: int) -> bool:
 
 
 V = TypeVar("V")
+
+
+def _tagged_by(tagged: str, key: str, ts: int) -> bool:
+    """Whether `key` is among the hashed tags `tagged` (`scoring.tags`), first seen by the minute of `ts`."""
+    first = tags.first_time(tagged, key)
+    return first is not None and first <= ts // MINUTE_MS
 
 
 def _push(entries: dict[str, V], key: str, value: V, limit: int) -> None:

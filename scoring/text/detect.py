@@ -248,9 +248,8 @@ def _held_to(text: str, hit: TextHit, context: TextContext, model: TextModel) ->
     dropped. With some disowned, the text less their sentences must still be flagged by itself
     ("the last client called me 'an idiot'. I just want to do good work for you" is not), unless
     a word not disowned shares a sentence with them ("I said no, ... I will leave a 1 star
-    review" stands); a
-    payment or contact flag with some words refused stands ("you have not put it into my PayPal
-    yet, do it now"; "I couldn't find your email")."""
+    review" stands); a payment or contact flag with some words refused stands ("you have not put
+    it into my PayPal yet, do it now"; "I couldn't find your email")."""
     if not hit.detector.endswith(".model") or not hit.spans:
         return True
     low = lowered(text)

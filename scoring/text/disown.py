@@ -24,7 +24,7 @@ from scoring.text.types import HARASSMENT
 # The speaker as subject, with or without the apostrophe chat drops ("im", "ive"), then perhaps
 # an auxiliary and an adverb, then the negator. Blanks are `\s+` between words so that a run of
 # them is matched one way only.
-_SUBJECT = r"(?:i'm|im|i've|ive|i'd|i'll|we're|we've|we'd|we'll|i|we)"
+_SUBJECT = negation.SPEAKER
 _AUX = r"(?:am|are|will|would|do|did|have|has|had|was|were|could|can|shall|should)"
 _ADVERB = r"(?:really|just|honestly|definitely|certainly|absolutely|simply|truly|also|still|even|surely)"
 _NEGATOR = (r"(?:not|never|won't|wont|don't|dont|didn't|didnt|can't|cant|cannot|couldn't|couldnt|wouldn't"

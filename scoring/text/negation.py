@@ -19,12 +19,14 @@ _SAYING = re.compile(
     r"|calling|sent|replied|replies|asked|posted|commented|claimed|claims|threatened|yelled|screamed)\b"
 )
 _FRAME_CHARS = 60  # how far from a quotation its verb of saying is looked for
+# The speaker as subject, with or without the apostrophe chat drops ("im", "ive").
+SPEAKER = r"(?:i'm|im|i've|ive|i'd|i'll|we're|we've|we'd|we'll|i|we)"
 # the speaker as the subject of a verb of saying, in the few characters before it ("i said",
 # "as i told", "we're writing", "i have already said"); not "i was told", "i got sent" (someone
 # else said it to them) nor "i think he said" (someone else's words)
 _OWN_SUBJECT = re.compile(
-    r"\b(?:i|we|i'm|im|we're|i've|ive|we've|i'd|we'd|i'll|we'll)"
-    r"(?:\s+(?:have|had|already|just|also|literally|clearly|even|really|did|do|once|specifically|never))*\s*$"
+    r"\b" + SPEAKER
+    + r"(?:\s+(?:have|had|already|just|also|literally|clearly|even|really|did|do|once|specifically|never))*\s*$"
 )
 _SUBJECT_CHARS = 40
 # Windows are at most 2 * _WINDOW characters, so these greedy scans stay short.

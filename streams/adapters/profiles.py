@@ -95,13 +95,10 @@ class ProfileStore:
         pipe = self.redis.pipeline(transaction=False)
         for account in accounts:
             pipe.hgetall(self.key(keys.VERDICTS, account))
-        out: dict[str, dict[str, dict[str, Any]]] = {i: {} for i in escalations}
+        found: dict[str, dict[str, dict[str, Any]]] = {}
         for raw in await pipe.execute():
-            for field, value in raw.items():
-                escalation_id, _, policy = _text(field).rpartition(":")
-                if escalation_id in out:
-                    out[escalation_id][policy] = orjson.loads(value)
-        return out
+            found.update(_by_escalation(raw))
+        return {i: found.get(i, {}) for i in escalations}
 
     async def read(self, account: str) -> dict[str, Any] | None:
         """The account's profile, with its escalations a decision still finds (within the profile
@@ -114,11 +111,7 @@ class ProfileStore:
         if not raw:
             return None
         profile = {_text(k): orjson.loads(v) for k, v in raw.items()}
-        verdicts: dict[str, dict[str, Any]] = {}
-        for field, value in decided.items():
-            escalation_id, _, policy = _text(field).rpartition(":")
-            verdicts.setdefault(escalation_id, {})[policy] = orjson.loads(value)
-        verdicts = {i: _standing(v) for i, v in verdicts.items()}
+        verdicts = {i: _standing(v) for i, v in _by_escalation(decided).items()}
         profile["escalations"] = sorted(
             ({**summary, "verdicts": verdicts.get(summary["escalation_id"], {})}
              for summary in map(orjson.loads, await self._decidable(account, listed))),
@@ -136,6 +129,15 @@ class ProfileStore:
         if gone:
             await self.redis.hdel(self.key(keys.ESCALATIONS, account), *gone)
         return [v for k, v in listed.items() if _text(k) in known]
+
+
+def _by_escalation(raw: dict[bytes, bytes]) -> dict[str, dict[str, dict[str, Any]]]:
+    """An account's verdicts hash (`escalation id:policy or *` -> verdict) by escalation."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for field, value in raw.items():
+        escalation_id, _, policy = _text(field).rpartition(":")
+        out.setdefault(escalation_id, {})[policy] = orjson.loads(value)
+    return out
 
 
 def _standing(verdicts: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:

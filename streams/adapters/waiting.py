@@ -26,7 +26,6 @@ from redis.asyncio import Redis
 from streams.adapters import keys
 from streams.batch.pipeline import Incoming
 
-SCAN_PAGE = 500
 TAKEN_MAX = 200  # decisions tried again per poll (a try well within the lock's time)
 LOCK_S = 60  # one worker tries the waiting decisions again at a time; a worker gone frees it by then
 # KEYS[1]: the lock; ARGV[1]: its holder. Deleted only by its holder.
@@ -37,7 +36,7 @@ return 0
 
 
 def _field(item: Incoming) -> str:
-    return f"{item.topic}:{item.partition}:{item.offset}"
+    return ":".join(map(str, item.where))
 
 
 def _bytes(raw: bytes | None) -> str | None:

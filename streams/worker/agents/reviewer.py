@@ -295,7 +295,7 @@ class DecisionsAgent:
             return
         try:
             page = await self.waiting.next_page()
-            since = {(i.topic, i.partition, i.offset): t for i, t in page}
+            since = {item.where: first for item, first in page}
 
             async def retried(part: list[Incoming]) -> None:
                 still = await self._apply(part, since)
@@ -327,7 +327,7 @@ class DecisionsAgent:
         applied, wait = [], []
         now_ms = int(time.time() * 1000)
         for item, d in decided:
-            first = waited.get((item.topic, item.partition, item.offset), now_ms)
+            first = waited.get(item.where, now_ms)
             if d.escalation_id not in known and self.waiting is not None and now_ms - first < self.wait_ms:
                 wait.append((item, first))
             elif d.escalation_id not in known:
