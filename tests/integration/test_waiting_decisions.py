@@ -4,6 +4,7 @@ none taken out until it is settled."""
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 
 import pytest
@@ -39,3 +40,41 @@ def test_pages_of_waiting_decisions_reach_every_one_and_leave_them_in_place(serv
     assert set().union(*seen[:6]) == set(range(1000))  # a page goes on where the last stopped
     assert all(seen)  # after the last page, the first again
     assert left == 999 and sinces == [5_000]
+
+
+async def retry_during_broker_outage(redis_url: str, waiting_decisions: int) -> set[str]:
+    from aiokafka.errors import KafkaTimeoutError
+    from prometheus_client import CollectorRegistry
+
+    from streams.adapters.profiles import ProfileStore
+    from streams.training.verdicts import ExampleStore
+    from streams.worker.agents.reviewer import DecisionsAgent, VerdictStore
+    from streams.worker.health import Health
+    from streams.worker.metrics import Metrics
+
+    redis, app = Redis.from_url(redis_url), f"test-{uuid.uuid4().hex[:8]}"
+    metrics = Metrics.create(CollectorRegistry())
+    health = Health(metrics.dependency_up)
+    health.failed(KafkaTimeoutError())  # the broker is down
+    waiting = WaitingDecisions(redis, app)
+    decision = b'{"escalation_id": "e-not-yet", "decision": "dismissed", "reviewer": "r"}'
+    now_ms = int(time.time() * 1000)
+    await waiting.keep((Incoming("decisions", "decisions", 0, i, b"e-not-yet", decision, now_ms), now_ms)
+                       for i in range(waiting_decisions))
+    agent = DecisionsAgent(
+        topics=None, profiles=ProfileStore(redis, 600, app), store=VerdictStore(redis, app),  # type: ignore[arg-type]
+        board=None, examples=ExampleStore(redis, app), metrics=metrics,  # type: ignore[arg-type]
+        max_text_chars=1000, batch_max=10, batch_window_s=0.1, producer=lambda: None,  # type: ignore[arg-type,return-value]
+        health=health, attempts=1, waiting=waiting, wait_ms=3_600_000, worker_id="w1")
+    try:
+        await agent.retry_waiting()  # Redis read alone: still waiting, nothing sent
+        return set(health.down)
+    finally:
+        await redis.aclose()
+
+
+@pytest.mark.parametrize("waiting_decisions", [0, 2])
+def test_retrying_waiting_decisions_never_reports_the_broker_back(services, waiting_decisions):
+    """The retry runs at each rules poll; one that reads Redis alone shows nothing about the
+    broker, and the readiness endpoint must keep reporting it down."""
+    assert asyncio.run(retry_during_broker_outage(services.redis_url, waiting_decisions)) == {"broker"}

@@ -43,7 +43,7 @@ from streams.faust_fixes.acks import unacknowledged
 from streams.training.verdicts import ExampleStore
 from streams.worker import poison
 from streams.worker.agents.score import incoming, reject_unprocessable
-from streams.worker.health import Health
+from streams.worker.health import REDIS, Health
 from streams.worker.metrics import Metrics, count_sent
 from streams.worker.topics import Topics
 
@@ -295,6 +295,8 @@ class DecisionsAgent:
             return
         try:
             page = await self.waiting.next_page()
+            if not page:  # nothing tried: nothing shown about the broker (a success would say it is up)
+                return
             since = {item.where: first for item, first in page}
 
             async def retried(part: list[Incoming]) -> None:
@@ -305,7 +307,9 @@ class DecisionsAgent:
                 await self.reject(item, exc)
                 await self.waiting.forget([item])  # type: ignore[union-attr]
 
-            await self.retrier.settle([item for item, _ in page], retried, rejected, self.attempts)
+            # a retry that reads Redis alone shows only Redis reachable, not the broker
+            retrier = replace(self.retrier, needs=(REDIS,))
+            await retrier.settle([item for item, _ in page], retried, rejected, self.attempts)
             self.metrics.decisions_waiting.set(await self.waiting.count())
         finally:
             await self.waiting.release(self.worker_id)
