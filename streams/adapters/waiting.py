@@ -11,7 +11,8 @@ trying leaves it there, and the next try may apply it a second time (its effects
 verdicts kept by decision time, dismissals applied once per escalation and policy), never lose it.
 A decision whose escalation has not come within `RISKSCORER_DECISION_WAIT_S` of its first wait is
 dead-lettered (`unknown_escalation`). One applied from its topic (delivered again after a restart)
-leaves the hash too.
+leaves the hash too. At most `RISKSCORER_DECISION_WAIT_MAX` wait: past that, a decision with no
+escalation yet is dead-lettered at once, so a flood of them cannot fill Redis.
 """
 
 from __future__ import annotations
@@ -45,6 +46,19 @@ def _bytes(raw: bytes | None) -> str | None:
 
 def _raw(text: str | None) -> bytes | None:
     return None if text is None else base64.b64decode(text)
+
+
+Waiter = tuple[Incoming, int]  # a decision, and when it first waited (epoch ms)
+
+
+def admitted(waiters: list[Waiter], waited: Iterable[tuple[str, int, int]], room: int,
+             ) -> tuple[list[Waiter], list[Incoming]]:
+    """Of the decisions to wait, those that may (all that wait already, and new ones up to `room`)
+    and the new ones past it."""
+    before = set(waited)
+    new = [w for w in waiters if w[0].where not in before]
+    room = max(room, 0)
+    return [w for w in waiters if w[0].where in before] + new[:room], [item for item, _ in new[room:]]
 
 
 class WaitingDecisions:

@@ -99,6 +99,7 @@ class Settings:
     # how long a reviewer's decision that came before its escalation was stored waits for it (tried
     # again at each rules poll) before it is dead-lettered: a replay rebuilding its escalations
     decision_wait_s: float = 3600.0
+    decision_wait_max: int = 100_000  # decisions waiting at most; past it one is dead-lettered at once
     # longest wait for Redis to connect or answer: a frozen Redis is then an outage, retried
     redis_timeout_s: float = 5.0
     api_token: str | None = None  # bearer token of the support lookup; unset: endpoint off

@@ -23,6 +23,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import faust
@@ -35,7 +36,7 @@ from scoring.records import Decision, SubjectEvent
 from scoring.rules import Rules, below_floor, precision
 from streams.adapters import keys
 from streams.adapters.profiles import ProfileStore
-from streams.adapters.waiting import WaitingDecisions
+from streams.adapters.waiting import Waiter, WaitingDecisions, admitted
 from streams.batch import deadletter
 from streams.batch.pipeline import Incoming
 from streams.batch.schemas import DECISION_SCHEMA, Rejected, subjects
@@ -252,6 +253,7 @@ class DecisionsAgent:
     # decisions before their escalation wait there this long, then are dead-lettered (None: at once)
     waiting: WaitingDecisions | None = None
     wait_ms: int = 0
+    wait_max: int = 100_000  # decisions waiting at most; past it one is dead-lettered at once
     worker_id: str = ""
 
     async def run(self, stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
@@ -280,9 +282,10 @@ class DecisionsAgent:
         log.error("decisions batch failed, retrying in %.1f s: %r", delay, exc, exc_info=exc)
 
     async def handle(self, batch: list[Incoming]) -> None:
-        still = await self._apply(batch, {})
+        still, count = await self._apply(batch, {})
         if self.waiting is not None:  # one delivered again after it waited: applied now, waits no more
             await self.waiting.forget(item for item in batch if item not in still)
+        count()
 
     async def retry_waiting(self) -> None:
         """Try again a page of the decisions that came before their escalation
@@ -300,8 +303,9 @@ class DecisionsAgent:
             since = {item.where: first for item, first in page}
 
             async def retried(part: list[Incoming]) -> None:
-                still = await self._apply(part, since)
+                still, count = await self._apply(part, since)
                 await self.waiting.forget(item for item in part if item not in still)  # type: ignore[union-attr]
+                count()
 
             async def rejected(item: Incoming, exc: Exception) -> None:  # dead-lettered: waits no more
                 await self.reject(item, exc)
@@ -314,9 +318,11 @@ class DecisionsAgent:
         finally:
             await self.waiting.release(self.worker_id)
 
-    async def _apply(self, batch: list[Incoming], waited: dict[tuple[str, int, int], int]) -> list[Incoming]:
+    async def _apply(self, batch: list[Incoming], waited: dict[tuple[str, int, int], int],
+                     ) -> tuple[list[Incoming], Callable[[], None]]:
         """Apply a batch of decisions (`waited`: when those that waited before first did); the
-        decisions left waiting for their escalation."""
+        decisions left waiting for their escalation, and what counts the batch in the metrics
+        (called once the whole batch is settled: a batch redone is counted once)."""
         rejected: list[tuple[Incoming, str, str]] = []
         decided: list[tuple[Incoming, Decision]] = []
         for item in batch:
@@ -343,6 +349,9 @@ class DecisionsAgent:
                                                     "on one policy: decide it whole"))
             else:
                 applied.append(d)
+        wait, full = await self._admitted(wait, waited)
+        rejected += [(item, "unknown_escalation", f"no escalation yet, and {self.wait_max} decisions already wait "
+                                                  "for theirs (RISKSCORER_DECISION_WAIT_MAX)") for item in full]
         reinstated = await self.store.reinstated() if applied else {}
         await self.store.record((d.escalation_id, d.decision, d.ts,
                                  counted(rules_decided(d, known[d.escalation_id]), known[d.escalation_id], reinstated))
@@ -366,14 +375,24 @@ class DecisionsAgent:
                   for f in notices]
         await asyncio.gather(*sends)
         count_sent(self.metrics, deadletter=len(rejected), subjects=len(notices))
-        for _, reason, _detail in rejected:
+        if wait and self.waiting is not None:
+            await self.waiting.keep(wait)
+        if applied:
+            await self.board.refresh()
+        return [item for item, _ in wait], partial(self._count, [reason for _, reason, _ in rejected], applied)
+
+    async def _admitted(self, wait: list[Waiter], waited: dict[tuple[str, int, int], int],
+                        ) -> tuple[list[Waiter], list[Incoming]]:
+        """Of the decisions to wait, those that may, and those past `wait_max` waiting."""
+        if self.waiting is None or all(item.where in waited for item, _ in wait):
+            return wait, []
+        return admitted(wait, waited, self.wait_max - await self.waiting.count())
+
+    def _count(self, rejected: list[str], applied: list[Decision]) -> None:
+        """A settled batch's decisions in the metrics: those dead-lettered, by reason, and those applied."""
+        for reason in rejected:
             self.metrics.dead_letters.labels("decisions", reason).inc()
             self.metrics.events.labels("decisions", "dead_letter").inc()
         for d in applied:
             self.metrics.decisions.labels(d.decision).inc()
             self.metrics.events.labels("decisions", "applied").inc()
-        if wait and self.waiting is not None:
-            await self.waiting.keep(wait)
-        if applied:
-            await self.board.refresh()
-        return [item for item, _ in wait]
