@@ -11,7 +11,7 @@ from typing import Any
 from scoring.rules import Rules
 from scoring.score import decayed, follow_up
 from scoring.signals import REASON_MAX, Signal, Withdrawal, excerpt
-from scoring.state import MAX_EVIDENCE, AccountState
+from scoring.state import AccountState
 from scoring.units import HOUR_MS
 
 
@@ -58,12 +58,13 @@ class Escalation:
             out["withdraws"] = self.withdraws
         return out
 
-    def without_oldest_evidence(self) -> Escalation:
-        """The escalation less its oldest evidence item, with the reasons of those left."""
+    def without_oldest_evidence(self, rules: Rules) -> Escalation:
+        """The escalation less its oldest evidence item, with the reasons of those left (the score
+        now shows less of itself: `unshown` says so anew)."""
         oldest = min(range(len(self.evidence)), key=lambda i: self.evidence[i]["ts"])
         evidence = self.evidence[:oldest] + self.evidence[oldest + 1:]
-        notes = tuple(r for r in self.reasons if r not in _reasons(self.evidence))  # the score's own (`unshown`)
-        return replace(self, evidence=evidence, reasons=_reasons(evidence) + notes,
+        return replace(self, evidence=evidence, reasons=_reasons(evidence) + unshown(self.scores, evidence, self.ts,
+                                                                                      rules),
                        evidence_omitted=self.evidence_omitted + 1)
 
 
@@ -83,9 +84,8 @@ def unshown(scores: dict[str, float], evidence: Sequence[dict[str, Any]], ts: in
         shown = sum(decayed(item["weight"], ts - item["ts"], rules.half_life_ms)
                     for item in evidence if item["policy"] == policy)
         if value - shown >= UNSHOWN_MIN:
-            out.append(f"{policy} score {value:g}: {value - shown:.2f} of it from earlier signals not shown (the "
-                       f"newest {MAX_EVIDENCE} are), each weighing half as much every "
-                       f"{rules.half_life_ms / HOUR_MS:g} hours")
+            out.append(f"{policy} score {value:g}: {value - shown:.2f} of it from earlier signals not shown (only "
+                       f"the newest are), each weighing half as much every {rules.half_life_ms / HOUR_MS:g} hours")
     return tuple(out)
 
 

@@ -12,15 +12,16 @@ from typing import Any
 import orjson
 
 from scoring.escalation import Escalation
+from scoring.rules import Rules
 
 ESCALATION_MAX_BYTES = 32 * 1024
 PROFILE_MAX_BYTES = 32 * 1024  # the profile's scores and recent signals (its last escalation apart)
 
 
-def escalation(esc: Escalation) -> Escalation:
+def escalation(esc: Escalation, rules: Rules) -> Escalation:
     """`esc`, less its oldest evidence while its JSON is over ESCALATION_MAX_BYTES."""
     while esc.evidence and len(orjson.dumps(esc.to_dict())) > ESCALATION_MAX_BYTES:
-        esc = esc.without_oldest_evidence()
+        esc = esc.without_oldest_evidence(rules)
     return esc
 
 

@@ -191,7 +191,7 @@ class Processor:
             state.applied[position] = item.offset
             applied += 1
             result.outcomes[(item.kind, "scored")] += 1
-            result.escalations += [bounded.escalation(e) for e in outcome.escalations]
+            result.escalations += [bounded.escalation(e, self.rules) for e in outcome.escalations]
         if applied:
             raw_state = encode_state(state)
             result.states[account] = (items[-1][0].partition, raw_state)

@@ -55,18 +55,21 @@ def test_an_escalation_over_its_cap_leaves_out_its_oldest_evidence_and_says_so()
     esc = Escalation("x" * 32, "a" * 128, ("spam_scam",), 9.0, {"spam_scam": 9.0}, "critical",
                      tuple(e["reason"] for e in evidence), evidence, "v1", "m1", T0, "e" * 128)
     assert len(orjson.dumps(esc.to_dict())) > bounded.ESCALATION_MAX_BYTES
-    fitted = bounded.escalation(esc).to_dict()
+    fitted = bounded.escalation(esc, rules()).to_dict()
     jsonschema.validate(fitted, ESCALATION_SCHEMA)
     assert len(orjson.dumps(fitted)) <= bounded.ESCALATION_MAX_BYTES
     assert fitted["evidence_omitted"] == 60 - len(fitted["evidence"]) > 0
     assert fitted["evidence"] == list(evidence[-len(fitted["evidence"]):])  # the newest kept
-    assert fitted["reasons"] == [e["reason"] for e in fitted["evidence"]]
+    shown = len(fitted["evidence"])
+    assert fitted["reasons"] == [e["reason"] for e in fitted["evidence"]] + [
+        f"spam_scam score 9: {9 - shown:.2f} of it from earlier signals not shown (only the newest are), each "
+        "weighing half as much every 72 hours"]
 
 
 def test_an_escalation_under_its_cap_is_unchanged():
     evidence = (Signal("spam_scam", "text.scam", 1.0, "why", "e1", T0).to_dict(),)
     esc = Escalation("x", "a", ("spam_scam",), 1.0, {"spam_scam": 1.0}, "low", ("why",), evidence, "v1", "m1", T0, "e1")
-    assert bounded.escalation(esc) is esc
+    assert bounded.escalation(esc, rules()) is esc
     assert "evidence_omitted" not in esc.to_dict()
 
 

@@ -76,8 +76,8 @@ def test_every_cause_shows_when_several_are_told_late_at_once():
 def test_a_score_its_evidence_does_not_add_up_to_says_how_much_comes_from_signals_not_shown():
     seven = escalate([0.5] * 7)  # seven signals a millisecond apart: the newest five are kept
     assert len(seven["evidence"]) == 5 and seven["score"] == 3.5
-    assert seven["reasons"][-1] == ("spam_scam score 3.5: 1.00 of it from earlier signals not shown (the newest 5 "
-                                   "are), each weighing half as much every 72 hours")
+    assert seven["reasons"][-1] == ("spam_scam score 3.5: 1.00 of it from earlier signals not shown (only the "
+                                   "newest are), each weighing half as much every 72 hours")
     one = escalate([1.0])
     assert not any("not shown" in r for r in one["reasons"])  # all of it shown: nothing to say
 
@@ -88,5 +88,9 @@ def test_the_score_s_own_reason_stays_when_the_size_cap_leaves_out_evidence():
     touched = score.score(state, signals, RULES)
     due = score.decide(state, touched, 7, RULES)
     esc = build("f1", due, touched, state, RULES, 7, "e6")
-    trimmed = esc.without_oldest_evidence()
-    assert len(trimmed.evidence) == 4 and any("not shown" in r for r in trimmed.reasons)
+    trimmed = esc.without_oldest_evidence(RULES)
+    assert len(trimmed.evidence) == 4 and trimmed.evidence_omitted == 1
+    # the item left out is part of what the score does not show now
+    assert [r for r in trimmed.reasons if "not shown" in r] == [
+        "spam_scam score 3.5: 1.50 of it from earlier signals not shown (only the newest are), each weighing "
+        "half as much every 72 hours"]
