@@ -18,6 +18,11 @@ _SAYING = re.compile(
     r"\b(?:says?|said|saying|wr[io]tes?|written|writing|messaged|messages|texted|told|tells?|telling|called|calls"
     r"|calling|sent|replied|replies|asked|posted|commented|claimed|claims|threatened|yelled|screamed)\b"
 )
+# words someone else said to the speaker, whoever the subject: "I received '...'", "I got '...'",
+# "his exact words were '...'"
+_RECEIVING = re.compile(
+    r"\b(?:received|receiving|receives?|got|gets|getting|answered|responded|responds|sends|words\s+(?:were|was))\b"
+)
 _FRAME_CHARS = 60  # how far from a quotation its verb of saying is looked for
 # The speaker as subject, with or without the apostrophe chat drops ("im", "ive").
 SPEAKER = r"(?:i'm|im|i've|ive|i'd|i'll|we're|we've|we'd|we'll|i|we)"
@@ -295,7 +300,9 @@ def framed(text: str, start: int, end: int) -> bool:
 def _reports(window: str) -> bool:
     """A verb of saying in `window` whose subject is not the speaker: "he said", "the client
     wrote", not "I said", "as I told you", "we're writing" (the speaker quoting their own words
-    holds to them)."""
+    holds to them); or words received ("I got this: ...")."""
+    if _RECEIVING.search(window):
+        return True
     for verb in _SAYING.finditer(window):
         if _OWN_SUBJECT.search(window, max(0, verb.start() - _SUBJECT_CHARS), verb.start()) is None:
             return True

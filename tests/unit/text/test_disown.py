@@ -115,6 +115,10 @@ def test_a_scam_reported_in_a_quotation_of_two_sentences_is_the_reporters_warnin
         ("'pay me on paypal, it is faster', he said", "paypal", True),
         ('" get lost you idiot "', "idiot", False),  # a message in quotation marks: nobody else's words
         ("'you idiot' lol what a day", "idiot", False),  # quoted to comment on: no one is said to say it
+        # words received, whoever the subject: the speaker got them from someone else
+        ('i received this after i said no: "you stupid cow, get lost"', "stupid", True),
+        ("he answered my question with 'shut up, moron'", "moron", True),
+        ('his exact words were "you useless idiot"', "idiot", True),
     ],
 )
 def test_reported_words_are_quoted_with_a_verb_of_saying(text: str, word: str, framed: bool) -> None:
