@@ -122,6 +122,7 @@ def create(settings: Settings, rules: Rules) -> Scorer:
         stopping=lambda: _agent_stopping(app, "decisions"),
         waiting=WaitingDecisions(redis, settings.app_id),
         wait_ms=int(settings.decision_wait_s * 1000), wait_max=settings.decision_wait_max,
+        max_event_bytes=settings.max_event_bytes,
         worker_id=uuid.uuid4().hex,
     )
     app.agent(defined.decisions, name="decisions")(decisions.run)

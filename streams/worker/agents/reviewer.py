@@ -254,6 +254,7 @@ class DecisionsAgent:
     waiting: WaitingDecisions | None = None
     wait_ms: int = 0
     wait_max: int = 100_000  # decisions waiting at most; past it one is dead-lettered at once
+    max_event_bytes: int = 65_536  # a decision larger is dead-lettered (`too_large`)
     worker_id: str = ""
 
     async def run(self, stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
@@ -307,12 +308,14 @@ class DecisionsAgent:
                 await self.waiting.forget(item for item in part if item not in still)  # type: ignore[union-attr]
                 count()
 
-            async def rejected(item: Incoming, exc: Exception) -> None:  # dead-lettered: waits no more
-                await self.reject(item, exc)
-                await self.waiting.forget([item])  # type: ignore[union-attr]
-
             # a retry that reads Redis alone shows only Redis reachable, not the broker
             retrier = replace(self.retrier, needs=(REDIS,))
+
+            async def rejected(item: Incoming, exc: Exception) -> None:  # dead-lettered: waits no more
+                await self.reject(item, exc)
+                # through an outage too: left waiting, it would be dead-lettered (and counted) again
+                await retrier.until_done(lambda: self.waiting.forget([item]))  # type: ignore[union-attr]
+
             await retrier.settle([item for item, _ in page], retried, rejected, self.attempts)
             self.metrics.decisions_waiting.set(await self.waiting.count())
         finally:
@@ -326,6 +329,10 @@ class DecisionsAgent:
         rejected: list[tuple[Incoming, str, str]] = []
         decided: list[tuple[Incoming, Decision]] = []
         for item in batch:
+            if len(item.value or b"") > self.max_event_bytes:  # never kept waiting, whatever its size
+                rejected.append((item, "too_large", f"event is {len(item.value or b'')} bytes, "
+                                                    f"limit {self.max_event_bytes}"))
+                continue
             try:
                 record = DECISION_SCHEMA.decode(item.value or b"", self.max_text_chars)
             except Rejected as exc:
