@@ -65,7 +65,8 @@ def _faust_config(settings: Settings) -> dict[str, Any]:
         "store": "memory://",
         "topic_partitions": settings.partitions,
         "topic_allow_declare": True,
-        "web_host": settings.web_host,
+        "web_host": settings.web_host,  # the name the worker gives itself
+        "web_bind": settings.web_host,  # the interface it listens on (Faust's default: every one)
         "web_port": settings.web_port,
         "datadir": str(settings.data_dir),
         "broker_session_timeout": settings.session_timeout_s,

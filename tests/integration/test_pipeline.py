@@ -225,3 +225,20 @@ def test_fausts_own_pages_are_off(worker):
             urllib.request.urlopen(request, timeout=5)
         assert info.value.code == 404, path
     assert worker.scrape() is not None  # /metrics still answers
+
+
+def listening(port: int) -> set[str]:
+    """The local addresses (hex, as /proc/net/tcp* writes them) of the sockets listening on `port`."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            for line in f.readlines()[1:]:
+                local, state = line.split()[1], line.split()[3]
+                address, hex_port = local.rsplit(":", 1)
+                if state == "0A" and int(hex_port, 16) == port:
+                    found.add(address)
+    return found
+
+
+def test_the_web_server_listens_on_the_configured_host_only(worker):
+    assert listening(worker.port) == {"0100007F"}  # 127.0.0.1 (the default), not every interface
