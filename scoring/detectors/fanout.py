@@ -170,8 +170,8 @@ def _signal(rule: DetectorRule, name: str, recipient: str, entry: list[Any], win
     window_ms, words = WINDOWS[name]
     limit = int(rule.param(name))
     counted = limit + 1
-    reason = (f"first messages to {counted} different people who had not applied to its jobs within {words} "
-              f"(limit {limit}), the last to {recipient}")
+    reason = (f"first messages to {counted} different people it had no contact with (none had applied to its "
+              f"jobs, invited it or written to it first) within {words} (limit {limit}), the last to {recipient}")
     return Signal(rule.policy, rule.name, rule.weight, reason, entry[2], entry[0],
                   (Counter(f"first_messages_{name}", counted, window_ms // 1000, limit),), accounts=window)
 

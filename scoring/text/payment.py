@@ -8,6 +8,8 @@ obfuscated provider name (nobody writes ``p@yp@l`` innocently), on "pay me direc
 
 from __future__ import annotations
 
+import re
+
 from scoring.text import negation
 from scoring.text import payment_words as wording
 from scoring.text.gate import Gate, NameHit
@@ -56,7 +58,8 @@ def _provider_hit(doc: Normalized, name: str, start: int, end: int, obfuscated: 
     if _intent(norm, start, end, lo, hi):
         extra = f" (obfuscated as '{shown}')" if obfuscated else ""
         weight = 0.9 if obfuscated else 0.8
-        return _hit(doc, "payment_provider_intent", weight, start, end, f"asks to be paid via {name}{extra}")
+        return _hit(doc, "payment_provider_intent", weight, start, end,
+                    f"asks to pay or be paid via {name}{extra}")
     if obfuscated:
         return _hit(
             doc, "payment_provider_obfuscated", 0.7, start, end, f"names {name} in disguised spelling '{shown}'"
@@ -64,12 +67,16 @@ def _provider_hit(doc: Normalized, name: str, start: int, end: int, obfuscated: 
     return None
 
 
+# the words before a provider that its phrase matches with ("by bank", "to my wise"), not part of its name
+_LEADING = re.compile(r"^(?:(?:via|through|thru|by|with|on|to|using|use|have|in|accept)\s+)?(?:(?:my|your)\s+)?")
+
+
 def _word_provider_names(doc: Normalized, names: tuple[NameHit, ...]) -> list[tuple[str, int, int, bool]]:
     taken = [(n.start, n.end) for n in names]
     found: list[tuple[str, int, int, bool]] = []
     for match in wording.WORD_PROVIDERS.scan(doc.norm, doc.triggers):
         if not any(s < match.end and match.start < e for s, e in taken):
-            found.append((match.groups[0] or "", match.start, match.end, False))
+            found.append((_LEADING.sub("", match.groups[0] or ""), match.start, match.end, False))
     return found
 
 

@@ -194,7 +194,7 @@ BAD: dict[str, tuple[Callable[[], Story], str, tuple[str, ...], tuple[str, ...]]
     "client rated poorly over weeks": (poor_client_over_weeks, "client_risk", ("c-poor",), ("past freelancers",)),
     "freelancer rated poorly again and again": (low_quality, "low_quality", ("f-weak",), ("of 1-2 stars",)),
     "first messages to thirty strangers in an hour": (cold_fanout, "spam_scam", ("f-spray",),
-                                                      ("had not applied", "within an hour")),
+                                                      ("had no contact with", "within an hour")),
     "16 messages in 45 s across a minute boundary": (burst_across_a_minute, "spam_scam", ("f-burst",),
                                                      ("16 messages within 1 min",)),
     "daily hire-me messages, never answered": (hire_me_daily, "harassment", ("f-pushy",),

@@ -97,3 +97,17 @@ def test_span_points_at_original(text: str, span_text: str) -> None:
     s, e = hits[0].spans[0]
     assert text[s:e] == span_text
     assert "PayPal" in hits[0].reason
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("I can send it by bank if you prefer, outside of here", "via bank"),
+        ("just pay to my wise please, it is faster", "via wise"),
+        ("I will pay you through PayPal so you skip the fee", "via PayPal"),
+    ],
+)
+def test_a_provider_ask_names_the_provider_alone_and_either_direction(text: str, named: str) -> None:
+    hits = [h for h in patterns(text) if h.detector == "payment_provider_intent"]
+    assert hits, text
+    assert f"asks to pay or be paid {named}" in hits[0].reason
