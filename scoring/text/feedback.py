@@ -8,6 +8,8 @@ One neutral reminder ("feedback is appreciated") and asking why a rating was giv
 
 from __future__ import annotations
 
+import re
+
 from scoring.text import negation
 from scoring.text.normalize import Normalized, fold
 from scoring.text.rx import Rx
@@ -265,6 +267,10 @@ _RULES = (
 )
 # A rule's sentences that say it is something else: a review for a review about code.
 _NOT_IN = {"feedback_swap": _CODE}
+# A top rating the speaker gives the other party ("I'll give you 5 stars", "you deserve 5 stars"):
+# the rater's praise or promise, not an ask (a condition on it is a bargain, `_BARGAIN`).
+_GIVEN_TO_THEM = re.compile(r"(?:give|giving|leave|leaving|send|grant|mark|rate|put|post|drop)\s+(?:you|u|ya)\b")
+_THEY_DESERVE = re.compile(r"\b(?:you|u)\s+(?:\w+\s+)?$")
 
 
 def _hit(doc: Normalized, detector: str, weight: float, start: int, end: int, reason: str) -> TextHit:
@@ -281,8 +287,18 @@ def _rules(doc: Normalized) -> list[TextHit]:
                 continue
             if unless is not None and unless.test(doc.norm[slice(*negation.sentence(doc.norm, start, end))]):
                 continue
+            if detector == "feedback_rating_request" and _given_to_them(doc.norm, start, end):
+                continue
             hits.append(_hit(doc, detector, weight, start, end, reason))
     return hits
+
+
+def _given_to_them(norm: str, start: int, end: int) -> bool:
+    """The top rating matched at [start, end) is one the speaker gives the other party."""
+    matched = norm[start:end]
+    if _GIVEN_TO_THEM.match(matched):
+        return True
+    return matched.startswith("deserve") and _THEY_DESERVE.search(norm[max(0, start - 20):start]) is not None
 
 
 def _withhold(doc: Normalized) -> list[TextHit]:

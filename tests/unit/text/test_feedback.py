@@ -96,3 +96,17 @@ def test_a_veiled_threat_flags_whatever_the_model_says() -> None:
     deaf = replace(model, version="deaf", bias=tuple(-20.0 for _ in model.bias))  # reads nothing as anything
     text = "No intention of posting a bad review here, though I'd like a refund for the missing pages."
     assert [h.detector for h in detect_text(text, model=deaf)] == ["review_extortion.feedback_veiled_threat"]
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("I will give you 5 stars for sure, great job.", False),  # the rater's promise
+        ("You deserve 5 stars, thank you!", False),  # the rater's praise
+        ("Happy to give you 5 stars, you earned it!", False),
+        ("Please give me 5 stars, it helps a lot", True),
+        ("I deserve 5 stars for this", True),
+    ],
+)
+def test_a_top_rating_given_to_the_other_party_is_no_ask(text: str, asks: bool) -> None:
+    assert any(h.detector == "feedback_rating_request" for h in patterns(text)) is asks
