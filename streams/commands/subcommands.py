@@ -17,6 +17,7 @@ from streams.commands import admin, producer
 from streams.commands import demo as demo_runner
 from streams.devtools.simulator import SimConfig, generate, write_jsonl, write_truth
 from streams.worker.app import Scorer
+from streams.worker.settings import Settings
 
 
 def register(scorer: Scorer) -> None:
@@ -41,6 +42,8 @@ def _simulate(scorer: Scorer) -> None:
         out: str | None, truth: str | None,
     ) -> None:
         """Generate marketplace traffic: to the broker, or to a JSONL file with --out."""
+        if not out:
+            _need_broker(settings)
         sim = generate(SimConfig(accounts=accounts, days=days, seed=seed, bad_share=bad_share))
         if truth:
             write_truth(sim, Path(truth))
@@ -199,7 +202,14 @@ def _create_topics(scorer: Scorer) -> None:
     @scorer.app.command()
     async def create_topics(self: Any) -> None:
         """Create the scorer's topics on the configured broker (idempotent)."""
+        _need_broker(settings)
         await admin.ensure_topics(settings)
+
+
+def _need_broker(settings: Settings) -> None:
+    """Commands that write to the broker need one named: only the worker starts its own."""
+    if not settings.broker_url:
+        raise SystemExit("riskscorer: RISKSCORER_BROKER_URL is not set (only the worker starts an embedded broker)")
 
 
 # Each adds one command to the app.

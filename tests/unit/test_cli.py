@@ -106,3 +106,16 @@ def test_a_recorded_file_with_a_line_that_is_not_an_event_stops_the_backtest_nam
                           timeout=120)
     assert done.returncode != 0 and f"{path}:3: 'ts' must be an integer" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("argv", [["simulate", "--accounts", "5", "--days", "0.1"], ["create-topics"]])
+def test_a_command_writing_to_the_broker_without_one_named_stops_with_one_line(argv: list[str]) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "RISKSCORER_BROKER_URL"}
+    done = subprocess.run([sys.executable, "-m", "streams", *argv], capture_output=True, text=True, timeout=120,
+                          env=env)
+    assert done.returncode != 0
+    assert "RISKSCORER_BROKER_URL is not set" in done.stderr and "Traceback" not in done.stderr
