@@ -6,6 +6,7 @@ error names the rule and the field. The version goes on every escalation.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -127,11 +128,19 @@ def below_floor(rules: Rules, rule: str, confirmed: int, dismissed: int) -> bool
 
 def _number(where: str, table: Mapping[str, Any], key: str, positive: bool = True) -> float:
     value = table.get(key)
+    if key not in table:
+        raise RulesError(f"{where}: field '{key}' is missing{_misspelt(table, key)}")
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise RulesError(f"{where}: field '{key}' must be a number")
     if positive and value <= 0:
         raise RulesError(f"{where}: field '{key}' must be positive")
     return float(value)
+
+
+def _misspelt(table: Mapping[str, Any], key: str) -> str:
+    """" (is 'cooldown_hour' a misspelling of it?)" when the table has a key close to `key`."""
+    close = difflib.get_close_matches(key, [k for k in table if isinstance(k, str)], n=1, cutoff=0.8)
+    return f" (is '{close[0]}' a misspelling of it?)" if close else ""
 
 
 def _table(where: str, value: Any) -> Mapping[str, Any]:

@@ -144,7 +144,7 @@ def test_tellers_run_first_and_detectors_in_rank_order():
 
 def test_a_parameter_has_its_default_and_its_bound():
     assert param_value("rule 'x'", {}, Param("window_days", default=30)) == 30
-    with pytest.raises(RulesError, match="'window_days' must be a number"):
+    with pytest.raises(RulesError, match="'window_days' is missing"):
         param_value("rule 'x'", {}, Param("window_days"))
     with pytest.raises(RulesError, match="'similarity' must be at most 1"):
         param_value("rule 'x'", {"similarity": 1.5}, Param("similarity", at_most=1.0))

@@ -50,3 +50,16 @@ def _edit(path, value):
 def test_invalid_rules_name_rule_and_field(path, value, message):
     with pytest.raises(RulesError, match=message):
         parse_rules(_edit(path, value))
+
+
+def test_a_misspelt_required_field_is_named_with_the_key_that_is_there() -> None:
+    import tomllib
+
+    from scoring.rules import RulesError
+    from streams.batch.rules_file import parse_document
+    from streams.worker.settings import DEFAULT_RULES
+
+    doc = tomllib.loads(DEFAULT_RULES.read_text())
+    doc["scoring"]["cooldown_hour"] = doc["scoring"].pop("cooldown_hours")
+    with pytest.raises(RulesError, match="field 'cooldown_hours' is missing \\(is 'cooldown_hour' a misspelling"):
+        parse_document(doc)
