@@ -218,6 +218,7 @@ def test_no_tail_is_read_while_a_dependency_is_down_nor_soon_after(monkeypatch):
     scorer.health.up_since = time.monotonic()  # back a moment ago
     assert not asyncio.run(scorer.find_tails())
     scorer.health.up_since = time.monotonic() - 61
+    scorer.short[("m", 0)] = (0, time.monotonic() - 61)  # short of its end all along
     assert asyncio.run(scorer.find_tails())
     assert read == [Hole("m", 0, 0, 5)]
 
@@ -251,6 +252,7 @@ def test_no_tail_is_read_while_a_backlog_waits_in_the_streams_buffer(monkeypatch
     waiting.n = 2  # a batch at most: no backlog, and the last one 61 s ago
     scorer.intake.look(time.monotonic(), scorer.batch_max)
     scorer.intake.backlog_at = time.monotonic() - 61
+    scorer.short[("m", 0)] = (0, time.monotonic() - 61)  # short of its end all along
     assert asyncio.run(scorer.find_tails())
     assert read == [Hole("m", 0, 0, 5)]
 
@@ -559,3 +561,41 @@ def test_a_batch_taken_before_a_seek_is_dropped_once_the_one_before_is_written()
     scored, acked, written = asyncio.run(run())
     assert scored == [[("m", 0), ("m", 1)], [("m", 2), ("m", 3)]]
     assert written == [0, 1] and acked == [("m", 0), ("m", 1)]
+
+
+def test_a_tail_read_anew_that_the_fetcher_delivers_after_all_is_scored_once(monkeypatch):
+    """The fetcher was only slow: the tail's records are delivered after they were read anew and
+    scored. Each offset is scored once (a malformed record would be dead-lettered twice), and
+    the tail is marked read."""
+    monkeypatch.setattr(score, "UNKNOWN_END_S", 0.05)
+    monkeypatch.setattr(score, "TAIL_HOLE_S", 0.05)
+
+    async def run() -> Seen:
+        scorer, seen = reading_anew({("m", 0): 3, ("p", 0): 0}, tail={0: 10, 1: 20, 2: 30})
+        draining = asyncio.ensure_future(scorer.drain())
+        await asyncio.sleep(0.3)  # read anew and scored
+        scorer.take_in([event("m", 0, 10), event("m", 1, 20), event("m", 2, 30)])  # delivered late
+        scorer.added.set()
+        await asyncio.sleep(0.3)
+        draining.cancel()
+        return seen
+
+    seen = asyncio.run(run())
+    assert [where for batch in seen.scored for where in batch] == [("m", 0), ("m", 1), ("m", 2)]
+    assert seen.marked == [Hole("m", 0, 0, 3)]
+
+
+def test_a_partition_whose_end_just_moved_is_not_taken_as_quiet(monkeypatch):
+    """A fresh partition, idle since the seek long ago: the fetch that tells its new end brings
+    its records too. No tail is read until it has stayed short of that end for TAIL_HOLE_S."""
+    monkeypatch.setattr(score, "TAIL_HOLE_S", 0.2)
+    read: list[Hole] = []
+    ends = {("m", 0): 0, ("p", 0): 0}
+    scorer = agent(ends, [], [], asyncio.Event(), refetched=read)
+    scorer.reorder.since = time.monotonic() - 60  # sought a minute ago, nothing written since
+    assert not asyncio.run(scorer.find_tails())
+    ends[("m", 0)] = 5  # records written: the fetch response says so
+    assert not asyncio.run(scorer.find_tails())
+    time.sleep(0.25)
+    assert asyncio.run(scorer.find_tails())
+    assert read == [Hole("m", 0, 0, 5)]

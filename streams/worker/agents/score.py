@@ -250,6 +250,8 @@ class ScoreAgent:
     room: asyncio.Event = field(default_factory=asyncio.Event)  # set when the scorer takes a batch
     # when each partition last delivered a record (monotonic seconds)
     delivered: dict[Partition, float] = field(default_factory=dict)
+    # each partition known short of its end: its next offset then, and since when (`short_s`)
+    short: dict[Partition, tuple[int, float]] = field(default_factory=dict)
     intake: Intake = field(default_factory=Intake)
     hand_over: HandOver = field(default_factory=HandOver)
     # the floors shared with the other workers (None: each partition number ordered apart)
@@ -307,6 +309,11 @@ class ScoreAgent:
     def take_in(self, events: list[EventT[bytes]]) -> None:
         """Hold delivered events for event-time order, and pass on what is due."""
         self.resync()
+        # A record below the offset its partition delivers next was read already: a tail read
+        # anew that the fetcher delivers after all (it was only slow), or one from before the
+        # seek. Held again it would be scored twice (a malformed one dead-lettered twice). It is
+        # not acknowledged: the tail is marked read once its own copies are scored.
+        events = [e for e in events if not self.read_already(e.message.topic, e.message.partition, e.message.offset)]
         batch = [self.incoming(e) for e in events]
         self.holes.extend(self.continuity.holes((i.topic, i.partition, i.offset) for i in batch))
         now = time.monotonic()
@@ -318,6 +325,10 @@ class ScoreAgent:
             self.reorder.saw(item.topic, ts, item.timestamp_ms, now)
             self.delivered[key] = now
         self.release()
+
+    def read_already(self, topic: str, partition: int, offset: int) -> bool:
+        due = self.continuity.next_offset((topic, partition))
+        return due is not None and offset < due
 
     async def drain(self) -> None:
         """Score released events a batch at a time as they come, and those the clock releases
@@ -488,7 +499,8 @@ class ScoreAgent:
                 or now - max(self.health.up_since, self.intake.backlog_at) < TAIL_HOLE_S:
             return False
         ends = {key: end for key in self.assigned()
-                if (end := self.highwater(key)) is not None and self.quiet_s(key) >= TAIL_HOLE_S}
+                if (end := self.highwater(key)) is not None and self.quiet_s(key) >= TAIL_HOLE_S
+                and self.short_s(key, end, now) >= TAIL_HOLE_S}
         how: HoleFound = "tail"
         found = self.tails(ends, now, "delivered nothing for %.0f s short of its end")
         if not found:
@@ -497,6 +509,19 @@ class ScoreAgent:
             return False
         await self.hold_read_anew(found, how)
         return True  # `drain` releases what they let pass
+
+    def short_s(self, key: Partition, end: int, now: float) -> float:
+        """Seconds `key` has been known short of its end at the same next offset: the fetch that
+        tells a partition's new end brings its records, on their way to the stream then."""
+        due = self.continuity.next_offset(key)
+        if due is None or due >= end:
+            self.short.pop(key, None)
+            return 0.0
+        seen = self.short.get(key)
+        if seen is None or seen[0] != due:
+            self.short[key] = (due, now)
+            return 0.0
+        return now - seen[1]
 
     def stalled_tails(self, now: float) -> list[Hole]:
         """The tails of partitions the fetcher stopped fetching (`Stalls`): its end for them says
