@@ -62,8 +62,8 @@ def detect_farm(state: AccountState, event: Proposal, rule: DetectorRule | None,
     minimum = int(rule.param("min_accounts"))
     if len(best) < minimum or not state.due_again("letter_farm", event.ts, DAY_MS):
         return []
-    shown = ", ".join(f"{m.account_id} ({m.proposal_id}, {m.similarity:.2f})" for m in
-                      sorted(best.values(), key=lambda m: (-m.similarity, m.account_id))[:10])
+    closest = sorted(best.values(), key=lambda m: (-m.similarity, m.account_id))
+    shown = ", ".join(f"{m.account_id} ({m.proposal_id}, {m.similarity:.2f})" for m in closest[:10])
     return [
         Signal(
             policy=rule.policy,
@@ -73,6 +73,7 @@ def detect_farm(state: AccountState, event: Proposal, rule: DetectorRule | None,
             event_id=event.event_id,
             ts=event.ts,
             counters=(Counter("other_accounts_same_letter", len(best), int(window // 1000), minimum),),
+            accounts=tuple(m.account_id for m in closest),
         )
     ]
 

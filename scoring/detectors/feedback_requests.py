@@ -29,6 +29,7 @@ def detect(state: AccountState, event: Feedback, rule: DetectorRule | None, at: 
             event_id=event.event_id,
             ts=event.ts,
             counters=(Counter("feedback_requests_per_contract", count, WEEK_MS // 1000, limit),),
+            accounts=(event.to_id,),
         )
     ]
 

@@ -32,3 +32,4 @@ def test_repeated_requests_on_one_contract(requests, fires):
     if fires:
         assert signals[0].counters[0].value == LIMIT + 1
         assert "k1" in signals[0].reason
+        assert signals[0].accounts == (signals[0].reason.split()[1],)  # the account asked

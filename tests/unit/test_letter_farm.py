@@ -88,6 +88,7 @@ def test_farm_needs_enough_other_accounts_above_the_floor_within_the_window():
     near = matches(("f1", 0.97), ("f2", 0.95), ("f3", 0.93))
     found = cover_letters.detect_farm(AccountState(), event, RULE, At(view=near))
     assert len(found) == 1 and "3 other accounts" in found[0].reason and "f1 (q-f1, 0.97)" in found[0].reason
+    assert found[0].accounts == ("f1", "f2", "f3")  # for a reviewer to open, closest first
     assert cover_letters.detect_farm(AccountState(), event, RULE, At(view=near[:2])) == []
     assert cover_letters.detect_farm(AccountState(), event, RULE, At(view=near[:2] + matches(("f4", 0.85)))) == []
     old = event.ts - 200 * HOUR

@@ -66,7 +66,8 @@ _EVIDENCE = {
         "text": _TEXT,
         "accounts": {"type": "array", "items": _STR, "maxItems": ACCOUNTS_MAX, "description": (
             "present when the evidence links the account to others (shared fingerprints, a contract "
-            "with a linked account, a rating ring, first messages fanned out): their ids, the first "
+            "with a linked account, a rating ring, first messages fanned out, a cover letter other "
+            "accounts sent too, feedback asked of one account again and again): their ids, the first "
             f"{ACCOUNTS_MAX}")},
     },
     "required": ["policy", "detector", "weight", "reason", "event_id", "ts", "counters", "spans"],
