@@ -3,6 +3,7 @@ that added most to the model's score, each with its span in the original text.""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from scoring.text.families import CONTACT_PAYMENT, MEANING, PATTERN_FAMILY, SCAM_CONTACT, WORDING_FAMILY
@@ -58,14 +59,36 @@ def _lead(policy: str, parts: Sequence[tuple[float, str, Span]], hits: Sequence[
     return next((own[name] for weight, name, _ in parts if name in own and weight > 0), None)
 
 
-def _words(parts: Sequence[tuple[float, str, Span]]) -> list[Span]:
+# Words that tell a reviewer nothing alone ("Our", "am the", "you on"): a quoted span of them only
+# is passed over for the next one that weighed most.
+FUNCTION_WORDS = frozenset((
+    "a", "an", "the", "and", "or", "but", "if", "so", "as", "of", "to", "in", "on", "at", "for", "from", "by",
+    "with", "into", "about", "than", "then", "i", "me", "my", "mine", "we", "us", "our", "ours", "you", "your",
+    "yours", "u", "ur", "he", "him", "his", "she", "her", "it", "its", "they", "them", "their", "this", "that",
+    "these", "those", "there", "here", "who", "whom", "which", "what", "am", "is", "are", "was", "were", "be",
+    "been", "being", "do", "does", "did", "done", "have", "has", "had", "having", "will", "would", "shall",
+    "should", "can", "could", "may", "might", "must", "i'm", "im", "i'll", "ill", "i've", "ive", "i'd", "we're",
+    "we'll", "we've", "you're", "you'll", "you've", "it's",
+))
+_WORD = re.compile(r"[a-z']+|[^a-z'\s]+")
+
+
+def _words(parts: Sequence[tuple[float, str, Span]], text: str | None = None) -> list[Span]:
+    """The spans of the words that weighed most; with `text`, only those that say something alone
+    (what a reason quotes)."""
     spans: list[Span] = []
     for weight, name, span in parts:
         if weight <= 0 or len(spans) >= TOP_WORDS:
             break
-        if name[0] in "wbnc" and span not in spans and span[1] > span[0]:
+        if name[0] in "wbnc" and span not in spans and span[1] > span[0] and (
+                text is None or _telling(text[span[0]:span[1]])):
             spans.append(span)
     return spans
+
+
+def _telling(piece: str) -> bool:
+    """Whether a quoted span holds a word other than a function word."""
+    return any(w not in FUNCTION_WORDS for w in _WORD.findall(piece.lower().replace("\u2019", "'")))
 
 
 def decision(
@@ -75,16 +98,16 @@ def decision(
     """The hit of a flagged policy: its family, evidence spans and reason."""
     parts = model.contributions(found, index)
     lead = _lead(policy, parts, hits)
-    words = _words(parts)
+    words, said = _words(parts), _words(parts, text)
     family = PATTERN_FAMILY[lead.detector] if lead is not None else WORDING_FAMILY[policy]
     detector = f"{family}.{lead.detector if lead is not None else 'model'}"
-    spans = tuple(sorted(dict.fromkeys([*(lead.spans if lead is not None else ()), *words])))
+    spans = tuple(sorted(dict.fromkeys([*(lead.spans if lead is not None else ()), *words, *said])))
     reason = f"{MEANING[policy]} (model score {p:.2f}"
     reason += f", threshold {model.thresholds[index]:.2f})"
     if lead is not None:
         reason += ": " + quote(lead.reason, (0, MAX_PATTERN_REASON), MAX_PATTERN_REASON)
-    if words:
-        reason += "; words that weighed most: " + ", ".join(f"'{quote(text, s)}'" for s in words)
+    if said:
+        reason += "; words that weighed most: " + ", ".join(f"'{quote(text, s)}'" for s in said)
     return TextHit(policy, detector, round(p, 4), spans, reason)
 
 

@@ -132,3 +132,12 @@ def test_a_pattern_naming_the_whole_act_flags_alone(text, detector):
     silent = TextModel("toy-silent", POLICIES, (-6.0,) * 5, (1.0,) * 5, zero, (0.5,) * 5, {})
     hits = analyze(text, model=silent).hits
     assert any(h.detector.endswith("." + detector) for h in hits), [h.detector for h in hits]
+
+
+def test_the_words_that_weighed_most_pass_over_function_words_alone() -> None:
+    from scoring.text.explain import _words
+
+    text = "Our team will pay you on Zelle"
+    parts = [(2.0, "w:our", (0, 3)), (1.5, "b:you on", (18, 24)), (1.2, "w:zelle", (25, 30)),
+             (1.0, "b:will pay", (9, 17)), (0.8, "w:team", (4, 8)), (0.5, "w:pay", (14, 17))]
+    assert [text[a:b] for a, b in _words(parts, text)] == ["Zelle", "will pay", "team"]
