@@ -98,7 +98,9 @@ def decision(
     """The hit of a flagged policy: its family, evidence spans and reason."""
     parts = model.contributions(found, index)
     lead = _lead(policy, parts, hits)
-    words, said = _words(parts), _words(parts, text)
+    words = _words(parts)
+    # quoted: those of them that say something alone, or failing any, the next that do
+    said = [w for w in words if _telling(text[w[0]:w[1]])] or _words(parts, text)
     family = PATTERN_FAMILY[lead.detector] if lead is not None else WORDING_FAMILY[policy]
     detector = f"{family}.{lead.detector if lead is not None else 'model'}"
     spans = tuple(sorted(dict.fromkeys([*(lead.spans if lead is not None else ()), *words, *said])))
