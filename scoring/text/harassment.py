@@ -146,7 +146,10 @@ _THREAT = Rx(
     r"(?:you|u|your\s+(?:life|career|reputation|business|family|account|face))\b"
     r"|\bmake\s+sure\s+you\s+never\s+(?:work|get\s+(?:a\s+)?(?:job|work|hired))\s+again\b"
     r"|\byou\s+(?:don'?t|do\s+not)\s+know\s+who\s+you'?re\s+(?:dealing|messing)\s+with\b"
-    r"|\b(?:your|ur)\s+family\s+(?:will|is\s+going\s+to)\b|\bwait\s+and\s+see\s+what\s+(?:i|happens)\b",
+    r"|\b(?:your|ur)\s+family\s+(?:will|is\s+going\s+to|are\s+going\s+to)\s+(?:pay|suffer|regret|be\s+sorry"
+    r"|be\s+next|get\s+hurt|be\s+hurt|find\s+out|hear\s+(?:about|from)|see\s+what|know\s+what|not\s+be\s+safe"
+    r"|never\s+be\s+safe)\b"
+    r"|\bwait\s+and\s+see\s+what\s+(?:i|happens)\b",
     (
         "find you",
         "hunt you",

@@ -339,8 +339,9 @@ def _single_closed(text: str, end: int, hi: int) -> int:
 
 
 def suppressed(text: str, start: int, end: int) -> bool:
-    """Any reason not to hold the speaker to the match."""
-    return negated_before(text, start, end) or refused(text, start, end)
+    """Any reason not to hold the speaker to the match: negated, refused, or someone else's words
+    the speaker reports in a quotation (`framed`)."""
+    return negated_before(text, start, end) or refused(text, start, end) or framed(text, start, end)
 
 
 _CUES = (("refusal", _REFUSAL), ("reported", _REPORTED_CUE), ("devtalk", DEVTALK))

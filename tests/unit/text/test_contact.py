@@ -176,3 +176,11 @@ def test_spaced_letters_are_joined_and_the_span_is_the_original(text: str, span:
 
 def test_spaced_letters_without_an_address_are_quiet() -> None:
     assert CONTACT not in policies("the a b c of logo design, step by step")
+
+
+def test_a_contact_move_the_speaker_reports_in_a_quotation_is_not_theirs() -> None:
+    reported = ("Careful: I was sent 'Our manager will interview you on Telegram: @hr_recruit.' "
+                "I reported him to support.")
+    assert not any(h.detector == "contact_messenger" for h in patterns(reported))
+    own = "Our manager will interview you on Telegram, write to him there."
+    assert any(h.detector == "contact_messenger" for h in patterns(own))

@@ -124,3 +124,16 @@ def test_legal_action_threatened_flags_alone(text: str) -> None:
 )
 def test_legal_action_told_or_named_is_no_act(text: str) -> None:
     assert "harassment_legal_action" not in {h.detector for h in patterns(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "threat"),
+    [
+        ("Congratulations, your family will love the new house design.", False),
+        ("Your family is going to enjoy this kitchen.", False),
+        ("Pay up or your family will suffer.", True),
+        ("Keep ignoring me and your family is going to regret it.", True),
+    ],
+)
+def test_your_family_will_is_a_threat_only_with_harm_after_it(text: str, threat: bool) -> None:
+    assert any(h.detector == "harassment_threat" for h in patterns(text)) is threat
