@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from scoring.text.disown import lowered
 from scoring.text.families import CONTACT_PAYMENT, MEANING, PATTERN_FAMILY, SCAM_CONTACT, WORDING_FAMILY
 from scoring.text.features import Feature
 from scoring.text.model import TextModel
@@ -88,7 +89,7 @@ def _words(parts: Sequence[tuple[float, str, Span]], text: str | None = None) ->
 
 def _telling(piece: str) -> bool:
     """Whether a quoted span holds a word other than a function word."""
-    return any(w not in FUNCTION_WORDS for w in _WORD.findall(piece.lower().replace("\u2019", "'")))
+    return any(w not in FUNCTION_WORDS for w in _WORD.findall(lowered(piece)))
 
 
 def decision(

@@ -97,6 +97,12 @@ def proposals(decoded: list[tuple[Incoming, Event | Rejected]]) -> list[Proposal
     return [record for _, record in decoded if isinstance(record, Proposal)]
 
 
+def check_size(value: bytes, limit: int) -> None:
+    """Raise `Rejected` (`too_large`) for an event value over `limit` bytes."""
+    if len(value) > limit:
+        raise Rejected("too_large", f"event is {len(value)} bytes, limit {limit}")
+
+
 class Processor:
     def __init__(self, rules: Rules, max_event_bytes: int, max_text_chars: int):
         self.rules = rules
@@ -108,8 +114,7 @@ class Processor:
         """Decode one raw event; raise `Rejected` when it is not a valid event of its topic."""
         if item.value is None:
             raise Rejected("bad_json", "empty value (tombstone)")
-        if len(item.value) > self.max_event_bytes:
-            raise Rejected("too_large", f"event is {len(item.value)} bytes, limit {self.max_event_bytes}")
+        check_size(item.value, self.max_event_bytes)
         record = INPUT_SCHEMAS[item.kind].decode(item.value, self.max_text_chars)
         if item.key is None:  # no key, no partition of its own: the account's state may be elsewhere
             raise Rejected("key_mismatch", f"no key: it must be the acting account {record.actor!r}")

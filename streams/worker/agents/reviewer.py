@@ -38,7 +38,7 @@ from streams.adapters import keys
 from streams.adapters.profiles import ProfileStore
 from streams.adapters.waiting import Waiter, WaitingDecisions, admitted
 from streams.batch import deadletter
-from streams.batch.pipeline import Incoming
+from streams.batch.pipeline import Incoming, check_size
 from streams.batch.schemas import DECISION_SCHEMA, Rejected, subjects
 from streams.faust_fixes.acks import unacknowledged
 from streams.training.verdicts import ExampleStore
@@ -329,11 +329,8 @@ class DecisionsAgent:
         rejected: list[tuple[Incoming, str, str]] = []
         decided: list[tuple[Incoming, Decision]] = []
         for item in batch:
-            if len(item.value or b"") > self.max_event_bytes:  # never kept waiting, whatever its size
-                rejected.append((item, "too_large", f"event is {len(item.value or b'')} bytes, "
-                                                    f"limit {self.max_event_bytes}"))
-                continue
             try:
+                check_size(item.value or b"", self.max_event_bytes)  # never kept waiting, whatever its size
                 record = DECISION_SCHEMA.decode(item.value or b"", self.max_text_chars)
             except Rejected as exc:
                 rejected.append((item, exc.reason, exc.detail))
