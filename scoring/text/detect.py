@@ -12,6 +12,7 @@ from scoring.signals import REASON_MAX, excerpt, shown
 from scoring.text import contact, explain, feedback, harassment, negation, payment, scam, split
 from scoring.text.contact_details import PHONE_SHAPE, SPELLED_SHAPE
 from scoring.text.disown import disowned, lowered
+from scoring.text.families import PREFIX
 from scoring.text.features import context_names, features, names, shaped, words
 from scoring.text.gate import Gate, gate
 from scoring.text.lexicon import (
@@ -336,10 +337,11 @@ def labels(hits: Iterable[TextHit]) -> list[str]:
 
 
 def hit_to_dict(hit: TextHit) -> dict[str, Any]:
-    """A JSON-ready view of one hit."""
+    """A JSON-ready view of one hit; its detector named as escalations' evidence names it
+    (`text_<family>.<pattern>`: the rule in the rules file, then the pattern)."""
     return {
         "policy": hit.policy,
-        "detector": hit.detector,
+        "detector": PREFIX + hit.detector,
         "weight": hit.weight,
         "spans": [[s, e] for s, e in hit.spans],
         "reason": excerpt(shown(hit.reason), REASON_MAX),  # an escaped quote can be six times longer

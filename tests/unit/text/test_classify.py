@@ -17,7 +17,7 @@ def test_classify_line_shape() -> None:
     assert out["labels"] == ["off_platform_payment"]
     assert [11, 17] in out["hits"][0]["spans"]
     assert set(out["hits"][0]) == {"policy", "detector", "weight", "spans", "reason"}
-    assert out["hits"][0]["detector"].startswith("provider_ask.")
+    assert out["hits"][0]["detector"].startswith("text_provider_ask.")  # the rule, as in the rules file
     assert set(out["scores"]) == set(POLICIES) and out["model_version"]
     assert out["scores"]["off_platform_payment"] == out["hits"][0]["weight"]
 
@@ -53,11 +53,11 @@ def test_unknown_kind_rejected() -> None:
 
 
 def test_labels_and_dict() -> None:
-    hit = TextHit("harassment", "harassment_insult", 0.9, ((0, 3),), "insult")
+    hit = TextHit("harassment", "insult.harassment_insult", 0.9, ((0, 3),), "insult")
     assert labels([hit, hit]) == ["harassment"]
     assert hit_to_dict(hit) == {
         "policy": "harassment",
-        "detector": "harassment_insult",
+        "detector": "text_insult.harassment_insult",
         "weight": 0.9,
         "spans": [[0, 3]],
         "reason": "insult",
