@@ -91,10 +91,13 @@ def _others(window: str) -> bool:
 
 
 def _conditional(low: str, lo: int, hi: int, sentence: str) -> bool:
-    """A condition in the clause [lo, hi) or the one after it, or a demand before "and I won't" in
-    the sentence, makes any negation there a bargain."""
+    """A condition in the clause [lo, hi), the one before it ("if you do not accept my
+    cancellation, I will leave a 1 star review") or the one after it, or a demand before "and I
+    won't" in the sentence, makes any negation there a bargain."""
     after = negation.clause(low, hi + 1, hi + 1)[1] if hi < len(low) else hi
-    region = low[lo:after]
+    first = negation.sentence(low, lo, hi)[0]
+    before = max(first, negation.clause(low, lo - 2, lo - 2)[0]) if lo - 2 >= first else lo
+    region = low[before:after]
     if _CONDITION.test(region) or _DEMAND_THEN_NEGATION.test(sentence):
         return True
     return any(found.groups[0] not in _COURTESY for found in _IF_YOU.finditer(region))

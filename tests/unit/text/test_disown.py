@@ -24,6 +24,8 @@ from scoring.text.disown import disowned, lowered
         ("no, i will never change my review in exchange for a discount", "review", "feedback_manipulation"),
         ("thanks, but i'm not looking for an opportunity that needs an investment", "investment", "spam_scam"),
         ("i'm not sending money for a starter kit, sounds like a scam", "starter kit", "spam_scam"),
+        ("if you need the files today, fine. i said no, i'm not leaving a bad review", "bad review",
+         "feedback_manipulation"),  # a courtesy before, in another sentence
     ],
 )
 def test_the_speakers_own_negation_or_someone_elses_words(text: str, word: str, policy: str) -> None:
@@ -52,6 +54,8 @@ def test_the_speakers_own_negation_or_someone_elses_words(text: str, word: str, 
          "harassment"),  # the report is in another clause
         ("\u0130\u015e \u0130\u00c7\u0130N. I won't hurt your rating unless you pay", "rating",
          "feedback_manipulation"),
+        ("i said no, if you do not accept my cancellation, i will leave a 1 star review", "1 star",
+         "feedback_manipulation"),  # the condition in the clause before
     ],
 )
 def test_orders_bargains_insults_and_words_before_the_negation_are_the_speakers(text: str, word: str,

@@ -27,6 +27,8 @@ HARASSMENT = "harassment"
         "Say that again and I will sue you.",
         "we'll take you to court if the files are not back by Friday",
         "My attorney will contact you about the damages.",
+        "ARE YOU DEAF OR JUST STUPID??? FIX IT NOW",
+        "are you blind or simply dumb, the logo is upside down",
     ],
 )
 def test_fires(text: str) -> None:
@@ -49,6 +51,7 @@ def test_fires(text: str) -> None:
         "Our legal team will review the contract terms.",
         "The court date for my visa is on Monday, so I'm out that day.",
         "If the refund is not processed by Friday we will take legal action.",
+        "Are you free or just busy this week? No stress either way.",
     ],
 )
 def test_quiet(text: str) -> None:
