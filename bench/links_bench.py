@@ -41,7 +41,7 @@ from streams.worker.settings import DEFAULT_RULES  # noqa: E402
 
 T0 = 1_767_225_600_000
 DUPLICATE = DetectorRule("duplicate_account", "duplicate_account", 1.0,
-                         {"min_countries_24h": 3, "min_devices_24h": 4})
+                         {"min_countries_24h": 3, "min_devices_24h": 4, "max_journey_countries": 3})
 FRIENDS = DetectorRule("friends_family", "feedback_manipulation", 1.0,
                        {})
 

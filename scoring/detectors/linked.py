@@ -9,7 +9,9 @@ may freelance: those two together are a household, not evidence of one person,
 so a duplicate needs a strong fingerprint or weak ones beyond a household's.
 (Friends and family, a client hiring a relative, do count a household's link.)
 One account used from many countries or devices within a day is a shared or
-sold login, whatever its role.
+sold login, whatever its role; but not a journey: one device, at most
+`max_journey_countries` countries, each left for the next and never returned
+to within the day (home, a layover, the destination).
 
 A duplicate link is found at whichever of the two accounts' sightings is read
 second, which depends on how their partitions are read (live, from a backlog,
@@ -26,6 +28,7 @@ or on a replay, is the same event and is dropped.
 
 from __future__ import annotations
 
+import itertools
 import time
 from dataclasses import dataclass
 
@@ -77,10 +80,26 @@ def detect(state: AccountState, event: AccountEvent, rule: DetectorRule | None, 
         return []
     used = (f"c:{event.country}" if event.country else "", f"d:{event.device_fp}" if event.device_fp else "")
     recent = state.sight(tuple(k for k in used if k), event.ts, DAY_S * 1000)
+    countries = tuple(k[2:] for k in recent if k[0] == "c")
+    devices = tuple(k[2:] for k in recent if k[0] == "d")
+    travelled = len(devices) == 1 and len(countries) <= rule.param("max_journey_countries") \
+        and journey([state.sightings.get(f"c:{c}", []) for c in countries], event.ts)
     return [
-        *_spread(state, event, tuple(k[2:] for k in recent if k[0] == "c"), "countries", rule),
-        *_spread(state, event, tuple(k[2:] for k in recent if k[0] == "d"), "devices", rule),
+        *([] if travelled else _spread(state, event, countries, "countries", rule)),
+        *_spread(state, event, devices, "devices", rule),
     ]
+
+
+def journey(times: list[list[int]], ts: int) -> bool:
+    """Whether the sightings of each country (sorted times) in the day up to `ts` follow one
+    another: each country left before the next is first seen, and none seen again after."""
+    spans = []
+    for seen in times:
+        day = [t for t in seen if ts - DAY_S * 1000 < t <= ts]
+        if day:
+            spans.append((day[0], day[-1]))
+    spans.sort()
+    return all(last < first for (_, last), (first, _) in itertools.pairwise(spans))
 
 
 First = tuple[int, str, str]  # a first sighting: (time, event id, account)
@@ -188,7 +207,8 @@ def _signal(rule: DetectorRule, event: AccountEvent, finding: str, reason: str,
 DETECTORS = (
     Detector(
         "duplicate_account", "duplicate_account", rank=80,
-        params=(Param("min_countries_24h"), Param("min_devices_24h")), state=("sightings",),
+        params=(Param("min_countries_24h"), Param("min_devices_24h"), Param("max_journey_countries", 3)),
+        state=("sightings",),
         finds={"account": detect, "subject.linked_duplicate": on_notice}, tells={"account": notices},
     ),
 )

@@ -202,6 +202,17 @@ def traveller() -> Story:
     return s
 
 
+def layover() -> Story:
+    """A freelancer flies London to Singapore through Dubai on one laptop: three countries in a
+    day, each left for the next."""
+    s = Story()
+    s.signup(0, "f-flying", "freelancer", country="GB", device="dev-laptop")
+    for hour, country in ((6, "GB"), (8, "GB"), (15, "AE"), (17, "AE"), (23, "SG")):
+        s.account(DAY_MIN + hour * HOUR_MIN, "f-flying", "freelancer", country=country, device="dev-laptop",
+                  ip=f"ip-{country}")
+    return s
+
+
 def talk(lines: list[tuple[str, str, str]], stage: str = "pre_contract") -> Story:
     """A client c1 and a freelancer f1 saying `lines` ((sender, recipient, text)), ten minutes apart."""
     s = pair("c1", "f1")
@@ -408,6 +419,7 @@ TRAPS: dict[str, tuple[Callable[[], Story], str, tuple[str, ...]]] = {
     "direct contract between relatives": (direct_contract, "feedback_manipulation", ("c-bro", "f-sis")),
     "direct contract: duplicates": (direct_contract, "duplicate_account", ("c-bro", "f-sis")),
     "traveller in two countries in a day": (traveller, "duplicate_account", ("f-away",)),
+    "traveller through a layover: three countries in a day": (layover, "duplicate_account", ("f-flying",)),
     "heavy chatters who answer each other: spam": (heavy_chatters, "spam_scam", ("c-talk", "f-talk")),
     "heavy chatters who answer each other: harassment": (heavy_chatters, "harassment", ("c-talk", "f-talk")),
 }

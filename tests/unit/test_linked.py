@@ -15,7 +15,7 @@ from scoring.state import AccountState
 from streams.adapters.link_index_memory import MemoryLinkIndex
 
 RULE = DetectorRule("duplicate_account", "duplicate_account", 1.0,
-                    {"min_countries_24h": 3, "min_devices_24h": 4})
+                    {"min_countries_24h": 3, "min_devices_24h": 4, "max_journey_countries": 3})
 T0 = 1_767_225_600_000
 HOUR = 3_600_000
 DEV_A = "a1b2c3d4e5f6a7b8c9d0"
@@ -71,8 +71,8 @@ def run(events, batch=1000):
 FREELANCERS = [f"f{i:05d}" for i in range(12)]
 
 
-def travel(countries, hours_apart):
-    return [login(i, "f1", country=c, device="d1", ts=T0 + i * hours_apart * HOUR)
+def travel(countries, hours_apart, devices=("d1",)):
+    return [login(i, "f1", country=c, device=devices[i % len(devices)], ts=T0 + i * hours_apart * HOUR)
             for i, c in enumerate(countries)]
 
 
@@ -102,7 +102,13 @@ SCENARIOS = {
     "client and freelancer on one device (friends and family, not a duplicate)": (
         [login(0, "c1", "client", device=DEV_A), login(1, "f1", device=DEV_A)], set()),
     "two clients on one device": (people(["c1", "c2"], "client", device=DEV_A), set()),
-    "three countries in a day": (travel(["US", "FR", "VN"], 6), {("f1", "countries_24h")}),
+    "three countries in a day, two devices": (travel(["US", "FR", "VN"], 6, ("d1", "d2")), {("f1", "countries_24h")}),
+    "three countries in a day, no device known": (travel(["US", "FR", "VN"], 6, ("",)), {("f1", "countries_24h")}),
+    "a journey: three countries in a day on one device, none returned to": (
+        travel(["US", "US", "FR", "VN", "VN"], 4), set()),
+    "back and forth on one device: a country returned to": (travel(["US", "FR", "US", "VN"], 4),
+                                                            {("f1", "countries_24h")}),
+    "four countries in a day on one device": (travel(["US", "FR", "AE", "VN"], 5), {("f1", "countries_24h")}),
     "three countries over three days": (travel(["US", "FR", "VN"], 25), set()),
     "two countries in a day": (travel(["US", "FR", "US"], 1), set()),
     "four devices in a day": (devices(4), {("c1", "devices_24h")}),
@@ -173,7 +179,7 @@ def test_replay_yields_the_same_views_and_changes_nothing():
     """Views are cut at each event's time; only `later` (who else the index holds by now, for
     notices) grows with what has been read."""
     index = MemoryLinkIndex()
-    events = SCENARIOS["office of 10 accounts on one IP"][0] + SCENARIOS["three countries in a day"][0]
+    events = SCENARIOS["office of 10 accounts on one IP"][0] + SCENARIOS["three countries in a day, two devices"][0]
 
     def cut(views):
         return {k: dataclasses.replace(v, later=()) for k, v in views.items() if v.shared}
