@@ -9,9 +9,10 @@ may freelance: those two together are a household, not evidence of one person,
 so a duplicate needs a strong fingerprint or weak ones beyond a household's.
 (Friends and family, a client hiring a relative, do count a household's link.)
 One account used from many countries or devices within a day is a shared or
-sold login, whatever its role; but not a journey: one device, at most
-`max_journey_countries` countries, each left for the next and never returned
-to within the day (home, a layover, the destination).
+sold login, whatever its role; but not a journey: one known device on every
+login, at most `max_journey_countries` countries, each left an hour or more
+before the next and never returned to within the day (home, a layover, the
+destination).
 
 A duplicate link is found at whichever of the two accounts' sightings is read
 second, which depends on how their partitions are read (live, from a backlog,
@@ -44,6 +45,11 @@ HOUSEHOLD = frozenset(("ip", "family"))  # what relatives under one roof share
 WORDS = {"device": "device", "payment": "payment instrument", "ip": "IP address", "phone": "phone number",
          "family": "surname and home location"}
 SHOWN = 10  # countries or devices named in a reason; the counter has the full number
+# Marks in an account's sightings: a login without a device fingerprint (no journey can be told on
+# one device then), and a login back in a country left earlier in the day.
+UNKNOWN_DEVICE = "u:"
+RETURNED = "r:"
+HOP_MS = 3_600_000  # a journey's least time between one country's last sighting and the next one's first
 
 
 def short(fingerprint: str) -> str:
@@ -78,11 +84,14 @@ def detect(state: AccountState, event: AccountEvent, rule: DetectorRule | None, 
     signalled from the notices the event's view makes (`notices`, `on_notice`), not here."""
     if rule is None:
         return []
-    used = (f"c:{event.country}" if event.country else "", f"d:{event.device_fp}" if event.device_fp else "")
+    used = (f"c:{event.country}" if event.country else "",
+            f"d:{event.device_fp}" if event.device_fp else UNKNOWN_DEVICE,
+            RETURNED if event.country and _returned(state, event.country, event.ts) else "")
     recent = state.sight(tuple(k for k in used if k), event.ts, DAY_S * 1000)
     countries = tuple(k[2:] for k in recent if k[0] == "c")
     devices = tuple(k[2:] for k in recent if k[0] == "d")
-    travelled = len(devices) == 1 and len(countries) <= rule.param("max_journey_countries") \
+    travelled = len(devices) == 1 and not {UNKNOWN_DEVICE, RETURNED}.intersection(recent) \
+        and len(countries) <= rule.param("max_journey_countries") \
         and journey([state.sightings.get(f"c:{c}", []) for c in countries], event.ts)
     return [
         *([] if travelled else _spread(state, event, countries, "countries", rule)),
@@ -90,16 +99,27 @@ def detect(state: AccountState, event: AccountEvent, rule: DetectorRule | None, 
     ]
 
 
+def _returned(state: AccountState, country: str, ts: int) -> bool:
+    """Whether a login in `country` at `ts` comes back to it: seen there earlier in the day, and
+    somewhere else since (told at the time, as each country keeps only its newest sightings)."""
+    before = [t for t in state.sightings.get(f"c:{country}", []) if ts - DAY_S * 1000 < t < ts]
+    return bool(before) and any(
+        before[-1] < t < ts for key, times in state.sightings.items()
+        if key.startswith("c:") and key != f"c:{country}" for t in times
+    )
+
+
 def journey(times: list[list[int]], ts: int) -> bool:
     """Whether the sightings of each country (sorted times) in the day up to `ts` follow one
-    another: each country left before the next is first seen, and none seen again after."""
+    another: each country left at least HOP_MS before the next is first seen, and none seen again
+    after."""
     spans = []
     for seen in times:
         day = [t for t in seen if ts - DAY_S * 1000 < t <= ts]
         if day:
             spans.append((day[0], day[-1]))
     spans.sort()
-    return all(last < first for (_, last), (first, _) in itertools.pairwise(spans))
+    return all(last + HOP_MS <= first for (_, last), (first, _) in itertools.pairwise(spans))
 
 
 First = tuple[int, str, str]  # a first sighting: (time, event id, account)

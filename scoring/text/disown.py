@@ -46,9 +46,11 @@ _INSULT = Rx(r"\b" + INSULT_WORDS + r"\b")
 _CONDITION = Rx(r"\b(?:until|till|unless|or\s+else|otherwise|before\s+you|as\s+long\s+as|you'?d\s+better"
                 r"|you\s+better|in\s+return\s+for)\b")
 _IF_YOU = Rx(r"\bif\s+you\s+(\w+)")
+_UNLESS = Rx(r"\bunless\b")
 # "let me know if you need...": a courtesy, not a condition
 _COURTESY = frozenset({"need", "needs", "want", "wants", "have", "has", "prefer", "like", "would", "wish", "can",
-                       "could", "get", "are", "feel", "think"})
+                       "could", "get", "are", "feel", "think", "ask", "asked", "were", "saw", "read", "missed",
+                       "wonder", "wondered"})
 # A demand, then "and I won't ...": the negation is the price ("refund me and I won't review you").
 _DEMAND_THEN_NEGATION = Rx(
     r"\b(?:give|pay|send|refund|return|release|change|remove|delete|update|leave|rate|transfer|wire|fix)\s+"
@@ -91,13 +93,17 @@ def _others(window: str) -> bool:
 
 
 def _conditional(low: str, lo: int, hi: int, sentence: str) -> bool:
-    """A condition in the clause [lo, hi), the one before it ("if you do not accept my
-    cancellation, I will leave a 1 star review") or the one after it, or a demand before "and I
-    won't" in the sentence, makes any negation there a bargain."""
+    """A condition in the clause [lo, hi) or the one after it, "if you ..." or "unless" in the
+    clause before it in the sentence ("if you do not accept my cancellation, I will leave a 1 star
+    review"), or a demand before "and I won't" in the sentence, makes any negation there a
+    bargain."""
     after = negation.clause(low, hi + 1, hi + 1)[1] if hi < len(low) else hi
-    first = negation.sentence(low, lo, hi)[0]
-    before = max(first, negation.clause(low, lo - 2, lo - 2)[0]) if lo - 2 >= first else lo
-    region = low[before:after]
+    region = low[lo:after]
     if _CONDITION.test(region) or _DEMAND_THEN_NEGATION.test(sentence):
         return True
+    first = negation.sentence(low, lo, hi)[0]
+    if lo - 2 >= first:
+        region = low[max(first, negation.clause(low, lo - 2, lo - 2)[0]):after]
+        if _UNLESS.test(region):
+            return True
     return any(found.groups[0] not in _COURTESY for found in _IF_YOU.finditer(region))

@@ -49,9 +49,11 @@ _AT_YOU = Rx(
     + r"|\b(?:stupid|dumb|fucking|f\*+ing|lazy|useless|incompetent|pathetic|scammer)\s+(?:indian|pakistani"
     r"|filipino|woman"
     r"|man|girl|boy|client|freelancer|person|people|guy)\b"
-    # "are you stupid", "are you deaf or just stupid"
-    + r"|\bare\s+(?:you|u)\s+(?:\w+\s+(?:or\s+)?(?:just\s+|simply\s+)?)?(?:retarded|stupid|dumb|an?\s+idiot"
-    r"|a\s+moron|blind|brain\s*dead|mental)\b",
+    + r"|\bare\s+(?:you|u)\s+(?:\w+\s+)?(?:retarded|stupid|dumb|an?\s+idiot|a\s+moron|blind|brain\s*dead"
+    r"|mental)\b"
+    # "are you deaf or just stupid", not "are you testing or just blind guessing"
+    + r"|\bare\s+(?:you|u)\s+\w+\s+or\s+(?:just\s+|simply\s+)?(?:retarded|stupid|dumb|an?\s+idiot|a\s+moron"
+    r"|blind|brain\s*dead|mental)(?:[ \t]*[?!.,;:]|[ \t]*$)",
     (
         "idiot",
         "moron",

@@ -76,6 +76,12 @@ def travel(countries, hours_apart, devices=("d1",)):
             for i, c in enumerate(countries)]
 
 
+def trip(stops, devices=None):
+    """Logins of f1 at (country, hour) stops, on device d1 unless `devices` says each one's."""
+    return [login(i, "f1", country=c, device="d1" if devices is None else devices[i], ts=T0 + int(h * HOUR))
+            for i, (c, h) in enumerate(stops)]
+
+
 def devices(n, hours_apart=1):
     return [login(i, "c1", "client", device=f"d{i}", ts=T0 + i * hours_apart * HOUR) for i in range(n)]
 
@@ -109,6 +115,12 @@ SCENARIOS = {
     "back and forth on one device: a country returned to": (travel(["US", "FR", "US", "VN"], 4),
                                                             {("f1", "countries_24h")}),
     "four countries in a day on one device": (travel(["US", "FR", "AE", "VN"], 5), {("f1", "countries_24h")}),
+    "a country returned to, then used more than its kept sightings": (
+        trip([("US", 0), ("PK", 2), ("US", 4), ("US", 5), ("US", 6), ("BD", 8)]), {("f1", "countries_24h")}),
+    "one device, then logins without one": (
+        trip([("US", 0), ("FR", 2), ("VN", 4)], ("d1", "", "")), {("f1", "countries_24h")}),
+    "one device, countries minutes apart": (
+        trip([("US", 0), ("FR", 1 / 6), ("VN", 2 / 6)]), {("f1", "countries_24h")}),
     "three countries over three days": (travel(["US", "FR", "VN"], 25), set()),
     "two countries in a day": (travel(["US", "FR", "US"], 1), set()),
     "four devices in a day": (devices(4), {("c1", "devices_24h")}),

@@ -26,6 +26,9 @@ from scoring.text.disown import disowned, lowered
         ("i'm not sending money for a starter kit, sounds like a scam", "starter kit", "spam_scam"),
         ("if you need the files today, fine. i said no, i'm not leaving a bad review", "bad review",
          "feedback_manipulation"),  # a courtesy before, in another sentence
+        ("the work was fine otherwise, i won't leave a bad review", "bad review", "feedback_manipulation"),
+        ("until now everything went well, i won't leave a bad review", "bad review", "feedback_manipulation"),
+        ("if you ask me, i'm not going to leave a bad review", "bad review", "feedback_manipulation"),
     ],
 )
 def test_the_speakers_own_negation_or_someone_elses_words(text: str, word: str, policy: str) -> None:

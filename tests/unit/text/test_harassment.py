@@ -52,6 +52,7 @@ def test_fires(text: str) -> None:
         "The court date for my visa is on Monday, so I'm out that day.",
         "If the refund is not processed by Friday we will take legal action.",
         "Are you free or just busy this week? No stress either way.",
+        "are you testing or just blind guessing the colours?",
     ],
 )
 def test_quiet(text: str) -> None:
