@@ -37,8 +37,12 @@ def _asks_for_theirs(norm: str, start: int) -> bool:
     return wording.YOURS.test(norm[max(0, start - 30) : start])
 
 
+# A provider's name used as the verb ("cashapp me 40", "I'll Revolut you 70%", "venmo us"): paying.
+_AS_VERB = re.compile(r"\s+(?:me|you|u|us)\b")
+
+
 def _intent(norm: str, start: int, end: int, lo: int, hi: int) -> bool:
-    if wording.INTENT.test(norm[lo:start]) or wording.INTENT.test(norm[end:hi]):
+    if wording.INTENT.test(norm[lo:start]) or wording.INTENT.test(norm[end:hi]) or _AS_VERB.match(norm, end):
         return True
     return hi - lo < 40 and "?" in norm[end : hi + 2]
 

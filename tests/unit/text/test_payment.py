@@ -43,6 +43,8 @@ PAY = "off_platform_payment"
         "Could we settle the rest directly instead of through the site?",
         "Just pay directly to my account, it is quicker.",
         "A direct transfer outside the site works best for me.",
+        "bro just cashapp me 40 and ill knock it out tonight",  # a provider as the verb
+        "Drop the dispute and I'll Revolut you 70% right now.",
     ],
 )
 def test_fires(text: str) -> None:
@@ -73,6 +75,7 @@ def test_fires(text: str) -> None:
         "Upwork pays directly into my bank account every week.",
         "I'd rather not pay directly, let's keep it on Upwork.",
         "The client pays directly through the platform, no worries.",
+        "The PayPal you linked in the checkout settings is the sandbox one.",
     ],
 )
 def test_quiet(text: str) -> None:
