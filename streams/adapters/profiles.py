@@ -16,8 +16,30 @@ from streams.adapters import keys
 from streams.adapters.later import KeepLater
 
 # An account's list of escalations (the support lookup) keeps each one's first reasons only: the
-# list holds every escalation of the profile TTL, and the full one is the escalations topic's.
+# list holds the escalations of the profile TTL, and the full one is the escalations topic's.
 SUMMARY_REASONS = 5
+# At most this many escalations listed per account, its newest (by time, then id): an account
+# escalated daily and never quiet for a whole TTL would otherwise grow its list without end.
+MAX_LISTED = 100
+
+# List one escalation (KEYS[1]: the account's list; ARGV: id, summary, TTL s, cap) and drop the
+# oldest entries past the cap, read from the summaries' own times.
+LIST_ESCALATION = """
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
+local over = redis.call('HLEN', KEYS[1]) - tonumber(ARGV[4])
+if over <= 0 then return 0 end
+local all = redis.call('HGETALL', KEYS[1])
+local entries = {}
+for i = 1, #all, 2 do
+  local ok, summary = pcall(cjson.decode, all[i + 1])
+  local ts = (ok and type(summary) == 'table' and tonumber(summary['ts'])) or 0
+  entries[#entries + 1] = {ts, all[i]}
+end
+table.sort(entries, function(a, b) if a[1] ~= b[1] then return a[1] < b[1] end return a[2] < b[2] end)
+for i = 1, over do redis.call('HDEL', KEYS[1], entries[i][2]) end
+return over
+"""
 
 
 class ProfileStore:
@@ -26,6 +48,7 @@ class ProfileStore:
         self.ttl_s = ttl_s
         self.app_id = app_id
         self._later = KeepLater(redis)
+        self._list = redis.register_script(LIST_ESCALATION)
 
     def key(self, template: str, id_: str) -> str:
         return keys.key(template, self.app_id, id_)
@@ -52,8 +75,8 @@ class ProfileStore:
             record = {**reviewed(esc), "published_ms": now_ms}
             pipe.set(self.key(keys.ESCALATION, esc.escalation_id), orjson.dumps(record), ex=self.ttl_s, nx=True)
             listed = self.key(keys.ESCALATIONS, esc.account_id)
-            pipe.hset(listed, esc.escalation_id, orjson.dumps(_summary(esc)))
-            pipe.expire(listed, self.ttl_s)
+            await self._list(keys=[listed], args=[esc.escalation_id, orjson.dumps(_summary(esc)), self.ttl_s,
+                                                  MAX_LISTED], client=pipe)
         await pipe.execute()
 
     async def escalations(self, ids: list[str]) -> dict[str, dict[str, Any]]:

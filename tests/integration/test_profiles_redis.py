@@ -95,3 +95,32 @@ async def published_twice(redis_url: str) -> tuple[int, int]:
 def test_an_escalation_stored_again_keeps_when_it_was_first_published(services):
     first, again = asyncio.run(published_twice(services.redis_url))
     assert first == again  # a rule reinstated in between still sees it as older
+
+
+async def listed_past_the_cap(redis_url: str) -> tuple[list[str], int]:
+    from scoring.escalation import Escalation
+    from streams.adapters import keys
+    from streams.adapters.profiles import MAX_LISTED
+
+    def esc(n: int) -> Escalation:
+        return Escalation(f"e{n:03d}", "f1", ("spam_scam",), 1.0, {"spam_scam": 1.0}, "low", ("why",), (), "v1",
+                          "m1", 1_000 * n, "m")
+
+    redis = Redis.from_url(redis_url)
+    store = ProfileStore(redis, 600, f"test-{uuid.uuid4().hex[:8]}")
+    try:
+        order = [*range(MAX_LISTED + 5, 5, -1), *range(1, 6)]  # newest first, the five oldest last
+        for n in order:
+            await store.write({"f1": {"scores": {}}}, [esc(n)])
+        left = sorted(k.decode() for k in await redis.hkeys(store.key(keys.ESCALATIONS, "f1")))
+        return left, await redis.ttl(store.key(keys.ESCALATIONS, "f1"))
+    finally:
+        await redis.aclose()
+
+
+def test_an_account_lists_its_newest_escalations_up_to_the_cap(services):
+    from streams.adapters.profiles import MAX_LISTED
+
+    left, ttl = asyncio.run(listed_past_the_cap(services.redis_url))
+    assert left == [f"e{n:03d}" for n in range(6, MAX_LISTED + 6)]  # the five oldest dropped, whenever written
+    assert 0 < ttl <= 600
