@@ -37,12 +37,24 @@ def _asks_for_theirs(norm: str, start: int) -> bool:
     return wording.YOURS.test(norm[max(0, start - 30) : start])
 
 
-# A provider's name used as the verb ("cashapp me 40", "I'll Revolut you 70%", "venmo us"): paying.
-_AS_VERB = re.compile(r"\s+(?:me|you|u|us)\b")
+# A provider's name used as the verb ("just cashapp me 40", "I'll Revolut you 70%", "can you venmo
+# us"): after a subject, an auxiliary or "just", "please", or opening the sentence before "me"; not
+# "the PayPal you set up", "the Zelle you designed", "Apple Pay you'll need".
+_AS_VERB = re.compile(r"\s+(me|you|u|us)\b(?!['\u2019])")
+_VERB_BEFORE = re.compile(
+    r"\b(?:i|we|you|u|i'?ll|ill|we'?ll|will|can|could|just|pls|plz|please|then|gonna|and|or|n)\s+$")
+
+
+def _as_verb(norm: str, start: int, end: int, lo: int) -> bool:
+    after = _AS_VERB.match(norm, end)
+    if after is None:
+        return False
+    before = norm[lo:start]
+    return _VERB_BEFORE.search(before) is not None or (not before.strip() and after.group(1) == "me")
 
 
 def _intent(norm: str, start: int, end: int, lo: int, hi: int) -> bool:
-    if wording.INTENT.test(norm[lo:start]) or wording.INTENT.test(norm[end:hi]) or _AS_VERB.match(norm, end):
+    if wording.INTENT.test(norm[lo:start]) or wording.INTENT.test(norm[end:hi]) or _as_verb(norm, start, end, lo):
         return True
     return hi - lo < 40 and "?" in norm[end : hi + 2]
 

@@ -22,12 +22,10 @@ SUMMARY_REASONS = 5
 # escalated daily and never quiet for a whole TTL would otherwise grow its list without end.
 MAX_LISTED = 100
 
-# List one escalation (KEYS[1]: the account's list; ARGV: id, summary, TTL s, cap) and drop the
-# oldest entries past the cap, read from the summaries' own times.
-LIST_ESCALATION = """
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
-local over = redis.call('HLEN', KEYS[1]) - tonumber(ARGV[4])
+# Trim an account's list (KEYS[1]) to its newest ARGV[1] entries, read from the summaries' own times
+# (ties by id); run only for a list the batch's write found over the cap.
+TRIM_LISTED = """
+local over = redis.call('HLEN', KEYS[1]) - tonumber(ARGV[1])
 if over <= 0 then return 0 end
 local all = redis.call('HGETALL', KEYS[1])
 local entries = {}
@@ -48,17 +46,19 @@ class ProfileStore:
         self.ttl_s = ttl_s
         self.app_id = app_id
         self._later = KeepLater(redis)
-        self._list = redis.register_script(LIST_ESCALATION)
+        self._trim = redis.register_script(TRIM_LISTED)
 
     def key(self, template: str, id_: str) -> str:
         return keys.key(template, self.app_id, id_)
 
     async def write(self, profiles: dict[str, dict[str, Any]], escalations: list[Escalation]) -> None:
-        """One pipelined round trip for the whole batch."""
+        """One pipelined round trip for the whole batch; one more per account list it leaves over
+        the cap (`MAX_LISTED`), to trim it."""
         if not profiles and not escalations:
             return
         pipe = self.redis.pipeline(transaction=False)
         now_ms = int(time.time() * 1000)  # when published, as a reinstated rule is measured from (reviewer)
+        lengths: dict[int, str] = {}  # the pipeline's reply index of each list's length -> its key
         for account, profile in profiles.items():
             key = self.key(keys.PROFILE, account)
             pipe.hset(key, mapping={k: orjson.dumps(v) for k, v in profile.items()})
@@ -75,9 +75,13 @@ class ProfileStore:
             record = {**reviewed(esc), "published_ms": now_ms}
             pipe.set(self.key(keys.ESCALATION, esc.escalation_id), orjson.dumps(record), ex=self.ttl_s, nx=True)
             listed = self.key(keys.ESCALATIONS, esc.account_id)
-            await self._list(keys=[listed], args=[esc.escalation_id, orjson.dumps(_summary(esc)), self.ttl_s,
-                                                  MAX_LISTED], client=pipe)
-        await pipe.execute()
+            pipe.hset(listed, esc.escalation_id, orjson.dumps(_summary(esc)))
+            pipe.expire(listed, self.ttl_s)
+            lengths[len(pipe.command_stack)] = listed
+            pipe.hlen(listed)
+        done = await pipe.execute()
+        for key in sorted({key for at, key in lengths.items() if done[at] > MAX_LISTED}):
+            await self._trim(keys=[key], args=[MAX_LISTED])
 
     async def escalations(self, ids: list[str]) -> dict[str, dict[str, Any]]:
         """What reviewers' decisions need of each known escalation (see `reviewed`)."""

@@ -45,6 +45,8 @@ PAY = "off_platform_payment"
         "A direct transfer outside the site works best for me.",
         "bro just cashapp me 40 and ill knock it out tonight",  # a provider as the verb
         "Drop the dispute and I'll Revolut you 70% right now.",
+        "Venmo me the rest when you can",
+        "can you zelle us the deposit today",
     ],
 )
 def test_fires(text: str) -> None:
@@ -76,6 +78,12 @@ def test_fires(text: str) -> None:
         "I'd rather not pay directly, let's keep it on Upwork.",
         "The client pays directly through the platform, no worries.",
         "The PayPal you linked in the checkout settings is the sandbox one.",
+        "the PayPal you set up last year",  # a provider before "you" that is no verb
+        "I saw the Venmo you posted on the project page, nice design.",
+        "Thanks for the Zelle you described in the spec, I'll mock it.",
+        "The bitcoin us developers forum is a good resource.",
+        "Apple Pay you'll need to enable in the Xcode capabilities.",
+        "Is the Revolut you're talking about the UK one?",
     ],
 )
 def test_quiet(text: str) -> None:
