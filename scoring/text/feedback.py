@@ -259,7 +259,8 @@ _REQUEST = Rx(
 _RULES = (
     (_ASK, "feedback_rating_request", 0.8, "asks for a specific top rating"),
     (_BARGAIN, "feedback_bargain", 0.9, "offers something in exchange for a rating"),
-    (_RECIPROCAL, "feedback_reciprocal", 0.85, "proposes a reciprocal rating deal"),
+    (_RECIPROCAL, "feedback_reciprocal", 0.85,
+     "offers a rating as part of a deal (a rating back, or something else in return)"),
     (_FAKE, "feedback_fake_review", 0.9, "arranges bought or fake feedback"),
     (_THREAT, "feedback_threat", 0.8, "ties a rating to a demand"),
     (_SWAP, "feedback_swap", 0.85, "proposes to swap stars or reviews"),

@@ -110,3 +110,11 @@ def test_a_veiled_threat_flags_whatever_the_model_says() -> None:
 )
 def test_a_top_rating_given_to_the_other_party_is_no_ask(text: str, asks: bool) -> None:
     assert any(h.detector == "feedback_rating_request" for h in patterns(text)) is asks
+
+
+def test_a_rating_offered_for_work_is_not_called_reciprocal() -> None:
+    """"I'll leave you 5 stars if you add the page for free" trades a rating for work: the reason
+    says a deal, not a rating swap."""
+    [hit] = [h for h in patterns("I'll leave you 5 stars if you add the extra page for free.")
+             if h.detector == "feedback_reciprocal"]
+    assert "reciprocal" not in hit.reason and "something else in return" in hit.reason
