@@ -296,6 +296,18 @@ def spelled_phones(norm: str) -> list[Detail]:
     return found
 
 
+def counts(norm: str) -> list[tuple[int, int]]:
+    """Where a run of digits spelled out in words, as long as a number's (`spelled_phones`), counts
+    up or down ("one two three four five six seven"): words of a count, not of a number."""
+    found = []
+    for match in _SPELLED.finditer(norm):
+        run = norm[match.start : match.end].rstrip(" ,.-\t\n")
+        tokens = run.replace(",", " ").replace("-", " ").replace(".", " ").split()
+        if _counted(_digits("".join(_DIGIT_WORD.get(t, t) for t in tokens))):
+            found.append((match.start, match.start + len(run)))
+    return found
+
+
 def _counted(digits: str) -> bool:
     """A count up or down ("one two three ... ten"), which no phone number is."""
     steps = {(int(b) - int(a)) % 10 for a, b in zip(digits, digits[1:], strict=False)}

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from scoring.signals import REASON_MAX, excerpt, shown
-from scoring.text import contact, explain, feedback, harassment, negation, payment, scam, split
+from scoring.text import contact, contact_details, explain, feedback, harassment, negation, payment, scam, split
 from scoring.text.contact_details import PHONE_SHAPE, SPELLED_SHAPE
 from scoring.text.disown import disowned, lowered
 from scoring.text.families import PREFIX
@@ -250,12 +250,15 @@ def _held_to(text: str, hit: TextHit, context: TextContext, model: TextModel) ->
     ("the last client called me 'an idiot'. I just want to do good work for you" is not), unless
     a word not disowned shares a sentence with them ("I said no, ... I will leave a 1 star
     review" stands); a payment or contact flag with some words refused stands ("you have not put
-    it into my PayPal yet, do it now"; "I couldn't find your email")."""
+    it into my PayPal yet, do it now"; "I couldn't find your email"). Digits spelled out in a
+    count ("one two three four") are no number: a contact flag on them alone is dropped."""
     if not hit.detector.endswith(".model") or not hit.spans:
         return True
     low = lowered(text)
     if hit.policy in _REFUSABLE:
-        return not all(negation.suppressed(low, start, end) for start, end in hit.spans)
+        counted = contact_details.counts(low) if hit.policy == OFF_PLATFORM_CONTACT else []
+        return not all(negation.suppressed(low, start, end) or any(lo <= start and end <= hi for lo, hi in counted)
+                       for start, end in hit.spans)
     excused = [disowned(low, start, end, hit.policy) for start, end in hit.spans]
     if not any(excused):
         return True

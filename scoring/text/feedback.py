@@ -154,9 +154,10 @@ _SWAP = Rx(
     r"|\b(?:star|rate|review|upvote)\s+(?:mine|ours|my\s+\w+)\s+and\s+(?:i'?ll|i\s+will|we'?ll|we\s+will)\s+"
     r"(?:star|rate|review|upvote)\s+(?:yours|your)\b"
     r"|\b(?:star|review|rating)s?\s+for\s+(?:star|review|rating)s?\b"
+    r"|\b(?:stars?\s*4\s*stars?|reviews?\s*4\s*reviews?|ratings?\s*4\s*ratings?)\b"  # "star 4 star"
     r"|\b(?:star|review|rating)\s+(?:swap|exchange)s?\b",
     _RATING_STEMS,
-    ("mine", "ours", "your", " for ", "swap", "exchange"),
+    ("mine", "ours", "your", " for ", "4", "swap", "exchange"),
 )
 # Orders swapped for ratings: "order my gig and I'll order yours", "let's buy each other's gigs".
 _ORDER_SWAP = Rx(
@@ -284,7 +285,7 @@ def _rules(doc: Normalized) -> list[TextHit]:
         unless = _NOT_IN.get(detector)
         for match in rx.scan(doc.norm, doc.triggers):
             start, end = match.start, match.end
-            if negation.suppressed(doc.norm, start, end) or negation.quoted(doc.norm, start, end):
+            if _excused(doc.norm, start, end, detector) or negation.quoted(doc.norm, start, end):
                 continue
             if unless is not None and unless.test(doc.norm[slice(*negation.sentence(doc.norm, start, end))]):
                 continue
@@ -292,6 +293,19 @@ def _rules(doc: Normalized) -> list[TextHit]:
                 continue
             hits.append(_hit(doc, detector, weight, start, end, reason))
     return hits
+
+
+def _excused(norm: str, start: int, end: int, detector: str) -> bool:
+    """Whether the speaker is not held to a rule's match (`negation.suppressed`). A threat opens
+    with its own condition, so the refusal words that excuse it are those from that condition's
+    clause on: "I said no, if you do not accept my cancellation, I will leave a 1 star review"
+    refuses something else. Someone else's words reported anywhere in the sentence still excuse it."""
+    if detector != "feedback_threat":
+        return negation.suppressed(norm, start, end)
+    lo, hi = negation.sentence(norm, start, end)
+    first = negation.clause(norm, start, start)[0]
+    return (negation.negated_before(norm, start, end) or negation.framed(norm, start, end)
+            or negation.reported_in(norm[lo:hi]) or negation.refused(norm[first:hi], start - first, end - first))
 
 
 def _given_to_them(norm: str, start: int, end: int) -> bool:

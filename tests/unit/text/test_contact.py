@@ -2,7 +2,7 @@
 
 import pytest
 
-from scoring.text import TextContext
+from scoring.text import TextContext, contact_details
 from tests.unit.text.conftest import patterns, policies
 
 CONTACT = "off_platform_contact"
@@ -184,3 +184,17 @@ def test_a_contact_move_the_speaker_reports_in_a_quotation_is_not_theirs() -> No
     assert not any(h.detector == "contact_messenger" for h in patterns(reported))
     own = "Our manager will interview you on Telegram, write to him there."
     assert any(h.detector == "contact_messenger" for h in patterns(own))
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("count with me: one two three four five six seven eight", "one two three four five six seven eight"),
+        ("nine eight seven six five four three, liftoff", "nine eight seven six five four three"),
+        ("my cell is nine one seven five five five one two three four", None),
+        ("one two three four, that's it", None),  # too short to be a number either way
+    ],
+)
+def test_a_count_spelled_out_is_no_number(text: str, count: str | None) -> None:
+    found = [text[lo:hi] for lo, hi in contact_details.counts(text)]
+    assert found == ([count] if count else [])

@@ -19,6 +19,8 @@ FEEDBACK = "feedback_manipulation"
         ("if we star your plugin, could you star ours too?", "feedback_swap"),
         ("rate my app and I'll rate yours", "feedback_swap"),
         ("anyone up for a review swap this week?", "feedback_swap"),
+        ("Star 4 star? my repo is in my bio", "feedback_swap"),
+        ("review4review, dm me", "feedback_swap"),
         ("review my gig and I'll review yours", "feedback_swap"),
         ("I can hire you for a quick $5 job so you can leave me a review", "feedback_fake_review"),
         ("I'll leave you a 1 star review unless you redo it for free", "feedback_threat"),
@@ -48,6 +50,7 @@ def test_fires(text: str, detector: str) -> None:
         "5-star rated designer with 300+ reviews",
         "The client offered me a refund for a 5 star review, I refused.",
         "Is it against the rules to ask a client for a review?",
+        "Ratings so far: 5 star 70%, 4 star 20%, the rest 3 star.",
         "When I star a repo I get notified of its new releases.",
         "Thanks for your review of my pull request, I'll review yours tomorrow.",
         "Review my PR and I'll review yours after lunch.",
@@ -77,6 +80,21 @@ def test_quiet(text: str) -> None:
 )
 def test_words_of_a_refusal_do_not_hide_the_deal(text: str) -> None:
     assert FEEDBACK in policies(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        # the refusal is of something else, in a clause before the threat's own condition
+        ("I said no, if you do not accept my cancellation, I will leave a 1 star review.", True),
+        ("We declined the extra page; unless you refund the deposit, a 1 star review goes up tonight.", True),
+        # the threat is the one refused, or someone else's
+        ("I refused when he wrote that unless I refund him he will leave a 1 star review.", False),
+        ("He said if you don't refund me I'll leave a bad review, and I reported him.", False),
+    ],
+)
+def test_a_refusal_before_the_threats_condition_is_about_something_else(text: str, fires: bool) -> None:
+    assert ("feedback_threat" in detectors(text)) is fires
 
 
 def test_repeated_request_fires_only_with_history() -> None:
