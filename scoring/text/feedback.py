@@ -291,21 +291,47 @@ def _rules(doc: Normalized) -> list[TextHit]:
                 continue
             if detector == "feedback_rating_request" and _given_to_them(doc.norm, start, end):
                 continue
+            if detector == "feedback_swap" and _counted_ratings(doc.norm, start):
+                continue
             hits.append(_hit(doc, detector, weight, start, end, reason))
     return hits
 
 
+# A number right before "star 4 star" makes it a count of ratings ("5 star 4 star 3 star").
+_NUMBER_BEFORE = re.compile(r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*$")
+
+
+def _counted_ratings(norm: str, start: int) -> bool:
+    """A swap's match opening a list of ratings counted by stars or reviews, not a swap."""
+    return _NUMBER_BEFORE.search(norm, max(0, start - 12), start) is not None
+
+
 def _excused(norm: str, start: int, end: int, detector: str) -> bool:
-    """Whether the speaker is not held to a rule's match (`negation.suppressed`). A threat opens
-    with its own condition, so the refusal words that excuse it are those from that condition's
-    clause on: "I said no, if you do not accept my cancellation, I will leave a 1 star review"
-    refuses something else. Someone else's words reported anywhere in the sentence still excuse it."""
-    if detector != "feedback_threat":
-        return negation.suppressed(norm, start, end)
+    """Whether the speaker is not held to a rule's match (`negation.suppressed`), except a review
+    threat excused only by a refusal that answers something else (`_refusal_answers_else`)."""
+    if not negation.suppressed(norm, start, end):
+        return False
+    return not (detector == "feedback_threat" and _refusal_answers_else(norm, start, end))
+
+
+# The speaker's own refusal ("I said no", "we declined"), not a warning or a rules question.
+_SAID_NO = re.compile(r"\b(?:refused|refuse|declined|decline|said\s+no|rejected|told\s+(?:him|her|them)\s+no)\b")
+_THEIR_CONDITION = re.compile(r"\b(?:if|unless)\s+(?:you|u)\b")
+
+
+def _refusal_answers_else(norm: str, start: int, end: int) -> bool:
+    """A threat whose condition is on the other party ("if you ...", "unless you ...") and whose
+    only excuse is the speaker's own refusal in a clause before the threat's ("I said no, if you do
+    not accept my cancellation, I will leave a 1 star review"): the refusal answers something else.
+    Someone else's words reported in the sentence, a warning or a rules question still excuse it."""
+    first, last = negation.clause(norm, start, end)
+    if _THEIR_CONDITION.search(norm, start, max(end, last)) is None:
+        return False
     lo, hi = negation.sentence(norm, start, end)
-    first = negation.clause(norm, start, start)[0]
-    return (negation.negated_before(norm, start, end) or negation.framed(norm, start, end)
-            or negation.reported_in(norm[lo:hi]) or negation.refused(norm[first:hi], start - first, end - first))
+    if negation.reported_in(norm[lo:hi]) or _SAID_NO.search(norm, lo, first) is None:
+        return False
+    blanked = _SAID_NO.sub(lambda m: " " * len(m.group()), norm[lo:first])
+    return not negation.suppressed(norm[:lo] + blanked + norm[first:], start, end)
 
 
 def _given_to_them(norm: str, start: int, end: int) -> bool:

@@ -2,7 +2,9 @@
 
 import pytest
 
-from scoring.text import TextContext, contact_details
+from scoring.text import TextContext, TextHit, contact_details
+from scoring.text.detect import _held_to
+from scoring.text.model import packaged
 from tests.unit.text.conftest import patterns, policies
 
 CONTACT = "off_platform_contact"
@@ -198,3 +200,17 @@ def test_a_contact_move_the_speaker_reports_in_a_quotation_is_not_theirs() -> No
 def test_a_count_spelled_out_is_no_number(text: str, count: str | None) -> None:
     found = [text[lo:hi] for lo, hi in contact_details.counts(text)]
     assert found == ([count] if count else [])
+
+
+@pytest.mark.parametrize(
+    ("words", "held"),
+    [
+        (("nine", "six", "four"), False),  # every word the flag quotes is in the count
+        (("nine", "me"), True),  # "me" is not: the flag stands
+    ],
+)
+def test_a_contact_flag_on_the_words_of_a_count_alone_is_dropped(words: tuple[str, ...], held: bool) -> None:
+    text = "count with me: one two three four five six seven eight nine"
+    spans = tuple((text.index(f" {w}") + 1, text.index(f" {w}") + 1 + len(w)) for w in words)
+    hit = TextHit(CONTACT, "contact_wording.model", 0.6, spans, "moves the conversation off the platform")
+    assert _held_to(text, hit, TextContext(), packaged()) is held

@@ -51,6 +51,10 @@ def test_fires(text: str, detector: str) -> None:
         "The client offered me a refund for a 5 star review, I refused.",
         "Is it against the rules to ask a client for a review?",
         "Ratings so far: 5 star 70%, 4 star 20%, the rest 3 star.",
+        "Breakdown of my ratings: 5 star 4 star 3 star, mostly fives.",
+        "I got 5 stars 4 stars and 5 stars from my last three clients.",
+        "I have 12 reviews 4 reviews are from repeat clients.",
+        "The filter lets you pick five star 4 star or 3 star sellers.",
         "When I star a repo I get notified of its new releases.",
         "Thanks for your review of my pull request, I'll review yours tomorrow.",
         "Review my PR and I'll review yours after lunch.",
@@ -87,10 +91,16 @@ def test_words_of_a_refusal_do_not_hide_the_deal(text: str) -> None:
     [
         # the refusal is of something else, in a clause before the threat's own condition
         ("I said no, if you do not accept my cancellation, I will leave a 1 star review.", True),
-        ("We declined the extra page; unless you refund the deposit, a 1 star review goes up tonight.", True),
-        # the threat is the one refused, or someone else's
+        ("I said no, I'll leave a 1 star review unless you redo it for free.", True),
+        # the threat is the one refused, someone else's, or asked about
         ("I refused when he wrote that unless I refund him he will leave a 1 star review.", False),
         ("He said if you don't refund me I'll leave a bad review, and I reported him.", False),
+        ("I refused, but the buyer keeps pushing: change your review and get a full refund.", False),
+        ("I reported the client, he keeps insisting anything less than 5 stars gets me a bad review.", False),
+        ("Is it against the tos, unless the client pays, to leave a 1 star review?", False),
+        ("Be careful, I declined, unless you refund him he will leave a 1 star review.", False),
+        # a demand before the threat: refusal words after it excuse nothing
+        ("Refund me now, if you don't I'll leave a 1 star review, I'm not comfortable with this.", True),
     ],
 )
 def test_a_refusal_before_the_threats_condition_is_about_something_else(text: str, fires: bool) -> None:
