@@ -291,47 +291,51 @@ def _rules(doc: Normalized) -> list[TextHit]:
                 continue
             if detector == "feedback_rating_request" and _given_to_them(doc.norm, start, end):
                 continue
-            if detector == "feedback_swap" and _counted_ratings(doc.norm, start):
+            if detector == "feedback_swap" and _counted_ratings(doc.norm, start, end):
                 continue
             hits.append(_hit(doc, detector, weight, start, end, reason))
     return hits
 
 
 # A number right before "star 4 star" makes it a count of ratings ("5 star 4 star 3 star").
-_NUMBER_BEFORE = re.compile(r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*$")
+_NUMBER_BEFORE = re.compile(r"(?:^|\s)(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+$")
 
 
-def _counted_ratings(norm: str, start: int) -> bool:
-    """A swap's match opening a list of ratings counted by stars or reviews, not a swap."""
-    return _NUMBER_BEFORE.search(norm, max(0, start - 12), start) is not None
+def _counted_ratings(norm: str, start: int, end: int) -> bool:
+    """A "star 4 star" match that continues a list of ratings counted by stars or reviews."""
+    return "4" in norm[start:end] and _NUMBER_BEFORE.search(norm, max(0, start - 16), start) is not None
 
 
 def _excused(norm: str, start: int, end: int, detector: str) -> bool:
-    """Whether the speaker is not held to a rule's match (`negation.suppressed`), except a review
-    threat excused only by a refusal that answers something else (`_refusal_answers_else`)."""
+    """Whether the speaker is not held to a rule's match (`negation.suppressed`), except the
+    speaker's own review threat after a refusal of something else (`_refusal_answers_else`)."""
     if not negation.suppressed(norm, start, end):
         return False
     return not (detector == "feedback_threat" and _refusal_answers_else(norm, start, end))
 
 
-# The speaker's own refusal ("I said no", "we declined"), not a warning or a rules question.
-_SAID_NO = re.compile(r"\b(?:refused|refuse|declined|decline|said\s+no|rejected|told\s+(?:him|her|them)\s+no)\b")
+# A sentence opening with the speaker's own refusal as a clause of its own ("I said no, ...").
+_SAID_NO_CLAUSE = re.compile(r"\s*(?:i|we)\s+(?:already\s+|just\s+)?(?:said\s+no|refused|declined|rejected\s+it"
+                             r"|told\s+(?:him|her|them|you)\s+no)\s*[,;:]?\s*")
 _THEIR_CONDITION = re.compile(r"\b(?:if|unless)\s+(?:you|u)\b")
+_SPEAKER_WILL = re.compile(r"\b(?:i|we)\s*(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to|'re\s+going\s+to"
+                           r"|\s+are\s+going\s+to)\b")
 
 
 def _refusal_answers_else(norm: str, start: int, end: int) -> bool:
-    """A threat whose condition is on the other party ("if you ...", "unless you ...") and whose
-    only excuse is the speaker's own refusal in a clause before the threat's ("I said no, if you do
-    not accept my cancellation, I will leave a 1 star review"): the refusal answers something else.
-    Someone else's words reported in the sentence, a warning or a rules question still excuse it."""
+    """The speaker's own threat ("I will leave a 1 star review"), conditioned on the other party
+    ("if you ...", "unless you ..."), in a sentence that opens with the speaker's refusal as a
+    clause of its own ("I said no, if you do not accept my cancellation, I will leave a 1 star
+    review"): the refusal answers something else. Not when anything else excuses it: someone
+    else's words reported in the sentence, a warning, a rules question, a negation."""
     first, last = negation.clause(norm, start, end)
-    if _THEIR_CONDITION.search(norm, start, max(end, last)) is None:
-        return False
     lo, hi = negation.sentence(norm, start, end)
-    if negation.reported_in(norm[lo:hi]) or _SAID_NO.search(norm, lo, first) is None:
+    if lo == first or _SAID_NO_CLAUSE.fullmatch(norm, lo, first) is None or negation.reported_in(norm[lo:hi]):
         return False
-    blanked = _SAID_NO.sub(lambda m: " " * len(m.group()), norm[lo:first])
-    return not negation.suppressed(norm[:lo] + blanked + norm[first:], start, end)
+    clause = norm[first:max(end, last)]
+    if _THEIR_CONDITION.search(clause) is None or _SPEAKER_WILL.search(clause) is None:
+        return False
+    return not negation.suppressed(norm[:lo] + " " * (first - lo) + norm[first:], start, end)
 
 
 def _given_to_them(norm: str, start: int, end: int) -> bool:
