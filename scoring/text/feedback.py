@@ -285,7 +285,7 @@ def _rules(doc: Normalized) -> list[TextHit]:
         unless = _NOT_IN.get(detector)
         for match in rx.scan(doc.norm, doc.triggers):
             start, end = match.start, match.end
-            if _excused(doc.norm, start, end, detector) or negation.quoted(doc.norm, start, end):
+            if negation.suppressed(doc.norm, start, end) or negation.quoted(doc.norm, start, end):
                 continue
             if unless is not None and unless.test(doc.norm[slice(*negation.sentence(doc.norm, start, end))]):
                 continue
@@ -298,44 +298,13 @@ def _rules(doc: Normalized) -> list[TextHit]:
 
 
 # A number right before "star 4 star" makes it a count of ratings ("5 star 4 star 3 star").
-_NUMBER_BEFORE = re.compile(r"(?:^|\s)(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+$")
+_NUMBER_BEFORE = re.compile(r"(?:^|\s)(?:\d+(?:[.,]\d+)?\+?|one|two|three|four|five|six|seven|eight|nine|ten)"
+                            r"(?:\s+|\s*-\s*)$")
 
 
 def _counted_ratings(norm: str, start: int, end: int) -> bool:
     """A "star 4 star" match that continues a list of ratings counted by stars or reviews."""
     return "4" in norm[start:end] and _NUMBER_BEFORE.search(norm, max(0, start - 16), start) is not None
-
-
-def _excused(norm: str, start: int, end: int, detector: str) -> bool:
-    """Whether the speaker is not held to a rule's match (`negation.suppressed`), except the
-    speaker's own review threat after a refusal of something else (`_refusal_answers_else`)."""
-    if not negation.suppressed(norm, start, end):
-        return False
-    return not (detector == "feedback_threat" and _refusal_answers_else(norm, start, end))
-
-
-# A sentence opening with the speaker's own refusal as a clause of its own ("I said no, ...").
-_SAID_NO_CLAUSE = re.compile(r"\s*(?:i|we)\s+(?:already\s+|just\s+)?(?:said\s+no|refused|declined|rejected\s+it"
-                             r"|told\s+(?:him|her|them|you)\s+no)\s*[,;:]?\s*")
-_THEIR_CONDITION = re.compile(r"\b(?:if|unless)\s+(?:you|u)\b")
-_SPEAKER_WILL = re.compile(r"\b(?:i|we)\s*(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to|'re\s+going\s+to"
-                           r"|\s+are\s+going\s+to)\b")
-
-
-def _refusal_answers_else(norm: str, start: int, end: int) -> bool:
-    """The speaker's own threat ("I will leave a 1 star review"), conditioned on the other party
-    ("if you ...", "unless you ..."), in a sentence that opens with the speaker's refusal as a
-    clause of its own ("I said no, if you do not accept my cancellation, I will leave a 1 star
-    review"): the refusal answers something else. Not when anything else excuses it: someone
-    else's words reported in the sentence, a warning, a rules question, a negation."""
-    first, last = negation.clause(norm, start, end)
-    lo, hi = negation.sentence(norm, start, end)
-    if lo == first or _SAID_NO_CLAUSE.fullmatch(norm, lo, first) is None or negation.reported_in(norm[lo:hi]):
-        return False
-    clause = norm[first:max(end, last)]
-    if _THEIR_CONDITION.search(clause) is None or _SPEAKER_WILL.search(clause) is None:
-        return False
-    return not negation.suppressed(norm[:lo] + " " * (first - lo) + norm[first:], start, end)
 
 
 def _given_to_them(norm: str, start: int, end: int) -> bool:

@@ -1,9 +1,13 @@
 """Disowned words: a model-only flag on them (other than payment and contact) is dropped."""
 
+from dataclasses import replace
+
 import pytest
 
-from scoring.text.detect import analyze
+from scoring.text import TextContext, TextHit
+from scoring.text.detect import _held_to, analyze
 from scoring.text.disown import disowned, lowered
+from scoring.text.model import packaged
 
 
 @pytest.mark.parametrize(
@@ -99,12 +103,21 @@ def test_abuse_quoted_from_someone_else_is_not_carried_by_the_speakers_other_wor
     [
         (QUOTED_ABUSE.replace("I just want to move on and do good work for you.", "You are an idiot too."),
          "harassment"),  # the speaker's own insult after the quote
-        ("I said no, if you do not accept my cancellation, I will leave a 1 star review.",
-         "feedback_manipulation"),  # a word disowned beside one that is not, in one sentence
     ],
 )
 def test_words_the_speaker_does_not_disown_still_carry_the_flag(text: str, policy: str) -> None:
     assert policy in {h.policy for h in analyze(text).hits}
+
+
+def test_a_word_disowned_beside_one_that_is_not_in_one_sentence_keeps_the_flag() -> None:
+    """A model flag quoting "5 stars" (negated by the speaker) and "1 star review" (not) in one
+    sentence stands; quoting only the negated words, it is dropped. Checked on the flag itself:
+    whether the model flags a sentence is the model's business."""
+    text = "I'm not going to give you 5 stars, I will leave a 1 star review."
+    spans = tuple((text.index(w), text.index(w) + len(w)) for w in ("5 stars", "1 star review"))
+    hit = TextHit("feedback_manipulation", "feedback_wording.model", 0.6, spans, "bargains over a rating")
+    assert _held_to(text, hit, TextContext(), packaged())
+    assert not _held_to(text, replace(hit, spans=spans[:1]), TextContext(), packaged())
 
 
 def test_a_scam_reported_in_a_quotation_of_two_sentences_is_the_reporters_warning_not_a_scam() -> None:

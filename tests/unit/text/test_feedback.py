@@ -59,6 +59,8 @@ def test_fires(text: str, detector: str) -> None:
         "I got 5 stars 4 stars and 5 stars from my last three clients.",
         "I have 12 reviews 4 reviews are from repeat clients.",
         "The filter lets you pick five star 4 star or 3 star sellers.",
+        "Ratings so far: 4.5 star 4 star 3 star.",
+        "Filter by 4+ star 4 star or above.",
         "When I star a repo I get notified of its new releases.",
         "Thanks for your review of my pull request, I'll review yours tomorrow.",
         "Review my PR and I'll review yours after lunch.",
@@ -91,30 +93,22 @@ def test_words_of_a_refusal_do_not_hide_the_deal(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "fires"),
+    "text",
     [
-        # the refusal is of something else, in a clause before the threat's own condition
-        ("I said no, if you do not accept my cancellation, I will leave a 1 star review.", True),
-        ("I said no, I'll leave a 1 star review unless you redo it for free.", True),
-        # the threat is the one refused, someone else's, or asked about
-        ("I refused when he wrote that unless I refund him he will leave a 1 star review.", False),
-        ("He said if you don't refund me I'll leave a bad review, and I reported him.", False),
-        ("I refused, but the buyer keeps pushing: change your review and get a full refund.", False),
-        ("I reported the client, he keeps insisting anything less than 5 stars gets me a bad review.", False),
-        ("Is it against the tos, unless the client pays, to leave a 1 star review?", False),
-        ("Be careful, I declined, unless you refund him he will leave a 1 star review.", False),
-        ("The client rejected my delivery, unless you redo it for free he'll post a bad review, I didn't budge.",
-         False),
-        ("I refused, the client is threatening that unless you redo it for free he'll post a bad review.", False),
-        ("I refused the job, unless you redo it for free he'll post a bad review, is that allowed?", False),
-        ("I declined the job, if you don't know Sam, he is the one who leaves 1 star reviews on everyone.", False),
-        ("I said no, if you don't want a 1 star review just don't take that job.", False),
-        # a demand before the threat: refusal words after it excuse nothing
-        ("Refund me now, if you don't I'll leave a 1 star review, I'm not comfortable with this.", True),
+        "I refused when he wrote that unless I refund him he will leave a 1 star review.",
+        "He said if you don't refund me I'll leave a bad review, and I reported him.",
+        "I refused, but the buyer keeps pushing: change your review and get a full refund.",
+        "I reported the client, he keeps insisting anything less than 5 stars gets me a bad review.",
+        "Is it against the tos, unless the client pays, to leave a 1 star review?",
+        "Be careful, I declined, unless you refund him he will leave a 1 star review.",
+        "The client rejected my delivery, unless you redo it for free he'll post a bad review, I didn't budge.",
+        "I refused, the client is threatening that unless you redo it for free he'll post a bad review.",
+        "I said no, and he replied: unless you redo it for free I'll leave a bad review.",
+        "I said no, if you don't redo it for free I'll leave a bad review, quote from the client",
     ],
 )
-def test_a_refusal_before_the_threats_condition_is_about_something_else(text: str, fires: bool) -> None:
-    assert ("feedback_threat" in detectors(text)) is fires
+def test_a_threat_the_speaker_refused_reported_or_asked_about_is_not_theirs(text: str) -> None:
+    assert "feedback_threat" not in detectors(text)
 
 
 def test_repeated_request_fires_only_with_history() -> None:
