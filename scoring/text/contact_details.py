@@ -283,13 +283,21 @@ def phones(norm: str) -> list[Detail]:
     return found
 
 
+def _run_tokens(run: str) -> list[str]:
+    """The words and digits of a spelled-out run (`_SPELLED`), separators dropped."""
+    return run.replace(",", " ").replace("-", " ").replace(".", " ").split()
+
+
+def _run_digits(tokens: list[str]) -> str:
+    """The digits a run's tokens spell, words read as digits."""
+    return _digits("".join(_DIGIT_WORD.get(t, t) for t in tokens))
+
+
 def spelled_phones(norm: str) -> list[Detail]:
     found: list[Detail] = []
     for match in _SPELLED.finditer(norm):
-        tokens = [
-            t for t in norm[match.start : match.end].replace(",", " ").replace("-", " ").replace(".", " ").split()
-        ]
-        digits = _digits("".join(_DIGIT_WORD.get(t, t) for t in tokens))
+        tokens = _run_tokens(norm[match.start : match.end])
+        digits = _run_digits(tokens)
         spelled = sum(1 for t in tokens if t in _DIGIT_WORD)
         if spelled >= 1 and 9 <= len(digits) <= 15 and not _counted(digits):
             found.append(Detail("contact_phone_spelled", match.start, match.end, "a phone number spelled out in words"))
@@ -302,8 +310,7 @@ def counts(norm: str) -> list[tuple[int, int]]:
     found = []
     for match in _SPELLED.finditer(norm):
         run = norm[match.start : match.end].rstrip(" ,.-\t\n")
-        tokens = run.replace(",", " ").replace("-", " ").replace(".", " ").split()
-        if _counted(_digits("".join(_DIGIT_WORD.get(t, t) for t in tokens))):
+        if _counted(_run_digits(_run_tokens(run))):
             found.append((match.start, match.start + len(run)))
     return found
 
